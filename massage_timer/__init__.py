@@ -1,0 +1,5 @@
+"""Massage Timer: guided neck, shoulder and upper-back self-massage at the desk."""
+
+__version__ = "0.1.0"
+APP_NAME = "massage-timer"
+APP_DISPLAY_NAME = "Massage Timer"

@@ -1,0 +1,117 @@
+"""Command line: ``massage-timer`` starts the app; subcommands print to the terminal.
+
+Each subcommand is a module in :mod:`massage_timer.commands` with ``NAME``, ``HELP``,
+``add_arguments(parser)`` and ``run(args, paths) -> int``; heavy imports (Qt) happen
+inside ``run`` so that ``validate`` and friends start fast and need no display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+
+from massage_timer import APP_DISPLAY_NAME, APP_NAME, __version__
+from massage_timer.core.paths import AppPaths
+
+SUBCOMMANDS = ("validate", "routines", "diagram", "history")
+
+
+def _command_modules() -> list[ModuleType]:
+    return [importlib.import_module(f"massage_timer.commands.{name}") for name in SUBCOMMANDS]
+
+
+def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        default=default,
+        help="keep everything the app writes (settings, history, user routines, cache) "
+        "under DIR instead of the usual folders (portable mode)",
+    )
+    parser.add_argument(
+        "--routines-dir",
+        type=Path,
+        metavar="DIR",
+        action="append",
+        default=default,
+        help="also load routines from DIR (repeatable)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=APP_NAME,
+        description=f"{APP_DISPLAY_NAME}: guided self-massage and stretching for the neck, "
+        "shoulders and upper back. With no command, starts the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    _add_common(parser, suppress=False)
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="check that the app can run here and print a report (useful for bug reports)",
+    )
+    parser.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="add Massage Timer to the desktop's application menu (~/.local/share)",
+    )
+    parser.add_argument(
+        "--uninstall-desktop-entry",
+        action="store_true",
+        help="remove the menu entry added by --install-desktop-entry",
+    )
+    parser.add_argument(
+        "--background",
+        action="store_true",
+        help="start in the background (tray and reminders only), as at login",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in _command_modules():
+        cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        _add_common(cmd, suppress=True)
+        module.add_arguments(cmd)
+        cmd.set_defaults(handler=module.run)
+    return parser
+
+
+def paths_from_args(args: argparse.Namespace) -> AppPaths:
+    return AppPaths.from_options(args.data_dir, args.routines_dir)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    paths = paths_from_args(args)
+    if args.self_check:
+        from massage_timer.commands import selfcheck
+
+        return selfcheck.run(args, paths)
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        from massage_timer.commands import desktop
+
+        return desktop.run(args, paths)
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        try:
+            return int(handler(args, paths))
+        except BrokenPipeError:
+            return 0
+    from massage_timer.ui.app import run_app
+
+    return run_app(args, paths)
+
+
+def gui_main() -> int:
+    """Entry point for desktop launchers (no console window on Windows)."""
+    return main(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

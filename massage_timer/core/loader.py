@@ -1,0 +1,198 @@
+"""Reading routine files into a :class:`Library`, one bad file never stopping the rest.
+
+Every problem becomes a :class:`RoutineError` naming the file, the place in it
+(``steps[2].seconds``, or ``line 4, column 7`` for TOML syntax) and what is wrong in
+plain words, so a person editing a routine can fix it without reading a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from massage_timer.core.paths import AppPaths
+from massage_timer.core.resources import builtin_routines_dir
+from massage_timer.core.routine import MAX_FILE_BYTES, Routine
+
+
+class Origin(StrEnum):
+    BUILTIN = "builtin"
+    USER = "user"
+    EXTRA = "extra"
+
+
+@dataclass(frozen=True)
+class RoutineError:
+    file: Path
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.location}: {self.message}"
+
+
+class RoutineLoadError(Exception):
+    """A routine file could not be used; ``errors`` says every reason found."""
+
+    def __init__(self, errors: list[RoutineError]) -> None:
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class LoadedRoutine:
+    routine: Routine
+    file: Path
+    origin: Origin
+    content_hash: str
+    overrides: Path | None = None
+
+
+@dataclass
+class Library:
+    routines: list[LoadedRoutine] = field(default_factory=list)
+    errors: list[RoutineError] = field(default_factory=list)
+
+    def get(self, routine_id: str) -> LoadedRoutine | None:
+        return next((r for r in self.routines if r.routine.id == routine_id), None)
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part.startswith(("function-after", "function-before", "function-wrap")):
+            continue
+        else:
+            out += f".{part}" if out else part
+    return out or "(top level)"
+
+
+_FRIENDLY = {
+    "extra_forbidden": "is not a known key (check its spelling)",
+    "missing": "is required but missing",
+}
+
+
+def _message(err: Any) -> str:
+    kind = err.get("type", "")
+    if kind in _FRIENDLY:
+        return str(_FRIENDLY[kind])
+    msg = str(err.get("msg", "is invalid"))
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    if kind == "enum" and "expected" in err.get("ctx", {}):
+        return f"must be one of {err['ctx']['expected']}"
+    return msg[0].lower() + msg[1:] if msg else msg
+
+
+def parse_routine(data: bytes, file: Path) -> Routine:
+    """Validate the bytes of one routine file; raises :class:`RoutineLoadError`."""
+    if len(data) > MAX_FILE_BYTES:
+        raise RoutineLoadError(
+            [
+                RoutineError(
+                    file, "(file)", f"is {len(data)} bytes; at most {MAX_FILE_BYTES} allowed"
+                )
+            ]
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RoutineLoadError(
+            [RoutineError(file, f"byte {exc.start}", "is not UTF-8 text")]
+        ) from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RoutineLoadError([_toml_error(file, exc)]) from None
+    try:
+        return Routine.model_validate(doc)
+    except ValidationError as exc:
+        raise RoutineLoadError(
+            [RoutineError(file, _location(e["loc"]), _message(e)) for e in exc.errors()]
+        ) from None
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise RoutineLoadError([RoutineError(file, "(top level)", str(exc))]) from None
+
+
+def _toml_error(file: Path, exc: tomllib.TOMLDecodeError) -> RoutineError:
+    lineno = getattr(exc, "lineno", None)
+    colno = getattr(exc, "colno", None)
+    msg = getattr(exc, "msg", None) or str(exc)
+    if lineno is None:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        if match:
+            lineno, colno = int(match[1]), int(match[2])
+            msg = str(exc)[: match.start()].strip()
+    where = f"line {lineno}, column {colno}" if lineno is not None else "(file)"
+    return RoutineError(file, where, f"TOML syntax error: {msg}")
+
+
+def load_routine_file(path: Path) -> Routine:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RoutineLoadError(
+            [RoutineError(path, "(file)", f"cannot be read: {exc.strerror or exc}")]
+        ) from None
+    return parse_routine(data, path)
+
+
+def _load_dir(
+    folder: Path, origin: Origin, library: Library, seen: dict[str, LoadedRoutine]
+) -> None:
+    try:
+        files = sorted(p for p in folder.glob("*.toml") if p.is_file())
+    except OSError as exc:
+        library.errors.append(RoutineError(folder, "(folder)", f"cannot be read: {exc}"))
+        return
+    for file in files:
+        try:
+            data = file.read_bytes()
+            routine = parse_routine(data, file)
+        except OSError as exc:
+            library.errors.append(RoutineError(file, "(file)", f"cannot be read: {exc}"))
+            continue
+        except RoutineLoadError as exc:
+            library.errors.extend(exc.errors)
+            continue
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        previous = seen.get(routine.id)
+        if previous is not None and previous.origin is origin:
+            library.errors.append(
+                RoutineError(file, "id", f"'{routine.id}' is already used by {previous.file.name}")
+            )
+            continue
+        seen[routine.id] = LoadedRoutine(
+            routine, file, origin, digest, previous.file if previous else None
+        )
+
+
+def load_library(paths: AppPaths | None = None, *, builtin_dir: Path | None = None) -> Library:
+    """Built-in routines, then the user's folder, then any ``--routines-dir``.
+
+    A later routine with the id of an earlier one overrides it; the override is kept
+    visible through :attr:`LoadedRoutine.overrides`.
+    """
+    library = Library()
+    seen: dict[str, LoadedRoutine] = {}
+    _load_dir(builtin_dir or builtin_routines_dir(), Origin.BUILTIN, library, seen)
+    if paths is not None:
+        if paths.user_routines_dir.is_dir():
+            _load_dir(paths.user_routines_dir, Origin.USER, library, seen)
+        for extra in paths.extra_routine_dirs:
+            if extra.is_dir():
+                _load_dir(extra, Origin.EXTRA, library, seen)
+            else:
+                library.errors.append(RoutineError(extra, "(folder)", "does not exist"))
+    library.routines = sorted(seen.values(), key=lambda r: r.routine.title.casefold())
+    return library

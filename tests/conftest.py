@@ -1,0 +1,65 @@
+"""Test configuration: offscreen Qt, isolated user folders, fake clocks.
+
+Set before anything imports Qt, so that no test can open a real window or touch the
+user's real settings, history or cache.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+_SANDBOX = Path(tempfile.mkdtemp(prefix="massage-timer-tests-"))
+for _var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+    os.environ[_var] = str(_SANDBOX / _var.lower())
+_runtime = _SANDBOX / "runtime"
+_runtime.mkdir(mode=0o700)
+os.environ.setdefault("XDG_RUNTIME_DIR", str(_runtime))
+
+settings.register_profile("default", max_examples=100, deadline=None)
+settings.register_profile(
+    "slow", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+from massage_timer.core.paths import AppPaths  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class FakeClock:
+    """A monotonic clock that moves only when a test moves it."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        assert seconds >= 0, "a monotonic clock never goes back"
+        self.now += seconds
+
+    def set(self, moment: float) -> None:
+        assert moment >= self.now, "a monotonic clock never goes back"
+        self.now = moment
+
+
+@pytest.fixture
+def fake_clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def app_paths(tmp_path: Path) -> AppPaths:
+    return AppPaths.portable(tmp_path / "app")
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return REPO
