@@ -22,15 +22,34 @@ def make_routine(*steps: dict[str, Any], **fields: Any) -> Routine:
 
 
 def hold(title: str = "Hold", seconds: float = 10, **kw: Any) -> dict[str, Any]:
-    return {"kind": "hold", "title": title, "instruction": f"Do {title}.", "cue": title,
-            "seconds": seconds, **kw}
+    return {
+        "kind": "hold",
+        "title": title,
+        "instruction": f"Do {title}.",
+        "cue": title,
+        "seconds": seconds,
+        **kw,
+    }
 
 
 def strokes(title: str = "Strokes", reps: int = 5, cadence: float = 2, **kw: Any) -> dict[str, Any]:
-    return {"kind": "strokes", "title": title, "instruction": f"Do {title}.", "cue": title,
-            "reps": reps, "cadence": cadence, **kw}
+    return {
+        "kind": "strokes",
+        "title": title,
+        "instruction": f"Do {title}.",
+        "cue": title,
+        "reps": reps,
+        "cadence": cadence,
+        **kw,
+    }
 
 
 def rest(seconds: float = 5, **kw: Any) -> dict[str, Any]:
-    return {"kind": "rest", "title": "Rest", "instruction": "Rest.", "cue": "Rest",
-            "seconds": seconds, **kw}
+    return {
+        "kind": "rest",
+        "title": "Rest",
+        "instruction": "Rest.",
+        "cue": "Rest",
+        "seconds": seconds,
+        **kw,
+    }

@@ -56,8 +56,17 @@ def test_every_event_in_order_for_a_short_hold(fake_clock: FakeClock) -> None:
     assert names(events) == (
         ["SessionStarted", "StepStarted", "PhaseChanged", "Tick", "Tick"]
         + ["PhaseChanged"]
-        + ["Tick"] * 6 + ["Halfway", "Tick", "Tick", "FinalCountdown", "Tick",
-                          "FinalCountdown", "Tick", "FinalCountdown"]
+        + ["Tick"] * 6
+        + [
+            "Halfway",
+            "Tick",
+            "Tick",
+            "FinalCountdown",
+            "Tick",
+            "FinalCountdown",
+            "Tick",
+            "FinalCountdown",
+        ]
         + ["WorkEnded", "StepDone", "SessionFinished"]
     )
     ticks = [e.remaining for e in events if isinstance(e, eng.Tick) and e.phase is Phase.WORK]
@@ -140,8 +149,9 @@ def test_pause_freezes_time_and_active_time_excludes_it(fake_clock: FakeClock) -
 
 
 @pytest.mark.parametrize("command", ["pause", "resume", "skip", "back", "stop", "toggle_pause"])
-@pytest.mark.parametrize("when", ["ready", "prepare", "work", "rest", "paused", "finished",
-                                  "stopped"])
+@pytest.mark.parametrize(
+    "when", ["ready", "prepare", "work", "rest", "paused", "finished", "stopped"]
+)
 def test_every_command_is_valid_in_every_state(
     fake_clock: FakeClock, command: str, when: str
 ) -> None:
@@ -257,8 +267,10 @@ def test_suspend_gap_pauses_at_the_step_it_was_in(fake_clock: FakeClock) -> None
 
 
 def test_thirty_minute_routine_with_jittered_ticks_does_not_drift(fake_clock: FakeClock) -> None:
-    steps = [hold(f"H{i}", seconds=45, prepare=5, rest_after=10, sides=["left", "right"])
-             for i in range(15)]
+    steps = [
+        hold(f"H{i}", seconds=45, prepare=5, rest_after=10, sides=["left", "right"])
+        for i in range(15)
+    ]
     routine = make_routine(*steps)
     assert routine.total_seconds() == 30 * 60
     engine = SessionEngine(routine, fake_clock)

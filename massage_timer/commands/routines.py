@@ -1,0 +1,78 @@
+"""``massage-timer routines [--json]``: list every routine the app would load."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from massage_timer.core.loader import LoadedRoutine, load_library
+from massage_timer.core.paths import AppPaths
+
+NAME = "routines"
+HELP = "list the loaded routines (built-in, your own, --routines-dir) and any broken files"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"routines": [...], "errors": [...]} as JSON on stdout',
+    )
+
+
+def _as_dict(item: LoadedRoutine) -> dict[str, Any]:
+    r = item.routine
+    return {
+        "id": r.id,
+        "title": r.title,
+        "total_seconds": round(r.total_seconds(), 3),
+        "areas": list(r.areas),
+        "position": r.position.value,
+        "equipment": [e.value for e in r.equipment],
+        "file": str(item.file),
+        "origin": item.origin.value,
+        "overrides": str(item.overrides) if item.overrides else None,
+    }
+
+
+def _minutes(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def run(args: argparse.Namespace, paths: AppPaths) -> int:
+    library = load_library(paths)
+    if args.json:
+        doc = {
+            "routines": [_as_dict(r) for r in library.routines],
+            "errors": [
+                {"file": str(e.file), "location": e.location, "message": e.message}
+                for e in library.errors
+            ],
+        }
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+        return 0
+    rows = [
+        (
+            r.routine.id,
+            r.routine.title + (" (yours, replaces the built-in one)" if r.overrides else ""),
+            _minutes(r.routine.total_seconds()),
+            r.routine.position.value,
+            ", ".join(e.value for e in r.routine.equipment),
+            ", ".join(r.routine.areas),
+            str(r.file),
+        )
+        for r in library.routines
+    ]
+    header = ("ID", "TITLE", "TIME", "POSITION", "EQUIPMENT", "AREAS", "FILE")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+    for row in [header, *rows]:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        print("  ".join([*cells, row[-1]]).rstrip())
+    if library.errors:
+        print(f"\n{len(library.errors)} problem(s) in routine files:", file=sys.stderr)
+        for error in library.errors:
+            print(f"  {error}", file=sys.stderr)
+    return 0
