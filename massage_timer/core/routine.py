@@ -150,6 +150,9 @@ class Step(_Strict):
 
     @property
     def total_seconds(self) -> float:
+        """Planned length; a rest step is only its rest (no get-ready, no rest after)."""
+        if self.kind is StepKind.REST:
+            return len(self.parts) * self.work_seconds
         return len(self.parts) * (self.prepare + self.work_seconds + self.rest_after)
 
 

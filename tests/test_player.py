@@ -1,0 +1,237 @@
+"""The player under a fake clock: display, keyboard, stop silencing, history rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import FakeClock
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton
+from pytestqt.qtbot import QtBot
+from routine_factory import hold, make_routine, rest, strokes
+
+from massage_timer.core import engine as eng
+from massage_timer.core.cues import Cue, CueKind
+from massage_timer.core.history import HistoryStore
+from massage_timer.core.loader import LoadedRoutine, Origin
+from massage_timer.core.settings import Settings
+from massage_timer.ui.session_flow import SessionFlow
+
+
+@dataclass
+class FakeSpeaker:
+    """Records what it was asked to play; 'speaking' until stopped."""
+
+    played: list[Cue] = field(default_factory=list)
+    stops: int = 0
+    speaking: bool = False
+
+    def play(self, cue: Cue) -> None:
+        self.played.append(cue)
+        if cue.kind is CueKind.SPEECH:
+            self.speaking = True
+
+    def stop(self) -> None:
+        self.stops += 1
+        self.speaking = False
+
+    def pause(self) -> None:
+        self.stop()
+
+
+THREE_STEPS = make_routine(
+    hold("Shoulder squeeze", seconds=10, prepare=2, sides=["left", "right"],
+         regions=["upper-trapezius"]),
+    strokes("Neck glides", reps=3, cadence=2, prepare=2, regions=["suboccipitals"]),
+    rest(seconds=3),
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> HistoryStore:
+    store, notices = HistoryStore.open(tmp_path / "history.sqlite3")
+    assert notices == []
+    return store
+
+
+def make_flow(
+    qtbot: QtBot, clock: FakeClock, store: HistoryStore, speaker: FakeSpeaker,
+    settings: Settings | None = None,
+) -> SessionFlow:
+    loaded = LoadedRoutine(THREE_STEPS, Path("three.toml"), Origin.BUILTIN, "abc123")
+    flow = SessionFlow(
+        loaded, settings or Settings(), store, speaker, clock=clock,
+        wall_clock=lambda: datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+        audio_problem=lambda: None,
+    )
+    flow.start_player(pain_before=4)
+    assert flow.window is not None
+    qtbot.addWidget(flow.window)
+    return flow
+
+
+def label(flow: SessionFlow, name: str) -> str:
+    assert flow.window is not None
+    widget = flow.window.findChild(QLabel, name)
+    assert widget is not None, name
+    return widget.text()
+
+
+def advance(flow: SessionFlow, clock: FakeClock, seconds: float) -> None:
+    assert flow.adapter is not None
+    end = clock.now + seconds
+    while clock.now < end - 1e-9:
+        clock.set(min(clock.now + 0.5, end))
+        flow.adapter.wake()
+
+
+def test_three_step_routine_runs_to_the_end(
+    qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
+) -> None:
+    speaker = FakeSpeaker()
+    flow = make_flow(qtbot, fake_clock, store, speaker)
+    seen: list[eng.Event] = []
+    assert flow.adapter is not None
+    flow.adapter.eventOccurred.connect(seen.append)
+    assert label(flow, "stepTitle") == "Shoulder squeeze"
+    assert label(flow, "phaseLabel") == "Get ready"
+    assert label(flow, "sideLabel") == "Left side"
+    assert label(flow, "countdownLabel") == "2"
+    assert label(flow, "stepProgress") == "Step 1 of 3"
+    assert label(flow, "nextStep") == "Next: Shoulder squeeze (right)"
+    advance(flow, fake_clock, 2.0)
+    assert label(flow, "phaseLabel") == "Work"
+    assert label(flow, "countdownLabel") == "10"
+    advance(flow, fake_clock, 3.0)
+    assert label(flow, "countdownLabel") == "7"
+    advance(flow, fake_clock, 7.0 + 2.0)
+    assert label(flow, "sideLabel") == "Right side"
+    advance(flow, fake_clock, 10.0 + 2.0)
+    assert label(flow, "stepTitle") == "Neck glides"
+    assert label(flow, "countdownLabel") == "3"
+    assert label(flow, "countdownUnit") == "strokes left"
+    advance(flow, fake_clock, 2.0)
+    assert label(flow, "countdownLabel") == "2"
+    row = store.get(flow.session_id or 0)
+    assert row is not None and row.steps_completed == 1 and row.outcome == "running"
+    with qtbot.waitSignal(flow.adapter.stateChanged, timeout=1000):
+        advance(flow, fake_clock, 4.0 + 3.0)
+    assert flow.outcome == "completed"
+    assert isinstance(seen[-1], eng.SessionFinished)
+    assert [type(e).__name__ for e in seen].count("StepDone") == 3
+    spoken = [c.text for c in speaker.played if c.kind is CueKind.SPEECH]
+    assert spoken[0] == THREE_STEPS.steps[0].instruction
+    assert "Switch sides." in spoken
+    assert spoken[-1] == "Well done. The routine is complete."
+    tones = [c.text for c in speaker.played if c.kind is CueKind.TONE]
+    assert tones.count("work-start") == 3 and tones.count("work-end") == 3
+    row = store.get(flow.session_id or 0)
+    assert row is not None
+    assert (row.outcome, row.steps_completed, row.steps_total) == ("completed", 3, 3)
+    assert row.active_seconds == pytest.approx(THREE_STEPS.total_seconds())
+    assert row.pain_before == 4
+    assert flow.summary is not None and flow.summary.objectName() == "sessionSummary"
+    flow.summary.accept()
+
+
+def test_keyboard_pause_skip_back_and_stop(
+    qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
+) -> None:
+    speaker = FakeSpeaker()
+    flow = make_flow(qtbot, fake_clock, store, speaker)
+    assert flow.window is not None and flow.engine is not None
+    player = flow.window.player
+    flow.window.activateWindow()
+    qtbot.waitUntil(lambda: flow.window is not None and flow.window.isActiveWindow(), timeout=2000)
+    player.stop_button.setFocus()  # Space must pause, not press the focused Stop button
+    qtbot.keyClick(player.stop_button, Qt.Key.Key_Space)
+    assert flow.engine.state is eng.State.PAUSED
+    assert player.pause_button.text() == "Resume"
+    assert "Paused" in label(flow, "phaseLabel")
+    fake_clock.advance(60)
+    qtbot.keyClick(player.stop_button, Qt.Key.Key_Space)
+    assert flow.engine.state is eng.State.RUNNING
+    qtbot.keyClick(player.stop_button, Qt.Key.Key_Right)
+    assert label(flow, "sideLabel") == "Right side"
+    qtbot.keyClick(player.stop_button, Qt.Key.Key_Left)
+    assert label(flow, "sideLabel") == "Left side"
+    speaker.speaking = True
+    qtbot.keyClick(player.stop_button, Qt.Key.Key_Escape)
+    assert flow.engine.state is eng.State.STOPPED
+    assert not speaker.speaking and speaker.stops >= 1
+    row = store.get(flow.session_id or 0)
+    assert row is not None and row.outcome == "stopped"
+    assert flow.summary is not None
+    flow.summary.accept()
+
+
+def test_stop_button_silences_at_once_and_is_always_enabled(
+    qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
+) -> None:
+    speaker = FakeSpeaker()
+    flow = make_flow(qtbot, fake_clock, store, speaker)
+    assert flow.window is not None
+    stop = flow.window.findChild(QPushButton, "stopButton")
+    assert stop is not None and stop.isEnabled() and stop.isVisible()
+    assert stop.accessibleName() == "Stop the session now"
+    assert speaker.speaking  # the first instruction is being spoken
+    qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
+    assert not speaker.speaking
+    assert flow.outcome == "stopped"
+    assert flow.summary is not None
+    flow.summary.accept()
+
+
+def test_closing_the_player_window_stops_the_session(
+    qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
+) -> None:
+    flow = make_flow(qtbot, fake_clock, store, FakeSpeaker())
+    assert flow.window is not None
+    flow.window.close()
+    assert flow.outcome == "stopped"
+    assert flow.summary is not None
+    flow.summary.accept()
+
+
+def test_no_voice_path_shows_cues_on_screen(
+    qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
+) -> None:
+    speaker = FakeSpeaker()
+    settings = Settings(voice_enabled=False, tones_enabled=True)
+    loaded = LoadedRoutine(THREE_STEPS, Path("three.toml"), Origin.BUILTIN, "abc123")
+    flow = SessionFlow(
+        loaded, settings, store, speaker, clock=fake_clock,
+        audio_problem=lambda: "The voice is unavailable: install espeak-ng.",
+    )
+    flow.start_player(None)
+    assert flow.window is not None
+    qtbot.addWidget(flow.window)
+    notice = flow.window.findChild(QLabel, "playerNotice")
+    assert notice is not None and "espeak-ng" in notice.text() and notice.isVisible()
+    assert label(flow, "cueLabel") == THREE_STEPS.steps[0].instruction
+    advance(flow, fake_clock, 2.0)
+    assert label(flow, "cueLabel").startswith(THREE_STEPS.steps[0].cue)
+    assert not [c for c in speaker.played if c.kind is CueKind.SPEECH]
+    assert [c.text for c in speaker.played] == ["work-start"]
+    flow.stop()
+    assert flow.summary is not None
+    flow.summary.accept()
+
+
+def test_summary_pain_after_is_recorded(
+    qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
+) -> None:
+    flow = make_flow(qtbot, fake_clock, store, FakeSpeaker())
+    outcomes: list[str] = []
+    flow.ended.connect(outcomes.append)
+    flow.stop()
+    summary = flow.summary
+    assert summary is not None
+    summary.pain_scale.set_value(2)  # type: ignore[attr-defined]
+    summary.accept()
+    row = store.get(flow.session_id or 0)
+    assert row is not None and row.pain_after == 2
+    assert outcomes == ["stopped"]
