@@ -57,6 +57,8 @@ LANDMARKS: tuple[str, ...] = (
     "skull-base",
     "shoulder-left",
     "shoulder-right",
+    "shoulder-left-point",
+    "shoulder-right-point",
     "spine-line",
 )
 

@@ -1,0 +1,92 @@
+"""``massage-timer diagram REGION... -o FILE.png``: render a highlighted diagram.
+
+Used for the documentation and for checking the drawings by eye; needs no display
+(Qt runs offscreen when no application exists yet).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from massage_timer.core import regions
+from massage_timer.core.files import atomic_write_bytes
+from massage_timer.core.paths import AppPaths
+
+NAME = "diagram"
+HELP = "render a body diagram with the given regions highlighted to a PNG file"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "regions", nargs="*", metavar="REGION",
+        help="region ids to highlight, e.g. suboccipitals upper-trapezius-left "
+        "(paired muscles also take the name without -left/-right)",
+    )
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.png",
+                        help="where to write the PNG")
+    parser.add_argument("--view", choices=("back", "side", "both"), default=None,
+                        help="which drawing (default: the one holding the regions, "
+                        "or both)")
+    parser.add_argument("--side", choices=("left", "right"), default=None,
+                        help="the side being worked: paired names resolve to this side")
+    parser.add_argument("--size", type=int, default=600, metavar="PX",
+                        help="height of the picture in pixels (64-4000, default 600)")
+    parser.add_argument("--background", default=None, metavar="COLOR",
+                        help="background colour, e.g. white or '#202124' "
+                        "(default: transparent)")
+
+
+def _known_ids() -> str:
+    return ", ".join([*regions.REGIONS, *regions.BILATERAL])
+
+
+def run(args: argparse.Namespace, paths: AppPaths) -> int:
+    del paths
+    bad = [rid for rid in args.regions if not regions.is_known(rid)]
+    if bad:
+        print(f"massage-timer diagram: unknown region id(s): {', '.join(bad)}\n"
+              f"Known ids: {_known_ids()}", file=sys.stderr)
+        return 2
+    if not 64 <= args.size <= 4000:
+        print("massage-timer diagram: --size must be between 64 and 4000", file=sys.stderr)
+        return 2
+
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QGuiApplication
+
+    from massage_timer.ui import diagram
+
+    background = None
+    if args.background is not None:
+        background = QColor(args.background)
+        if not background.isValid():
+            print(f"massage-timer diagram: not a colour: {args.background}", file=sys.stderr)
+            return 2
+
+    view = args.view
+    if view is None:
+        views = {diagram.view_of(rid) for rid in args.regions}
+        view = views.pop().value if len(views) == 1 else diagram.BOTH
+
+    app = QGuiApplication.instance()
+    if app is None:
+        app = QGuiApplication(["massage-timer", "-platform", "offscreen"])
+    image = diagram.render_png(view, args.regions, args.size, side=args.side,
+                               background=background)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]  # stub wants bytes
+        print("massage-timer diagram: could not encode the PNG", file=sys.stderr)
+        return 1
+    buffer.close()
+    try:
+        atomic_write_bytes(args.output, bytes(data.data()), mode=0o644)
+    except OSError as err:
+        print(f"massage-timer diagram: cannot write {args.output}: {err.strerror}",
+              file=sys.stderr)
+        return 1
+    print(f"Wrote {args.output} ({image.width()}x{image.height()}, {view} view)")
+    return 0

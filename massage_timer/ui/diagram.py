@@ -1,0 +1,268 @@
+"""Anatomical diagrams with a step's target regions highlighted.
+
+The drawings are the SVG files in ``assets/diagrams/``; each region is one element whose
+``id`` is the region id. Highlighting injects a ``<style>`` block that recolours those
+ids, so the drawing itself never needs to know about highlighting, and the avoid zones
+are part of the drawing and therefore always visible.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache, lru_cache
+
+from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from massage_timer.core import regions
+from massage_timer.core.regions import View
+from massage_timer.core.resources import asset
+
+ACCENT = "#1b6fd8"
+ACCENT_EDGE = "#0b3c8c"
+AVOID_RED = "#c62828"
+AVOID_FILL = "#fde8e8"
+BOTH = "both"
+_GAP = 16.0
+"""Space between the back and side view, in SVG units."""
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+
+
+def view_of(region_id: str) -> View:
+    """The diagram a concrete region id or bilateral alias is drawn in."""
+    if region_id in regions.BILATERAL:
+        region_id = regions.BILATERAL[region_id][0]
+    return regions.REGIONS[region_id].view
+
+
+def unknown_regions(region_ids: Iterable[str]) -> list[str]:
+    return [rid for rid in region_ids if not regions.is_known(rid)]
+
+
+def concrete_ids(region_ids: Iterable[str], side: str | None = None) -> tuple[str, ...]:
+    """Diagram ids for region ids and aliases; raises ValueError for unknown ids."""
+    ids = tuple(region_ids)
+    bad = unknown_regions(ids)
+    if bad:
+        raise ValueError(f"unknown region id(s): {', '.join(bad)}")
+    return tuple(sorted(regions.resolve(ids, side)))
+
+
+@cache
+def _svg_source(view: View) -> str:
+    return asset("diagrams", f"{view.value}.svg").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=128)
+def styled_svg(view: View, highlighted: tuple[str, ...], side: str | None = None) -> bytes:
+    """The view's SVG with ``highlighted`` (concrete ids) in the accent colour.
+
+    ``side`` ("left"/"right") also marks that shoulder's landmark, so a one-sided step
+    shows at a glance which side is being worked.
+    """
+    rules = [
+        f"#{rid} {{ fill: {ACCENT}; stroke: {ACCENT_EDGE}; stroke-width: 2; }}"
+        for rid in highlighted
+        if regions.REGIONS[rid].view is view
+    ]
+    if side in ("left", "right") and view is View.BACK:
+        rules.append(f"#shoulder-{side}-point {{ fill: {ACCENT}; stroke: {ACCENT_EDGE}; "
+                     "stroke-width: 2; }")
+    text = _svg_source(view)
+    if rules:
+        style = '<style type="text/css">\n' + "\n".join(rules) + "\n</style>\n"
+        # QtSvg applies a stylesheet only to elements parsed after it.
+        end = _SVG_OPEN.search(text)
+        if end is None:
+            raise ValueError(f"{view.value}.svg has no <svg> element")
+        text = text[: end.end()] + "\n" + style + text[end.end():]
+    return text.encode("utf-8")
+
+
+def make_renderer(view: View, highlighted: tuple[str, ...], side: str | None = None
+                  ) -> QSvgRenderer:
+    renderer = QSvgRenderer(QByteArray(styled_svg(view, highlighted, side)))
+    renderer.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
+    return renderer
+
+
+def views_for(view: str) -> tuple[View, ...]:
+    if view == BOTH:
+        return (View.BACK, View.SIDE)
+    return (View(view),)
+
+
+def view_rects(views: Sequence[View]) -> list[QRectF]:
+    """Where each view sits in a combined picture, in SVG units, side by side."""
+    rects: list[QRectF] = []
+    x = 0.0
+    height = max(_view_box(v).height() for v in views)
+    for v in views:
+        box = _view_box(v)
+        rects.append(QRectF(x, (height - box.height()) / 2, box.width(), box.height()))
+        x += box.width() + _GAP
+    return rects
+
+
+@cache
+def _view_box(view: View) -> QRectF:
+    return QSvgRenderer(QByteArray(_svg_source(view).encode("utf-8"))).viewBoxF()
+
+
+def region_bounds(view: View, element_id: str) -> QRectF:
+    """Bounds of an element of a view, in that view's SVG units."""
+    renderer = QSvgRenderer(QByteArray(_svg_source(view).encode("utf-8")))
+    if not renderer.elementExists(element_id):
+        raise KeyError(element_id)
+    return renderer.transformForElement(element_id).mapRect(
+        renderer.boundsOnElement(element_id))
+
+
+def render_png(view: str, highlighted: Iterable[str] = (), size: int = 400,
+               side: str | None = None, background: QColor | None = None) -> QImage:
+    """Render ``view`` ("back", "side" or "both") ``size`` pixels high.
+
+    ``highlighted`` holds region ids or bilateral aliases; with ``side`` an alias
+    resolves to that side. The background is transparent unless one is given.
+    """
+    ids = concrete_ids(highlighted, side)
+    views = views_for(view)
+    rects = view_rects(views)
+    total = rects[-1].united(rects[0])
+    scale = size / total.height()
+    image = QImage(max(1, round(total.width() * scale)), size,
+                   QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(background if background is not None else QColor(0, 0, 0, 0))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    for v, rect in zip(views, rects, strict=True):
+        target = QRectF(rect.x() * scale, rect.y() * scale,
+                        rect.width() * scale, rect.height() * scale)
+        make_renderer(v, ids, side).render(painter, target)
+    painter.end()
+    return image
+
+
+def describe(ids: Sequence[str], side: str | None = None) -> str:
+    """Plain-words description of a highlight, for screen readers and tooltips."""
+    if ids:
+        target = "Target: " + "; ".join(regions.REGIONS[rid].label for rid in ids) + "."
+    else:
+        target = "No target area."
+    if side:
+        target += f" Working the {side} side."
+    return (target + " Never press the front of the neck or the bony points of the spine"
+            " (hatched red).")
+
+
+class DiagramView(QWidget):
+    """Back and side view of the head, neck and upper back, with a legend.
+
+    Shows state only: the player or library preview calls :meth:`set_regions`.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("diagramView")
+        self.setAccessibleName("Body diagram")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._ids: tuple[str, ...] = ()
+        self._side: str | None = None
+        self._renderers: dict[tuple[View, tuple[str, ...], str | None], QSvgRenderer] = {}
+        self._update_description()
+
+    @property
+    def highlighted(self) -> tuple[str, ...]:
+        return self._ids
+
+    @property
+    def side(self) -> str | None:
+        return self._side
+
+    def set_regions(self, region_ids: Iterable[str], side: str | None = None) -> None:
+        """Highlight a step's regions (ids or aliases); ``side`` for one-sided steps."""
+        ids = concrete_ids(region_ids, side)
+        if (ids, side) == (self._ids, self._side):
+            return
+        self._ids, self._side = ids, side
+        self._update_description()
+        self.update()
+
+    def clear(self) -> None:
+        self.set_regions(())
+
+    def sizeHint(self) -> QSize:
+        return QSize(420, 300)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(180, 140)
+
+    def _update_description(self) -> None:
+        text = describe(self._ids, self._side)
+        self.setAccessibleDescription(text)
+        self.setToolTip(text)
+
+    def _renderer(self, view: View) -> QSvgRenderer:
+        key = (view, self._ids, self._side)
+        renderer = self._renderers.get(key)
+        if renderer is None:
+            if len(self._renderers) > 24:
+                self._renderers.clear()
+            renderer = make_renderer(view, self._ids, self._side)
+            renderer.setParent(self)
+            self._renderers[key] = renderer
+        return renderer
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = self.fontMetrics()
+        legend_h = metrics.height() + 8
+        area = QRectF(self.rect()).adjusted(4, 4, -4, -(legend_h + 4))
+        views = (View.BACK, View.SIDE)
+        rects = view_rects(views)
+        total = rects[-1].united(rects[0])
+        if area.width() > 0 and area.height() > 0:
+            scale = min(area.width() / total.width(), area.height() / total.height())
+            dx = area.x() + (area.width() - total.width() * scale) / 2
+            dy = area.y() + (area.height() - total.height() * scale) / 2
+            for view, rect in zip(views, rects, strict=True):
+                target = QRectF(dx + rect.x() * scale, dy + rect.y() * scale,
+                                rect.width() * scale, rect.height() * scale)
+                self._renderer(view).render(painter, target)
+        self._paint_legend(painter, QRectF(0, self.height() - legend_h, self.width(), legend_h))
+        painter.end()
+
+    def _paint_legend(self, painter: QPainter, rect: QRectF) -> None:
+        metrics = self.fontMetrics()
+        box = float(metrics.ascent())
+        text_color = self.palette().color(QPalette.ColorRole.WindowText)
+        items: list[tuple[str, QBrush, QColor]] = [
+            ("Target", QBrush(QColor(ACCENT)), QColor(ACCENT_EDGE)),
+            ("Never press", QBrush(QColor(AVOID_RED), Qt.BrushStyle.BDiagPattern),
+             QColor(AVOID_RED)),
+        ]
+        if self._side:
+            items.append((f"Working: {self._side} side", QBrush(QColor(ACCENT)),
+                          QColor(ACCENT_EDGE)))
+        widths = [box + 6 + metrics.horizontalAdvance(label) for label, _, _ in items]
+        spacing = 18.0
+        x = rect.x() + max(4.0, (rect.width() - sum(widths) - spacing * (len(items) - 1)) / 2)
+        y = rect.y() + (rect.height() - box) / 2
+        for (label, brush, edge), width in zip(items, widths, strict=True):
+            swatch = QRectF(x, y, box, box)
+            if brush.style() != Qt.BrushStyle.SolidPattern:
+                painter.fillRect(swatch, QColor(AVOID_FILL))
+            painter.setPen(QPen(edge, 1.5))
+            painter.setBrush(brush)
+            if label.startswith("Working"):
+                painter.drawEllipse(swatch.center(), box / 2.5, box / 2.5)
+            else:
+                painter.drawRoundedRect(swatch, 2, 2)
+            painter.setPen(text_color)
+            painter.drawText(QPointF(x + box + 6, y + metrics.ascent() - 1), label)
+            x += width + spacing

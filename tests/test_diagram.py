@@ -1,0 +1,151 @@
+"""Diagram rendering: every region lights up where it is drawn; avoid zones always show."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+from PySide6.QtCore import QRect, QRectF
+from PySide6.QtGui import QColor, QImage
+from pytestqt.qtbot import QtBot
+
+from massage_timer.commands import diagram as diagram_command
+from massage_timer.core import regions
+from massage_timer.core.paths import AppPaths
+from massage_timer.ui import diagram
+from massage_timer.ui.diagram import DiagramView, region_bounds, render_png
+
+SIZE = 300
+
+
+def _pixel_rect(view: regions.View, element: str, image: QImage) -> QRect:
+    box = diagram.view_rects((view,))[0]
+    scale = image.height() / box.height()
+    bounds = region_bounds(view, element)
+    return QRectF(bounds.x() * scale, bounds.y() * scale,
+                  bounds.width() * scale, bounds.height() * scale).toAlignedRect()
+
+
+def _is_blank(image: QImage) -> bool:
+    blank = QImage(image.size(), image.format())
+    blank.fill(QColor(0, 0, 0, 0))
+    return image == blank
+
+
+def _has_colour(image: QImage, rect: QRect, want: QColor, tolerance: int = 40) -> bool:
+    for y in range(rect.top(), rect.bottom() + 1):
+        for x in range(rect.left(), rect.right() + 1):
+            c = image.pixelColor(x, y)
+            if (abs(c.red() - want.red()) < tolerance and abs(c.green() - want.green())
+                    < tolerance and abs(c.blue() - want.blue()) < tolerance):
+                return True
+    return False
+
+
+@pytest.mark.parametrize("region_id", list(regions.REGIONS))
+def test_each_region_lights_up_within_its_bounds(qapp: object, region_id: str) -> None:
+    view = regions.REGIONS[region_id].view
+    plain = render_png(view.value, (), SIZE)
+    lit = render_png(view.value, [region_id], SIZE)
+    assert not _is_blank(lit)
+    rect = _pixel_rect(view, region_id, lit)
+    assert rect.width() > 2 and rect.height() > 2
+    assert plain.copy(rect) != lit.copy(rect)
+    assert _has_colour(lit, rect, QColor(diagram.ACCENT))
+    assert not _has_colour(plain, rect, QColor(diagram.ACCENT))
+
+
+def test_highlight_stays_on_its_own_side(qapp: object) -> None:
+    plain = render_png("back", (), SIZE)
+    left = render_png("back", ["upper-trapezius"], SIZE, side="left")
+    assert left == render_png("back", ["upper-trapezius-left"], SIZE, side="left")
+    right_rect = _pixel_rect(regions.View.BACK, "upper-trapezius-right", plain)
+    left_rect = _pixel_rect(regions.View.BACK, "upper-trapezius-left", plain)
+    assert plain.copy(right_rect) == left.copy(right_rect)
+    assert _has_colour(left, left_rect, QColor(diagram.ACCENT))
+
+
+@pytest.mark.parametrize("zone", list(regions.AVOID_ZONES))
+def test_avoid_zones_are_always_marked(qapp: object, zone: str) -> None:
+    view = regions.AVOID_ZONES[zone][1]
+    everything = [r for r, reg in regions.REGIONS.items() if reg.view is view]
+    for highlighted in ((), everything):
+        image = render_png(view.value, highlighted, 600)
+        rect = _pixel_rect(view, zone, image)
+        assert _has_colour(image, rect, QColor(diagram.AVOID_RED), tolerance=50)
+
+
+def test_both_views_side_by_side(qapp: object) -> None:
+    back = render_png("back", (), SIZE)
+    both = render_png("both", ["scalenes"], SIZE)
+    assert both.height() == SIZE
+    assert both.width() > back.width()
+
+
+def test_unknown_region_is_refused(qapp: object) -> None:
+    with pytest.raises(ValueError, match="no-such-muscle"):
+        render_png("back", ["no-such-muscle"], SIZE)
+
+
+def _shown(view: DiagramView) -> tuple[str, ...]:
+    return view.highlighted
+
+
+def test_diagram_view_describes_what_it_shows(qtbot: QtBot) -> None:
+    view = DiagramView()
+    qtbot.addWidget(view)
+    view.resize(420, 300)
+    assert view.objectName() == "diagramView"
+    assert view.accessibleName()
+    before = view.grab().toImage()
+    view.set_regions(["upper-trapezius", "scalenes"], side="right")
+    assert _shown(view) == ("scalenes", "upper-trapezius-right")
+    description = view.accessibleDescription()
+    assert "Upper trapezius, right" in description
+    assert "Scalenes" in description
+    assert "front of the neck" in description
+    after = view.grab().toImage()
+    assert before != after
+    view.clear()
+    assert _shown(view) == ()
+    assert "No target" in view.accessibleDescription()
+
+
+def _run_cli(argv: list[str], tmp_path: Path) -> int:
+    parser = argparse.ArgumentParser()
+    diagram_command.add_arguments(parser)
+    return diagram_command.run(parser.parse_args(argv), AppPaths.portable(tmp_path / "app"))
+
+
+def test_cli_writes_a_png(qapp: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                          ) -> None:
+    out = tmp_path / "out" / "trap.png"
+    assert _run_cli(["upper-trapezius", "--side", "left", "--size", "200", "-o", str(out)],
+                    tmp_path) == 0
+    image = QImage(str(out))
+    assert not image.isNull()
+    assert image.height() == 200
+    assert _has_colour(image, image.rect(), QColor(diagram.ACCENT))
+    assert "back view" in capsys.readouterr().out
+
+
+def test_cli_picks_both_views_for_mixed_regions(qapp: object, tmp_path: Path) -> None:
+    out = tmp_path / "mixed.png"
+    assert _run_cli(["suboccipitals", "scalenes", "-o", str(out), "--size", "120"],
+                    tmp_path) == 0
+    image = QImage(str(out))
+    assert image.width() > image.height()
+
+
+def test_cli_rejects_unknown_regions(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                     ) -> None:
+    out = tmp_path / "bad.png"
+    assert _run_cli(["neck-front", "-o", str(out)], tmp_path) == 2
+    err = capsys.readouterr().err
+    assert "unknown region id(s): neck-front" in err
+    assert "suboccipitals" in err
+    assert not out.exists()
