@@ -1,0 +1,163 @@
+"""``--install-desktop-entry`` / ``--uninstall-desktop-entry``: the Linux menu entry.
+
+A pip or pipx install puts no launcher in the desktop's menu; this writes the
+freedesktop entry and the hicolor icons under ``$XDG_DATA_HOME`` (``~/.local/share``)
+and removes exactly those files again. The entry's text is the one shipped in
+``packaging/linux/`` (a test keeps them equal) with ``Exec`` pointing at this install.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from massage_timer.core.paths import AppPaths
+from massage_timer.core.resources import asset
+
+APP_ID = "io.github.massage_timer.MassageTimer"
+ICON_NAME = "massage-timer"
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+GUI_SCRIPT = "massage-timer-gui"
+
+ENTRY_TEMPLATE = """\
+[Desktop Entry]
+Type=Application
+Name=Massage Timer
+GenericName=Self-Massage Timer
+Comment=Guided neck, shoulder and upper-back self-massage with posture-break reminders
+Exec={exec}
+TryExec={try_exec}
+Icon=massage-timer
+Terminal=false
+Categories=Utility;Clock;
+Keywords=massage;stretching;neck;shoulder;back;posture;break;reminder;timer;
+StartupNotify=true
+"""
+
+
+def data_home() -> Path:
+    """``$XDG_DATA_HOME`` when set to an absolute path (as the spec says), else the default."""
+    value = os.environ.get("XDG_DATA_HOME", "")
+    if value and Path(value).is_absolute():
+        return Path(value)
+    return Path.home() / ".local" / "share"
+
+
+def entry_path(base: Path) -> Path:
+    return base / "applications" / f"{APP_ID}.desktop"
+
+
+def icon_targets(base: Path) -> dict[Path, Path]:
+    """Shipped icon file -> where it goes, for every size plus the scalable SVG."""
+    hicolor = base / "icons" / "hicolor"
+    targets = {
+        asset("icons", "hicolor", f"{n}x{n}", "apps", f"{ICON_NAME}.png"):
+            hicolor / f"{n}x{n}" / "apps" / f"{ICON_NAME}.png"
+        for n in ICON_SIZES
+    }
+    targets[asset("icons", f"{ICON_NAME}.svg")] = hicolor / "scalable" / "apps" / f"{ICON_NAME}.svg"
+    return targets
+
+
+def launcher_command() -> list[str]:
+    """The command that starts this installation: its GUI script, or the frozen binary."""
+    if getattr(sys, "frozen", False):
+        return [str(Path(sys.executable).resolve())]
+    beside = Path(sys.executable).parent / GUI_SCRIPT
+    if beside.is_file():
+        return [str(beside.absolute())]
+    found = shutil.which(GUI_SCRIPT)
+    if found:
+        return [str(Path(found).absolute())]
+    return [str(Path(sys.executable).absolute()), "-m", "massage_timer"]
+
+
+def _quote_exec_arg(arg: str) -> str:
+    """Quote one Exec argument as the Desktop Entry spec asks (then escape for the value)."""
+    arg = arg.replace("%", "%%")
+    reserved = set(" \t\n\"'\\><~|&;$*?#()`")
+    if any(ch in reserved for ch in arg):
+        for ch in ("\\", '"', "`", "$"):
+            arg = arg.replace(ch, "\\" + ch)
+        arg = f'"{arg}"'
+    return arg.replace("\\", "\\\\")
+
+
+def entry_text(command: list[str]) -> str:
+    return ENTRY_TEMPLATE.format(
+        exec=" ".join(_quote_exec_arg(a) for a in command),
+        try_exec=command[0].replace("\\", "\\\\"),
+    )
+
+
+def _refresh_caches(base: Path) -> None:
+    """Refresh the menu and icon caches, but only ones that already exist there.
+
+    Creating a cache in a folder that had none would hide icons and entries that
+    other apps add later without refreshing it, so a missing cache stays missing.
+    """
+    jobs = (
+        ("update-desktop-database", base / "applications" / "mimeinfo.cache",
+         ["-q", str(base / "applications")]),
+        ("gtk-update-icon-cache", base / "icons" / "hicolor" / "icon-theme.cache",
+         ["-q", "-f", "-t", str(base / "icons" / "hicolor")]),
+    )
+    for tool, cache, tool_args in jobs:
+        exe = shutil.which(tool)
+        if exe and cache.exists():
+            subprocess.run([exe, *tool_args], check=False, capture_output=True, timeout=60)
+
+
+def install(base: Path, command: list[str]) -> list[Path]:
+    written: list[Path] = []
+    for source, target in icon_targets(base).items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        written.append(target)
+    entry = entry_path(base)
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.write_text(entry_text(command), encoding="utf-8")
+    written.append(entry)
+    _refresh_caches(base)
+    return written
+
+
+def uninstall(base: Path) -> list[Path]:
+    removed: list[Path] = []
+    for target in [entry_path(base), *icon_targets(base).values()]:
+        if target.is_file():
+            target.unlink()
+            removed.append(target)
+    _refresh_caches(base)
+    return removed
+
+
+def run(args: argparse.Namespace, paths: AppPaths) -> int:
+    if sys.platform in ("win32", "darwin"):
+        print("Desktop entries are for Linux desktops; on this system use the installer's "
+              "shortcut instead.", file=sys.stderr)
+        return 1
+    base = data_home()
+    if args.uninstall_desktop_entry:
+        removed = uninstall(base)
+        for path in removed:
+            print(f"removed {path}")
+        if not removed:
+            print(f"no Massage Timer desktop entry found under {base}")
+        return 0
+    command = launcher_command()
+    if args.data_dir is not None:
+        command += ["--data-dir", str(Path(args.data_dir).expanduser().resolve())]
+    try:
+        written = install(base, command)
+    except OSError as exc:
+        print(f"could not install the desktop entry: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote {path}")
+    print(f"Massage Timer is now in the application menu (runs: {' '.join(command)}).")
+    return 0

@@ -1,0 +1,303 @@
+"""``massage-timer --self-check``: can the app run here? A report for bug reports.
+
+Every check exercises the real code path (load, render, open a window, speak, write
+to SQLite) rather than probing for modules, so a broken install or a missing system
+library shows up here and not in the middle of a session. Routines, diagrams, the
+window and the history are needed to run; voice, sound and tray only degrade the app,
+so they are warnings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from massage_timer import APP_DISPLAY_NAME, __version__
+from massage_timer.core.paths import AppPaths
+
+SPOKEN_LINE = "Massage Timer self check. Relax your shoulders."
+
+
+class Status(StrEnum):
+    OK = "ok"
+    WARN = "warn"
+    FAIL = "FAIL"
+
+
+@dataclass
+class Check:
+    name: str
+    status: Status
+    detail: str
+    seconds: float = 0.0
+
+
+class CheckError(Exception):
+    """A check found a problem; the message is what the report shows."""
+
+
+def _version(dist: str, module: str | None = None) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        pass
+    try:
+        mod = __import__(module or dist)
+    except Exception as exc:
+        return f"not available: {type(exc).__name__}: {exc}"
+    return str(getattr(mod, "__version__", "unknown"))
+
+
+def _missing(exc: ImportError) -> str:
+    return f"not available: {exc.name or exc}"
+
+
+def _run_check(
+    name: str, func: Callable[[], str], *, needed: bool, state: dict[str, Any]
+) -> Check:
+    start = time.perf_counter()
+    status = Status.OK
+    try:
+        detail = func()
+    except ImportError as exc:
+        status, detail = Status.FAIL, _missing(exc)
+    except CheckError as exc:
+        status, detail = Status.FAIL, str(exc)
+    except Exception as exc:
+        status, detail = Status.FAIL, f"{type(exc).__name__}: {exc}"
+        state.setdefault("tracebacks", []).append(traceback.format_exc())
+    detail = (detail.strip().splitlines() or [""])[0][:300]
+    if status is Status.FAIL and not needed:
+        status = Status.WARN
+    return Check(name, status, detail, time.perf_counter() - start)
+
+
+def _ensure_display() -> None:
+    """Go offscreen on a machine with no display, before the QApplication exists."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _qt_app() -> Any:
+    _ensure_display()
+    try:
+        from massage_timer.ui.app import create_application
+    except ImportError:
+        from PySide6.QtWidgets import QApplication
+
+        return QApplication.instance() or QApplication([sys.argv[0]])
+    return create_application([sys.argv[0]])
+
+
+def _check_routines(paths: AppPaths, state: dict[str, Any]) -> str:
+    from massage_timer.core.loader import Origin, load_library
+
+    library = load_library(paths)
+    state["library"] = library
+    builtin = [r for r in library.routines if r.origin is Origin.BUILTIN]
+    if not builtin:
+        raise CheckError("no built-in routine could be loaded")
+    if library.errors:
+        shown = "; ".join(str(e) for e in library.errors[:3])
+        raise CheckError(f"{len(library.routines)} loaded, {len(library.errors)} errors: {shown}")
+    return f"{len(library.routines)} loaded ({len(builtin)} built-in), no errors"
+
+
+def _check_diagrams() -> str:
+    from massage_timer.core.regions import REGIONS, View
+    from massage_timer.ui.diagram import render_png
+
+    _qt_app()
+    done = []
+    for view in View:
+        ids = [r.id for r in REGIONS.values() if r.view is view]
+        image = render_png(view.value, ids, 200)
+        if image.isNull() or image.height() != 200:
+            raise CheckError(f"the {view.value} diagram rendered an empty image")
+        done.append(view.value)
+    return f"{len(done)} rendered ({', '.join(done)})"
+
+
+def _check_window(paths: AppPaths, state: dict[str, Any]) -> str:
+    from PySide6.QtCore import Qt
+
+    from massage_timer.core.settings import load_settings
+    from massage_timer.ui.app import create_main_window
+
+    app = _qt_app()
+    with tempfile.TemporaryDirectory(prefix="massage-timer-check-") as tmp:
+        scratch = AppPaths.portable(Path(tmp))
+        settings, _notices = load_settings(scratch.settings_file)
+        window = create_main_window(scratch, settings)
+        library = state.get("library")
+        if library is not None and library.routines:
+            window.select_routine(library.routines[0].routine.id)
+        window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        window.show()
+        app.processEvents()
+        shown = window.isVisible()
+        window.close()
+        app.processEvents()
+        window.deleteLater()
+        app.processEvents()
+    if not shown:
+        raise CheckError("the main window did not show")
+    return "opened and closed"
+
+
+def _check_voice(state: dict[str, Any]) -> str:
+    from massage_timer.audio.speech import SpeechSynth, clip_problem
+
+    try:
+        from pyttsx3 import engine
+
+        state["engine"] = engine.default_engine_by_sys_platform()
+    except Exception as exc:
+        state["engine"] = f"not available: {exc}"
+    with tempfile.TemporaryDirectory(prefix="massage-timer-voice-") as tmp:
+        synth = SpeechSynth(Path(tmp))
+        try:
+            synth.wait_started(30)
+            state["voices"] = len(synth.voices())
+            if not synth.available():
+                raise CheckError(f"unavailable: {synth.unavailable_reason}")
+            synth.prepare([SPOKEN_LINE])
+            if not synth.wait_idle(30):
+                raise CheckError("the speech engine did not answer within 30 s")
+            clip = synth.clip_for(SPOKEN_LINE)
+            if clip is None:
+                raise CheckError(f"no clip rendered: {synth.last_error or 'unknown reason'}")
+            problem = clip_problem(clip)
+            if problem:
+                raise CheckError(f"bad clip: {problem}")
+            return f"one line rendered to WAV ({clip.stat().st_size // 1024} KiB)"
+        finally:
+            synth.close()
+
+
+def _check_audio() -> str:
+    from PySide6.QtMultimedia import QMediaDevices
+
+    _qt_app()
+    outputs = QMediaDevices.audioOutputs()
+    if not outputs:
+        raise CheckError("no audio output device: cues will be silent")
+    default = QMediaDevices.defaultAudioOutput().description()
+    names = ", ".join(o.description() for o in outputs[:3])
+    return f"{len(outputs)} found ({names}); default: {default}"
+
+
+def _check_tray() -> str:
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    _qt_app()
+    if not QSystemTrayIcon.isSystemTrayAvailable():
+        raise CheckError("no system tray: reminders show in the window instead")
+    return "available"
+
+
+def _check_history() -> str:
+    from massage_timer.core.history import HistoryStore
+
+    with tempfile.TemporaryDirectory(prefix="massage-timer-history-") as tmp:
+        store, notices = HistoryStore.open(Path(tmp) / "history.sqlite3")
+        try:
+            if store.in_memory:
+                raise CheckError(f"could not write to disk: {'; '.join(notices)}")
+        finally:
+            store.close()
+    return "opened and closed in a temporary folder" + (
+        f" ({len(notices)} notices)" if notices else ""
+    )
+
+
+def _builtin_data() -> str:
+    try:
+        from massage_timer.core.resources import builtin_routines_dir
+
+        return str(builtin_routines_dir().parent)
+    except Exception as exc:
+        return f"not available: {exc}"
+
+
+def _qt_version() -> str:
+    try:
+        from PySide6.QtCore import qVersion
+        from PySide6.QtGui import QGuiApplication
+    except ImportError as exc:
+        return _missing(exc)
+    app = QGuiApplication.instance()
+    where = f" (platform {app.platformName()})" if isinstance(app, QGuiApplication) else ""
+    return f"{qVersion()}{where}"
+
+
+def run_checks(paths: AppPaths) -> tuple[list[Check], dict[str, Any]]:
+    state: dict[str, Any] = {}
+    checks = [
+        _run_check("routines", lambda: _check_routines(paths, state), needed=True, state=state),
+        _run_check("diagrams", _check_diagrams, needed=True, state=state),
+        _run_check("main window", lambda: _check_window(paths, state), needed=True, state=state),
+        _run_check("history", _check_history, needed=True, state=state),
+        _run_check("voice", lambda: _check_voice(state), needed=False, state=state),
+        _run_check("audio output", _check_audio, needed=False, state=state),
+        _run_check("tray", _check_tray, needed=False, state=state),
+    ]
+    return checks, state
+
+
+def _table(rows: list[tuple[str, str]]) -> list[str]:
+    width = max(len(k) for k, _ in rows)
+    return [f"  {k.ljust(width)}  {v}" for k, v in rows]
+
+
+def report(paths: AppPaths, checks: list[Check], state: dict[str, Any]) -> str:
+    frozen = " (stand-alone bundle)" if getattr(sys, "frozen", False) else ""
+    facts = [
+        ("Python", f"{platform.python_version()} ({platform.python_implementation()}, "
+                   f"{sys.platform} {platform.machine()})"),
+        ("Qt", _qt_version()),
+        ("PySide6", _version("PySide6-Essentials", "PySide6")),
+        ("pyttsx3", _version("pyttsx3")),
+        ("voice engine", f"{state.get('engine', 'unknown')}, "
+                         f"{state.get('voices', 0)} voices"),
+        ("config folder", str(paths.config_dir)),
+        ("data folder", str(paths.data_dir)),
+        ("cache folder", str(paths.cache_dir)),
+        ("built-in data", _builtin_data()),
+    ]
+    lines = [f"{APP_DISPLAY_NAME} {__version__} self-check{frozen}", *_table(facts), ""]
+    name_width = max(len(c.name) for c in checks)
+    lines += [
+        f"  {c.status.value:<4}  {c.name.ljust(name_width)}  {c.detail}  [{c.seconds:.1f} s]"
+        for c in checks
+    ]
+    failed = [c.name for c in checks if c.status is Status.FAIL]
+    warned = [c.name for c in checks if c.status is Status.WARN]
+    lines.append("")
+    if failed:
+        lines.append(f"Result: the app cannot run here: {', '.join(failed)} failed.")
+    else:
+        note = f" ({len(warned)} warnings: {', '.join(warned)})" if warned else ""
+        lines.append(f"Result: the app can run here{note}.")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace, paths: AppPaths) -> int:
+    checks, state = run_checks(paths)
+    print(report(paths, checks, state), flush=True)
+    for text in state.get("tracebacks", []):
+        print(text, file=sys.stderr)
+    return 1 if any(c.status is Status.FAIL for c in checks) else 0
