@@ -1,0 +1,211 @@
+"""The user's settings: one flat ``settings.toml`` in the config folder.
+
+Loading never fails: a file that cannot be read as TOML is moved aside (kept for the
+user, never deleted) and defaults are used; values that are out of range are reset to
+their defaults (the original file is moved aside too); unknown keys, e.g. from a newer
+version, are ignored. Each of these is reported as a notice the app can show.
+Saving is atomic, so a crash leaves the old or the new file, never half of one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from massage_timer.core.files import atomic_write_text, move_aside
+
+MAX_SETTINGS_BYTES = 64 * 1024
+MIN_FONT_SCALE = 0.75
+MAX_FONT_SCALE = 2.5
+MIN_INTERVAL_MINUTES = 15
+MAX_INTERVAL_MINUTES = 180
+
+Theme = Literal["system", "light", "dark"]
+ClockTime = Annotated[str, StringConstraints(pattern=r"^(?:[01]\d|2[0-3]):[0-5]\d$")]
+Weekday = Annotated[int, Field(ge=0, le=6)]
+Slug = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=64)
+]
+Base64 = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/=]*$", max_length=8192)]
+
+
+class Settings(BaseModel):
+    """Every setting with its default; immutable, so change one with :func:`replace`."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    # Voice & sounds
+    voice_enabled: bool = True
+    voice_name: Annotated[str, StringConstraints(max_length=200)] = ""
+    voice_rate: Annotated[int, Field(ge=80, le=300)] = 160
+    voice_volume: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)] = 0.9
+    tones_enabled: bool = True
+    count_aloud: bool = True
+    halfway_cue: bool = True
+    # Session
+    include_optional_steps: bool = False
+    keep_screen_awake: bool = True
+    # Appearance
+    theme: Theme = "system"
+    font_scale: Annotated[
+        float, Field(ge=MIN_FONT_SCALE, le=MAX_FONT_SCALE, allow_inf_nan=False)
+    ] = 1.0
+    # Reminders
+    reminders_enabled: bool = True
+    reminder_interval_minutes: Annotated[
+        int, Field(ge=MIN_INTERVAL_MINUTES, le=MAX_INTERVAL_MINUTES)
+    ] = 60
+    active_days: Annotated[tuple[Weekday, ...], Field(min_length=1, max_length=7)] = (
+        0, 1, 2, 3, 4,
+    )
+    active_start: ClockTime = "09:00"
+    active_end: ClockTime = "18:00"
+    snooze_minutes: Annotated[int, Field(ge=1, le=60)] = 10
+    idle_minutes: Annotated[int, Field(ge=1, le=60)] = 5
+    reminder_routine_id: Slug = "desk-micro-break"
+    reminder_sound: bool = True
+    reminder_voice: bool = False
+    autostart: bool = False
+    paused_until: AwareDatetime | None = None
+    # Window state
+    shown_background_hint: bool = False
+    window_geometry: Base64 = ""
+
+    @field_validator("active_days")
+    @classmethod
+    def _sorted_unique_days(cls, days: tuple[int, ...]) -> tuple[int, ...]:
+        return tuple(sorted(set(days)))
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> Settings:
+        if self.active_start >= self.active_end:
+            raise ValueError("active_start must be earlier than active_end")
+        return self
+
+
+FIELD_NAMES = frozenset(Settings.model_fields)
+
+
+def replace(settings: Settings, **changes: Any) -> Settings:
+    """A copy of ``settings`` with ``changes`` applied and validated (unlike model_copy)."""
+    return Settings.model_validate({**settings.model_dump(), **changes})
+
+
+def load_settings(path: Path) -> tuple[Settings, list[str]]:
+    """Read ``path``; return the settings and notices for the user (empty when all is well)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Settings(), []
+    except OSError as exc:
+        return Settings(), [f"Could not read the settings ({exc.strerror}); using defaults."]
+    try:
+        if len(raw) > MAX_SETTINGS_BYTES:
+            raise ValueError("the file is too large")
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
+        aside = _move_aside(path)
+        return Settings(), [
+            f"The settings file could not be read ({exc}); defaults are used. "
+            f"The old file was kept as {aside}."
+        ]
+    notices = [
+        f"Unknown setting '{key}' in {path.name} was ignored."
+        for key in sorted(data)
+        if key not in FIELD_NAMES
+    ]
+    known = {key: value for key, value in data.items() if key in FIELD_NAMES}
+    try:
+        return Settings.model_validate(known), notices
+    except ValidationError as exc:
+        settings, bad = _salvage(known, exc)
+    aside = _move_aside(path)
+    notices.append(
+        f"Some settings were invalid and were reset to their defaults: {', '.join(bad)}. "
+        f"The old file was kept as {aside}."
+    )
+    return settings, notices
+
+
+def _salvage(data: dict[str, Any], error: ValidationError) -> tuple[Settings, list[str]]:
+    """Keep the valid values and reset the invalid ones to their defaults."""
+    bad: set[str] = set()
+    for err in error.errors():
+        if err["loc"]:
+            bad.add(str(err["loc"][0]))
+        else:
+            bad.update(("active_start", "active_end"))
+    kept = {key: value for key, value in data.items() if key not in bad}
+    try:
+        return Settings.model_validate(kept), sorted(bad)
+    except ValidationError:
+        return Settings(), sorted(data)
+
+
+def _move_aside(path: Path) -> str:
+    try:
+        return str(move_aside(path, "corrupt"))
+    except OSError as exc:
+        return f"{path} (it could not be renamed: {exc.strerror})"
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    """Write ``settings`` to ``path`` atomically as TOML."""
+    atomic_write_text(path, to_toml(settings))
+
+
+def to_toml(settings: Settings) -> str:
+    """Serialise the flat settings; ``None`` values are left out (TOML has no null)."""
+    lines = ["# Massage Timer settings. Edit with the app's Settings dialog when you can."]
+    for key, value in settings.model_dump().items():
+        if value is not None:
+            lines.append(f"{key} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"
+
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
+            "\r": "\\r"}
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
+
+
+def _toml_string(text: str) -> str:
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        return _ESCAPES.get(char, f"\\u{ord(char):04x}")
+
+    return '"' + _NEEDS_ESCAPE.sub(escape, text) + '"'
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"cannot write {value!r} to settings")
+        return repr(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("settings datetimes must be timezone-aware")
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    raise TypeError(f"no TOML form for {type(value).__name__}")

@@ -1,0 +1,135 @@
+"""The tray icon and its menu, where the desktop has a tray.
+
+The menu is built whether or not there is a tray, so the app can also put it in the
+main window (e.g. as a "Reminders" menu): GNOME without an extension shows no tray
+icons, and nothing may depend on the tray.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal, SignalInstance
+from PySide6.QtGui import QAction, QGuiApplication, QIcon
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from massage_timer import APP_DISPLAY_NAME
+
+NOTIFY_MS = 10_000
+
+
+class ReminderTray(QObject):
+    """Tray icon (if any) and the reminders menu.
+
+    Signals:
+        startBreakRequested(), snoozeRequested(), pauseHourRequested(),
+        pauseTomorrowRequested(), resumeRequested(), openRequested(), quitRequested()
+    """
+
+    startBreakRequested = Signal()
+    snoozeRequested = Signal()
+    pauseHourRequested = Signal()
+    pauseTomorrowRequested = Signal()
+    resumeRequested = Signal()
+    openRequested = Signal()
+    quitRequested = Signal()
+
+    def __init__(
+        self, icon: QIcon | None = None, *, tray_available: bool | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._menu = QMenu(f"{APP_DISPLAY_NAME} reminders")
+        self._menu.setObjectName("trayMenu")
+        self._menu.setAccessibleName("Reminders menu")
+        self._start = self._action("trayStartBreak", "Start a &micro-break",
+                                   self.startBreakRequested)
+        self._next = self._action("trayNextReminder", "Next reminder at --:--", None)
+        self._next.setEnabled(False)
+        self._menu.addSeparator()
+        self._snooze = self._action("traySnooze", "&Snooze (10 min)", self.snoozeRequested)
+        self._pause_menu = QMenu("&Pause reminders", self._menu)
+        self._pause_menu.setObjectName("trayPauseMenu")
+        self._pause_menu.setAccessibleName("Pause reminders")
+        self._menu.addMenu(self._pause_menu)
+        self._pause_hour = self._action("trayPauseHour", "For 1 &hour",
+                                        self.pauseHourRequested, self._pause_menu)
+        self._pause_tomorrow = self._action("trayPauseTomorrow", "Until &tomorrow",
+                                            self.pauseTomorrowRequested, self._pause_menu)
+        self._resume = self._action("trayResume", "&Resume reminders", self.resumeRequested)
+        self._resume.setVisible(False)
+        self._menu.addSeparator()
+        self._open = self._action("trayOpen", f"&Open {APP_DISPLAY_NAME}", self.openRequested)
+        self._quit = self._action("trayQuit", "&Quit", self.quitRequested)
+
+        available = (
+            QSystemTrayIcon.isSystemTrayAvailable() if tray_available is None else tray_available
+        )
+        self._icon: QSystemTrayIcon | None = None
+        if available:
+            tray = QSystemTrayIcon(icon or QGuiApplication.windowIcon(), self)
+            tray.setObjectName("trayIcon")
+            tray.setToolTip(APP_DISPLAY_NAME)
+            tray.setContextMenu(self._menu)
+            tray.activated.connect(self._on_activated)
+            self._icon = tray
+
+    def _action(
+        self, name: str, text: str, signal: SignalInstance | None, menu: QMenu | None = None
+    ) -> QAction:
+        action = QAction(text, self._menu)
+        action.setObjectName(name)
+        (menu or self._menu).addAction(action)
+        if signal is not None:
+            action.triggered.connect(signal.emit)
+        return action
+
+    @property
+    def menu(self) -> QMenu:
+        return self._menu
+
+    @property
+    def icon(self) -> QSystemTrayIcon | None:
+        """The tray icon, or ``None`` where the desktop has no tray."""
+        return self._icon
+
+    @property
+    def available(self) -> bool:
+        return self._icon is not None
+
+    def show(self) -> None:
+        if self._icon is not None:
+            self._icon.show()
+
+    def hide(self) -> None:
+        if self._icon is not None:
+            self._icon.hide()
+
+    def set_status(self, text: str) -> None:
+        """The disabled info line, e.g. "Next reminder at 14:30"."""
+        self._next.setText(text)
+        if self._icon is not None:
+            self._icon.setToolTip(f"{APP_DISPLAY_NAME}\n{text}")
+
+    def set_snooze_minutes(self, minutes: int) -> None:
+        self._snooze.setText(f"&Snooze ({minutes} min)")
+
+    def set_paused(self, paused: bool) -> None:
+        self._resume.setVisible(paused)
+        self._snooze.setEnabled(not paused)
+
+    def set_reminders_enabled(self, enabled: bool) -> None:
+        for action in (self._snooze, self._pause_menu.menuAction(), self._resume):
+            action.setEnabled(enabled)
+
+    def notify(self, title: str, text: str) -> bool:
+        """A desktop notification through the tray, where it supports them."""
+        if self._icon is None or not QSystemTrayIcon.supportsMessages():
+            return False
+        self._icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, NOTIFY_MS)
+        return True
+
+    def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (
+            QSystemTrayIcon.ActivationReason.Trigger,
+            QSystemTrayIcon.ActivationReason.DoubleClick,
+        ):
+            self.openRequested.emit()
