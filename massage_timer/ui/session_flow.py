@@ -7,6 +7,7 @@ a crash loses nothing. Dialogs are opened non-modally (``open()``), never with a
 nested event loop, so the session timer keeps running and tests can drive it.
 
 Signals:
+    playerStarted(): the checklist was passed and the player is running.
     ended(str): "completed", "stopped", "blocked" (a red flag) or "cancelled".
 """
 
@@ -32,12 +33,16 @@ from massage_timer.core.engine import (
     SessionStopped,
     State,
     StepDone,
+    StepStarted,
 )
 from massage_timer.core.history import HistoryStore, SessionStart
 from massage_timer.core.loader import LoadedRoutine
 from massage_timer.core.settings import Settings
+from massage_timer.ui.checklist_dialog import SafetyChecklistDialog
+from massage_timer.ui.pain_dialog import PainRatingDialog
 from massage_timer.ui.player_view import PlayerView
 from massage_timer.ui.session_adapter import SessionAdapter
+from massage_timer.ui.summary_dialog import SessionSummaryDialog
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +69,7 @@ class PlayerWindow(QWidget):
 
 
 class SessionFlow(QObject):
+    playerStarted = Signal()
     ended = Signal(str)
 
     def __init__(
@@ -91,9 +97,9 @@ class SessionFlow(QObject):
         self._wall = wall_clock
         self._parent = parent_window
         self._options = CueOptions.from_settings(settings)
-        self.checklist: QDialog | None = None
-        self.pain_dialog: QDialog | None = None
-        self.summary: QDialog | None = None
+        self.checklist: SafetyChecklistDialog | None = None
+        self.pain_dialog: PainRatingDialog | None = None
+        self.summary: SessionSummaryDialog | None = None
         self.window: PlayerWindow | None = None
         self.engine: SessionEngine | None = None
         self.adapter: SessionAdapter | None = None
@@ -107,8 +113,6 @@ class SessionFlow(QObject):
     def begin(self) -> None:
         if self._prepare_lines is not None and self._options.voice_enabled:
             self._prepare_lines(lines_for_routine(self.routine, self._options))
-        from massage_timer.ui.checklist_dialog import SafetyChecklistDialog
-
         dialog = SafetyChecklistDialog(parent=self._parent)
         dialog.setWindowTitle(f"Before you start: {self.routine.title}")
         dialog.finished.connect(self._on_checklist_finished)
@@ -118,14 +122,12 @@ class SessionFlow(QObject):
     def _on_checklist_finished(self, result: int) -> None:
         dialog = self.checklist
         assert dialog is not None
-        blocked = list(getattr(dialog, "blocked_items", []) or [])
-        if result != QDialog.DialogCode.Accepted.value or blocked:
+        blocked = dialog.blocked_items
+        if result != QDialog.DialogCode.Accepted.value or blocked or dialog.confirmed_at is None:
             self._end("blocked" if blocked else "cancelled")
             return
-        self._checklist_version = str(getattr(dialog, "checklist_version", "") or "") or None
-        self._confirmed_at = getattr(dialog, "confirmed_at", None) or self._wall()
-        from massage_timer.ui.pain_dialog import PainRatingDialog
-
+        self._checklist_version = str(dialog.checklist_version)
+        self._confirmed_at = dialog.confirmed_at
         pain = PainRatingDialog("before", parent=self._parent)
         pain.finished.connect(self._on_pain_before_finished)
         self.pain_dialog = pain
@@ -135,8 +137,7 @@ class SessionFlow(QObject):
 
     def _on_pain_before_finished(self, _result: int) -> None:
         pain = self.pain_dialog
-        value = getattr(pain, "value", None)
-        self.start_player(value if isinstance(value, int) else None)
+        self.start_player(pain.value if pain is not None else None)
 
     def start_player(self, pain_before: int | None) -> None:
         routine = self.routine
@@ -176,6 +177,7 @@ class SessionFlow(QObject):
         window.activateWindow()
         player.setFocus()
         adapter.start()
+        self.playerStarted.emit()
 
     def stop(self) -> None:
         """Stop at once: silence first, then end the engine and record it."""
@@ -200,13 +202,17 @@ class SessionFlow(QObject):
         assert engine is not None and window is not None
         if isinstance(event, StepDone) and self.session_id is not None:
             self.history.step_completed(
-                self.session_id, event.steps_completed, event.step_index + 1,
+                self.session_id,
+                event.steps_completed,
+                event.step_index + 1,
                 engine.active_seconds,
             )
         if isinstance(event, SessionFinished | SessionStopped):
             self._record_end(event)
         if isinstance(event, Paused):
             self.cues.pause()
+        if isinstance(event, StepStarted):
+            window.player.set_notice(self._notice())
         window.player.show_status(engine.status())
 
     def _on_state_changed(self, _state: str) -> None:
@@ -222,14 +228,19 @@ class SessionFlow(QObject):
         self.outcome = outcome
         if self.session_id is not None:
             self.history.finish_session(
-                self.session_id, outcome, self._wall(), event.active_seconds,
+                self.session_id,
+                outcome,
+                self._wall(),
+                event.active_seconds,
                 event.steps_completed,
             )
-        from massage_timer.ui.summary_dialog import SessionSummaryDialog
-
         summary = SessionSummaryDialog(
-            self.routine.title, event.active_seconds, event.steps_completed,
-            event.steps_total, outcome, parent=self._parent,
+            self.routine.title,
+            event.active_seconds,
+            event.steps_completed,
+            event.steps_total,
+            outcome,
+            parent=self._parent,
         )
         summary.finished.connect(self._on_summary_finished)
         self.summary = summary
@@ -242,8 +253,9 @@ class SessionFlow(QObject):
 
     def _on_summary_finished(self, _result: int) -> None:
         summary = self.summary
-        pain_after = getattr(summary, "pain_after", None)
-        note = getattr(summary, "note", "") or None
+        assert summary is not None
+        pain_after = summary.pain_after
+        note = summary.note or None
         if self.session_id is not None and (pain_after is not None or note):
             self.history.set_pain_after(self.session_id, pain_after, note)
         self._end(self.outcome or "stopped")

@@ -1,0 +1,84 @@
+"""Starting the desktop app: the QApplication, its theme, and the library window.
+
+Kept small on purpose: the session flow, tray, reminders and history are wired on top
+of :func:`create_main_window` by whoever owns them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QIcon
+from PySide6.QtWidgets import QApplication
+
+from massage_timer import APP_DISPLAY_NAME, APP_NAME, DESKTOP_ID, __version__
+from massage_timer.core.loader import Library, load_library
+from massage_timer.core.paths import AppPaths
+from massage_timer.core.resources import asset
+from massage_timer.core.settings import Settings, load_settings, replace, save_settings
+from massage_timer.ui.main_window import MainWindow
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with the app's names and icon (reused when one exists)."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_DISPLAY_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(DESKTOP_ID)
+    icon = asset("icons", "massage-timer.svg")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def create_main_window(
+    paths: AppPaths, settings: Settings, library: Library | None = None
+) -> MainWindow:
+    """A library window showing ``library`` (or the routines under ``paths``).
+
+    Without a library given, Reload reads the folders again by itself; with one, the
+    caller owns the library and its reloading.
+    """
+    window = MainWindow()
+    window.set_include_optional(settings.include_optional_steps)
+    window.restore_geometry_state(settings.window_geometry)
+    window.set_library(library if library is not None else load_library(paths))
+    if library is None:
+        window.reloadRequested.connect(lambda: window.set_library(load_library(paths)))
+    return window
+
+
+def open_routines_folder(paths: AppPaths) -> bool:
+    """Open the user's routine folder in the file manager (created when missing)."""
+    folder = paths.user_routines_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+def save_window_geometry(paths: AppPaths, window: MainWindow) -> None:
+    """Store the geometry into the settings file as it is now on disk."""
+    current, _notices = load_settings(paths.settings_file)
+    state = window.geometry_state()
+    if state != current.window_geometry:
+        save_settings(paths.settings_file, replace(current, window_geometry=state))
+
+
+def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
+    """Start the app, or hand over to the copy that is already running."""
+    from massage_timer.ui.controller import AppController
+    from massage_timer.ui.single_instance import SingleInstance, server_name
+
+    app = create_application()
+    instance = SingleInstance(server_name(paths), app)
+    if not instance.acquire():
+        return 0
+    controller = AppController(app, paths, background=bool(getattr(args, "background", False)))
+    instance.activateRequested.connect(controller.bring_to_front)
+    app.setQuitOnLastWindowClosed(False)
+    code = app.exec()
+    instance.release()
+    return code

@@ -1,0 +1,412 @@
+"""The running app: one object that wires the windows to the stores and services.
+
+It owns the settings, the library, the history store, the reminders and the sound,
+and connects what the widgets ask for (Start, History, Settings, the tray and the
+reminder prompt) to them. Speech and sound are created for the first session or
+reminder that needs them, not at start-up, so a start at login stays light.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+
+from massage_timer import APP_DISPLAY_NAME
+from massage_timer.core import autostart
+from massage_timer.core.cues import TONE_REMINDER, Cue, CueKind, Priority
+from massage_timer.core.history import HistoryError, HistoryStore
+from massage_timer.core.loader import Library, load_library
+from massage_timer.core.paths import AppPaths
+from massage_timer.core.settings import Settings, load_settings, replace, save_settings
+from massage_timer.ui.main_window import MainWindow
+from massage_timer.ui.session_flow import SessionFlow
+
+if TYPE_CHECKING:
+    from massage_timer.audio.playback import CuePlayer
+    from massage_timer.audio.speech import SpeechSynth
+    from massage_timer.ui.history_view import HistoryView
+    from massage_timer.ui.screen_awake import ScreenAwake
+
+log = logging.getLogger(__name__)
+
+BACKGROUND_HINT = (
+    "Massage Timer keeps running in the background to remind you to take breaks. "
+    "Open it again from the tray icon or your applications menu; to quit, use "
+    "File ▸ Quit or Quit in the tray menu."
+)
+BACKGROUND_HINT_NO_TRAY = (
+    "Massage Timer keeps running (minimized) to remind you to take breaks. "
+    "To quit, use File ▸ Quit."
+)
+
+
+class AppController(QObject):
+    """Owns the app's state for one run; see the module docstring."""
+
+    def __init__(self, app: QApplication, paths: AppPaths, *, background: bool = False) -> None:
+        super().__init__(app)
+        from massage_timer.ui.app import create_main_window
+        from massage_timer.ui.idle import create_idle_monitor
+        from massage_timer.ui.reminder_prompt import ReminderPrompt
+        from massage_timer.ui.reminders import ReminderController
+        from massage_timer.ui.theme import ThemeController
+        from massage_timer.ui.tray import ReminderTray
+
+        self.app = app
+        self.paths = paths
+        self._quitting = False
+        self.notices: list[str] = []
+        self.settings, notices = load_settings(paths.settings_file)
+        self.notices += notices
+        self.theme = ThemeController(app, self.settings.theme, self.settings.font_scale)
+        self.history = self._open_history()
+        self.library: Library = load_library(paths)
+        self.window: MainWindow = create_main_window(paths, self.settings, self.library)
+        self.window.installEventFilter(self)
+        self.flow: SessionFlow | None = None
+        self._speech: SpeechSynth | None = None
+        self._cues: CuePlayer | None = None
+        self._history_window: HistoryView | None = None
+        self._screen: ScreenAwake | None = None
+
+        self.idle = create_idle_monitor()
+        self.reminders = ReminderController(
+            self.settings,
+            log_event=self.history.log_reminder,
+            idle_seconds=self.idle.idle_seconds,
+            parent=self,
+        )
+        self.prompt = ReminderPrompt()
+        self.tray = ReminderTray(app.windowIcon(), parent=self)
+        self.tray.menu.setTitle("&Reminders")
+        help_action = self._help_menu_action()
+        if help_action is not None:
+            self.window.menuBar().insertMenu(help_action, self.tray.menu)
+        else:
+            self.window.menuBar().addMenu(self.tray.menu)
+        self._connect()
+
+        if self.settings.reminders_enabled:
+            self.reminders.start()
+        self.tray.set_reminders_enabled(self.settings.reminders_enabled)
+        self.tray.set_snooze_minutes(self.settings.snooze_minutes)
+        if self.tray.available:
+            self.tray.show()
+        self.notices += self.history.pop_notices()
+        if self.notices:
+            self.window.show_notice(" ".join(self.notices))
+        if not background:
+            self.window.show()
+
+    # Set-up
+
+    def _open_history(self) -> HistoryStore:
+        try:
+            store, notices = HistoryStore.open(self.paths.history_file)
+        except HistoryError as exc:
+            self.notices.append(f"{exc} Sessions are kept in memory for now.")
+            return HistoryStore.memory_only()
+        self.notices += notices
+        return store
+
+    def _help_menu_action(self) -> QAction | None:
+        actions = self.window.menuBar().actions()
+        return actions[-1] if actions else None
+
+    def _connect(self) -> None:
+        w, r, t, p = self.window, self.reminders, self.tray, self.prompt
+        w.startRequested.connect(self.start_session)
+        w.historyRequested.connect(self.show_history)
+        w.settingsRequested.connect(self.show_settings)
+        w.reloadRequested.connect(self.reload_library)
+        w.quitRequested.connect(self.quit)
+        w.openRoutinesFolderRequested.connect(self._open_routines_folder)
+        r.reminderDue.connect(self._on_reminder_due)
+        r.reminderWithdrawn.connect(p.withdraw)
+        r.startBreakRequested.connect(self.start_session)
+        r.statusChanged.connect(t.set_status)
+        r.pausedUntilChanged.connect(self._on_paused_until_changed)
+        p.startRequested.connect(r.start_break)
+        p.snoozeRequested.connect(r.snooze)
+        p.skipRequested.connect(r.skip)
+        t.startBreakRequested.connect(r.start_break)
+        t.snoozeRequested.connect(r.snooze)
+        t.pauseHourRequested.connect(lambda: r.pause_for(timedelta(hours=1)))
+        t.pauseTomorrowRequested.connect(r.pause_until_tomorrow)
+        t.resumeRequested.connect(r.resume)
+        t.openRequested.connect(self.bring_to_front)
+        t.quitRequested.connect(self.quit)
+        self.app.aboutToQuit.connect(self._on_about_to_quit)
+
+    # Sound, created when first needed
+
+    def audio(self) -> tuple[SpeechSynth | None, CuePlayer]:
+        """(SpeechSynth or None, CuePlayer), created on first use."""
+        if self._cues is None:
+            from massage_timer.audio.playback import CuePlayer
+            from massage_timer.audio.speech import SpeechSynth
+
+            s = self.settings
+            speech = None
+            if s.voice_enabled:
+                speech = SpeechSynth(
+                    self.paths.speech_cache_dir,
+                    voice=s.voice_name or None,
+                    rate=s.voice_rate,
+                    volume=s.voice_volume,
+                )
+            self._speech = speech
+            self._cues = CuePlayer(speech, volume=s.voice_volume, parent=self)
+        return self._speech, self._cues
+
+    def _close_audio(self) -> None:
+        speech, self._speech = self._speech, None
+        cues, self._cues = self._cues, None
+        if cues is not None:
+            cues.stop()
+            cues.deleteLater()
+        if speech is not None:
+            speech.close()
+
+    def audio_problem(self) -> str | None:
+        problems: list[str] = []
+        speech, cues = self._speech, self._cues
+        if self.settings.voice_enabled and speech is not None:
+            reason = speech.unavailable_reason
+            if reason:
+                problems.append(f"The voice is unavailable ({reason}); cues are shown on screen.")
+        problem = cues.problem() if cues is not None else None
+        if problem:
+            problems.append(problem)
+        return " ".join(problems) or None
+
+    # Sessions
+
+    def start_session(self, routine_id: str) -> None:
+        if self.flow is not None:
+            self._raise_flow()
+            return
+        loaded = self.library.get(routine_id)
+        if loaded is None:
+            self.bring_to_front()
+            self.window.show_notice(f"The routine '{routine_id}' could not be found.")
+            return
+        speech, cues = self.audio()
+        self.bring_to_front()
+        flow = SessionFlow(
+            loaded,
+            self.settings,
+            self.history,
+            cues,
+            prepare_lines=speech.prepare if speech is not None else None,
+            audio_problem=self.audio_problem,
+            parent_window=self.window,
+        )
+        flow.ended.connect(self._on_flow_ended)
+        flow.playerStarted.connect(self._on_player_started)
+        self.flow = flow
+        flow.begin()
+
+    def _raise_flow(self) -> None:
+        flow = self.flow
+        assert flow is not None
+        for widget in (flow.window, flow.summary, flow.pain_dialog, flow.checklist):
+            if widget is not None and widget.isVisible():
+                widget.showNormal()
+                widget.raise_()
+                widget.activateWindow()
+                return
+
+    def _on_player_started(self) -> None:
+        if self.settings.keep_screen_awake:
+            from massage_timer.ui.screen_awake import ScreenAwake
+
+            self._screen = ScreenAwake.inhibit("A guided massage session is running")
+
+    def _on_flow_ended(self, outcome: str) -> None:
+        flow, self.flow = self.flow, None
+        screen, self._screen = self._screen, None
+        if screen is not None:
+            screen.release()
+        if outcome in ("completed", "stopped"):
+            self.reminders.record_break()
+            if self._history_window is not None:
+                self._history_window.refresh()
+        if flow is not None:
+            flow.deleteLater()
+        self.notices_from_history()
+
+    def notices_from_history(self) -> None:
+        notices = self.history.pop_notices()
+        if notices:
+            self.window.show_notice(" ".join(notices))
+
+    # Windows
+
+    def bring_to_front(self) -> None:
+        w = self.window
+        if w.isMinimized():
+            w.showNormal()
+        w.show()
+        w.raise_()
+        w.activateWindow()
+
+    def show_history(self) -> None:
+        from massage_timer.ui.history_view import HistoryView
+
+        if self._history_window is None:
+            view = HistoryView(self.history)
+            holder = QMainWindow(self.window)
+            holder.setObjectName("historyWindow")
+            holder.setWindowTitle(f"History — {APP_DISPLAY_NAME}")
+            holder.setCentralWidget(view)
+            holder.resize(1100, 760)
+            self._history_window = view
+        else:
+            self._history_window.refresh()
+        holder_widget = self._history_window.window()
+        holder_widget.show()
+        holder_widget.raise_()
+        holder_widget.activateWindow()
+
+    def show_settings(self) -> None:
+        from massage_timer.ui.settings_dialog import SettingsDialog
+
+        speech = self._speech
+        voices = [(v.id, v.name) for v in speech.voices()] if speech else []
+        dialog = SettingsDialog(
+            self.settings,
+            self.window,
+            voices=voices,
+            routines=[(r.routine.id, r.routine.title) for r in self.library.routines],
+            autostart_supported=sys.platform.startswith("linux"),
+        )
+        dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def apply_settings(self, new: Settings) -> None:
+        old, self.settings = self.settings, new
+        self._save_settings()
+        self.theme.set_mode(new.theme)
+        self.theme.set_font_scale(new.font_scale)
+        self.reminders.apply_settings(new)
+        if new.reminders_enabled and not old.reminders_enabled:
+            self.reminders.start()
+        elif old.reminders_enabled and not new.reminders_enabled:
+            self.reminders.stop()
+        self.tray.set_reminders_enabled(new.reminders_enabled)
+        self.tray.set_snooze_minutes(new.snooze_minutes)
+        self.prompt.set_snooze_minutes(new.snooze_minutes)
+        if new.include_optional_steps != old.include_optional_steps:
+            self.window.set_include_optional(new.include_optional_steps)
+        voice_keys = ("voice_enabled", "voice_name", "voice_rate", "voice_volume")
+        if self.flow is None and any(getattr(old, k) != getattr(new, k) for k in voice_keys):
+            self._close_audio()
+        if sys.platform.startswith("linux") and new.autostart != old.autostart:
+            try:
+                autostart.apply(new.autostart, autostart.launch_command(self._portable_root()))
+            except OSError as exc:
+                self.window.show_notice(f"Could not change the start-at-login entry: {exc}")
+
+    def _portable_root(self) -> Path | None:
+        default = AppPaths.default()
+        return None if self.paths.data_dir == default.data_dir else self.paths.data_dir.parent
+
+    def reload_library(self) -> None:
+        self.library = load_library(self.paths)
+        self.window.set_library(self.library)
+
+    def _open_routines_folder(self) -> None:
+        from massage_timer.ui.app import open_routines_folder
+
+        open_routines_folder(self.paths)
+
+    # Reminders
+
+    def _on_reminder_due(self) -> None:
+        s = self.settings
+        loaded = self.library.get(s.reminder_routine_id)
+        title = loaded.routine.title if loaded else "a short break"
+        seconds = loaded.routine.total_seconds(s.include_optional_steps) if loaded else 180
+        minutes = max(round(seconds / 60), 1)
+        self.prompt.set_reason(s.reminder_interval_minutes, title, minutes)
+        self.prompt.set_snooze_minutes(s.snooze_minutes)
+        self.prompt.show_reminder()
+        if s.reminder_sound:
+            _speech, cues = self.audio()
+            cues.play(Cue(CueKind.TONE, TONE_REMINDER, Priority.TONE))
+        self.tray.notify(
+            "Time for a posture break",
+            f"You have been at your desk for a while. {title} takes about {minutes} min.",
+        )
+
+    def _on_paused_until_changed(self, moment: object) -> None:
+        self.settings = replace(self.settings, paused_until=moment)
+        self._save_settings()
+
+    def _save_settings(self) -> None:
+        try:
+            save_settings(self.paths.settings_file, self.settings)
+        except OSError as exc:
+            self.window.show_notice(f"Your settings could not be saved: {exc.strerror or exc}")
+
+    # Closing and quitting
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close and not self._quitting:
+            if self.settings.reminders_enabled:
+                event.ignore()
+                self._go_to_background()
+                return True
+            self.quit()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _go_to_background(self) -> None:
+        if self.tray.available:
+            self.window.hide()
+        else:
+            self.window.showMinimized()
+        if not self.settings.shown_background_hint:
+            self.settings = replace(self.settings, shown_background_hint=True)
+            self._save_settings()
+            text = BACKGROUND_HINT if self.tray.available else BACKGROUND_HINT_NO_TRAY
+            if not self.tray.notify(APP_DISPLAY_NAME, text):
+                box = QMessageBox(
+                    QMessageBox.Icon.Information,
+                    APP_DISPLAY_NAME,
+                    text,
+                    QMessageBox.StandardButton.Ok,
+                )
+                box.setObjectName("backgroundHint")
+                box.setParent(self.window, box.windowFlags())
+                box.finished.connect(box.deleteLater)
+                box.open()
+
+    def quit(self) -> None:
+        self._quitting = True
+        if self.flow is not None:
+            self.flow.stop()
+        self.app.quit()
+
+    def _on_about_to_quit(self) -> None:
+        from massage_timer.ui.app import save_window_geometry
+
+        self._quitting = True
+        try:
+            save_window_geometry(self.paths, self.window)
+        except OSError as exc:
+            log.warning("window geometry not saved: %s", exc)
+        self.reminders.stop()
+        self.tray.hide()
+        self.prompt.withdraw()
+        self._close_audio()
+        self.history.close()

@@ -1,0 +1,221 @@
+"""The 0-10 pain rating, asked before a session and again in its summary.
+
+A row of eleven checkable buttons in one exclusive group: nothing is chosen until
+the person chooses (an unanswered rating is recorded as skipped, never as 0), Tab
+reaches the row once, arrow keys move along it, Space or a digit key picks.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QPalette
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+PAIN_MAX = 10
+QUESTIONS = {
+    "before": ("painBefore", "How much does it hurt now?"),
+    "after": ("painAfter", "How does it feel now?"),
+}
+
+
+class PainScale(QWidget):
+    """Eleven buttons 0-10 with the ends labelled; ``value`` is ``None`` until chosen.
+
+    Signals:
+        valueChanged(object): the new value, an ``int`` 0-10.
+    """
+
+    valueChanged = Signal(object)
+
+    def __init__(self, name: str, question: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setAccessibleName(question)
+        self.setAccessibleDescription("0 means no pain, 10 the worst pain you can imagine")
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        for n in range(PAIN_MAX + 1):
+            button = QPushButton(str(n), self)
+            button.setCheckable(True)
+            button.setAutoDefault(False)
+            button.setObjectName(f"{name}_{n}")
+            button.setAccessibleName(f"{n} of {PAIN_MAX}")
+            button.setToolTip(_describe(n))
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance("10") + 20)
+            button.setMinimumHeight(button.fontMetrics().height() * 2)
+            self._group.addButton(button, n)
+            row.addWidget(button)
+        self._group.idToggled.connect(self._on_id_toggled)
+        self._style = ""
+        self._restyle()
+        ends = QHBoxLayout()
+        low = QLabel("0 = no pain", self)
+        high = QLabel(f"{PAIN_MAX} = worst pain", self)
+        high.setAlignment(Qt.AlignmentFlag.AlignRight)
+        ends.addWidget(low)
+        ends.addStretch(1)
+        ends.addWidget(high)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addLayout(ends)
+
+    @property
+    def value(self) -> int | None:
+        chosen = self._group.checkedId()
+        return chosen if chosen >= 0 else None
+
+    def set_value(self, value: int | None) -> None:
+        if value is None:
+            checked = self._group.checkedButton()
+            if checked is not None:
+                self._group.setExclusive(False)
+                checked.setChecked(False)
+                self._group.setExclusive(True)
+            return
+        button = self._group.button(value)
+        if button is not None:
+            button.setChecked(True)
+
+    def button(self, value: int) -> QAbstractButton:
+        button = self._group.button(value)
+        assert button is not None
+        return button
+
+    def focus_scale(self) -> None:
+        """Put the keyboard focus on the chosen button, or on 0."""
+        (self._group.checkedButton() or self.button(0)).setFocus(Qt.FocusReason.TabFocusReason)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if len(text) == 1 and text.isdigit():
+            self.button(int(text)).setChecked(True)
+            self.button(int(text)).setFocus()
+            return
+        super().keyPressEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_style"):
+            self._restyle()
+
+    def _restyle(self) -> None:
+        pal = QApplication.palette()
+        fill = pal.color(QPalette.ColorRole.Highlight)
+        sheet = (
+            f"QPushButton:checked {{ background: {fill.name()};"
+            f" color: {pal.color(QPalette.ColorRole.HighlightedText).name()};"
+            f" border: 2px solid {fill.darker(140).name()}; border-radius: 3px;"
+            " font-weight: bold; }"
+        )
+        if sheet != self._style:
+            self._style = sheet
+            self.setStyleSheet(sheet)
+
+    def _on_id_toggled(self, value: int, checked: bool) -> None:
+        if checked:
+            self.valueChanged.emit(value)
+
+
+def _describe(value: int) -> str:
+    if value == 0:
+        return "No pain"
+    if value <= 3:
+        return "Mild"
+    if value <= 6:
+        return "Moderate"
+    if value <= 9:
+        return "Severe"
+    return "Worst pain you can imagine"
+
+
+class PainRatingDialog(QDialog):
+    """Asks for a 0-10 rating; Skip (or closing) leaves :attr:`value` as ``None``.
+
+    ``kind`` is ``"before"`` (objectName ``painBefore``) or ``"after"`` (``painAfter``).
+    Skip and Continue both accept the dialog; only Escape rejects it.
+    """
+
+    def __init__(
+        self, kind: Literal["before", "after"] = "before", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        name, question = QUESTIONS[kind]
+        self.setObjectName(name)
+        self.setAccessibleName(question)
+        self.setWindowTitle("Pain rating")
+        self._skipped = False
+        heading = QLabel(question, self)
+        heading.setObjectName(f"{name}Question")
+        font = QFont(heading.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        heading.setFont(font)
+        heading.setWordWrap(True)
+        hint = QLabel("Optional: choose a number, or skip.", self)
+        hint.setWordWrap(True)
+        self._scale = PainScale(f"{name}Scale", question, self)
+        heading.setBuddy(self._scale.button(0))
+        buttons = QDialogButtonBox(self)
+        self._skip = buttons.addButton("Skip", QDialogButtonBox.ButtonRole.RejectRole)
+        self._skip.setObjectName(f"{name}Skip")
+        self._skip.setAccessibleName("Skip the pain rating")
+        self._continue = buttons.addButton("Continue", QDialogButtonBox.ButtonRole.AcceptRole)
+        self._continue.setObjectName(f"{name}Continue")
+        self._continue.setAccessibleName("Continue")
+        self._continue.setEnabled(False)
+        self._continue.setDefault(True)
+        self._skip.setAutoDefault(False)
+        self._skip.clicked.connect(self._on_skip_clicked)
+        self._continue.clicked.connect(self.accept)
+        self._scale.valueChanged.connect(self._on_value_changed)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.addWidget(heading)
+        layout.addWidget(hint)
+        layout.addWidget(self._scale)
+        layout.addWidget(buttons)
+        self.setTabOrder(self._scale.button(0), self._continue)
+        self.setTabOrder(self._continue, self._skip)
+        self._scale.focus_scale()
+        self.resize(max(520, self.minimumSizeHint().width()), self.sizeHint().height())
+
+    @property
+    def value(self) -> int | None:
+        if self._skipped or self.result() == QDialog.DialogCode.Rejected:
+            return None
+        return self._scale.value
+
+    @property
+    def scale(self) -> PainScale:
+        return self._scale
+
+    def skip_button(self) -> QAbstractButton:
+        return self._skip
+
+    def continue_button(self) -> QAbstractButton:
+        return self._continue
+
+    def _on_skip_clicked(self) -> None:
+        self._skipped = True
+        self.accept()
+
+    def _on_value_changed(self, _value: object) -> None:
+        self._continue.setEnabled(True)

@@ -1,0 +1,280 @@
+"""Light and dark palettes on the Fusion style, following the desktop unless forced.
+
+Explicit palettes (rather than whatever the platform theme offers) make both themes
+look the same everywhere and let tests check contrast. Widgets use palette roles;
+the few deliberate accents (caution notes, the blocked checklist) come from
+:func:`accent`, whose colours are checked for WCAG AA contrast on both themes.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette, QPen, QPolygonF
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QPushButton,
+    QStyle,
+    QStyleOption,
+    QWidget,
+)
+
+ThemeMode = Literal["system", "light", "dark"]
+MIN_FONT_SCALE = 0.75
+MAX_FONT_SCALE = 2.5
+
+
+class Accent(StrEnum):
+    """Colours with a meaning, each defined for both themes."""
+
+    PRIMARY = "primary"
+    CAUTION = "caution"
+    DANGER = "danger"
+    SUCCESS = "success"
+
+
+_LIGHT = {
+    "window": "#f3f4f6", "base": "#ffffff", "alt": "#eceef2", "text": "#1b1d21",
+    "button": "#e8eaee", "mid": "#b9bec7", "dark": "#8a909b", "shadow": "#5b616b",
+    "disabled": "#6e737c", "placeholder": "#656a73", "tooltip": "#fffbe6",
+    "highlight": "#1f5fae", "highlighted_text": "#ffffff", "link": "#1f5fae",
+}
+_DARK = {
+    "window": "#1f2125", "base": "#16181b", "alt": "#26292e", "text": "#e8eaed",
+    "button": "#2d3036", "mid": "#4a4f57", "dark": "#111214", "shadow": "#000000",
+    "disabled": "#9097a1", "placeholder": "#a0a6b0", "tooltip": "#2d3036",
+    "highlight": "#2f6bb3", "highlighted_text": "#ffffff", "link": "#8ab8f5",
+}
+# Foreground accents: readable as text (>= 4.5:1) on both "window" and "base".
+_ACCENTS: dict[Accent, tuple[str, str]] = {
+    Accent.PRIMARY: ("#1f5fae", "#8ab8f5"),
+    Accent.CAUTION: ("#8a4b00", "#f2c27a"),
+    Accent.DANGER: ("#b3261e", "#ff9c94"),
+    Accent.SUCCESS: ("#1e6b34", "#84d69a"),
+}
+
+
+def _palette(c: dict[str, str]) -> QPalette:
+    pal = QPalette()
+    role = QPalette.ColorRole
+    grp = QPalette.ColorGroup
+    pairs = {
+        role.Window: c["window"], role.WindowText: c["text"], role.Base: c["base"],
+        role.AlternateBase: c["alt"], role.Text: c["text"], role.Button: c["button"],
+        role.ButtonText: c["text"], role.BrightText: "#ffffff", role.Light: c["base"],
+        role.Midlight: c["alt"], role.Mid: c["mid"], role.Dark: c["dark"],
+        role.Shadow: c["shadow"], role.Highlight: c["highlight"],
+        role.HighlightedText: c["highlighted_text"], role.Link: c["link"],
+        role.LinkVisited: c["link"], role.ToolTipBase: c["tooltip"],
+        role.ToolTipText: c["text"], role.PlaceholderText: c["placeholder"],
+        role.Accent: c["highlight"],
+    }
+    for r, value in pairs.items():
+        pal.setColor(r, QColor(value))
+    for r in (role.WindowText, role.Text, role.ButtonText):
+        pal.setColor(grp.Disabled, r, QColor(c["disabled"]))
+    pal.setColor(grp.Disabled, role.Highlight, QColor(c["mid"]))
+    return pal
+
+
+def light_palette() -> QPalette:
+    return _palette(_LIGHT)
+
+
+def dark_palette() -> QPalette:
+    return _palette(_DARK)
+
+
+def is_dark(palette: QPalette) -> bool:
+    """Whether a palette is a dark one (its window is darker than its text)."""
+    return (
+        palette.color(QPalette.ColorRole.Window).lightnessF()
+        < palette.color(QPalette.ColorRole.WindowText).lightnessF()
+    )
+
+
+def accent(kind: Accent, palette: QPalette) -> QColor:
+    """The accent colour for text/borders that suits ``palette``'s theme."""
+    light, dark = _ACCENTS[kind]
+    return QColor(dark if is_dark(palette) else light)
+
+
+def relative_luminance(color: QColor) -> float:
+    def channel(v: float) -> float:
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(color.redF())
+        + 0.7152 * channel(color.greenF())
+        + 0.0722 * channel(color.blueF())
+    )
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio between two colours (1 to 21)."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def system_prefers_dark() -> bool:
+    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+class AppStyle(QProxyStyle):
+    """Fusion, with radio and check box indicators that stay visible on dark themes.
+
+    Fusion outlines them with a shade of the window colour, which all but vanishes on
+    a dark window; here the outline has at least 3:1 contrast (WCAG 1.4.11).
+    """
+
+    def __init__(self) -> None:
+        super().__init__("Fusion")
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        pe = QStyle.PrimitiveElement
+        if element not in (pe.PE_IndicatorRadioButton, pe.PE_IndicatorCheckBox):
+            super().drawPrimitive(element, option, painter, widget)
+            return
+        pal = option.palette
+        state = option.state
+        enabled = bool(state & QStyle.StateFlag.State_Enabled)
+        group = QPalette.ColorGroup.Normal if enabled else QPalette.ColorGroup.Disabled
+        outline = pal.color(group, QPalette.ColorRole.PlaceholderText)
+        mark = accent(Accent.PRIMARY, pal) if enabled else pal.color(group, QPalette.ColorRole.Text)
+        side = min(option.rect.width(), option.rect.height()) - 2.0
+        box = QRectF(0, 0, side, side)
+        box.moveCenter(QRectF(option.rect).center())
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(outline, 1.5))
+        painter.setBrush(pal.color(group, QPalette.ColorRole.Base))
+        if element == pe.PE_IndicatorRadioButton:
+            painter.drawEllipse(box)
+            if state & QStyle.StateFlag.State_On:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(mark)
+                painter.drawEllipse(box.center(), side * 0.27, side * 0.27)
+        else:
+            painter.drawRoundedRect(box, 2, 2)
+            pen = QPen(mark, max(2.0, side / 7))
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            x, y, w = box.x(), box.y(), box.width()
+            if state & QStyle.StateFlag.State_On:
+                painter.drawPolyline(QPolygonF([
+                    QPointF(x + w * 0.22, y + w * 0.52),
+                    QPointF(x + w * 0.42, y + w * 0.72),
+                    QPointF(x + w * 0.78, y + w * 0.3),
+                ]))
+            elif state & QStyle.StateFlag.State_NoChange:
+                painter.drawLine(QPointF(x + w * 0.25, y + w / 2), QPointF(x + w * 0.75, y + w / 2))
+        painter.restore()
+
+
+class ThemeController(QObject):
+    """Keeps the application's palette and font in line with the settings.
+
+    Signals:
+        themeChanged(bool): emitted with ``True`` for dark after each change.
+    """
+
+    themeChanged = Signal(bool)
+
+    def __init__(
+        self, app: QApplication, mode: ThemeMode = "system", font_scale: float = 1.0
+    ) -> None:
+        super().__init__(app)
+        self._app = app
+        self._mode: ThemeMode = mode
+        self._base_font = QFont(app.font())
+        self._font_scale = 1.0
+        self._dark = False
+        self._style = AppStyle()
+        app.setStyle(self._style)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
+        self.set_font_scale(font_scale)
+        self._apply()
+
+    @property
+    def dark(self) -> bool:
+        return self._dark
+
+    @property
+    def mode(self) -> ThemeMode:
+        return self._mode
+
+    def set_mode(self, mode: ThemeMode) -> None:
+        self._mode = mode
+        self._apply()
+
+    def set_font_scale(self, scale: float) -> None:
+        """Scale every font from the desktop's default size (e.g. 1.5 for large text)."""
+        self._font_scale = min(max(scale, MIN_FONT_SCALE), MAX_FONT_SCALE)
+        font = QFont(self._base_font)
+        size = self._base_font.pointSizeF()
+        if size > 0:
+            font.setPointSizeF(size * self._font_scale)
+        else:
+            font.setPixelSize(round(self._base_font.pixelSize() * self._font_scale))
+        self._app.setFont(font)
+
+    def _apply(self) -> None:
+        dark = system_prefers_dark() if self._mode == "system" else self._mode == "dark"
+        self._dark = dark
+        self._app.setPalette(dark_palette() if dark else light_palette())
+        self.themeChanged.emit(dark)
+
+    def _on_color_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
+        if self._mode == "system":
+            self._apply()
+
+
+class PrimaryButton(QPushButton):
+    """A large button in the theme's highlight colour, with a clear focus ring."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self._style = ""
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.setFont(font)
+        self._restyle()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._restyle()
+
+    def _restyle(self) -> None:
+        pal = QApplication.palette()
+        base = pal.color(QPalette.ColorRole.Highlight)
+        text = pal.color(QPalette.ColorRole.HighlightedText)
+        ring = pal.color(QPalette.ColorRole.WindowText)
+        disabled = pal.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
+        button = pal.color(QPalette.ColorRole.Button).name()
+        mid = pal.color(QPalette.ColorRole.Mid).name()
+        sheet = (
+            f"QPushButton {{ background: {base.name()}; color: {text.name()};"
+            f" border: 2px solid {base.darker(130).name()}; border-radius: 6px;"
+            " padding: 10px 28px; }"
+            f" QPushButton:hover {{ background: {base.lighter(112).name()}; }}"
+            f" QPushButton:pressed {{ background: {base.darker(115).name()}; }}"
+            f" QPushButton:focus {{ border: 3px solid {ring.name()}; }}"
+            f" QPushButton:disabled {{ background: {button}; color: {disabled.name()};"
+            f" border-color: {mid}; }}"
+        )
+        if sheet != self._style:
+            self._style = sheet
+            self.setStyleSheet(sheet)

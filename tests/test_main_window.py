@@ -1,0 +1,340 @@
+"""The library window: list, search and filters, broken files, detail pane, keyboard."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QToolButton,
+    QTreeWidget,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from massage_timer.core.loader import Library, LoadedRoutine, Origin, RoutineError
+from massage_timer.core.paths import AppPaths
+from massage_timer.core.settings import Settings
+from massage_timer.ui.app import create_main_window
+from massage_timer.ui.diagram import DiagramView
+from massage_timer.ui.main_window import LinesRole, MainWindow, format_duration
+from tests.routine_factory import hold, make_routine, rest, strokes
+
+
+def _loaded(routine_id: str, origin: Origin = Origin.BUILTIN, **fields: object) -> LoadedRoutine:
+    routine = make_routine(id=routine_id, **fields)  # type: ignore[arg-type]
+    return LoadedRoutine(routine, Path(f"/r/{routine_id}.toml"), origin, "0" * 16)
+
+
+def _library(errors: list[RoutineError] | None = None) -> Library:
+    quick = _loaded(
+        "quick-neck",
+        title="Quick neck release",
+        summary="Short relief for a stiff neck after screen work.",
+        position="seated",
+        equipment=["none"],
+        areas=["suboccipitals", "upper-trapezius"],
+        cautions=["Stop at sharp pain."],
+        steps=[hold("Circles under the skull", 45, regions=["suboccipitals"]),
+               strokes("Shoulder kneading", 10, 3, sides=["left", "right"],
+                       regions=["upper-trapezius"]),
+               rest(15, optional=True)],
+    )
+    ball = _loaded(
+        "ball-wall",
+        origin=Origin.USER,
+        title="Tennis ball on the wall",
+        summary="Lean on a ball against a wall to press the upper back.",
+        position="standing",
+        equipment=["tennis ball", "wall"],
+        areas=["rhomboids", "middle-trapezius"],
+        steps=[hold("Ball press", 300, sides=["left", "right"], regions=["rhomboids"]),
+               hold("Ball roll", 240, regions=["middle-trapezius"])],
+    )
+    side = _loaded(
+        "side-stretch",
+        title="Side neck stretch",
+        summary="A gentle stretch for the side of the neck.",
+        position="seated or standing",
+        areas=["scalenes"],
+        steps=[hold("Stretch", 120, sides=["left", "right"], regions=["scalenes"])],
+    )
+    routines = sorted([quick, ball, side], key=lambda r: r.routine.title)
+    return Library(routines=routines, errors=errors or [])
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> MainWindow:
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.set_library(_library())
+    return win
+
+
+def _titles(win: MainWindow) -> list[str]:
+    view = win.findChild(QListView, "routineList")
+    model = view.model()
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def _set_combo(win: MainWindow, name: str, data: object) -> None:
+    combo = win.findChild(QComboBox, name)
+    index = combo.findData(data)
+    assert index >= 0, f"{name} has no entry {data!r}"
+    combo.setCurrentIndex(index)
+
+
+def test_format_duration() -> None:
+    assert format_duration(240) == "4 min"
+    assert format_duration(271) == "4:31"
+    assert format_duration(45) == "0:45"
+
+
+def test_list_shows_each_routine_with_time_position_equipment_and_areas(
+    window: MainWindow,
+) -> None:
+    assert _titles(window) == ["Quick neck release", "Side neck stretch",
+                               "Tennis ball on the wall"]
+    model = window.findChild(QListView, "routineList").model()
+    title, meta, areas = model.index(2, 0).data(LinesRole)
+    assert title == "Tennis ball on the wall"
+    # 2 x (6 s prepare + 300 s) + 6 + 240 = 858 s
+    assert meta == "14:18 · Standing · Tennis ball, wall"
+    assert areas == "Rhomboids, Middle trapezius"
+    tooltip = model.index(2, 0).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert "Standing" in tooltip and "Rhomboids" in tooltip
+
+
+def test_search_matches_title_summary_and_areas(window: MainWindow, qtbot: QtBot) -> None:
+    search = window.findChild(QLineEdit, "routineSearch")
+    qtbot.keyClicks(search, "wall")
+    assert _titles(window) == ["Tennis ball on the wall"]
+    search.setText("screen work")
+    assert _titles(window) == ["Quick neck release"]
+    search.setText("scalenes")
+    assert _titles(window) == ["Side neck stretch"]
+    search.setText("nothing like this")
+    assert _titles(window) == []
+    assert window.findChild(QLabel, "routineListEmpty").isVisibleTo(window)
+    assert not window.findChild(QPushButton, "startButton").isEnabled()
+    search.clear()
+    assert len(_titles(window)) == 3
+    assert not window.findChild(QLabel, "routineListEmpty").isVisibleTo(window)
+    assert window.findChild(QPushButton, "startButton").isEnabled()
+
+
+def test_area_filter_folds_sides_and_duration_filter(window: MainWindow) -> None:
+    _set_combo(window, "areaFilter", "upper-trapezius")
+    assert _titles(window) == ["Quick neck release"]
+    _set_combo(window, "areaFilter", "rhomboids")
+    assert _titles(window) == ["Tennis ball on the wall"]
+    _set_combo(window, "areaFilter", None)
+    _set_combo(window, "durationFilter", 5)
+    assert _titles(window) == ["Quick neck release", "Side neck stretch"]
+    _set_combo(window, "durationFilter", 15)
+    assert len(_titles(window)) == 3
+    _set_combo(window, "durationFilter", None)
+    assert len(_titles(window)) == 3
+
+
+def test_selection_follows_filters_and_start_uses_visible_routine(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    assert window.select_routine("side-stretch")
+    _set_combo(window, "areaFilter", "rhomboids")
+    assert window.current_routine_id() == "ball-wall"
+    with qtbot.waitSignal(window.startRequested, timeout=500) as blocker:
+        qtbot.mouseClick(window.findChild(QPushButton, "startButton"),
+                         Qt.MouseButton.LeftButton)
+    assert blocker.args == ["ball-wall"]
+
+
+def test_broken_routines_are_listed_separately(qtbot: QtBot) -> None:
+    errors = [
+        RoutineError(Path("/u/bad.toml"), "steps[1].seconds", "must be at most 600"),
+        RoutineError(Path("/u/bad.toml"), "title", "is required but missing"),
+        RoutineError(Path("/u/typo.toml"), "line 3, column 7", "TOML syntax error: x"),
+    ]
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.set_library(_library(errors))
+    win.show()
+    toggle = win.findChild(QToolButton, "brokenToggle")
+    tree = win.findChild(QTreeWidget, "brokenRoutines")
+    assert toggle.isVisible()
+    assert toggle.text() == "Could not load 2 routine files (3 problems)"
+    assert not tree.isVisible()
+    qtbot.keyClick(toggle, Qt.Key.Key_Space)
+    assert tree.isVisible()
+    files = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    assert [f.text(0) for f in files] == ["bad.toml", "typo.toml"]
+    assert [files[0].child(i).text(0) for i in range(files[0].childCount())] == [
+        "steps[1].seconds: must be at most 600", "title: is required but missing"]
+    assert len(_titles(win)) == 3
+    win.set_library(_library())
+    assert not toggle.isVisible() and not tree.isVisible()
+
+
+def test_detail_pane_shows_summary_steps_cautions_sources_and_diagram(
+    window: MainWindow,
+) -> None:
+    window.select_routine("quick-neck")
+    text = {name: window.findChild(QLabel, name).text() for name in (
+        "detailTitle", "detailMeta", "detailSummary", "detailSteps", "detailCautionsText",
+        "detailSources")}
+    assert text["detailTitle"] == "Quick neck release"
+    assert text["detailMeta"].startswith("2:03 · Seated · No equipment")
+    assert "Suboccipital muscles" in text["detailMeta"]
+    assert "screen work" in text["detailSummary"]
+    steps = text["detailSteps"]
+    assert "Circles under the skull" in steps and "hold 45 s" in steps
+    assert "10 strokes per side (left, then right)" in steps
+    assert "optional, left out" in steps
+    assert "Stop at sharp pain." in text["detailCautionsText"]
+    assert "001_1e45ebe971a9ae8f.txt" in text["detailSources"]
+    diagram = window.findChild(DiagramView, "detailDiagram")
+    assert set(diagram.highlighted) == {
+        "suboccipitals", "upper-trapezius-left", "upper-trapezius-right"}
+    window.select_routine("ball-wall")
+    assert "Your routine: ball-wall.toml" in window.findChild(QLabel, "detailOrigin").text()
+    assert not window.findChild(QWidget, "detailCautions").isVisibleTo(window)
+
+
+def test_include_optional_changes_times(window: MainWindow) -> None:
+    window.select_routine("quick-neck")
+    routine = _library().get("quick-neck").routine  # type: ignore[union-attr]
+    without, with_optional = routine.total_seconds(False), routine.total_seconds(True)
+    assert with_optional > without
+    assert window.findChild(QLabel, "detailMeta").text().startswith(format_duration(without))
+    window.set_include_optional(True)
+    assert window.findChild(QLabel, "detailMeta").text().startswith(
+        format_duration(with_optional))
+    assert "left out" not in window.findChild(QLabel, "detailSteps").text()
+    assert window.current_routine_id() == "quick-neck"
+
+
+def test_enter_on_list_and_ctrl_return_start(window: MainWindow, qtbot: QtBot) -> None:
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=1000)
+    view = window.findChild(QListView, "routineList")
+    view.setFocus()
+    window.select_routine("side-stretch")
+    with qtbot.waitSignal(window.startRequested, timeout=500) as blocker:
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert blocker.args == ["side-stretch"]
+    with qtbot.waitSignal(window.startRequested, timeout=500) as blocker:
+        qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert blocker.args == ["side-stretch"]
+
+
+def test_keyboard_ctrl_f_search_then_down_to_list_and_tab_order(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=1000)
+    window.findChild(QListView, "routineList").setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is window.findChild(QLineEdit, "routineSearch")
+    qtbot.keyClicks(QApplication.focusWidget(), "wall")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is window.findChild(QListView, "routineList")
+    assert window.current_routine_id() == "ball-wall"
+    order = []
+    widget = window.findChild(QLineEdit, "routineSearch")
+    widget.setFocus()
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        order.append(QApplication.focusWidget().objectName())
+    assert order == ["areaFilter", "durationFilter", "routineList", "startButton"]
+
+
+@pytest.mark.parametrize(
+    ("action", "signal"),
+    [("actionHistory", "historyRequested"), ("actionPreferences", "settingsRequested"),
+     ("actionReload", "reloadRequested"), ("actionQuit", "quitRequested"),
+     ("actionOpenFolder", "openRoutinesFolderRequested")],
+)
+def test_menu_actions_forward_intent(
+    window: MainWindow, qtbot: QtBot, action: str, signal: str
+) -> None:
+    from PySide6.QtGui import QAction
+
+    act = window.findChild(QAction, action)
+    assert act is not None
+    with qtbot.waitSignal(getattr(window, signal), timeout=500):
+        act.trigger()
+
+
+def test_shortcuts_are_the_documented_ones(window: MainWindow) -> None:
+    from PySide6.QtGui import QAction, QKeySequence
+
+    def keys(name: str) -> list[str]:
+        act = window.findChild(QAction, name)
+        return [s.toString(QKeySequence.SequenceFormat.PortableText) for s in act.shortcuts()]
+
+    assert "Ctrl+Return" in keys("actionStart")
+    assert keys("actionReload") == ["F5"]
+    assert keys("actionQuit") == ["Ctrl+Q"]
+    assert keys("actionHistory") == ["Ctrl+H"]
+    assert keys("actionPreferences") == ["Ctrl+,"]
+    assert keys("actionFind") == ["Ctrl+F"]
+
+
+def test_every_focusable_widget_has_names(window: MainWindow) -> None:
+    window.show()
+    for widget in window.findChildren(QWidget):
+        if (widget.focusPolicy() & Qt.FocusPolicy.TabFocus) and widget.isVisibleTo(window):
+            if widget.parent() is not None and type(widget).__name__ in (
+                "QScrollBar", "QSplitterHandle"
+            ):
+                continue
+            if isinstance(widget.parentWidget(), QComboBox | QLineEdit):
+                continue
+            assert widget.objectName(), widget
+            assert widget.accessibleName(), widget.objectName()
+
+
+def test_geometry_round_trip(window: MainWindow, qtbot: QtBot) -> None:
+    window.resize(700, 500)
+    window.show()
+    state = window.geometry_state()
+    assert state and state.isascii()
+    other = MainWindow()
+    qtbot.addWidget(other)
+    assert other.restore_geometry_state(state)
+    assert other.size().toTuple() == (700, 500)
+    assert not other.restore_geometry_state("")
+
+
+def test_reload_keeps_the_selected_routine(window: MainWindow) -> None:
+    window.select_routine("side-stretch")
+    window.set_library(_library())
+    assert window.current_routine_id() == "side-stretch"
+    window.set_library(Library())
+    assert window.current_routine_id() is None
+    assert not window.findChild(QPushButton, "startButton").isEnabled()
+    assert window.findChild(QLabel, "detailTitle").text() == "Choose a routine"
+
+
+def test_create_main_window_loads_builtin_routines(qtbot: QtBot, app_paths: AppPaths) -> None:
+    app_paths.user_routines_dir.mkdir(parents=True)
+    (app_paths.user_routines_dir / "broken.toml").write_text('id = "x"\n', encoding="utf-8")
+    win = create_main_window(app_paths, Settings())
+    qtbot.addWidget(win)
+    assert len(_titles(win)) >= 3
+    assert win.current_routine_id() is not None
+    assert win.findChild(QToolButton, "brokenToggle").isVisibleTo(win)
+    assert win.size().toTuple() == (1100, 720)
