@@ -1,0 +1,144 @@
+"""Re-create the screenshots in this folder from the real widgets.
+
+Run under Xvfb so the windows get real decorations-free X11 geometry::
+
+    xvfb-run -s "-screen 0 1280x800x24" .venv/bin/python docs/screenshots/capture.py
+
+Each window is shown at 1280x800 (dialogs at their own size), in the light and the
+dark theme, with a throwaway data folder and a fake clock for the player, and saved
+with ``QWidget.grab()``.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtWidgets import QApplication, QRadioButton, QWidget
+
+from massage_timer.core.history import HistoryStore, SessionStart
+from massage_timer.core.loader import load_library
+from massage_timer.core.paths import AppPaths
+from massage_timer.core.settings import Settings
+from massage_timer.ui.app import create_application, create_main_window
+from massage_timer.ui.checklist_dialog import SafetyChecklistDialog
+from massage_timer.ui.session_flow import SessionFlow
+from massage_timer.ui.theme import ThemeController
+
+OUT = Path(__file__).resolve().parent
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Silent:
+    def play(self, cue: object) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def pause(self) -> None: ...
+
+
+def settle(ms: int = 150) -> None:
+    loop = QEventLoop()
+    QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, ms)
+    del loop
+
+
+def save(widget: QWidget, name: str) -> None:
+    widget.show()
+    widget.raise_()
+    settle()
+    widget.grab().save(str(OUT / f"{name}.png"))
+    print("wrote", name)
+
+
+def answer_all(dialog: SafetyChecklistDialog, yes: set[str]) -> None:
+    for item in dialog.findChildren(QWidget):
+        name = item.objectName()
+        if name.startswith("redFlag_") and name.endswith(("_no", "_yes")):
+            base = name.rsplit("_", 1)[0].removeprefix("redFlag_")
+            wanted = "_yes" if base in yes else "_no"
+            if name.endswith(wanted) and isinstance(item, QRadioButton):
+                item.setChecked(True)
+
+
+def fill_history(store: HistoryStore, library_ids: list[tuple[str, str]]) -> None:
+    start = datetime.now(UTC) - timedelta(days=80)
+    for day in range(80):
+        if day % 7 in (5,) or day % 11 == 3:
+            continue
+        rid, title = library_ids[day % len(library_ids)]
+        when = start + timedelta(days=day, hours=10 + day % 5)
+        sid = store.start_session(SessionStart(
+            rid, title, "1.0", None, 240, 5, "1", when, 5 - min(day // 20, 3), when))
+        store.finish_session(sid, "completed" if day % 9 else "stopped",
+                             when + timedelta(minutes=4), 235, 5 if day % 9 else 3,
+                             pain_after=max(4 - day // 20, 0))
+
+
+def main() -> int:
+    app = create_application()
+    tmp = Path(tempfile.mkdtemp(prefix="mt-shots-"))
+    paths = AppPaths.portable(tmp)
+    settings = Settings()
+    theme = ThemeController(app, "light", 1.0)
+    library = load_library(paths)
+    for mode in ("light", "dark"):
+        theme.set_mode(mode)
+        settle()
+        window = create_main_window(paths, settings, library)
+        window.resize(1280, 800)
+        window.select_routine("neck-full-self-massage")
+        save(window, f"library-{mode}")
+
+        dialog = SafetyChecklistDialog(parent=window)
+        answer_all(dialog, set())
+        save(dialog, f"checklist-{mode}")
+        dialog.close()
+        blocked = SafetyChecklistDialog(parent=window)
+        answer_all(blocked, {"dizziness", "arm-symptoms"})
+        save(blocked, f"checklist-blocked-{mode}")
+        blocked.close()
+
+        store, _ = HistoryStore.open(tmp / f"h-{mode}.sqlite3")
+        clock = Clock()
+        loaded = library.get("sore-neck-squeeze-release")
+        assert loaded is not None
+        flow = SessionFlow(loaded, settings, store, Silent(), clock=clock,
+                           audio_problem=lambda: None, parent_window=window)
+        flow.start_player(3)
+        assert flow.window is not None and flow.adapter is not None
+        flow.window.resize(1280, 800)
+        clock.now += 2.0
+        flow.adapter.wake()
+        save(flow.window, f"player-prepare-{mode}")
+        clock.now += 4.5
+        flow.adapter.wake()
+        save(flow.window, f"player-work-{mode}")
+        flow.stop()
+        assert flow.summary is not None
+        save(flow.summary, f"summary-{mode}")
+        flow.summary.close()
+
+        from massage_timer.ui.history_view import HistoryView
+
+        fill_history(store, [(r.routine.id, r.routine.title) for r in library.routines[:4]])
+        view = HistoryView(store)
+        view.resize(1280, 800)
+        save(view, f"history-{mode}")
+        view.close()
+        window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

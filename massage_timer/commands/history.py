@@ -1,0 +1,67 @@
+"""``massage-timer history``: export the session log as CSV or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+from massage_timer.core.export import FORMATS, ExportFormat, export_to_file, write
+from massage_timer.core.history import HistoryError, HistoryStore, SessionFilter
+from massage_timer.core.paths import AppPaths
+from massage_timer.core.stats import day_start, local_zone
+
+NAME = "history"
+HELP = "export the session log as CSV or JSON (to standard output unless -o is given)"
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="csv",
+                        help="output format (default: csv)")
+    parser.add_argument("--since", type=_day, metavar="YYYY-MM-DD",
+                        help="only sessions started on or after this local date")
+    parser.add_argument("--until", type=_day, metavar="YYYY-MM-DD",
+                        help="only sessions started on or before this local date")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write to FILE (atomically) instead of standard output")
+
+
+def run(args: argparse.Namespace, paths: AppPaths) -> int:
+    tz = local_zone()
+    since: date | None = args.since
+    until: date | None = args.until
+    if since and until and since > until:
+        print("history: --since is after --until", file=sys.stderr)
+        return 2
+    flt = SessionFilter(
+        since=day_start(since, tz) if since else None,
+        until=day_start(until + timedelta(days=1), tz) if until else None,
+    )
+    try:
+        store = (HistoryStore.open_readonly(paths.history_file)
+                 if paths.history_file.exists() else HistoryStore.memory_only())
+    except HistoryError as exc:
+        print(f"history: {exc}", file=sys.stderr)
+        return 1
+    fmt: ExportFormat = args.format
+    try:
+        if args.output:
+            n = export_to_file(store, flt, Path(args.output), fmt, tz)
+            print(f"history: {n} sessions written to {args.output}", file=sys.stderr)
+        else:
+            write(store, flt, sys.stdout, fmt, tz)
+            sys.stdout.flush()
+    except OSError as exc:
+        print(f"history: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    return 0

@@ -1,0 +1,252 @@
+"""The history window: lazy table, SQL sorting and filters, deleting, charts, export."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCharts import QBarSeries, QLineSeries
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QMessageBox,
+    QTableView,
+)
+from pytestqt.qtbot import QtBot
+
+from massage_timer.core import export
+from massage_timer.core.history import HistoryStore, SessionRecord
+from massage_timer.ui.history_view import PAGE_SIZE, HistoryView
+from massage_timer.ui.theme import dark_palette, light_palette
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 5, 20, 16, 0, tzinfo=UTC)
+
+
+def records(n: int, *, pain: int | None = 3) -> Iterator[SessionRecord]:
+    for i in range(n):
+        at = NOW - timedelta(hours=5 * (n - i))
+        yield SessionRecord(
+            id=0, routine_id=("neck", "back")[i % 2],
+            routine_title=("Neck release", "Upper back")[i % 2], routine_version="1",
+            content_hash=None, planned_seconds=300.0, steps_total=6, checklist_version="1",
+            checklist_confirmed_at=at, pain_before=pain, pain_after=None if pain is None else 1,
+            started_at=at, ended_at=at + timedelta(minutes=5),
+            outcome=("completed", "stopped", "interrupted")[i % 3],
+            active_seconds=100.0 + i, steps_completed=6 - i % 3, current_step=4,
+        )
+
+
+@pytest.fixture
+def store() -> Iterator[HistoryStore]:
+    s = HistoryStore.memory_only(now=lambda: NOW)
+    s.add_sessions(records(450))
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def view(qtbot: QtBot, store: HistoryStore) -> HistoryView:
+    widget = HistoryView(store, tz=BERLIN, now=lambda: NOW)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 760)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.figures["week"].text() != "…", timeout=2000)
+    return widget
+
+
+def test_model_loads_pages_lazily(view: HistoryView, qtbot: QtBot) -> None:
+    model = view.model
+    assert model.total == 450
+    assert model.rowCount() == PAGE_SIZE
+    assert model.canFetchMore()
+    view.table.scrollToBottom()
+    qtbot.waitUntil(lambda: model.rowCount() > PAGE_SIZE, timeout=2000)
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == 450
+    starts = [model.record(i).started_at for i in range(450)]  # type: ignore[union-attr]
+    assert starts == sorted(starts, reverse=True)
+    assert model.index(0, 0).data() == "Wed 20 May 2026  13:00"
+    assert view.count_label.text() == "450 sessions"
+
+
+def test_sorting_by_any_column_uses_the_store(view: HistoryView) -> None:
+    model = view.model
+    view.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+    assert model.index(0, 2).data() == "9:09"  # 100 + 449 seconds
+    view.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+    assert model.index(0, 2).data() == "1:40"
+    view.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    assert model.index(0, 1).data() == "Neck release"
+    assert model.index(PAGE_SIZE - 1, 1).data() == "Neck release"
+    view.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+    assert model.index(0, 3).data() == "Completed"
+    view.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+    assert model.index(0, 3).data() == "Stopped after 5 of 6 steps"
+    view.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+    assert model.index(0, 4).data() == "3 → 1"
+
+
+def test_filters_by_routine_and_dates(view: HistoryView) -> None:
+    combo = view.findChild(QComboBox, "historyRoutineCombo")
+    assert combo is not None
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "All routines", "Neck release", "Upper back"]
+    combo.setCurrentIndex(2)
+    assert view.model.total == 225
+    assert {view.model.index(i, 1).data() for i in range(view.model.rowCount())} == {
+        "Upper back"}
+    view.range_check.setChecked(True)
+    since = view.findChild(QDateEdit, "historySinceEdit")
+    until = view.findChild(QDateEdit, "historyUntilEdit")
+    assert since is not None and until is not None
+    since.setDate(QDate(2026, 5, 19))
+    until.setDate(QDate(2026, 5, 19))
+    days = {view.model.record(i).started_at.astimezone(BERLIN).date()  # type: ignore[union-attr]
+            for i in range(view.model.rowCount())}
+    assert days == {date(2026, 5, 19)}
+    assert view.count_label.text() == f"{view.model.total} sessions"
+    combo.setCurrentIndex(0)
+    assert view.model.total == 5  # one every five hours
+    view.range_check.setChecked(False)
+    assert view.model.total == 450
+
+
+def test_delete_needs_confirmation(view: HistoryView, store: HistoryStore,
+                                   qtbot: QtBot) -> None:
+    answers: list[str] = []
+
+    def refuse(title: str, text: str) -> bool:
+        answers.append(title)
+        return False
+
+    view.confirm = refuse
+    assert not view.delete_button.isEnabled()
+    view.table.setFocus()
+    view.table.selectRow(0)
+    assert view.delete_button.isEnabled()
+    first = view.selected_record()
+    assert first is not None
+    qtbot.keyClick(view.table, Qt.Key.Key_Delete)  # type: ignore[no-untyped-call]
+    assert answers == ["Delete session"]
+    assert store.get(first.id) is not None
+    view.confirm = lambda title, text: True
+    with qtbot.waitSignal(view.historyChanged, timeout=1000):
+        qtbot.keyClick(view.table, Qt.Key.Key_Delete)  # type: ignore[no-untyped-call]
+    assert store.get(first.id) is None
+    assert view.model.total == 449
+    assert view.selected_record() is not None
+    with qtbot.waitSignal(view.historyChanged, timeout=1000):
+        view.delete_button.click()
+    assert store.count() == 448
+
+
+def click_in_next_dialog(button: QMessageBox.StandardButton, seen: list[str]) -> None:
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text())
+        target = box.button(button)
+        assert isinstance(target, QAbstractButton)
+        target.click()
+
+    QTimer.singleShot(0, answer)
+
+
+def test_delete_all_asks_in_a_dialog(view: HistoryView, store: HistoryStore) -> None:
+    seen: list[str] = []
+    click_in_next_dialog(QMessageBox.StandardButton.Cancel, seen)
+    assert view.delete_all() is False
+    assert store.count() == 450 and "450 sessions" in seen[0]
+    click_in_next_dialog(QMessageBox.StandardButton.Yes, seen)
+    assert view.delete_all() is True
+    assert store.count() == 0
+    assert view.model.rowCount() == 0
+    assert not view.delete_all_button.isEnabled()
+    assert not view.export_button.isEnabled()
+
+
+def test_summary_charts_and_banner(view: HistoryView, qtbot: QtBot) -> None:
+    assert view.figures["streak"].text().endswith("days")
+    assert "Neck release (225)" in view.figures["top"].text()
+    bars = [s for s in view.sessions_chart.chart().series() if isinstance(s, QBarSeries)]
+    assert len(bars) == 1
+    values = [bars[0].barSets()[0].at(i) for i in range(bars[0].barSets()[0].count())]
+    assert len(values) == 12 and sum(values) > 0
+    lines = [s for s in view.pain_chart.chart().series() if isinstance(s, QLineSeries)]
+    assert [s.name() for s in lines] == ["Before", "After"]
+    assert lines[0].count() > 0
+    assert view.banner.isVisible()
+    assert "physiotherapist" in view.banner.text()
+    assert "before 3.0" in view.pain_chart.accessibleDescription()
+
+
+def test_no_banner_without_pain_ratings(qtbot: QtBot) -> None:
+    store = HistoryStore.memory_only()
+    store.add_sessions(records(40, pain=None))
+    widget = HistoryView(store, tz=BERLIN, now=lambda: NOW)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.figures["week"].text() != "…", timeout=2000)
+    assert not widget.banner.isVisible()
+    store.close()
+
+
+def test_export_runs_off_the_ui_thread(view: HistoryView, qtbot: QtBot,
+                                      tmp_path: Path) -> None:
+    target = tmp_path / "history.csv"
+    view.choose_export_path = lambda: (target, "csv")
+    view.routine_combo.setCurrentIndex(1)
+    with qtbot.waitSignal(view.exportFinished, timeout=5000) as blocker:
+        view.export_button.click()
+    assert blocker.args == [str(target), 225]
+    rows = list(export.read_csv(target.read_text(encoding="utf-8-sig")))
+    assert len(rows) == 225 and {r["routine_id"] for r in rows} == {"neck"}
+    assert view.export_button.isEnabled()
+    view.choose_export_path = lambda: None
+    assert view.export() is False
+
+
+def test_export_failure_is_reported(view: HistoryView, qtbot: QtBot, tmp_path: Path) -> None:
+    blocker_file = tmp_path / "not-a-folder"
+    blocker_file.write_text("x")
+    view.choose_export_path = lambda: (blocker_file / "out.json", "json")
+    with qtbot.waitSignal(view.exportFailed, timeout=5000) as blocker:
+        view.export()
+    assert "Could not write" in blocker.args[0]
+    dialog = view.findChild(QMessageBox, "historyExportFailedDialog")
+    assert dialog is not None
+    dialog.close()
+
+
+def test_widgets_are_named_and_follow_the_palette(view: HistoryView, qtbot: QtBot) -> None:
+    assert view.objectName() == "historyView"
+    for cls in (QAbstractButton, QComboBox, QDateEdit, QTableView):
+        for widget in view.findChildren(cls):
+            if widget.objectName().startswith("qt_"):
+                continue  # Qt's own parts (the table's corner button)
+            assert widget.objectName(), widget
+            assert widget.accessibleName(), widget.objectName()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    old = app.palette()
+    try:
+        app.setPalette(dark_palette())
+        qtbot.waitUntil(lambda: view.sessions_chart.chart().backgroundBrush().color()
+                        == dark_palette().base().color(), timeout=2000)
+        app.setPalette(light_palette())
+        qtbot.waitUntil(lambda: view.sessions_chart.chart().backgroundBrush().color()
+                        == light_palette().base().color(), timeout=2000)
+    finally:
+        app.setPalette(old)
