@@ -105,7 +105,7 @@ def main() -> int:
         save(dialog, f"checklist-{mode}")
         dialog.close()
         blocked = SafetyChecklistDialog(parent=window)
-        answer_all(blocked, {"dizziness", "arm-symptoms"})
+        answer_all(blocked, {"dizziness", "radiating-symptoms"})
         save(blocked, f"checklist-blocked-{mode}")
         blocked.close()
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from massage_timer.core.engine import Phase, Segment, State, Status
 from massage_timer.core.routine import StepKind
 from massage_timer.ui.diagram import DiagramView
+from massage_timer.ui.theme import Accent, accent
 
 PHASE_WORDS = {Phase.PREPARE: "Get ready", Phase.WORK: "Work", Phase.REST: "Rest"}
 SIDE_WORDS = {"left": "Left side", "right": "Right side"}
@@ -101,13 +102,16 @@ class PlayerView(QWidget):
         self._countdown.setAccessibleName("Countdown")
         self._countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         f = QFont(self.font())
-        f.setPointSizeF(f.pointSizeF() * 7.5)
+        f.setPointSizeF(f.pointSizeF() * 11)
         f.setBold(True)
         f.setStyleHint(QFont.StyleHint.SansSerif)
         f.setFeature(QFont.Tag("tnum"), 1)
         self._countdown.setFont(f)
         self._countdown_unit = _label("countdownUnit")
         self._countdown_unit.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        f = self._countdown_unit.font()
+        f.setPointSizeF(f.pointSizeF() * 1.3)
+        self._countdown_unit.setFont(f)
 
         self._cue = _label("cueLabel")
         self._cue.setAccessibleName("Cue")
@@ -121,6 +125,10 @@ class PlayerView(QWidget):
         self._next = _label("nextStep")
         self._next.setAccessibleName("Next step")
         self._next.setWordWrap(True)
+        for label in (self._step_progress, self._next):
+            f = label.font()
+            f.setPointSizeF(f.pointSizeF() * 1.15)
+            label.setFont(f)
         self._notice = _label("playerNotice")
         self._notice.setAccessibleName("Notice")
         self._notice.setWordWrap(True)
@@ -209,7 +217,7 @@ class PlayerView(QWidget):
         button.setObjectName(name)
         button.setAccessibleName(tip.split(" (", maxsplit=1)[0])
         button.setToolTip(tip)
-        button.setMinimumHeight(44)
+        button.setMinimumSize(120, 48)
         button.setAutoDefault(False)
         return button
 
@@ -264,7 +272,15 @@ class PlayerView(QWidget):
             self._cue.setText(f"{step.cue}{pressure}")
         self._step_progress.setText(f"Step {segment.step_index + 1} of {self._steps_total}")
         self.diagram.set_regions(step.regions, segment.side)
-        self.setProperty("phase", segment.phase.value)
-        self._phase.setProperty("phase", segment.phase.value)
-        self.style().unpolish(self._phase)
-        self.style().polish(self._phase)
+        self._paint_phase(segment.phase)
+
+    def _paint_phase(self, phase: Phase) -> None:
+        """Colour the phase word so get ready / work / rest read at a glance."""
+        kind = {
+            Phase.PREPARE: Accent.CAUTION,
+            Phase.WORK: Accent.PRIMARY,
+            Phase.REST: Accent.SUCCESS,
+        }[phase]
+        color = accent(kind, self.palette())
+        self._phase.setStyleSheet(f"color: {color.name()};")
+        self._countdown.setStyleSheet(f"color: {color.name()};" if phase is Phase.WORK else "")
