@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import multiprocessing
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -86,6 +87,7 @@ def paths_from_args(args: argparse.Namespace) -> AppPaths:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # the speech worker is a spawned process
     parser = build_parser()
     args = parser.parse_args(argv)
     paths = paths_from_args(args)

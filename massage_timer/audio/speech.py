@@ -1,0 +1,460 @@
+"""Spoken cues rendered ahead of time: pyttsx3 -> WAV clips in the speech cache.
+
+pyttsx3 runs in its own child process (multiprocessing "spawn"), fed one line at a
+time by a supervisor thread. A process, not a thread, because a hung synthesizer
+can then be killed and replaced, and its "Audio saved to ..." prints go to the
+child's own stdout, which it points at /dev/null. The UI thread only queues lines
+(:meth:`SpeechSynth.prepare`) and looks up finished clips (:meth:`SpeechSynth.clip_for`);
+neither waits.
+
+Clips are cached under ``AppPaths.speech_cache_dir`` by a hash of text, voice, rate,
+volume and engine, and are written atomically; a clip that is empty or silent counts
+as a failed render and is not kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import math
+import multiprocessing
+import os
+import queue
+import sys
+import threading
+import time
+import wave
+from array import array
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import metadata
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, Protocol
+
+from massage_timer.core.files import atomic_write_bytes
+
+log = logging.getLogger("massage_timer.audio.speech")
+
+MIN_RMS = 0.003
+INSTALL_ESPEAK = (
+    "Voice guidance needs the espeak-ng speech engine: install espeak-ng "
+    "(e.g. 'sudo apt install espeak-ng'); the session continues with on-screen cues."
+)
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    id: str
+    name: str
+    languages: tuple[str, ...] = ()
+
+
+class Renderer(Protocol):
+    """A speech engine as seen by the worker process."""
+
+    engine_id: str
+
+    def voices(self) -> list[VoiceInfo]: ...
+
+    def configure(self, voice: str | None, rate: int | None, volume: float) -> None: ...
+
+    def render(self, text: str, path: Path) -> None: ...
+
+
+RendererFactory = Callable[[], Renderer]
+
+
+class Pyttsx3Renderer:
+    """pyttsx3 (espeak-ng on Linux) writing each line with save_to_file + runAndWait."""
+
+    def __init__(self) -> None:
+        import pyttsx3
+
+        self._engine: Any = pyttsx3.init()
+        driver = type(self._engine.proxy._driver).__module__.rsplit(".", 1)[-1]
+        self.engine_id = f"pyttsx3-{_version('pyttsx3')}-{driver}"
+
+    def voices(self) -> list[VoiceInfo]:
+        found = self._engine.getProperty("voices") or []
+        return [
+            VoiceInfo(
+                str(v.id),
+                str(v.name or v.id),
+                tuple(str(lang) for lang in (v.languages or ()) if lang),
+            )
+            for v in found
+        ]
+
+    def configure(self, voice: str | None, rate: int | None, volume: float) -> None:
+        if voice:
+            self._engine.setProperty("voice", voice)
+        if rate:
+            self._engine.setProperty("rate", rate)
+        self._engine.setProperty("volume", volume)
+        # Property changes are queued: left for the first save_to_file's loop, they
+        # made pyttsx3 2.99 skip that line and put the next one out of step.
+        self._engine.runAndWait()
+
+    def render(self, text: str, path: Path) -> None:
+        self._engine.save_to_file(text, str(path))
+        self._engine.runAndWait()
+        if not path.exists():
+            raise RuntimeError("the engine wrote no clip")
+
+
+def pyttsx3_renderer() -> Renderer:
+    return Pyttsx3Renderer()
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def unavailable_reason_for(error: BaseException) -> str:
+    """A one-line notice a user can act on, for a synthesizer that cannot start."""
+    text = str(error)
+    if isinstance(error, ModuleNotFoundError) and "pyttsx3" in text:
+        return "Voice guidance needs the pyttsx3 package, which is not installed."
+    if "espeak" in text.lower() or isinstance(error, OSError):
+        return INSTALL_ESPEAK
+    return f"The speech engine could not start ({type(error).__name__}: {text[:120]})."
+
+
+def clip_problem(path: Path) -> str | None:
+    """Why the WAV at ``path`` is not a usable clip, or None when it holds sound."""
+    try:
+        with wave.open(str(path), "rb") as clip:
+            width, frames = clip.getsampwidth(), clip.getnframes()
+            data = clip.readframes(frames)
+    except (OSError, EOFError, wave.Error) as exc:
+        return f"unreadable clip: {exc}"
+    if frames == 0 or not data:
+        return "empty clip"
+    if width != 2:
+        return f"unexpected sample width {width}"
+    samples = array("h", data)
+    if sys.byteorder == "big":
+        samples.byteswap()
+    rms = math.sqrt(sum(s * s for s in samples) / len(samples)) / 32768
+    return None if rms >= MIN_RMS else f"silent clip (RMS {rms:.5f})"
+
+
+# --- the child process ---------------------------------------------------------------
+
+
+def _worker_main(
+    conn: Connection, factory: RendererFactory, voice: str | None, rate: int | None,
+    volume: float,
+) -> None:
+    """Entry point of the synthesizer process: init, announce, then render on request."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115, PTH123
+    try:
+        renderer = factory()
+        renderer.configure(voice, rate, volume)
+        voices = renderer.voices()
+    except BaseException as exc:
+        conn.send(("unavailable", unavailable_reason_for(exc)))
+        return
+    conn.send(("ready", renderer.engine_id, voices))
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:
+            return
+        if request is None:
+            return
+        text, path = request
+        try:
+            renderer.render(text, Path(path))
+        except Exception as exc:
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        else:
+            conn.send(("ok", None))
+
+
+# --- the supervisor ------------------------------------------------------------------
+
+
+@dataclass
+class SynthStats:
+    rendered: int = 0
+    cache_hits: int = 0
+    failed: int = 0
+    restarts: int = 0
+    render_seconds: float = 0.0
+
+
+class SpeechSynth:
+    """Renders lines to cached WAV clips in the background; never blocks its caller.
+
+    ``prepare(lines)`` queues work; ``clip_for(text)`` answers from memory. When the
+    engine cannot start, ``available()`` turns False and ``unavailable_reason`` says
+    what to install. A render that raises or yields an empty/silent clip is counted
+    as failed; one that takes longer than ``line_timeout`` also gets the process
+    killed and replaced. ``on_clip_ready(text, path)`` and ``on_unavailable(reason)``
+    are called from the supervisor thread.
+    """
+
+    def __init__(
+        self,
+        cache_dir: Path,
+        *,
+        voice: str | None = None,
+        rate: int | None = None,
+        volume: float = 1.0,
+        factory: RendererFactory = pyttsx3_renderer,
+        engine_id: str | None = None,
+        line_timeout: float = 5.0,
+        start_timeout: float = 20.0,
+        max_restarts: int = 3,
+        on_clip_ready: Callable[[str, Path], None] | None = None,
+        on_unavailable: Callable[[str], None] | None = None,
+    ) -> None:
+        self.cache_dir = cache_dir
+        self.voice, self.rate, self.volume = voice, rate, volume
+        self._factory = factory
+        self._engine_key = engine_id or f"pyttsx3-{_version('pyttsx3')}"
+        self.line_timeout = line_timeout
+        self.start_timeout = start_timeout
+        self.max_restarts = max_restarts
+        self.on_clip_ready = on_clip_ready
+        self.on_unavailable = on_unavailable
+        self.stats = SynthStats()
+        self.unavailable_reason: str | None = None
+        self.last_error: str | None = None
+        self._voices: list[VoiceInfo] = []
+        self._ready: dict[str, Path] = {}
+        self._failed: set[str] = set()
+        self._queued: set[str] = set()
+        self._lock = threading.Lock()
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._started = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._closing = False
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._conn: Connection | None = None
+        self._thread = threading.Thread(target=self._run, name="speech-synth", daemon=True)
+        self._thread.start()
+
+    # -- what the UI thread calls (all non-blocking) --
+
+    def available(self) -> bool:
+        return self.unavailable_reason is None
+
+    @property
+    def failure_notice(self) -> str | None:
+        """One line for the user when speech is missing or some lines could not be made."""
+        if self.unavailable_reason is not None:
+            return self.unavailable_reason
+        if self.stats.failed:
+            return (f"{self.stats.failed} spoken cue(s) could not be made; "
+                    "their text still shows on screen.")
+        return None
+
+    def voices(self) -> list[VoiceInfo]:
+        """The engine's voices, once it has started (empty before)."""
+        return list(self._voices)
+
+    def key_for(self, text: str) -> str:
+        spec = [text, self.voice, self.rate, round(self.volume, 3), self._engine_key]
+        return hashlib.sha256(json.dumps(spec).encode("utf-8")).hexdigest()[:32]
+
+    def path_for(self, text: str) -> Path:
+        return self.cache_dir / f"{self.key_for(text)}.wav"
+
+    def prepare(self, lines: Iterable[str]) -> None:
+        """Queue ``lines`` for rendering (cached ones are only looked up)."""
+        with self._lock:
+            for line in lines:
+                if line in self._ready or line in self._queued or line in self._failed:
+                    continue
+                self._queued.add(line)
+                self._idle.clear()
+                self._queue.put(line)
+
+    def clip_for(self, text: str) -> Path | None:
+        """The finished clip for ``text``, or None if it is not ready (never waits)."""
+        return self._ready.get(text)
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Block until the queue is empty; for tests and command-line tools only."""
+        return self._idle.wait(timeout)
+
+    def wait_started(self, timeout: float) -> bool:
+        """Block until the engine is up or known unavailable; not for the UI thread."""
+        return self._started.wait(timeout)
+
+    def close(self, timeout: float = 2.0) -> None:
+        """Stop the worker; returns within about ``timeout`` even if the engine hangs."""
+        self._closing = True
+        self._queue.put(None)
+        self._thread.join(timeout)
+        process = self._process
+        if process is not None and process.is_alive():
+            process.kill()
+
+    # -- the supervisor thread --
+
+    def _run(self) -> None:
+        try:
+            self._start_process()
+            while True:
+                text = self._queue.get()
+                if text is None or self._closing:
+                    break
+                self._handle(text)
+                with self._lock:
+                    self._queued.discard(text)
+                    if self._queue.empty():
+                        self._idle.set()
+        except Exception:
+            log.exception("speech supervisor failed")
+            self._mark_unavailable("The speech worker failed; see the log for details.")
+        finally:
+            self._started.set()
+            self._stop_process()
+            self._drain()
+
+    def _drain(self) -> None:
+        with self._lock:
+            while True:
+                try:
+                    self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            self._queued.clear()
+            self._idle.set()
+
+    def _handle(self, text: str) -> None:
+        path = self.path_for(text)
+        if path.exists() and clip_problem(path) is None:
+            self.stats.cache_hits += 1
+            self._publish(text, path)
+            return
+        if not self.available() or self._closing:
+            return
+        if self._conn is None and not self._restart():
+            return
+        tmp = self.cache_dir / f".{path.stem}.{os.getpid()}.render.wav"
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        began = time.monotonic()
+        problem = self._render(text, tmp)
+        if problem is None:
+            problem = clip_problem(tmp)
+        if problem is None:
+            atomic_write_bytes(path, tmp.read_bytes(), mode=0o644)
+            self.stats.rendered += 1
+            self.stats.render_seconds += time.monotonic() - began
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if problem is None:
+            self._publish(text, path)
+        else:
+            self.stats.failed += 1
+            self.last_error = f"{problem} for {text[:40]!r}"
+            self._failed.add(text)
+            log.warning("speech render failed: %s", self.last_error)
+
+    def _publish(self, text: str, path: Path) -> None:
+        self._ready[text] = path
+        if self.on_clip_ready is not None:
+            self.on_clip_ready(text, path)
+
+    def _render(self, text: str, tmp: Path) -> str | None:
+        assert self._conn is not None
+        try:
+            self._conn.send((text, str(tmp)))
+            if not self._wait_for(self._conn, self.line_timeout):
+                self._stop_process(graceful=False)
+                if self._closing:
+                    return "closed while rendering"
+                return f"no answer within {self.line_timeout:g} s"
+            reply = self._conn.recv()
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            self._stop_process()
+            return f"speech process died ({type(exc).__name__})"
+        if reply[0] == "ok":
+            return None
+        return str(reply[1])
+
+    def _wait_for(self, conn: Connection, timeout: float) -> bool:
+        """Wait for a reply in short slices, so that close() is never held up."""
+        deadline = time.monotonic() + timeout
+        while not self._closing:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if conn.poll(min(left, 0.05)):
+                return True
+        return False
+
+    def _restart(self) -> bool:
+        if self.stats.restarts >= self.max_restarts:
+            self._mark_unavailable(
+                "The speech engine keeps failing; the session continues with on-screen cues."
+            )
+            return False
+        self.stats.restarts += 1
+        return self._start_process()
+
+    def _start_process(self) -> bool:
+        ctx = multiprocessing.get_context("spawn")
+        parent, child = ctx.Pipe()
+        process = ctx.Process(
+            target=_worker_main,
+            args=(child, self._factory, self.voice, self.rate, self.volume),
+            name="speech-worker",
+            daemon=True,
+        )
+        process.start()
+        child.close()
+        self._process, self._conn = process, parent
+        try:
+            if not self._wait_for(parent, self.start_timeout):
+                self._stop_process(graceful=False)
+                if not self._closing:
+                    self._mark_unavailable("The speech engine did not start in time.")
+                return False
+            reply = parent.recv()
+        except (EOFError, OSError):
+            self._stop_process()
+            self._mark_unavailable("The speech engine stopped while starting.")
+            return False
+        if reply[0] != "ready":
+            self._stop_process()
+            self._mark_unavailable(str(reply[1]))
+            return False
+        self._voices = list(reply[2])
+        self._started.set()
+        return True
+
+    def _mark_unavailable(self, reason: str) -> None:
+        if self.unavailable_reason is None:
+            self.unavailable_reason = reason
+            log.warning("speech unavailable: %s", reason)
+            self._started.set()
+            if self.on_unavailable is not None:
+                self.on_unavailable(reason)
+
+    def _stop_process(self, *, graceful: bool = True) -> None:
+        conn, process = self._conn, self._process
+        self._conn = self._process = None
+        if conn is not None:
+            if graceful:
+                with contextlib.suppress(OSError):
+                    conn.send(None)
+            conn.close()
+        if process is not None:
+            process.join(0.5 if graceful else 0)
+            if process.is_alive():
+                process.kill()
+                process.join(1.0)

@@ -1,0 +1,176 @@
+"""What a session says and plays: lines to pre-render and the cue for each event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from conftest import FakeClock
+from routine_factory import hold, make_routine, rest, strokes
+
+from massage_timer.core import cues
+from massage_timer.core.cues import Cue, CueKind, CueOptions, Priority
+from massage_timer.core.engine import (
+    Event,
+    FinalCountdown,
+    Halfway,
+    Paused,
+    PauseReason,
+    Phase,
+    PhaseChanged,
+    SessionEngine,
+    SessionFinished,
+    SessionStopped,
+    StepStarted,
+    Stroke,
+    SwitchSides,
+    Tick,
+)
+from massage_timer.core.loader import load_routine_file
+from massage_timer.core.settings import Settings
+
+ALL_ON = CueOptions(voice_enabled=True, tones_enabled=True, count_aloud=True, halfway_cue=True)
+
+
+@dataclass
+class FakeSink:
+    log: list[str] = field(default_factory=list)
+
+    def play(self, cue: Cue) -> None:
+        self.log.append(f"{cue.kind.value}:{cue.text}")
+
+    def stop(self) -> None:
+        self.log.append("stop")
+
+    def pause(self) -> None:
+        self.log.append("pause")
+
+
+def test_number_words() -> None:
+    assert [cues.number_word(n) for n in (1, 13, 20, 21, 50)] == [
+        "One", "Thirteen", "Twenty", "Twenty-one", "Fifty",
+    ]
+    with pytest.raises(ValueError):
+        cues.number_word(100)
+
+
+def test_lines_cover_every_spoken_cue_once_first_instruction_first() -> None:
+    routine = make_routine(
+        hold("Tilt", seconds=20, sides=["left", "right"]),
+        strokes("Knead", reps=4, cadence=2),
+        rest(seconds=5),
+    )
+    lines = cues.lines_for_routine(routine, ALL_ON)
+    assert lines[0] == "Do Tilt."
+    assert len(lines) == len(set(lines))
+    expected = {"Do Tilt.", "Do Knead.", "Rest.", "Three", "Two", "One", "Four",
+                cues.SWITCH_SIDES, cues.HALFWAY, cues.CLOSING}
+    assert set(lines) == expected
+    assert lines[-1] == cues.CLOSING
+
+
+def test_lines_follow_options() -> None:
+    routine = make_routine(strokes("Knead", reps=12, cadence=2), hold("Short", seconds=4))
+    quiet = CueOptions(count_aloud=False, halfway_cue=False)
+    assert cues.lines_for_routine(routine, quiet) == ["Do Knead.", "Do Short.", cues.CLOSING]
+    counted = cues.lines_for_routine(routine, CueOptions(count_aloud=True))
+    assert "Twelve" in counted and "Thirteen" not in counted
+    assert cues.lines_for_routine(routine, CueOptions(voice_enabled=False)) == []
+
+
+def test_optional_steps_follow_the_setting() -> None:
+    routine = make_routine(hold("Main", seconds=4), hold("Extra", seconds=4, optional=True))
+    with_optional = cues.lines_for_routine(routine, CueOptions(include_optional=True))
+    without = cues.lines_for_routine(routine, CueOptions(include_optional=False))
+    assert "Do Extra." in with_optional and "Do Extra." not in without
+
+
+def test_options_from_settings() -> None:
+    settings = Settings(voice_enabled=False, tones_enabled=True, count_aloud=False,
+                        halfway_cue=True, include_optional_steps=True)
+    assert CueOptions.from_settings(settings) == CueOptions(
+        voice_enabled=False, tones_enabled=True, count_aloud=False, halfway_cue=True,
+        include_optional=True)
+
+
+def _step_started(part_index: int) -> StepStarted:
+    routine = make_routine(hold("Tilt", seconds=20, sides=["left", "right"]))
+    return StepStarted(0.0, 0, part_index, part_index, "left", routine.steps[0])
+
+
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        (_step_started(0), Cue(CueKind.SPEECH, "Do Tilt.", Priority.INSTRUCTION)),
+        (_step_started(1), None),
+        (SwitchSides(0.0, 0, "right"), Cue(CueKind.SPEECH, "Switch sides.", Priority.SWITCH_SIDES)),
+        (FinalCountdown(0.0, 2), Cue(CueKind.SPEECH, "Two", Priority.COUNTDOWN)),
+        (Stroke(0.0, 7, 10), Cue(CueKind.SPEECH, "Seven", Priority.STROKE)),
+        (Halfway(0.0, 0, None), Cue(CueKind.SPEECH, "Halfway.", Priority.HALFWAY)),
+        (SessionFinished(0.0, 1.0, 1, 1), Cue(CueKind.SPEECH, cues.CLOSING, Priority.INSTRUCTION)),
+        (Tick(0.0, 5, Phase.WORK), None),
+        (SessionStopped(0.0, 1.0, 0, 1), None),
+    ],
+)
+def test_cue_for_event(event: Event, expected: Cue | None) -> None:
+    assert cues.cue_for_event(event, ALL_ON) == expected
+
+
+def test_priorities_are_ordered() -> None:
+    order = [Priority.INSTRUCTION, Priority.SWITCH_SIDES, Priority.COUNTDOWN,
+             Priority.STROKE, Priority.HALFWAY]
+    assert order == sorted(order, reverse=True)
+
+
+def test_options_silence_their_cues() -> None:
+    no_voice = CueOptions(voice_enabled=False, count_aloud=True, halfway_cue=True)
+    assert cues.cue_for_event(SwitchSides(0.0, 0, "right"), no_voice) is None
+    assert cues.cue_for_event(Stroke(0.0, 1, 3), CueOptions(count_aloud=False)) is None
+    assert cues.cue_for_event(Halfway(0.0, 0, None), CueOptions(halfway_cue=False)) is None
+    step = _step_started(0).step
+    work = PhaseChanged(0.0, Phase.WORK, 0, 0, None, 5.0, step)
+    assert cues.cue_for_event(work, CueOptions(tones_enabled=False)) is None
+    assert cues.cue_for_event(work, no_voice) == Cue(CueKind.TONE, "work-start", Priority.TONE)
+
+
+def test_a_whole_session_through_the_engine(fake_clock: FakeClock) -> None:
+    """Every work phase is framed by tones; each spoken line is one we pre-rendered."""
+    clock = fake_clock
+    routine = make_routine(
+        hold("Tilt", seconds=12, sides=["left", "right"], prepare=3),
+        strokes("Knead", reps=3, cadence=2, rest_after=2),
+    )
+    engine = SessionEngine(routine, clock)
+    sink = FakeSink()
+    engine.subscribe(lambda event: cues.route_event(event, ALL_ON, sink))
+    engine.start()
+    while engine.next_deadline() is not None:
+        clock.set(max(clock.now, engine.next_deadline() or clock.now))
+        engine.update()
+    spoken = [e.split(":", 1)[1] for e in sink.log if e.startswith("speech:")]
+    tones = [e for e in sink.log if e.startswith("tone:")]
+    assert tones == ["tone:work-start", "tone:work-end"] * 3
+    assert set(spoken) <= set(cues.lines_for_routine(routine, ALL_ON))
+    assert spoken == [
+        "Do Tilt.", "Halfway.", "Three", "Two", "One",
+        "Switch sides.", "Halfway.", "Three", "Two", "One",
+        "Do Knead.", "One", "Two", "Three",
+        cues.CLOSING,
+    ]
+    assert sink.log[-1] == f"speech:{cues.CLOSING}"
+
+
+def test_stop_and_pause_silence_the_sink() -> None:
+    sink = FakeSink()
+    cues.route_event(Paused(0.0, PauseReason.USER), ALL_ON, sink)
+    cues.route_event(SessionStopped(0.0, 1.0, 0, 1), ALL_ON, sink)
+    assert sink.log == ["pause", "stop"]
+
+
+def test_builtin_routines_lines(repo_root: Path) -> None:
+    for path in sorted((repo_root / "routines").glob("*.toml")):
+        routine = load_routine_file(path)
+        lines = cues.lines_for_routine(routine, ALL_ON)
+        assert lines[-1] == cues.CLOSING
+        assert all(step.instruction in lines for step in routine.steps)

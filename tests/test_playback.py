@@ -1,0 +1,328 @@
+"""CuePlayer: priorities, skips, stop and the no-device notice; real playback on a null sink.
+
+Unit tests replace QSoundEffect by a fake that only records play/stop. The ``audio``
+test starts its own PulseAudio server with a null sink and plays real clips in a child
+process (QtMultimedia picks its audio server once per process).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+from array import array
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEventLoop, QObject, QTimer, QUrl
+from PySide6.QtMultimedia import QAudioDevice, QSoundEffect
+
+from massage_timer.audio.playback import NO_OUTPUT, CuePlayer
+from massage_timer.core.cues import Cue, CueKind, CueSink, Priority
+
+HERE = Path(__file__).resolve().parent
+
+# With no sound server at all, QtMultimedia's first look for devices says so once.
+pytestmark = pytest.mark.qt_log_ignore(r"PulseAudioService: pa_context_connect\(\) failed")
+
+
+class FakeEffect(QSoundEffect):
+    """A sound effect that never touches an audio device."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.playing = False
+        self.loaded = ""
+        self.plays = 0
+
+    def setSource(self, url: QUrl | str) -> None:
+        self.loaded = url.toLocalFile() if isinstance(url, QUrl) else url
+
+    def play(self) -> None:
+        self.playing = True
+        self.plays += 1
+
+    def stop(self) -> None:
+        self.playing = False
+
+    def isPlaying(self) -> bool:
+        return self.playing
+
+    def status(self) -> QSoundEffect.Status:
+        return QSoundEffect.Status.Ready
+
+
+class FakeClips:
+    def __init__(self, ready: dict[str, Path], reason: str | None = None) -> None:
+        self.ready = ready
+        self.unavailable_reason = reason
+
+    def clip_for(self, text: str) -> Path | None:
+        return self.ready.get(text)
+
+
+def speech(text: str, priority: Priority) -> Cue:
+    return Cue(CueKind.SPEECH, text, priority)
+
+
+TONE = Cue(CueKind.TONE, "work-start", Priority.TONE)
+
+
+@pytest.fixture
+def fake_player(qapp: object, tmp_path: Path) -> tuple[CuePlayer, dict[str, FakeEffect]]:
+    effects: dict[str, FakeEffect] = {}
+
+    def make(parent: QObject) -> QSoundEffect:
+        effect = FakeEffect(parent)
+        effects[str(len(effects))] = effect
+        return effect
+
+    clips = {text: tmp_path / f"{n}.wav" for n, text in enumerate(
+        ["Do this.", "Switch sides.", "Two", "Seven", "Halfway."])}
+    player = CuePlayer(FakeClips(clips), outputs=lambda: [QAudioDevice()], effect_factory=make,
+                       volume=0.4)
+    return player, effects
+
+
+def _effect_for(player: CuePlayer, source: str) -> FakeEffect:
+    for effect in player.findChildren(FakeEffect):
+        if effect.loaded.endswith(source):
+            return effect
+    raise AssertionError(source)
+
+
+def test_player_is_a_cue_sink(fake_player: tuple[CuePlayer, dict[str, FakeEffect]]) -> None:
+    sink: CueSink = fake_player[0]
+    assert sink is fake_player[0]
+
+
+def test_no_output_device_is_reported_and_cues_are_skipped(qapp: object) -> None:
+    player = CuePlayer(FakeClips({"Two": Path("two.wav")}), outputs=list)
+    skipped: list[str] = []
+    started: list[str] = []
+    player.cueSkipped.connect(skipped.append)
+    player.cueStarted.connect(started.append)
+    assert player.problem() == NO_OUTPUT
+    player.play(speech("Two", Priority.COUNTDOWN))
+    player.play(TONE)
+    assert skipped == ["Two"]
+    assert started == []
+    player.stop()
+
+
+def test_speech_problem_is_reported_when_there_is_sound(qapp: object) -> None:
+    player = CuePlayer(FakeClips({}, reason="install espeak-ng"), outputs=lambda: [QAudioDevice()],
+                       effect_factory=FakeEffect)
+    assert player.problem() == "install espeak-ng"
+
+
+def test_failed_lines_become_a_notice(qapp: object) -> None:
+    clips = FakeClips({})
+    player = CuePlayer(clips, outputs=lambda: [QAudioDevice()], effect_factory=FakeEffect)
+    notices: list[str] = []
+    player.problemChanged.connect(notices.append)
+    assert player.problem() is None
+    clips.failure_notice = "2 spoken cue(s) could not be made"  # type: ignore[attr-defined]
+    player.play(speech("Two", Priority.COUNTDOWN))
+    assert player.problem() == notices[-1] == "2 spoken cue(s) could not be made"
+
+
+def test_clip_not_ready_is_skipped(
+        fake_player: tuple[CuePlayer, dict[str, FakeEffect]]) -> None:
+    player, _ = fake_player
+    skipped: list[str] = []
+    player.cueSkipped.connect(skipped.append)
+    player.play(speech("Not rendered yet.", Priority.INSTRUCTION))
+    assert skipped == ["Not rendered yet."]
+    assert not player.is_speaking()
+
+
+def test_higher_priority_cuts_lower_and_lower_is_dropped(
+        fake_player: tuple[CuePlayer, dict[str, FakeEffect]]) -> None:
+    player, _ = fake_player
+    dropped: list[str] = []
+    started: list[str] = []
+    player.cueDropped.connect(dropped.append)
+    player.cueStarted.connect(started.append)
+
+    player.play(speech("Seven", Priority.STROKE))
+    seven = _effect_for(player, "3.wav")
+    assert seven.isPlaying()
+    player.play(speech("Switch sides.", Priority.SWITCH_SIDES))
+    switch = _effect_for(player, "1.wav")
+    assert switch.isPlaying() and not seven.isPlaying()
+    player.play(speech("Halfway.", Priority.HALFWAY))
+    player.play(speech("Two", Priority.COUNTDOWN))
+    assert dropped == ["Halfway.", "Two"]
+    assert switch.isPlaying()
+    switch.playing = False  # the line ends
+    player.play(speech("Halfway.", Priority.HALFWAY))
+    assert _effect_for(player, "4.wav").isPlaying()
+    assert started == ["Seven", "Switch sides.", "Halfway."]
+
+
+def test_equal_priority_replaces_and_tones_do_not_cut_speech(
+        fake_player: tuple[CuePlayer, dict[str, FakeEffect]]) -> None:
+    player, _ = fake_player
+    player.play(speech("Two", Priority.COUNTDOWN))
+    player.play(TONE)
+    assert _effect_for(player, "2.wav").isPlaying()
+    assert _effect_for(player, "work-start.wav").isPlaying()
+    player.play(speech("Seven", Priority.COUNTDOWN))
+    assert not _effect_for(player, "2.wav").isPlaying()
+    assert _effect_for(player, "3.wav").isPlaying()
+
+
+def test_stop_and_pause_silence_everything_at_once(
+        fake_player: tuple[CuePlayer, dict[str, FakeEffect]]) -> None:
+    player, _ = fake_player
+    for stop in (player.stop, player.pause):
+        player.play(speech("Do this.", Priority.INSTRUCTION))
+        player.play(TONE)
+        assert player.is_speaking()
+        stop()
+        assert not player.is_speaking()
+        assert not any(e.isPlaying() for e in player.findChildren(FakeEffect))
+    player.play(speech("Two", Priority.COUNTDOWN))
+    assert player.is_speaking()
+
+
+def test_volume_applies_to_every_clip(
+        fake_player: tuple[CuePlayer, dict[str, FakeEffect]]) -> None:
+    player, _ = fake_player
+    player.play(speech("Do this.", Priority.INSTRUCTION))
+    assert [round(e.volume(), 3) for e in player.findChildren(FakeEffect)] == [0.4] * 4
+    player.set_volume(1.7)
+    assert player.volume() == 1.0
+    assert {e.volume() for e in player.findChildren(FakeEffect)} == {1.0}
+
+
+# --- real playback on a PulseAudio null sink, in a child process -------------------------
+
+
+def _write_sine(path: Path, seconds: float) -> None:
+    rate = 22050
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(array("h", (round(9000 * math.sin(2 * math.pi * 330 * i / rate))
+                                    for i in range(int(seconds * rate)))).tobytes())
+
+
+def _wait(app: object, condition: Callable[[], bool], timeout_ms: int) -> float:
+    """Run the event loop until ``condition()`` or the timeout; seconds waited."""
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(2)
+    began = time.perf_counter()
+
+    def check() -> None:
+        if condition() or (time.perf_counter() - began) * 1000 > timeout_ms:
+            loop.quit()
+
+    poll.timeout.connect(check)
+    poll.start()
+    loop.exec()
+    poll.stop()
+    return time.perf_counter() - began
+
+
+def _audio_probe(folder: str) -> None:
+    """Child process: play real clips through QtMultimedia and print what happened."""
+    from PySide6.QtMultimedia import QMediaDevices
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    work = Path(folder)
+    long_clip, short_clip = work / "long.wav", work / "short.wav"
+    _write_sine(long_clip, 2.0)
+    _write_sine(short_clip, 0.5)
+    player = CuePlayer(FakeClips({"long line": long_clip, "Two": short_clip}))
+    dropped: list[str] = []
+    player.cueDropped.connect(dropped.append)
+    result: dict[str, object] = {
+        "outputs": [d.description() for d in QMediaDevices.audioOutputs()],
+        "problem": player.problem(),
+    }
+    player.preload([long_clip, short_clip])
+    _wait(app, lambda: all(e.status() is QSoundEffect.Status.Ready
+                           for e in player.findChildren(QSoundEffect)), 3000)
+    began = time.perf_counter()
+    player.play(speech("long line", Priority.INSTRUCTION))
+    result["playing_at_once"] = player.is_speaking()
+    result["start_ms"] = 1000 * (time.perf_counter() - began)
+    player.play(TONE)
+    player.play(speech("Two", Priority.COUNTDOWN))
+    _wait(app, lambda: False, 300)
+    result["playing_after_300ms"] = player.is_speaking()
+    result["dropped"] = dropped
+    began = time.perf_counter()
+    player.stop()
+    result["stopped_at_once"] = not player.is_speaking() and not any(
+        e.isPlaying() for e in player.findChildren(QSoundEffect))
+    result["stop_ms"] = 1000 * (time.perf_counter() - began)
+    _wait(app, lambda: False, 100)
+    result["silent_after_100ms"] = not any(
+        e.isPlaying() for e in player.findChildren(QSoundEffect))
+    player.play(speech("Two", Priority.COUNTDOWN))
+    player.play(speech("long line", Priority.INSTRUCTION))
+    _wait(app, lambda: False, 50)
+    result["cut_to_long"] = [
+        Path(e.source().toLocalFile()).name
+        for e in player.findChildren(QSoundEffect) if e.isPlaying()]
+    player.stop()
+    print(json.dumps(result))
+
+
+@contextlib.contextmanager
+def _null_sink_server() -> Iterator[dict[str, str]]:
+    runtime = Path(tempfile.mkdtemp(prefix="mt-pulse-"))
+    runtime.chmod(0o700)
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "PULSE_RUNTIME_PATH": str(runtime)}
+    subprocess.run(
+        ["pulseaudio", "-D", "-n", "--exit-idle-time=-1", "--use-pid-file=yes",
+         "--load=module-null-sink sink_name=null", "--load=module-native-protocol-unix"],
+        env=env, check=True, capture_output=True, timeout=20)
+    pid_file = runtime / "pid"
+    try:
+        yield env
+    finally:
+        pid = int(pid_file.read_text().split()[0]) if pid_file.exists() else None
+        subprocess.run(["pulseaudio", "--kill"], check=False, env=env, capture_output=True,
+                       timeout=10)
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+@pytest.mark.audio
+@pytest.mark.skipif(shutil.which("pulseaudio") is None, reason="pulseaudio is not installed")
+def test_real_playback_starts_and_stops_on_a_null_sink(tmp_path: Path) -> None:
+    with _null_sink_server() as env:
+        code = f"import sys; sys.path.insert(0, {str(HERE)!r}); " \
+               f"import test_playback; test_playback._audio_probe({str(tmp_path)!r})"
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                              text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(result)
+    assert result["outputs"], result
+    assert result["problem"] is None
+    assert result["playing_at_once"] is True
+    assert result["start_ms"] < 50
+    assert result["playing_after_300ms"] is True
+    assert result["dropped"] == ["Two"]
+    assert result["stopped_at_once"] is True
+    assert result["silent_after_100ms"] is True
+    assert result["cut_to_long"] == ["long.wav"]

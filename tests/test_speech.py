@@ -1,0 +1,239 @@
+"""Speech clips: the real pyttsx3 + espeak-ng, the cache, and misbehaving engines.
+
+The fake engines below run in the synthesizer's child process, which imports them
+from this module by name, so they must stay at module level.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import math
+import time
+import wave
+from array import array
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from massage_timer.audio.speech import (
+    INSTALL_ESPEAK,
+    SpeechSynth,
+    VoiceInfo,
+    clip_problem,
+    unavailable_reason_for,
+)
+from massage_timer.core.paths import AppPaths
+
+WAIT = 20.0
+MakeSynth = Callable[..., SpeechSynth]
+
+
+def _write_wav(path: Path, seconds: float, amplitude: float) -> None:
+    rate = 22050
+    samples = array("h", (round(amplitude * 32767 * math.sin(2 * math.pi * 220 * i / rate))
+                          for i in range(int(seconds * rate))))
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(samples.tobytes())
+
+
+class FakeRenderer:
+    """Speaks every line as a short tone, and misbehaves on request by keyword."""
+
+    engine_id = "fake"
+
+    def voices(self) -> list[VoiceInfo]:
+        return [VoiceInfo("fake/en", "Fake English", ("en",))]
+
+    def configure(self, voice: str | None, rate: int | None, volume: float) -> None:
+        pass
+
+    def render(self, text: str, path: Path) -> None:
+        if "boom" in text:
+            raise RuntimeError("synthesizer exploded")
+        if "hang" in text:
+            time.sleep(3600)
+        if "silent" in text:
+            _write_wav(path, 0.5, 0.0)
+        elif "empty" in text:
+            _write_wav(path, 0.0, 0.0)
+        else:
+            print("Audio saved to", path)
+            _write_wav(path, 0.1 * len(text.split()), 0.3)
+
+
+def fake_renderer() -> FakeRenderer:
+    return FakeRenderer()
+
+
+def missing_espeak() -> FakeRenderer:
+    raise RuntimeError("This means you probably do not have eSpeak or eSpeak-ng installed!")
+
+
+@pytest.fixture
+def make_synth(app_paths: AppPaths) -> Iterator[MakeSynth]:
+    made: list[SpeechSynth] = []
+
+    def factory(**kwargs: Any) -> SpeechSynth:
+        kwargs.setdefault("factory", fake_renderer)
+        kwargs.setdefault("engine_id", "fake")
+        synth = SpeechSynth(app_paths.speech_cache_dir, **kwargs)
+        made.append(synth)
+        return synth
+
+    yield factory
+    for synth in made:
+        synth.close()
+        assert not synth._thread.is_alive()
+
+
+def test_renders_lines_into_the_cache(make_synth: MakeSynth, app_paths: AppPaths,
+                                      capfd: pytest.CaptureFixture[str]) -> None:
+    synth = make_synth()
+    assert synth.clip_for("Switch sides.") is None
+    synth.prepare(["Switch sides.", "Three", "Switch sides."])
+    assert synth.wait_idle(WAIT)
+    clip = synth.clip_for("Switch sides.")
+    assert clip is not None and clip.parent == app_paths.speech_cache_dir
+    assert clip_problem(clip) is None
+    assert synth.stats.rendered == 2
+    assert synth.voices() == [VoiceInfo("fake/en", "Fake English", ("en",))]
+    assert synth.failure_notice is None
+    assert [p.name for p in app_paths.speech_cache_dir.iterdir() if p.name.startswith(".")] == []
+    assert "Audio saved" not in capfd.readouterr().out
+
+
+def test_cache_key_depends_on_text_voice_rate_volume_and_engine(
+        make_synth: MakeSynth) -> None:
+    base = make_synth()
+    keys = {
+        base.key_for("One"),
+        base.key_for("Two"),
+        make_synth(voice="other").key_for("One"),
+        make_synth(rate=120).key_for("One"),
+        make_synth(volume=0.5).key_for("One"),
+        make_synth(engine_id="other").key_for("One"),
+    }
+    assert len(keys) == 6
+    assert make_synth().key_for("One") == base.key_for("One")
+
+
+def test_failures_are_counted_and_the_rest_still_renders(make_synth: MakeSynth) -> None:
+    synth = make_synth()
+    synth.prepare(["boom now", "a silent line", "an empty line", "Well done."])
+    assert synth.wait_idle(WAIT)
+    assert synth.stats.failed == 3
+    assert synth.stats.restarts == 0
+    assert synth.clip_for("boom now") is None
+    assert synth.clip_for("a silent line") is None
+    assert synth.clip_for("an empty line") is None
+    assert synth.clip_for("Well done.") is not None
+    assert synth.available()
+    assert synth.failure_notice is not None and synth.failure_notice.startswith("3 spoken")
+    assert list(synth.cache_dir.glob("*.wav")) == [synth.clip_for("Well done.")]
+
+
+def test_a_hanging_engine_is_replaced(make_synth: MakeSynth) -> None:
+    synth = make_synth(line_timeout=0.5)
+    began = time.monotonic()
+    synth.prepare(["hang here", "One", "Two"])
+    assert synth.wait_idle(WAIT)
+    assert time.monotonic() - began < 10
+    assert synth.stats.restarts == 1
+    assert synth.clip_for("hang here") is None
+    assert synth.clip_for("One") is not None and synth.clip_for("Two") is not None
+    assert synth.available()
+    assert synth.last_error is not None and "no answer" in synth.last_error
+
+
+def test_an_engine_that_keeps_hanging_is_given_up(make_synth: MakeSynth) -> None:
+    synth = make_synth(line_timeout=0.3, max_restarts=1)
+    synth.prepare(["hang 1", "hang 2", "One"])
+    assert synth.wait_idle(WAIT)
+    assert not synth.available()
+    assert synth.unavailable_reason is not None and "keeps failing" in synth.unavailable_reason
+    assert synth.clip_for("One") is None
+
+
+def test_missing_espeak_makes_speech_unavailable(make_synth: MakeSynth) -> None:
+    reasons: list[str] = []
+    synth = make_synth(factory=missing_espeak, on_unavailable=reasons.append)
+    assert synth.wait_started(WAIT)
+    assert not synth.available()
+    assert synth.unavailable_reason == INSTALL_ESPEAK
+    assert "install espeak-ng" in INSTALL_ESPEAK
+    assert reasons == [INSTALL_ESPEAK]
+    synth.prepare(["One"])
+    assert synth.wait_idle(WAIT)
+    assert synth.clip_for("One") is None
+
+
+def test_unavailable_reasons() -> None:
+    assert unavailable_reason_for(OSError("libespeak-ng.so.1: cannot open")) == INSTALL_ESPEAK
+    missing = ModuleNotFoundError("No module named 'pyttsx3'")
+    assert "pyttsx3" in unavailable_reason_for(missing)
+    assert "ValueError" in unavailable_reason_for(ValueError("odd"))
+
+
+def test_prepare_and_clip_for_never_wait(make_synth: MakeSynth) -> None:
+    synth = make_synth(line_timeout=5.0)
+    synth.prepare(["hang a while"])
+    began = time.perf_counter()
+    synth.prepare(["One", "Two"])
+    assert synth.clip_for("One") is None
+    assert time.perf_counter() - began < 0.05
+    synth.close(timeout=0.2)
+    assert synth.clip_for("One") is None
+
+
+def _rms_and_seconds(path: Path) -> tuple[float, float]:
+    with wave.open(str(path), "rb") as clip:
+        frames = clip.getnframes()
+        samples = array("h", clip.readframes(frames))
+        seconds = frames / clip.getframerate()
+    return math.sqrt(sum(s * s for s in samples) / len(samples)) / 32768, seconds
+
+
+@pytest.mark.skipif(ctypes.util.find_library("espeak-ng") is None,
+                    reason="libespeak-ng1 is not installed (apt install espeak-ng)")
+def test_real_pyttsx3_renders_a_routine_and_reuses_the_cache(
+        app_paths: AppPaths, repo_root: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    # Imported here: the engine's child process imports this module, and pydantic
+    # would add half a second to every start.
+    from massage_timer.core.cues import CueOptions, lines_for_routine
+    from massage_timer.core.loader import load_routine_file
+
+    routine = load_routine_file(repo_root / "routines" / "desk-micro-break.toml")
+    lines = lines_for_routine(routine, CueOptions(count_aloud=True, halfway_cue=True))
+    synth = SpeechSynth(app_paths.speech_cache_dir, rate=160)
+    try:
+        synth.prepare(lines)
+        assert synth.wait_idle(60)
+        assert synth.available(), synth.unavailable_reason
+        assert any("en" in voice.id for voice in synth.voices())
+        assert synth.stats.failed == 0 and synth.stats.rendered == len(lines)
+        mtimes = {}
+        for line in lines:
+            clip = synth.clip_for(line)
+            assert clip is not None, line
+            rms, seconds = _rms_and_seconds(clip)
+            words = len(line.split())
+            assert rms > 0.02, (line, rms)
+            assert 0.2 * words <= seconds <= max(1.2 * words, 1.0), (line, seconds)
+            mtimes[clip] = clip.stat().st_mtime_ns
+    finally:
+        synth.close()
+    again = SpeechSynth(app_paths.speech_cache_dir, rate=160)
+    try:
+        again.prepare(lines)
+        assert again.wait_idle(60)
+        assert again.stats.rendered == 0
+        assert again.stats.cache_hits == len(lines)
+        assert {clip: clip.stat().st_mtime_ns for clip in mtimes} == mtimes
+    finally:
+        again.close()
+    assert "Audio saved" not in capfd.readouterr().out
