@@ -7,9 +7,13 @@ of :func:`create_main_window` by whoever owns them.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
+import socket
 import sys
+from collections.abc import Callable
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QSocketNotifier, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -77,8 +81,35 @@ def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
     if not instance.acquire():
         return 0
     controller = AppController(app, paths, background=bool(getattr(args, "background", False)))
+    _quit_on_signals(app, controller.quit)
     instance.activateRequested.connect(controller.bring_to_front)
     app.setQuitOnLastWindowClosed(False)
     code = app.exec()
     instance.release()
     return code
+
+
+_SIGNAL_SOCKETS: list[object] = []
+
+
+def _quit_on_signals(app: QApplication, quit_app: Callable[[], None]) -> None:
+    """Quit cleanly (history closed, settings saved) on Ctrl+C or SIGTERM.
+
+    The C-level handler writes to a socket that Qt watches, so this costs no timer
+    wake-ups while the app idles in the background.
+    """
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: None)
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def on_signal() -> None:
+        with contextlib.suppress(OSError):
+            reader.recv(64)
+        quit_app()
+
+    notifier.activated.connect(on_signal)
+    _SIGNAL_SOCKETS.extend((reader, writer, notifier))

@@ -1,0 +1,34 @@
+"""The benchmark scripts run and print their figures; no speed is asserted here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_library_bench_prints_its_figures(repo_root: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(repo_root / "bench" / "library.py"), "--count", "20",
+         "--repeat", "1"],
+        capture_output=True, text=True, timeout=120, cwd=repo_root, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    figures = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert {"load_ms", "per_file_ms", "files", "targets"} <= set(figures)
+    assert figures["files"] == 20 and figures["load_ms"] > 0
+
+
+def test_run_all_collects_one_benchmark(repo_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    proc = subprocess.run(
+        [sys.executable, str(repo_root / "bench" / "run_all.py"), "--only", "library",
+         "--quick", "--output", str(out)],
+        capture_output=True, text=True, timeout=120, cwd=repo_root, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads(out.read_text())
+    assert "load_ms" in results["library"]
+    assert {"cpu", "cores", "python", "qt"} <= set(results["machine"])
+    assert "library" in proc.stdout and "load_ms" in proc.stdout
