@@ -17,7 +17,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -43,7 +43,6 @@ from massage_timer.core.engine import Event, SessionFinished
 from massage_timer.core.history import (
     SCHEMA_VERSION,
     HistoryStore,
-    NewerHistoryError,
     SessionStart,
 )
 from massage_timer.core.loader import (
@@ -55,8 +54,9 @@ from massage_timer.core.loader import (
 )
 from massage_timer.core.paths import AppPaths
 from massage_timer.core.resources import builtin_routines_dir
-from massage_timer.core.settings import Settings, load_settings, replace
+from massage_timer.core.settings import Settings, replace
 from massage_timer.ui.app import create_main_window
+from massage_timer.ui.controller import AppController
 from massage_timer.ui.reminders import ReminderController
 from massage_timer.ui.session_flow import SessionFlow
 
@@ -440,19 +440,24 @@ def _start(store: HistoryStore) -> int:
 
 
 def _bootstrap(qtbot: QtBot, paths: AppPaths) -> tuple[list[str], HistoryStore, str]:
-    """What the app does at start: settings, history, the window and its notice."""
-    settings_, notices = load_settings(paths.settings_file)
-    try:
-        store, history_notices = HistoryStore.open(paths.history_file)
-    except NewerHistoryError as exc:
-        store, history_notices = HistoryStore.memory_only(), [str(exc)]
-    notices += history_notices
-    window = create_main_window(paths, settings_)
-    qtbot.addWidget(window)
-    if notices:
-        window.show_notice(" ".join(notices))
-    window.show()
-    return notices, store, window.statusBar().currentMessage()
+    """The app's real start-up (AppController): settings, history, window, notice."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    controller = AppController(app, paths)
+    _CONTROLLERS.append(controller)
+    return controller.notices, controller.history, controller.window.statusBar().currentMessage()
+
+
+_CONTROLLERS: list[AppController] = []
+
+
+@pytest.fixture(autouse=True)
+def _shut_down_controllers() -> Iterator[None]:
+    yield
+    while _CONTROLLERS:
+        controller = _CONTROLLERS.pop()
+        controller.shutdown()
+        controller.deleteLater()
 
 
 def test_corrupt_settings_and_history_are_kept_aside(qtbot: QtBot, app_paths: AppPaths) -> None:

@@ -80,8 +80,10 @@ def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
     instance = SingleInstance(server_name(paths), app)
     if not instance.acquire():
         return 0
+    controllers: list[AppController] = []
+    _quit_on_signals(app, lambda: controllers[0].quit() if controllers else app.exit(0))
     controller = AppController(app, paths, background=bool(getattr(args, "background", False)))
-    _quit_on_signals(app, controller.quit)
+    controllers.append(controller)
     instance.activateRequested.connect(controller.bring_to_front)
     app.setQuitOnLastWindowClosed(False)
     code = app.exec()

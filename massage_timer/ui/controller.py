@@ -210,6 +210,7 @@ class AppController(QObject):
             parent_window=self.window,
         )
         flow.ended.connect(self._on_flow_ended)
+        cues.problemChanged.connect(flow.refresh_notice)
         flow.playerStarted.connect(self._on_player_started)
         self.flow = flow
         flow.begin()
@@ -398,9 +399,18 @@ class AppController(QObject):
         self.app.quit()
 
     def _on_about_to_quit(self) -> None:
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        """Save what must be saved and release every service (idempotent)."""
+        if getattr(self, "_shut_down", False):
+            return
+        self._shut_down = True
         from massage_timer.ui.app import save_window_geometry
 
         self._quitting = True
+        if self.flow is not None:
+            self.flow.stop()
         try:
             save_window_geometry(self.paths, self.window)
         except OSError as exc:
@@ -409,4 +419,10 @@ class AppController(QObject):
         self.tray.hide()
         self.prompt.withdraw()
         self._close_audio()
+        if not self.history.flush():
+            log.warning("history could not be written before quitting")
         self.history.close()
+        self.idle.close()
+        for widget in (self.prompt, self.window):
+            widget.close()
+            widget.deleteLater()

@@ -187,6 +187,11 @@ class SessionFlow(QObject):
         if self.adapter is not None and engine is not None and engine.state in live:
             self.adapter.stop()
 
+    def refresh_notice(self) -> None:
+        """Show what is missing for sound now (it can change mid-session)."""
+        if self.window is not None:
+            self.window.player.set_notice(self._notice())
+
     def _notice(self) -> str | None:
         problems: list[str] = []
         if self._audio_problem is not None:
@@ -212,7 +217,7 @@ class SessionFlow(QObject):
         if isinstance(event, Paused):
             self.cues.pause()
         if isinstance(event, StepStarted):
-            window.player.set_notice(self._notice())
+            self.refresh_notice()
         window.player.show_status(engine.status())
 
     def _on_state_changed(self, _state: str) -> None:

@@ -1,0 +1,145 @@
+"""The running app as a whole: start-up, background, reminders and sessions wired up."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QRadioButton
+from pytestqt.qtbot import QtBot
+
+from massage_timer.core.history import HistoryStore
+from massage_timer.core.paths import AppPaths
+from massage_timer.core.settings import load_settings
+from massage_timer.ui.controller import AppController
+
+
+@pytest.fixture
+def controller(qtbot: QtBot, app_paths: AppPaths) -> Iterator[AppController]:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    ctl = AppController(app, app_paths)
+    yield ctl
+    ctl.shutdown()
+    ctl.deleteLater()
+
+
+def test_start_shows_library_with_reminders_menu(controller: AppController) -> None:
+    window = controller.window
+    assert window.isVisible()
+    assert window.routine_list.model().rowCount() >= 8
+    titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert "Reminders" in titles
+    assert titles[-1] == "Help"
+    assert controller.reminders.timer.isActive()
+
+
+def test_closing_the_window_keeps_reminders_running(
+    qtbot: QtBot, controller: AppController, app_paths: AppPaths
+) -> None:
+    controller.window.close()
+    qtbot.waitUntil(lambda: not controller.window.isVisible() or controller.window.isMinimized())
+    assert controller.reminders.timer.isActive()
+    saved, _ = load_settings(app_paths.settings_file)
+    assert saved.shown_background_hint
+    controller.bring_to_front()
+    assert controller.window.isVisible()
+
+
+def test_start_runs_the_checklist_first(qtbot: QtBot, controller: AppController) -> None:
+    controller.start_session("desk-micro-break")
+    flow = controller.flow
+    assert flow is not None and flow.checklist is not None
+    assert flow.checklist.objectName() == "safetyChecklist"
+    assert flow.window is None, "no player before the checklist is passed"
+    yes = flow.checklist.findChild(QRadioButton, "redFlag_dizziness_yes")
+    assert yes is not None
+    for button in flow.checklist.findChildren(QRadioButton):
+        if button.objectName().endswith("_no") and "dizziness" not in button.objectName():
+            button.setChecked(True)
+    yes.setChecked(True)
+    outcomes: list[str] = []
+    flow.ended.connect(outcomes.append)
+    flow.checklist.reject()
+    assert outcomes == ["blocked"]
+    assert controller.flow is None
+    assert controller.history.count() == 0
+
+
+def test_reminder_prompt_starts_the_micro_break(qtbot: QtBot, controller: AppController) -> None:
+    controller.reminders.reminderDue.emit()
+    assert controller.prompt.isVisible()
+    controller.prompt.start_button.click()
+    flow = controller.flow
+    assert flow is not None
+    assert flow.routine.id == "desk-micro-break"
+    assert flow.checklist is not None and flow.checklist.isVisible()
+    assert not controller.prompt.isVisible()
+    flow.checklist.reject()
+
+
+def test_settings_change_reaches_reminders_and_disk(
+    controller: AppController, app_paths: AppPaths
+) -> None:
+    from massage_timer.core.settings import replace
+
+    new = replace(controller.settings, reminder_interval_minutes=30, theme="dark")
+    controller.apply_settings(new)
+    saved, _ = load_settings(app_paths.settings_file)
+    assert saved.reminder_interval_minutes == 30
+    assert controller.theme.dark
+    assert controller.reminders.schedule.config.interval.total_seconds() == 30 * 60
+
+
+def test_newer_history_file_is_left_alone_and_reported(
+    qtbot: QtBot, app_paths: AppPaths
+) -> None:
+    store, _ = HistoryStore.open(app_paths.history_file)
+    store.close()
+    import sqlite3
+
+    with sqlite3.connect(app_paths.history_file) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    before = app_paths.history_file.read_bytes()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    ctl = AppController(app, app_paths)
+    try:
+        assert ctl.history.in_memory
+        assert "newer" in " ".join(ctl.notices).lower()
+        assert ctl.window.statusBar().currentMessage()
+    finally:
+        ctl.shutdown()
+        ctl.deleteLater()
+    assert app_paths.history_file.read_bytes() == before
+
+
+def test_sigterm_quits_cleanly(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "massage_timer", "--data-dir", str(tmp_path)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    settings = tmp_path / "config" / "settings.toml"
+    history = tmp_path / "data" / "history.sqlite3"
+    try:
+        for _ in range(300):
+            if history.exists():
+                break
+            try:
+                proc.wait(0.05)
+            except subprocess.TimeoutExpired:
+                continue
+            pytest.fail(f"the app exited early: {proc.stdout.read() if proc.stdout else ''}")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert settings.exists(), "window geometry saved on the way out"
+    assert not Path(str(history) + "-wal").exists(), "history closed, WAL checkpointed"
