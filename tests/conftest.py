@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,27 @@ class FakeClock:
     def set(self, moment: float) -> None:
         assert moment >= self.now, "a monotonic clock never goes back"
         self.now = moment
+
+
+class FakeClocks:
+    """A monotonic and a wall clock that move together, except across a 'suspend'."""
+
+    def __init__(self, start: datetime) -> None:
+        self.mono = 1000.0
+        self.now = start.astimezone(UTC)
+
+    def monotonic(self) -> float:
+        return self.mono
+
+    def wall(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.mono += seconds
+        self.now += timedelta(seconds=seconds)
+
+    def suspend(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import FakeClocks
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
@@ -34,25 +35,9 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise.*")
 LONDON = ZoneInfo("Europe/London")
 
 
-class Clocks:
-    def __init__(self, start: datetime) -> None:
-        self.mono = 50.0
-        self.now = start.astimezone(UTC)
-
-    def monotonic(self) -> float:
-        return self.mono
-
-    def wall(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.mono += seconds
-        self.now += timedelta(seconds=seconds)
-
-
 @pytest.fixture
-def clocks() -> Clocks:
-    return Clocks(datetime(2026, 3, 2, 9, 0, tzinfo=LONDON))
+def clocks() -> FakeClocks:
+    return FakeClocks(datetime(2026, 3, 2, 9, 0, tzinfo=LONDON))
 
 
 @pytest.fixture
@@ -62,7 +47,7 @@ def logged() -> list[tuple[str, datetime]]:
 
 @pytest.fixture
 def controller(
-    qtbot: QtBot, clocks: Clocks, logged: list[tuple[str, datetime]]
+    qtbot: QtBot, clocks: FakeClocks, logged: list[tuple[str, datetime]]
 ) -> Iterator[ReminderController]:
     ctl = ReminderController(
         Settings(), log_event=lambda kind, at: logged.append((kind, at)),
@@ -73,7 +58,7 @@ def controller(
     ctl.stop()
 
 
-def fire(controller: ReminderController, clocks: Clocks, seconds: float) -> None:
+def fire(controller: ReminderController, clocks: FakeClocks, seconds: float) -> None:
     """Move the clocks on and let the single-shot timer fire, as Qt would."""
     clocks.advance(seconds)
     controller.timer.timeout.emit()
@@ -89,7 +74,7 @@ def test_timer_is_single_shot_and_waits_at_most_a_minute(
 
 
 def test_reminder_is_due_logged_and_answered(
-    qtbot: QtBot, controller: ReminderController, clocks: Clocks,
+    qtbot: QtBot, controller: ReminderController, clocks: FakeClocks,
     logged: list[tuple[str, datetime]],
 ) -> None:
     fire(controller, clocks, 3540)
@@ -112,7 +97,7 @@ def test_reminder_is_due_logged_and_answered(
 
 @pytest.mark.parametrize(("answer", "kind"), [("snooze", "snoozed"), ("skip", "skipped")])
 def test_snooze_and_skip_are_logged(  # noqa: PLR0917
-    qtbot: QtBot, controller: ReminderController, clocks: Clocks,
+    qtbot: QtBot, controller: ReminderController, clocks: FakeClocks,
     logged: list[tuple[str, datetime]], answer: str, kind: str,
 ) -> None:
     fire(controller, clocks, 3600)
@@ -132,7 +117,7 @@ def test_answers_without_a_reminder_are_not_logged(
 
 
 def test_pause_is_persisted_through_a_signal_and_ends(
-    qtbot: QtBot, controller: ReminderController, clocks: Clocks
+    qtbot: QtBot, controller: ReminderController, clocks: FakeClocks
 ) -> None:
     with qtbot.waitSignal(controller.pausedUntilChanged, timeout=500) as blocker:
         controller.pause_for(timedelta(hours=1))
@@ -145,7 +130,7 @@ def test_pause_is_persisted_through_a_signal_and_ends(
 
 
 def test_settings_change_reaches_the_schedule(
-    controller: ReminderController, clocks: Clocks
+    controller: ReminderController, clocks: FakeClocks
 ) -> None:
     controller.apply_settings(Settings(reminder_interval_minutes=30, snooze_minutes=5))
     assert controller.status == "Next reminder at 09:30"
@@ -156,7 +141,7 @@ def test_settings_change_reaches_the_schedule(
 
 
 def test_idle_time_is_read_on_each_wakeup(
-    qtbot: QtBot, clocks: Clocks, logged: list[tuple[str, datetime]]
+    qtbot: QtBot, clocks: FakeClocks, logged: list[tuple[str, datetime]]
 ) -> None:
     idle = {"seconds": 0.0}
     ctl = ReminderController(
@@ -176,7 +161,7 @@ def test_idle_time_is_read_on_each_wakeup(
     ctl.stop()
 
 
-def test_describe_names_the_day_when_not_today(clocks: Clocks) -> None:
+def test_describe_names_the_day_when_not_today(clocks: FakeClocks) -> None:
     ctl = ReminderController(
         Settings(), log_event=lambda k, at: None, monotonic=clocks.monotonic,
         wall=clocks.wall, tz=LONDON,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import FakeClocks
 
 from massage_timer.core.schedule import (
     MAX_WAKEUP_SECONDS,
@@ -21,27 +22,6 @@ from massage_timer.core.settings import Settings
 Answer = Callable[[ReminderSchedule], list[ScheduleEvent]]
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
-
-
-class FakeClocks:
-    """A monotonic and a wall clock that move together, except across a 'suspend'."""
-
-    def __init__(self, start: datetime) -> None:
-        self.mono = 1000.0
-        self.now = start.astimezone(UTC)
-
-    def monotonic(self) -> float:
-        return self.mono
-
-    def wall(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.mono += seconds
-        self.now += timedelta(seconds=seconds)
-
-    def suspend(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 def make(
