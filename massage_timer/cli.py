@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _command_modules():
         cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        cmd.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
         _add_common(cmd, suppress=True)
         module.add_arguments(cmd)
         cmd.set_defaults(handler=module.run)

@@ -91,3 +91,17 @@ def test_help_lists_every_subcommand(capsys: pytest.CaptureFixture[str]) -> None
     out = capsys.readouterr().out
     for name in ("validate", "routines", "diagram", "history", "--data-dir", "--routines-dir"):
         assert name in out
+
+
+@pytest.mark.parametrize("command", ["validate", "routines", "diagram", "history"])
+def test_every_command_takes_the_common_options(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"massage-timer {__version__}"
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    assert "--data-dir" in out and "--routines-dir" in out

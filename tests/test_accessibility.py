@@ -1,0 +1,167 @@
+"""Every control can be found by automation and read by a screen reader.
+
+The issue fixes a set of objectNames; beyond those, every interactive widget in every
+window must carry an objectName and an accessible name, and take keyboard focus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QScrollBar,
+    QTextEdit,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from massage_timer.core.history import HistoryStore
+from massage_timer.core.loader import load_library
+from massage_timer.core.paths import AppPaths
+from massage_timer.core.settings import Settings
+from massage_timer.ui.app import create_main_window
+from massage_timer.ui.checklist_dialog import SafetyChecklistDialog
+from massage_timer.ui.history_view import HistoryView
+from massage_timer.ui.pain_dialog import PainRatingDialog
+from massage_timer.ui.reminder_prompt import ReminderPrompt
+from massage_timer.ui.session_flow import SessionFlow
+from massage_timer.ui.settings_dialog import SettingsDialog
+
+INTERACTIVE = (QAbstractButton, QComboBox, QLineEdit, QTextEdit, QAbstractSpinBox,
+               QAbstractSlider, QAbstractItemView)
+
+FIXED_NAMES = {
+    "routineList", "routineSearch", "startButton", "safetyChecklist", "checklistConfirm",
+    "painBefore", "playerView", "countdownLabel", "stepTitle", "pauseButton", "skipButton",
+    "backButton", "stopButton", "sessionSummary", "painAfter", "historyView", "settingsDialog",
+}
+
+
+class Silent:
+    def play(self, cue: object) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def pause(self) -> None: ...
+
+
+def _controls(root: QWidget) -> Iterator[QWidget]:
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not isinstance(widget, INTERACTIVE):
+            continue
+        if widget.objectName().startswith("qt_") or not widget.isVisibleTo(root):
+            continue
+        parent = widget.parentWidget()
+        if isinstance(parent, (QAbstractSpinBox, QComboBox, QAbstractItemView)):
+            continue  # Qt's own parts of a compound widget (line edit, scroll bars)
+        if isinstance(widget, QScrollBar) and parent is not None and (
+            parent.objectName().startswith("qt_")
+        ):
+            continue  # a scroll area's own scroll bars: the area scrolls with the keyboard
+        yield widget
+
+
+def _problems(root: QWidget) -> list[str]:
+    problems = []
+    for widget in _controls(root):
+        label = f"{type(widget).__name__} {widget.objectName()!r} in {root.objectName()}"
+        if not widget.objectName():
+            problems.append(f"{label}: no objectName")
+        if not widget.accessibleName():
+            problems.append(f"{label}: no accessible name")
+        if widget.focusPolicy() == Qt.FocusPolicy.NoFocus and widget.isEnabled():
+            problems.append(f"{label}: cannot take keyboard focus")
+    return problems
+
+
+@pytest.fixture
+def windows(qtbot: QtBot, tmp_path: Path) -> dict[str, QWidget]:
+    paths = AppPaths.portable(tmp_path / "app")
+    settings = Settings()
+    library = load_library(paths)
+    main = create_main_window(paths, settings, library)
+    qtbot.addWidget(main)
+    main.show()
+    store, _ = HistoryStore.open(tmp_path / "h.sqlite3")
+    loaded = library.get("desk-micro-break")
+    assert loaded is not None
+    flow = SessionFlow(loaded, settings, store, Silent(), clock=lambda: 5.0,
+                       wall_clock=lambda: datetime(2026, 1, 5, 9, tzinfo=UTC))
+    flow.start_player(None)
+    assert flow.window is not None
+    qtbot.addWidget(flow.window)
+    flow.stop()
+    assert flow.summary is not None
+    found: dict[str, QWidget] = {
+        "main": main,
+        "checklist": SafetyChecklistDialog(),
+        "pain": PainRatingDialog("before"),
+        "player": flow.window,
+        "summary": flow.summary,
+        "history": HistoryView(store),
+        "settings": SettingsDialog(settings),
+        "reminder": ReminderPrompt(),
+    }
+    for name, widget in found.items():
+        if name not in ("main", "player"):
+            qtbot.addWidget(widget)
+        widget.show()
+    return found
+
+
+def test_fixed_object_names_exist(windows: dict[str, QWidget]) -> None:
+    present = set()
+    for root in windows.values():
+        present.add(root.objectName())
+        present.update(w.objectName() for w in root.findChildren(QWidget))
+    assert FIXED_NAMES <= present, sorted(FIXED_NAMES - present)
+
+
+def test_every_control_is_named_and_focusable(windows: dict[str, QWidget]) -> None:
+    problems = [p for root in windows.values() for p in _problems(root)]
+    assert not problems, "\n".join(problems)
+
+
+def test_checklist_items_follow_the_naming_scheme(windows: dict[str, QWidget]) -> None:
+    checklist = windows["checklist"]
+    names = [w.objectName().removesuffix("_no") for w in checklist.findChildren(QWidget)
+             if w.objectName().startswith("redFlag_") and w.objectName().endswith("_no")]
+    assert len(names) >= 9
+    for name in names:
+        assert checklist.findChild(QWidget, name) is not None, f"no item widget {name}"
+        yes = checklist.findChild(QAbstractButton, f"{name}_yes")
+        no = checklist.findChild(QAbstractButton, f"{name}_no")
+        assert yes is not None and no is not None, name
+        assert not yes.isChecked() and not no.isChecked(), f"{name} is pre-answered"
+
+
+def test_text_stays_legible_at_large_font(qtbot: QtBot, windows: dict[str, QWidget]) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font = app.font()
+    original = font.pointSizeF()
+    font.setPointSizeF(original * 1.75)
+    app.setFont(font)
+    try:
+        checklist = SafetyChecklistDialog()
+        qtbot.addWidget(checklist)
+        checklist.resize(1280, 800)
+        checklist.show()
+        confirm = checklist.findChild(QAbstractButton, "checklistConfirm")
+        assert confirm is not None
+        hint = confirm.sizeHint()
+        assert confirm.width() >= hint.width() - 1, "the Start button text is clipped"
+    finally:
+        font.setPointSizeF(original)
+        app.setFont(font)
