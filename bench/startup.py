@@ -1,20 +1,25 @@
 """Cold start, memory and background cost of the app, beside a bare PySide6 window.
 
-The app has no "window shown" hook, so a small launcher (this file run with
-``--child app``) does what ``run_app`` does (QApplication with the app's names,
-settings, theme, ``create_main_window`` over a fresh ``--data-dir``) and prints
-``time.monotonic()`` when the main window gets its first paint event. The parent
-takes ``time.monotonic()`` just before starting the process (CLOCK_MONOTONIC is one
-clock for all processes), so "cold start" includes the interpreter and all imports.
-``--child bare`` does the same for a bare ``QWidget`` as the floor.
+Cold start runs the real command, ``python -m massage_timer --data-dir TMP`` (a fresh
+data folder each run, offscreen), with ``MASSAGE_TIMER_STARTUP_MARK=exit``: the app
+prints ``massage-timer: shown <time.monotonic()>`` to stderr at the main window's
+first paint, lets the start-up work deferred past that paint finish, then quits
+cleanly. The parent takes ``time.monotonic()`` just before starting the process
+(CLOCK_MONOTONIC is one clock for all processes), so "cold start" includes the
+interpreter and all imports. Peak RSS is the child's ``ru_maxrss`` from ``wait4``
+(the kernel's high-water mark, what ``VmHWM`` shows), so it covers the whole run,
+deferred work and quitting included. ``--child bare`` is the floor: a bare
+``QWidget`` reporting its first paint and its own ``VmHWM``.
 
-Background: the child then hides the window, starts the reminder controller with
-reminders on (every day, all day, 60 min interval, so the schedule is live whatever
-the day of the run) and stays idle for ``--idle`` seconds. CPU is measured with
-``getrusage`` (microsecond resolution) in the child; wake-ups are the Timer events
-delivered to any object, counted by an application-wide event filter (the app's own
-timers; Qt's internal socket notifiers are not timers and not counted). Peak RSS is
-``VmHWM`` from ``/proc/self/status`` at the end. Prints one JSON object last.
+Background: ``--child app-idle`` runs the real app (``massage_timer.cli.main`` with
+``--background``, so the window stays hidden) over a data folder whose settings turn
+reminders on for every day, all day, every 60 min, so the schedule is live whatever
+the day of the run. The only thing added to the app is an application-wide event
+filter that counts Timer events (the app's own timers; Qt's internal socket
+notifiers are not timers and not counted). After a 1 s settling time the child stays
+idle for ``--idle`` seconds: CPU is measured with ``getrusage`` (microsecond
+resolution) in the child, and peak RSS is ``VmHWM`` from ``/proc/self/status`` at
+the end. Prints one JSON object last.
 """
 
 from __future__ import annotations
@@ -27,10 +32,21 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+MARK = "massage-timer: shown "
+SETTLE_MS = 1000
+# Reminders live all day, every day: the idle run always has a schedule to keep.
+IDLE_SETTINGS = """\
+reminders_enabled = true
+reminder_interval_minutes = 60
+active_days = [0, 1, 2, 3, 4, 5, 6]
+active_start = "00:00"
+active_end = "23:59"
+"""
 
 
 def _vm_hwm_mb() -> float:
@@ -40,73 +56,56 @@ def _vm_hwm_mb() -> float:
     return float("nan")
 
 
-def child(kind: str, data_dir: Path, idle: float) -> int:
-    """Runs in the measured process; prints one JSON line and exits."""
+def child_bare() -> int:
+    """The floor: a bare window; prints its first paint and peak RSS as JSON."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    shown: list[float] = []
+
+    class Watcher(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and obj is window and not shown:
+                shown.append(time.monotonic())
+                QTimer.singleShot(0, app.quit)
+            return False
+
+    app = QApplication([sys.argv[0]])
+    window = QWidget()
+    window.setWindowTitle("bare")
+    window.resize(800, 600)
+    watcher = Watcher()
+    app.installEventFilter(watcher)
+    window.show()
+    app.exec()
+    print(json.dumps({"shown_at": shown[0] if shown else None,
+                      "rss_mb": round(_vm_hwm_mb(), 2)}), flush=True)
+    return 0
+
+
+def child_idle(kind: str, data_dir: Path, idle: float) -> int:
+    """Background cost of the real app (``app``) or of a hidden bare window."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, str(REPO))
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QWidget
 
-    shown: list[float] = []
     counts = {"timer_events": 0}
+    result: dict[str, object] = {}
 
-    class Watcher(QObject):
-        def __init__(self, window: QWidget) -> None:
-            super().__init__()
-            self.window = window
-
+    class Counter(QObject):
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            kind_ = event.type()
-            if kind_ == QEvent.Type.Timer:
+            if event.type() == QEvent.Type.Timer:
                 counts["timer_events"] += 1
-            elif kind_ == QEvent.Type.Paint and obj is self.window and not shown:
-                shown.append(time.monotonic())
-                QTimer.singleShot(0, after_shown)
             return False
 
-    extra: dict[str, object] = {}
-    keep: list[object] = []
-    if kind == "app":
-        from massage_timer.core.paths import AppPaths
-        from massage_timer.core.settings import load_settings
-        from massage_timer.ui.app import create_application, create_main_window
-        from massage_timer.ui.theme import ThemeController
+    # The app's create_application() reuses this instance, so the filter sees its timers.
+    app = QApplication([sys.argv[0]])
+    counter = Counter()
+    app.installEventFilter(counter)
 
-        paths = AppPaths.portable(data_dir)
-        app = create_application([sys.argv[0]])
-        settings, _notices = load_settings(paths.settings_file)
-        keep.append(ThemeController(app, settings.theme, settings.font_scale))
-        window: QWidget = create_main_window(paths, settings)
-    else:
-        app = QApplication([sys.argv[0]])
-        window = QWidget()
-        window.setWindowTitle("bare")
-        window.resize(800, 600)
-    watcher = Watcher(window)
-    app.installEventFilter(watcher)
-
-    def after_shown() -> None:
-        if idle <= 0:
-            app.quit()
-            return
-        window.hide()
-        if kind == "app":
-            from datetime import UTC, datetime
-
-            from massage_timer.core.settings import replace
-            from massage_timer.ui.reminders import ReminderController
-
-            settings_on = replace(
-                settings, reminders_enabled=True, reminder_interval_minutes=60,
-                active_days=list(range(7)), active_start="00:00", active_end="23:59",
-            )
-            log: list[tuple[str, datetime]] = []
-            controller = ReminderController(
-                settings_on, log_event=lambda k, at: log.append((k, at.astimezone(UTC)))
-            )
-            controller.start()
-            keep.append(controller)
-            extra["reminder_status"] = controller.status
+    def begin() -> None:
         app.processEvents()
         counts["timer_events"] = 0
         began = time.monotonic()
@@ -116,96 +115,164 @@ def child(kind: str, data_dir: Path, idle: float) -> int:
             wall = time.monotonic() - began
             end = resource.getrusage(resource.RUSAGE_SELF)
             cpu = (end.ru_utime - usage.ru_utime) + (end.ru_stime - usage.ru_stime)
-            extra["idle_seconds"] = round(wall, 3)
-            extra["idle_cpu_pct"] = round(cpu / wall * 100, 4)
+            result["idle_seconds"] = round(wall, 3)
+            result["idle_cpu_pct"] = round(cpu / wall * 100, 4)
             # The finishing timer itself is one Timer event; it is not the app's.
-            extra["idle_wakeups_per_min"] = round(
+            result["idle_wakeups_per_min"] = round(
                 max(counts["timer_events"] - 1, 0) / wall * 60, 3
             )
+            if kind == "app":
+                from massage_timer.ui.controller import AppController
+
+                controllers = app.findChildren(AppController)
+                if controllers:
+                    result["reminder_status"] = controllers[0].reminders.status
             app.quit()
 
         QTimer.singleShot(round(idle * 1000), finish)
 
-    window.show()
-    app.exec()
-    result: dict[str, object] = {
-        "shown_at": shown[0] if shown else None, "rss_mb": round(_vm_hwm_mb(), 2),
-    }
-    result.update(extra)
+    QTimer.singleShot(SETTLE_MS, begin)
+    if kind == "app":
+        from massage_timer.cli import main as app_main
+        from massage_timer.core.paths import AppPaths
+
+        settings_file = AppPaths.portable(data_dir).settings_file
+        settings_file.parent.mkdir(parents=True, exist_ok=True)
+        settings_file.write_text(IDLE_SETTINGS)
+        code = app_main(["--data-dir", str(data_dir), "--background"])
+    else:
+        window = QWidget()
+        window.setWindowTitle("bare")
+        window.resize(800, 600)
+        window.show()
+        QTimer.singleShot(0, window.hide)
+        code = app.exec()
+    result["rss_mb"] = round(_vm_hwm_mb(), 2)
+    result["exit_code"] = code
     print(json.dumps(result), flush=True)
     return 0
 
 
-def launch(kind: str, idle: float, data_dir: Path) -> subprocess.Popen[str]:
+_pycache: list[Path] = []  # set by _run: a folder under its temporary directory
+
+
+def _env() -> dict[str, str]:
+    """Offscreen, with Python's bytecode cache on (in a private folder), as for an
+    installed app: pip compiles the modules at install time, while a checkout run
+    with PYTHONDONTWRITEBYTECODE=1 would compile every module from source each time."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    if _pycache:
+        env["PYTHONPYCACHEPREFIX"] = str(_pycache[0])
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def measure_app(data_dir: Path, timeout: float = 120) -> dict[str, float]:
+    """One cold start of the real command: first paint, peak RSS, time to exit."""
+    env = dict(_env(), MASSAGE_TIMER_STARTUP_MARK="exit")
+    with tempfile.TemporaryFile("w+") as err:
+        began = time.monotonic()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "massage_timer", "--data-dir", str(data_dir)],
+            stdout=subprocess.DEVNULL, stderr=err, text=True, env=env, cwd=REPO,
+        )
+        watchdog = threading.Timer(timeout, proc.kill)
+        watchdog.start()
+        try:
+            _pid, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            watchdog.cancel()
+        ended = time.monotonic()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        text = err.read()
+    shown = [float(line[len(MARK):]) for line in text.splitlines() if line.startswith(MARK)]
+    if proc.returncode != 0 or len(shown) != 1:
+        raise RuntimeError(f"app failed (exit {proc.returncode}, {len(shown)} marks): "
+                           f"{text[-2000:]}")
+    return {
+        "cold_start_ms": (shown[0] - began) * 1000,
+        "rss_mb": usage.ru_maxrss / 1024,  # kilobytes on Linux
+        "exit_ms": (ended - began) * 1000,
+    }
+
+
+def launch(args: list[str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, __file__, "--child", kind, "--data-dir", str(data_dir),
-         "--idle", str(idle)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
+        [sys.executable, __file__, *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=REPO,
     )
 
 
-def measure(kind: str, idle: float, data_dir: Path) -> dict[str, object]:
-    began = time.monotonic()
-    proc = launch(kind, idle, data_dir)
-    out, err = proc.communicate(timeout=idle + 120)
-    return _parse(kind, proc.returncode, out, err, began)
-
-
-def _parse(kind: str, code: int, out: str, err: str, began: float) -> dict[str, object]:
-    if code != 0 or not out.strip():
-        raise RuntimeError(f"{kind} launcher failed ({code}): {err[-2000:]}")
+def _child_json(name: str, proc: subprocess.Popen[str], timeout: float) -> dict[str, object]:
+    out, err = proc.communicate(timeout=timeout)
+    if proc.returncode != 0 or not out.strip():
+        raise RuntimeError(f"{name} failed ({proc.returncode}): {err[-2000:]}")
     result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def measure_bare() -> dict[str, float]:
+    began = time.monotonic()
+    result = _child_json("bare window", launch(["--child", "bare"]), 120)
     shown = result.get("shown_at")
     if not isinstance(shown, float):
-        raise RuntimeError(f"{kind}: the window was never painted")
-    result["cold_start_ms"] = (shown - began) * 1000
-    return result
+        raise RuntimeError("bare: the window was never painted")
+    return {"cold_start_ms": (shown - began) * 1000, "rss_mb": float(result["rss_mb"])}  # type: ignore[arg-type]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--child", choices=("app", "bare"))
+    parser.add_argument("--child", choices=("bare", "app-idle", "bare-idle"))
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--idle", type=float, default=0.0)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--idle-seconds", type=float, default=60.0)
     args = parser.parse_args(argv)
+    if args.child == "bare":
+        return child_bare()
     if args.child:
-        return child(args.child, args.data_dir, args.idle)
+        return child_idle(args.child.removesuffix("-idle"), args.data_dir, args.idle)
 
     with tempfile.TemporaryDirectory(prefix="mt-bench-startup-") as tmp:
         root = Path(tmp)
-        cold: dict[str, list[float]] = {"app": [], "bare": []}
-        rss: dict[str, list[float]] = {"app": [], "bare": []}
-        measure("app", 0, root / "warmup")  # not counted: fills the OS page cache once
-        for i in range(args.runs):
-            for kind in ("bare", "app"):  # interleaved, so load changes hit both alike
-                r = measure(kind, 0, root / f"{kind}-{i}")  # a fresh data folder each time
-                cold[kind].append(float(r["cold_start_ms"]))  # type: ignore[arg-type]
-                rss[kind].append(float(r["rss_mb"]))  # type: ignore[arg-type]
+        _pycache.append(root / "pycache")
+        runs: dict[str, list[dict[str, float]]] = {"app": [], "bare": []}
+        measure_app(root / "warmup")  # not counted: fills the page and bytecode caches once
+        measure_bare()
+        for i in range(args.runs):  # interleaved, so load changes hit both alike
+            runs["bare"].append(measure_bare())
+            runs["app"].append(measure_app(root / f"app-{i}"))  # a fresh data folder
         # Background: both at once (they are idle, so they do not disturb each other).
-        began = time.monotonic()
-        procs = {k: launch(k, args.idle_seconds, root / f"{k}-idle") for k in ("app", "bare")}
-        idle: dict[str, dict[str, object]] = {}
-        for kind, proc in procs.items():
-            out, err = proc.communicate(timeout=args.idle_seconds + 120)
-            idle[kind] = _parse(kind, proc.returncode, out, err, began)
+        timeout = args.idle_seconds + 120
+        procs = {
+            kind: launch(["--child", f"{kind}-idle", "--data-dir", str(root / f"{kind}-idle"),
+                          "--idle", str(args.idle_seconds)])
+            for kind in ("app", "bare")
+        }
+        idle = {kind: _child_json(f"{kind} idle", proc, timeout) for kind, proc in procs.items()}
 
-    cold_ms = statistics.median(cold["app"])
-    bare_ms = statistics.median(cold["bare"])
+    def figures(kind: str, key: str) -> list[float]:
+        return [r[key] for r in runs[kind]]
+
+    cold_ms = statistics.median(figures("app", "cold_start_ms"))
+    bare_ms = statistics.median(figures("bare", "cold_start_ms"))
+    app_rss = max(*figures("app", "rss_mb"), float(idle["app"]["rss_mb"]))  # type: ignore[arg-type]
     result = {
         "runs": args.runs,
+        "command": "python -m massage_timer --data-dir TMP (MASSAGE_TIMER_STARTUP_MARK=exit)",
         "cold_start_ms": round(cold_ms, 1),
-        "cold_start_ms_all": [round(x, 1) for x in cold["app"]],
-        "rss_mb": round(max(*rss["app"], float(idle["app"]["rss_mb"])), 1),  # type: ignore[arg-type]
+        "cold_start_ms_all": [round(x, 1) for x in figures("app", "cold_start_ms")],
+        "exit_ms": round(statistics.median(figures("app", "exit_ms")), 1),
+        "rss_mb": round(app_rss, 1),
         "idle_seconds": idle["app"]["idle_seconds"],
         "idle_cpu_pct": idle["app"]["idle_cpu_pct"],
         "idle_wakeups_per_min": idle["app"]["idle_wakeups_per_min"],
+        "idle_rss_mb": idle["app"]["rss_mb"],
         "reminder_status": idle["app"].get("reminder_status"),
         "bare_cold_start_ms": round(bare_ms, 1),
-        "bare_cold_start_ms_all": [round(x, 1) for x in cold["bare"]],
-        "bare_rss_mb": round(max(rss["bare"]), 1),
+        "bare_cold_start_ms_all": [round(x, 1) for x in figures("bare", "cold_start_ms")],
+        "bare_rss_mb": round(max(figures("bare", "rss_mb")), 1),
         "bare_idle_cpu_pct": idle["bare"]["idle_cpu_pct"],
         "bare_idle_wakeups_per_min": idle["bare"]["idle_wakeups_per_min"],
         "cold_start_ratio": round(cold_ms / bare_ms, 2),

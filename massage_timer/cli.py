@@ -3,14 +3,17 @@
 Each subcommand is a module in :mod:`massage_timer.commands` with ``NAME``, ``HELP``,
 ``add_arguments(parser)`` and ``run(args, paths) -> int``; heavy imports (Qt) happen
 inside ``run`` so that ``validate`` and friends start fast and need no display.
+Starting the app imports none of the subcommand modules: the arguments are first
+read by a parser without subcommands, and only what that parser does not accept
+(a subcommand, ``--help``, a mistake) goes to the full parser.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import multiprocessing
 import sys
+import typing
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -45,9 +48,21 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _QuickParseError(Exception):
+    """The quick parser cannot handle these arguments; the full parser will."""
+
+
+class _QuickParser(argparse.ArgumentParser):
+    def error(self, message: str) -> typing.NoReturn:
+        raise _QuickParseError(message)
+
+
+def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
+    """The command line parser; without ``subcommands``, only the app's own options
+    (no ``--help`` either) and no subcommand module is imported."""
+    parser = (argparse.ArgumentParser if subcommands else _QuickParser)(
         prog=APP_NAME,
+        add_help=subcommands,
         description=f"{APP_DISPLAY_NAME}: guided self-massage and stretching for the neck, "
         "shoulders and upper back. With no command, starts the app.",
     )
@@ -73,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start in the background (tray and reminders only), as at login",
     )
+    if not subcommands:
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _command_modules():
         cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
@@ -87,10 +104,25 @@ def paths_from_args(args: argparse.Namespace) -> AppPaths:
     return AppPaths.from_options(args.data_dir, args.routines_dir)
 
 
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse ``argv``; the subcommand modules are imported only when they are needed."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args, rest = build_parser(subcommands=False).parse_known_args(arguments)
+    except _QuickParseError:
+        rest = arguments
+    if not rest:
+        args.command = None
+        return args
+    return build_parser().parse_args(arguments)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    multiprocessing.freeze_support()  # the speech worker is a spawned process
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    if getattr(sys, "frozen", False):
+        import multiprocessing
+
+        multiprocessing.freeze_support()  # the speech worker is a spawned process
+    args = parse_args(argv)
     paths = paths_from_args(args)
     if args.self_check:
         from massage_timer.commands import selfcheck
@@ -106,6 +138,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(handler(args, paths))
         except BrokenPipeError:
             return 0
+    # The Qt-free modules the first paint needs, imported before Qt on purpose: once
+    # PySide6 is loaded, its import hook reads the source of every module imported
+    # after it (to look for ``from __feature__ import``), a cost per module.
+    import massage_timer.core.loader
+    import massage_timer.core.settings  # noqa: F401
     from massage_timer.ui.app import run_app
 
     return run_app(args, paths)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import socket
 import sys
+import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSocketNotifier, QUrl
+from PySide6.QtCore import QEvent, QObject, QSocketNotifier, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -23,6 +26,49 @@ from massage_timer.core.paths import AppPaths
 from massage_timer.core.resources import asset
 from massage_timer.core.settings import Settings, load_settings, replace, save_settings
 from massage_timer.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from massage_timer.ui.controller import AppController
+
+STARTUP_MARK_ENV = "MASSAGE_TIMER_STARTUP_MARK"
+
+
+class FirstPaintWatcher(QObject):
+    """Calls ``callback`` once, at the first Paint (or Expose) of ``widget``.
+
+    The event filter is removed as soon as it has fired, so later paints cost nothing.
+    """
+
+    def __init__(self, widget: QObject, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._widget: QObject | None = widget
+        self._callbacks = [callback]
+        widget.installEventFilter(self)
+
+    @property
+    def fired(self) -> bool:
+        return self._widget is None
+
+    def add_callback(self, callback: Callable[[], None]) -> None:
+        """Also call ``callback`` at the first paint (at once when that has happened)."""
+        if self.fired:
+            callback()
+        else:
+            self._callbacks.append(callback)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        widget = self._widget
+        if (
+            widget is not None
+            and watched is widget
+            and event.type() in (QEvent.Type.Paint, QEvent.Type.Expose)
+        ):
+            widget.removeEventFilter(self)
+            self._widget = None
+            callbacks, self._callbacks = self._callbacks, []
+            for callback in callbacks:
+                callback()
+        return False
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -82,13 +128,31 @@ def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
         return 0
     controllers: list[AppController] = []
     _quit_on_signals(app, lambda: controllers[0].quit() if controllers else app.exit(0))
-    controller = AppController(app, paths, background=bool(getattr(args, "background", False)))
+    controller = AppController(
+        app, paths, background=bool(getattr(args, "background", False)), defer_startup=True
+    )
     controllers.append(controller)
+    mark = os.environ.get(STARTUP_MARK_ENV)
+    if mark:
+        _report_first_paint(controller, quit_after=mark == "exit")
     instance.activateRequested.connect(controller.bring_to_front)
     app.setQuitOnLastWindowClosed(False)
     code = app.exec()
     instance.release()
     return code
+
+
+def _report_first_paint(controller: AppController, *, quit_after: bool) -> None:
+    """For benchmarks: print ``massage-timer: shown <time.monotonic()>`` to stderr at
+    the main window's first paint; with ``quit_after``, quit cleanly once the deferred
+    start-up work has run too."""
+
+    def shown() -> None:
+        print(f"massage-timer: shown {time.monotonic()!r}", file=sys.stderr, flush=True)
+        if quit_after:
+            controller.when_started(lambda: QTimer.singleShot(0, controller.quit))
+
+    controller.first_paint.add_callback(shown)
 
 
 _SIGNAL_SOCKETS: list[object] = []

@@ -3,38 +3,47 @@
 It owns the settings, the library, the history store, the reminders and the sound,
 and connects what the widgets ask for (Start, History, Settings, the tray and the
 reminder prompt) to them. Speech and sound are created for the first session or
-reminder that needs them, not at start-up, so a start at login stays light.
+reminder that needs them, not at start-up, so a start at login stays light; and when
+the app is started for real (:func:`~massage_timer.ui.app.run_app`), the history
+store, reminders, idle monitor and tray icon are set up right after the window's
+first paint (see :meth:`AppController.finish_startup`).
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from massage_timer import APP_DISPLAY_NAME
-from massage_timer.core import autostart
-from massage_timer.core.cues import TONE_REMINDER, Cue, CueKind, Priority
-from massage_timer.core.history import HistoryError, HistoryStore
 from massage_timer.core.loader import Library, load_library
 from massage_timer.core.paths import AppPaths
 from massage_timer.core.settings import Settings, load_settings, replace, save_settings
 from massage_timer.ui.main_window import MainWindow
-from massage_timer.ui.session_flow import SessionFlow
 
 if TYPE_CHECKING:
     from massage_timer.audio.playback import CuePlayer
     from massage_timer.audio.speech import SpeechSynth
+    from massage_timer.core.history import HistoryStore
     from massage_timer.ui.history_view import HistoryView
+    from massage_timer.ui.idle import IdleMonitor
+    from massage_timer.ui.reminder_prompt import ReminderPrompt
+    from massage_timer.ui.reminders import ReminderController
     from massage_timer.ui.screen_awake import ScreenAwake
+    from massage_timer.ui.session_flow import SessionFlow
 
 log = logging.getLogger(__name__)
+
+# With a deferred start-up, the rest of it runs right after the window's first paint,
+# or after this long if the window is not painted by then.
+STARTUP_FALLBACK_MS = 500
 
 BACKGROUND_HINT = (
     "Massage Timer keeps running in the background to remind you to take breaks. "
@@ -50,23 +59,43 @@ BACKGROUND_HINT_NO_TRAY = (
 class AppController(QObject):
     """Owns the app's state for one run; see the module docstring."""
 
-    def __init__(self, app: QApplication, paths: AppPaths, *, background: bool = False) -> None:
+    # Set by finish_startup (right after the first paint when the start-up is deferred).
+    history: HistoryStore
+    idle: IdleMonitor
+    reminders: ReminderController
+    prompt: ReminderPrompt
+
+    def __init__(
+        self,
+        app: QApplication,
+        paths: AppPaths,
+        *,
+        background: bool = False,
+        defer_startup: bool = False,
+    ) -> None:
+        """Load the settings and the library, build the window and show it.
+
+        With ``defer_startup`` (what :func:`~massage_timer.ui.app.run_app` does), the
+        history store, the reminders, the idle monitor and the tray icon are set up
+        right after the window's first paint instead of before it; :attr:`started`
+        tells when that has happened, and every entry point that needs them finishes
+        the start-up first, so nothing depends on the order.
+        """
         super().__init__(app)
-        from massage_timer.ui.app import create_main_window
-        from massage_timer.ui.idle import create_idle_monitor
-        from massage_timer.ui.reminder_prompt import ReminderPrompt
-        from massage_timer.ui.reminders import ReminderController
+        from massage_timer.ui.app import FirstPaintWatcher, create_main_window
         from massage_timer.ui.theme import ThemeController
         from massage_timer.ui.tray import ReminderTray
 
         self.app = app
         self.paths = paths
         self._quitting = False
+        self._started = False
+        self._startup_timer: QTimer | None = None
+        self._when_started: list[Callable[[], None]] = []
         self.notices: list[str] = []
         self.settings, notices = load_settings(paths.settings_file)
         self.notices += notices
         self.theme = ThemeController(app, self.settings.theme, self.settings.font_scale)
-        self.history = self._open_history()
         self.library: Library = load_library(paths)
         self.window: MainWindow = create_main_window(paths, self.settings, self.library)
         self.window.installEventFilter(self)
@@ -76,6 +105,65 @@ class AppController(QObject):
         self._history_window: HistoryView | None = None
         self._screen: ScreenAwake | None = None
 
+        # The tray's menu is also the window's "Reminders" menu, so it is there from
+        # the first paint; the icon itself is shown once the reminders run.
+        self.tray = ReminderTray(app.windowIcon(), parent=self)
+        self.tray.menu.setTitle("&Reminders")
+        help_action = self._help_menu_action()
+        if help_action is not None:
+            self.window.menuBar().insertMenu(help_action, self.tray.menu)
+        else:
+            self.window.menuBar().addMenu(self.tray.menu)
+        self.tray.set_reminders_enabled(self.settings.reminders_enabled)
+        self.tray.set_snooze_minutes(self.settings.snooze_minutes)
+        self._connect()
+
+        self.first_paint = FirstPaintWatcher(self.window, self._on_first_paint)
+        if not defer_startup:
+            self.finish_startup()
+        else:
+            if self.notices:
+                self.window.show_notice(" ".join(self.notices))
+            # Hidden (background) or never painted (e.g. started minimized): do not wait.
+            timer = QTimer(self)
+            timer.setObjectName("startupTimer")
+            timer.setSingleShot(True)
+            timer.timeout.connect(self.finish_startup)
+            timer.start(0 if background else STARTUP_FALLBACK_MS)
+            self._startup_timer = timer
+        if not background:
+            self.window.show()
+
+    # Set-up
+
+    @property
+    def started(self) -> bool:
+        """Whether the history, reminders, idle monitor and tray icon are set up."""
+        return self._started
+
+    def when_started(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the start-up is complete (at once if it is)."""
+        if self._started:
+            callback()
+        else:
+            self._when_started.append(callback)
+
+    def _on_first_paint(self) -> None:
+        if not self._started and self._startup_timer is not None:
+            self._startup_timer.start(0)  # right after this paint is on screen
+
+    def finish_startup(self) -> None:
+        """Open the history, start the reminders and show the tray icon (idempotent)."""
+        if self._started:
+            return
+        self._started = True
+        if self._startup_timer is not None:
+            self._startup_timer.stop()
+        from massage_timer.ui.idle import create_idle_monitor
+        from massage_timer.ui.reminder_prompt import ReminderPrompt
+        from massage_timer.ui.reminders import ReminderController
+
+        self.history = self._open_history()
         self.idle = create_idle_monitor()
         self.reminders = ReminderController(
             self.settings,
@@ -84,30 +172,21 @@ class AppController(QObject):
             parent=self,
         )
         self.prompt = ReminderPrompt()
-        self.tray = ReminderTray(app.windowIcon(), parent=self)
-        self.tray.menu.setTitle("&Reminders")
-        help_action = self._help_menu_action()
-        if help_action is not None:
-            self.window.menuBar().insertMenu(help_action, self.tray.menu)
-        else:
-            self.window.menuBar().addMenu(self.tray.menu)
-        self._connect()
-
+        self._connect_reminders()
         if self.settings.reminders_enabled:
             self.reminders.start()
-        self.tray.set_reminders_enabled(self.settings.reminders_enabled)
-        self.tray.set_snooze_minutes(self.settings.snooze_minutes)
         if self.tray.available:
             self.tray.show()
         self.notices += self.history.pop_notices()
         if self.notices:
             self.window.show_notice(" ".join(self.notices))
-        if not background:
-            self.window.show()
-
-    # Set-up
+        callbacks, self._when_started = self._when_started, []
+        for callback in callbacks:
+            callback()
 
     def _open_history(self) -> HistoryStore:
+        from massage_timer.core.history import HistoryError, HistoryStore
+
         try:
             store, notices = HistoryStore.open(self.paths.history_file)
         except HistoryError as exc:
@@ -121,13 +200,33 @@ class AppController(QObject):
         return actions[-1] if actions else None
 
     def _connect(self) -> None:
-        w, r, t, p = self.window, self.reminders, self.tray, self.prompt
+        w, t = self.window, self.tray
         w.startRequested.connect(self.start_session)
         w.historyRequested.connect(self.show_history)
         w.settingsRequested.connect(self.show_settings)
         w.reloadRequested.connect(self.reload_library)
         w.quitRequested.connect(self.quit)
         w.openRoutinesFolderRequested.connect(self._open_routines_folder)
+        t.startBreakRequested.connect(self._to_reminders("start_break"))
+        t.snoozeRequested.connect(self._to_reminders("snooze"))
+        t.pauseHourRequested.connect(self._to_reminders("pause_for", timedelta(hours=1)))
+        t.pauseTomorrowRequested.connect(self._to_reminders("pause_until_tomorrow"))
+        t.resumeRequested.connect(self._to_reminders("resume"))
+        t.openRequested.connect(self.bring_to_front)
+        t.quitRequested.connect(self.quit)
+        self.app.aboutToQuit.connect(self._on_about_to_quit)
+
+    def _to_reminders(self, method: str, *args: object) -> Callable[[], None]:
+        """A slot for a tray action: finish the start-up if needed, then forward."""
+
+        def forward() -> None:
+            self.finish_startup()
+            getattr(self.reminders, method)(*args)
+
+        return forward
+
+    def _connect_reminders(self) -> None:
+        r, t, p = self.reminders, self.tray, self.prompt
         r.reminderDue.connect(self._on_reminder_due)
         r.reminderWithdrawn.connect(p.withdraw)
         r.startBreakRequested.connect(self.start_session)
@@ -136,14 +235,6 @@ class AppController(QObject):
         p.startRequested.connect(r.start_break)
         p.snoozeRequested.connect(r.snooze)
         p.skipRequested.connect(r.skip)
-        t.startBreakRequested.connect(r.start_break)
-        t.snoozeRequested.connect(r.snooze)
-        t.pauseHourRequested.connect(lambda: r.pause_for(timedelta(hours=1)))
-        t.pauseTomorrowRequested.connect(r.pause_until_tomorrow)
-        t.resumeRequested.connect(r.resume)
-        t.openRequested.connect(self.bring_to_front)
-        t.quitRequested.connect(self.quit)
-        self.app.aboutToQuit.connect(self._on_about_to_quit)
 
     # Sound, created when first needed
 
@@ -190,6 +281,9 @@ class AppController(QObject):
     # Sessions
 
     def start_session(self, routine_id: str) -> None:
+        from massage_timer.ui.session_flow import SessionFlow
+
+        self.finish_startup()
         if self.flow is not None:
             self._raise_flow()
             return
@@ -245,6 +339,7 @@ class AppController(QObject):
         self.notices_from_history()
 
     def notices_from_history(self) -> None:
+        self.finish_startup()
         notices = self.history.pop_notices()
         if notices:
             self.window.show_notice(" ".join(notices))
@@ -262,6 +357,7 @@ class AppController(QObject):
     def show_history(self) -> None:
         from massage_timer.ui.history_view import HistoryView
 
+        self.finish_startup()
         if self._history_window is None:
             view = HistoryView(self.history)
             holder = QMainWindow(self.window)
@@ -294,6 +390,7 @@ class AppController(QObject):
         dialog.open()
 
     def apply_settings(self, new: Settings) -> None:
+        self.finish_startup()
         old, self.settings = self.settings, new
         self._save_settings()
         self.theme.set_mode(new.theme)
@@ -312,6 +409,8 @@ class AppController(QObject):
         if self.flow is None and any(getattr(old, k) != getattr(new, k) for k in voice_keys):
             self._close_audio()
         if sys.platform.startswith("linux") and new.autostart != old.autostart:
+            from massage_timer.core import autostart
+
             try:
                 autostart.apply(new.autostart, autostart.launch_command(self._portable_root()))
             except OSError as exc:
@@ -333,6 +432,8 @@ class AppController(QObject):
     # Reminders
 
     def _on_reminder_due(self) -> None:
+        from massage_timer.core.cues import TONE_REMINDER, Cue, CueKind, Priority
+
         s = self.settings
         loaded = self.library.get(s.reminder_routine_id)
         title = loaded.routine.title if loaded else "a short break"
@@ -363,6 +464,7 @@ class AppController(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close and not self._quitting:
+            self.finish_startup()
             if self.settings.reminders_enabled:
                 event.ignore()
                 self._go_to_background()
@@ -415,14 +517,17 @@ class AppController(QObject):
             save_window_geometry(self.paths, self.window)
         except OSError as exc:
             log.warning("window geometry not saved: %s", exc)
-        self.reminders.stop()
         self.tray.hide()
-        self.prompt.withdraw()
         self._close_audio()
-        if not self.history.flush():
-            log.warning("history could not be written before quitting")
-        self.history.close()
-        self.idle.close()
-        for widget in (self.prompt, self.window):
+        widgets: list[QWidget] = [self.window]
+        if self._started:  # else there is no history, reminder or idle monitor to close
+            self.reminders.stop()
+            self.prompt.withdraw()
+            if not self.history.flush():
+                log.warning("history could not be written before quitting")
+            self.history.close()
+            self.idle.close()
+            widgets.insert(0, self.prompt)
+        for widget in widgets:
             widget.close()
             widget.deleteLater()

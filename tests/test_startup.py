@@ -1,0 +1,181 @@
+"""The deferred start-up: the window paints first, the rest follows right after.
+
+``run_app`` builds the controller with ``defer_startup=True``: history, reminders, idle
+monitor and tray icon are set up just after the main window's first paint. These
+tests check that everything still happens, in time for whatever needs it, and that
+``MASSAGE_TIMER_STARTUP_MARK`` reports the first paint of the real command.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from massage_timer.cli import build_parser, parse_args
+from massage_timer.core.paths import AppPaths
+from massage_timer.core.settings import load_settings
+from massage_timer.ui.app import STARTUP_MARK_ENV, FirstPaintWatcher
+from massage_timer.ui.controller import AppController
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _app() -> QApplication:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return app
+
+
+@pytest.fixture
+def deferred(qtbot: QtBot, app_paths: AppPaths) -> Iterator[AppController]:
+    ctl = AppController(_app(), app_paths, defer_startup=True)
+    yield ctl
+    ctl.shutdown()
+    ctl.deleteLater()
+
+
+def test_window_is_complete_before_the_rest_starts(deferred: AppController) -> None:
+    window = deferred.window
+    assert window.isVisible()
+    assert not deferred.started
+    assert window.routine_list.model().rowCount() >= 8, "the library is in the first paint"
+    titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert "Reminders" in titles and titles[-1] == "Help"
+
+
+def test_the_rest_starts_right_after_the_first_paint(
+    qtbot: QtBot, deferred: AppController, app_paths: AppPaths
+) -> None:
+    order: list[str] = []
+    deferred.first_paint.add_callback(lambda: order.append("painted"))
+    deferred.when_started(lambda: order.append("started"))
+    qtbot.waitUntil(lambda: deferred.started, timeout=5000)
+    assert order == ["painted", "started"]
+    assert deferred.reminders.timer.isActive()
+    assert not deferred.history.in_memory
+    assert app_paths.history_file.is_file()
+    called: list[bool] = []
+    deferred.when_started(lambda: called.append(True))
+    assert called == [True], "after the start-up, when_started calls at once"
+
+
+def test_entry_points_finish_the_start_up_first(qtbot: QtBot, deferred: AppController) -> None:
+    assert not deferred.started
+    deferred.start_session("desk-micro-break")
+    assert deferred.started
+    flow = deferred.flow
+    assert flow is not None and flow.checklist is not None
+    flow.checklist.reject()
+    assert deferred.flow is None
+
+
+def test_tray_menu_works_before_the_start_up(deferred: AppController) -> None:
+    assert not deferred.started
+    deferred.tray.snoozeRequested.emit()
+    assert deferred.started
+    assert deferred.reminders.timer.isActive()
+
+
+def test_quit_before_the_start_up_opens_nothing(qtbot: QtBot, app_paths: AppPaths) -> None:
+    ctl = AppController(_app(), app_paths, defer_startup=True)
+    ctl.shutdown()
+    ctl.deleteLater()
+    assert not ctl.started
+    assert not app_paths.history_file.exists()
+
+
+def test_background_start_does_not_wait_for_a_paint(qtbot: QtBot, app_paths: AppPaths) -> None:
+    ctl = AppController(_app(), app_paths, background=True, defer_startup=True)
+    try:
+        assert not ctl.window.isVisible()
+        qtbot.waitUntil(lambda: ctl.started, timeout=5000)
+        assert ctl.reminders.timer.isActive()
+    finally:
+        ctl.shutdown()
+        ctl.deleteLater()
+
+
+def test_start_up_notices_are_all_shown(qtbot: QtBot, app_paths: AppPaths) -> None:
+    app_paths.settings_file.parent.mkdir(parents=True, exist_ok=True)
+    app_paths.settings_file.write_text("theme = [unclosed\n")
+    app_paths.history_file.parent.mkdir(parents=True, exist_ok=True)
+    app_paths.history_file.write_bytes(b"SQLite format 3\x00" + b"\x13" * 5000)
+    ctl = AppController(_app(), app_paths, defer_startup=True)
+    try:
+        shown = ctl.window.statusBar().currentMessage()
+        assert "settings file could not be read" in shown
+        qtbot.waitUntil(lambda: ctl.started, timeout=5000)
+        shown = ctl.window.statusBar().currentMessage()
+        assert "settings file could not be read" in shown
+        assert "history file could not be read" in shown
+    finally:
+        ctl.shutdown()
+        ctl.deleteLater()
+
+
+def test_first_paint_watcher_fires_once_and_goes(qtbot: QtBot) -> None:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    calls: list[int] = []
+    watcher = FirstPaintWatcher(widget, lambda: calls.append(1))
+    widget.show()
+    qtbot.waitUntil(lambda: watcher.fired, timeout=5000)
+    widget.update()
+    QApplication.sendEvent(widget, QEvent(QEvent.Type.Paint))
+    assert calls == [1]
+    watcher.add_callback(lambda: calls.append(2))
+    assert calls == [1, 2]
+
+
+def test_startup_mark_reports_the_first_paint_and_quits(tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **{STARTUP_MARK_ENV: "exit"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "massage_timer", "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=120, cwd=REPO, env=env, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    marks = [line for line in proc.stderr.splitlines() if line.startswith("massage-timer: ")]
+    assert len(marks) == 1, proc.stderr
+    assert marks[0].startswith("massage-timer: shown ")
+    float(marks[0].split()[-1])
+    paths = AppPaths.portable(tmp_path)
+    assert paths.history_file.is_file(), "the deferred start-up ran before quitting"
+    settings, notices = load_settings(paths.settings_file)
+    assert settings.window_geometry and not notices, "quit cleanly: the geometry was saved"
+
+
+def test_starting_the_app_imports_no_subcommand(tmp_path: Path) -> None:
+    code = (
+        "import sys; from massage_timer.cli import parse_args; "
+        f"args = parse_args(['--data-dir', {str(tmp_path)!r}, '--background']); "
+        "print(json.dumps([args.background, args.command, "
+        "sorted(m for m in sys.modules if m.startswith('massage_timer.commands.'))]))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", "import json; " + code],
+        capture_output=True, text=True, timeout=60, cwd=REPO, check=True,
+    )
+    assert json.loads(proc.stdout) == [True, None, []]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["--background"], ["--data-dir", "d", "--routines-dir", "a", "--routines-dir", "b"],
+     ["--self-check"], ["--install-desktop-entry", "--data-dir", "d"]],
+)
+def test_quick_parse_matches_the_full_parser(argv: list[str]) -> None:
+    assert vars(parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+def test_subcommands_still_parse() -> None:
+    args = parse_args(["routines", "--json", "--data-dir", "d"])
+    assert args.command == "routines" and args.json
