@@ -263,6 +263,16 @@ def _table(rows: list[tuple[str, str]]) -> list[str]:
     return [f"  {k.ljust(width)}  {v}" for k, v in rows]
 
 
+def _toml_parser() -> str:
+    from massage_timer.core import loader
+
+    if loader.TOML_PARSER.startswith("tomli"):
+        parser_file = getattr(sys.modules.get("tomli._parser"), "__file__", "") or ""
+        kind = "compiled" if parser_file.endswith((".so", ".pyd")) else "pure Python"
+        return f"tomli {_version('tomli')} ({kind})"
+    return "tomllib (standard library)"
+
+
 def report(paths: AppPaths, checks: list[Check], state: dict[str, Any]) -> str:
     frozen = " (stand-alone bundle)" if getattr(sys, "frozen", False) else ""
     facts = [
@@ -271,6 +281,7 @@ def report(paths: AppPaths, checks: list[Check], state: dict[str, Any]) -> str:
         ("Qt", _qt_version()),
         ("PySide6", _version("PySide6-Essentials", "PySide6")),
         ("pyttsx3", _version("pyttsx3")),
+        ("routine parser", _toml_parser()),
         ("voice engine", f"{state.get('engine', 'unknown')}, "
                          f"{state.get('voices', 0)} voices"),
         ("config folder", str(paths.config_dir)),

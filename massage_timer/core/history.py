@@ -808,3 +808,11 @@ class HistoryStore:
         cur = self._conn.execute(sql, params)
         while batch := cur.fetchmany(2000):
             yield from batch
+
+    def batches(
+        self, sql: str, params: Sequence[Any] = (), size: int = 2000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """Read-only SQL, rows in lists of ``size`` (the export's fast path)."""
+        cur = self._conn.execute(sql, params)
+        while batch := cur.fetchmany(size):
+            yield batch

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -20,6 +19,19 @@ from pydantic import ValidationError
 from massage_timer.core.paths import AppPaths
 from massage_timer.core.resources import builtin_routines_dir
 from massage_timer.core.routine import MAX_FILE_BYTES, Routine
+
+# The compiled (mypyc) tomli parses about twice as fast as tomllib; tomli < 2.4 reads
+# TOML 1.0 exactly as tomllib does (2.4 moved to TOML 1.1), so either gives the same
+# routines and the same errors (tests/test_loader_toml_parser.py).
+try:
+    from tomli import TOMLDecodeError
+    from tomli import loads as toml_loads
+except ImportError:  # pragma: no cover - e.g. a bundle built without it
+    from tomllib import TOMLDecodeError  # type: ignore[assignment]
+    from tomllib import loads as toml_loads
+
+TOML_PARSER: str = toml_loads.__module__
+"""Which parser reads routine files (reported by ``--self-check``)."""
 
 
 class Origin(StrEnum):
@@ -111,8 +123,8 @@ def parse_routine(data: bytes, file: Path) -> Routine:
             [RoutineError(file, f"byte {exc.start}", "is not UTF-8 text")]
         ) from None
     try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        doc = toml_loads(text)
+    except TOMLDecodeError as exc:
         raise RoutineLoadError([_toml_error(file, exc)]) from None
     try:
         return Routine.model_validate(doc)
@@ -124,16 +136,26 @@ def parse_routine(data: bytes, file: Path) -> Routine:
         raise RoutineLoadError([RoutineError(file, "(top level)", str(exc))]) from None
 
 
-def _toml_error(file: Path, exc: tomllib.TOMLDecodeError) -> RoutineError:
-    lineno = getattr(exc, "lineno", None)
-    colno = getattr(exc, "colno", None)
-    msg = getattr(exc, "msg", None) or str(exc)
-    if lineno is None:
-        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        if match:
-            lineno, colno = int(match[1]), int(match[2])
-            msg = str(exc)[: match.start()].strip()
-    where = f"line {lineno}, column {colno}" if lineno is not None else "(file)"
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _toml_error(file: Path, exc: ValueError) -> RoutineError:
+    """Location and message from the error text, so tomllib and tomli read the same.
+
+    tomli (and tomllib from Python 3.14) also set ``lineno``/``colno`` for errors at
+    the end of the document; the text says "(at end of document)" there, which stays
+    in the message with the location "(file)", as tomllib in 3.11 reports it.
+    """
+    text = str(exc)
+    match = _TOML_AT.search(text)
+    if match:
+        where, msg = f"line {match[1]}, column {match[2]}", text[: match.start()].strip()
+    elif "(at end of document)" in text:
+        where, msg = "(file)", text
+    else:
+        lineno, colno = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+        msg = getattr(exc, "msg", None) or text
+        where = f"line {lineno}, column {colno}" if lineno is not None else "(file)"
     return RoutineError(file, where, f"TOML syntax error: {msg}")
 
 
