@@ -252,3 +252,27 @@ def test_summary_pain_after_is_recorded(
     row = store.get(flow.session_id or 0)
     assert row is not None and row.pain_after == 2
     assert outcomes == ["stopped"]
+
+
+def test_phase_colours_follow_a_theme_change(
+    qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from massage_timer.ui.theme import ThemeController
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme = ThemeController(app, "light", 1.0)
+    flow = make_flow(qtbot, fake_clock, store, FakeSpeaker())
+    assert flow.window is not None
+    phase = flow.window.findChild(QLabel, "phaseLabel")
+    assert phase is not None
+    light = phase.styleSheet()
+    theme.set_mode("dark")
+    qtbot.waitUntil(lambda: phase.styleSheet() != light, timeout=1000)
+    theme.set_mode("light")
+    qtbot.waitUntil(lambda: phase.styleSheet() == light, timeout=1000)
+    flow.stop()
+    assert flow.summary is not None
+    flow.summary.accept()

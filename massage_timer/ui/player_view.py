@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -273,6 +273,11 @@ class PlayerView(QWidget):
         self._step_progress.setText(f"Step {segment.step_index + 1} of {self._steps_total}")
         self.diagram.set_regions(step.regions, segment.side)
         self._paint_phase(segment.phase)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._last_segment is not None:
+            self._paint_phase(self._last_segment.phase)
 
     def _paint_phase(self, phase: Phase) -> None:
         """Colour the phase word so get ready / work / rest read at a glance."""
