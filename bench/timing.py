@@ -66,6 +66,7 @@ def make_routine(parts: int) -> Routine:
                     "cue": "Hold",
                     "seconds": 1,
                     "prepare": 0,
+                    "switch_prepare": 0,
                     "sides": ["left", "right"],
                 }
                 for i in range(parts // 2)

@@ -28,7 +28,9 @@ from massage_timer.core.paths import AppPaths
 from massage_timer.core.settings import Settings
 from massage_timer.ui.app import create_main_window
 from massage_timer.ui.diagram import DiagramView
-from massage_timer.ui.main_window import LinesRole, MainWindow, format_duration
+from massage_timer.ui.durations import duration as format_duration
+from massage_timer.ui.main_window import MainWindow
+from massage_timer.ui.routine_list import LinesRole
 from tests.routine_factory import hold, make_routine, rest, strokes
 
 

@@ -67,6 +67,7 @@ from massage_timer.core.history import (
     utc_now,
 )
 from massage_timer.core.stats import Stats, Summary, WeekFigures, day_start, local_zone
+from massage_timer.ui.durations import clock
 from massage_timer.ui.theme import Accent, accent, is_dark
 
 log = logging.getLogger(__name__)
@@ -77,13 +78,6 @@ _SORT_KEYS = (SortKey.STARTED, SortKey.ROUTINE, SortKey.DURATION, SortKey.OUTCOM
               SortKey.PAIN)
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def format_duration(seconds: float) -> str:
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def format_outcome(record: SessionRecord) -> str:
@@ -197,7 +191,7 @@ class SessionTableModel(QAbstractTableModel):
         if column == 1:
             return record.routine_title
         if column == 2:
-            return format_duration(record.active_seconds)
+            return clock(record.active_seconds)
         if column == 3:
             return format_outcome(record)
         return format_pain(record)

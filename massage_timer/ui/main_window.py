@@ -12,20 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QByteArray,
     QEvent,
     QItemSelectionModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
-    QRect,
     QSize,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence, QPainter, QPalette
+from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -41,9 +37,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -52,10 +45,16 @@ from PySide6.QtWidgets import (
 )
 
 from massage_timer import APP_DISPLAY_NAME, __version__
-from massage_timer.core import regions
-from massage_timer.core.loader import Library, LoadedRoutine, Origin
-from massage_timer.core.routine import Equipment, Routine, Step, StepKind
-from massage_timer.ui.diagram import DiagramView
+from massage_timer.core.loader import Library
+from massage_timer.ui.routine_detail import RoutineDetail
+from massage_timer.ui.routine_list import (
+    RoutineDelegate,
+    RoutineFilterModel,
+    RoutineIdRole,
+    RoutineListModel,
+    area_label,
+    routine_areas,
+)
 from massage_timer.ui.theme import Accent, PrimaryButton, accent
 
 DURATION_CHOICES: tuple[tuple[str, int | None], ...] = (
@@ -66,387 +65,6 @@ DURATION_CHOICES: tuple[tuple[str, int | None], ...] = (
     ("Up to 30 min", 30),
 )
 DEFAULT_SIZE = QSize(1100, 720)
-
-RoutineIdRole = Qt.ItemDataRole.UserRole + 1
-SecondsRole = Qt.ItemDataRole.UserRole + 2
-AreasRole = Qt.ItemDataRole.UserRole + 3
-SearchRole = Qt.ItemDataRole.UserRole + 4
-LinesRole = Qt.ItemDataRole.UserRole + 5
-
-
-def format_duration(seconds: float) -> str:
-    """``"4 min"`` for whole minutes, otherwise ``"m:ss"``."""
-    total = max(0, round(seconds))
-    minutes, secs = divmod(total, 60)
-    if secs == 0 and minutes > 0:
-        return f"{minutes} min"
-    return f"{minutes}:{secs:02d}"
-
-
-def format_seconds(seconds: float) -> str:
-    """``"45 s"`` under a minute, otherwise like :func:`format_duration`."""
-    return f"{round(seconds)} s" if seconds < 60 else format_duration(seconds)
-
-
-def area_key(region_id: str) -> str:
-    """The filter key of a region: sided ids fold into their bilateral name."""
-    for alias, sided in regions.BILATERAL.items():
-        if region_id in sided:
-            return alias
-    return region_id
-
-
-def area_label(key: str, *, short: bool = False) -> str:
-    if key in regions.BILATERAL:
-        label = regions.REGIONS[regions.BILATERAL[key][0]].label.removesuffix(", left")
-    elif key in regions.REGIONS:
-        label = regions.REGIONS[key].label
-    else:
-        label = key.replace("-", " ").capitalize()
-    return label.split(" (")[0] if short else label
-
-
-def routine_areas(routine: Routine) -> tuple[str, ...]:
-    """The routine's target areas (its own list, or else its steps' regions)."""
-    ids = routine.areas or tuple(r for s in routine.steps for r in s.regions)
-    return tuple(dict.fromkeys(area_key(r) for r in ids))
-
-
-def equipment_text(routine: Routine) -> str:
-    items = [e.value for e in routine.equipment if e is not Equipment.NONE]
-    return ", ".join(items).capitalize() if items else "No equipment"
-
-
-def _step_detail(step: Step) -> str:
-    if step.kind is StepKind.STROKES:
-        what = f"{step.reps} strokes"
-    elif step.kind is StepKind.REST:
-        what = f"rest {format_seconds(step.work_seconds)}"
-    else:
-        what = f"hold {format_seconds(step.work_seconds)}"
-    if len(step.sides) == 2:
-        what += f" per side ({step.sides[0]}, then {step.sides[1]})"
-    elif len(step.sides) == 1:
-        what += f" ({step.sides[0]} side)"
-    return what
-
-
-class RoutineListModel(QAbstractListModel):
-    """One row per loaded routine, with the texts and filter keys the view needs."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[LoadedRoutine] = []
-        self._include_optional = False
-
-    def set_routines(self, routines: list[LoadedRoutine], include_optional: bool) -> None:
-        self.beginResetModel()
-        self._rows = list(routines)
-        self._include_optional = include_optional
-        self.endResetModel()
-
-    def routine_at(self, row: int) -> LoadedRoutine:
-        return self._rows[row]
-
-    def row_of(self, routine_id: str) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.routine.id == routine_id), -1)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        routine = self._rows[index.row()].routine
-        seconds = routine.total_seconds(self._include_optional)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return routine.title
-        if role == RoutineIdRole:
-            return routine.id
-        if role == SecondsRole:
-            return seconds
-        if role == AreasRole:
-            return routine_areas(routine)
-        if role == LinesRole:
-            meta = f"{format_duration(seconds)} · {routine.position.value.capitalize()} · "
-            meta += equipment_text(routine)
-            areas = ", ".join(area_label(a, short=True) for a in routine_areas(routine))
-            return (routine.title, meta, areas)
-        if role == SearchRole:
-            areas = " ".join(area_label(a) for a in routine_areas(routine))
-            return f"{routine.title} {routine.summary} {areas}".casefold()
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            _title, meta, areas = self.data(index, LinesRole)
-            return f"{routine.title}. {meta}. {areas}"
-        return None
-
-
-class RoutineFilterModel(QSortFilterProxyModel):
-    """Filters the routine list by search words, area and maximum length."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._words: list[str] = []
-        self._area: str | None = None
-        self._max_seconds: float | None = None
-
-    def set_search(self, text: str) -> None:
-        self.beginFilterChange()
-        self._words = text.casefold().split()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def set_area(self, area: str | None) -> None:
-        self.beginFilterChange()
-        self._area = area
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def set_max_minutes(self, minutes: int | None) -> None:
-        self.beginFilterChange()
-        self._max_seconds = None if minutes is None else minutes * 60
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(
-        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
-    ) -> bool:
-        model = self.sourceModel()
-        index = model.index(source_row, 0, source_parent)
-        haystack = str(model.data(index, SearchRole) or "")
-        if any(word not in haystack for word in self._words):
-            return False
-        if self._area is not None and self._area not in model.data(index, AreasRole):
-            return False
-        seconds = float(model.data(index, SecondsRole) or 0)
-        return self._max_seconds is None or seconds <= self._max_seconds
-
-
-class RoutineDelegate(QStyledItemDelegate):
-    """Draws a routine as three lines: the title in bold, then length/position/
-    equipment, then the target areas; long lines are elided (the tooltip has all)."""
-
-    PADDING = 8
-
-    def sizeHint(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
-        height = option.fontMetrics.lineSpacing() * 3 + self.PADDING * 2 + 4
-        return QSize(200, height)
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        widget = opt.widget
-        style = widget.style() if widget is not None else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        title, meta, areas = index.data(LinesRole)
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        role = (
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
-        muted = (
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
-        )
-        rect = opt.rect.adjusted(self.PADDING + 4, self.PADDING, -self.PADDING, -self.PADDING)
-        line = opt.fontMetrics.lineSpacing()
-        painter.save()
-        bold = QFont(opt.font)
-        bold.setBold(True)
-        for n, (text, font, color) in enumerate(
-            ((title, bold, role), (meta, opt.font, role), (areas, opt.font, muted))
-        ):
-            painter.setFont(font)
-            painter.setPen(opt.palette.color(color))
-            row = QRect(rect.left(), rect.top() + n * (line + 2), rect.width(), line)
-            elided = painter.fontMetrics().elidedText(
-                text, Qt.TextElideMode.ElideRight, row.width()
-            )
-            painter.drawText(row, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                             elided)
-        painter.restore()
-
-
-def _heading(text: str, parent: QWidget, scale: float = 1.15) -> QLabel:
-    label = QLabel(text, parent)
-    font = QFont(label.font())
-    font.setBold(True)
-    font.setPointSizeF(font.pointSizeF() * scale)
-    label.setFont(font)
-    label.setWordWrap(True)
-    return label
-
-
-class _CautionFrame(QFrame):
-    """A calm, clearly set-apart box for a routine's cautions (accent on both themes)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("detailCautions")
-        self._style = ""
-        self._restyle()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self._restyle()
-
-    def _restyle(self) -> None:
-        color = accent(Accent.CAUTION, QApplication.palette()).name()
-        sheet = (
-            f"QFrame#detailCautions {{ border: 1px solid {color}; border-left: 5px solid {color};"
-            " border-radius: 4px; background: palette(alternate-base); }"
-            f" QLabel#detailCautionsHeading {{ color: {color}; }}"
-        )
-        if sheet != self._style:
-            self._style = sheet
-            self.setStyleSheet(sheet)
-
-
-class RoutineDetail(QWidget):
-    """What a routine is: summary, diagram, steps with times, cautions, sources."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("routineDetail")
-        self._title = _heading("", self, 1.6)
-        self._title.setObjectName("detailTitle")
-        self._meta = QLabel(self)
-        self._meta.setObjectName("detailMeta")
-        self._meta.setWordWrap(True)
-        self._summary = QLabel(self)
-        self._summary.setObjectName("detailSummary")
-        self._summary.setWordWrap(True)
-        self._origin = QLabel(self)
-        self._origin.setObjectName("detailOrigin")
-        self._origin.setWordWrap(True)
-        self._diagram = _make_diagram(self)
-        self._steps_heading = _heading("Steps", self)
-        self._steps = QLabel(self)
-        self._steps.setObjectName("detailSteps")
-        self._steps.setTextFormat(Qt.TextFormat.RichText)
-        self._steps.setWordWrap(True)
-        self._steps.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self._cautions_box = _CautionFrame(self)
-        caution_layout = QVBoxLayout(self._cautions_box)
-        cautions_heading = _heading("Take care", self._cautions_box, 1.0)
-        cautions_heading.setObjectName("detailCautionsHeading")
-        self._cautions = QLabel(self._cautions_box)
-        self._cautions.setObjectName("detailCautionsText")
-        self._cautions.setTextFormat(Qt.TextFormat.RichText)
-        self._cautions.setWordWrap(True)
-        caution_layout.addWidget(cautions_heading)
-        caution_layout.addWidget(self._cautions)
-        self._sources = QLabel(self)
-        self._sources.setObjectName("detailSources")
-        self._sources.setWordWrap(True)
-        self._sources.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        layout = QVBoxLayout(self)
-        layout.setSpacing(10)
-        layout.addWidget(self._title)
-        layout.addWidget(self._meta)
-        layout.addWidget(self._summary)
-        layout.addWidget(self._origin)
-        layout.addWidget(self._diagram, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(self._steps_heading)
-        layout.addWidget(self._steps)
-        layout.addWidget(self._cautions_box)
-        layout.addWidget(self._sources)
-        layout.addStretch(1)
-        self.show_routine(None, include_optional=False)
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_shown"):
-            self.show_routine(*self._shown)
-
-    def show_routine(self, loaded: LoadedRoutine | None, include_optional: bool) -> None:
-        self._shown = (loaded, include_optional)
-        widgets: list[QWidget] = [
-            self._meta, self._summary, self._origin, self._diagram, self._steps_heading,
-            self._steps, self._cautions_box, self._sources,
-        ]
-        if loaded is None:
-            self._title.setText("Choose a routine")
-            for widget in widgets:
-                widget.hide()
-            self._diagram.clear()
-            return
-        for widget in widgets:
-            widget.show()
-        routine = loaded.routine
-        self._title.setText(routine.title)
-        total = format_duration(routine.total_seconds(include_optional))
-        areas = ", ".join(area_label(a) for a in routine_areas(routine))
-        self._meta.setText(
-            f"{total} · {routine.position.value.capitalize()} · {equipment_text(routine)}"
-            + (f"\nTarget areas: {areas}" if areas else "")
-        )
-        self._summary.setText(routine.summary)
-        origin = {
-            Origin.BUILTIN: "",
-            Origin.USER: f"Your routine: {loaded.file.name}",
-            Origin.EXTRA: f"From {loaded.file}",
-        }[loaded.origin]
-        if loaded.overrides is not None:
-            origin += f" (replaces the built-in {loaded.overrides.name})"
-        self._origin.setText(origin)
-        self._origin.setVisible(bool(origin))
-        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
-        self._steps.setText(_steps_html(routine, include_optional, muted))
-        self._steps.setAccessibleName("Steps: " + "; ".join(
-            f"{s.title}, {format_duration(s.total_seconds)}" for s in routine.steps))
-        self._cautions.setText(
-            "<ul style='margin-left:-20px'>"
-            + "".join(f"<li>{html.escape(c)}</li>" for c in routine.cautions)
-            + "</ul>"
-        )
-        self._cautions_box.setVisible(bool(routine.cautions))
-        self._sources.setText("Sources: " + ", ".join(routine.sources))
-        ids = [r for s in routine.steps for r in s.regions] + list(routine.areas)
-        self._diagram.set_regions(dict.fromkeys(ids))
-
-
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(max(0, round(seconds)), 60)
-    return f"{minutes}:{secs:02d}"
-
-
-def _steps_html(routine: Routine, include_optional: bool, muted: str) -> str:
-    rows = []
-    number = 0
-    for step in routine.steps:
-        skipped = step.optional and not include_optional
-        if not skipped:
-            number += 1
-        tags = []
-        if step.optional:
-            tags.append("optional, left out (see Preferences)" if skipped else "optional")
-        tag = f" <i>({', '.join(tags)})</i>" if tags else ""
-        style = f" style='color: {muted}'" if skipped else ""
-        rows.append(
-            f"<tr{style}><td align='right' width='28'>{'' if skipped else f'{number}.'}</td>"
-            f"<td><b>{html.escape(step.title)}</b>{tag}<br>{html.escape(_step_detail(step))}</td>"
-            f"<td align='right'>{_clock(step.total_seconds)}</td></tr>"
-        )
-    return (
-        "<table cellspacing='0' cellpadding='3' width='100%'>" + "".join(rows) + "</table>"
-    )
-
-
-def _make_diagram(parent: QWidget) -> DiagramView:
-    view = DiagramView(parent)
-    view.setObjectName("detailDiagram")
-    view.setAccessibleName("Diagram of the areas this routine works on")
-    view.setMinimumHeight(200)
-    view.setMaximumSize(480, 230)
-    return view
-
 
 class MainWindow(QMainWindow):
     """The routine library and its menus.

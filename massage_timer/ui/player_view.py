@@ -30,15 +30,11 @@ from PySide6.QtWidgets import (
 from massage_timer.core.engine import Phase, Segment, State, Status
 from massage_timer.core.routine import StepKind
 from massage_timer.ui.diagram import DiagramView
+from massage_timer.ui.durations import clock, countdown
 from massage_timer.ui.theme import Accent, accent
 
 PHASE_WORDS = {Phase.PREPARE: "Get ready", Phase.WORK: "Work", Phase.REST: "Rest"}
 SIDE_WORDS = {"left": "Left side", "right": "Right side"}
-
-
-def format_seconds(seconds: float) -> str:
-    whole = max(math.ceil(seconds - 1e-6), 0)
-    return f"{whole // 60}:{whole % 60:02d}" if whole >= 60 else str(whole)
 
 
 def _label(name: str, text: str = "") -> QLabel:
@@ -238,8 +234,8 @@ class PlayerView(QWidget):
         total = max(status.planned_seconds, 1e-9)
         self._progress.setRange(0, 1000)
         self._progress.setValue(round(1000 * min(status.position / total, 1.0)))
-        left = format_seconds(status.planned_seconds - status.position)
-        self._progress_text.setText(f"{left if ':' in left else '0:' + left.zfill(2)} left")
+        left = math.ceil(status.planned_seconds - status.position - 1e-6)
+        self._progress_text.setText(f"{clock(left)} left")
         if segment is None:
             self._countdown.setText("0")
             return
@@ -251,7 +247,7 @@ class PlayerView(QWidget):
             self._countdown.setText(str(status.strokes_left))
             unit = "stroke left" if status.strokes_left == 1 else "strokes left"
         else:
-            self._countdown.setText(format_seconds(status.remaining))
+            self._countdown.setText(countdown(status.remaining))
             unit = "seconds" if status.remaining < 60 else "minutes"
         self._countdown_unit.setText(unit)
         self._countdown.setAccessibleDescription(f"{self._countdown.text()} {unit}")
