@@ -201,10 +201,16 @@ class SessionFlow(QObject):
         return " ".join(problems) or None
 
     def _on_engine_event(self, event: Event) -> None:
+        """Sound first, then the display, then the record (a write takes ~0.2 ms)."""
         route_event(event, self._options, self.cues)
         engine = self.engine
         window = self.window
         assert engine is not None and window is not None
+        if isinstance(event, Paused):
+            self.cues.pause()
+        window.player.show_status(engine.status())
+        if isinstance(event, StepStarted):
+            self.refresh_notice()
         if isinstance(event, StepDone) and self.session_id is not None:
             self.history.step_completed(
                 self.session_id,
@@ -214,11 +220,6 @@ class SessionFlow(QObject):
             )
         if isinstance(event, SessionFinished | SessionStopped):
             self._record_end(event)
-        if isinstance(event, Paused):
-            self.cues.pause()
-        if isinstance(event, StepStarted):
-            self.refresh_notice()
-        window.player.show_status(engine.status())
 
     def _on_state_changed(self, _state: str) -> None:
         if self.engine is not None and self.window is not None:
