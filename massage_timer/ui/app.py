@@ -24,7 +24,7 @@ from massage_timer import APP_DISPLAY_NAME, APP_NAME, DESKTOP_ID, __version__
 from massage_timer.core.loader import Library, load_library
 from massage_timer.core.paths import AppPaths
 from massage_timer.core.resources import asset
-from massage_timer.core.settings import Settings, load_settings, replace, save_settings
+from massage_timer.core.settings import Settings
 from massage_timer.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -107,14 +107,6 @@ def open_routines_folder(paths: AppPaths) -> bool:
     folder = paths.user_routines_dir
     folder.mkdir(parents=True, exist_ok=True)
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
-
-
-def save_window_geometry(paths: AppPaths, window: MainWindow) -> None:
-    """Store the geometry into the settings file as it is now on disk."""
-    current, _notices = load_settings(paths.settings_file)
-    state = window.geometry_state()
-    if state != current.window_geometry:
-        save_settings(paths.settings_file, replace(current, window_geometry=state))
 
 
 def run_app(args: argparse.Namespace, paths: AppPaths) -> int:

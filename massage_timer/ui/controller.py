@@ -508,15 +508,13 @@ class AppController(QObject):
         if getattr(self, "_shut_down", False):
             return
         self._shut_down = True
-        from massage_timer.ui.app import save_window_geometry
-
         self._quitting = True
         if self.flow is not None:
             self.flow.stop()
-        try:
-            save_window_geometry(self.paths, self.window)
-        except OSError as exc:
-            log.warning("window geometry not saved: %s", exc)
+        geometry = self.window.geometry_state()
+        if geometry != self.settings.window_geometry:
+            self.settings = replace(self.settings, window_geometry=geometry)
+            self._save_settings()
         self.tray.hide()
         self._close_audio()
         widgets: list[QWidget] = [self.window]
