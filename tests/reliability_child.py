@@ -86,9 +86,9 @@ class _FailingRenderer:
         if self.mode == "raise":
             raise RuntimeError("the synthesizer broke")
         if self.mode == "hang":
-            import time
+            import threading
 
-            time.sleep(3600)  # killed by SpeechSynth's line timeout long before
+            threading.Event().wait()  # never returns: SpeechSynth's line timeout kills it
         if self.mode == "empty":
             import wave
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes.util
 import math
+import threading
 import time
 import wave
 from array import array
@@ -56,7 +57,7 @@ class FakeRenderer:
         if "boom" in text:
             raise RuntimeError("synthesizer exploded")
         if "hang" in text:
-            time.sleep(3600)
+            threading.Event().wait()  # a synthesizer that never returns
         if "silent" in text:
             _write_wav(path, 0.5, 0.0)
         elif "empty" in text:
