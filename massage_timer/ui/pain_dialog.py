@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
@@ -24,6 +23,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from massage_timer.ui.theme import PaletteStyle
 
 PAIN_MAX = 10
 QUESTIONS = {
@@ -63,8 +64,7 @@ class PainScale(QWidget):
             self._group.addButton(button, n)
             row.addWidget(button)
         self._group.idToggled.connect(self._on_id_toggled)
-        self._style = ""
-        self._restyle()
+        self.style_follower = PaletteStyle(self, _scale_sheet)
         ends = QHBoxLayout()
         low = QLabel("0 = no pain", self)
         high = QLabel(f"{PAIN_MAX} = worst pain", self)
@@ -111,27 +111,19 @@ class PainScale(QWidget):
             return
         super().keyPressEvent(event)
 
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_style"):
-            self._restyle()
-
-    def _restyle(self) -> None:
-        pal = QApplication.palette()
-        fill = pal.color(QPalette.ColorRole.Highlight)
-        sheet = (
-            f"QPushButton:checked {{ background: {fill.name()};"
-            f" color: {pal.color(QPalette.ColorRole.HighlightedText).name()};"
-            f" border: 2px solid {fill.darker(140).name()}; border-radius: 3px;"
-            " font-weight: bold; }"
-        )
-        if sheet != self._style:
-            self._style = sheet
-            self.setStyleSheet(sheet)
-
     def _on_id_toggled(self, value: int, checked: bool) -> None:
         if checked:
             self.valueChanged.emit(value)
+
+
+def _scale_sheet(pal: QPalette) -> str:
+    fill = pal.color(QPalette.ColorRole.Highlight)
+    return (
+        f"QPushButton:checked {{ background: {fill.name()};"
+        f" color: {pal.color(QPalette.ColorRole.HighlightedText).name()};"
+        f" border: 2px solid {fill.darker(140).name()}; border-radius: 3px;"
+        " font-weight: bold; }"
+    )
 
 
 def _describe(value: int) -> str:

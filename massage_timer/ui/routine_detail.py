@@ -10,7 +10,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
-    QApplication,
     QFrame,
     QLabel,
     QVBoxLayout,
@@ -22,7 +21,7 @@ from massage_timer.core.routine import Routine, Step, StepKind
 from massage_timer.ui.diagram import DiagramView
 from massage_timer.ui.durations import clock, duration, short_duration
 from massage_timer.ui.routine_list import area_label, equipment_text, routine_areas
-from massage_timer.ui.theme import Accent, accent
+from massage_timer.ui.theme import Accent, PaletteStyle, accent
 
 
 def _step_detail(step: Step) -> str:
@@ -55,24 +54,16 @@ class _CautionFrame(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailCautions")
-        self._style = ""
-        self._restyle()
+        self.style_follower = PaletteStyle(self, _caution_sheet)
 
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self._restyle()
 
-    def _restyle(self) -> None:
-        color = accent(Accent.CAUTION, QApplication.palette()).name()
-        sheet = (
-            f"QFrame#detailCautions {{ border: 1px solid {color}; border-left: 5px solid {color};"
-            " border-radius: 4px; background: palette(alternate-base); }"
-            f" QLabel#detailCautionsHeading {{ color: {color}; }}"
-        )
-        if sheet != self._style:
-            self._style = sheet
-            self.setStyleSheet(sheet)
+def _caution_sheet(palette: QPalette) -> str:
+    color = accent(Accent.CAUTION, palette).name()
+    return (
+        f"QFrame#detailCautions {{ border: 1px solid {color}; border-left: 5px solid {color};"
+        " border-radius: 4px; background: palette(alternate-base); }"
+        f" QLabel#detailCautionsHeading {{ color: {color}; }}"
+    )
 
 
 class RoutineDetail(QWidget):

@@ -8,6 +8,7 @@ the few deliberate accents (caution notes, the blocked checklist) come from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Literal
 
@@ -37,16 +38,36 @@ class Accent(StrEnum):
 
 
 _LIGHT = {
-    "window": "#f3f4f6", "base": "#ffffff", "alt": "#eceef2", "text": "#1b1d21",
-    "button": "#e8eaee", "mid": "#b9bec7", "dark": "#8a909b", "shadow": "#5b616b",
-    "disabled": "#6e737c", "placeholder": "#656a73", "tooltip": "#fffbe6",
-    "highlight": "#1f5fae", "highlighted_text": "#ffffff", "link": "#1f5fae",
+    "window": "#f3f4f6",
+    "base": "#ffffff",
+    "alt": "#eceef2",
+    "text": "#1b1d21",
+    "button": "#e8eaee",
+    "mid": "#b9bec7",
+    "dark": "#8a909b",
+    "shadow": "#5b616b",
+    "disabled": "#6e737c",
+    "placeholder": "#656a73",
+    "tooltip": "#fffbe6",
+    "highlight": "#1f5fae",
+    "highlighted_text": "#ffffff",
+    "link": "#1f5fae",
 }
 _DARK = {
-    "window": "#1f2125", "base": "#16181b", "alt": "#26292e", "text": "#e8eaed",
-    "button": "#2d3036", "mid": "#4a4f57", "dark": "#111214", "shadow": "#000000",
-    "disabled": "#9097a1", "placeholder": "#a0a6b0", "tooltip": "#2d3036",
-    "highlight": "#2f6bb3", "highlighted_text": "#ffffff", "link": "#8ab8f5",
+    "window": "#1f2125",
+    "base": "#16181b",
+    "alt": "#26292e",
+    "text": "#e8eaed",
+    "button": "#2d3036",
+    "mid": "#4a4f57",
+    "dark": "#111214",
+    "shadow": "#000000",
+    "disabled": "#9097a1",
+    "placeholder": "#a0a6b0",
+    "tooltip": "#2d3036",
+    "highlight": "#2f6bb3",
+    "highlighted_text": "#ffffff",
+    "link": "#8ab8f5",
 }
 # Foreground accents: readable as text (>= 4.5:1) on both "window" and "base".
 _ACCENTS: dict[Accent, tuple[str, str]] = {
@@ -62,14 +83,26 @@ def _palette(c: dict[str, str]) -> QPalette:
     role = QPalette.ColorRole
     grp = QPalette.ColorGroup
     pairs = {
-        role.Window: c["window"], role.WindowText: c["text"], role.Base: c["base"],
-        role.AlternateBase: c["alt"], role.Text: c["text"], role.Button: c["button"],
-        role.ButtonText: c["text"], role.BrightText: "#ffffff", role.Light: c["base"],
-        role.Midlight: c["alt"], role.Mid: c["mid"], role.Dark: c["dark"],
-        role.Shadow: c["shadow"], role.Highlight: c["highlight"],
-        role.HighlightedText: c["highlighted_text"], role.Link: c["link"],
-        role.LinkVisited: c["link"], role.ToolTipBase: c["tooltip"],
-        role.ToolTipText: c["text"], role.PlaceholderText: c["placeholder"],
+        role.Window: c["window"],
+        role.WindowText: c["text"],
+        role.Base: c["base"],
+        role.AlternateBase: c["alt"],
+        role.Text: c["text"],
+        role.Button: c["button"],
+        role.ButtonText: c["text"],
+        role.BrightText: "#ffffff",
+        role.Light: c["base"],
+        role.Midlight: c["alt"],
+        role.Mid: c["mid"],
+        role.Dark: c["dark"],
+        role.Shadow: c["shadow"],
+        role.Highlight: c["highlight"],
+        role.HighlightedText: c["highlighted_text"],
+        role.Link: c["link"],
+        role.LinkVisited: c["link"],
+        role.ToolTipBase: c["tooltip"],
+        role.ToolTipText: c["text"],
+        role.PlaceholderText: c["placeholder"],
         role.Accent: c["highlight"],
     }
     for r, value in pairs.items():
@@ -172,11 +205,15 @@ class AppStyle(QProxyStyle):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             x, y, w = box.x(), box.y(), box.width()
             if state & QStyle.StateFlag.State_On:
-                painter.drawPolyline(QPolygonF([
-                    QPointF(x + w * 0.22, y + w * 0.52),
-                    QPointF(x + w * 0.42, y + w * 0.72),
-                    QPointF(x + w * 0.78, y + w * 0.3),
-                ]))
+                painter.drawPolyline(
+                    QPolygonF(
+                        [
+                            QPointF(x + w * 0.22, y + w * 0.52),
+                            QPointF(x + w * 0.42, y + w * 0.72),
+                            QPointF(x + w * 0.78, y + w * 0.3),
+                        ]
+                    )
+                )
             elif state & QStyle.StateFlag.State_NoChange:
                 painter.drawLine(QPointF(x + w * 0.25, y + w / 2), QPointF(x + w * 0.75, y + w / 2))
         painter.restore()
@@ -240,41 +277,60 @@ class ThemeController(QObject):
             self._apply()
 
 
+class PaletteStyle(QObject):
+    """Keeps a widget's style sheet in step with the app palette (light/dark switch).
+
+    ``make_sheet`` builds the sheet from the palette; it is applied now and again after
+    every palette change, and only when it differs, since setting a style sheet can
+    itself change the palette.
+    """
+
+    def __init__(self, widget: QWidget, make_sheet: Callable[[QPalette], str]) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._make_sheet = make_sheet
+        self._sheet = ""
+        self.apply()
+        widget.installEventFilter(self)
+
+    def apply(self) -> None:
+        sheet = self._make_sheet(QApplication.palette())
+        if sheet != self._sheet:
+            self._sheet = sheet
+            self._widget.setStyleSheet(sheet)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._widget and event.type() == QEvent.Type.PaletteChange:
+            self.apply()
+        return False
+
+
 class PrimaryButton(QPushButton):
     """A large button in the theme's highlight colour, with a clear focus ring."""
 
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
-        self._style = ""
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.setFont(font)
-        self._restyle()
+        self.style_follower = PaletteStyle(self, _primary_button_sheet)
 
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self._restyle()
 
-    def _restyle(self) -> None:
-        pal = QApplication.palette()
-        base = pal.color(QPalette.ColorRole.Highlight)
-        text = pal.color(QPalette.ColorRole.HighlightedText)
-        ring = pal.color(QPalette.ColorRole.WindowText)
-        disabled = pal.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
-        button = pal.color(QPalette.ColorRole.Button).name()
-        mid = pal.color(QPalette.ColorRole.Mid).name()
-        sheet = (
-            f"QPushButton {{ background: {base.name()}; color: {text.name()};"
-            f" border: 2px solid {base.darker(130).name()}; border-radius: 6px;"
-            " padding: 10px 28px; }"
-            f" QPushButton:hover {{ background: {base.lighter(112).name()}; }}"
-            f" QPushButton:pressed {{ background: {base.darker(115).name()}; }}"
-            f" QPushButton:focus {{ border: 3px solid {ring.name()}; }}"
-            f" QPushButton:disabled {{ background: {button}; color: {disabled.name()};"
-            f" border-color: {mid}; }}"
-        )
-        if sheet != self._style:
-            self._style = sheet
-            self.setStyleSheet(sheet)
+def _primary_button_sheet(pal: QPalette) -> str:
+    base = pal.color(QPalette.ColorRole.Highlight)
+    text = pal.color(QPalette.ColorRole.HighlightedText)
+    ring = pal.color(QPalette.ColorRole.WindowText)
+    disabled = pal.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
+    button = pal.color(QPalette.ColorRole.Button).name()
+    mid = pal.color(QPalette.ColorRole.Mid).name()
+    return (
+        f"QPushButton {{ background: {base.name()}; color: {text.name()};"
+        f" border: 2px solid {base.darker(130).name()}; border-radius: 6px;"
+        " padding: 10px 28px; }"
+        f" QPushButton:hover {{ background: {base.lighter(112).name()}; }}"
+        f" QPushButton:pressed {{ background: {base.darker(115).name()}; }}"
+        f" QPushButton:focus {{ border: 3px solid {ring.name()}; }}"
+        f" QPushButton:disabled {{ background: {button}; color: {disabled.name()};"
+        f" border-color: {mid}; }}"
+    )
