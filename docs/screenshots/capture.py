@@ -136,6 +136,21 @@ def main() -> int:
         view.resize(1280, 800)
         save(view, f"history-{mode}")
         view.close()
+
+        from massage_timer.ui.reminder_prompt import ReminderPrompt
+        from massage_timer.ui.settings_dialog import SettingsDialog
+
+        dialog_settings = SettingsDialog(
+            settings, window, routines=[(r.routine.id, r.routine.title) for r in library.routines]
+        )
+        save(dialog_settings, f"settings-{mode}")
+        dialog_settings.close()
+        prompt = ReminderPrompt()
+        micro = library.get("desk-micro-break")
+        assert micro is not None
+        prompt.set_reason(60, micro.routine.title, round(micro.routine.total_seconds() / 60))
+        save(prompt, f"reminder-{mode}")
+        prompt.close()
         window.close()
     return 0
 
