@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop
-from PySide6.QtWidgets import QApplication, QRadioButton, QWidget
+from PySide6.QtWidgets import QRadioButton, QWidget
 
 from massage_timer.core.history import HistoryStore, SessionStart
 from massage_timer.core.loader import load_library
@@ -48,9 +48,7 @@ class Silent:
 
 
 def settle(ms: int = 150) -> None:
-    loop = QEventLoop()
     QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, ms)
-    del loop
 
 
 def save(widget: QWidget, name: str) -> None:
