@@ -143,3 +143,12 @@ def test_sigterm_quits_cleanly(tmp_path: Path) -> None:
             proc.kill()
     assert settings.exists(), "window geometry saved on the way out"
     assert not Path(str(history) + "-wal").exists(), "history closed, WAL checkpointed"
+
+
+def test_no_reminder_interrupts_a_session(qtbot: QtBot, controller: AppController) -> None:
+    controller.start_session("desk-micro-break")
+    assert controller.flow is not None
+    controller.reminders.reminderDue.emit()
+    assert not controller.prompt.isVisible()
+    assert controller.flow.checklist is not None
+    controller.flow.checklist.reject()

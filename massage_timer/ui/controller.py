@@ -434,6 +434,10 @@ class AppController(QObject):
     def _on_reminder_due(self) -> None:
         from massage_timer.core.cues import TONE_REMINDER, Cue, CueKind, Priority
 
+        if self.flow is not None:
+            # A session is under way: that is the break; do not interrupt it.
+            self.reminders.record_break()
+            return
         s = self.settings
         loaded = self.library.get(s.reminder_routine_id)
         title = loaded.routine.title if loaded else "a short break"
