@@ -133,6 +133,9 @@ class AppController(QObject):
             self._startup_timer = timer
         if not background:
             self.window.show()
+        elif not self.tray.available:
+            # No tray to come back through: stay reachable as a minimized window.
+            self.window.showMinimized()
 
     # Set-up
 
