@@ -20,6 +20,7 @@ from PySide6.QtSvg import QSvgRenderer
 
 from massage_timer import __version__
 from massage_timer.commands import desktop
+from massage_timer.core import autostart
 from massage_timer.core.paths import AppPaths
 
 REPO = Path(__file__).resolve().parent.parent
@@ -49,7 +50,7 @@ def test_desktop_file_passes_desktop_file_validate() -> None:
 
 
 def test_shipped_desktop_file_is_the_one_the_installer_writes() -> None:
-    assert DESKTOP_FILE.read_text(encoding="utf-8") == desktop.entry_text([desktop.GUI_SCRIPT])
+    assert DESKTOP_FILE.read_text(encoding="utf-8") == desktop.entry_text([autostart.GUI_SCRIPT])
 
 
 def test_metainfo_passes_appstreamcli_without_warnings() -> None:

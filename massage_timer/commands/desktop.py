@@ -15,13 +15,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from massage_timer.core import autostart
 from massage_timer.core.paths import AppPaths
 from massage_timer.core.resources import asset
 
 APP_ID = "io.github.massage_timer.MassageTimer"
 ICON_NAME = "massage-timer"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
-GUI_SCRIPT = "massage-timer-gui"
 
 ENTRY_TEMPLATE = """\
 [Desktop Entry]
@@ -63,33 +63,9 @@ def icon_targets(base: Path) -> dict[Path, Path]:
     return targets
 
 
-def launcher_command() -> list[str]:
-    """The command that starts this installation: its GUI script, or the frozen binary."""
-    if getattr(sys, "frozen", False):
-        return [str(Path(sys.executable).resolve())]
-    beside = Path(sys.executable).parent / GUI_SCRIPT
-    if beside.is_file():
-        return [str(beside.absolute())]
-    found = shutil.which(GUI_SCRIPT)
-    if found:
-        return [str(Path(found).absolute())]
-    return [str(Path(sys.executable).absolute()), "-m", "massage_timer"]
-
-
-def _quote_exec_arg(arg: str) -> str:
-    """Quote one Exec argument as the Desktop Entry spec asks (then escape for the value)."""
-    arg = arg.replace("%", "%%")
-    reserved = set(" \t\n\"'\\><~|&;$*?#()`")
-    if any(ch in reserved for ch in arg):
-        for ch in ("\\", '"', "`", "$"):
-            arg = arg.replace(ch, "\\" + ch)
-        arg = f'"{arg}"'
-    return arg.replace("\\", "\\\\")
-
-
 def entry_text(command: list[str]) -> str:
     return ENTRY_TEMPLATE.format(
-        exec=" ".join(_quote_exec_arg(a) for a in command),
+        exec=" ".join(autostart.quote_exec_arg(a) for a in command),
         try_exec=command[0].replace("\\", "\\\\"),
     )
 
@@ -149,9 +125,8 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
         if not removed:
             print(f"no Massage Timer desktop entry found under {base}")
         return 0
-    command = launcher_command()
-    if args.data_dir is not None:
-        command += ["--data-dir", str(Path(args.data_dir).expanduser().resolve())]
+    root = Path(args.data_dir).expanduser().resolve() if args.data_dir is not None else None
+    command = autostart.app_command(root)
     try:
         written = install(base, command)
     except OSError as exc:

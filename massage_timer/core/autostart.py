@@ -18,6 +18,7 @@ from massage_timer import APP_DISPLAY_NAME, APP_NAME
 from massage_timer.core.files import atomic_write_text
 
 ENTRY_NAME = f"{APP_NAME}.desktop"
+GUI_SCRIPT = f"{APP_NAME}-gui"
 _RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
 
 
@@ -32,15 +33,30 @@ def entry_path(config_home: Path | None = None) -> Path:
     return autostart_dir(config_home) / ENTRY_NAME
 
 
-def launch_command(data_dir: Path | None = None) -> list[str]:
-    """How to start this installation in the background (keeps ``--data-dir``)."""
+def app_command(data_dir: Path | None = None) -> list[str]:
+    """How to start this installation: the bundle's binary, its GUI script, or ``-m``.
+
+    ``data_dir`` (the ``--data-dir`` root of a portable install) is carried along.
+    """
     if getattr(sys, "frozen", False):
-        argv = [sys.executable]
+        argv = [str(Path(sys.executable).resolve())]
     else:
-        script = Path(sys.executable).with_name(APP_NAME)
-        found = str(script) if script.is_file() else shutil.which(APP_NAME)
-        argv = [found] if found else [sys.executable, "-m", "massage_timer"]
-    argv.append("--background")
+        argv = []
+        for name in (GUI_SCRIPT, APP_NAME):
+            beside = Path(sys.executable).parent / name
+            found = str(beside.absolute()) if beside.is_file() else shutil.which(name)
+            if found:
+                argv = [str(Path(found).absolute())]
+                break
+        argv = argv or [str(Path(sys.executable).absolute()), "-m", "massage_timer"]
+    if data_dir is not None:
+        argv += ["--data-dir", str(data_dir)]
+    return argv
+
+
+def launch_command(data_dir: Path | None = None) -> list[str]:
+    """How to start this installation in the background at login."""
+    argv = [*app_command(), "--background"]
     if data_dir is not None:
         argv += ["--data-dir", str(data_dir)]
     return argv

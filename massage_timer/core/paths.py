@@ -22,6 +22,8 @@ class AppPaths:
     data_dir: Path
     cache_dir: Path
     extra_routine_dirs: tuple[Path, ...] = ()
+    root: Path | None = None
+    """The ``--data-dir`` folder in portable mode; None for the platform's folders."""
 
     @classmethod
     def default(cls, extra_routine_dirs: tuple[Path, ...] = ()) -> AppPaths:
@@ -40,6 +42,7 @@ class AppPaths:
             data_dir=root / "data",
             cache_dir=root / "cache",
             extra_routine_dirs=extra_routine_dirs,
+            root=root,
         )
 
     @classmethod

@@ -15,7 +15,6 @@ import logging
 import sys
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -269,18 +268,6 @@ class AppController(QObject):
         if speech is not None:
             speech.close()
 
-    def audio_problem(self) -> str | None:
-        problems: list[str] = []
-        speech, cues = self._speech, self._cues
-        if self.settings.voice_enabled and speech is not None:
-            reason = speech.unavailable_reason
-            if reason:
-                problems.append(f"The voice is unavailable ({reason}); cues are shown on screen.")
-        problem = cues.problem() if cues is not None else None
-        if problem:
-            problems.append(problem)
-        return " ".join(problems) or None
-
     # Sessions
 
     def start_session(self, routine_id: str) -> None:
@@ -303,7 +290,7 @@ class AppController(QObject):
             self.history,
             cues,
             prepare_lines=speech.prepare if speech is not None else None,
-            audio_problem=self.audio_problem,
+            audio_problem=cues.problem,
             parent_window=self.window,
         )
         flow.ended.connect(self._on_flow_ended)
@@ -415,13 +402,9 @@ class AppController(QObject):
             from massage_timer.core import autostart
 
             try:
-                autostart.apply(new.autostart, autostart.launch_command(self._portable_root()))
+                autostart.apply(new.autostart, autostart.launch_command(self.paths.root))
             except OSError as exc:
                 self.window.show_notice(f"Could not change the start-at-login entry: {exc}")
-
-    def _portable_root(self) -> Path | None:
-        default = AppPaths.default()
-        return None if self.paths.data_dir == default.data_dir else self.paths.data_dir.parent
 
     def reload_library(self) -> None:
         self.library = load_library(self.paths)

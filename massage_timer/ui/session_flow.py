@@ -193,12 +193,7 @@ class SessionFlow(QObject):
             self.window.player.set_notice(self._notice())
 
     def _notice(self) -> str | None:
-        problems: list[str] = []
-        if self._audio_problem is not None:
-            problem = self._audio_problem()
-            if problem:
-                problems.append(problem)
-        return " ".join(problems) or None
+        return self._audio_problem() if self._audio_problem is not None else None
 
     def _on_engine_event(self, event: Event) -> None:
         """Sound first, then the display, then the record (a write takes ~0.2 ms)."""
