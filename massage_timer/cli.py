@@ -118,10 +118,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    if getattr(sys, "frozen", False):
-        import multiprocessing
-
-        multiprocessing.freeze_support()  # the speech worker is a spawned process
     args = parse_args(argv)
     paths = paths_from_args(args)
     if args.self_check:

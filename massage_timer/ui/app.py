@@ -1,7 +1,8 @@
-"""Starting the desktop app: the QApplication, its theme, and the library window.
+"""Starting the desktop app: the QApplication, one instance, and a clean quit.
 
-Kept small on purpose: the session flow, tray, reminders and history are wired on top
-of :func:`create_main_window` by whoever owns them.
+:func:`run_app` hands over to an already running copy, or builds the
+:class:`~massage_timer.ui.controller.AppController` (which wires the windows to the
+settings, history, reminders and sound) and quits cleanly on Ctrl+C or SIGTERM.
 """
 
 from __future__ import annotations

@@ -111,7 +111,7 @@ class SessionFlow(QObject):
     # Stage 1: checklist (speech renders meanwhile)
 
     def begin(self) -> None:
-        if self._prepare_lines is not None and self._options.voice_enabled:
+        if self._prepare_lines is not None:
             self._prepare_lines(lines_for_routine(self.routine, self._options))
         dialog = SafetyChecklistDialog(parent=self._parent)
         dialog.setWindowTitle(f"Before you start: {self.routine.title}")
