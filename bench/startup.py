@@ -101,7 +101,12 @@ def child_idle(kind: str, data_dir: Path, idle: float) -> int:
             return False
 
     # The app's create_application() reuses this instance, so the filter sees its timers.
-    app = QApplication([sys.argv[0]])
+    if kind == "app":
+        from massage_timer.ui.app import Application  # what the app creates
+
+        app: QApplication = Application([sys.argv[0]])
+    else:
+        app = QApplication([sys.argv[0]])
     counter = Counter()
     app.installEventFilter(counter)
 

@@ -85,3 +85,11 @@ def app_paths(tmp_path: Path) -> AppPaths:
 @pytest.fixture
 def repo_root() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def qapp_cls() -> type:
+    """The app's own QApplication subclass, as ``massage-timer`` creates it."""
+    from massage_timer.ui.app import Application
+
+    return Application

@@ -145,6 +145,37 @@ def test_sigterm_quits_cleanly(tmp_path: Path) -> None:
     assert not Path(str(history) + "-wal").exists(), "history closed, WAL checkpointed"
 
 
+QUIT_CHILD = """
+import sys
+from PySide6.QtCore import QTimer
+from massage_timer.cli import main
+from massage_timer.ui.app import Application
+
+app = Application(sys.argv[:1])  # the app's start-up reuses it
+QTimer.singleShot(1500, app.quit)
+QTimer.singleShot(20_000, lambda: app.exit(3))  # the quit was refused
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("background", [False, True], ids=["window", "background"])
+def test_a_quit_request_quits(tmp_path: Path, background: bool) -> None:
+    """Cmd+Q, the end of a desktop session or ``QApplication.quit()`` quit the app.
+
+    Qt first closes every window and cancels the quit if one refuses; the main window
+    refuses a close from the user to keep the reminders running, but not this one.
+    (Offscreen there is no tray, so in the background the window is minimized.)
+    """
+    args = ["--data-dir", str(tmp_path), *(["--background"] if background else [])]
+    proc = subprocess.run(
+        [sys.executable, "-c", QUIT_CHILD, *args],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (tmp_path / "config" / "settings.toml").exists(), "quit cleanly: settings saved"
+
+
 def test_no_reminder_interrupts_a_session(qtbot: QtBot, controller: AppController) -> None:
     controller.start_session("desk-micro-break")
     assert controller.flow is not None

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSocketNotifier, QTimer, QUrl
+from PySide6.QtCore import QEvent, QObject, QSocketNotifier, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -72,10 +72,29 @@ class FirstPaintWatcher(QObject):
         return False
 
 
+class Application(QApplication):
+    """The app's QApplication, which says when something asks it to quit.
+
+    Qt answers a quit request (``QApplication.quit()``, Cmd+Q on macOS, the end of a
+    desktop session) by closing every window first and gives up if one refuses. The
+    main window refuses a close so that the reminders keep running in the background;
+    :attr:`quitRequested` comes before those closes, so the controller can tell
+    "quit" from "close the window".
+    """
+
+    quitRequested = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Quit:
+            self.quitRequested.emit()
+        return super().event(event)
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
-    """The QApplication with the app's names and icon (reused when one exists)."""
+    """The :class:`Application` with the app's names and icon (an existing
+    QApplication is reused)."""
     existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    app = existing if isinstance(existing, QApplication) else Application(argv or sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setApplicationVersion(__version__)

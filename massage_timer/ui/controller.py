@@ -202,6 +202,8 @@ class AppController(QObject):
         return actions[-1] if actions else None
 
     def _connect(self) -> None:
+        from massage_timer.ui.app import Application
+
         w, t = self.window, self.tray
         w.startRequested.connect(self.start_session)
         w.historyRequested.connect(self.show_history)
@@ -217,6 +219,8 @@ class AppController(QObject):
         t.openRequested.connect(self.bring_to_front)
         t.quitRequested.connect(self.quit)
         self.app.aboutToQuit.connect(self._on_about_to_quit)
+        if isinstance(self.app, Application):
+            self.app.quitRequested.connect(self._prepare_quit)
 
     def _to_reminders(self, method: str, *args: object) -> Callable[[], None]:
         """A slot for a tray action: finish the start-up if needed, then forward."""
@@ -485,10 +489,16 @@ class AppController(QObject):
                 box.open()
 
     def quit(self) -> None:
+        self._prepare_quit()
+        self.app.quit()
+
+    def _prepare_quit(self) -> None:
+        """Let the window close instead of going to the background, and stop a session."""
+        if self._quitting:
+            return
         self._quitting = True
         if self.flow is not None:
             self.flow.stop()
-        self.app.quit()
 
     def _on_about_to_quit(self) -> None:
         self.shutdown()
