@@ -71,9 +71,9 @@ def stop_pulseaudio(proc: subprocess.Popen[bytes]) -> None:
 
 
 def hold_routine(count: int, prepare: float, seconds: float, texts: list[str]) -> object:
-    from massage_timer.core.routine import Routine
+    from massage_timer.core.routine_rules import validate_routine
 
-    return Routine.model_validate({
+    return validate_routine({
         "id": "bench-cues", "title": "Cue benchmark", "summary": "Short holds.",
         "version": "1.0", "position": "seated", "sources": ["001_1e45ebe971a9ae8f.txt"],
         "steps": [

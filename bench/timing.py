@@ -40,6 +40,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
 from massage_timer.core.engine import SessionEngine, SessionFinished, StepStarted
 from massage_timer.core.routine import Routine
+from massage_timer.core.routine_rules import validate_routine
 from massage_timer.ui.session_adapter import SessionAdapter
 
 
@@ -50,7 +51,7 @@ def make_routine(parts: int) -> Routine:
     holds; every side is its own part with its own ``StepStarted``.
     """
     assert parts % 2 == 0, "two sides per step"
-    return Routine.model_validate(
+    return validate_routine(
         {
             "id": "bench-timing",
             "title": "Timing benchmark",

@@ -18,6 +18,7 @@ worker process (multiprocessing "spawn") must import them by module name.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -33,6 +34,7 @@ from massage_timer.core.engine import Event, SessionFinished, StepDone
 from massage_timer.core.history import HistoryStore
 from massage_timer.core.loader import LoadedRoutine, Origin
 from massage_timer.core.routine import Routine
+from massage_timer.core.routine_rules import validate_routine
 from massage_timer.core.settings import Settings
 from massage_timer.ui.session_flow import SessionFlow
 
@@ -52,8 +54,8 @@ class SilentCues:
 
 def routine(steps: int, seconds: float) -> Routine:
     """Holds of ``seconds`` each; the format's 1 s minimum is lifted after validation
-    (``model_copy``) so that 20 killed sessions fit in a short test."""
-    valid = Routine.model_validate({
+    (``dataclasses.replace``) so that 20 killed sessions fit in a short test."""
+    valid = validate_routine({
         "id": "crash-test", "title": "Crash test", "summary": "Short holds.",
         "version": "1.0", "position": "seated", "sources": ["001_1e45ebe971a9ae8f.txt"],
         "steps": [
@@ -62,8 +64,8 @@ def routine(steps: int, seconds: float) -> Routine:
             for i in range(steps)
         ],
     })
-    short = tuple(step.model_copy(update={"seconds": seconds}) for step in valid.steps)
-    return valid.model_copy(update={"steps": short})
+    short = tuple(dataclasses.replace(step, seconds=seconds) for step in valid.steps)
+    return dataclasses.replace(valid, steps=short)
 
 
 # Synthesizers that fail, for the voice-failure tests. They run in the speech worker

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from massage_timer.core.routine import Routine
+from massage_timer.core.routine_rules import validate_routine
 
 
 def make_routine(*steps: dict[str, Any], **fields: Any) -> Routine:
@@ -18,7 +19,7 @@ def make_routine(*steps: dict[str, Any], **fields: Any) -> Routine:
         "steps": list(steps),
     }
     base.update(fields)
-    return Routine.model_validate(base)
+    return validate_routine(base)
 
 
 def hold(title: str = "Hold", seconds: float = 10, **kw: Any) -> dict[str, Any]:

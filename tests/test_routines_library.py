@@ -14,6 +14,7 @@ from massage_timer.core.loader import load_library, load_routine_file
 from massage_timer.core.paths import AppPaths
 from massage_timer.core.resources import asset, builtin_routines_dir
 from massage_timer.core.routine import MAX_STEP_SECONDS, Routine, Step, StepKind
+from massage_timer.core.routine_rules import validate_routine
 
 SEED_NAMES = {
     "000_e9000c0d7c71ee0d.txt",
@@ -64,7 +65,7 @@ def test_library_loads_without_errors(app_paths: AppPaths) -> None:
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_file_is_plain_valid_toml(path: Path) -> None:
-    routine = Routine.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    routine = validate_routine(tomllib.loads(path.read_text(encoding="utf-8")))
     assert routine.steps
 
 
@@ -200,7 +201,7 @@ def test_the_documented_example_is_a_valid_routine() -> None:
     docs = Path(__file__).resolve().parents[1] / "docs" / "routines.md"
     example = re.search(r"```toml\n(.*?)```", docs.read_text(encoding="utf-8"), re.DOTALL)
     assert example is not None
-    routine = Routine.model_validate(tomllib.loads(example.group(1)))
+    routine = validate_routine(tomllib.loads(example.group(1)))
     assert routine.steps[-1].optional
     assert routine.total_seconds(include_optional=False) == (9 + 30 + 5 + 30) + (8 + 20 + 5 + 20)
 

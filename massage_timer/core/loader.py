@@ -14,8 +14,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from massage_timer.core.paths import AppPaths
 from massage_timer.core.resources import builtin_routines_dir
 from massage_timer.core.routine import MAX_FILE_BYTES, Routine
@@ -89,7 +87,7 @@ def _location(loc: tuple[int | str, ...]) -> str:
 
 
 _FRIENDLY = {
-    "extra_forbidden": "is not a known key (check its spelling)",
+    "unexpected_keyword_argument": "is not a known key (check its spelling)",
     "missing": "is required but missing",
 }
 
@@ -126,8 +124,12 @@ def parse_routine(data: bytes, file: Path) -> Routine:
         doc = toml_loads(text)
     except TOMLDecodeError as exc:
         raise RoutineLoadError([_toml_error(file, exc)]) from None
+    from pydantic import ValidationError
+
+    from massage_timer.core.routine_rules import validate_routine
+
     try:
-        return Routine.model_validate(doc)
+        return validate_routine(doc)
     except ValidationError as exc:
         raise RoutineLoadError(
             [RoutineError(file, _location(e["loc"]), _message(e)) for e in exc.errors()]

@@ -1,19 +1,49 @@
-"""The routine format: what a routine file may say, checked by a pydantic model.
+"""A guided routine and its steps, as the app uses them once a file has been checked.
 
-Unknown keys are errors (a typo must not become a silent default), and every value
-is bounded so that a bad or hostile file stays harmless: at most 60 minutes in all,
-steps of 1-600 s, 1-50 strokes, short strings, region ids that are names not paths.
+These are plain frozen dataclasses so that the app can show a library it has checked
+before without importing pydantic (a large share of its start-up time). The rules a
+routine file must follow live in :mod:`massage_timer.core.routine_rules`, which
+validates a file into these classes; the field types named here (``ShortText``,
+``StepSeconds``...) are its constrained types, read by pydantic when it builds the
+validator. Unknown keys are errors (a typo must not become a silent default), and
+every value is bounded so that a bad or hostile file stays harmless: at most 60
+minutes in all, steps of 1-600 s, 1-50 strokes, short strings, region ids that are
+names not paths.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Literal, Self
-
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from massage_timer.core import regions
+
+if TYPE_CHECKING:
+    from massage_timer.core.routine_rules import (
+        Areas,
+        Cadence,
+        Cautions,
+        Cue,
+        EquipmentList,
+        Instruction,
+        OptionalFlag,
+        Paragraph,
+        PrepareSeconds,
+        Reps,
+        RestSeconds,
+        ShortText,
+        Sides,
+        Slug,
+        Sources,
+        StepKindField,
+        StepRegions,
+        Steps,
+        StepSeconds,
+        SwitchSeconds,
+        VersionText,
+    )
 
 MAX_ROUTINE_SECONDS = 60 * 60
 MAX_STEP_SECONDS = 600
@@ -25,19 +55,8 @@ POSITION_SECONDS = 2.0
 MIN_PREPARE_SECONDS = 5.0
 DEFAULT_SWITCH_SECONDS = 5.0
 MAX_FILE_BYTES = 256 * 1024
-
-Slug = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=64)
-]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-Sentence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
-Paragraph = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1200)]
-RegionId = Annotated[
-    str, StringConstraints(pattern=r"^[a-z][a-z-]{1,39}$", min_length=2, max_length=40)
-]
-SourceName = Annotated[
-    str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,80}$", min_length=1, max_length=80)
-]
+PYDANTIC_CONFIG: dict[str, Any] = {"extra": "forbid", "str_strip_whitespace": True}
+"""How pydantic reads a routine (a ``ConfigDict``, spelled as a plain dict here)."""
 
 
 class Position(StrEnum):
@@ -74,59 +93,30 @@ class StepKind(StrEnum):
 Side = Literal["left", "right"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Step(_Strict):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Step:
     """One technique. ``sides`` expands it into one full-length part per side."""
 
-    kind: StepKind = Field(
-        description="hold: sustained pressure or stretch; strokes: "
-        "counted repetitions; rest: a pause"
-    )
-    title: ShortText
-    instruction: Sentence = Field(description="Spoken during the get-ready phase.")
-    cue: ShortText = Field(description="Short on-screen text during the work phase.")
-    seconds: float | None = Field(
-        default=None,
-        ge=1,
-        le=MAX_STEP_SECONDS,
-        description="Length of a hold or rest (per side), in seconds.",
-    )
-    reps: int | None = Field(
-        default=None, ge=1, le=MAX_REPS, description="Number of strokes (per side)."
-    )
-    cadence: float | None = Field(default=None, ge=1, le=30, description="Seconds per stroke.")
-    sides: tuple[Side, ...] = Field(
-        default=(), max_length=2, description='e.g. ["left", "right"]; empty for both at once'
-    )
-    regions: tuple[RegionId, ...] = Field(default=(), max_length=12)
-    pressure: Pressure | None = None
-    prepare: float | None = Field(
-        default=None,
-        ge=0,
-        le=60,
-        description="Seconds to hear the instruction and get into position; by default "
-        "long enough to speak the instruction at a calm pace, plus two seconds.",
-    )
-    switch_prepare: float = Field(
-        default=DEFAULT_SWITCH_SECONDS,
-        ge=0,
-        le=60,
-        description='Seconds to hear "switch sides" and change position before each '
-        "later side.",
-    )
-    rest_after: float = Field(
-        default=0,
-        ge=0,
-        le=MAX_STEP_SECONDS,
-        description="Seconds of rest after the work phase (per side).",
-    )
-    optional: bool = Field(default=False, description="Can be left out in the settings.")
+    __pydantic_config__: ClassVar[dict[str, Any]] = PYDANTIC_CONFIG
 
-    @model_validator(mode="after")
-    def _check_kind_fields(self) -> Self:
+    kind: StepKindField
+    title: ShortText
+    instruction: Instruction
+    cue: Cue
+    seconds: StepSeconds | None = None
+    reps: Reps | None = None
+    cadence: Cadence | None = None
+    sides: Sides = ()
+    regions: StepRegions = ()
+    pressure: Pressure | None = None
+    prepare: PrepareSeconds | None = None
+    switch_prepare: SwitchSeconds = DEFAULT_SWITCH_SECONDS
+    rest_after: RestSeconds = 0
+    optional: OptionalFlag = False
+
+    def __post_init__(self) -> None:
+        """The rules that tie fields together (pydantic reports a ValueError here
+        at the step's place in the file)."""
         if self.kind is StepKind.STROKES:
             if self.reps is None or self.cadence is None:
                 raise ValueError("a strokes step needs both 'reps' and 'cadence'")
@@ -147,7 +137,6 @@ class Step(_Strict):
         for rid in self.regions:
             if not regions.is_known(rid):
                 raise ValueError(f"unknown region '{rid}'")
-        return self
 
     @property
     def work_seconds(self) -> float:
@@ -186,22 +175,24 @@ class Step(_Strict):
         return prepares + len(self.parts) * (self.work_seconds + self.rest_after)
 
 
-class Routine(_Strict):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Routine:
     """A guided routine, as written in a ``routines/*.toml`` file."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = PYDANTIC_CONFIG
 
     id: Slug
     title: ShortText
     summary: Paragraph
-    version: Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+){0,2}$", max_length=20)]
+    version: VersionText
     position: Position
-    equipment: tuple[Equipment, ...] = Field(default=(Equipment.NONE,), max_length=8)
-    areas: tuple[RegionId, ...] = Field(default=(), max_length=16)
-    sources: tuple[SourceName, ...] = Field(min_length=1, max_length=10)
-    cautions: tuple[Sentence, ...] = Field(default=(), max_length=12)
-    steps: tuple[Step, ...] = Field(min_length=1, max_length=60)
+    equipment: EquipmentList = (Equipment.NONE,)
+    areas: Areas = ()
+    sources: Sources
+    cautions: Cautions = ()
+    steps: Steps
 
-    @model_validator(mode="after")
-    def _check_routine(self) -> Self:
+    def __post_init__(self) -> None:
         for rid in self.areas:
             if not regions.is_known(rid):
                 raise ValueError(f"unknown region '{rid}' in areas")
@@ -211,7 +202,6 @@ class Routine(_Strict):
                 f"the routine lasts {total / 60:.1f} minutes; at most "
                 f"{MAX_ROUTINE_SECONDS // 60} minutes are allowed"
             )
-        return self
 
     def total_seconds(self, include_optional: bool = True) -> float:
         return sum(s.total_seconds for s in self.steps if include_optional or not s.optional)
