@@ -9,6 +9,7 @@ has checked before, see :mod:`~massage_timer.core.validated_cache`).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, TypeAdapter
@@ -24,8 +25,6 @@ from massage_timer.core.routine import (
     Step,
     StepKind,
 )
-
-__all__ = ["ROUTINE", "validate_routine"]
 
 Slug = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=64)
@@ -94,16 +93,22 @@ Sources = Annotated[tuple[SourceName, ...], Field(min_length=1, max_length=10)]
 Cautions = Annotated[tuple[Sentence, ...], Field(max_length=12)]
 Steps = Annotated[tuple[Step, ...], Field(min_length=1, max_length=60)]
 
-# The dataclasses name these types as strings; they resolve in this module's namespace.
 _NAMESPACE: dict[str, Any] = {
     **{name: value for name, value in globals().items() if not name.startswith("_")},
     "Position": Position,
     "Pressure": Pressure,
 }
-ROUTINE: TypeAdapter[Routine] = TypeAdapter(Routine)
-ROUTINE.rebuild(force=True, _types_namespace=_NAMESPACE)
+
+
+@cache
+def routine_adapter() -> TypeAdapter[Routine]:
+    """The validator, built on first use (the dataclasses name these types as strings,
+    resolved here in this module's namespace)."""
+    adapter: TypeAdapter[Routine] = TypeAdapter(Routine)
+    adapter.rebuild(force=True, _types_namespace=_NAMESPACE)
+    return adapter
 
 
 def validate_routine(data: Mapping[str, Any]) -> Routine:
     """A :class:`Routine` from parsed TOML; raises pydantic's ``ValidationError``."""
-    return ROUTINE.validate_python(data)
+    return routine_adapter().validate_python(data)

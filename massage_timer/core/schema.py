@@ -10,13 +10,13 @@ import json
 import sys
 from pathlib import Path
 
-from massage_timer.core.routine_rules import ROUTINE
+from massage_timer.core.routine_rules import routine_adapter
 
 SCHEMA_ID = "https://massage-timer.invalid/routine.schema.json"
 
 
 def routine_schema_text() -> str:
-    schema = ROUTINE.json_schema()
+    schema = routine_adapter().json_schema()
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,

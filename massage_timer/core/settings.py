@@ -9,25 +9,33 @@ Saving is atomic, so a crash leaves the old or the new file, never half of one.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import tomllib
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
-
-from pydantic import (
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from massage_timer.core.files import atomic_write_text, move_aside
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from massage_timer.core.routine_rules import Slug
+    from massage_timer.core.settings_rules import (
+        ActiveDays,
+        Base64,
+        ClockTime,
+        FontScale,
+        IntervalMinutes,
+        PausedUntil,
+        ShortMinutes,
+        VoiceName,
+        VoiceRate,
+        Volume,
+    )
 
 MAX_SETTINGS_BYTES = 64 * 1024
 MIN_FONT_SCALE = 0.75
@@ -36,24 +44,23 @@ MIN_INTERVAL_MINUTES = 15
 MAX_INTERVAL_MINUTES = 180
 
 Theme = Literal["system", "light", "dark"]
-ClockTime = Annotated[str, StringConstraints(pattern=r"^(?:[01]\d|2[0-3]):[0-5]\d$")]
-Weekday = Annotated[int, Field(ge=0, le=6)]
-Slug = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=64)
-]
-Base64 = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/=]*$", max_length=8192)]
 
 
-class Settings(BaseModel):
-    """Every setting with its default; immutable, so change one with :func:`replace`."""
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Settings:
+    """Every setting with its default; immutable, so change one with :func:`replace`.
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    A plain dataclass, so reading the settings at start-up needs no pydantic import;
+    :mod:`~massage_timer.core.settings_rules` holds the bounds and checks a file.
+    """
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "ignore"}
 
     # Voice & sounds
     voice_enabled: bool = True
-    voice_name: Annotated[str, StringConstraints(max_length=200)] = ""
-    voice_rate: Annotated[int, Field(ge=80, le=300)] = 160
-    voice_volume: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)] = 0.9
+    voice_name: VoiceName = ""
+    voice_rate: VoiceRate = 160
+    voice_volume: Volume = 0.9
     tones_enabled: bool = True
     count_aloud: bool = True
     halfway_cue: bool = True
@@ -62,48 +69,45 @@ class Settings(BaseModel):
     keep_screen_awake: bool = True
     # Appearance
     theme: Theme = "system"
-    font_scale: Annotated[
-        float, Field(ge=MIN_FONT_SCALE, le=MAX_FONT_SCALE, allow_inf_nan=False)
-    ] = 1.0
+    font_scale: FontScale = 1.0
     # Reminders
     reminders_enabled: bool = True
-    reminder_interval_minutes: Annotated[
-        int, Field(ge=MIN_INTERVAL_MINUTES, le=MAX_INTERVAL_MINUTES)
-    ] = 60
-    active_days: Annotated[tuple[Weekday, ...], Field(min_length=1, max_length=7)] = (
-        0, 1, 2, 3, 4,
-    )
+    reminder_interval_minutes: IntervalMinutes = 60
+    active_days: ActiveDays = (0, 1, 2, 3, 4)
     active_start: ClockTime = "09:00"
     active_end: ClockTime = "18:00"
-    snooze_minutes: Annotated[int, Field(ge=1, le=60)] = 10
-    idle_minutes: Annotated[int, Field(ge=1, le=60)] = 5
+    snooze_minutes: ShortMinutes = 10
+    idle_minutes: ShortMinutes = 5
     reminder_routine_id: Slug = "desk-micro-break"
     reminder_sound: bool = True
     reminder_voice: bool = False
     autostart: bool = False
-    paused_until: AwareDatetime | None = None
+    paused_until: PausedUntil = None
     # Window state
     shown_background_hint: bool = False
     window_geometry: Base64 = ""
 
-    @field_validator("active_days")
-    @classmethod
-    def _sorted_unique_days(cls, days: tuple[int, ...]) -> tuple[int, ...]:
-        return tuple(sorted(set(days)))
-
-    @model_validator(mode="after")
-    def _start_before_end(self) -> Settings:
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "active_days", tuple(sorted(set(self.active_days))))
         if self.active_start >= self.active_end:
             raise ValueError("active_start must be earlier than active_end")
-        return self
 
 
-FIELD_NAMES = frozenset(Settings.model_fields)
+FIELDS = tuple(field.name for field in dataclasses.fields(Settings))
+FIELD_NAMES = frozenset(FIELDS)
+
+
+def as_dict(settings: Settings) -> dict[str, Any]:
+    """Every setting by name, in the order of the class."""
+    return {name: getattr(settings, name) for name in FIELDS}
 
 
 def replace(settings: Settings, **changes: Any) -> Settings:
-    """A copy of ``settings`` with ``changes`` applied and validated (unlike model_copy)."""
-    return Settings.model_validate({**settings.model_dump(), **changes})
+    """A copy of ``settings`` with ``changes`` applied and validated (unlike
+    ``dataclasses.replace``); raises pydantic's ``ValidationError``."""
+    from massage_timer.core.settings_rules import validate_settings
+
+    return validate_settings({**as_dict(settings), **changes})
 
 
 def load_settings(path: Path) -> tuple[Settings, list[str]]:
@@ -130,8 +134,12 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
         if key not in FIELD_NAMES
     ]
     known = {key: value for key, value in data.items() if key in FIELD_NAMES}
+    from pydantic import ValidationError
+
+    from massage_timer.core.settings_rules import validate_settings
+
     try:
-        return Settings.model_validate(known), notices
+        return validate_settings(known), notices
     except ValidationError as exc:
         settings, bad = _salvage(known, exc)
     aside = _move_aside(path)
@@ -144,6 +152,10 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
 
 def _salvage(data: dict[str, Any], error: ValidationError) -> tuple[Settings, list[str]]:
     """Keep the valid values and reset the invalid ones to their defaults."""
+    from pydantic import ValidationError
+
+    from massage_timer.core.settings_rules import validate_settings
+
     bad: set[str] = set()
     for err in error.errors():
         if err["loc"]:
@@ -152,7 +164,7 @@ def _salvage(data: dict[str, Any], error: ValidationError) -> tuple[Settings, li
             bad.update(("active_start", "active_end"))
     kept = {key: value for key, value in data.items() if key not in bad}
     try:
-        return Settings.model_validate(kept), sorted(bad)
+        return validate_settings(kept), sorted(bad)
     except ValidationError:
         return Settings(), sorted(data)
 
@@ -172,7 +184,7 @@ def save_settings(path: Path, settings: Settings) -> None:
 def to_toml(settings: Settings) -> str:
     """Serialise the flat settings; ``None`` values are left out (TOML has no null)."""
     lines = ["# Massage Timer settings. Edit with the app's Settings dialog when you can."]
-    for key, value in settings.model_dump().items():
+    for key, value in as_dict(settings).items():
         if value is not None:
             lines.append(f"{key} = {_toml_value(value)}")
     return "\n".join(lines) + "\n"
