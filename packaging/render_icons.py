@@ -1,6 +1,8 @@
 """Render assets/icons/massage-timer.svg to hicolor PNGs with Qt's SVG renderer."""
-import os, sys
+import os
+import sys
 from pathlib import Path
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
