@@ -7,7 +7,6 @@ plain words, so a person editing a routine can fix it without reading a tracebac
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -17,6 +16,7 @@ from typing import Any
 from massage_timer.core.paths import AppPaths
 from massage_timer.core.resources import builtin_routines_dir
 from massage_timer.core.routine import MAX_FILE_BYTES, Routine
+from massage_timer.core.validated_cache import ValidatedCache, digest
 
 # The compiled (mypyc) tomli parses about twice as fast as tomllib; tomli < 2.4 reads
 # TOML 1.0 exactly as tomllib does (2.4 moved to TOML 1.1), so either gives the same
@@ -172,7 +172,11 @@ def load_routine_file(path: Path) -> Routine:
 
 
 def _load_dir(
-    folder: Path, origin: Origin, library: Library, seen: dict[str, LoadedRoutine]
+    folder: Path,
+    origin: Origin,
+    library: Library,
+    seen: dict[str, LoadedRoutine],
+    cache: ValidatedCache,
 ) -> None:
     try:
         files = sorted(p for p in folder.glob("*.toml") if p.is_file())
@@ -182,14 +186,18 @@ def _load_dir(
     for file in files:
         try:
             data = file.read_bytes()
-            routine = parse_routine(data, file)
         except OSError as exc:
             library.errors.append(RoutineError(file, "(file)", f"cannot be read: {exc}"))
             continue
-        except RoutineLoadError as exc:
-            library.errors.extend(exc.errors)
-            continue
-        digest = hashlib.sha256(data).hexdigest()[:16]
+        key = digest(data)
+        routine = cache.get(key, Routine)
+        if routine is None:
+            try:
+                routine = parse_routine(data, file)
+            except RoutineLoadError as exc:
+                library.errors.extend(exc.errors)
+                continue
+            cache.put(key, routine)
         previous = seen.get(routine.id)
         if previous is not None and previous.origin is origin:
             library.errors.append(
@@ -197,26 +205,31 @@ def _load_dir(
             )
             continue
         seen[routine.id] = LoadedRoutine(
-            routine, file, origin, digest, previous.file if previous else None
+            routine, file, origin, key[:16], previous.file if previous else None
         )
 
 
-def load_library(paths: AppPaths | None = None, *, builtin_dir: Path | None = None) -> Library:
+def load_library(
+    paths: AppPaths | None = None, *, builtin_dir: Path | None = None, use_cache: bool = True
+) -> Library:
     """Built-in routines, then the user's folder, then any ``--routines-dir``.
 
     A later routine with the id of an earlier one overrides it; the override is kept
-    visible through :attr:`LoadedRoutine.overrides`.
+    visible through :attr:`LoadedRoutine.overrides`. With ``paths`` and ``use_cache``,
+    a file whose exact bytes were checked before is not checked again.
     """
     library = Library()
     seen: dict[str, LoadedRoutine] = {}
-    _load_dir(builtin_dir or builtin_routines_dir(), Origin.BUILTIN, library, seen)
+    cache = ValidatedCache(paths.routines_cache_file if paths and use_cache else None)
+    _load_dir(builtin_dir or builtin_routines_dir(), Origin.BUILTIN, library, seen, cache)
     if paths is not None:
         if paths.user_routines_dir.is_dir():
-            _load_dir(paths.user_routines_dir, Origin.USER, library, seen)
+            _load_dir(paths.user_routines_dir, Origin.USER, library, seen, cache)
         for extra in paths.extra_routine_dirs:
             if extra.is_dir():
-                _load_dir(extra, Origin.EXTRA, library, seen)
+                _load_dir(extra, Origin.EXTRA, library, seen, cache)
             else:
                 library.errors.append(RoutineError(extra, "(folder)", "does not exist"))
+    cache.save()
     library.routines = sorted(seen.values(), key=lambda r: r.routine.title.casefold())
     return library

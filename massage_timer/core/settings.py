@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from massage_timer.core.files import atomic_write_text, move_aside
+from massage_timer.core.validated_cache import ValidatedCache, digest
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -110,14 +111,22 @@ def replace(settings: Settings, **changes: Any) -> Settings:
     return validate_settings({**as_dict(settings), **changes})
 
 
-def load_settings(path: Path) -> tuple[Settings, list[str]]:
-    """Read ``path``; return the settings and notices for the user (empty when all is well)."""
+def load_settings(path: Path, *, cache_file: Path | None = None) -> tuple[Settings, list[str]]:
+    """Read ``path``; return the settings and notices for the user (empty when all is well).
+
+    With ``cache_file``, a file that is byte for byte the one :func:`save_settings` last
+    wrote is not checked again (see :mod:`~massage_timer.core.validated_cache`).
+    """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return Settings(), []
     except OSError as exc:
         return Settings(), [f"Could not read the settings ({exc.strerror}); using defaults."]
+    cache = ValidatedCache(cache_file)
+    known_good = cache.get(digest(raw), Settings)
+    if known_good is not None:
+        return known_good, []
     try:
         if len(raw) > MAX_SETTINGS_BYTES:
             raise ValueError("the file is too large")
@@ -139,9 +148,14 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
     from massage_timer.core.settings_rules import validate_settings
 
     try:
-        return validate_settings(known), notices
+        settings = validate_settings(known)
     except ValidationError as exc:
         settings, bad = _salvage(known, exc)
+    else:
+        if not notices:
+            cache.put(digest(raw), settings)
+            cache.save()
+        return settings, notices
     aside = _move_aside(path)
     notices.append(
         f"Some settings were invalid and were reset to their defaults: {', '.join(bad)}. "
@@ -176,9 +190,15 @@ def _move_aside(path: Path) -> str:
         return f"{path} (it could not be renamed: {exc.strerror})"
 
 
-def save_settings(path: Path, settings: Settings) -> None:
-    """Write ``settings`` to ``path`` atomically as TOML."""
-    atomic_write_text(path, to_toml(settings))
+def save_settings(path: Path, settings: Settings, *, cache_file: Path | None = None) -> None:
+    """Write ``settings`` to ``path`` atomically as TOML; with ``cache_file``, remember
+    that these bytes hold these (valid) settings."""
+    text = to_toml(settings)
+    atomic_write_text(path, text)
+    if cache_file is not None:
+        cache = ValidatedCache(cache_file)
+        cache.put(digest(text.encode("utf-8")), settings)
+        cache.save()
 
 
 def to_toml(settings: Settings) -> str:
