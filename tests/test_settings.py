@@ -14,7 +14,14 @@ from pydantic import ValidationError
 
 from massage_timer.core import settings as settings_module
 from massage_timer.core.paths import AppPaths
-from massage_timer.core.settings import Settings, load_settings, replace, save_settings, to_toml
+from massage_timer.core.settings import (
+    Settings,
+    load_settings,
+    replace,
+    save_settings,
+    to_toml,
+    with_state,
+)
 from massage_timer.core.settings_rules import validate_settings
 
 
@@ -190,3 +197,12 @@ def test_paused_until_keeps_the_instant(path: Path) -> None:
     moment = datetime(2026, 11, 1, 5, 30, 15, 123000, tzinfo=UTC)
     save_settings(path, Settings(paused_until=moment))
     assert load_settings(path)[0].paused_until == moment
+
+
+def test_app_state_changes_without_the_validator_and_only_app_state() -> None:
+    """The window geometry saved at quit, the hint shown and the end of a pause come
+    from the app itself; preferences always go through :func:`replace`."""
+    changed = with_state(Settings(), window_geometry="AdnQyw==", shown_background_hint=True)
+    assert (changed.window_geometry, changed.shown_background_hint) == ("AdnQyw==", True)
+    with pytest.raises(KeyError, match="voice_rate"):
+        with_state(Settings(), voice_rate=100)

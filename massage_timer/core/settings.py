@@ -103,6 +103,20 @@ def as_dict(settings: Settings) -> dict[str, Any]:
     return {name: getattr(settings, name) for name in FIELDS}
 
 
+APP_STATE_FIELDS = frozenset({"window_geometry", "shown_background_hint", "paused_until"})
+"""Settings the app itself produces rather than the person types."""
+
+
+def with_state(settings: Settings, **state: Any) -> Settings:
+    """A copy with app-produced state changed (the window's geometry from Qt, the hint
+    shown, the end of a pause from the schedule): valid by construction, so it is not
+    run through the validator, and quitting need not import pydantic."""
+    unknown = state.keys() - APP_STATE_FIELDS
+    if unknown:
+        raise KeyError(f"not app state, use replace(): {', '.join(sorted(unknown))}")
+    return dataclasses.replace(settings, **state)
+
+
 def replace(settings: Settings, **changes: Any) -> Settings:
     """A copy of ``settings`` with ``changes`` applied and validated (unlike
     ``dataclasses.replace``); raises pydantic's ``ValidationError``."""

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 from massage_timer import APP_DISPLAY_NAME
 from massage_timer.core.loader import Library, load_library
 from massage_timer.core.paths import AppPaths
-from massage_timer.core.settings import Settings, load_settings, replace, save_settings
+from massage_timer.core.settings import Settings, load_settings, save_settings, with_state
 from massage_timer.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -447,7 +447,7 @@ class AppController(QObject):
         )
 
     def _on_paused_until_changed(self, moment: object) -> None:
-        self.settings = replace(self.settings, paused_until=moment)
+        self.settings = with_state(self.settings, paused_until=moment)
         self._save_settings()
 
     def _save_settings(self) -> None:
@@ -477,7 +477,7 @@ class AppController(QObject):
         else:
             self.window.showMinimized()
         if not self.settings.shown_background_hint:
-            self.settings = replace(self.settings, shown_background_hint=True)
+            self.settings = with_state(self.settings, shown_background_hint=True)
             self._save_settings()
             text = BACKGROUND_HINT if self.tray.available else BACKGROUND_HINT_NO_TRAY
             if not self.tray.notify(APP_DISPLAY_NAME, text):
@@ -517,7 +517,7 @@ class AppController(QObject):
             self.flow.stop()
         geometry = self.window.geometry_state()
         if geometry != self.settings.window_geometry:
-            self.settings = replace(self.settings, window_geometry=geometry)
+            self.settings = with_state(self.settings, window_geometry=geometry)
             self._save_settings()
         self.tray.hide()
         self._close_audio()
