@@ -16,8 +16,24 @@ def test_library_bench_prints_its_figures(repo_root: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     figures = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert {"load_ms", "per_file_ms", "files", "targets"} <= set(figures)
-    assert figures["files"] == 20 and figures["load_ms"] > 0
+    assert {"load_ms", "cached_load_ms", "per_file_ms", "files", "targets"} <= set(figures)
+    assert figures["files"] == 20 and figures["load_ms"] > 0 and figures["cached_load_ms"] > 0
+
+
+def test_startup_bench_runs_the_app_to_its_first_paint_and_back(repo_root: Path) -> None:
+    """One short round: every child (the app, a fresh first start, the bare window and
+    both idle runs) must report and exit on its own."""
+    proc = subprocess.run(
+        [sys.executable, str(repo_root / "bench" / "startup.py"), "--runs", "1",
+         "--idle-seconds", "1"],
+        capture_output=True, text=True, timeout=300, cwd=repo_root, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    figures = json.loads(proc.stdout.strip().splitlines()[-1])
+    for key in ("cold_start_ms", "first_start_ms", "bare_cold_start_ms", "rss_mb",
+                "first_start_rss_mb", "idle_cpu_pct", "idle_wakeups_per_min"):
+        assert figures[key] > 0 or key.startswith("idle_"), key
+    assert figures["reminder_status"].startswith("Next reminder")
 
 
 def test_run_all_collects_one_benchmark(repo_root: Path, tmp_path: Path) -> None:
