@@ -1,23 +1,26 @@
 """The files that ship with the app: built-in routines, diagrams, sounds, checklist.
 
 In a source checkout they live in the top-level ``routines/`` and ``assets/``; a built
-wheel carries them as ``massage_timer/data/...`` (hatchling force-include). Both are
-found through :mod:`importlib.resources`, never relative to the working directory.
+wheel (and the PyInstaller bundle) carries them as ``massage_timer/data/...`` beside
+the package's modules. Both are found from the package's own folder, never relative
+to the working directory (``importlib.resources`` would give the same folder for a
+package on disk, at the cost of importing its readers before the first paint).
 """
 
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 @cache
 def _data_root() -> Path:
-    packaged = resources.files("massage_timer") / "data"
+    packaged = _PACKAGE / "data"
     if packaged.is_dir():
-        return Path(str(packaged))
-    checkout = Path(str(resources.files("massage_timer"))).parent
+        return packaged
+    checkout = _PACKAGE.parent
     if (checkout / "routines").is_dir() and (checkout / "assets").is_dir():
         return checkout
     raise FileNotFoundError(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -141,6 +140,8 @@ def load_settings(path: Path, *, cache_file: Path | None = None) -> tuple[Settin
     known_good = cache.get(digest(raw), Settings)
     if known_good is not None:
         return known_good, []
+    import tomllib
+
     try:
         if len(raw) > MAX_SETTINGS_BYTES:
             raise ValueError("the file is too large")

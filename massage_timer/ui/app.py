@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import os
 import signal
-import socket
 import sys
 import time
 from collections.abc import Callable
@@ -167,27 +166,46 @@ def _report_first_paint(controller: AppController, *, quit_after: bool) -> None:
     controller.first_paint.add_callback(shown)
 
 
-_SIGNAL_SOCKETS: list[object] = []
+_SIGNAL_WAKEUP: list[object] = []
 
 
 def _quit_on_signals(app: QApplication, quit_app: Callable[[], None]) -> None:
     """Quit cleanly (history closed, settings saved) on Ctrl+C or SIGTERM.
 
-    The C-level handler writes to a socket that Qt watches, so this costs no timer
-    wake-ups while the app idles in the background.
+    The C-level handler writes to a pipe (a socket on Windows) that Qt watches, so
+    this costs no timer wake-ups while the app idles in the background.
     """
-    reader, writer = socket.socketpair()
-    reader.setblocking(False)
-    writer.setblocking(False)
-    signal.set_wakeup_fd(writer.fileno())
+    if os.name == "posix":
+        reader, writer = os.pipe()
+        os.set_blocking(reader, False)
+        os.set_blocking(writer, False)
+        reader_fd, writer_fd = reader, writer
+
+        def drain() -> None:
+            os.read(reader_fd, 64)
+
+        _SIGNAL_WAKEUP.extend((os.fdopen(reader, "rb", 0), os.fdopen(writer, "wb", 0)))
+    else:  # pragma: no cover - set_wakeup_fd takes only a socket there
+        import socket
+
+        sock_reader, sock_writer = socket.socketpair()
+        sock_reader.setblocking(False)
+        sock_writer.setblocking(False)
+        reader_fd, writer_fd = sock_reader.fileno(), sock_writer.fileno()
+
+        def drain() -> None:
+            sock_reader.recv(64)
+
+        _SIGNAL_WAKEUP.extend((sock_reader, sock_writer))
+    signal.set_wakeup_fd(writer_fd)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: None)
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+    notifier = QSocketNotifier(reader_fd, QSocketNotifier.Type.Read, app)
 
     def on_signal() -> None:
         with contextlib.suppress(OSError):
-            reader.recv(64)
+            drain()
         quit_app()
 
     notifier.activated.connect(on_signal)
-    _SIGNAL_SOCKETS.extend((reader, writer, notifier))
+    _SIGNAL_WAKEUP.append(notifier)

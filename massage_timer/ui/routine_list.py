@@ -89,16 +89,16 @@ class RoutineListModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         routine = self._rows[index.row()].routine
-        seconds = routine.total_seconds(self._include_optional)
         if role == Qt.ItemDataRole.DisplayRole:
             return routine.title
         if role == RoutineIdRole:
             return routine.id
         if role == SecondsRole:
-            return seconds
+            return routine.total_seconds(self._include_optional)
         if role == AreasRole:
             return routine_areas(routine)
         if role == LinesRole:
+            seconds = routine.total_seconds(self._include_optional)
             meta = f"{duration(seconds)} · {routine.position.value.capitalize()} · "
             meta += equipment_text(routine)
             areas = ", ".join(area_label(a, short=True) for a in routine_areas(routine))
