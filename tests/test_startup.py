@@ -156,6 +156,45 @@ def test_startup_mark_reports_the_first_paint_and_quits(tmp_path: Path) -> None:
     assert settings.window_geometry and not notices, "quit cleanly: the geometry was saved"
 
 
+PAINT_CHILD = """
+import sys
+from massage_timer.cli import main
+from massage_timer.ui import app
+
+def report(controller, *, quit_after):
+    def shown():
+        heavy = sorted(m for m in ("pydantic", "massage_timer.core.history",
+                                   "massage_timer.ui.reminders") if m in sys.modules)
+        print("AT FIRST PAINT", " ".join(heavy) or "-", flush=True)
+        controller.when_started(controller.quit)
+    controller.first_paint.add_callback(shown)
+
+app._report_first_paint = report
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_usual_start_paints_before_importing_pydantic(tmp_path: Path) -> None:
+    """The first start checks every routine (and imports pydantic to do it); every
+    later one shows the window from what was checked before, and opens the history
+    and the reminders only after the paint."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **{STARTUP_MARK_ENV: "1"})
+
+    def start() -> str:
+        proc = subprocess.run(
+            [sys.executable, "-c", PAINT_CHILD, "--data-dir", str(tmp_path)],
+            capture_output=True, text=True, timeout=120, cwd=REPO, env=env, check=False,
+        )
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        lines = [line for line in proc.stdout.splitlines() if line.startswith("AT FIRST")]
+        assert len(lines) == 1, proc.stdout
+        return lines[0].removeprefix("AT FIRST PAINT ")
+
+    assert start() == "pydantic"
+    assert start() == "-"
+    assert start() == "-"
+
+
 def test_starting_the_app_imports_no_subcommand(tmp_path: Path) -> None:
     code = (
         "import sys; from massage_timer.cli import parse_args; "
