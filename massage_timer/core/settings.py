@@ -137,7 +137,8 @@ def load_settings(path: Path, *, cache_file: Path | None = None) -> tuple[Settin
     except OSError as exc:
         return Settings(), [f"Could not read the settings ({exc.strerror}); using defaults."]
     cache = ValidatedCache(cache_file)
-    known_good = cache.get(digest(raw), Settings)
+    key = digest(raw)
+    known_good = cache.get(key, Settings)
     if known_good is not None:
         return known_good, []
     import tomllib
@@ -168,7 +169,7 @@ def load_settings(path: Path, *, cache_file: Path | None = None) -> tuple[Settin
         settings, bad = _salvage(known, exc)
     else:
         if not notices:
-            cache.put(digest(raw), settings)
+            cache.put(key, settings)
             cache.save()
         return settings, notices
     aside = _move_aside(path)
