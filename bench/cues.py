@@ -71,7 +71,7 @@ def stop_pulseaudio(proc: subprocess.Popen[bytes]) -> None:
 
 
 def hold_routine(count: int, prepare: float, seconds: float, texts: list[str]) -> object:
-    from massage_timer.core.routine_rules import validate_routine
+    from massage_timer.core.model.routine_rules import validate_routine
 
     return validate_routine({
         "id": "bench-cues", "title": "Cue benchmark", "summary": "Short holds.",
@@ -108,14 +108,14 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
 
     from massage_timer.audio.playback import CuePlayer, tone_path
     from massage_timer.audio.speech import SpeechSynth
-    from massage_timer.core.cues import (
+    from massage_timer.core.model.cues import (
         TONE_WORK_START,
         CueOptions,
         lines_for_routine,
         route_event,
     )
-    from massage_timer.core.engine import Phase, PhaseChanged, SessionEngine, SessionFinished
-    from massage_timer.ui.session_adapter import SessionAdapter
+    from massage_timer.core.model.engine import Phase, PhaseChanged, SessionEngine, SessionFinished
+    from massage_timer.ui.session.adapter import SessionAdapter
 
     QApplication.instance() or QApplication([sys.argv[0]])
     outputs = [d.description() for d in QMediaDevices.audioOutputs()]
@@ -236,7 +236,7 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
     stops: list[float] = []
     long_line = INSTRUCTIONS[2]
     clip = synth.clip_for(long_line)
-    from massage_timer.core.cues import Cue, CueKind, Priority
+    from massage_timer.core.model.cues import Cue, CueKind, Priority
 
     for _ in range(args.stops):
         speaker.play(Cue(CueKind.SPEECH, long_line, Priority.INSTRUCTION))

@@ -26,9 +26,9 @@ from zoneinfo import ZoneInfo
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from massage_timer.core import export
-from massage_timer.core.history import HistoryStore, SessionRecord
-from massage_timer.core.stats import Stats
+from massage_timer.core.storage.history import export
+from massage_timer.core.storage.history.stats import Stats
+from massage_timer.core.storage.history.store import HistoryStore, SessionRecord
 
 ROUTINES = (
     ("neck-release", "Neck release"),
@@ -102,7 +102,7 @@ def _median(values: list[float]) -> float:
 def bench(n: int) -> dict[str, float | int | str]:
     from PySide6.QtWidgets import QApplication
 
-    from massage_timer.ui.history_view import HistoryView
+    from massage_timer.ui.history.history_view import HistoryView
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:
@@ -150,7 +150,7 @@ def bench(n: int) -> dict[str, float | int | str]:
 def screenshots(folder: Path) -> None:
     from PySide6.QtWidgets import QApplication, QStyleFactory
 
-    from massage_timer.ui.history_view import HistoryView
+    from massage_timer.ui.history.history_view import HistoryView
     from massage_timer.ui.theme import dark_palette, light_palette
 
     app = QApplication.instance() or QApplication([])

@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from massage_timer.core.loader import load_library
-from massage_timer.core.paths import AppPaths
-from massage_timer.core.resources import builtin_routines_dir
+from massage_timer.core.storage.loader import load_library
+from massage_timer.core.storage.paths import AppPaths
+from massage_timer.core.storage.resources import builtin_routines_dir
 
 
 def generate(folder: Path, count: int) -> int:

@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
             runs["app"].append(measure_app(root / "app"))
             runs["first"].append(measure_app(root / f"first-{i}"))  # a fresh data folder
         # Background: both at once (they are idle, so they do not disturb each other).
-        from massage_timer.core.paths import AppPaths
+        from massage_timer.core.storage.paths import AppPaths
 
         idle_settings = AppPaths.portable(root / "app-idle").settings_file
         idle_settings.parent.mkdir(parents=True)

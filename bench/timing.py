@@ -38,10 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
-from massage_timer.core.engine import SessionEngine, SessionFinished, StepStarted
-from massage_timer.core.routine import Routine
-from massage_timer.core.routine_rules import validate_routine
-from massage_timer.ui.session_adapter import SessionAdapter
+from massage_timer.core.model.engine import SessionEngine, SessionFinished, StepStarted
+from massage_timer.core.model.routine import Routine
+from massage_timer.core.model.routine_rules import validate_routine
+from massage_timer.ui.session.adapter import SessionAdapter
 
 
 def make_routine(parts: int) -> Routine:

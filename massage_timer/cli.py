@@ -19,7 +19,7 @@ from pathlib import Path
 from types import ModuleType
 
 from massage_timer import APP_DISPLAY_NAME, APP_NAME, __version__
-from massage_timer.core.paths import AppPaths
+from massage_timer.core.storage.paths import AppPaths
 
 SUBCOMMANDS = ("validate", "routines", "diagram", "history")
 
@@ -137,8 +137,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The Qt-free modules the first paint needs, imported before Qt on purpose: once
     # PySide6 is loaded, its import hook reads the source of every module imported
     # after it (to look for ``from __feature__ import``), a cost per module.
-    import massage_timer.core.loader
-    import massage_timer.core.settings  # noqa: F401
     from massage_timer.ui.app import run_app
 
     return run_app(args, paths)

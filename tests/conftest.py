@@ -28,7 +28,7 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-from massage_timer.core.paths import AppPaths  # noqa: E402
+from massage_timer.core.storage.paths import AppPaths  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 

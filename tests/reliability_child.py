@@ -29,14 +29,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from massage_timer.core.cues import Cue
-from massage_timer.core.engine import Event, SessionFinished, StepDone
-from massage_timer.core.history import HistoryStore
-from massage_timer.core.loader import LoadedRoutine, Origin
-from massage_timer.core.routine import Routine
-from massage_timer.core.routine_rules import validate_routine
-from massage_timer.core.settings import Settings
-from massage_timer.ui.session_flow import SessionFlow
+from massage_timer.core.model.cues import Cue
+from massage_timer.core.model.engine import Event, SessionFinished, StepDone
+from massage_timer.core.model.routine import Routine
+from massage_timer.core.model.routine_rules import validate_routine
+from massage_timer.core.model.settings import Settings
+from massage_timer.core.storage.history.store import HistoryStore
+from massage_timer.core.storage.loader import LoadedRoutine, Origin
+from massage_timer.ui.session.flow import SessionFlow
 
 
 class SilentCues:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from massage_timer.core.routine import Routine
-from massage_timer.core.routine_rules import validate_routine
+from massage_timer.core.model.routine import Routine
+from massage_timer.core.model.routine_rules import validate_routine
 
 
 def make_routine(*steps: dict[str, Any], **fields: Any) -> Routine:

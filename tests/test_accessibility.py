@@ -26,17 +26,17 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from massage_timer.core.history import HistoryStore
-from massage_timer.core.loader import load_library
-from massage_timer.core.paths import AppPaths
-from massage_timer.core.settings import Settings
+from massage_timer.core.model.settings import Settings
+from massage_timer.core.storage.history.store import HistoryStore
+from massage_timer.core.storage.loader import load_library
+from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui.app import create_main_window
-from massage_timer.ui.checklist_dialog import SafetyChecklistDialog
-from massage_timer.ui.history_view import HistoryView
-from massage_timer.ui.pain_dialog import PainRatingDialog
-from massage_timer.ui.reminder_prompt import ReminderPrompt
-from massage_timer.ui.session_flow import SessionFlow
-from massage_timer.ui.settings_dialog import SettingsDialog
+from massage_timer.ui.history.history_view import HistoryView
+from massage_timer.ui.reminders.prompt import ReminderPrompt
+from massage_timer.ui.session.checklist_dialog import SafetyChecklistDialog
+from massage_timer.ui.session.flow import SessionFlow
+from massage_timer.ui.session.pain_dialog import PainRatingDialog
+from massage_timer.ui.settings.settings_dialog import SettingsDialog
 
 INTERACTIVE = (QAbstractButton, QComboBox, QLineEdit, QTextEdit, QAbstractSpinBox,
                QAbstractSlider, QAbstractItemView)

@@ -10,9 +10,9 @@ import massage_timer.core
 
 
 def test_core_imports_no_qt() -> None:
-    modules = [m.name for m in pkgutil.iter_modules(massage_timer.core.__path__,
-                                                     "massage_timer.core.")]
-    assert "massage_timer.core.engine" in modules
+    modules = [m.name for m in pkgutil.walk_packages(massage_timer.core.__path__,
+                                                      "massage_timer.core.")]
+    assert "massage_timer.core.model.engine" in modules
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}: importlib.import_module(name)\n"

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from massage_timer.core.safety import load_checklist
-from massage_timer.ui.checklist_dialog import SafetyChecklistDialog
+from massage_timer.core.storage.checklist_file import load_checklist
+from massage_timer.ui.session.checklist_dialog import SafetyChecklistDialog
 
 CHECKLIST = load_checklist()
 ITEM_IDS = [item.id for item in CHECKLIST.items]

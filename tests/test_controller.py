@@ -13,9 +13,9 @@ import pytest
 from PySide6.QtWidgets import QApplication, QRadioButton
 from pytestqt.qtbot import QtBot
 
-from massage_timer.core.history import HistoryStore
-from massage_timer.core.paths import AppPaths
-from massage_timer.core.settings import load_settings
+from massage_timer.core.storage.history.store import HistoryStore
+from massage_timer.core.storage.paths import AppPaths
+from massage_timer.core.storage.settings_file import load_settings
 from massage_timer.ui.controller import AppController
 
 
@@ -86,7 +86,7 @@ def test_reminder_prompt_starts_the_micro_break(qtbot: QtBot, controller: AppCon
 def test_settings_change_reaches_reminders_and_disk(
     controller: AppController, app_paths: AppPaths
 ) -> None:
-    from massage_timer.core.settings import replace
+    from massage_timer.core.model.settings import replace
 
     new = replace(controller.settings, reminder_interval_minutes=30, theme="dark")
     controller.apply_settings(new)

@@ -9,9 +9,9 @@ import pytest
 from conftest import FakeClock
 from routine_factory import hold, make_routine, rest, strokes
 
-from massage_timer.core import cues
-from massage_timer.core.cues import Cue, CueKind, CueOptions, Priority
-from massage_timer.core.engine import (
+from massage_timer.core.model import cues
+from massage_timer.core.model.cues import Cue, CueKind, CueOptions, Priority
+from massage_timer.core.model.engine import (
     Event,
     FinalCountdown,
     Halfway,
@@ -27,8 +27,8 @@ from massage_timer.core.engine import (
     SwitchSides,
     Tick,
 )
-from massage_timer.core.loader import load_routine_file
-from massage_timer.core.settings import Settings
+from massage_timer.core.model.settings import Settings
+from massage_timer.core.storage.loader import load_routine_file
 
 ALL_ON = CueOptions(voice_enabled=True, tones_enabled=True, count_aloud=True, halfway_cue=True)
 

@@ -20,8 +20,8 @@ from PySide6.QtSvg import QSvgRenderer
 
 from massage_timer import __version__
 from massage_timer.commands import desktop
-from massage_timer.core import autostart
-from massage_timer.core.paths import AppPaths
+from massage_timer.core.storage import autostart
+from massage_timer.core.storage.paths import AppPaths
 
 REPO = Path(__file__).resolve().parent.parent
 LINUX = REPO / "packaging" / "linux"

@@ -14,8 +14,8 @@ from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
 from massage_timer.commands import diagram as diagram_command
-from massage_timer.core import regions
-from massage_timer.core.paths import AppPaths
+from massage_timer.core.model import regions
+from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui import diagram
 from massage_timer.ui.diagram import DiagramView, region_bounds, render_png
 

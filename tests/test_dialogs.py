@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from massage_timer.ui.pain_dialog import PainRatingDialog, PainScale
-from massage_timer.ui.summary_dialog import SessionSummaryDialog, format_active_time
+from massage_timer.ui.session.pain_dialog import PainRatingDialog, PainScale
+from massage_timer.ui.session.summary_dialog import SessionSummaryDialog, format_active_time
 from massage_timer.ui.theme import (
     Accent,
     ThemeController,

@@ -8,8 +8,8 @@ import pytest
 from conftest import FakeClock
 from routine_factory import hold, make_routine, rest, strokes
 
-from massage_timer.core import engine as eng
-from massage_timer.core.engine import Phase, SessionEngine, State
+from massage_timer.core.model import engine as eng
+from massage_timer.core.model.engine import Phase, SessionEngine, State
 
 
 def names(events: list[eng.Event]) -> list[str]:

@@ -13,9 +13,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from massage_timer.cli import main
-from massage_timer.core import export
-from massage_timer.core.history import HistoryStore, SessionFilter, SessionRecord, SessionStart
-from massage_timer.core.paths import AppPaths
+from massage_timer.core.storage.history import export
+from massage_timer.core.storage.history.store import (
+    HistoryStore,
+    SessionFilter,
+    SessionRecord,
+    SessionStart,
+)
+from massage_timer.core.storage.paths import AppPaths
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from massage_timer.core import export
-from massage_timer.core.history import HistoryStore, SessionRecord
+from massage_timer.core.storage.history import export
+from massage_timer.core.storage.history.store import HistoryStore, SessionRecord
 
 ZONES = ("Europe/Berlin", "America/St_Johns", "Asia/Kolkata", "Australia/Lord_Howe",
          "Pacific/Chatham", "America/Sao_Paulo", "UTC")

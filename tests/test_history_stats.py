@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from massage_timer.core.history import HistoryStore, SessionRecord
-from massage_timer.core.stats import Stats, local_zone, week_start
+from massage_timer.core.storage.history.stats import Stats, local_zone, week_start
+from massage_timer.core.storage.history.store import HistoryStore, SessionRecord
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -13,15 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from massage_timer.core import history
-from massage_timer.core.history import (
+from massage_timer.core.storage.history.schema import (
     SCHEMA_VERSION,
-    HistoryStore,
     NewerHistoryError,
+    expected_columns,
+    migrate,
+)
+from massage_timer.core.storage.history.store import (
+    HistoryStore,
     SessionFilter,
     SessionStart,
     SortKey,
-    migrate,
 )
 
 T0 = datetime(2026, 3, 28, 8, 0, tzinfo=UTC)
@@ -142,7 +144,7 @@ CHILD = textwrap.dedent("""
     import sys
     from datetime import UTC, datetime
     from pathlib import Path
-    from massage_timer.core.history import HistoryStore, SessionStart
+    from massage_timer.core.storage.history.store import HistoryStore, SessionStart
     store, _ = HistoryStore.open(Path(sys.argv[1]))
     now = datetime.now(UTC)
     sid = store.start_session(SessionStart("neck", "Neck", "1", None, 480.0, 8, "1", now,
@@ -297,7 +299,7 @@ def test_migrates_from_every_earlier_version(db: Path, version: int) -> None:
     conn.close()
     store, notices = HistoryStore.open(db)
     assert store.query("PRAGMA user_version") == [(SCHEMA_VERSION,)]
-    assert history.expected_columns(SCHEMA_VERSION)["sessions"] <= {
+    assert expected_columns(SCHEMA_VERSION)["sessions"] <= {
         r[1] for r in store.query("PRAGMA table_info(sessions)")
     }
     if version >= 1:

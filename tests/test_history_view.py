@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from massage_timer.core import export
-from massage_timer.core.history import HistoryStore, SessionRecord
-from massage_timer.ui.history_view import PAGE_SIZE, HistoryView
+from massage_timer.core.storage.history import export
+from massage_timer.core.storage.history.store import HistoryStore, SessionRecord
+from massage_timer.ui.history.history_view import PAGE_SIZE, HistoryView
 from massage_timer.ui.theme import dark_palette, light_palette
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from massage_timer.core.loader import (
+from massage_timer.core.storage.loader import (
     Origin,
     RoutineLoadError,
     load_library,
     load_routine_file,
     parse_routine,
 )
-from massage_timer.core.paths import AppPaths
-from massage_timer.core.schema import routine_schema_text
+from massage_timer.core.storage.paths import AppPaths
+from massage_timer.core.storage.schema import routine_schema_text
 
 GOOD = """\
 id = "my-routine"
@@ -215,7 +215,7 @@ def test_extra_routines_dir_and_missing_dir(tmp_path: Path) -> None:
 def test_schema_file_is_in_sync_with_the_model(repo_root: Path) -> None:
     shipped = (repo_root / "routines" / "routine.schema.json").read_text(encoding="utf-8")
     assert shipped == routine_schema_text(), (
-        "routines/routine.schema.json is stale: run python -m massage_timer.core.schema"
+        "routines/routine.schema.json is stale: run python -m massage_timer.core.storage.schema"
     )
     schema = json.loads(shipped)
     assert schema["additionalProperties"] is False

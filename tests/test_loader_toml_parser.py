@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from massage_timer.core import loader
-from massage_timer.core.loader import RoutineError, RoutineLoadError, parse_routine
+from massage_timer.core.storage import loader
+from massage_timer.core.storage.loader import RoutineError, RoutineLoadError, parse_routine
 from tests.test_loader import GOOD
 
 tomli = pytest.importorskip("tomli")

@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from massage_timer.core.loader import Library, LoadedRoutine, Origin, RoutineError
-from massage_timer.core.paths import AppPaths
-from massage_timer.core.settings import Settings
+from massage_timer.core.model.settings import Settings
+from massage_timer.core.storage.loader import Library, LoadedRoutine, Origin, RoutineError
+from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui.app import create_main_window
 from massage_timer.ui.diagram import DiagramView
 from massage_timer.ui.durations import duration as format_duration
-from massage_timer.ui.main_window import MainWindow
-from massage_timer.ui.routine_list import LinesRole
+from massage_timer.ui.library.main_window import MainWindow
+from massage_timer.ui.library.routine_list import LinesRole
 from tests.routine_factory import hold, make_routine, rest, strokes
 
 

@@ -27,7 +27,7 @@ from PySide6.QtCore import QEventLoop, QObject, QTimer, QUrl
 from PySide6.QtMultimedia import QAudioDevice, QSoundEffect
 
 from massage_timer.audio.playback import NO_OUTPUT, CuePlayer
-from massage_timer.core.cues import Cue, CueKind, CueSink, Priority
+from massage_timer.core.model.cues import Cue, CueKind, CueSink, Priority
 
 HERE = Path(__file__).resolve().parent
 

@@ -13,12 +13,12 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 from routine_factory import hold, make_routine, rest, strokes
 
-from massage_timer.core import engine as eng
-from massage_timer.core.cues import Cue, CueKind
-from massage_timer.core.history import HistoryStore
-from massage_timer.core.loader import LoadedRoutine, Origin
-from massage_timer.core.settings import Settings
-from massage_timer.ui.session_flow import SessionFlow
+from massage_timer.core.model import engine as eng
+from massage_timer.core.model.cues import Cue, CueKind
+from massage_timer.core.model.settings import Settings
+from massage_timer.core.storage.history.store import HistoryStore
+from massage_timer.core.storage.loader import LoadedRoutine, Origin
+from massage_timer.ui.session.flow import SessionFlow
 
 
 @dataclass

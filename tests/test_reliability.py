@@ -37,28 +37,28 @@ from routine_factory import hold, make_routine
 
 from massage_timer.audio.playback import NO_OUTPUT, CuePlayer
 from massage_timer.audio.speech import INSTALL_ESPEAK, SpeechSynth
-from massage_timer.core import export
-from massage_timer.core.cues import Cue
-from massage_timer.core.engine import Event, SessionFinished
-from massage_timer.core.history import (
-    SCHEMA_VERSION,
+from massage_timer.core.model.cues import Cue
+from massage_timer.core.model.engine import Event, SessionFinished
+from massage_timer.core.model.settings import Settings, replace
+from massage_timer.core.storage.history import export
+from massage_timer.core.storage.history.schema import SCHEMA_VERSION
+from massage_timer.core.storage.history.store import (
     HistoryStore,
     SessionStart,
 )
-from massage_timer.core.loader import (
+from massage_timer.core.storage.loader import (
     LoadedRoutine,
     Origin,
     RoutineLoadError,
     load_library,
     load_routine_file,
 )
-from massage_timer.core.paths import AppPaths
-from massage_timer.core.resources import builtin_routines_dir
-from massage_timer.core.settings import Settings, replace
+from massage_timer.core.storage.paths import AppPaths
+from massage_timer.core.storage.resources import builtin_routines_dir
 from massage_timer.ui.app import create_main_window
 from massage_timer.ui.controller import AppController
-from massage_timer.ui.reminders import ReminderController
-from massage_timer.ui.session_flow import SessionFlow
+from massage_timer.ui.reminders.service import ReminderController
+from massage_timer.ui.session.flow import SessionFlow
 
 CHILD = Path(reliability_child.__file__)
 MONDAY_9AM = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -352,7 +352,7 @@ def _voice_session(
     if factory is not None:
         synth = SpeechSynth(tmp_path / "speech", factory=factory, engine_id="test",
                             line_timeout=0.5, start_timeout=20, max_restarts=1)
-        from massage_timer.core.cues import CueOptions, lines_for_routine
+        from massage_timer.core.model.cues import CueOptions, lines_for_routine
 
         synth.prepare(lines_for_routine(SHORT, CueOptions.from_settings(settings_)))
         assert synth.wait_idle(60)  # waits on the worker process, not on a timer
@@ -502,7 +502,7 @@ def test_read_only_data_folder(qtbot: QtBot, app_paths: AppPaths,
     folder.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         # root ignores file modes: make SQLite see what a read-only folder gives it.
-        from massage_timer.core import history
+        from massage_timer.core.storage.history import store as history
 
         def readonly(*_a: object, **_k: object) -> sqlite3.Connection:
             raise sqlite3.OperationalError("attempt to write a readonly database")

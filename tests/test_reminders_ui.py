@@ -21,13 +21,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from massage_timer.core import autostart
-from massage_timer.core.schedule import ReminderState
-from massage_timer.core.settings import Settings
-from massage_timer.ui.reminder_prompt import ReminderPrompt
-from massage_timer.ui.reminders import ReminderController, describe
-from massage_timer.ui.settings_dialog import SettingsDialog
-from massage_timer.ui.tray import ReminderTray
+from massage_timer.core.model.schedule import ReminderState
+from massage_timer.core.model.settings import Settings
+from massage_timer.core.storage import autostart
+from massage_timer.ui.desktop.tray import ReminderTray
+from massage_timer.ui.reminders.prompt import ReminderPrompt
+from massage_timer.ui.reminders.service import ReminderController, describe
+from massage_timer.ui.settings.settings_dialog import SettingsDialog
 
 # The offscreen platform cannot raise stay-on-top windows and says so.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise.*")

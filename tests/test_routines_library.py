@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from massage_timer.core import regions
-from massage_timer.core.loader import load_library, load_routine_file
-from massage_timer.core.paths import AppPaths
-from massage_timer.core.resources import asset, builtin_routines_dir
-from massage_timer.core.routine import MAX_STEP_SECONDS, Routine, Step, StepKind
-from massage_timer.core.routine_rules import validate_routine
+from massage_timer.core.model import regions
+from massage_timer.core.model.routine import MAX_STEP_SECONDS, Routine, Step, StepKind
+from massage_timer.core.model.routine_rules import validate_routine
+from massage_timer.core.storage.loader import load_library, load_routine_file
+from massage_timer.core.storage.paths import AppPaths
+from massage_timer.core.storage.resources import asset, builtin_routines_dir
 
 SEED_NAMES = {
     "000_e9000c0d7c71ee0d.txt",
@@ -208,9 +208,9 @@ def test_the_documented_example_is_a_valid_routine() -> None:
 
 def test_every_instruction_fits_its_get_ready_time() -> None:
     """Spoken at the default voice rate, an instruction ends before the work starts."""
-    from massage_timer.core.loader import load_library
-    from massage_timer.core.routine import StepKind
-    from massage_timer.core.settings import Settings
+    from massage_timer.core.model.routine import StepKind
+    from massage_timer.core.model.settings import Settings
+    from massage_timer.core.storage.loader import load_library
 
     words_per_second = Settings().voice_rate / 60
     for loaded in load_library(None).routines:

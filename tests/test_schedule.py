@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import FakeClocks
 
-from massage_timer.core.schedule import (
+from massage_timer.core.model.schedule import (
     MAX_WAKEUP_SECONDS,
     ReminderSchedule,
     ReminderState,
     ScheduleConfig,
     ScheduleEvent,
 )
-from massage_timer.core.settings import Settings
+from massage_timer.core.model.settings import Settings
 
 Answer = Callable[[ReminderSchedule], list[ScheduleEvent]]
 LONDON = ZoneInfo("Europe/London")

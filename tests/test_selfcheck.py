@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from massage_timer.commands import selfcheck
-from massage_timer.core.paths import AppPaths
+from massage_timer.core.storage.paths import AppPaths
 
 pytestmark = pytest.mark.qt_log_ignore("PulseAudioService.*")
 
@@ -88,7 +88,7 @@ def test_no_builtin_routines_fails(
     app_paths: AppPaths, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
 ) -> None:
-    monkeypatch.setattr("massage_timer.core.loader.builtin_routines_dir", lambda: tmp_path)
+    monkeypatch.setattr("massage_timer.core.storage.loader.builtin_routines_dir", lambda: tmp_path)
     code, statuses = _run(app_paths, capsys)
     assert code == 1
     assert statuses["routines"] == "FAIL"
@@ -101,7 +101,7 @@ def test_broken_history_fails(
     def refuse(*_: Any, **__: Any) -> Any:
         raise sqlite3.OperationalError("unable to open database file")
 
-    monkeypatch.setattr("massage_timer.core.history.HistoryStore.open", refuse)
+    monkeypatch.setattr("massage_timer.core.storage.history.store.HistoryStore.open", refuse)
     code, statuses = _run(app_paths, capsys)
     assert code == 1
     assert statuses["history"] == "FAIL"

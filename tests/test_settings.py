@@ -12,17 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from massage_timer.core import settings as settings_module
-from massage_timer.core.paths import AppPaths
-from massage_timer.core.settings import (
-    Settings,
-    load_settings,
-    replace,
-    save_settings,
-    to_toml,
-    with_state,
-)
-from massage_timer.core.settings_rules import validate_settings
+from massage_timer.core.model import settings as settings_model
+from massage_timer.core.model.settings import Settings, replace, with_state
+from massage_timer.core.model.settings_rules import validate_settings
+from massage_timer.core.storage import settings_file as settings_module
+from massage_timer.core.storage.paths import AppPaths
+from massage_timer.core.storage.settings_file import load_settings, save_settings, to_toml
 
 
 @pytest.fixture
@@ -62,7 +57,7 @@ def test_round_trip_of_every_field(path: Path) -> None:
         paused_until=datetime(2026, 3, 2, 13, 0, tzinfo=timezone(timedelta(hours=1))),
         shown_background_hint=True, window_geometry="AdnQywADAAAAAAB4AAAAZA==",
     )
-    for name in settings_module.FIELDS:
+    for name in settings_model.FIELDS:
         assert getattr(changed, name) != getattr(Settings(), name), name
     save_settings(path, changed)
     assert load_settings(path) == (changed, [])

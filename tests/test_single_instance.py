@@ -16,15 +16,15 @@ import pytest
 from PySide6.QtCore import QDir
 from pytestqt.qtbot import QtBot
 
-from massage_timer.core.paths import AppPaths
-from massage_timer.ui.single_instance import SingleInstance, server_name
+from massage_timer.core.storage.paths import AppPaths
+from massage_timer.ui.desktop.single_instance import SingleInstance, server_name
 
 CHILD = """
 import sys
 from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QTimer
-from massage_timer.core.paths import AppPaths
-from massage_timer.ui.single_instance import SingleInstance, server_name
+from massage_timer.core.storage.paths import AppPaths
+from massage_timer.ui.desktop.single_instance import SingleInstance, server_name
 
 app = QCoreApplication([])
 instance = SingleInstance(server_name(AppPaths.portable(Path(sys.argv[1]))))

@@ -25,7 +25,7 @@ from massage_timer.audio.speech import (
     clip_problem,
     unavailable_reason_for,
 )
-from massage_timer.core.paths import AppPaths
+from massage_timer.core.storage.paths import AppPaths
 
 WAIT = 20.0
 MakeSynth = Callable[..., SpeechSynth]
@@ -205,8 +205,8 @@ def test_real_pyttsx3_renders_a_routine_and_reuses_the_cache(
         app_paths: AppPaths, repo_root: Path, capfd: pytest.CaptureFixture[str]) -> None:
     # Imported here: the engine's child process imports this module, and pydantic
     # would add half a second to every start.
-    from massage_timer.core.cues import CueOptions, lines_for_routine
-    from massage_timer.core.loader import load_routine_file
+    from massage_timer.core.model.cues import CueOptions, lines_for_routine
+    from massage_timer.core.storage.loader import load_routine_file
 
     routine = load_routine_file(repo_root / "routines" / "desk-micro-break.toml")
     lines = lines_for_routine(routine, CueOptions(count_aloud=True, halfway_cue=True))

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from massage_timer.cli import build_parser, parse_args
-from massage_timer.core.paths import AppPaths
-from massage_timer.core.settings import load_settings
+from massage_timer.core.storage.paths import AppPaths
+from massage_timer.core.storage.settings_file import load_settings
 from massage_timer.ui.app import STARTUP_MARK_ENV, FirstPaintWatcher
 from massage_timer.ui.controller import AppController
 
@@ -163,8 +163,8 @@ from massage_timer.ui import app
 
 def report(controller, *, quit_after):
     def shown():
-        heavy = sorted(m for m in ("pydantic", "massage_timer.core.history",
-                                   "massage_timer.ui.reminders") if m in sys.modules)
+        heavy = sorted(m for m in ("pydantic", "massage_timer.core.storage.history.store",
+                                   "massage_timer.ui.reminders.service") if m in sys.modules)
         print("AT FIRST PAINT", " ".join(heavy) or "-", flush=True)
         controller.when_started(controller.quit)
     controller.first_paint.add_callback(shown)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from massage_timer.ui.pain_dialog import PainScale
+from massage_timer.ui.session.pain_dialog import PainScale
 from massage_timer.ui.theme import PrimaryButton, ThemeController
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from massage_timer.audio import tones
-from massage_timer.core.resources import asset
+from massage_timer.core.storage.resources import asset
 
 
 def _samples(data: bytes) -> tuple[wave._wave_params, array[int]]:

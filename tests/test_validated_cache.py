@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from massage_timer.core import validated_cache
-from massage_timer.core.loader import load_library
-from massage_timer.core.paths import AppPaths
-from massage_timer.core.settings import Settings, load_settings, replace, save_settings
-from massage_timer.core.validated_cache import ValidatedCache, digest
+from massage_timer.core.model.settings import Settings, replace
+from massage_timer.core.storage import validated_cache
+from massage_timer.core.storage.loader import load_library
+from massage_timer.core.storage.paths import AppPaths
+from massage_timer.core.storage.settings_file import load_settings, save_settings
+from massage_timer.core.storage.validated_cache import ValidatedCache, digest
 from tests.test_loader import GOOD
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,9 +44,9 @@ def _fresh_python(code: str, paths: AppPaths) -> list[str]:
 LOAD_TWICE = """
 import sys
 from pathlib import Path
-from massage_timer.core.loader import load_library
-from massage_timer.core.paths import AppPaths
-from massage_timer.core.settings import load_settings
+from massage_timer.core.storage.loader import load_library
+from massage_timer.core.storage.paths import AppPaths
+from massage_timer.core.storage.settings_file import load_settings
 paths = AppPaths.portable(Path(sys.argv[1]))
 settings, notices = load_settings(paths.settings_file, cache_file=paths.settings_cache_file)
 library = load_library(paths)

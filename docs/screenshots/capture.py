@@ -19,13 +19,13 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop
 from PySide6.QtWidgets import QRadioButton, QWidget
 
-from massage_timer.core.history import HistoryStore, SessionStart
-from massage_timer.core.loader import load_library
-from massage_timer.core.paths import AppPaths
-from massage_timer.core.settings import Settings
+from massage_timer.core.model.settings import Settings
+from massage_timer.core.storage.history.store import HistoryStore, SessionStart
+from massage_timer.core.storage.loader import load_library
+from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui.app import create_application, create_main_window
-from massage_timer.ui.checklist_dialog import SafetyChecklistDialog
-from massage_timer.ui.session_flow import SessionFlow
+from massage_timer.ui.session.checklist_dialog import SafetyChecklistDialog
+from massage_timer.ui.session.flow import SessionFlow
 from massage_timer.ui.theme import ThemeController
 
 OUT = Path(__file__).resolve().parent
@@ -127,7 +127,7 @@ def main() -> int:
         save(flow.summary, f"summary-{mode}")
         flow.summary.close()
 
-        from massage_timer.ui.history_view import HistoryView
+        from massage_timer.ui.history.history_view import HistoryView
 
         fill_history(store, [(r.routine.id, r.routine.title) for r in library.routines[:4]])
         view = HistoryView(store)
@@ -135,8 +135,8 @@ def main() -> int:
         save(view, f"history-{mode}")
         view.close()
 
-        from massage_timer.ui.reminder_prompt import ReminderPrompt
-        from massage_timer.ui.settings_dialog import SettingsDialog
+        from massage_timer.ui.reminders.prompt import ReminderPrompt
+        from massage_timer.ui.settings.settings_dialog import SettingsDialog
 
         dialog_settings = SettingsDialog(
             settings, window, routines=[(r.routine.id, r.routine.title) for r in library.routines]

@@ -17,8 +17,14 @@ from typing import Protocol
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtMultimedia import QAudioDevice, QMediaDevices, QSoundEffect
 
-from massage_timer.core.cues import TONE_REMINDER, TONE_WORK_END, TONE_WORK_START, Cue, CueKind
-from massage_timer.core.resources import asset
+from massage_timer.core.model.cues import (
+    TONE_REMINDER,
+    TONE_WORK_END,
+    TONE_WORK_START,
+    Cue,
+    CueKind,
+)
+from massage_timer.core.storage.resources import asset
 
 log = logging.getLogger("massage_timer.audio.playback")
 
@@ -47,7 +53,7 @@ def _default_effect(parent: QObject) -> QSoundEffect:
 
 
 class CuePlayer(QObject):
-    """Plays :class:`Cue` objects; satisfies ``massage_timer.core.cues.CueSink``.
+    """Plays :class:`Cue` objects; satisfies ``massage_timer.core.model.cues.CueSink``.
 
     Signals:
         cueStarted(str): a line or tone began to play (its text or tone name).

@@ -34,7 +34,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol
 
-from massage_timer.core.files import atomic_write_bytes
+from massage_timer.core.storage.files import atomic_write_bytes
 
 log = logging.getLogger("massage_timer.audio.speech")
 

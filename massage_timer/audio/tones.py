@@ -16,7 +16,7 @@ from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
-from massage_timer.core.files import atomic_write_bytes
+from massage_timer.core.storage.files import atomic_write_bytes
 
 SAMPLE_RATE = 44100
 PEAK = 0.32
@@ -91,7 +91,7 @@ def write_all(folder: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from massage_timer.core.resources import asset
+    from massage_timer.core.storage.resources import asset
 
     args = sys.argv[1:] if argv is None else argv
     folder = Path(args[0]) if args else asset("sounds")

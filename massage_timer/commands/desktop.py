@@ -15,9 +15,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from massage_timer.core import autostart
-from massage_timer.core.paths import AppPaths
-from massage_timer.core.resources import asset
+from massage_timer.core.storage import autostart
+from massage_timer.core.storage.paths import AppPaths
+from massage_timer.core.storage.resources import asset
 
 APP_ID = "io.github.massage_timer.MassageTimer"
 ICON_NAME = "massage-timer"

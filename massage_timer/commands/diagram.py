@@ -10,9 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from massage_timer.core import regions
-from massage_timer.core.files import atomic_write_bytes
-from massage_timer.core.paths import AppPaths
+from massage_timer.core.model import regions
+from massage_timer.core.storage.files import atomic_write_bytes
+from massage_timer.core.storage.paths import AppPaths
 
 NAME = "diagram"
 HELP = "render a body diagram with the given regions highlighted to a PNG file"

@@ -7,10 +7,11 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from massage_timer.core.export import FORMATS, ExportFormat, export_to_file, write
-from massage_timer.core.history import HistoryError, HistoryStore, SessionFilter
-from massage_timer.core.paths import AppPaths
-from massage_timer.core.stats import day_start, local_zone
+from massage_timer.core.storage.history.export import FORMATS, ExportFormat, export_to_file, write
+from massage_timer.core.storage.history.schema import HistoryError
+from massage_timer.core.storage.history.stats import day_start, local_zone
+from massage_timer.core.storage.history.store import HistoryStore, SessionFilter
+from massage_timer.core.storage.paths import AppPaths
 
 NAME = "history"
 HELP = "export the session log as CSV or JSON (to standard output unless -o is given)"

@@ -7,8 +7,8 @@ import json
 import sys
 from typing import Any
 
-from massage_timer.core.loader import LoadedRoutine, load_library
-from massage_timer.core.paths import AppPaths
+from massage_timer.core.storage.loader import LoadedRoutine, load_library
+from massage_timer.core.storage.paths import AppPaths
 
 NAME = "routines"
 HELP = "list the loaded routines (built-in, your own, --routines-dir) and any broken files"

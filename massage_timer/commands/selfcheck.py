@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from massage_timer import APP_DISPLAY_NAME, __version__
-from massage_timer.core.paths import AppPaths
+from massage_timer.core.storage.paths import AppPaths
 
 SPOKEN_LINE = "Massage Timer self check. Relax your shoulders."
 
@@ -103,7 +103,7 @@ def _qt_app() -> Any:
 
 
 def _check_routines(paths: AppPaths, state: dict[str, Any]) -> str:
-    from massage_timer.core.loader import Origin, load_library
+    from massage_timer.core.storage.loader import Origin, load_library
 
     library = load_library(paths)
     state["library"] = library
@@ -117,7 +117,7 @@ def _check_routines(paths: AppPaths, state: dict[str, Any]) -> str:
 
 
 def _check_diagrams() -> str:
-    from massage_timer.core.regions import REGIONS, View
+    from massage_timer.core.model.regions import REGIONS, View
     from massage_timer.ui.diagram import render_png
 
     _qt_app()
@@ -134,7 +134,7 @@ def _check_diagrams() -> str:
 def _check_window(paths: AppPaths, state: dict[str, Any]) -> str:
     from PySide6.QtCore import Qt
 
-    from massage_timer.core.settings import load_settings
+    from massage_timer.core.storage.settings_file import load_settings
     from massage_timer.ui.app import create_main_window
 
     app = _qt_app()
@@ -210,7 +210,7 @@ def _check_tray() -> str:
 
 
 def _check_history() -> str:
-    from massage_timer.core.history import HistoryStore
+    from massage_timer.core.storage.history.store import HistoryStore
 
     with tempfile.TemporaryDirectory(prefix="massage-timer-history-") as tmp:
         store, notices = HistoryStore.open(Path(tmp) / "history.sqlite3")
@@ -226,7 +226,7 @@ def _check_history() -> str:
 
 def _builtin_data() -> str:
     try:
-        from massage_timer.core.resources import builtin_routines_dir
+        from massage_timer.core.storage.resources import builtin_routines_dir
 
         return str(builtin_routines_dir().parent)
     except Exception as exc:
@@ -264,7 +264,7 @@ def _table(rows: list[tuple[str, str]]) -> list[str]:
 
 
 def _toml_parser() -> str:
-    from massage_timer.core import loader
+    from massage_timer.core.storage import loader
 
     if loader.TOML_PARSER.startswith("tomli"):
         parser_file = getattr(sys.modules.get("tomli._parser"), "__file__", "") or ""

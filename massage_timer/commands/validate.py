@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from massage_timer.core.loader import RoutineLoadError, load_routine_file
-from massage_timer.core.paths import AppPaths
+from massage_timer.core.storage.loader import RoutineLoadError, load_routine_file
+from massage_timer.core.storage.paths import AppPaths
 
 NAME = "validate"
 HELP = "check routine files; prints 'FILE: LOCATION: message' for each problem"

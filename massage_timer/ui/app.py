@@ -21,11 +21,11 @@ from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QApplication
 
 from massage_timer import APP_DISPLAY_NAME, APP_NAME, DESKTOP_ID, __version__
-from massage_timer.core.loader import Library, load_library
-from massage_timer.core.paths import AppPaths
-from massage_timer.core.resources import asset
-from massage_timer.core.settings import Settings
-from massage_timer.ui.main_window import MainWindow
+from massage_timer.core.model.settings import Settings
+from massage_timer.core.storage.loader import Library, load_library
+from massage_timer.core.storage.paths import AppPaths
+from massage_timer.core.storage.resources import asset
+from massage_timer.ui.library.main_window import MainWindow
 
 if TYPE_CHECKING:
     from massage_timer.ui.controller import AppController
@@ -131,7 +131,7 @@ def open_routines_folder(paths: AppPaths) -> bool:
 def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
     """Start the app, or hand over to the copy that is already running."""
     from massage_timer.ui.controller import AppController
-    from massage_timer.ui.single_instance import SingleInstance, server_name
+    from massage_timer.ui.desktop.single_instance import SingleInstance, server_name
 
     app = create_application()
     instance = SingleInstance(server_name(paths), app)

@@ -22,21 +22,22 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from massage_timer import APP_DISPLAY_NAME
-from massage_timer.core.loader import Library, load_library
-from massage_timer.core.paths import AppPaths
-from massage_timer.core.settings import Settings, load_settings, save_settings, with_state
-from massage_timer.ui.main_window import MainWindow
+from massage_timer.core.model.settings import Settings, with_state
+from massage_timer.core.storage.loader import Library, load_library
+from massage_timer.core.storage.paths import AppPaths
+from massage_timer.core.storage.settings_file import load_settings, save_settings
+from massage_timer.ui.library.main_window import MainWindow
 
 if TYPE_CHECKING:
     from massage_timer.audio.playback import CuePlayer
     from massage_timer.audio.speech import SpeechSynth
-    from massage_timer.core.history import HistoryStore
-    from massage_timer.ui.history_view import HistoryView
-    from massage_timer.ui.idle import IdleMonitor
-    from massage_timer.ui.reminder_prompt import ReminderPrompt
-    from massage_timer.ui.reminders import ReminderController
-    from massage_timer.ui.screen_awake import ScreenAwake
-    from massage_timer.ui.session_flow import SessionFlow
+    from massage_timer.core.storage.history.store import HistoryStore
+    from massage_timer.ui.desktop.screen_awake import ScreenAwake
+    from massage_timer.ui.history.history_view import HistoryView
+    from massage_timer.ui.reminders.idle import IdleMonitor
+    from massage_timer.ui.reminders.prompt import ReminderPrompt
+    from massage_timer.ui.reminders.service import ReminderController
+    from massage_timer.ui.session.flow import SessionFlow
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +83,8 @@ class AppController(QObject):
         """
         super().__init__(app)
         from massage_timer.ui.app import FirstPaintWatcher, create_main_window
+        from massage_timer.ui.desktop.tray import ReminderTray
         from massage_timer.ui.theme import ThemeController
-        from massage_timer.ui.tray import ReminderTray
 
         self.app = app
         self.paths = paths
@@ -163,9 +164,9 @@ class AppController(QObject):
         self._started = True
         if self._startup_timer is not None:
             self._startup_timer.stop()
-        from massage_timer.ui.idle import create_idle_monitor
-        from massage_timer.ui.reminder_prompt import ReminderPrompt
-        from massage_timer.ui.reminders import ReminderController
+        from massage_timer.ui.reminders.idle import create_idle_monitor
+        from massage_timer.ui.reminders.prompt import ReminderPrompt
+        from massage_timer.ui.reminders.service import ReminderController
 
         self.history = self._open_history()
         self.idle = create_idle_monitor()
@@ -189,7 +190,8 @@ class AppController(QObject):
             callback()
 
     def _open_history(self) -> HistoryStore:
-        from massage_timer.core.history import HistoryError, HistoryStore
+        from massage_timer.core.storage.history.schema import HistoryError
+        from massage_timer.core.storage.history.store import HistoryStore
 
         try:
             store, notices = HistoryStore.open(self.paths.history_file)
@@ -277,7 +279,7 @@ class AppController(QObject):
     # Sessions
 
     def start_session(self, routine_id: str) -> None:
-        from massage_timer.ui.session_flow import SessionFlow
+        from massage_timer.ui.session.flow import SessionFlow
 
         self.finish_startup()
         if self.flow is not None:
@@ -317,7 +319,7 @@ class AppController(QObject):
 
     def _on_player_started(self) -> None:
         if self.settings.keep_screen_awake:
-            from massage_timer.ui.screen_awake import ScreenAwake
+            from massage_timer.ui.desktop.screen_awake import ScreenAwake
 
             self._screen = ScreenAwake.inhibit("A guided massage session is running")
 
@@ -351,7 +353,7 @@ class AppController(QObject):
         w.activateWindow()
 
     def show_history(self) -> None:
-        from massage_timer.ui.history_view import HistoryView
+        from massage_timer.ui.history.history_view import HistoryView
 
         self.finish_startup()
         if self._history_window is None:
@@ -370,7 +372,7 @@ class AppController(QObject):
         holder_widget.activateWindow()
 
     def show_settings(self) -> None:
-        from massage_timer.ui.settings_dialog import SettingsDialog
+        from massage_timer.ui.settings.settings_dialog import SettingsDialog
 
         speech = self._speech
         voices = [(v.id, v.name) for v in speech.voices()] if speech else []
@@ -405,7 +407,7 @@ class AppController(QObject):
         if self.flow is None and any(getattr(old, k) != getattr(new, k) for k in voice_keys):
             self._close_audio()
         if sys.platform.startswith("linux") and new.autostart != old.autostart:
-            from massage_timer.core import autostart
+            from massage_timer.core.storage import autostart
 
             try:
                 autostart.apply(new.autostart, autostart.launch_command(self.paths.root))
@@ -424,7 +426,7 @@ class AppController(QObject):
     # Reminders
 
     def _on_reminder_due(self) -> None:
-        from massage_timer.core.cues import TONE_REMINDER, Cue, CueKind, Priority
+        from massage_timer.core.model.cues import TONE_REMINDER, Cue, CueKind, Priority
 
         if self.flow is not None:
             # A session is under way: that is the break; do not interrupt it.

@@ -17,9 +17,9 @@ from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPaintEvent, QPalett
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from massage_timer.core import regions
-from massage_timer.core.regions import View
-from massage_timer.core.resources import asset
+from massage_timer.core.model import regions
+from massage_timer.core.model.regions import View
+from massage_timer.core.storage.resources import asset
 
 ACCENT = "#1b6fd8"
 ACCENT_EDGE = "#0b3c8c"

@@ -1,0 +1,182 @@
+"""Which lines a session speaks and which tones it plays, for which engine events.
+
+Pure and Qt-free: the player asks :func:`cue_for_event` what to play for each engine
+event and hands the cue to a :class:`CueSink` (see :func:`route_event`).
+:func:`lines_for_routine` lists every line a session may speak, so they can be
+rendered while the checklist is shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+from typing import Protocol
+
+from massage_timer.core.model.engine import (
+    COUNTDOWN_MIN_SECONDS,
+    HALFWAY_MIN_SECONDS,
+    Event,
+    FinalCountdown,
+    Halfway,
+    Paused,
+    Phase,
+    PhaseChanged,
+    SessionFinished,
+    SessionStopped,
+    StepStarted,
+    Stroke,
+    SwitchSides,
+    WorkEnded,
+)
+from massage_timer.core.model.routine import Routine, StepKind
+from massage_timer.core.model.settings import Settings
+
+SWITCH_SIDES = "Switch sides."
+HALFWAY = "Halfway."
+CLOSING = "Well done. The routine is complete."
+COUNTDOWN = {3: "Three", 2: "Two", 1: "One"}
+
+TONE_WORK_START = "work-start"
+TONE_WORK_END = "work-end"
+TONE_REMINDER = "reminder"
+
+_ONES = (
+    "Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten",
+    "Eleven", "Twelve", "Thirteen", "Fourteen", "Fifteen", "Sixteen", "Seventeen",
+    "Eighteen", "Nineteen",
+)
+_TENS = ("", "", "Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety")
+
+
+class CueKind(StrEnum):
+    SPEECH = "speech"
+    TONE = "tone"
+
+
+class Priority(IntEnum):
+    """Higher cuts lower; a lower cue arriving while a higher one plays is dropped."""
+
+    TONE = 0
+    HALFWAY = 1
+    STROKE = 2
+    COUNTDOWN = 3
+    SWITCH_SIDES = 4
+    INSTRUCTION = 5
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One thing to play: a line of speech (``text`` is the line) or a tone (its name)."""
+
+    kind: CueKind
+    text: str
+    priority: Priority
+
+
+@dataclass(frozen=True)
+class CueOptions:
+    """The settings that decide what is heard."""
+
+    voice_enabled: bool = True
+    tones_enabled: bool = True
+    count_aloud: bool = False
+    halfway_cue: bool = False
+    include_optional: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CueOptions:
+        return cls(
+            voice_enabled=settings.voice_enabled,
+            tones_enabled=settings.tones_enabled,
+            count_aloud=settings.count_aloud,
+            halfway_cue=settings.halfway_cue,
+            include_optional=settings.include_optional_steps,
+        )
+
+
+class CueSink(Protocol):
+    """What plays cues: the Qt ``CuePlayer``, or a fake in tests."""
+
+    def play(self, cue: Cue) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def pause(self) -> None: ...
+
+
+def number_word(n: int) -> str:
+    """English word for 0-99, capitalised, as spoken for stroke counts."""
+    if not 0 <= n < 100:
+        raise ValueError(f"no word for {n}")
+    if n < 20:
+        return _ONES[n]
+    tens, ones = divmod(n, 10)
+    return _TENS[tens] if ones == 0 else f"{_TENS[tens]}-{_ONES[ones].lower()}"
+
+
+def lines_for_routine(routine: Routine, options: CueOptions) -> list[str]:
+    """Every distinct line the session may speak, roughly in the order it is needed."""
+    if not options.voice_enabled:
+        return []
+    lines: list[str] = []
+    steps = routine.active_steps(options.include_optional)
+    lines.extend(step.instruction for step in steps[:1])
+    holds = [s.work_seconds for s in steps if s.kind is StepKind.HOLD]
+    if any(seconds >= COUNTDOWN_MIN_SECONDS for seconds in holds):
+        lines.extend(COUNTDOWN[n] for n in (3, 2, 1))
+    if any(len(step.sides) > 1 for step in steps):
+        lines.append(SWITCH_SIDES)
+    if options.halfway_cue and any(seconds >= HALFWAY_MIN_SECONDS for seconds in holds):
+        lines.append(HALFWAY)
+    if options.count_aloud:
+        max_reps = max((s.reps or 0 for s in steps if s.kind is StepKind.STROKES), default=0)
+        lines.extend(number_word(n) for n in range(1, max_reps + 1))
+    lines.extend(step.instruction for step in steps[1:])
+    lines.append(CLOSING)
+    return list(dict.fromkeys(lines))
+
+
+def _speech(text: str, priority: Priority, options: CueOptions) -> Cue | None:
+    return Cue(CueKind.SPEECH, text, priority) if options.voice_enabled else None
+
+
+def _tone(name: str, options: CueOptions) -> Cue | None:
+    return Cue(CueKind.TONE, name, Priority.TONE) if options.tones_enabled else None
+
+
+def cue_for_event(event: Event, options: CueOptions) -> Cue | None:
+    """The cue an engine event asks for, or None.
+
+    The instruction is spoken as a part starts (for a step's second side, "Switch
+    sides." instead); tones mark the start and the end of every work phase.
+    """
+    match event:
+        case StepStarted(part_index=0, step=step):
+            return _speech(step.instruction, Priority.INSTRUCTION, options)
+        case SwitchSides():
+            return _speech(SWITCH_SIDES, Priority.SWITCH_SIDES, options)
+        case FinalCountdown(number=number) if number in COUNTDOWN:
+            return _speech(COUNTDOWN[number], Priority.COUNTDOWN, options)
+        case Stroke(number=number) if options.count_aloud and 0 < number < 100:
+            return _speech(number_word(number), Priority.STROKE, options)
+        case Halfway() if options.halfway_cue:
+            return _speech(HALFWAY, Priority.HALFWAY, options)
+        case SessionFinished():
+            return _speech(CLOSING, Priority.INSTRUCTION, options)
+        case PhaseChanged(phase=Phase.WORK):
+            return _tone(TONE_WORK_START, options)
+        case WorkEnded():
+            return _tone(TONE_WORK_END, options)
+    return None
+
+
+def route_event(event: Event, options: CueOptions, sink: CueSink) -> None:
+    """Hand ``event``'s cue to ``sink``; a stop or a pause silences it instead."""
+    if isinstance(event, SessionStopped):
+        sink.stop()
+    elif isinstance(event, Paused):
+        sink.pause()
+    else:
+        cue = cue_for_event(event, options)
+        if cue is not None:
+            sink.play(cue)

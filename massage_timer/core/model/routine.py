@@ -1,0 +1,210 @@
+"""A guided routine and its steps, as the app uses them once a file has been checked.
+
+These are plain frozen dataclasses so that the app can show a library it has checked
+before without importing pydantic (a large share of its start-up time). The rules a
+routine file must follow live in :mod:`massage_timer.core.model.routine_rules`, which
+validates a file into these classes; the field types named here (``ShortText``,
+``StepSeconds``...) are its constrained types, read by pydantic when it builds the
+validator. Unknown keys are errors (a typo must not become a silent default), and
+every value is bounded so that a bad or hostile file stays harmless: at most 60
+minutes in all, steps of 1-600 s, 1-50 strokes, short strings, region ids that are
+names not paths.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from massage_timer.core.model import regions
+
+if TYPE_CHECKING:
+    from massage_timer.core.model.routine_rules import (
+        Areas,
+        Cadence,
+        Cautions,
+        Cue,
+        EquipmentList,
+        Instruction,
+        OptionalFlag,
+        Paragraph,
+        PrepareSeconds,
+        Reps,
+        RestSeconds,
+        ShortText,
+        Sides,
+        Slug,
+        Sources,
+        StepKindField,
+        StepRegions,
+        Steps,
+        StepSeconds,
+        SwitchSeconds,
+        VersionText,
+    )
+
+MAX_ROUTINE_SECONDS = 60 * 60
+MAX_STEP_SECONDS = 600
+MAX_REPS = 50
+SPOKEN_WORDS_PER_SECOND = 2.5
+"""A calm speaking pace (150 words a minute), slower than the default voice rate."""
+POSITION_SECONDS = 2.0
+"""Time to get into position once the instruction has been heard."""
+MIN_PREPARE_SECONDS = 5.0
+DEFAULT_SWITCH_SECONDS = 5.0
+MAX_FILE_BYTES = 256 * 1024
+PYDANTIC_CONFIG: dict[str, Any] = {"extra": "forbid", "str_strip_whitespace": True}
+"""How pydantic reads a routine (a ``ConfigDict``, spelled as a plain dict here)."""
+
+
+class Position(StrEnum):
+    SEATED = "seated"
+    STANDING = "standing"
+    SEATED_OR_STANDING = "seated or standing"
+    LYING = "lying"
+    PARTNER = "with partner"
+
+
+class Equipment(StrEnum):
+    NONE = "none"
+    TENNIS_BALL = "tennis ball"
+    TWO_BALLS_IN_A_SOCK = "two balls in a sock"
+    TOWEL = "towel"
+    WARM_COMPRESS = "warm compress"
+    MASSAGE_OIL = "massage oil"
+    CHAIR = "chair"
+    WALL = "wall"
+
+
+class Pressure(StrEnum):
+    LIGHT = "light"
+    MODERATE = "moderate"
+    FIRM = "firm"
+
+
+class StepKind(StrEnum):
+    HOLD = "hold"
+    STROKES = "strokes"
+    REST = "rest"
+
+
+Side = Literal["left", "right"]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Step:
+    """One technique. ``sides`` expands it into one full-length part per side."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = PYDANTIC_CONFIG
+
+    kind: StepKindField
+    title: ShortText
+    instruction: Instruction
+    cue: Cue
+    seconds: StepSeconds | None = None
+    reps: Reps | None = None
+    cadence: Cadence | None = None
+    sides: Sides = ()
+    regions: StepRegions = ()
+    pressure: Pressure | None = None
+    prepare: PrepareSeconds | None = None
+    switch_prepare: SwitchSeconds = DEFAULT_SWITCH_SECONDS
+    rest_after: RestSeconds = 0
+    optional: OptionalFlag = False
+
+    def __post_init__(self) -> None:
+        """The rules that tie fields together (pydantic reports a ValueError here
+        at the step's place in the file)."""
+        if self.kind is StepKind.STROKES:
+            if self.reps is None or self.cadence is None:
+                raise ValueError("a strokes step needs both 'reps' and 'cadence'")
+            if self.seconds is not None:
+                raise ValueError("a strokes step takes 'reps' and 'cadence', not 'seconds'")
+            if self.reps * self.cadence > MAX_STEP_SECONDS:
+                raise ValueError(
+                    f"reps x cadence is {self.reps * self.cadence:g} s; "
+                    f"at most {MAX_STEP_SECONDS} s per side"
+                )
+        else:
+            if self.seconds is None:
+                raise ValueError(f"a {self.kind.value} step needs 'seconds'")
+            if self.reps is not None or self.cadence is not None:
+                raise ValueError(f"a {self.kind.value} step takes 'seconds', not 'reps'/'cadence'")
+        if len(set(self.sides)) != len(self.sides):
+            raise ValueError("each side may be listed once")
+        for rid in self.regions:
+            if not regions.is_known(rid):
+                raise ValueError(f"unknown region '{rid}'")
+
+    @property
+    def work_seconds(self) -> float:
+        """Length of one side's work phase."""
+        if self.kind is StepKind.STROKES:
+            assert self.reps is not None and self.cadence is not None
+            return self.reps * self.cadence
+        assert self.seconds is not None
+        return self.seconds
+
+    @property
+    def parts(self) -> tuple[Side | None, ...]:
+        return self.sides or (None,)
+
+    @property
+    def speaking_seconds(self) -> float:
+        """How long the instruction takes to say at a calm pace."""
+        return len(self.instruction.split()) / SPOKEN_WORDS_PER_SECOND
+
+    @property
+    def prepare_seconds(self) -> float:
+        """The get-ready time before the first side: as written, or enough to speak."""
+        if self.prepare is not None:
+            return self.prepare
+        return max(MIN_PREPARE_SECONDS, math.ceil(self.speaking_seconds + POSITION_SECONDS))
+
+    def part_prepare_seconds(self, part_index: int) -> float:
+        return self.prepare_seconds if part_index == 0 else self.switch_prepare
+
+    @property
+    def total_seconds(self) -> float:
+        """Planned length; a rest step is only its rest (no get-ready, no rest after)."""
+        if self.kind is StepKind.REST:
+            return len(self.parts) * self.work_seconds
+        prepares = sum(self.part_prepare_seconds(i) for i in range(len(self.parts)))
+        return prepares + len(self.parts) * (self.work_seconds + self.rest_after)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Routine:
+    """A guided routine, as written in a ``routines/*.toml`` file."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = PYDANTIC_CONFIG
+
+    id: Slug
+    title: ShortText
+    summary: Paragraph
+    version: VersionText
+    position: Position
+    equipment: EquipmentList = (Equipment.NONE,)
+    areas: Areas = ()
+    sources: Sources
+    cautions: Cautions = ()
+    steps: Steps
+
+    def __post_init__(self) -> None:
+        for rid in self.areas:
+            if not regions.is_known(rid):
+                raise ValueError(f"unknown region '{rid}' in areas")
+        total = self.total_seconds(include_optional=True)
+        if total > MAX_ROUTINE_SECONDS:
+            raise ValueError(
+                f"the routine lasts {total / 60:.1f} minutes; at most "
+                f"{MAX_ROUTINE_SECONDS // 60} minutes are allowed"
+            )
+
+    def total_seconds(self, include_optional: bool = True) -> float:
+        return sum(s.total_seconds for s in self.steps if include_optional or not s.optional)
+
+    def active_steps(self, include_optional: bool = True) -> tuple[Step, ...]:
+        return tuple(s for s in self.steps if include_optional or not s.optional)

@@ -1,0 +1,378 @@
+"""When the next posture-break reminder is due: pure logic, driven by injected clocks.
+
+Reminders come one interval after the last break, only inside the active days and
+hours (local time, so daylight-saving changes move nothing but the UTC offset). Being
+away counts as a break: when the user was idle for ``idle`` or the machine slept (seen
+as the wall clock jumping ahead of the monotonic clock), the next reminder is one
+interval after the user is back. There is at most one reminder at a time, so missed
+reminders never pile up.
+
+The Qt adapter calls :meth:`ReminderSchedule.tick` whenever :meth:`next_wakeup` says,
+acts on the returned events, and forwards the user's answers (start, snooze, skip,
+pause). All times kept here are UTC; local time is used only for the active hours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
+
+from massage_timer.core.model.settings import Settings
+
+MAX_WAKEUP_SECONDS = 60.0
+CLOCK_TOLERANCE_SECONDS = 2.0
+_LOOKAHEAD_DAYS = 15
+
+
+class ReminderState(StrEnum):
+    DISABLED = "disabled"
+    WAITING = "waiting"
+    SNOOZED = "snoozed"
+    PROMPTING = "prompting"
+    AWAY = "away"
+    PAUSED = "paused"
+    OUTSIDE_HOURS = "outside hours"
+
+
+class ScheduleEvent(StrEnum):
+    DUE = "due"  # show the reminder
+    WITHDRAWN = "withdrawn"  # hide the reminder: unanswered, the user left, or paused
+    BACK = "back"  # the user is back from an absence that counted as a break
+    PAUSE_ENDED = "pause ended"  # forget the persisted paused_until
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    enabled: bool = True
+    interval: timedelta = timedelta(minutes=60)
+    active_days: frozenset[int] = frozenset(range(5))
+    active_start: time = time(9, 0)
+    active_end: time = time(18, 0)
+    snooze: timedelta = timedelta(minutes=10)
+    idle: timedelta = timedelta(minutes=5)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ScheduleConfig:
+        return cls(
+            enabled=settings.reminders_enabled,
+            interval=timedelta(minutes=settings.reminder_interval_minutes),
+            active_days=frozenset(settings.active_days),
+            active_start=time.fromisoformat(settings.active_start),
+            active_end=time.fromisoformat(settings.active_end),
+            snooze=timedelta(minutes=settings.snooze_minutes),
+            idle=timedelta(minutes=settings.idle_minutes),
+        )
+
+
+@dataclass(frozen=True)
+class Window:
+    """One day's active hours, as UTC instants."""
+
+    start: datetime
+    end: datetime
+
+    def __contains__(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+
+class ReminderSchedule:
+    """The reminder state machine.
+
+    ``monotonic`` returns seconds that do not jump (and, on Linux and macOS, stop
+    while the machine sleeps); ``wall`` returns timezone-aware now; ``tz`` is the
+    user's local zone for the active hours. An unanswered reminder is withdrawn after
+    ``config.idle``: whoever has not reacted for that long is treated as away.
+    """
+
+    def __init__(
+        self,
+        config: ScheduleConfig,
+        *,
+        monotonic: Callable[[], float],
+        wall: Callable[[], datetime],
+        tz: tzinfo,
+        paused_until: datetime | None = None,
+    ) -> None:
+        self._config = config
+        self._windows: dict[date, Window | None] = {}
+        self._monotonic = monotonic
+        self._wall = wall
+        self._tz = tz
+        now = self._now()
+        self._last_wall = now
+        self._last_mono = monotonic()
+        self._anchor = now
+        self._snooze_until: datetime | None = None
+        self._prompt_since: datetime | None = None
+        self._paused_until = paused_until.astimezone(UTC) if paused_until else None
+        self._away = False
+        self._state = ReminderState.WAITING
+        self._pending: list[ScheduleEvent] = []
+        self._evaluate(now, None, self._pending)
+
+    # -- queries --------------------------------------------------------------
+
+    @property
+    def state(self) -> ReminderState:
+        return self._state
+
+    @property
+    def config(self) -> ScheduleConfig:
+        return self._config
+
+    @property
+    def paused_until(self) -> datetime | None:
+        """When the pause ends (UTC), to persist in the settings; ``None`` if not paused."""
+        return self._paused_until
+
+    @property
+    def last_break(self) -> datetime:
+        """When the current interval started (a break, a return, the app's start)."""
+        return self._anchor
+
+    def next_reminder_at(self) -> datetime | None:
+        """When the next reminder will show, in local time, as far as known now.
+
+        ``None`` while disabled, away (it depends on the return), showing a reminder,
+        or when no active hours are set.
+        """
+        if self._state in (ReminderState.DISABLED, ReminderState.AWAY,
+                           ReminderState.PROMPTING):
+            return None
+        if self._state is ReminderState.PAUSED and self._paused_until is not None:
+            due = self._first_due(max(self._paused_until, self._anchor), self._config.interval)
+        else:
+            due = self._due()
+        return due.astimezone(self._tz) if due else None
+
+    def next_wakeup(self) -> float | None:
+        """Seconds until :meth:`tick` should run next: the next due event, at most 60 s.
+
+        The cap keeps returns from sleep and idleness noticed within a minute. ``None``
+        while reminders are off: nothing to wake up for.
+        """
+        if self._state is ReminderState.DISABLED:
+            return None
+        now = self._now()
+        targets: list[datetime] = []
+        if self._state is ReminderState.PAUSED and self._paused_until is not None:
+            targets.append(self._paused_until)
+        elif self._state is ReminderState.PROMPTING and self._prompt_since is not None:
+            targets.append(self._prompt_since + self._config.idle)
+        elif self._state in (ReminderState.WAITING, ReminderState.SNOOZED,
+                             ReminderState.OUTSIDE_HOURS):
+            due = self._due()
+            if due is not None:
+                targets.append(due)
+        seconds = MAX_WAKEUP_SECONDS
+        for target in targets:
+            seconds = min(seconds, (target - now).total_seconds())
+        return max(seconds, 0.0)
+
+    # -- driving --------------------------------------------------------------
+
+    def tick(self, idle_seconds: float | None = None) -> list[ScheduleEvent]:
+        """Bring the state up to date; ``idle_seconds`` is the desktop's idle time if known."""
+        now = self._now()
+        mono = self._monotonic()
+        events, self._pending = self._pending, []
+        jump = (now - self._last_wall).total_seconds() - (mono - self._last_mono)
+        self._last_wall, self._last_mono = now, mono
+        if jump < -CLOCK_TOLERANCE_SECONDS:
+            self._shift(timedelta(seconds=jump))
+        elif jump >= self._config.idle.total_seconds():
+            self._withdraw(events)
+            self._snooze_until = None
+            self._anchor = max(self._anchor, now)
+            self._away = False
+            events.append(ScheduleEvent.BACK)
+        self._evaluate(now, idle_seconds, events)
+        return events
+
+    def set_config(self, config: ScheduleConfig) -> list[ScheduleEvent]:
+        self._config = config
+        self._windows.clear()
+        events: list[ScheduleEvent] = []
+        self._evaluate(self._now(), None, events)
+        return events
+
+    def record_break(self) -> list[ScheduleEvent]:
+        """A break started or ended now (the micro-break, or any session): restart the interval."""
+        now = self._now()
+        events: list[ScheduleEvent] = []
+        self._withdraw(events)
+        self._snooze_until = None
+        self._anchor = now
+        self._evaluate(now, None, events)
+        return events
+
+    def skip(self) -> list[ScheduleEvent]:
+        """Dismiss the reminder; the next one comes one interval from now."""
+        return self.record_break()
+
+    def snooze(self) -> list[ScheduleEvent]:
+        """Remind again ``config.snooze`` after now (or after the coming reminder)."""
+        now = self._now()
+        events: list[ScheduleEvent] = []
+        if self._state in (ReminderState.DISABLED, ReminderState.PAUSED):
+            return events
+        due = self._due() if self._state is not ReminderState.PROMPTING else None
+        until = max(now, due or now) + self._config.snooze
+        self._withdraw(events)
+        if self._window_at(until) is not None:
+            self._snooze_until = until
+        else:
+            self._snooze_until = None
+            self._anchor = until
+        self._evaluate(now, None, events)
+        return events
+
+    def pause_until(self, until: datetime) -> list[ScheduleEvent]:
+        if until.tzinfo is None:
+            raise ValueError("pause_until needs a timezone-aware datetime")
+        now = self._now()
+        events: list[ScheduleEvent] = []
+        self._withdraw(events)
+        self._snooze_until = None
+        self._paused_until = until.astimezone(UTC)
+        self._evaluate(now, None, events)
+        return events
+
+    def pause_for(self, duration: timedelta) -> list[ScheduleEvent]:
+        return self.pause_until(self._now() + duration)
+
+    def pause_until_tomorrow(self) -> list[ScheduleEvent]:
+        """Pause until local midnight."""
+        today = self._now().astimezone(self._tz).date()
+        return self.pause_until(self._local(today + timedelta(days=1), time(0, 0)))
+
+    def resume(self) -> list[ScheduleEvent]:
+        """End a pause now; the next reminder is one interval from now."""
+        now = self._now()
+        events: list[ScheduleEvent] = []
+        if self._paused_until is not None:
+            self._paused_until = None
+            self._anchor = max(self._anchor, now)
+            events.append(ScheduleEvent.PAUSE_ENDED)
+        self._evaluate(now, None, events)
+        return events
+
+    # -- internals ------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        now = self._wall()
+        if now.tzinfo is None:
+            raise ValueError("the wall clock must return timezone-aware datetimes")
+        return now.astimezone(UTC)
+
+    def _shift(self, delta: timedelta) -> None:
+        """Follow a wall clock set back, so the time already waited still counts."""
+        self._anchor += delta
+        if self._snooze_until is not None:
+            self._snooze_until += delta
+        if self._prompt_since is not None:
+            self._prompt_since += delta
+
+    def _withdraw(self, events: list[ScheduleEvent]) -> None:
+        if self._prompt_since is not None:
+            self._prompt_since = None
+            events.append(ScheduleEvent.WITHDRAWN)
+
+    def _evaluate(
+        self, now: datetime, idle_seconds: float | None, events: list[ScheduleEvent]
+    ) -> None:
+        config = self._config
+        if not config.enabled:
+            self._withdraw(events)
+            self._snooze_until = None
+            self._state = ReminderState.DISABLED
+            return
+        if self._paused_until is not None:
+            if now < self._paused_until:
+                self._withdraw(events)
+                self._state = ReminderState.PAUSED
+                return
+            self._anchor = max(self._anchor, self._paused_until)
+            self._paused_until = None
+            self._snooze_until = None
+            events.append(ScheduleEvent.PAUSE_ENDED)
+        if idle_seconds is not None:
+            if idle_seconds >= config.idle.total_seconds():
+                self._withdraw(events)
+                self._snooze_until = None
+                self._away = True
+                self._state = ReminderState.AWAY
+                return
+            if self._away:
+                self._away = False
+                self._anchor = max(self._anchor, now - timedelta(seconds=idle_seconds))
+                events.append(ScheduleEvent.BACK)
+        elif self._away:
+            self._away = False
+            self._anchor = max(self._anchor, now)
+            events.append(ScheduleEvent.BACK)
+        if self._prompt_since is not None:
+            if now - self._prompt_since < config.idle and self._window_at(now) is not None:
+                self._state = ReminderState.PROMPTING
+                return
+            self._withdraw(events)
+            self._anchor = now
+        window = self._window_at(now)
+        due = self._due()
+        if due is not None and now >= due:
+            if window is not None:
+                self._snooze_until = None
+                self._prompt_since = now
+                self._state = ReminderState.PROMPTING
+                events.append(ScheduleEvent.DUE)
+                return
+            self._snooze_until = None
+            self._anchor = now
+        if window is None:
+            self._state = ReminderState.OUTSIDE_HOURS
+        elif self._snooze_until is not None:
+            self._state = ReminderState.SNOOZED
+        else:
+            self._state = ReminderState.WAITING
+
+    def _due(self) -> datetime | None:
+        if self._snooze_until is not None:
+            return self._snooze_until
+        return self._first_due(self._anchor, self._config.interval)
+
+    def _first_due(self, anchor: datetime, delay: timedelta) -> datetime | None:
+        """``delay`` after ``anchor`` or after the start of a later window, inside a window."""
+        for window in self._windows_from(anchor):
+            due = max(anchor, window.start) + delay
+            if due < window.end:
+                return due
+        return None
+
+    def _window_at(self, moment: datetime) -> Window | None:
+        for window in self._windows_from(moment):
+            return window if moment in window else None
+        return None
+
+    def _windows_from(self, moment: datetime) -> Iterator[Window]:
+        """The active windows that end after ``moment``, in order."""
+        first = moment.astimezone(self._tz).date() - timedelta(days=1)
+        for offset in range(_LOOKAHEAD_DAYS):
+            window = self._window_on(first + timedelta(days=offset))
+            if window is not None and window.end > moment:
+                yield window
+
+    def _window_on(self, day: date) -> Window | None:
+        if day not in self._windows:
+            config = self._config
+            if len(self._windows) > 64:
+                self._windows.clear()
+            self._windows[day] = Window(
+                self._local(day, config.active_start).astimezone(UTC),
+                self._local(day, config.active_end).astimezone(UTC),
+            ) if day.weekday() in config.active_days else None
+        return self._windows[day]
+
+    def _local(self, day: date, at: time) -> datetime:
+        return datetime.combine(day, at, tzinfo=self._tz)

@@ -1,0 +1,114 @@
+"""Start at login on Linux: an XDG autostart ``.desktop`` entry, written or removed.
+
+Desktops that follow the XDG Autostart spec (GNOME, KDE, Xfce, Cinnamon, MATE, LXQt)
+start every entry in ``$XDG_CONFIG_HOME/autostart`` at login. Windows and macOS are
+described in docs/reminders.md. The app is started with ``--background`` so that a
+login shows no window, only the tray icon (or nothing) and the reminders.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from massage_timer import APP_DISPLAY_NAME, APP_NAME
+from massage_timer.core.storage.files import atomic_write_text
+
+ENTRY_NAME = f"{APP_NAME}.desktop"
+GUI_SCRIPT = f"{APP_NAME}-gui"
+_RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
+
+
+def autostart_dir(config_home: Path | None = None) -> Path:
+    if config_home is None:
+        env = os.environ.get("XDG_CONFIG_HOME", "")
+        config_home = Path(env) if Path(env).is_absolute() else Path.home() / ".config"
+    return config_home / "autostart"
+
+
+def entry_path(config_home: Path | None = None) -> Path:
+    return autostart_dir(config_home) / ENTRY_NAME
+
+
+def app_command(data_dir: Path | None = None) -> list[str]:
+    """How to start this installation: the bundle's binary, its GUI script, or ``-m``.
+
+    ``data_dir`` (the ``--data-dir`` root of a portable install) is carried along.
+    """
+    if getattr(sys, "frozen", False):
+        argv = [str(Path(sys.executable).resolve())]
+    else:
+        argv = []
+        for name in (GUI_SCRIPT, APP_NAME):
+            beside = Path(sys.executable).parent / name
+            found = str(beside.absolute()) if beside.is_file() else shutil.which(name)
+            if found:
+                argv = [str(Path(found).absolute())]
+                break
+        argv = argv or [str(Path(sys.executable).absolute()), "-m", "massage_timer"]
+    if data_dir is not None:
+        argv += ["--data-dir", str(data_dir)]
+    return argv
+
+
+def launch_command(data_dir: Path | None = None) -> list[str]:
+    """How to start this installation in the background at login."""
+    argv = [*app_command(), "--background"]
+    if data_dir is not None:
+        argv += ["--data-dir", str(data_dir)]
+    return argv
+
+
+def quote_exec_arg(arg: str) -> str:
+    """Quote one argument for a desktop entry's ``Exec`` key (both escaping layers)."""
+    arg = arg.replace("%", "%%")
+    if arg and not _RESERVED.intersection(arg):
+        return arg
+    inner = "".join("\\" + c if c in '"`$\\' else c for c in arg)
+    return '"' + inner.replace("\\", "\\\\") + '"'
+
+
+def entry_text(argv: Sequence[str]) -> str:
+    exec_line = " ".join(quote_exec_arg(a) for a in argv)
+    if any(c in exec_line for c in "\n\r"):
+        raise ValueError("autostart command must be on one line")
+    return (
+        "[Desktop Entry]\n"
+        "Type=Application\n"
+        f"Name={APP_DISPLAY_NAME}\n"
+        "Comment=Posture-break reminders\n"
+        f"Exec={exec_line}\n"
+        f"Icon={APP_NAME}\n"
+        "Terminal=false\n"
+        "X-GNOME-Autostart-enabled=true\n"
+    )
+
+
+def enable(argv: Sequence[str], config_home: Path | None = None) -> Path:
+    path = entry_path(config_home)
+    atomic_write_text(path, entry_text(argv), mode=0o644)
+    return path
+
+
+def disable(config_home: Path | None = None) -> bool:
+    """Remove the entry; ``True`` if there was one."""
+    try:
+        entry_path(config_home).unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def is_enabled(config_home: Path | None = None) -> bool:
+    return entry_path(config_home).is_file()
+
+
+def apply(wanted: bool, argv: Sequence[str], config_home: Path | None = None) -> None:
+    """Make the entry match the ``autostart`` setting (Linux and other XDG desktops only)."""
+    if wanted:
+        enable(argv, config_home)
+    else:
+        disable(config_home)

@@ -1,0 +1,16 @@
+"""Reading the safety checklist shipped in ``assets/checklist.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from massage_timer.core.model.safety import Checklist
+from massage_timer.core.storage.resources import asset
+
+
+def load_checklist(path: Path | None = None) -> Checklist:
+    """Read the shipped checklist (or ``path``); a broken file is a bug, so it raises."""
+    source = path if path is not None else asset("checklist.toml")
+    with source.open("rb") as handle:
+        return Checklist.model_validate(tomllib.load(handle))

@@ -1,0 +1,233 @@
+"""CSV and JSON export of the session log (format documented in docs/history.md).
+
+Both formats carry the same columns. Times are ISO 8601 in the user's local time
+with its UTC offset (``2026-03-29T09:15:00+02:00``), so they are unambiguous. CSV
+follows RFC 4180 (header row, ``\\r\\n``, fields quoted when needed) in UTF-8; a
+*file* gets a byte-order mark so spreadsheet programs detect UTF-8, standard output
+does not (so pipes see plain UTF-8).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from bisect import bisect_right
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta, tzinfo
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+from massage_timer.core.storage.files import atomic_write_bytes
+from massage_timer.core.storage.history.store import HistoryStore, SessionFilter
+
+ExportFormat = Literal["csv", "json"]
+FORMATS: tuple[ExportFormat, ...] = ("csv", "json")
+COLUMNS = (
+    "id", "routine_id", "routine_title", "routine_version", "content_hash",
+    "started_at", "ended_at", "outcome", "planned_seconds", "active_seconds",
+    "steps_completed", "steps_total", "pain_before", "pain_after", "note",
+    "checklist_version", "checklist_confirmed_at",
+)
+_TIMES = frozenset({"started_at", "ended_at", "checklist_confirmed_at"})
+_INTS = frozenset({"id", "steps_completed", "steps_total", "pain_before", "pain_after"})
+_FLOATS = frozenset({"planned_seconds", "active_seconds"})
+_TEXTS = frozenset(COLUMNS) - _TIMES - _INTS - _FLOATS
+
+
+def _offsets(tz: tzinfo, lo: int, hi: int) -> list[tuple[int, int]]:
+    """``[(until_epoch, utc_offset_seconds), ...]`` covering ``[lo, hi]`` in zone ``tz``."""
+
+    def offset(t: int) -> int:
+        delta = datetime.fromtimestamp(t, tz).utcoffset()
+        return 0 if delta is None else int(delta.total_seconds())
+
+    pieces: list[tuple[int, int]] = []
+    t, current = lo, offset(lo)
+    while t < hi:
+        step = min(t + 86400, hi)
+        if offset(step) != current:
+            a, b = t, step  # offset(a) == current != offset(b): find the switch
+            while b - a > 1:
+                mid = (a + b) // 2
+                a, b = (mid, b) if offset(mid) == current else (a, mid)
+            pieces.append((b, current))
+            current = offset(b)
+            t = b
+        else:
+            t = step
+    pieces.append((2**62, current))
+    return pieces
+
+
+class LocalIso:
+    """Epoch seconds -> local ISO 8601 with offset, fast enough for 100,000 rows.
+
+    ``datetime.fromtimestamp(...).isoformat()`` costs several µs per value; here
+    the offset comes from a bisected table of the zone's transitions and each day's
+    date text is cached.
+    """
+
+    def __init__(self, tz: tzinfo, lo: int, hi: int) -> None:
+        pieces = _offsets(tz, lo, hi)
+        self._untils = [u for u, _ in pieces]
+        self._offsets = [o for _, o in pieces]
+        self._suffixes = [_suffix(o) for o in self._offsets]
+        self._days: dict[int, str] = {}
+        self._clock = _clock_texts()
+
+    def __call__(self, t: int | None) -> str | None:
+        if t is None:
+            return None
+        i = bisect_right(self._untils, t)
+        local = t + self._offsets[i]
+        day = local // 86400
+        text = self._days.get(day)
+        if text is None:
+            text = self._days[day] = (_EPOCH_DAY + timedelta(days=day)).isoformat() + "T"
+        return text + self._clock[local - day * 86400] + self._suffixes[i]
+
+
+@cache
+def _clock_texts() -> list[str]:
+    """"HH:MM:SS" for every second of a day (built once, ~40 ms)."""
+    return [f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)]
+
+
+_EPOCH_DAY = date(1970, 1, 1)
+
+
+def _suffix(offset: int) -> str:
+    sign = "-" if offset < 0 else "+"
+    hours, rest = divmod(abs(offset), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
+
+
+_NOT_NULL_TEXTS = frozenset({"routine_id", "routine_title", "outcome"})  # schema: NOT NULL
+
+
+def _local_iso_sql(column: str, pieces: list[tuple[int, int]]) -> str:
+    """SQL turning ``column`` (epoch seconds) into local ISO 8601 text; NULL stays NULL.
+
+    SQLite knows no time zones, so the UTC offsets come from ``pieces`` (see
+    :func:`_offsets`, worked out with zoneinfo): a balanced CASE tree picks the
+    piece, so a DST change anywhere in the range is honoured, as :class:`LocalIso`.
+    """
+    if len(pieces) == 1:
+        offset = pieces[0][1]
+        return (f"replace(datetime({column} + {offset}, 'unixepoch'), ' ', 'T')"
+                f" || '{_suffix(offset)}'")
+    mid = len(pieces) // 2
+    return (f"CASE WHEN {column} < {pieces[mid - 1][0]} "
+            f"THEN {_local_iso_sql(column, pieces[:mid])} "
+            f"ELSE {_local_iso_sql(column, pieces[mid:])} END")
+
+
+def _quoted_sql(column: str) -> str:
+    """RFC 4180 quoting of a nullable text column: NULL stays NULL (printed empty)."""
+    return f"""CASE WHEN {column} IS NOT NULL THEN printf('"%w"', {column}) END"""
+
+
+def _csv_line_sql(pieces: list[tuple[int, int]]) -> str:
+    """One ``printf`` building the whole CSV line: text quoted, numbers bare, NULL empty.
+
+    ``%w`` doubles the double quotes; ``%s`` prints NULL as nothing and a REAL as
+    SQLite's text for it (``480.0``, ``290.125``), as before. Texts are cut at a NUL
+    character (``printf`` reads C strings), so a quote is never left open.
+    """
+    formats, args = [], []
+    for column in COLUMNS:
+        if column in _NOT_NULL_TEXTS:
+            formats.append('"%w"')
+            args.append(column)
+            continue
+        formats.append("%s")
+        if column in _TEXTS:
+            args.append(_quoted_sql(column))
+        elif column in _TIMES:
+            args.append(_local_iso_sql(column, pieces))
+        else:
+            args.append(_value_sql(column))
+    return f"printf('{','.join(formats)}', {', '.join(args)})"
+
+
+def _json_object_sql(pieces: list[tuple[int, int]]) -> str:
+    """One ``json_object`` per session: SQLite escapes the strings and renders the numbers."""
+    args = ", ".join(
+        f"'{c}', " + (_local_iso_sql(c, pieces) if c in _TIMES else _value_sql(c))
+        for c in COLUMNS
+    )
+    return f"json_object({args})"
+
+
+def _value_sql(column: str) -> str:
+    return f"round({column}, 3)" if column in _FLOATS else column
+
+
+def write(store: HistoryStore, flt: SessionFilter | None, out: TextIO, fmt: ExportFormat,
+          tz: tzinfo) -> int:
+    """Write the matching sessions, oldest first; returns how many were written.
+
+    SQLite builds each whole line (CSV quoting, JSON escaping, rounding, and the local
+    times from a table of the zone's UTC offsets), so Python only joins the lines:
+    100,000 sessions take well under 1 s.
+    """
+    where, params = (flt or SessionFilter()).where()
+    lo, hi = store.query(f"SELECT MIN(started_at), MAX(started_at) FROM sessions{where}",
+                         params)[0]
+    pieces = _offsets(tz, int(lo or 0) - 2 * 86400, int(hi or 0) + 2 * 86400)
+    line = _csv_line_sql(pieces) if fmt == "csv" else _json_object_sql(pieces)
+    sql = f"SELECT {line} FROM sessions{where} ORDER BY started_at, id"
+    n = 0
+    if fmt == "csv":
+        out.write(",".join(COLUMNS) + "\r\n")
+        for batch in store.batches(sql, params):
+            out.write("\r\n".join([row[0] for row in batch]) + "\r\n")
+            n += len(batch)
+        return n
+    out.write("[")
+    for batch in store.batches(sql, params):
+        out.write(("," if n else "") + "\n  " + ",\n  ".join([row[0] for row in batch]))
+        n += len(batch)
+    out.write("\n]\n" if n else "]\n")
+    return n
+
+
+def export_to_file(store: HistoryStore, flt: SessionFilter | None, path: Path,
+                   fmt: ExportFormat, tz: tzinfo) -> int:
+    """Write the export atomically (CSV with a UTF-8 byte-order mark); returns the count."""
+    buffer = io.StringIO()
+    n = write(store, flt, buffer, fmt, tz)
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    atomic_write_bytes(path, buffer.getvalue().encode(encoding), mode=0o600)
+    return n
+
+
+def _parse_value(column: str, text: str) -> Any:
+    if text == "":
+        return None
+    if column in _TIMES:
+        return datetime.fromisoformat(text)
+    if column in _INTS:
+        return int(text)
+    if column in _FLOATS:
+        return float(text)
+    return text
+
+
+def read_csv(text: str) -> Iterator[dict[str, Any]]:
+    """Parse an export back into typed dicts (times as aware datetimes)."""
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    for row in reader:
+        yield {c: _parse_value(c, row[c]) for c in COLUMNS}
+
+
+def read_json(text: str) -> Iterator[dict[str, Any]]:
+    """Parse a JSON export back into dicts (times as aware datetimes)."""
+    for item in json.loads(text):
+        yield {
+            c: (datetime.fromisoformat(item[c]) if c in _TIMES and item[c] else item[c])
+            for c in COLUMNS
+        }

@@ -1,0 +1,160 @@
+"""The user's settings as one flat ``settings.toml`` in the config folder.
+
+Loading never fails: a file that cannot be read as TOML is moved aside (kept for the
+user, never deleted) and defaults are used; values that are out of range are reset to
+their defaults (the original file is moved aside too); unknown keys, e.g. from a newer
+version, are ignored. Each of these is reported as a notice the app can show.
+Saving is atomic, so a crash leaves the old or the new file, never half of one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from massage_timer.core.model.settings import FIELD_NAMES, Settings, as_dict
+from massage_timer.core.storage.files import atomic_write_text, move_aside
+from massage_timer.core.storage.validated_cache import ValidatedCache, digest
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+MAX_SETTINGS_BYTES = 64 * 1024
+
+
+def load_settings(path: Path, *, cache_file: Path | None = None) -> tuple[Settings, list[str]]:
+    """Read ``path``; return the settings and notices for the user (empty when all is well).
+
+    With ``cache_file``, a file that is byte for byte the one :func:`save_settings` last
+    wrote is not checked again (see :mod:`~massage_timer.core.storage.validated_cache`).
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Settings(), []
+    except OSError as exc:
+        return Settings(), [f"Could not read the settings ({exc.strerror}); using defaults."]
+    cache = ValidatedCache(cache_file)
+    key = digest(raw)
+    known_good = cache.get(key, Settings)
+    if known_good is not None:
+        return known_good, []
+    import tomllib
+
+    try:
+        if len(raw) > MAX_SETTINGS_BYTES:
+            raise ValueError("the file is too large")
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
+        aside = _move_aside(path)
+        return Settings(), [
+            f"The settings file could not be read ({exc}); defaults are used. "
+            f"The old file was kept as {aside}."
+        ]
+    notices = [
+        f"Unknown setting '{key}' in {path.name} was ignored."
+        for key in sorted(data)
+        if key not in FIELD_NAMES
+    ]
+    known = {key: value for key, value in data.items() if key in FIELD_NAMES}
+    from pydantic import ValidationError
+
+    from massage_timer.core.model.settings_rules import validate_settings
+
+    try:
+        settings = validate_settings(known)
+    except ValidationError as exc:
+        settings, bad = _salvage(known, exc)
+    else:
+        if not notices:
+            cache.put(key, settings)
+            cache.save()
+        return settings, notices
+    aside = _move_aside(path)
+    notices.append(
+        f"Some settings were invalid and were reset to their defaults: {', '.join(bad)}. "
+        f"The old file was kept as {aside}."
+    )
+    return settings, notices
+
+
+def _salvage(data: dict[str, Any], error: ValidationError) -> tuple[Settings, list[str]]:
+    """Keep the valid values and reset the invalid ones to their defaults."""
+    from pydantic import ValidationError
+
+    from massage_timer.core.model.settings_rules import validate_settings
+
+    bad: set[str] = set()
+    for err in error.errors():
+        if err["loc"]:
+            bad.add(str(err["loc"][0]))
+        else:
+            bad.update(("active_start", "active_end"))
+    kept = {key: value for key, value in data.items() if key not in bad}
+    try:
+        return validate_settings(kept), sorted(bad)
+    except ValidationError:
+        return Settings(), sorted(data)
+
+
+def _move_aside(path: Path) -> str:
+    try:
+        return str(move_aside(path, "corrupt"))
+    except OSError as exc:
+        return f"{path} (it could not be renamed: {exc.strerror})"
+
+
+def save_settings(path: Path, settings: Settings, *, cache_file: Path | None = None) -> None:
+    """Write ``settings`` to ``path`` atomically as TOML; with ``cache_file``, remember
+    that these bytes hold these (valid) settings."""
+    text = to_toml(settings)
+    atomic_write_text(path, text)
+    if cache_file is not None:
+        cache = ValidatedCache(cache_file)
+        cache.put(digest(text.encode("utf-8")), settings)
+        cache.save()
+
+
+def to_toml(settings: Settings) -> str:
+    """Serialise the flat settings; ``None`` values are left out (TOML has no null)."""
+    lines = ["# Massage Timer settings. Edit with the app's Settings dialog when you can."]
+    for key, value in as_dict(settings).items():
+        if value is not None:
+            lines.append(f"{key} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"
+
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
+            "\r": "\\r"}
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
+
+
+def _toml_string(text: str) -> str:
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        return _ESCAPES.get(char, f"\\u{ord(char):04x}")
+
+    return '"' + _NEEDS_ESCAPE.sub(escape, text) + '"'
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"cannot write {value!r} to settings")
+        return repr(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("settings datetimes must be timezone-aware")
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    raise TypeError(f"no TOML form for {type(value).__name__}")

@@ -1,0 +1,731 @@
+"""The history window: the session table, summary figures, charts and export.
+
+The table is a model/view pair that loads pages of 200 rows from SQLite as the user
+scrolls (``canFetchMore``/``fetchMore``); sorting and filtering are ORDER BY/WHERE
+clauses, so 100,000 sessions open as fast as 100. Figures and charts are filled in
+on the next turn of the event loop, after the first rows are on screen. Exports run
+on a worker thread from a snapshot of the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarSeries,
+    QBarSet,
+    QCategoryAxis,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QEvent,
+    QMargins,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPointF,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from massage_timer.core.storage.history.export import ExportFormat, export_to_file
+from massage_timer.core.storage.history.stats import (
+    Stats,
+    Summary,
+    WeekFigures,
+    day_start,
+    local_zone,
+)
+from massage_timer.core.storage.history.store import (
+    HistoryStore,
+    SessionFilter,
+    SessionRecord,
+    SortKey,
+    utc_now,
+)
+from massage_timer.ui.durations import clock
+from massage_timer.ui.theme import Accent, accent, is_dark
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 200
+COLUMNS = ("Date and time", "Routine", "Duration", "Outcome", "Pain before → after")
+_SORT_KEYS = (SortKey.STARTED, SortKey.ROUTINE, SortKey.DURATION, SortKey.OUTCOME,
+              SortKey.PAIN)
+RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def format_outcome(record: SessionRecord) -> str:
+    if record.outcome == "interrupted":
+        return f"Interrupted at step {record.current_step + 1} of {record.steps_total}"
+    if record.outcome == "stopped":
+        return f"Stopped after {record.steps_completed} of {record.steps_total} steps"
+    return record.outcome.capitalize()
+
+
+def format_pain(record: SessionRecord) -> str:
+    if record.pain_before is None and record.pain_after is None:
+        return "—"
+
+    def show(value: int | None) -> str:
+        return "–" if value is None else str(value)
+
+    return f"{show(record.pain_before)} → {show(record.pain_after)}"
+
+
+class SessionTableModel(QAbstractTableModel):
+    """Sessions, a page at a time; ``sort`` and ``set_filter`` re-query SQLite."""
+
+    def __init__(self, store: HistoryStore, tz: tzinfo, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._tz = tz
+        self._filter = SessionFilter()
+        self._order = SortKey.STARTED
+        self._descending = True
+        self._rows: list[SessionRecord] = []
+        self._total = 0
+        self.reload()
+
+    @property
+    def total(self) -> int:
+        """Sessions matching the filter (loaded or not)."""
+        return self._total
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._total = self._store.count(self._filter)
+        self._rows = self._page(0)
+        self.endResetModel()
+
+    def _page(self, offset: int) -> list[SessionRecord]:
+        return self._store.page(self._filter, order=self._order,
+                                descending=self._descending, offset=offset, limit=PAGE_SIZE)
+
+    def set_filter(self, flt: SessionFilter) -> None:
+        self._filter = flt
+        self.reload()
+
+    def record(self, row: int) -> SessionRecord | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid():
+            return
+        more = self._page(len(self._rows))
+        if not more:
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(_SORT_KEYS):
+            return
+        self._order = _SORT_KEYS[column]
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        record = self._rows[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(record, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return record.note or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 4):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == RECORD_ROLE:
+            return record
+        return None
+
+    def _text(self, record: SessionRecord, column: int) -> str:
+        if column == 0:
+            return f"{record.started_at.astimezone(self._tz):%a %d %b %Y  %H:%M}"
+        if column == 1:
+            return record.routine_title
+        if column == 2:
+            return clock(record.active_seconds)
+        if column == 3:
+            return format_outcome(record)
+        return format_pain(record)
+
+
+class _ExportSignals(QObject):
+    finished = Signal(str, int)
+    failed = Signal(str)
+
+
+class HistoryView(QWidget):
+    """Session history: table, filters, summary, charts, delete and export.
+
+    Signals:
+        historyChanged(): sessions were deleted.
+        exportFinished(str, int): the export file and how many sessions it holds.
+        exportFailed(str): why the export could not be written.
+    """
+
+    historyChanged = Signal()
+    exportFinished = Signal(str, int)
+    exportFailed = Signal(str)
+
+    def __init__(
+        self,
+        store: HistoryStore,
+        *,
+        tz: tzinfo | None = None,
+        now: Callable[[], datetime] = utc_now,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyView")
+        self.setAccessibleName("Session history")
+        self._store = store
+        self._tz = tz or local_zone()
+        self._now = now
+        self._stats = Stats(store, self._tz, now)
+        self._export_thread: threading.Thread | None = None
+        self._export_signals = _ExportSignals(self)
+        self._export_signals.finished.connect(self._on_export_finished)
+        self._export_signals.failed.connect(self._on_export_failed)
+        self.confirm: Callable[[str, str], bool] = self._ask
+        self.choose_export_path: Callable[[], tuple[Path, ExportFormat] | None] = (
+            self._ask_export_path
+        )
+        self.model = SessionTableModel(store, self._tz, self)
+        self._build()
+        self._stats_timer = QTimer(self)
+        self._stats_timer.setObjectName("historyStatsTimer")
+        self._stats_timer.setSingleShot(True)
+        self._stats_timer.setInterval(0)
+        self._stats_timer.timeout.connect(self.refresh_figures)
+        self._fill_routines()
+        self._update_count()
+        self._stats_timer.start()
+
+    # -- building --------------------------------------------------------------------
+
+    def _named(self, widget: QWidget, name: str, accessible: str) -> None:
+        widget.setObjectName(name)
+        widget.setAccessibleName(accessible)
+
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        root.setSpacing(10)
+
+        self.banner = QLabel(self)
+        self._named(self.banner, "historyPainBanner", "Pain trend note")
+        self.banner.setWordWrap(True)
+        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.hide()
+        root.addWidget(self.banner)
+
+        top = QHBoxLayout()
+        top.addWidget(self._build_summary(), 0)
+        self.sessions_chart = self._chart_view("historySessionsChart",
+                                               "Sessions per week, last 12 weeks")
+        self.pain_chart = self._chart_view("historyPainChart",
+                                           "Average pain before and after, last 12 weeks")
+        top.addWidget(self.sessions_chart, 1)
+        top.addWidget(self.pain_chart, 1)
+        root.addLayout(top, 2)
+
+        root.addLayout(self._build_filters())
+
+        self.table = QTableView(self)
+        self._named(self.table, "historyTable", "Sessions")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        metrics = self.fontMetrics()
+        widths = {0: "Wed 30 Sep 2026  23:59  ", 2: " 1:00:00 ",
+                  3: "Interrupted at step 10 of 10  ", 4: "Pain before → after  "}
+        for column, sample in widths.items():
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
+        delete_action = QAction("Delete session", self.table)
+        delete_action.setObjectName("historyDeleteAction")
+        delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        delete_action.triggered.connect(self.delete_selected)
+        self.table.addAction(delete_action)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        root.addWidget(self.table, 3)
+
+        buttons = QHBoxLayout()
+        self.count_label = QLabel(self)
+        self._named(self.count_label, "historyCountLabel", "Number of sessions")
+        buttons.addWidget(self.count_label, 1)
+        self.delete_button = QPushButton("&Delete session", self)
+        self._named(self.delete_button, "historyDeleteButton", "Delete the selected session")
+        self.delete_button.setEnabled(False)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.delete_all_button = QPushButton("Delete &all…", self)
+        self._named(self.delete_all_button, "historyDeleteAllButton",
+                    "Delete all history")
+        self.delete_all_button.clicked.connect(self.delete_all)
+        self.export_button = QPushButton("&Export…", self)
+        self._named(self.export_button, "historyExportButton",
+                    "Export the sessions shown to a CSV or JSON file")
+        self.export_button.clicked.connect(self.export)
+        for button in (self.delete_button, self.delete_all_button, self.export_button):
+            buttons.addWidget(button)
+        root.addLayout(buttons)
+        self._apply_palette()
+
+    def _build_summary(self) -> QWidget:
+        box = QFrame(self)
+        box.setObjectName("historySummary")
+        box.setAccessibleName("Summary")
+        box.setFrameShape(QFrame.Shape.StyledPanel)
+        grid = QGridLayout(box)
+        grid.setVerticalSpacing(6)
+        grid.setHorizontalSpacing(14)
+        self.figures: dict[str, QLabel] = {}
+        rows = (("week", "This week"), ("month", "This month"), ("streak", "Days in a row"),
+                ("minutes", "Total time"), ("adherence", "Breaks taken"),
+                ("top", "Most used"))
+        for i, (key, caption) in enumerate(rows):
+            label = QLabel(caption, box)
+            value = QLabel("…", box)
+            value.setObjectName(f"historyFigure_{key}")
+            value.setAccessibleName(caption)
+            value.setWordWrap(key == "top")
+            font = value.font()
+            font.setBold(True)
+            value.setFont(font)
+            label.setBuddy(value)
+            grid.addWidget(label, i, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, i, 1, Qt.AlignmentFlag.AlignTop)
+            self.figures[key] = value
+        grid.setRowStretch(len(rows), 1)
+        box.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 22)
+        box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        return box
+
+    def _chart_view(self, name: str, title: str) -> QChartView:
+        chart = QChart()
+        chart.setTitle(title)
+        chart.legend().setVisible(False)
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        chart.setBackgroundRoundness(0)
+        view = QChartView(chart, self)
+        self._named(view, name, title)
+        view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        view.setMinimumSize(260, 200)
+        view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return view
+
+    def _build_filters(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.range_check = QCheckBox("&Dates from", self)
+        self._named(self.range_check, "historyRangeCheck", "Filter by date range")
+        now = self._now().astimezone(self._tz)
+        today = QDate(now.year, now.month, now.day)
+        self.since_edit = QDateEdit(today.addDays(-30), self)
+        self._named(self.since_edit, "historySinceEdit", "From date")
+        self.until_edit = QDateEdit(today, self)
+        self._named(self.until_edit, "historyUntilEdit", "To date")
+        to_label = QLabel("&to", self)
+        to_label.setBuddy(self.until_edit)
+        for edit in (self.since_edit, self.until_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setEnabled(False)
+            edit.dateChanged.connect(self._on_filter_changed)
+        self.range_check.toggled.connect(self._on_range_toggled)
+        routine_label = QLabel("&Routine", self)
+        self.routine_combo = QComboBox(self)
+        self._named(self.routine_combo, "historyRoutineCombo", "Filter by routine")
+        self.routine_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.routine_combo.setMinimumContentsLength(18)
+        routine_label.setBuddy(self.routine_combo)
+        self.routine_combo.currentIndexChanged.connect(self._on_filter_changed)
+        for widget in (self.range_check, self.since_edit, to_label, self.until_edit):
+            row.addWidget(widget)
+        row.addSpacing(16)
+        row.addWidget(routine_label)
+        row.addWidget(self.routine_combo)
+        row.addStretch(1)
+        return row
+
+    def _fill_routines(self) -> None:
+        current = self.routine_combo.currentData()
+        self.routine_combo.blockSignals(True)
+        self.routine_combo.clear()
+        self.routine_combo.addItem("All routines", None)
+        for routine_id, title in self._store.routines():
+            self.routine_combo.addItem(title, routine_id)
+        found = self.routine_combo.findData(current)
+        self.routine_combo.setCurrentIndex(max(found, 0))
+        self.routine_combo.blockSignals(False)
+
+    # -- palette ---------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_stats_timer"):
+            self._apply_palette()
+            self._stats_timer.start()
+        super().changeEvent(event)
+
+    def _apply_palette(self) -> None:
+        pal = self.palette()
+        border = accent(Accent.PRIMARY, pal).name()
+        self.banner.setStyleSheet(
+            "QLabel#historyPainBanner { background: palette(alternate-base); "
+            f"border: 1px solid palette(mid); border-left: 4px solid {border}; "
+            "padding: 8px 10px; }"
+        )
+        text = pal.color(QPalette.ColorRole.WindowText)
+        for view in (self.sessions_chart, self.pain_chart):
+            chart = view.chart()
+            chart.setTheme(QChart.ChartTheme.ChartThemeDark if is_dark(pal)
+                           else QChart.ChartTheme.ChartThemeLight)
+            chart.setBackgroundBrush(pal.color(QPalette.ColorRole.Base))
+            chart.setTitleBrush(text)
+            chart.legend().setLabelColor(text)
+            chart.legend().setVisible(view is self.pain_chart)
+            chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+            view.setBackgroundBrush(pal.color(QPalette.ColorRole.Window))
+
+    # -- figures ---------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload the table, routine list and figures (after new sessions)."""
+        self._fill_routines()
+        self.model.reload()
+        self._update_count()
+        self._stats_timer.start()
+
+    def refresh_figures(self) -> None:
+        summary = self._stats.summary()
+        self._show_summary(summary)
+        weeks = self._stats.weekly()
+        self._show_sessions_chart(weeks)
+        self._show_pain_chart(weeks)
+        trend = self._stats.pain_trend()
+        self.banner.setText(trend.message)
+        self.banner.setVisible(trend.flagged)
+
+    def _show_summary(self, s: Summary) -> None:
+        f = self.figures
+        f["week"].setText(f"{s.sessions_this_week:,} sessions")
+        f["month"].setText(f"{s.sessions_this_month:,} sessions")
+        f["streak"].setText(f"{s.streak_days:,} " + ("day" if s.streak_days == 1 else "days"))
+        hours, minutes = divmod(round(s.total_minutes), 60)
+        f["minutes"].setText(f"{hours:,} h {minutes} min" if hours else f"{minutes} min")
+        adherence = s.adherence
+        f["adherence"].setText(
+            "no reminders yet" if adherence is None
+            else f"{s.reminders_started:,} of {s.reminders_shown:,} ({adherence:.0%})"
+        )
+        f["top"].setText("\n".join(f"{u.title} ({u.sessions:,})" for u in s.top_routines)
+                         or "—")
+
+    def _axis_pen(self) -> tuple[QColor, QColor]:
+        pal = self.palette()
+        return pal.color(QPalette.ColorRole.WindowText), pal.color(QPalette.ColorRole.Mid)
+
+    def _style_axis(self, axis: QValueAxis | QCategoryAxis) -> None:
+        text, grid = self._axis_pen()
+        axis.setLabelsBrush(text)
+        axis.setGridLineColor(grid)
+        axis.setLinePenColor(grid)
+        font = axis.labelsFont()
+        font.setPointSizeF(max(self.font().pointSizeF() * 0.85, 7.0))
+        axis.setLabelsFont(font)
+
+    def _week_axis(self, weeks: list[WeekFigures]) -> QCategoryAxis:
+        """Dates under every other week (12 dates do not fit a narrow chart)."""
+        axis = QCategoryAxis()
+        axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        axis.setRange(-0.5, len(weeks) - 0.5)
+        for i in range((len(weeks) - 1) % 2, len(weeks), 2):
+            axis.append(f"{weeks[i].start:%d %b}".lstrip("0"), i)
+        axis.setStartValue(-0.5)
+        axis.setGridLineVisible(False)
+        self._style_axis(axis)
+        return axis
+
+    def _new_chart(self, view: QChartView) -> QChart:
+        chart = view.chart()
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        return chart
+
+    def _show_sessions_chart(self, weeks: list[WeekFigures]) -> None:
+        chart = self._new_chart(self.sessions_chart)
+        colour = accent(Accent.PRIMARY, self.palette())
+        bars = QBarSet("Sessions")
+        bars.setColor(colour)
+        bars.setBorderColor(colour)
+        bars.append([float(w.sessions) for w in weeks])
+        series = QBarSeries()
+        series.setBarWidth(0.7)
+        series.append(bars)
+        self._plot(chart, [series], weeks, top=max((w.sessions for w in weeks), default=0))
+        self.sessions_chart.setAccessibleDescription(
+            "; ".join(f"week of {w.start:%d %B}: {w.sessions}" for w in weeks))
+
+    def _plot(self, chart: QChart, series: Sequence[QBarSeries | QLineSeries],
+              weeks: list[WeekFigures], top: float) -> None:
+        x = QValueAxis()
+        x.setRange(-0.5, len(weeks) - 0.5)
+        x.setVisible(False)
+        y = QValueAxis()
+        y.setLabelFormat("%d")
+        if top == 10:
+            y.setRange(0, 10)
+            y.setTickCount(6)
+        else:
+            step = max(1, -(-int(top * 1.1) // 4))
+            y.setRange(0, step * 4)
+            y.setTickCount(5)
+        self._style_axis(y)
+        chart.addAxis(self._week_axis(weeks), Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        for item in series:
+            chart.addSeries(item)
+            item.attachAxis(x)
+            item.attachAxis(y)
+
+    def _show_pain_chart(self, weeks: list[WeekFigures]) -> None:
+        chart = self._new_chart(self.pain_chart)
+        pal = self.palette()
+        lines = []
+        for name, attr, kind, style in (
+            ("Before", "pain_before", Accent.CAUTION, Qt.PenStyle.SolidLine),
+            ("After", "pain_after", Accent.SUCCESS, Qt.PenStyle.DashLine),
+        ):
+            series = QLineSeries()
+            series.setName(name)
+            series.setPen(QPen(accent(kind, pal), 2.5, style))
+            series.setPointsVisible(True)
+            series.append([QPointF(i, float(getattr(w, attr)))
+                           for i, w in enumerate(weeks) if getattr(w, attr) is not None])
+            lines.append(series)
+        self._plot(chart, lines, weeks, top=10)
+        self.pain_chart.setAccessibleDescription("; ".join(
+            f"week of {w.start:%d %B}: before {_avg(w.pain_before)}, after {_avg(w.pain_after)}"
+            for w in weeks))
+
+    # -- filtering -------------------------------------------------------------------
+
+    def current_filter(self) -> SessionFilter:
+        since = until = None
+        if self.range_check.isChecked():
+            first = self.since_edit.date().toPython()
+            last = self.until_edit.date().toPython()
+            assert isinstance(first, date) and isinstance(last, date)
+            if first > last:
+                first, last = last, first
+            since = day_start(first, self._tz)
+            until = day_start(last + timedelta(days=1), self._tz)
+        return SessionFilter(since=since, until=until,
+                             routine_id=self.routine_combo.currentData())
+
+    def _on_range_toggled(self, on: bool) -> None:
+        self.since_edit.setEnabled(on)
+        self.until_edit.setEnabled(on)
+        self._on_filter_changed()
+
+    def _on_filter_changed(self, *_args: object) -> None:
+        self.model.set_filter(self.current_filter())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        n = self.model.total
+        self.count_label.setText(f"{n:,} session" + ("" if n == 1 else "s"))
+        self.delete_all_button.setEnabled(self._store.count() > 0)
+        self.export_button.setEnabled(n > 0)
+        self._on_selection_changed()
+
+    def _on_selection_changed(self, *_args: object) -> None:
+        self.delete_button.setEnabled(self.selected_record() is not None)
+
+    # -- deleting --------------------------------------------------------------------
+
+    def selected_record(self) -> SessionRecord | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.record(rows[0].row()) if rows else None
+
+    def _ask(self, title: str, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                          self)
+        box.setObjectName("historyConfirmDialog")
+        box.setAccessibleName(title)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def delete_selected(self) -> bool:
+        record = self.selected_record()
+        if record is None:
+            return False
+        when = f"{record.started_at.astimezone(self._tz):%A %d %B %Y, %H:%M}"
+        if not self.confirm("Delete session",
+                            f"Delete the “{record.routine_title}” session of {when}?"):
+            return False
+        row = self.table.currentIndex().row()
+        self._store.delete_session(record.id)
+        self.refresh()
+        if self.model.rowCount():
+            self.table.selectRow(min(max(row, 0), self.model.rowCount() - 1))
+        self.historyChanged.emit()
+        return True
+
+    def delete_all(self) -> bool:
+        n = self._store.count()
+        if n == 0 or not self.confirm(
+            "Delete all history",
+            f"Delete all {n:,} sessions and reminder records? This cannot be undone; "
+            "export them first if you may want them later.",
+        ):
+            return False
+        self._store.delete_all()
+        self.refresh()
+        self.historyChanged.emit()
+        return True
+
+    # -- exporting -------------------------------------------------------------------
+
+    def _ask_export_path(self) -> tuple[Path, ExportFormat] | None:
+        stamp = self._now().astimezone(self._tz).date().isoformat()
+        name, chosen = QFileDialog.getSaveFileName(
+            self, "Export history", str(Path.home() / f"massage-timer-history-{stamp}.csv"),
+            "CSV spreadsheet (*.csv);;JSON (*.json)",
+        )
+        if not name:
+            return None
+        path = Path(name)
+        fmt: ExportFormat = "json" if path.suffix.lower() == ".json" or (
+            "JSON" in chosen and path.suffix.lower() != ".csv") else "csv"
+        if not path.suffix:
+            path = path.with_suffix(f".{fmt}")
+        return path, fmt
+
+    def export(self) -> bool:
+        """Ask for a file and write the sessions shown (current filter) on a thread."""
+        if self._export_thread is not None and self._export_thread.is_alive():
+            return False
+        choice = self.choose_export_path()
+        if choice is None:
+            return False
+        path, fmt = choice
+        self.start_export(path, fmt)
+        return True
+
+    def start_export(self, path: Path, fmt: ExportFormat) -> None:
+        snapshot = self._store.snapshot()
+        flt = self.current_filter()
+        signals = self._export_signals
+        tz = self._tz
+
+        def work() -> None:
+            try:
+                n = export_to_file(snapshot, flt, path, fmt, tz)
+            except OSError as exc:
+                signals.failed.emit(f"Could not write {path}: {exc.strerror or exc}")
+            else:
+                signals.finished.emit(str(path), n)
+            finally:
+                snapshot.close()
+
+        self.export_button.setEnabled(False)
+        self.export_button.setText("Exporting…")
+        self._export_thread = threading.Thread(target=work, name="history-export",
+                                               daemon=True)
+        self._export_thread.start()
+
+    def wait_for_export(self, timeout: float = 10.0) -> None:
+        if self._export_thread is not None:
+            self._export_thread.join(timeout)
+
+    def _export_done(self) -> None:
+        self.export_button.setText("&Export…")
+        self.export_button.setEnabled(self.model.total > 0)
+        if self._export_thread is not None:
+            self._export_thread.join()
+            self._export_thread = None
+
+    def _on_export_finished(self, path: str, n: int) -> None:
+        self._export_done()
+        self.count_label.setText(f"{self.model.total:,} sessions — exported {n:,} to {path}")
+        self.exportFinished.emit(path, n)
+
+    def _on_export_failed(self, message: str) -> None:
+        self._export_done()
+        box = QMessageBox(QMessageBox.Icon.Warning, "Export failed", message,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("historyExportFailedDialog")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.exportFailed.emit(message)
+
+
+def _avg(value: float | None) -> str:
+    return "no rating" if value is None else f"{value:.1f}"

@@ -1,0 +1,1 @@
+"""The routine library window: the list, the detail pane and its diagram."""

@@ -1,0 +1,455 @@
+"""The library window: find a routine, read what it does, start it.
+
+The window only shows a :class:`~massage_timer.core.storage.loader.Library` and forwards what
+the person asks for through Signals; the session flow, settings and history live
+with whoever connects them (see :mod:`massage_timer.ui.app`).
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from massage_timer import APP_DISPLAY_NAME, __version__
+from massage_timer.core.storage.loader import Library
+from massage_timer.ui.library.routine_detail import RoutineDetail
+from massage_timer.ui.library.routine_list import (
+    RoutineDelegate,
+    RoutineFilterModel,
+    RoutineIdRole,
+    RoutineListModel,
+    area_label,
+    routine_areas,
+)
+from massage_timer.ui.theme import Accent, PrimaryButton, accent
+
+DURATION_CHOICES: tuple[tuple[str, int | None], ...] = (
+    ("Any length", None),
+    ("Up to 5 min", 5),
+    ("Up to 10 min", 10),
+    ("Up to 15 min", 15),
+    ("Up to 30 min", 30),
+)
+DEFAULT_SIZE = QSize(1100, 720)
+
+class MainWindow(QMainWindow):
+    """The routine library and its menus.
+
+    Signals:
+        startRequested(str): the person asked to start the routine with this id.
+        historyRequested(), settingsRequested(), reloadRequested(),
+        openRoutinesFolderRequested(), quitRequested(): menu intents.
+    """
+
+    startRequested = Signal(str)
+    historyRequested = Signal()
+    settingsRequested = Signal()
+    reloadRequested = Signal()
+    openRoutinesFolderRequested = Signal()
+    quitRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_DISPLAY_NAME)
+        self.resize(DEFAULT_SIZE)
+        self._library = Library()
+        self._include_optional = False
+        self._model = RoutineListModel(self)
+        self._proxy = RoutineFilterModel(self)
+        self._proxy.setSourceModel(self._model)
+
+        self._search = QLineEdit(self)
+        self._search.setObjectName("routineSearch")
+        self._search.setAccessibleName("Search routines")
+        self._search.setPlaceholderText("Search routines (Ctrl+F)")
+        self._search.setClearButtonEnabled(True)
+        self._area = QComboBox(self)
+        self._area.setObjectName("areaFilter")
+        self._area.setAccessibleName("Filter by target area")
+        self._duration = QComboBox(self)
+        self._duration.setObjectName("durationFilter")
+        self._duration.setAccessibleName("Filter by maximum length")
+        for text, minutes in DURATION_CHOICES:
+            self._duration.addItem(text, minutes)
+
+        self._list = QListView(self)
+        self._list.setObjectName("routineList")
+        self._list.setAccessibleName("Routines")
+        self._list.setModel(self._proxy)
+        self._list.setItemDelegate(RoutineDelegate(self._list))
+        self._list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self._list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._list.setAlternatingRowColors(True)
+        self._list.setMinimumWidth(300)
+        self._empty = QLabel("No routine matches the search and filters.", self)
+        self._empty.setObjectName("routineListEmpty")
+        self._empty.setWordWrap(True)
+        self._empty.hide()
+
+        self._broken_toggle = QToolButton(self)
+        self._broken_toggle.setObjectName("brokenToggle")
+        self._broken_toggle.setCheckable(True)
+        self._broken_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self._broken_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self._broken_toggle.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._broken = QTreeWidget(self)
+        self._broken.setObjectName("brokenRoutines")
+        self._broken.setAccessibleName("Routine files that could not be loaded")
+        self._broken.setHeaderHidden(True)
+        self._broken.setColumnCount(1)
+        self._broken.setWordWrap(True)
+        self._broken.setUniformRowHeights(False)
+        self._broken.setIndentation(16)
+        self._broken.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self._broken.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._broken.setMaximumHeight(200)
+        self._broken.hide()
+
+        self._detail = RoutineDetail(self)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("detailScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self._detail)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._start = PrimaryButton("Start routine", self)
+        self._start.setObjectName("startButton")
+        self._start.setAccessibleName("Start routine")
+        self._start.setToolTip("Start the chosen routine (Ctrl+Enter)")
+
+        self._build_layout(scroll)
+        self._build_menus()
+        self._connect()
+        self._update_broken([])
+        self._on_current_changed()
+
+    # -- public API --------------------------------------------------------------
+    def set_library(self, library: Library) -> None:
+        """Show a (re)loaded library, keeping the current routine when it is still there."""
+        keep = self.current_routine_id()
+        self._library = library
+        self._model.set_routines(library.routines, self._include_optional)
+        self._fill_areas()
+        self._update_broken(library.errors)
+        if not (keep and self.select_routine(keep)):
+            self._select_first()
+        self._on_current_changed()
+
+    def set_include_optional(self, include: bool) -> None:
+        """Whether optional steps count (the setting); changes the times shown."""
+        self._include_optional = include
+        self.set_library(self._library)
+
+    def select_routine(self, routine_id: str) -> bool:
+        row = self._model.row_of(routine_id)
+        if row < 0:
+            return False
+        index = self._proxy.mapFromSource(self._model.index(row, 0))
+        if not index.isValid():
+            return False
+        self._list.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self._list.scrollTo(index)
+        return True
+
+    def current_routine_id(self) -> str | None:
+        index = self._list.currentIndex()
+        if not index.isValid():
+            return None
+        return str(index.data(RoutineIdRole))
+
+    def show_notice(self, text: str, timeout_ms: int = 0) -> None:
+        """A one-line notice in the status bar (settings reset, no voice, ...)."""
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def geometry_state(self) -> str:
+        """The window geometry as base64 text, for ``settings.window_geometry``."""
+        return bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+
+    def restore_geometry_state(self, state: str) -> bool:
+        if not state:
+            return False
+        return self.restoreGeometry(QByteArray.fromBase64(state.encode("ascii")))
+
+    @property
+    def start_button(self) -> QPushButton:
+        return self._start
+
+    @property
+    def routine_list(self) -> QListView:
+        return self._list
+
+    @property
+    def search_box(self) -> QLineEdit:
+        return self._search
+
+    @property
+    def detail(self) -> RoutineDetail:
+        return self._detail
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_broken_toggle"):
+            self._update_broken(self._library.errors)
+
+    # -- building ----------------------------------------------------------------
+    def _build_layout(self, scroll: QScrollArea) -> None:
+        filters = QHBoxLayout()
+        area_label_ = QLabel("&Area:", self)
+        area_label_.setBuddy(self._area)
+        length_label = QLabel("&Length:", self)
+        length_label.setBuddy(self._duration)
+        filters.addWidget(area_label_)
+        filters.addWidget(self._area, 1)
+        filters.addWidget(length_label)
+        filters.addWidget(self._duration, 1)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self._search)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self._list, 1)
+        left_layout.addWidget(self._empty)
+        left_layout.addWidget(self._broken_toggle)
+        left_layout.addWidget(self._broken)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(scroll, 1)
+        start_row = QHBoxLayout()
+        start_row.addStretch(1)
+        start_row.addWidget(self._start)
+        right_layout.addLayout(start_row)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.setObjectName("librarySplitter")
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([400, 700])
+        self.setCentralWidget(splitter)
+        self.setTabOrder(self._search, self._area)
+        self.setTabOrder(self._area, self._duration)
+        self.setTabOrder(self._duration, self._list)
+        self.setTabOrder(self._list, self._broken_toggle)
+        self.setTabOrder(self._broken_toggle, self._broken)
+        self.setTabOrder(self._broken, self._start)
+
+    def _action(self, text: str, name: str, shortcut: QKeySequence | str | None = None) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.start_action = self._action("&Start routine", "actionStart", "Ctrl+Return")
+        self.start_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.open_folder_action = self._action("&Open routines folder", "actionOpenFolder")
+        self.reload_action = self._action("&Reload routines", "actionReload",
+                                          QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.reload_action.setShortcuts([QKeySequence("F5")])
+        self.quit_action = self._action("&Quit", "actionQuit", "Ctrl+Q")
+        self.history_action = self._action("&History", "actionHistory", "Ctrl+H")
+        self.find_action = self._action("&Find routine", "actionFind", "Ctrl+F")
+        self.settings_action = self._action("&Preferences…", "actionPreferences", "Ctrl+,")
+        self.about_action = self._action(f"&About {APP_DISPLAY_NAME}", "actionAbout")
+        self.safety_action = self._action("&Safety information", "actionSafety")
+        file_menu = bar.addMenu("&File")
+        file_menu.setObjectName("menuFile")
+        file_menu.addAction(self.start_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.open_folder_action)
+        file_menu.addAction(self.reload_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        view_menu = bar.addMenu("&View")
+        view_menu.setObjectName("menuView")
+        view_menu.addAction(self.find_action)
+        view_menu.addAction(self.history_action)
+        settings_menu = bar.addMenu("&Settings")
+        settings_menu.setObjectName("menuSettings")
+        settings_menu.addAction(self.settings_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.setObjectName("menuHelp")
+        help_menu.addAction(self.safety_action)
+        help_menu.addAction(self.about_action)
+
+    def _connect(self) -> None:
+        self._search.textChanged.connect(self._on_search_changed)
+        self._search.installEventFilter(self)
+        self._area.currentIndexChanged.connect(self._on_area_changed)
+        self._duration.currentIndexChanged.connect(self._on_duration_changed)
+        self._list.selectionModel().currentChanged.connect(self._on_current_changed)
+        self._list.activated.connect(self._on_list_activated)
+        self._broken_toggle.toggled.connect(self._on_broken_toggled)
+        self._start.clicked.connect(self._on_start_triggered)
+        self.start_action.triggered.connect(self._on_start_triggered)
+        self.open_folder_action.triggered.connect(self.openRoutinesFolderRequested)
+        self.reload_action.triggered.connect(self.reloadRequested)
+        self.quit_action.triggered.connect(self.quitRequested)
+        self.history_action.triggered.connect(self.historyRequested)
+        self.settings_action.triggered.connect(self.settingsRequested)
+        self.find_action.triggered.connect(self._on_find_triggered)
+        self.about_action.triggered.connect(self._on_about_triggered)
+        self.safety_action.triggered.connect(self._on_safety_triggered)
+
+    def _fill_areas(self) -> None:
+        current = self._area.currentData()
+        keys = sorted(
+            {a for r in self._library.routines for a in routine_areas(r.routine)},
+            key=lambda k: area_label(k).casefold(),
+        )
+        self._area.blockSignals(True)
+        self._area.clear()
+        self._area.addItem("All areas", None)
+        for key in keys:
+            self._area.addItem(area_label(key, short=True), key)
+        self._area.setCurrentIndex(max(0, self._area.findData(current)))
+        self._area.blockSignals(False)
+        self._proxy.set_area(self._area.currentData())
+
+    def _update_broken(self, errors: list[Any]) -> None:
+        self._broken.clear()
+        by_file: dict[Path, QTreeWidgetItem] = {}
+        for error in errors:
+            parent = by_file.get(error.file)
+            if parent is None:
+                parent = QTreeWidgetItem(self._broken, [error.file.name])
+                font = QFont(self._broken.font())
+                font.setBold(True)
+                parent.setFont(0, font)
+                parent.setToolTip(0, str(error.file))
+                by_file[error.file] = parent
+            item = QTreeWidgetItem(parent, [f"{error.location}: {error.message}"])
+            item.setToolTip(0, str(error))
+            item.setData(0, Qt.ItemDataRole.AccessibleTextRole,
+                         f"{error.file.name}, at {error.location}: {error.message}")
+        self._broken.expandAll()
+        files = len({e.file for e in errors})
+        self._broken_toggle.setText(
+            f"Could not load {files} routine file{'s' if files != 1 else ''}"
+            f" ({len(errors)} problem{'s' if len(errors) != 1 else ''})"
+        )
+        self._broken_toggle.setAccessibleName(self._broken_toggle.text())
+        color = accent(Accent.DANGER, QApplication.palette()).name()
+        self._broken_toggle.setStyleSheet(f"QToolButton#brokenToggle {{ color: {color}; }}")
+        self._broken_toggle.setVisible(bool(errors))
+        self._broken.setVisible(bool(errors) and self._broken_toggle.isChecked())
+
+    def _select_first(self) -> None:
+        if self._proxy.rowCount() > 0:
+            self._list.selectionModel().setCurrentIndex(
+                self._proxy.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+
+    def _after_filter(self) -> None:
+        if not self._list.currentIndex().isValid():
+            self._select_first()
+        self._empty.setVisible(self._proxy.rowCount() == 0 and self._model.rowCount() > 0)
+        self._on_current_changed()
+
+    # -- slots ---------------------------------------------------------------------
+    def _on_search_changed(self, text: str) -> None:
+        self._proxy.set_search(text)
+        self._after_filter()
+
+    def _on_area_changed(self, _index: int) -> None:
+        self._proxy.set_area(self._area.currentData())
+        self._after_filter()
+
+    def _on_duration_changed(self, _index: int) -> None:
+        self._proxy.set_max_minutes(self._duration.currentData())
+        self._after_filter()
+
+    def _on_current_changed(self, *_args: object) -> None:
+        routine_id = self.current_routine_id()
+        loaded = self._library.get(routine_id) if routine_id else None
+        self._detail.show_routine(loaded, self._include_optional)
+        self._start.setEnabled(loaded is not None)
+        self.start_action.setEnabled(loaded is not None)
+
+    def _on_list_activated(self, _index: QModelIndex) -> None:
+        self._on_start_triggered()
+
+    def _on_start_triggered(self) -> None:
+        routine_id = self.current_routine_id()
+        if routine_id is not None:
+            self.startRequested.emit(routine_id)
+
+    def _on_find_triggered(self) -> None:
+        self._search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._search.selectAll()
+
+    def _on_broken_toggled(self, shown: bool) -> None:
+        self._broken_toggle.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
+        self._broken.setVisible(shown)
+
+    def _on_about_triggered(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_DISPLAY_NAME}",
+            f"<h3>{APP_DISPLAY_NAME} {html.escape(__version__)}</h3>"
+            "<p>Guided self-massage and stretching for the neck, shoulders and upper back,"
+            " with posture-break reminders.</p>"
+            "<p>It is not medical advice. If pain is severe, spreading or lasting, see a"
+            " doctor or physiotherapist.</p>",
+        )
+
+    def _on_safety_triggered(self) -> None:
+        from massage_timer.ui.session.checklist_dialog import show_safety_information
+
+        show_safety_information(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self._search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self._proxy.rowCount() > 0
+        ):
+            self._list.setFocus(Qt.FocusReason.OtherFocusReason)
+            if not self._list.currentIndex().isValid():
+                self._select_first()
+            return True
+        return super().eventFilter(watched, event)

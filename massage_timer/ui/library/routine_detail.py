@@ -1,0 +1,207 @@
+"""The detail pane: what a routine does, its diagram, steps, cautions and sources."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import (
+    QEvent,
+    Qt,
+)
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from massage_timer.core.model.routine import Routine, Step, StepKind
+from massage_timer.core.storage.loader import LoadedRoutine, Origin
+from massage_timer.ui.diagram import DiagramView
+from massage_timer.ui.durations import clock, duration, short_duration
+from massage_timer.ui.library.routine_list import area_label, equipment_text, routine_areas
+from massage_timer.ui.theme import Accent, PaletteStyle, accent
+
+
+def _step_detail(step: Step) -> str:
+    if step.kind is StepKind.STROKES:
+        what = f"{step.reps} strokes"
+    elif step.kind is StepKind.REST:
+        what = f"rest {short_duration(step.work_seconds)}"
+    else:
+        what = f"hold {short_duration(step.work_seconds)}"
+    if len(step.sides) == 2:
+        what += f" per side ({step.sides[0]}, then {step.sides[1]})"
+    elif len(step.sides) == 1:
+        what += f" ({step.sides[0]} side)"
+    return what
+
+
+def _heading(text: str, parent: QWidget, scale: float = 1.15) -> QLabel:
+    label = QLabel(text, parent)
+    font = QFont(label.font())
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * scale)
+    label.setFont(font)
+    label.setWordWrap(True)
+    return label
+
+
+class _CautionFrame(QFrame):
+    """A calm, clearly set-apart box for a routine's cautions (accent on both themes)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailCautions")
+        self.style_follower = PaletteStyle(self, _caution_sheet)
+
+
+def _caution_sheet(palette: QPalette) -> str:
+    color = accent(Accent.CAUTION, palette).name()
+    return (
+        f"QFrame#detailCautions {{ border: 1px solid {color}; border-left: 5px solid {color};"
+        " border-radius: 4px; background: palette(alternate-base); }"
+        f" QLabel#detailCautionsHeading {{ color: {color}; }}"
+    )
+
+
+class RoutineDetail(QWidget):
+    """What a routine is: summary, diagram, steps with times, cautions, sources."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("routineDetail")
+        self._title = _heading("", self, 1.6)
+        self._title.setObjectName("detailTitle")
+        self._meta = QLabel(self)
+        self._meta.setObjectName("detailMeta")
+        self._meta.setWordWrap(True)
+        self._summary = QLabel(self)
+        self._summary.setObjectName("detailSummary")
+        self._summary.setWordWrap(True)
+        self._origin = QLabel(self)
+        self._origin.setObjectName("detailOrigin")
+        self._origin.setWordWrap(True)
+        self._diagram = _make_diagram(self)
+        self._steps_heading = _heading("Steps", self)
+        self._steps = QLabel(self)
+        self._steps.setObjectName("detailSteps")
+        self._steps.setTextFormat(Qt.TextFormat.RichText)
+        self._steps.setWordWrap(True)
+        self._steps.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._cautions_box = _CautionFrame(self)
+        caution_layout = QVBoxLayout(self._cautions_box)
+        cautions_heading = _heading("Take care", self._cautions_box, 1.0)
+        cautions_heading.setObjectName("detailCautionsHeading")
+        self._cautions = QLabel(self._cautions_box)
+        self._cautions.setObjectName("detailCautionsText")
+        self._cautions.setTextFormat(Qt.TextFormat.RichText)
+        self._cautions.setWordWrap(True)
+        caution_layout.addWidget(cautions_heading)
+        caution_layout.addWidget(self._cautions)
+        self._sources = QLabel(self)
+        self._sources.setObjectName("detailSources")
+        self._sources.setWordWrap(True)
+        self._sources.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addWidget(self._title)
+        layout.addWidget(self._meta)
+        layout.addWidget(self._summary)
+        layout.addWidget(self._origin)
+        layout.addWidget(self._diagram, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self._steps_heading)
+        layout.addWidget(self._steps)
+        layout.addWidget(self._cautions_box)
+        layout.addWidget(self._sources)
+        layout.addStretch(1)
+        self.show_routine(None, include_optional=False)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_shown"):
+            self.show_routine(*self._shown)
+
+    def show_routine(self, loaded: LoadedRoutine | None, include_optional: bool) -> None:
+        self._shown = (loaded, include_optional)
+        widgets: list[QWidget] = [
+            self._meta,
+            self._summary,
+            self._origin,
+            self._diagram,
+            self._steps_heading,
+            self._steps,
+            self._cautions_box,
+            self._sources,
+        ]
+        if loaded is None:
+            self._title.setText("Choose a routine")
+            for widget in widgets:
+                widget.hide()
+            self._diagram.clear()
+            return
+        for widget in widgets:
+            widget.show()
+        routine = loaded.routine
+        self._title.setText(routine.title)
+        total = duration(routine.total_seconds(include_optional))
+        areas = ", ".join(area_label(a) for a in routine_areas(routine))
+        self._meta.setText(
+            f"{total} · {routine.position.value.capitalize()} · {equipment_text(routine)}"
+            + (f"\nTarget areas: {areas}" if areas else "")
+        )
+        self._summary.setText(routine.summary)
+        origin = {
+            Origin.BUILTIN: "",
+            Origin.USER: f"Your routine: {loaded.file.name}",
+            Origin.EXTRA: f"From {loaded.file}",
+        }[loaded.origin]
+        if loaded.overrides is not None:
+            origin += f" (replaces the built-in {loaded.overrides.name})"
+        self._origin.setText(origin)
+        self._origin.setVisible(bool(origin))
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        self._steps.setText(_steps_html(routine, include_optional, muted))
+        self._steps.setAccessibleName(
+            "Steps: " + "; ".join(f"{s.title}, {duration(s.total_seconds)}" for s in routine.steps)
+        )
+        self._cautions.setText(
+            "<ul style='margin-left:-20px'>"
+            + "".join(f"<li>{html.escape(c)}</li>" for c in routine.cautions)
+            + "</ul>"
+        )
+        self._cautions_box.setVisible(bool(routine.cautions))
+        self._sources.setText("Sources: " + ", ".join(routine.sources))
+        ids = [r for s in routine.steps for r in s.regions] + list(routine.areas)
+        self._diagram.set_regions(dict.fromkeys(ids))
+
+
+def _steps_html(routine: Routine, include_optional: bool, muted: str) -> str:
+    rows = []
+    number = 0
+    for step in routine.steps:
+        skipped = step.optional and not include_optional
+        if not skipped:
+            number += 1
+        tags = []
+        if step.optional:
+            tags.append("optional, left out (see Preferences)" if skipped else "optional")
+        tag = f" <i>({', '.join(tags)})</i>" if tags else ""
+        style = f" style='color: {muted}'" if skipped else ""
+        rows.append(
+            f"<tr{style}><td align='right' width='28'>{'' if skipped else f'{number}.'}</td>"
+            f"<td><b>{html.escape(step.title)}</b>{tag}<br>{html.escape(_step_detail(step))}</td>"
+            f"<td align='right'>{clock(step.total_seconds)}</td></tr>"
+        )
+    return "<table cellspacing='0' cellpadding='3' width='100%'>" + "".join(rows) + "</table>"
+
+
+def _make_diagram(parent: QWidget) -> DiagramView:
+    view = DiagramView(parent)
+    view.setObjectName("detailDiagram")
+    view.setAccessibleName("Diagram of the areas this routine works on")
+    view.setMinimumHeight(200)
+    view.setMaximumSize(480, 230)
+    return view

@@ -1,0 +1,1 @@
+"""Posture-break reminders: the service, its prompt, and idle detection."""

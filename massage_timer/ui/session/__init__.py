@@ -1,0 +1,1 @@
+"""One guided session: checklist, pain rating, player, summary."""

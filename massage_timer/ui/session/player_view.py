@@ -1,0 +1,287 @@
+"""The player: a large countdown, the step and cue, the diagram, and Stop.
+
+It shows an engine :class:`~massage_timer.core.model.engine.Status` and forwards what the
+user asks for; it keeps no timing of its own. Space pauses or resumes, Right skips,
+Left goes back and Esc stops, whichever control has the focus.
+
+Signals:
+    pauseToggled(): Pause/Resume was asked for.
+    skipRequested(), backRequested(): move to the next / previous part.
+    stopRequested(): Stop, at once and without confirmation.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from massage_timer.core.model.engine import Phase, Segment, State, Status
+from massage_timer.core.model.routine import StepKind
+from massage_timer.ui.diagram import DiagramView
+from massage_timer.ui.durations import clock, countdown
+from massage_timer.ui.theme import Accent, accent
+
+PHASE_WORDS = {Phase.PREPARE: "Get ready", Phase.WORK: "Work", Phase.REST: "Rest"}
+SIDE_WORDS = {"left": "Left side", "right": "Right side"}
+
+
+def _label(name: str, text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    return label
+
+
+def _describe(segment: Segment) -> str:
+    side = f" ({segment.side})" if segment.side else ""
+    return f"{segment.step.title}{side}"
+
+
+class PlayerView(QWidget):
+    pauseToggled = Signal()
+    skipRequested = Signal()
+    backRequested = Signal()
+    stopRequested = Signal()
+
+    def __init__(self, routine_title: str, steps_total: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("playerView")
+        self.setAccessibleName("Session player")
+        self._steps_total = steps_total
+        self._last_segment: Segment | None = None
+
+        self._routine = _label("routineTitle", routine_title)
+        self._routine.setAccessibleName("Routine")
+        font = self._routine.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self._routine.setFont(font)
+        self._progress_text = _label("routineProgressText")
+        self._progress_text.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
+        self._progress = QProgressBar()
+        self._progress.setObjectName("routineProgress")
+        self._progress.setAccessibleName("Routine progress")
+        self._progress.setTextVisible(False)
+        self._progress.setMaximumHeight(10)
+
+        self._phase = _label("phaseLabel")
+        self._phase.setAccessibleName("Phase")
+        self._side = _label("sideLabel")
+        self._side.setAccessibleName("Side being worked")
+        for label in (self._phase, self._side):
+            f = label.font()
+            f.setPointSizeF(f.pointSizeF() * 1.4)
+            f.setBold(True)
+            label.setFont(f)
+        self._step_title = _label("stepTitle")
+        self._step_title.setAccessibleName("Step")
+        self._step_title.setWordWrap(True)
+        f = self._step_title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.9)
+        f.setBold(True)
+        self._step_title.setFont(f)
+
+        self._countdown = _label("countdownLabel")
+        self._countdown.setAccessibleName("Countdown")
+        self._countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        f = QFont(self.font())
+        f.setPointSizeF(f.pointSizeF() * 11)
+        f.setBold(True)
+        f.setStyleHint(QFont.StyleHint.SansSerif)
+        f.setFeature(QFont.Tag("tnum"), 1)
+        self._countdown.setFont(f)
+        self._countdown_unit = _label("countdownUnit")
+        self._countdown_unit.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        f = self._countdown_unit.font()
+        f.setPointSizeF(f.pointSizeF() * 1.3)
+        self._countdown_unit.setFont(f)
+
+        self._cue = _label("cueLabel")
+        self._cue.setAccessibleName("Cue")
+        self._cue.setWordWrap(True)
+        self._cue.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        f = self._cue.font()
+        f.setPointSizeF(f.pointSizeF() * 1.5)
+        self._cue.setFont(f)
+        self._step_progress = _label("stepProgress")
+        self._step_progress.setAccessibleName("Step progress")
+        self._next = _label("nextStep")
+        self._next.setAccessibleName("Next step")
+        self._next.setWordWrap(True)
+        for label in (self._step_progress, self._next):
+            f = label.font()
+            f.setPointSizeF(f.pointSizeF() * 1.15)
+            label.setFont(f)
+        self._notice = _label("playerNotice")
+        self._notice.setAccessibleName("Notice")
+        self._notice.setWordWrap(True)
+        self._notice.hide()
+
+        self.diagram = DiagramView(self)
+        self.diagram.setMinimumSize(320, 320)
+        self.diagram.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+        self.back_button = self._button("backButton", "◀  Back", "Back to the previous part (Left)")
+        self.pause_button = self._button("pauseButton", "Pause", "Pause or resume (Space)")
+        self.skip_button = self._button("skipButton", "Skip  ▶", "Skip to the next part (Right)")
+        self.stop_button = self._button("stopButton", "Stop", "Stop the session now (Esc)")
+        self.stop_button.setMinimumSize(180, 56)
+        f = self.stop_button.font()
+        f.setPointSizeF(f.pointSizeF() * 1.35)
+        f.setBold(True)
+        self.stop_button.setFont(f)
+        self.stop_button.setStyleSheet(
+            "QPushButton#stopButton { background: #b3261e; color: white; border-radius: 8px;"
+            " padding: 8px 28px; }"
+            "QPushButton#stopButton:focus { outline: 3px solid palette(highlight); "
+            "border: 3px solid palette(highlight); }"
+        )
+        self.back_button.clicked.connect(self.backRequested)
+        self.pause_button.clicked.connect(self.pauseToggled)
+        self.skip_button.clicked.connect(self.skipRequested)
+        self.stop_button.clicked.connect(self.stopRequested)
+
+        for key, signal in (
+            (Qt.Key.Key_Space, self.pauseToggled),
+            (Qt.Key.Key_Right, self.skipRequested),
+            (Qt.Key.Key_Left, self.backRequested),
+            (Qt.Key.Key_Escape, self.stopRequested),
+        ):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setAutoRepeat(False)
+            shortcut.activated.connect(signal)
+
+        header = QHBoxLayout()
+        header.addWidget(self._routine, 1)
+        header.addWidget(self._progress_text)
+
+        text_col = QVBoxLayout()
+        top_row = QHBoxLayout()
+        top_row.addWidget(self._phase)
+        top_row.addStretch(1)
+        top_row.addWidget(self._side)
+        text_col.addLayout(top_row)
+        text_col.addWidget(self._step_title)
+        text_col.addStretch(1)
+        text_col.addWidget(self._countdown)
+        text_col.addWidget(self._countdown_unit)
+        text_col.addWidget(self._cue)
+        text_col.addStretch(1)
+        text_col.addWidget(self._step_progress)
+        text_col.addWidget(self._next)
+
+        card = QFrame()
+        card.setObjectName("playerCard")
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        card.setLayout(text_col)
+
+        body = QHBoxLayout()
+        body.addWidget(card, 3)
+        body.addWidget(self.diagram, 2)
+
+        controls = QHBoxLayout()
+        controls.addWidget(self.back_button)
+        controls.addWidget(self.pause_button)
+        controls.addWidget(self.skip_button)
+        controls.addStretch(1)
+        controls.addWidget(self.stop_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self._progress)
+        layout.addLayout(body, 1)
+        layout.addWidget(self._notice)
+        layout.addLayout(controls)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def _button(self, name: str, text: str, tip: str) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.setAccessibleName(tip.split(" (", maxsplit=1)[0])
+        button.setToolTip(tip)
+        button.setMinimumSize(120, 48)
+        button.setAutoDefault(False)
+        return button
+
+    def set_notice(self, text: str | None) -> None:
+        """A one-line notice (voice or sound missing); None hides it."""
+        self._notice.setText(text or "")
+        self._notice.setVisible(bool(text))
+
+    def show_status(self, status: Status) -> None:
+        segment = status.segment
+        paused = status.state is State.PAUSED
+        self.pause_button.setText("Resume" if paused else "Pause")
+        self.pause_button.setAccessibleName("Resume" if paused else "Pause")
+        live = status.state in (State.RUNNING, State.PAUSED, State.READY)
+        for button in (self.pause_button, self.skip_button, self.back_button):
+            button.setEnabled(live)
+        self.stop_button.setEnabled(True)
+        total = max(status.planned_seconds, 1e-9)
+        self._progress.setRange(0, 1000)
+        self._progress.setValue(round(1000 * min(status.position / total, 1.0)))
+        left = math.ceil(status.planned_seconds - status.position - 1e-6)
+        self._progress_text.setText(f"{clock(left)} left")
+        if segment is None:
+            self._countdown.setText("0")
+            return
+        if segment is not self._last_segment:
+            self._show_segment(segment)
+        phase_text = PHASE_WORDS[segment.phase]
+        self._phase.setText(f"Paused · {phase_text}" if paused else phase_text)
+        if status.strokes_left is not None:
+            self._countdown.setText(str(status.strokes_left))
+            unit = "stroke left" if status.strokes_left == 1 else "strokes left"
+        else:
+            self._countdown.setText(countdown(status.remaining))
+            unit = "seconds" if status.remaining < 60 else "minutes"
+        self._countdown_unit.setText(unit)
+        self._countdown.setAccessibleDescription(f"{self._countdown.text()} {unit}")
+        nxt = status.next_segment
+        self._next.setText(f"Next: {_describe(nxt)}" if nxt else "Next: the end of the routine")
+
+    def _show_segment(self, segment: Segment) -> None:
+        self._last_segment = segment
+        step = segment.step
+        self._step_title.setText(step.title)
+        self._side.setText(SIDE_WORDS.get(segment.side or "", ""))
+        if segment.phase is Phase.PREPARE:
+            self._cue.setText(step.instruction)
+        elif step.kind is StepKind.REST:
+            self._cue.setText(step.cue)
+        else:
+            pressure = f" · {step.pressure.value} pressure" if step.pressure else ""
+            self._cue.setText(f"{step.cue}{pressure}")
+        self._step_progress.setText(f"Step {segment.step_index + 1} of {self._steps_total}")
+        self.diagram.set_regions(step.regions, segment.side)
+        self._paint_phase(segment.phase)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._last_segment is not None:
+            self._paint_phase(self._last_segment.phase)
+
+    def _paint_phase(self, phase: Phase) -> None:
+        """Colour the phase word so get ready / work / rest read at a glance."""
+        kind = {
+            Phase.PREPARE: Accent.CAUTION,
+            Phase.WORK: Accent.PRIMARY,
+            Phase.REST: Accent.SUCCESS,
+        }[phase]
+        color = accent(kind, self.palette())
+        self._phase.setStyleSheet(f"color: {color.name()};")
+        self._countdown.setStyleSheet(f"color: {color.name()};" if phase is Phase.WORK else "")

@@ -1,0 +1,153 @@
+"""What a session achieved, and how it feels now: shown when a session ends.
+
+It only shows the plain values it is given and collects the optional pain-after
+rating and note; the caller builds the session record from :attr:`pain_after` and
+:attr:`note` once the dialog is closed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from massage_timer.ui.session.pain_dialog import QUESTIONS, PainScale
+from massage_timer.ui.theme import Accent, accent
+
+NOTE_MAX_LENGTH = 200
+
+
+def format_active_time(seconds: float) -> str:
+    """``"45 s"``, ``"3 min"``, ``"6 min 30 s"``: how long the person actually worked."""
+    total = max(0, round(seconds))
+    minutes, secs = divmod(total, 60)
+    if minutes == 0:
+        return f"{secs} s"
+    if secs == 0:
+        return f"{minutes} min"
+    return f"{minutes} min {secs} s"
+
+
+class SessionSummaryDialog(QDialog):
+    """The end-of-session summary (objectName ``sessionSummary``).
+
+    ``outcome`` is ``"completed"`` or ``"stopped"``. Done (or Enter) accepts; the
+    rating and note are read afterwards from :attr:`pain_after` and :attr:`note`.
+    """
+
+    def __init__(
+        self,
+        routine_title: str,
+        active_seconds: float,
+        steps_completed: int,
+        steps_total: int,
+        outcome: str,
+        *,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("sessionSummary")
+        self.setAccessibleName("Session summary")
+        self.setWindowTitle("Session summary")
+        self.setMinimumWidth(520)
+        completed = outcome == "completed"
+        self._heading = QLabel(
+            "Well done — session complete" if completed else "Session stopped", self
+        )
+        self._heading.setObjectName("summaryHeading")
+        font = QFont(self._heading.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self._heading.setFont(font)
+        self._heading.setWordWrap(True)
+        color = accent(Accent.SUCCESS if completed else Accent.PRIMARY, self.palette())
+        self._heading.setStyleSheet(f"color: {color.name()};")
+
+        routine = QLabel(routine_title, self)
+        routine.setObjectName("summaryRoutine")
+        routine.setWordWrap(True)
+        time_label = QLabel(format_active_time(active_seconds), self)
+        time_label.setObjectName("summaryTime")
+        steps_label = QLabel(f"{steps_completed} of {steps_total}", self)
+        steps_label.setObjectName("summarySteps")
+        outcome_label = QLabel("Completed" if completed else "Stopped early", self)
+        outcome_label.setObjectName("summaryOutcome")
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        form.addRow("Routine:", routine)
+        form.addRow("Time spent:", time_label)
+        form.addRow("Steps completed:", steps_label)
+        form.addRow("Outcome:", outcome_label)
+
+        name, question = QUESTIONS["after"]
+        pain_heading = QLabel(question, self)
+        pain_font = QFont(pain_heading.font())
+        pain_font.setBold(True)
+        pain_font.setPointSizeF(pain_font.pointSizeF() * 1.15)
+        pain_heading.setFont(pain_font)
+        pain_hint = QLabel("Optional: leave it blank to skip.", self)
+        self._pain = PainScale(name, question, self)
+        pain_heading.setBuddy(self._pain.button(0))
+
+        note_label = QLabel("&Note (optional):", self)
+        self._note = QLineEdit(self)
+        self._note.setObjectName("sessionNote")
+        self._note.setAccessibleName("Note about this session")
+        self._note.setMaxLength(NOTE_MAX_LENGTH)
+        self._note.setPlaceholderText("e.g. left side tighter than the right")
+        note_label.setBuddy(self._note)
+
+        buttons = QDialogButtonBox(self)
+        self._done = QPushButton("Done", self)
+        self._done.setObjectName("summaryDone")
+        self._done.setAccessibleName("Done")
+        self._done.setDefault(True)
+        buttons.addButton(self._done, QDialogButtonBox.ButtonRole.AcceptRole)
+        self._done.clicked.connect(self.accept)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addWidget(self._heading)
+        layout.addLayout(form)
+        layout.addSpacing(8)
+        layout.addWidget(pain_heading)
+        layout.addWidget(pain_hint)
+        layout.addWidget(self._pain)
+        layout.addSpacing(8)
+        layout.addWidget(note_label)
+        layout.addWidget(self._note)
+        layout.addSpacing(4)
+        layout.addWidget(buttons)
+        self.setTabOrder(self._pain.button(0), self._note)
+        self.setTabOrder(self._note, self._done)
+        self._pain.focus_scale()
+        self.resize(max(560, self.minimumSizeHint().width()), self.sizeHint().height())
+
+    @property
+    def pain_after(self) -> int | None:
+        return self._pain.value
+
+    @property
+    def note(self) -> str:
+        return self._note.text().strip()
+
+    @property
+    def pain_scale(self) -> PainScale:
+        return self._pain
+
+    @property
+    def note_edit(self) -> QLineEdit:
+        return self._note
+
+    @property
+    def done_button(self) -> QPushButton:
+        return self._done

@@ -1,0 +1,408 @@
+"""The Settings dialog: every user-facing setting, in four tabs, keyboard operable.
+
+It edits a copy and returns a new :class:`Settings` (validated by the model), so the
+caller decides when to save and what to apply. Settings the user does not edit here
+(window geometry, the pause, the one-time hint) pass through unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, Qt, QTime
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QTabWidget,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from massage_timer.core.model.settings import (
+    MAX_FONT_SCALE,
+    MAX_INTERVAL_MINUTES,
+    MIN_FONT_SCALE,
+    MIN_INTERVAL_MINUTES,
+    Settings,
+    replace,
+)
+from massage_timer.ui.theme import Accent, accent
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+SCREEN_AWAKE_NOTE = (
+    "Works on Windows, macOS, and Linux desktops that offer the screen-saver inhibit "
+    "service (GNOME, KDE Plasma, Xfce, Cinnamon, MATE). Elsewhere the screen may still dim."
+)
+AUTOSTART_NOTE_OTHER = "On this system, add Massage Timer to the login items yourself."
+
+
+class SettingsDialog(QDialog):
+    """Edit the settings; :meth:`settings` gives the result after ``exec()`` accepts."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        *,
+        voices: Sequence[tuple[str, str]] = (),
+        routines: Sequence[tuple[str, str]] = (),
+        autostart_supported: bool = True,
+        screen_awake_note: str = SCREEN_AWAKE_NOTE,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setAccessibleName("Settings")
+        self.setWindowTitle("Settings")
+        self._original = settings
+        self._result = settings
+        self._notes: list[QLabel] = []
+        self._forms: list[QFormLayout] = []
+
+        self._tabs = QTabWidget(self)
+        self._tabs.setObjectName("settingsTabs")
+        self._tabs.setAccessibleName("Settings sections")
+        self._tabs.addTab(self._voice_tab(voices), "&Voice && sounds")
+        self._tabs.addTab(self._session_tab(screen_awake_note), "S&ession")
+        self._tabs.addTab(self._reminders_tab(routines, autostart_supported), "&Reminders")
+        self._tabs.addTab(self._appearance_tab(), "&Appearance")
+
+        self._error = QLabel(self)
+        self._error.setObjectName("settingsError")
+        self._error.setWordWrap(True)
+        self._error.hide()
+        self._buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.RestoreDefaults,
+            self,
+        )
+        self._buttons.setObjectName("settingsButtons")
+        for role, name, label in (
+            (QDialogButtonBox.StandardButton.Ok, "settingsOk", "Save settings"),
+            (QDialogButtonBox.StandardButton.Cancel, "settingsCancel", "Cancel"),
+            (QDialogButtonBox.StandardButton.RestoreDefaults, "settingsDefaults",
+             "Restore defaults"),
+        ):
+            button = self._buttons.button(role)
+            button.setObjectName(name)
+            button.setAccessibleName(label)
+        self._buttons.accepted.connect(self.accept)
+        self._buttons.rejected.connect(self.reject)
+        self._buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
+            self._on_restore_defaults
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._tabs)
+        layout.addWidget(self._error)
+        layout.addWidget(self._buttons)
+        self._load(settings)
+        self._on_voice_toggled()
+        self._on_reminders_toggled()
+        self._restyle()
+
+    # -- building -------------------------------------------------------------
+
+    def _page(self, name: str) -> tuple[QWidget, QFormLayout]:
+        page = QWidget(self)
+        page.setObjectName(name)
+        form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self._forms.append(form)
+        return page, form
+
+    def _check(self, name: str, text: str, accessible: str | None = None) -> QCheckBox:
+        box = QCheckBox(text, self)
+        box.setObjectName(name)
+        box.setAccessibleName(accessible or text.replace("&", ""))
+        return box
+
+    def _spin(self, name: str, accessible: str, bounds: tuple[int, int], suffix: str,
+              step: int = 1) -> QSpinBox:
+        spin = QSpinBox(self)
+        spin.setObjectName(name)
+        spin.setAccessibleName(accessible)
+        spin.setRange(*bounds)
+        spin.setSingleStep(step)
+        spin.setSuffix(suffix)
+        return spin
+
+    def _combo(self, name: str, accessible: str, items: Sequence[tuple[str, str]]) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setObjectName(name)
+        combo.setAccessibleName(accessible)
+        for value, label in items:
+            combo.addItem(label, value)
+        return combo
+
+    def _note(self, text: str) -> QLabel:
+        label = QLabel(text, self)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        self._notes.append(label)
+        return label
+
+    @staticmethod
+    def _row(form: QFormLayout, text: str, field: QWidget) -> None:
+        label = QLabel(text, field.parentWidget())
+        label.setBuddy(field)
+        form.addRow(label, field)
+
+    def _voice_tab(self, voices: Sequence[tuple[str, str]]) -> QWidget:
+        page, form = self._page("settingsVoicePage")
+        self.voice_enabled = self._check("voiceEnabled", "Speak the instructions aloud")
+        self.voice_name = self._combo("voiceName", "Voice",
+                                      [("", "System default"), *voices])
+        self.voice_rate = self._spin("voiceRate", "Speaking rate in words per minute",
+                                     (80, 300), " words/min", 10)
+        self.voice_volume = self._spin("voiceVolume", "Voice volume in percent", (0, 100), " %", 5)
+        self.count_aloud = self._check("countAloud", "Count the strokes aloud")
+        self.halfway_cue = self._check("halfwayCue", "Say when a step is halfway through")
+        self.tones_enabled = self._check("tonesEnabled", "Play tones between steps")
+        self.voice_enabled.toggled.connect(self._on_voice_toggled)
+        form.addRow(self.voice_enabled)
+        self._row(form, "Vo&ice:", self.voice_name)
+        self._row(form, "Speaking ra&te:", self.voice_rate)
+        self._row(form, "Vo&lume:", self.voice_volume)
+        form.addRow(self.count_aloud)
+        form.addRow(self.halfway_cue)
+        form.addRow(self.tones_enabled)
+        return page
+
+    def _session_tab(self, screen_awake_note: str) -> QWidget:
+        page, form = self._page("settingsSessionPage")
+        self.include_optional_steps = self._check(
+            "includeOptionalSteps", "Include optional steps in routines")
+        self.keep_screen_awake = self._check(
+            "keepScreenAwake", "Keep the screen awake during a session (where the system allows)",
+            "Keep the screen awake during a session")
+        self.keep_screen_awake.setAccessibleDescription(screen_awake_note)
+        form.addRow(self.include_optional_steps)
+        form.addRow(self.keep_screen_awake)
+        form.addRow(self._note(screen_awake_note))
+        return page
+
+    def _reminders_tab(
+        self, routines: Sequence[tuple[str, str]], autostart_supported: bool
+    ) -> QWidget:
+        page, form = self._page("settingsRemindersPage")
+        self.reminders_enabled = self._check("remindersEnabled", "Remind me to take posture breaks")
+        self.reminder_interval = self._spin(
+            "reminderInterval", "Minutes between reminders",
+            (MIN_INTERVAL_MINUTES, MAX_INTERVAL_MINUTES), " min", 5)
+        self.day_boxes: list[QCheckBox] = []
+        days = QWidget(self)
+        days.setObjectName("activeDays")
+        days.setAccessibleName("Active days")
+        day_row = QHBoxLayout(days)
+        day_row.setContentsMargins(0, 0, 0, 0)
+        for index, name in enumerate(DAY_NAMES):
+            box = self._check(f"activeDay{index}", name[:3], name)
+            self.day_boxes.append(box)
+            day_row.addWidget(box)
+        day_row.addStretch(1)
+        self.active_start = self._time("activeStart", "Active hours start")
+        self.active_end = self._time("activeEnd", "Active hours end")
+        hours = QWidget(self)
+        hours_row = QHBoxLayout(hours)
+        hours_row.setContentsMargins(0, 0, 0, 0)
+        hours_row.addWidget(self.active_start)
+        to_label = QLabel("to", hours)
+        hours_row.addWidget(to_label)
+        hours_row.addWidget(self.active_end)
+        hours_row.addStretch(1)
+        self.snooze_minutes = self._spin("snoozeMinutes", "Snooze length in minutes",
+                                         (1, 60), " min")
+        self.idle_minutes = self._spin("idleMinutes",
+                                       "Minutes away that count as a break", (1, 60), " min")
+        self.reminder_routine = self._combo("reminderRoutine", "Routine for the micro-break",
+                                            routines)
+        self.reminder_sound = self._check("reminderSound", "Play a tone with the reminder")
+        self.reminder_voice = self._check("reminderVoice", "Say the reminder aloud")
+        self.autostart = self._check("autostart", "Start Massage Timer in the background at login")
+        self.autostart.setEnabled(autostart_supported)
+        self.reminders_enabled.toggled.connect(self._on_reminders_toggled)
+
+        form.addRow(self.reminders_enabled)
+        self._row(form, "Re&mind every:", self.reminder_interval)
+        form.addRow(QLabel("Active days:", self), days)
+        hours_label = QLabel("Active &hours:", self)
+        hours_label.setBuddy(self.active_start)
+        form.addRow(hours_label, hours)
+        self._row(form, "S&nooze for:", self.snooze_minutes)
+        self._row(form, "Away for at least:", self.idle_minutes)
+        form.addRow(self._note(
+            "Being away from the computer that long, a locked screen or a sleeping "
+            "computer counts as a break: the next reminder comes one interval after you "
+            "are back."))
+        self._row(form, "Micro-brea&k routine:", self.reminder_routine)
+        form.addRow(self.reminder_sound)
+        form.addRow(self.reminder_voice)
+        form.addRow(self.autostart)
+        if not autostart_supported:
+            form.addRow(self._note(AUTOSTART_NOTE_OTHER))
+        self._reminder_fields: list[QWidget] = [
+            self.reminder_interval, days, hours, self.snooze_minutes, self.idle_minutes,
+            self.reminder_routine, self.reminder_sound, self.reminder_voice,
+        ]
+        return page
+
+    def _time(self, name: str, accessible: str) -> QTimeEdit:
+        edit = QTimeEdit(self)
+        edit.setObjectName(name)
+        edit.setAccessibleName(accessible)
+        edit.setDisplayFormat("HH:mm")
+        return edit
+
+    def _appearance_tab(self) -> QWidget:
+        page, form = self._page("settingsAppearancePage")
+        self.theme = self._combo("theme", "Theme", [
+            ("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"),
+        ])
+        self.font_scale = self._spin(
+            "fontScale", "Text size in percent",
+            (round(MIN_FONT_SCALE * 100), round(MAX_FONT_SCALE * 100)), " %", 25)
+        self._row(form, "&Theme:", self.theme)
+        self._row(form, "Text si&ze:", self.font_scale)
+        return page
+
+    # -- values ---------------------------------------------------------------
+
+    def _load(self, s: Settings) -> None:
+        self.voice_enabled.setChecked(s.voice_enabled)
+        index = self.voice_name.findData(s.voice_name)
+        if index < 0:
+            self.voice_name.addItem(s.voice_name, s.voice_name)
+            index = self.voice_name.count() - 1
+        self.voice_name.setCurrentIndex(index)
+        self.voice_rate.setValue(s.voice_rate)
+        self.voice_volume.setValue(round(s.voice_volume * 100))
+        self.count_aloud.setChecked(s.count_aloud)
+        self.halfway_cue.setChecked(s.halfway_cue)
+        self.tones_enabled.setChecked(s.tones_enabled)
+        self.include_optional_steps.setChecked(s.include_optional_steps)
+        self.keep_screen_awake.setChecked(s.keep_screen_awake)
+        self.reminders_enabled.setChecked(s.reminders_enabled)
+        self.reminder_interval.setValue(s.reminder_interval_minutes)
+        for day, box in enumerate(self.day_boxes):
+            box.setChecked(day in s.active_days)
+        self.active_start.setTime(QTime.fromString(s.active_start, "HH:mm"))
+        self.active_end.setTime(QTime.fromString(s.active_end, "HH:mm"))
+        self.snooze_minutes.setValue(s.snooze_minutes)
+        self.idle_minutes.setValue(s.idle_minutes)
+        index = self.reminder_routine.findData(s.reminder_routine_id)
+        if index < 0:
+            self.reminder_routine.addItem(s.reminder_routine_id, s.reminder_routine_id)
+            index = self.reminder_routine.count() - 1
+        self.reminder_routine.setCurrentIndex(index)
+        self.reminder_sound.setChecked(s.reminder_sound)
+        self.reminder_voice.setChecked(s.reminder_voice)
+        self.autostart.setChecked(s.autostart)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(s.theme)))
+        self.font_scale.setValue(round(s.font_scale * 100))
+
+    def _collect(self) -> Settings:
+        """The edited settings; raises pydantic's ValidationError when they do not fit."""
+        return replace(
+            self._original,
+            voice_enabled=self.voice_enabled.isChecked(),
+            voice_name=self.voice_name.currentData(),
+            voice_rate=self.voice_rate.value(),
+            voice_volume=self.voice_volume.value() / 100,
+            count_aloud=self.count_aloud.isChecked(),
+            halfway_cue=self.halfway_cue.isChecked(),
+            tones_enabled=self.tones_enabled.isChecked(),
+            include_optional_steps=self.include_optional_steps.isChecked(),
+            keep_screen_awake=self.keep_screen_awake.isChecked(),
+            reminders_enabled=self.reminders_enabled.isChecked(),
+            reminder_interval_minutes=self.reminder_interval.value(),
+            active_days=[d for d, box in enumerate(self.day_boxes) if box.isChecked()],
+            active_start=self.active_start.time().toString("HH:mm"),
+            active_end=self.active_end.time().toString("HH:mm"),
+            snooze_minutes=self.snooze_minutes.value(),
+            idle_minutes=self.idle_minutes.value(),
+            reminder_routine_id=self.reminder_routine.currentData(),
+            reminder_sound=self.reminder_sound.isChecked(),
+            reminder_voice=self.reminder_voice.isChecked(),
+            autostart=self.autostart.isChecked(),
+            theme=self.theme.currentData(),
+            font_scale=self.font_scale.value() / 100,
+        )
+
+    def settings(self) -> Settings:
+        return self._result
+
+    def _problem(self) -> tuple[str, QWidget] | None:
+        if not any(box.isChecked() for box in self.day_boxes):
+            return "Choose at least one active day.", self.day_boxes[0]
+        if self.active_start.time() >= self.active_end.time():
+            return "The active hours must start before they end.", self.active_end
+        return None
+
+    def accept(self) -> None:
+        problem = self._problem()
+        if problem is not None:
+            text, widget = problem
+            self._error.setText(text)
+            self._error.show()
+            self._tabs.setCurrentIndex(2)
+            widget.setFocus()
+            return
+        self._result = self._collect()
+        super().accept()
+
+    # -- slots ----------------------------------------------------------------
+
+    def _on_restore_defaults(self) -> None:
+        self._load(replace(
+            Settings(),
+            paused_until=self._original.paused_until,
+            shown_background_hint=self._original.shown_background_hint,
+            window_geometry=self._original.window_geometry,
+        ))
+
+    def _on_voice_toggled(self) -> None:
+        on = self.voice_enabled.isChecked()
+        for widget in (self.voice_name, self.voice_rate, self.voice_volume,
+                       self.count_aloud, self.halfway_cue):
+            widget.setEnabled(on)
+
+    def _on_reminders_toggled(self) -> None:
+        on = self.reminders_enabled.isChecked()
+        for widget in self._reminder_fields:
+            widget.setEnabled(on)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._restyle()
+        super().changeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_wrapped_text()
+
+    def _fit_wrapped_text(self) -> None:
+        """Grow to fit wrapped notes: tab pages do not pass height-for-width upwards."""
+        width = self._tabs.currentWidget().width()
+        needed = 0
+        for form in self._forms:
+            form.activate()
+            needed = max(needed, form.totalHeightForWidth(width))
+        extra = needed - self._tabs.currentWidget().height()
+        if extra > 0:
+            self.setMinimumHeight(self.height() + extra)
+            self.resize(self.width(), self.height() + extra)
+
+    def _restyle(self) -> None:
+        muted = self.palette().color(self.palette().ColorRole.PlaceholderText).name()
+        for label in self._notes:
+            label.setStyleSheet(f"color: {muted};")
+        self._error.setStyleSheet(f"color: {accent(Accent.DANGER, self.palette()).name()};")
