@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import export_reading
 import pytest
 
 from massage_timer.core.storage.history import export
@@ -60,8 +61,8 @@ def test_csv_times_match_local_iso(store: HistoryStore, zone: str) -> None:
     buffer = io.StringIO()
     export.write(store, None, buffer, "csv", tz)
     lo = int(FIRST.timestamp()) - 3 * 86400
-    iso = export.LocalIso(tz, lo, lo + 800 * 86400)
-    rows = list(export.read_csv(buffer.getvalue()))
+    iso = export_reading.LocalIso(tz, lo, lo + 800 * 86400)
+    rows = list(export_reading.read_csv(buffer.getvalue()))
     for row, rec in zip(rows, store.iter_sessions(), strict=True):
         assert row["started_at"].isoformat() == iso(int(rec.started_at.timestamp()))
 
@@ -74,8 +75,10 @@ def test_awkward_texts_stay_one_quoted_field() -> None:
                    for i, t in enumerate(texts))
     buffer = io.StringIO()
     assert export.write(s, None, buffer, "csv", UTC) == len(texts)
-    rows = list(export.read_csv(buffer.getvalue()))
-    assert [r["note"] for r in rows[:-1]] == [t or None for t in texts[:-1]]
+    rows = list(export_reading.read_csv(buffer.getvalue()))
+    assert [r["note"] for r in rows[:-1]] == [
+        export_reading.as_csv_cell(t or None) for t in texts[:-1]
+    ]
     # printf reads C strings: a NUL ends the text, and the quote is still closed
     assert rows[-1]["note"] == "nul"
     assert all(len(r) == len(export.COLUMNS) for r in rows)

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import export_reading
 import pytest
 from PySide6.QtCharts import QBarSeries, QLineSeries
 from PySide6.QtCore import QDate, Qt, QTimer
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from massage_timer.core.storage.history import export
 from massage_timer.core.storage.history.store import HistoryStore, SessionRecord
 from massage_timer.ui.history.history_view import PAGE_SIZE, HistoryView
 from massage_timer.ui.theme import dark_palette, light_palette
@@ -211,7 +211,7 @@ def test_export_runs_off_the_ui_thread(view: HistoryView, qtbot: QtBot,
     with qtbot.waitSignal(view.exportFinished, timeout=5000) as blocker:
         view.export_button.click()
     assert blocker.args == [str(target), 225]
-    rows = list(export.read_csv(target.read_text(encoding="utf-8-sig")))
+    rows = list(export_reading.read_csv(target.read_text(encoding="utf-8-sig")))
     assert len(rows) == 225 and {r["routine_id"] for r in rows} == {"neck"}
     assert view.export_button.isEnabled()
     view.choose_export_path = lambda: None

@@ -681,13 +681,14 @@ class HistoryView(QWidget):
 
     def start_export(self, path: Path, fmt: ExportFormat) -> None:
         snapshot = self._store.snapshot()
+        protected = self._store.files
         flt = self.current_filter()
         signals = self._export_signals
         tz = self._tz
 
         def work() -> None:
             try:
-                n = export_to_file(snapshot, flt, path, fmt, tz)
+                n = export_to_file(snapshot, flt, path, fmt, tz, protected=protected)
             except OSError as exc:
                 signals.failed.emit(f"Could not write {path}: {exc.strerror or exc}")
             else:

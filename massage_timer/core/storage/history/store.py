@@ -23,7 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
-from massage_timer.core.storage.files import move_aside
+from massage_timer.core.storage.files import SQLITE_COMPANIONS, move_aside, with_companions
 from massage_timer.core.storage.history.schema import (
     SCHEMA_VERSION,
     HistoryError,
@@ -47,7 +47,6 @@ _HEADER = b"SQLite format 3\x00"
 _STORAGE_ERRORS = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_IOERR",
                    "SQLITE_PERM")
 _UNREADABLE_ERRORS = ("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_BUSY", "SQLITE_LOCKED")
-_COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 def utc_now() -> datetime:
@@ -286,7 +285,7 @@ def _create_private(path: Path) -> None:
 
 def _move_aside_with_companions(path: Path, now: datetime) -> Path:
     target = move_aside(path, "unreadable", now=now)
-    for suffix in _COMPANIONS:
+    for suffix in SQLITE_COMPANIONS:
         companion = Path(f"{path}{suffix}")
         if companion.exists():
             companion.rename(Path(f"{target}{suffix}"))
@@ -501,6 +500,11 @@ class HistoryStore:
     @property
     def path(self) -> Path | None:
         return self._path
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """The database and its SQLite companions: never to be written over by an export."""
+        return with_companions(self._path) if self._path is not None else ()
 
     @property
     def in_memory(self) -> bool:
