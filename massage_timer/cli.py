@@ -137,6 +137,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The Qt-free modules the first paint needs, imported before Qt on purpose: once
     # PySide6 is loaded, its import hook reads the source of every module imported
     # after it (to look for ``from __feature__ import``), a cost per module.
+    from massage_timer.commands.display import display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        print(f"{APP_NAME}: cannot show a window here: {problem}. Start it from a desktop "
+              f"session; '{APP_NAME} --help' lists the commands that need no window.",
+              file=sys.stderr)
+        return 2
     from massage_timer.ui.app import run_app
 
     return run_app(args, paths)

@@ -7,24 +7,21 @@ process (QtMultimedia picks its audio server once per process).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 import wave
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEventLoop, QObject, QTimer, QUrl
 from PySide6.QtMultimedia import QAudioDevice, QSoundEffect
+from sound_server import null_sink_server
 
 from massage_timer.audio.playback import NO_OUTPUT, CuePlayer
 from massage_timer.core.model.cues import Cue, CueKind, CueSink, Priority
@@ -284,32 +281,10 @@ def _audio_probe(folder: str) -> None:
     print(json.dumps(result))
 
 
-@contextlib.contextmanager
-def _null_sink_server() -> Iterator[dict[str, str]]:
-    runtime = Path(tempfile.mkdtemp(prefix="mt-pulse-"))
-    runtime.chmod(0o700)
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "PULSE_RUNTIME_PATH": str(runtime)}
-    subprocess.run(
-        ["pulseaudio", "-D", "-n", "--exit-idle-time=-1", "--use-pid-file=yes",
-         "--load=module-null-sink sink_name=null", "--load=module-native-protocol-unix"],
-        env=env, check=True, capture_output=True, timeout=20)
-    pid_file = runtime / "pid"
-    try:
-        yield env
-    finally:
-        pid = int(pid_file.read_text().split()[0]) if pid_file.exists() else None
-        subprocess.run(["pulseaudio", "--kill"], check=False, env=env, capture_output=True,
-                       timeout=10)
-        if pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
-        shutil.rmtree(runtime, ignore_errors=True)
-
-
 @pytest.mark.audio
 @pytest.mark.skipif(shutil.which("pulseaudio") is None, reason="pulseaudio is not installed")
 def test_real_playback_starts_and_stops_on_a_null_sink(tmp_path: Path) -> None:
-    with _null_sink_server() as env:
+    with null_sink_server() as env:
         code = f"import sys; sys.path.insert(0, {str(HERE)!r}); " \
                f"import test_playback; test_playback._audio_probe({str(tmp_path)!r})"
         done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
