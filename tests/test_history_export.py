@@ -14,6 +14,7 @@ import export_reading
 import pytest
 
 from massage_timer.cli import main
+from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage.history import export
 from massage_timer.core.storage.history.store import (
     HistoryStore,
@@ -42,7 +43,7 @@ def fill(store: HistoryStore) -> None:
         store.step_completed(sid, 2, 2, 100.25)
         if i % 3 == 0:
             continue  # still running / later interrupted
-        store.finish_session(sid, "completed" if i % 3 == 1 else "stopped",
+        store.finish_session(sid, Outcome.COMPLETED if i % 3 == 1 else Outcome.STOPPED,
                              at + timedelta(minutes=5, seconds=i), 290.125 + i, 6 - i % 2,
                              pain_after=i % 4, note="tight, then ✓ better" if i == 4 else None)
 

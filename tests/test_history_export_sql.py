@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import export_reading
 import pytest
 
+from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage.history import export
 from massage_timer.core.storage.history.store import HistoryStore, SessionRecord
 
@@ -26,7 +27,7 @@ def record(i: int, started: datetime, title: str = "Neck", note: str | None = No
         steps_total=6, checklist_version="1" if i % 3 else None,
         checklist_confirmed_at=None if i % 5 == 0 else started - timedelta(seconds=20),
         pain_before=None if i % 4 == 0 else i % 11, pain_after=None, started_at=started,
-        ended_at=ended, outcome="stopped", active_seconds=i * 1.0007,
+        ended_at=ended, outcome=Outcome.STOPPED, active_seconds=i * 1.0007,
         steps_completed=1, current_step=1, note=note,
     )
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage.history.store import HistoryStore, SessionRecord
 from massage_timer.ui.history.history_view import PAGE_SIZE, HistoryView
 from massage_timer.ui.theme import dark_palette, light_palette
@@ -42,7 +43,7 @@ def records(n: int, *, pain: int | None = 3) -> Iterator[SessionRecord]:
             content_hash=None, planned_seconds=300.0, steps_total=6, checklist_version="1",
             checklist_confirmed_at=at, pain_before=pain, pain_after=None if pain is None else 1,
             started_at=at, ended_at=at + timedelta(minutes=5),
-            outcome=("completed", "stopped", "interrupted")[i % 3],
+            outcome=(Outcome.COMPLETED, Outcome.STOPPED, Outcome.INTERRUPTED)[i % 3],
             active_seconds=100.0 + i, steps_completed=6 - i % 3, current_step=4,
         )
 

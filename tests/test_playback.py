@@ -15,7 +15,7 @@ import sys
 import time
 import wave
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -23,8 +23,8 @@ from PySide6.QtCore import QEventLoop, QObject, QTimer, QUrl
 from PySide6.QtMultimedia import QAudioDevice, QSoundEffect
 from sound_server import null_sink_server
 
-from massage_timer.audio.playback import NO_OUTPUT, CuePlayer
-from massage_timer.core.model.cues import Cue, CueKind, CueSink, Priority
+from massage_timer.audio.playback import NO_OUTPUT, CuePlayer, SessionSound
+from massage_timer.core.model.cues import Cue, CueKind, CueOutput, Priority
 
 HERE = Path(__file__).resolve().parent
 
@@ -97,9 +97,25 @@ def _effect_for(player: CuePlayer, source: str) -> FakeEffect:
     raise AssertionError(source)
 
 
-def test_player_is_a_cue_sink(fake_player: tuple[CuePlayer, dict[str, FakeEffect]]) -> None:
-    sink: CueSink = fake_player[0]
-    assert sink is fake_player[0]
+def test_session_sound_is_the_cue_output(
+        fake_player: tuple[CuePlayer, dict[str, FakeEffect]]) -> None:
+    player = fake_player[0]
+    rendered: list[list[str]] = []
+
+    class Renderer:
+        def prepare(self, lines: Iterable[str]) -> None:
+            rendered.append(list(lines))
+
+    output: CueOutput = SessionSound(player, Renderer())
+    output.prepare(["Do this.", "Two"])
+    assert rendered == [["Do this.", "Two"]]
+    output.play(speech("Do this.", Priority.INSTRUCTION))
+    assert player.is_speaking()
+    output.silence()
+    assert not player.is_speaking()
+    SessionSound(player).prepare(["Do this."])  # the voice is off: nothing to render
+    assert rendered == [["Do this.", "Two"]]
+    assert SessionSound(player).problem() == player.problem()
 
 
 def test_no_output_device_is_reported_and_cues_are_skipped(qapp: object) -> None:
@@ -182,7 +198,7 @@ def test_equal_priority_replaces_and_tones_do_not_cut_speech(
 def test_stop_and_pause_silence_everything_at_once(
         fake_player: tuple[CuePlayer, dict[str, FakeEffect]]) -> None:
     player, _ = fake_player
-    for stop in (player.stop, player.pause):
+    for stop in (player.stop, SessionSound(player).silence):
         player.play(speech("Do this.", Priority.INSTRUCTION))
         player.play(TONE)
         assert player.is_speaking()

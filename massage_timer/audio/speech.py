@@ -199,8 +199,8 @@ class SpeechSynth:
     engine cannot start, ``available()`` turns False and ``unavailable_reason`` says
     what to install. A render that raises or yields an empty/silent clip is counted
     as failed; one that takes longer than ``line_timeout`` also gets the process
-    killed and replaced. ``on_clip_ready(text, path)`` and ``on_unavailable(reason)``
-    are called from the supervisor thread.
+    killed and replaced. ``on_unavailable(reason)`` is called from the supervisor
+    thread.
     """
 
     def __init__(
@@ -215,7 +215,6 @@ class SpeechSynth:
         line_timeout: float = 5.0,
         start_timeout: float = 20.0,
         max_restarts: int = 3,
-        on_clip_ready: Callable[[str, Path], None] | None = None,
         on_unavailable: Callable[[str], None] | None = None,
     ) -> None:
         self.cache_dir = cache_dir
@@ -225,7 +224,6 @@ class SpeechSynth:
         self.line_timeout = line_timeout
         self.start_timeout = start_timeout
         self.max_restarts = max_restarts
-        self.on_clip_ready = on_clip_ready
         self.on_unavailable = on_unavailable
         self.stats = SynthStats()
         self.unavailable_reason: str | None = None
@@ -366,8 +364,6 @@ class SpeechSynth:
 
     def _publish(self, text: str, path: Path) -> None:
         self._ready[text] = path
-        if self.on_clip_ready is not None:
-            self.on_clip_ready(text, path)
 
     def _render(self, text: str, tmp: Path) -> str | None:
         assert self._conn is not None
