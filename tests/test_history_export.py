@@ -206,7 +206,7 @@ def test_csv_cells_that_start_like_a_formula_are_made_inert(start: str) -> None:
         content_hash=None, planned_seconds=60.0, steps_total=1, checklist_version="1",
         checklist_confirmed_at=T0, pain_before=None, started_at=T0,
     ))
-    s.finish_session(sid, "completed", T0 + timedelta(minutes=1), 60.0, 1,
+    s.finish_session(sid, Outcome.COMPLETED, T0 + timedelta(minutes=1), 60.0, 1,
                      pain_after=None, note=f"{start}1+2")
     buffer = io.StringIO()
     export.write(s, None, buffer, "csv", UTC)
