@@ -56,9 +56,9 @@ from massage_timer.core.storage.loader import (
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.resources import builtin_routines_dir
 from massage_timer.ui.app import create_main_window
-from massage_timer.ui.wiring import App
 from massage_timer.ui.reminders.service import ReminderController
 from massage_timer.ui.session.flow import SessionFlow
+from massage_timer.ui.wiring import App
 
 CHILD = Path(reliability_child.__file__)
 MONDAY_9AM = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
