@@ -14,13 +14,16 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from massage_timer.core.model.cues import TONE_REMINDER, Cue, CueKind
 from massage_timer.core.model.settings import BOUNDS, FIELDS, Settings
+from massage_timer.core.storage import autostart
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.settings_file import load_settings
+from massage_timer.ui import sessions
+from massage_timer.ui.durations import duration as format_duration
 from massage_timer.ui.reminders.reminders import reminder_text, spoken_line
 from massage_timer.ui.settings.settings_dialog import SettingsDialog
 from massage_timer.ui.wiring import App
@@ -145,7 +148,11 @@ def audio() -> FakeAudio:
 
 
 @pytest.fixture
-def running(qtbot: QtBot, app_paths: AppPaths, audio: FakeAudio) -> Iterator[App]:
+def running(
+    qtbot: QtBot, app_paths: AppPaths, audio: FakeAudio, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[App]:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     app = App(_qapp(), app_paths, audio=audio)
     yield app
     app.shutdown()
@@ -302,3 +309,56 @@ def test_the_dialog_takes_its_ranges_from_the_model(qtbot: QtBot) -> None:
     for name, (spin, scale) in spins.items():
         low, high = BOUNDS[name]
         assert (spin.minimum(), spin.maximum()) == (round(low * scale), round(high * scale)), name
+
+
+class FakeInhibit:
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+        log.append("inhibit")
+
+    def release(self) -> None:
+        self.log.append("release")
+
+
+def test_keep_screen_awake_follows_the_setting_during_a_session(
+    running: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log: list[str] = []
+    monkeypatch.setattr(sessions.ScreenAwake, "inhibit", lambda _reason: FakeInhibit(log))
+    running.start_session("desk-micro-break")
+    flow = running.sessions.flow
+    assert flow is not None
+    flow.playerStarted.emit()
+    assert log == ["inhibit"]
+    running.store.update(keep_screen_awake=False)
+    assert log == ["inhibit", "release"]
+    running.store.update(keep_screen_awake=True)
+    assert log == ["inhibit", "release", "inhibit"]
+    assert flow.checklist is not None
+    flow.checklist.reject()
+    assert running.sessions.flow is None
+    assert log == ["inhibit", "release", "inhibit", "release"]
+    running.store.update(keep_screen_awake=False)
+    assert len(log) == 4, "no session, nothing to release"
+
+
+def test_autostart_follows_the_setting(running: App, app_paths: AppPaths) -> None:
+    assert not autostart.is_enabled()
+    running.store.update(autostart=True)
+    assert autostart.is_enabled()
+    assert str(app_paths.root) in autostart.entry_path().read_text()
+    running.store.update(autostart=False)
+    assert not autostart.is_enabled()
+
+
+def test_optional_steps_follow_the_setting(running: App) -> None:
+    window = running.window
+    routine = next(
+        r.routine for r in running.library.routines
+        if r.routine.total_seconds(True) > r.routine.total_seconds(False)
+    )
+    assert window.select_routine(routine.id)
+    meta = window.findChild(QLabel, "detailMeta")
+    assert meta.text().startswith(format_duration(routine.total_seconds(False)))
+    running.store.update(include_optional_steps=True)
+    assert meta.text().startswith(format_duration(routine.total_seconds(True)))
