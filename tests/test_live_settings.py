@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
@@ -153,6 +153,9 @@ def running(
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[App]:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    # Widgets that earlier tests closed and handed to deleteLater must be gone before
+    # this test changes the application's palette, or they would react to it.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     app = App(_qapp(), app_paths, audio=audio)
     yield app
     app.shutdown()
