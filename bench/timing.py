@@ -39,8 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
 from massage_timer.core.model.engine import SessionEngine, SessionFinished, StepStarted
-from massage_timer.core.model.routine import Routine
-from massage_timer.core.model.routine_rules import validate_routine
+from massage_timer.core.model.routine import Routine, validate_routine
 from massage_timer.ui.session.adapter import SessionAdapter
 
 

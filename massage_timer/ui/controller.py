@@ -93,9 +93,7 @@ class AppController(QObject):
         self._startup_timer: QTimer | None = None
         self._when_started: list[Callable[[], None]] = []
         self.notices: list[str] = []
-        self.settings, notices = load_settings(
-            paths.settings_file, cache_file=paths.settings_cache_file
-        )
+        self.settings, notices = load_settings(paths.settings_file)
         self.notices += notices
         self.theme = ThemeController(app, self.settings.theme, self.settings.font_scale)
         self.library: Library = load_library(paths)
@@ -454,9 +452,7 @@ class AppController(QObject):
 
     def _save_settings(self) -> None:
         try:
-            save_settings(
-                self.paths.settings_file, self.settings, cache_file=self.paths.settings_cache_file
-            )
+            save_settings(self.paths.settings_file, self.settings)
         except OSError as exc:
             self.window.show_notice(f"Your settings could not be saved: {exc.strerror or exc}")
 
