@@ -109,6 +109,15 @@ def test_invalid_values_are_reset_and_the_file_kept(path: Path) -> None:
     assert len(list(path.parent.glob("settings.corrupt-*.toml"))) == 1
 
 
+def test_a_hand_edited_settings_file_is_checked_again(path: Path) -> None:
+    save_settings(path, replace(Settings(), voice_rate=120))
+    assert load_settings(path) == (Settings(voice_rate=120), [])
+    path.write_text("voice_rate = 5\n", encoding="utf-8")
+    settings, notices = load_settings(path)
+    assert settings == Settings()
+    assert "voice_rate" in notices[0]
+
+
 def test_start_after_end_is_invalid(path: Path) -> None:
     with pytest.raises(ValueError, match="earlier"):
         Settings(active_start="18:00", active_end="09:00")

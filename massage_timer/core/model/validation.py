@@ -239,20 +239,36 @@ def _stripped(value: Any, kind: Any) -> Any:
     return strip(value) if strip is not None else value
 
 
+_ABSENT = object()
+
+
+def _strip_text(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
 @cache
 def _stripper(kind: Any) -> Callable[[Any], Any] | None:
-    """A function stripping the text in a value of ``kind``, or None if it has none."""
-    bare = _bare(kind)
-    if bare is str:
-        return lambda value: value.strip() if isinstance(value, str) else value
+    """A function stripping the text in a value of ``kind``, or None if it has none.
+
+    Each returns its argument itself when nothing needed stripping (the usual case),
+    so a clean file is not copied.
+    """
+    if _bare(kind) is str:
+        return _strip_text
     item = _item_type(kind)
     if item is not None:
         inner = _stripper(item)
         if inner is None:
             return None
-        return lambda value: (
-            [inner(element) for element in value] if isinstance(value, list | tuple) else value
-        )
+
+        def strip_items(value: Any) -> Any:
+            if not isinstance(value, list | tuple):
+                return value
+            out = [inner(element) for element in value]
+            changed = any(new is not old for new, old in zip(out, value, strict=True))
+            return out if changed else value
+
+        return strip_items
     struct = _struct(kind)
     if struct is None:
         return None
@@ -265,10 +281,16 @@ def _stripper(kind: Any) -> Callable[[Any], Any] | None:
     def strip_struct(value: Any) -> Any:
         if not isinstance(value, Mapping):
             return value
-        out = dict(value)
+        out: dict[str, Any] | None = None
         for name, strip in plan:
-            if name in out:
-                out[name] = strip(out[name])
-        return out
+            old = value.get(name, _ABSENT)
+            if old is _ABSENT:
+                continue
+            new = strip(old)
+            if new is not old:
+                if out is None:
+                    out = dict(value)
+                out[name] = new
+        return value if out is None else out
 
     return strip_struct if plan else None
