@@ -15,7 +15,6 @@ import enum
 import re
 import types
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
@@ -26,8 +25,7 @@ T = TypeVar("T")
 TOP_LEVEL = "(top level)"
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(msgspec.Struct, frozen=True):
     """One thing wrong: ``location`` is ``steps[2].seconds``, or ``(top level)``."""
 
     location: str
@@ -141,14 +139,15 @@ def _problems(
     return found or [_from_error(error, kind, path)]
 
 
-_AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
-_UNKNOWN = re.compile(r"^Object contains unknown field `(?P<key>[^`]*)`$")
-_MISSING = re.compile(r"^Object missing required field `(?P<key>[^`]*)`$")
-_BOUND = re.compile(r"^Expected `(?P<type>\w+)` (?P<op>[<>]=?) (?P<limit>[-+0-9.e]+|inf)$")
-_LENGTH = re.compile(r"^Expected `(?P<type>\w+)` of length (?P<op>[<>]=?) (?P<limit>\d+)$")
-_PATTERN = re.compile(r"^Expected `str` matching regex (?P<pattern>.*)$", re.DOTALL)
-_WRONG_TYPE = re.compile(r"^Expected `(?P<want>[^`]*)`, got `(?P<got>[^`]*)`$")
-_ENUM = re.compile(r"^Invalid enum value ")
+# Plain patterns, compiled (and cached by ``re``) only when a check fails.
+_AT = r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$"
+_UNKNOWN = r"^Object contains unknown field `(?P<key>[^`]*)`$"
+_MISSING = r"^Object missing required field `(?P<key>[^`]*)`$"
+_BOUND = r"^Expected `(?P<type>\w+)` (?P<op>[<>]=?) (?P<limit>[-+0-9.e]+|inf)$"
+_LENGTH = r"^Expected `(?P<type>\w+)` of length (?P<op>[<>]=?) (?P<limit>\d+)$"
+_PATTERN = r"^Expected `str` matching regex (?P<pattern>.*)$"
+_WRONG_TYPE = r"^Expected `(?P<want>[^`]*)`, got `(?P<got>[^`]*)`$"
+_ENUM = r"^Invalid enum value "
 
 _TYPE_WORDS = {
     "str": "text",
@@ -171,14 +170,14 @@ _BOUND_WORDS = {
 
 def _from_error(error: msgspec.ValidationError, kind: Any, path: str) -> Problem:
     """msgspec's first error in plain words, at its place in the file."""
-    match = _AT.match(str(error))
+    match = re.match(_AT, str(error), re.DOTALL)
     assert match is not None  # the pattern matches any text
     message, inner = match["message"], (match["path"] or "").lstrip(".")
     where = path
     if inner:
         where = f"{path}{inner}" if not path or inner.startswith("[") else f"{path}.{inner}"
     for pattern in (_UNKNOWN, _MISSING):
-        key = pattern.match(message)
+        key = re.match(pattern, message)
         if key:
             text = ("is not a known key (check its spelling)" if pattern is _UNKNOWN
                     else "is required but missing")
@@ -187,20 +186,20 @@ def _from_error(error: msgspec.ValidationError, kind: Any, path: str) -> Problem
 
 
 def _friendly(message: str, kind: Any) -> str:
-    if _ENUM.match(message) and kind is not None:
+    if re.match(_ENUM, message) and kind is not None:
         choices = _choices(kind)
         if choices:
             return f"must be one of {choices}"
-    if match := _BOUND.match(message):
+    if match := re.match(_BOUND, message):
         limit = float(match["limit"])
         return f"must be {_BOUND_WORDS[match['op']]} {limit:g}"
-    if match := _LENGTH.match(message):
+    if match := re.match(_LENGTH, message):
         unit = "character" if match["type"] == "str" else "item"
         plural = "" if match["limit"] == "1" else "s"
         return f"must have {_OP_WORDS[match['op']]} {match['limit']} {unit}{plural}"
-    if match := _PATTERN.match(message):
+    if match := re.match(_PATTERN, message, re.DOTALL):
         return f"must match the pattern {match['pattern']}"
-    if match := _WRONG_TYPE.match(message):
+    if match := re.match(_WRONG_TYPE, message):
         wanted = [
             _TYPE_WORDS.get(name.strip(), name.strip())
             for name in match["want"].split("|")
