@@ -16,7 +16,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from massage_timer.core.model.settings import FIELD_NAMES, Settings, as_dict, validate_settings
+from massage_timer.core.model.settings import (
+    FIELD_NAMES,
+    Settings,
+    as_dict,
+    pause_in_range,
+    validate_settings,
+    with_state,
+)
 from massage_timer.core.model.validation import TOP_LEVEL, ValidationError
 from massage_timer.core.storage.files import move_aside, replace_file
 from massage_timer.core.storage.toml_input import TomlInputError, read_toml
@@ -56,6 +63,11 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
     except ValidationError as exc:
         settings, bad = _salvage(known, exc)
     else:
+        bad = []
+    if settings.paused_until is not None and not pause_in_range(settings.paused_until):
+        settings = with_state(settings, paused_until=None)
+        bad = sorted({*bad, "paused_until"})
+    if not bad:
         return settings, notices
     aside = _move_aside(path)
     notices.append(
