@@ -1,0 +1,151 @@
+"""No busy loop when sound fails mid-session (issue 13, item 7).
+
+A child process runs the real ``CuePlayer`` and ``SpeechSynth`` under a real event loop
+(``sound_fault_child.py``) against a real PulseAudio null sink. Mid-way the test kills
+the sound server (SIGKILL), starts it again in the same runtime folder, and kills the
+speech worker (SIGKILL). Then the child must idle: little CPU over a few seconds of
+wall time, and a short log, not an endless ``QSocketNotifier: Invalid socket ...``.
+Once the server is back, a tone must play again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from queue import Empty, Queue
+from typing import IO, Any
+
+import pytest
+from sound_server import NullSinkServer, null_sink_control
+
+HERE = Path(__file__).resolve().parent
+CHILD = HERE / "sound_fault_child.py"
+IDLE_WINDOW = 4.0
+MAX_IDLE_CPU = 0.05
+MAX_LOG_LINES = 50
+
+pytestmark = [
+    pytest.mark.audio,
+    pytest.mark.skipif(shutil.which("pulseaudio") is None, reason="pulseaudio is not installed"),
+]
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of ``pid`` (not its children), from /proc/<pid>/stat."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Child:
+    """The child program, with its stdout read line by line into a queue."""
+
+    def __init__(self, env: dict[str, str], cache: Path, log: IO[bytes]) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(CHILD), str(cache)], env=env, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1)
+        self.lines: Queue[dict[str, Any]] = Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            if line.startswith("{"):
+                self.lines.put(json.loads(line))
+
+    def reply(self, timeout: float) -> dict[str, Any]:
+        try:
+            return self.lines.get(timeout=timeout)
+        except Empty:
+            raise AssertionError(f"the child said nothing in {timeout:g} s") from None
+
+    def ask(self, word: str, timeout: float = 30) -> dict[str, Any]:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(word + "\n")
+        self.proc.stdin.flush()
+        return self.reply(timeout)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(10)
+
+
+def wait_gone(pid: int, timeout: float = 10) -> None:
+    """Wait until ``pid`` (a grandchild, so not ours to wait for) has exited."""
+    import select
+
+    try:
+        pidfd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return
+    try:
+        poller = select.poll()
+        poller.register(pidfd, select.POLLIN)
+        assert poller.poll(int(timeout * 1000)), f"{pid} still runs"
+    finally:
+        os.close(pidfd)
+
+
+def fault_and_measure(server: NullSinkServer, tmp_path: Path) -> dict[str, Any]:
+    log_path = tmp_path / "child.log"
+    with log_path.open("wb") as log:
+        child = Child(server.env, tmp_path / "cache", log)
+        try:
+            start = child.reply(90)
+            assert start["ready"] and start["outputs"], start
+            worker = start["worker_pid"]
+            assert worker, start
+            time.sleep(1.0)  # let the load play a few cues into the live server
+            server.kill(signal.SIGKILL)
+            time.sleep(1.0)  # cues keep coming while the server is gone
+            server.start()
+            os.kill(worker, signal.SIGKILL)
+            wait_gone(worker)
+            time.sleep(1.5)  # cues go on against the new server and a dead worker
+            quiet = child.ask("quiet")
+            assert quiet["quiet"], quiet
+            log_before = log_path.stat().st_size
+            began_cpu, began = cpu_seconds(child.proc.pid), time.monotonic()
+            time.sleep(IDLE_WINDOW)
+            used = cpu_seconds(child.proc.pid) - began_cpu
+            elapsed = time.monotonic() - began
+            idle_log_bytes = log_path.stat().st_size - log_before
+            probe = child.ask("probe")
+            new_worker = child.ask("pid")["worker_pid"]
+            child.ask("exit", timeout=0) if False else None
+            assert child.proc.stdin is not None
+            child.proc.stdin.write("exit\n")
+            child.proc.stdin.flush()
+            child.proc.wait(20)
+        finally:
+            child.stop()
+    text = log_path.read_text(errors="replace")
+    return {
+        "idle_cpu": used / elapsed, "idle_log_bytes": idle_log_bytes,
+        "log_lines": text.count("\n"), "log_tail": text[-3000:], "probe": probe,
+        "worker": worker, "new_worker": new_worker, "ticks": quiet["ticks"],
+    }
+
+
+def test_no_busy_loop_after_the_sound_server_and_speech_worker_die(tmp_path: Path) -> None:
+    with null_sink_control() as server:
+        result = fault_and_measure(server, tmp_path)
+    print({k: v for k, v in result.items() if k != "log_tail"})
+    print(result["log_tail"])
+    assert result["ticks"] >= 10, result
+    assert result["idle_cpu"] < MAX_IDLE_CPU, result
+    assert result["idle_log_bytes"] < 2000, result
+    assert result["log_lines"] < MAX_LOG_LINES, result
+    probe = result["probe"]
+    assert probe["outputs"], probe
+    assert probe["tone_playing"] is True, probe
+    assert probe["synth_available"] is True, probe
+    assert result["new_worker"] not in (None, result["worker"]), result
