@@ -8,7 +8,8 @@ drives it with one word per line on stdin and reads one JSON object per line on 
     (start)   {"ready": ..., "worker_pid": ..., "outputs": [...]}
     pid       {"worker_pid": ...}   the speech worker's current process id
     quiet     {"quiet": ...}        the load stops; the event loop keeps running, idle
-    probe     {"outputs": [...], "tone_playing": ..., "problem": ...}  after a fault
+    probe     {"playing": ..., "problem": ..., "notices": [...], ...}  plays a tone and a
+              line (the parent asks the server whether it hears them)
     exit      the loop ends
 
 The parent kills the sound server and the speech worker in between; what it checks is
@@ -34,10 +35,18 @@ from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
 from PySide6.QtWidgets import QApplication
 
-from massage_timer.audio.playback import CuePlayer, tone_path
+from massage_timer.audio.playback import CuePlayer
 from massage_timer.audio.speech import SpeechSynth
-from massage_timer.core.model.cues import TONE_WORK_START, Cue, CueKind, Priority
+from massage_timer.core.model.cues import (
+    TONE_REMINDER,
+    TONE_WORK_END,
+    TONE_WORK_START,
+    Cue,
+    CueKind,
+    Priority,
+)
 
+TONES = [TONE_WORK_START, TONE_WORK_END, TONE_REMINDER]
 LINES = [
     "Squeeze the top of your shoulder and hold.",
     "Glide your fingers down the back of your neck.",
@@ -82,19 +91,23 @@ def spin_until(done: object, timeout: float) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("cache", type=Path)
-    parser.add_argument("--period", type=int, default=150)
+    parser.add_argument("--period", type=int, default=110)
     args = parser.parse_args()
     app = QApplication([sys.argv[0]])
     synth = SpeechSynth(args.cache, line_timeout=10.0, max_restarts=10)
     synth.prepare(LINES)
     synth.wait_started(30)
     player = CuePlayer(synth)
+    notices: list[str] = []
+    player.problemChanged.connect(notices.append)
     counter = [0]
 
     def tick() -> None:
         n = counter[0]
         counter[0] += 1
-        player.play(Cue(CueKind.TONE, TONE_WORK_START, Priority.TONE))
+        # Three tones in turn, each left to finish before its next turn (the way
+        # that once left the audio thread freeing a voice), and a line cut by the next.
+        player.play(Cue(CueKind.TONE, TONES[n % len(TONES)], Priority.TONE))
         player.play(Cue(CueKind.SPEECH, LINES[n % len(LINES)], Priority.INSTRUCTION))
         synth.prepare([f"Breathe out slowly, round {n}."])
 
@@ -107,15 +120,11 @@ def main() -> int:
         return process.pid if process is not None else None
 
     def probe() -> None:
-        ready = spin_until(lambda: bool(QMediaDevices.audioOutputs()), 10)
-        outputs = [d.description() for d in QMediaDevices.audioOutputs()]
-        effect = player._effect(tone_path(TONE_WORK_START)) if ready else None
-        if effect is not None:
-            spin_until(lambda: effect.status() is not QSoundEffect.Status.Loading, 10)
-        player.play(Cue(CueKind.TONE, TONE_WORK_START, Priority.TONE))
-        playing = effect is not None and spin_until(effect.isPlaying, 5)
-        player.stop()
-        say(outputs=outputs, tone_playing=playing, problem=player.problem(),
+        player.play(Cue(CueKind.TONE, TONE_REMINDER, Priority.TONE))
+        player.play(Cue(CueKind.SPEECH, LINES[1], Priority.INSTRUCTION))
+        say(outputs=[d.description() for d in QMediaDevices.audioOutputs()],
+            playing=any(e.isPlaying() for e in player.findChildren(QSoundEffect)),
+            speaking=player.is_speaking(), problem=player.problem(), notices=notices,
             synth_available=synth.available(), restarts=synth.stats.restarts)
 
     def on_command(word: str) -> None:
