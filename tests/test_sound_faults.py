@@ -18,6 +18,8 @@ import subprocess
 import sys
 import threading
 import time
+import wave
+from array import array
 from pathlib import Path
 from queue import Empty, Queue
 from typing import IO, Any
@@ -25,7 +27,9 @@ from typing import IO, Any
 import pytest
 from sound_server import NullSinkServer, null_sink_control
 
-from massage_timer.audio.playback import SERVER_LOST
+from massage_timer.audio import playback
+from massage_timer.audio.playback import SERVER_LOST, CuePlayer, stop_point, tone_path
+from massage_timer.core.model.cues import TONE_WORK_START
 
 HERE = Path(__file__).resolve().parent
 CHILD = HERE / "sound_fault_child.py"
@@ -33,7 +37,7 @@ IDLE_WINDOW = 4.0
 MAX_IDLE_CPU = 0.05
 MAX_LOG_LINES = 50
 
-pytestmark = [
+needs_pulseaudio = [
     pytest.mark.audio,
     pytest.mark.skipif(shutil.which("pulseaudio") is None, reason="pulseaudio is not installed"),
 ]
@@ -167,6 +171,8 @@ def fault_and_measure(server: NullSinkServer, tmp_path: Path) -> dict[str, Any]:
     }
 
 
+@needs_pulseaudio[0]
+@needs_pulseaudio[1]
 def test_no_busy_loop_after_the_sound_server_and_speech_worker_die(tmp_path: Path) -> None:
     with null_sink_control() as server:
         result = fault_and_measure(server, tmp_path)
@@ -192,3 +198,142 @@ def test_no_busy_loop_after_the_sound_server_and_speech_worker_die(tmp_path: Pat
     assert probe["synth_available"] is True, probe
     assert probe["restarts"] >= 1, probe
     assert result["new_worker"] not in (None, result["worker"]), result
+
+
+# -- the clip-end stop that keeps voices from ending on the audio thread ---------------
+
+
+def write_wav(path: Path, sound: float, silence: float, rate: int = 22050) -> Path:
+    samples = array("h", [8000 if i % 2 else -8000 for i in range(round(sound * rate))])
+    samples.extend([0] * round(silence * rate))
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(samples.tobytes())
+    return path
+
+
+def test_a_clip_with_a_silent_tail_stops_soon_after_its_last_sound(tmp_path: Path) -> None:
+    clip = write_wav(tmp_path / "line.wav", sound=1.0, silence=0.25)
+    at = stop_point(clip)
+    assert at is not None
+    assert at == pytest.approx(1.0 + playback.KEEP_AFTER_SOUND, abs=0.001)
+
+
+def test_a_clip_without_a_tail_stops_just_before_its_end(tmp_path: Path) -> None:
+    clip = write_wav(tmp_path / "tone.wav", sound=0.3, silence=0.0)
+    assert stop_point(clip) == pytest.approx(0.3 - playback.STOP_BEFORE_END, abs=0.001)
+    tone = stop_point(tone_path(TONE_WORK_START))
+    assert tone is not None and 0.2 < tone < 0.28 - playback.STOP_BEFORE_END + 0.001
+
+
+def test_an_unreadable_clip_has_no_stop_point(tmp_path: Path) -> None:
+    (tmp_path / "broken.wav").write_bytes(b"RIFF....WAVEfmt nonsense")
+    assert stop_point(tmp_path / "broken.wav") is None
+    assert stop_point(tmp_path / "missing.wav") is None
+
+
+def quiet_effects() -> tuple[list[Any], Any]:
+    """Sound effects that load nothing and play nothing, and the factory making them."""
+    from PySide6.QtCore import QObject, QUrl
+    from PySide6.QtMultimedia import QSoundEffect
+
+    class QuietEffect(QSoundEffect):
+        def __init__(self, parent: QObject) -> None:
+            super().__init__(parent)
+            self.url = QUrl()
+            self.loops = 1
+            self.plays = 0
+
+        def setSource(self, url: QUrl | str) -> None:
+            self.url = url if isinstance(url, QUrl) else QUrl(url)
+
+        def source(self) -> QUrl:
+            return self.url
+
+        def setLoopCount(self, loops: int) -> None:
+            self.loops = loops
+
+        def loopCount(self) -> int:
+            return self.loops
+
+        def play(self) -> None:
+            self.plays += 1
+
+        def status(self) -> QSoundEffect.Status:
+            return QSoundEffect.Status.Ready
+
+    made: list[QuietEffect] = []
+
+    def factory(parent: QObject) -> QSoundEffect:
+        made.append(QuietEffect(parent))
+        return made[-1]
+
+    return made, factory
+
+
+def test_every_clip_loops_until_its_end_timer_stops_it(qapp: object, tmp_path: Path) -> None:
+    """No voice may end by itself (the module docstring of audio/playback.py says why):
+    each effect loops for ever and has a precise single-shot timer that stops it."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtMultimedia import QAudioDevice, QSoundEffect
+
+    made, factory = quiet_effects()
+
+    def outputs() -> list[QAudioDevice]:
+        return [QAudioDevice()]
+
+    player = CuePlayer(None, outputs=outputs, effect_factory=factory,
+                       server_socket=tmp_path / "no-server")
+    assert len(made) == 3  # the three tones, loaded up front
+    for effect in made:
+        assert effect.loopCount() == QSoundEffect.Loop.Infinite.value
+        timers = effect.findChildren(QTimer, "clip-end")
+        assert len(timers) == 1
+        timer = timers[0]
+        assert timer.isSingleShot() and not timer.isActive()
+        path = Path(effect.source().toLocalFile())
+        expected = stop_point(path)
+        assert expected is not None
+        assert timer.interval() == round(expected * 1000)
+    player.deleteLater()
+
+
+def test_a_replaced_sound_server_is_said_once_and_nothing_plays(
+    qapp: object, qtbot: Any, tmp_path: Path
+) -> None:
+    """QtMultimedia goes on "playing" into the old connection; the player notices the
+    server's socket being replaced and says so once."""
+    from PySide6.QtMultimedia import QAudioDevice
+
+    from massage_timer.core.model.cues import Cue, CueKind, Priority
+
+    socket = tmp_path / "native"
+    socket.write_text("")
+    (tmp_path / "pid").write_text("100\n")
+    made, factory = quiet_effects()
+
+    def outputs() -> list[QAudioDevice]:
+        return [QAudioDevice()]
+
+    player = CuePlayer(None, outputs=outputs, effect_factory=factory, server_socket=socket)
+    notices: list[str] = []
+    player.problemChanged.connect(notices.append)
+    assert player.problem() is None
+    with qtbot.waitSignal(player.problemChanged, timeout=5000):
+        socket.unlink()
+        socket.write_text("")  # a new server: a new socket file
+        (tmp_path / "pid").write_text("200\n")
+    assert player.problem() == SERVER_LOST
+    skipped: list[str] = []
+    player.cueSkipped.connect(skipped.append)
+    made.clear()
+    player.play(Cue(CueKind.TONE, TONE_WORK_START, Priority.TONE))
+    player.play(Cue(CueKind.SPEECH, "Hold.", Priority.INSTRUCTION))
+    assert made == []  # no new effect: Qt's dead connection is never asked again
+    assert skipped == ["Hold."]
+    (tmp_path / "pid").write_text("300\n")
+    qtbot.wait(200)  # a further change is not said again
+    assert notices == [SERVER_LOST]
+    player.deleteLater()
