@@ -13,7 +13,9 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from massage_timer import APP_DISPLAY_NAME
 from massage_timer.core.model.settings import Settings
+from massage_timer.core.model.text import single_line
 from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
+from massage_timer.ui.plain import plain_message, plain_tooltip
 
 NOTIFY_MS = 10_000
 
@@ -109,7 +111,7 @@ class ReminderTray(QObject):
         """The disabled info line, e.g. "Next reminder at 14:30"."""
         self._next.setText(text)
         if self._icon is not None:
-            self._icon.setToolTip(f"{APP_DISPLAY_NAME}\n{text}")
+            self._icon.setToolTip(plain_tooltip(f"{APP_DISPLAY_NAME}\n{text}"))
 
     def set_snooze_minutes(self, minutes: int) -> None:
         self._snooze.setText(f"&Snooze ({minutes} min)")
@@ -144,7 +146,8 @@ class ReminderTray(QObject):
         """A desktop notification through the tray, where it supports them."""
         if self._icon is None or not QSystemTrayIcon.supportsMessages():
             return False
-        self._icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, NOTIFY_MS)
+        self._icon.showMessage(single_line(title), plain_message(text),
+                               QSystemTrayIcon.MessageIcon.Information, NOTIFY_MS)
         return True
 
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:

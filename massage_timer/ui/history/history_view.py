@@ -59,6 +59,7 @@ from PySide6.QtWidgets import (
 )
 
 from massage_timer.core.model.session import Outcome
+from massage_timer.core.model.text import single_line
 from massage_timer.core.storage.history.export import ExportFormat, export_to_file
 from massage_timer.core.storage.history.stats import (
     Stats,
@@ -75,6 +76,7 @@ from massage_timer.core.storage.history.store import (
     utc_now,
 )
 from massage_timer.ui.durations import clock
+from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.theme import Accent, accent, is_dark
 
 log = logging.getLogger(__name__)
@@ -200,7 +202,7 @@ class SessionTableModel(QAbstractTableModel):
         if column == 0:
             return f"{record.started_at.astimezone(self._tz):%a %d %b %Y  %H:%M}"
         if column == 1:
-            return record.routine_title
+            return single_line(record.routine_title)
         if column == 2:
             return clock(record.active_seconds)
         if column == 3:
@@ -270,7 +272,7 @@ class HistoryView(QWidget):
         root = QVBoxLayout(self)
         root.setSpacing(10)
 
-        self.banner = QLabel(self)
+        self.banner = PlainLabel(self)
         self._named(self.banner, "historyPainBanner", "Pain trend note")
         self.banner.setWordWrap(True)
         self.banner.setFrameShape(QFrame.Shape.StyledPanel)
@@ -319,7 +321,7 @@ class HistoryView(QWidget):
         root.addWidget(self.table, 3)
 
         buttons = QHBoxLayout()
-        self.count_label = QLabel(self)
+        self.count_label = PlainLabel(self)
         self._named(self.count_label, "historyCountLabel", "Number of sessions")
         buttons.addWidget(self.count_label, 1)
         self.delete_button = QPushButton("&Delete session", self)
@@ -352,8 +354,8 @@ class HistoryView(QWidget):
                 ("minutes", "Total time"), ("adherence", "Breaks taken"),
                 ("top", "Most used"))
         for i, (key, caption) in enumerate(rows):
-            label = QLabel(caption, box)
-            value = QLabel("…", box)
+            label = PlainLabel(caption, box)
+            value = PlainLabel("…", box)
             value.setObjectName(f"historyFigure_{key}")
             value.setAccessibleName(caption)
             value.setWordWrap(key == "top")
@@ -392,7 +394,7 @@ class HistoryView(QWidget):
         self._named(self.since_edit, "historySinceEdit", "From date")
         self.until_edit = QDateEdit(today, self)
         self._named(self.until_edit, "historyUntilEdit", "To date")
-        to_label = QLabel("&to", self)
+        to_label = PlainLabel("&to", self)
         to_label.setBuddy(self.until_edit)
         for edit in (self.since_edit, self.until_edit):
             edit.setCalendarPopup(True)
@@ -400,7 +402,7 @@ class HistoryView(QWidget):
             edit.setEnabled(False)
             edit.dateChanged.connect(self._on_filter_changed)
         self.range_check.toggled.connect(self._on_range_toggled)
-        routine_label = QLabel("&Routine", self)
+        routine_label = PlainLabel("&Routine", self)
         self.routine_combo = QComboBox(self)
         self._named(self.routine_combo, "historyRoutineCombo", "Filter by routine")
         self.routine_combo.setSizeAdjustPolicy(
@@ -422,7 +424,7 @@ class HistoryView(QWidget):
         self.routine_combo.clear()
         self.routine_combo.addItem("All routines", None)
         for routine_id, title in self._store.routines():
-            self.routine_combo.addItem(title, routine_id)
+            self.routine_combo.addItem(single_line(title), routine_id)
         found = self.routine_combo.findData(current)
         self.routine_combo.setCurrentIndex(max(found, 0))
         self.routine_combo.blockSignals(False)
@@ -476,8 +478,8 @@ class HistoryView(QWidget):
 
     def _show_summary(self, s: Summary) -> None:
         f = self.figures
-        f["week"].setText(f"{s.sessions_this_week:,} sessions")
-        f["month"].setText(f"{s.sessions_this_month:,} sessions")
+        f["week"].setText(_sessions(s.sessions_this_week))
+        f["month"].setText(_sessions(s.sessions_this_month))
         f["streak"].setText(f"{s.streak_days:,} " + ("day" if s.streak_days == 1 else "days"))
         hours, minutes = divmod(round(s.total_minutes), 60)
         f["minutes"].setText(f"{hours:,} h {minutes} min" if hours else f"{minutes} min")
@@ -486,7 +488,8 @@ class HistoryView(QWidget):
             "no reminders yet" if adherence is None
             else f"{s.reminders_started:,} of {s.reminders_shown:,} ({adherence:.0%})"
         )
-        f["top"].setText("\n".join(f"{u.title} ({u.sessions:,})" for u in s.top_routines)
+        f["top"].setText("\n".join(f"{single_line(u.title)} ({u.sessions:,})"
+                                    for u in s.top_routines)
                          or "—")
 
     def _axis_pen(self) -> tuple[QColor, QColor]:
@@ -604,7 +607,7 @@ class HistoryView(QWidget):
 
     def _update_count(self) -> None:
         n = self.model.total
-        self.count_label.setText(f"{n:,} session" + ("" if n == 1 else "s"))
+        self.count_label.setText(_sessions(n))
         self.delete_all_button.setEnabled(self._store.count() > 0)
         self.export_button.setEnabled(n > 0)
         self._on_selection_changed()
@@ -622,6 +625,7 @@ class HistoryView(QWidget):
         box = QMessageBox(QMessageBox.Icon.Question, title, text,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                           self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.setObjectName("historyConfirmDialog")
         box.setAccessibleName(title)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
@@ -633,7 +637,7 @@ class HistoryView(QWidget):
             return False
         when = f"{record.started_at.astimezone(self._tz):%A %d %B %Y, %H:%M}"
         if not self.confirm("Delete session",
-                            f"Delete the “{record.routine_title}” session of {when}?"):
+                            f"Delete the “{single_line(record.routine_title)}” session of {when}?"):
             return False
         row = self.table.currentIndex().row()
         self._store.delete_session(record.id)
@@ -720,7 +724,7 @@ class HistoryView(QWidget):
 
     def _on_export_finished(self, path: str, n: int) -> None:
         self._export_done()
-        self.count_label.setText(f"{self.model.total:,} sessions — exported {n:,} to {path}")
+        self.count_label.setText(f"{_sessions(self.model.total)} — exported {n:,} to {path}")
         self.exportFinished.emit(path, n)
 
     def _on_export_failed(self, message: str) -> None:
@@ -735,3 +739,7 @@ class HistoryView(QWidget):
 
 def _avg(value: float | None) -> str:
     return "no rating" if value is None else f"{value:.1f}"
+
+
+def _sessions(count: int) -> str:
+    return f"{count:,} session" if count == 1 else f"{count:,} sessions"

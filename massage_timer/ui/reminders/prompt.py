@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.theme import Accent, accent
 
 MARGIN = 24
@@ -40,10 +41,10 @@ class ReminderPrompt(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
-        self._title = QLabel("Time for a posture break", self)
+        self._title = PlainLabel("Time for a posture break", self)
         self._title.setObjectName("reminderTitle")
         self._title.setWordWrap(True)
-        self._reason = QLabel(self)
+        self._reason = PlainLabel(self)
         self._reason.setObjectName("reminderReason")
         self._reason.setWordWrap(True)
         self._reason.setTextFormat(Qt.TextFormat.PlainText)

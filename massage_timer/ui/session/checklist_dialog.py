@@ -8,7 +8,6 @@ see a doctor, leaving Close as the only way on.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -38,6 +37,7 @@ from massage_timer.core.model.safety import (
     evaluate,
 )
 from massage_timer.core.storage.checklist_file import load_checklist
+from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.theme import Accent, PrimaryButton, accent
 
 NO, YES = 0, 1
@@ -53,8 +53,8 @@ def _bold(label: QLabel, scale: float = 1.0) -> QLabel:
 
 
 def _bullets(lines: list[str] | tuple[str, ...]) -> str:
-    items = "".join(f"<li style='margin-bottom:4px'>{html.escape(t)}</li>" for t in lines)
-    return f"<ul style='margin-left:-18px'>{items}</ul>"
+    """A bulleted list as plain text (a blank line between items, for reading ease)."""
+    return "\n\n".join(f"•  {line}" for line in lines)
 
 
 def _vbox(widget: QWidget) -> QVBoxLayout:
@@ -72,11 +72,11 @@ class RedFlagRow(QFrame):
         self.setObjectName(f"redFlag_{item.id}")
         self.setAccessibleName(item.question)
         self.setAccessibleDescription(item.help)
-        question = QLabel(item.question, self)
+        question = PlainLabel(item.question, self)
         question.setObjectName(f"redFlag_{item.id}_question")
         question.setWordWrap(True)
         _bold(question)
-        help_text = QLabel(item.help, self)
+        help_text = PlainLabel(item.help, self)
         help_text.setObjectName(f"redFlag_{item.id}_help")
         help_text.setWordWrap(True)
         help_text.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -168,9 +168,9 @@ class SafetyChecklistDialog(QDialog):
         self.setAccessibleName("Safety checklist")
         self.setWindowTitle("Safety checklist")
 
-        heading = _bold(QLabel("Is self-massage safe for you today?", self), 1.35)
+        heading = _bold(PlainLabel("Is self-massage safe for you today?", self), 1.35)
         heading.setObjectName("checklistHeading")
-        intro = QLabel(self._checklist.intro, self)
+        intro = PlainLabel(self._checklist.intro, self)
         intro.setObjectName("checklistIntro")
         intro.setWordWrap(True)
 
@@ -207,12 +207,12 @@ class SafetyChecklistDialog(QDialog):
         self._pending = self._panel("checklistPending", "Answer every question", Accent.PRIMARY)
         self._pending_text = self._panel_text(self._pending, "")
         self._rules = self._panel("checklistRules", "For this session", Accent.SUCCESS)
-        self._panel_text(self._rules, _bullets(self._checklist.rules), rich=True)
+        self._panel_text(self._rules, _bullets(self._checklist.rules))
         self._advice = self._panel("checklistAdvice", "See a doctor first", Accent.DANGER)
         self._panel_text(self._advice, self._checklist.advice)
-        reasons_heading = _bold(QLabel("Because you answered Yes to:", self._advice))
+        reasons_heading = _bold(PlainLabel("Because you answered Yes to:", self._advice))
         _vbox(self._advice).addWidget(reasons_heading)
-        self._reasons = self._panel_text(self._advice, "", rich=True)
+        self._reasons = self._panel_text(self._advice, "")
         self._reasons.setObjectName("checklistReasons")
         status_layout = QVBoxLayout(self._status)
         status_layout.setContentsMargins(0, 0, 0, 0)
@@ -288,16 +288,14 @@ class SafetyChecklistDialog(QDialog):
         )
         layout = QVBoxLayout(frame)
         layout.setContentsMargins(14, 12, 14, 12)
-        label = _bold(QLabel(title, frame), 1.2)
+        label = _bold(PlainLabel(title, frame), 1.2)
         label.setObjectName(f"{name}Title")
         label.setWordWrap(True)
         layout.addWidget(label)
         return frame
 
-    def _panel_text(self, panel: QFrame, text: str, *, rich: bool = False) -> QLabel:
-        label = QLabel(panel)
-        label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
-        label.setText(text)
+    def _panel_text(self, panel: QFrame, text: str) -> QLabel:
+        label = PlainLabel(text, panel)
         label.setWordWrap(True)
         label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         _vbox(panel).addWidget(label)
@@ -379,10 +377,10 @@ def show_safety_information(parent: QWidget | None = None) -> None:
     box.setObjectName("safetyInformation")
     box.setWindowTitle("Safety information")
     box.setIcon(QMessageBox.Icon.Information)
-    box.setTextFormat(Qt.TextFormat.RichText)
-    box.setText(
-        "<b>During every session</b>" + _bullets(checklist.rules)
-        + "<b>Do not self-massage, and see a doctor first, if any of these apply:</b>"
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText("During every session:\n\n" + _bullets(checklist.rules))
+    box.setInformativeText(
+        "Do not self-massage, and see a doctor first, if any of these apply:\n\n"
         + _bullets([item.question for item in checklist.items])
     )
     box.setStandardButtons(QMessageBox.StandardButton.Close)

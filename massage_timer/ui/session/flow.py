@@ -36,6 +36,7 @@ from massage_timer.core.model.engine import (
 )
 from massage_timer.core.model.session import Outcome, Preamble, Session, SessionLog
 from massage_timer.core.model.settings import Settings
+from massage_timer.core.model.text import single_line
 from massage_timer.core.storage.loader import LoadedRoutine
 from massage_timer.ui.session.adapter import SessionAdapter
 from massage_timer.ui.session.checklist_dialog import SafetyChecklistDialog
@@ -60,7 +61,7 @@ class PlayerWindow(QWidget):
     def __init__(self, player: PlayerView, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("playerWindow")
-        self.setWindowTitle(f"{title} — {APP_DISPLAY_NAME}")
+        self.setWindowTitle(f"{single_line(title)} — {APP_DISPLAY_NAME}")
         self.setAccessibleName("Session")
         self.player = player
         layout = QVBoxLayout(self)
@@ -134,7 +135,7 @@ class SessionFlow(QObject):
     def begin(self) -> None:
         self._session().prepare()
         dialog = SafetyChecklistDialog(parent=self._parent)
-        dialog.setWindowTitle(f"Before you start: {self.routine.title}")
+        dialog.setWindowTitle(f"Before you start: {single_line(self.routine.title)}")
         dialog.finished.connect(self._on_checklist_finished)
         self.checklist = dialog
         dialog.open()

@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
+from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.theme import PaletteStyle
 
 PAIN_MAX = 10
@@ -66,8 +66,8 @@ class PainScale(QWidget):
         self._group.idToggled.connect(self._on_id_toggled)
         self.style_follower = PaletteStyle(self, _scale_sheet)
         ends = QHBoxLayout()
-        low = QLabel("0 = no pain", self)
-        high = QLabel(f"{PAIN_MAX} = worst pain", self)
+        low = PlainLabel("0 = no pain", self)
+        high = PlainLabel(f"{PAIN_MAX} = worst pain", self)
         high.setAlignment(Qt.AlignmentFlag.AlignRight)
         ends.addWidget(low)
         ends.addStretch(1)
@@ -154,14 +154,14 @@ class PainRatingDialog(QDialog):
         self.setAccessibleName(question)
         self.setWindowTitle("Pain rating")
         self._skipped = False
-        heading = QLabel(question, self)
+        heading = PlainLabel(question, self)
         heading.setObjectName(f"{name}Question")
         font = QFont(heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         heading.setFont(font)
         heading.setWordWrap(True)
-        hint = QLabel("Optional: choose a number, or skip.", self)
+        hint = PlainLabel("Optional: choose a number, or skip.", self)
         hint.setWordWrap(True)
         self._scale = PainScale(f"{name}Scale", question, self)
         heading.setBuddy(self._scale.button(0))

@@ -31,6 +31,7 @@ from massage_timer.core.model.engine import Phase, Segment, State, Status
 from massage_timer.core.model.routine import StepKind
 from massage_timer.ui.diagram import DiagramView
 from massage_timer.ui.durations import clock, countdown
+from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.theme import Accent, accent
 
 PHASE_WORDS = {Phase.PREPARE: "Get ready", Phase.WORK: "Work", Phase.REST: "Rest"}
@@ -38,7 +39,7 @@ SIDE_WORDS = {"left": "Left side", "right": "Right side"}
 
 
 def _label(name: str, text: str = "") -> QLabel:
-    label = QLabel(text)
+    label = PlainLabel(text)
     label.setObjectName(name)
     return label
 

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from massage_timer.core.model.session import Outcome
+from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.session.pain_dialog import QUESTIONS, PainScale
 from massage_timer.ui.theme import Accent, accent
 
@@ -62,7 +62,7 @@ class SessionSummaryDialog(QDialog):
         self.setWindowTitle("Session summary")
         self.setMinimumWidth(520)
         completed = outcome is Outcome.COMPLETED
-        self._heading = QLabel(
+        self._heading = PlainLabel(
             "Well done — session complete" if completed else "Session stopped", self
         )
         self._heading.setObjectName("summaryHeading")
@@ -74,14 +74,14 @@ class SessionSummaryDialog(QDialog):
         color = accent(Accent.SUCCESS if completed else Accent.PRIMARY, self.palette())
         self._heading.setStyleSheet(f"color: {color.name()};")
 
-        routine = QLabel(routine_title, self)
+        routine = PlainLabel(routine_title, self)
         routine.setObjectName("summaryRoutine")
         routine.setWordWrap(True)
-        time_label = QLabel(format_active_time(active_seconds), self)
+        time_label = PlainLabel(format_active_time(active_seconds), self)
         time_label.setObjectName("summaryTime")
-        steps_label = QLabel(f"{steps_completed} of {steps_total}", self)
+        steps_label = PlainLabel(f"{steps_completed} of {steps_total}", self)
         steps_label.setObjectName("summarySteps")
-        outcome_label = QLabel("Completed" if completed else "Stopped early", self)
+        outcome_label = PlainLabel("Completed" if completed else "Stopped early", self)
         outcome_label.setObjectName("summaryOutcome")
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
@@ -91,16 +91,16 @@ class SessionSummaryDialog(QDialog):
         form.addRow("Outcome:", outcome_label)
 
         name, question = QUESTIONS["after"]
-        pain_heading = QLabel(question, self)
+        pain_heading = PlainLabel(question, self)
         pain_font = QFont(pain_heading.font())
         pain_font.setBold(True)
         pain_font.setPointSizeF(pain_font.pointSizeF() * 1.15)
         pain_heading.setFont(pain_font)
-        pain_hint = QLabel("Optional: leave it blank to skip.", self)
+        pain_hint = PlainLabel("Optional: leave it blank to skip.", self)
         self._pain = PainScale(name, question, self)
         pain_heading.setBuddy(self._pain.button(0))
 
-        note_label = QLabel("&Note (optional):", self)
+        note_label = PlainLabel("&Note (optional):", self)
         self._note = QLineEdit(self)
         self._note.setObjectName("sessionNote")
         self._note.setAccessibleName("Note about this session")
