@@ -299,6 +299,7 @@ class AppController(QObject):
             cues,
             prepare_lines=speech.prepare if speech is not None else None,
             audio_problem=cues.problem,
+            clip_seconds=speech.clip_seconds if speech is not None else None,
             parent_window=self.window,
         )
         flow.ended.connect(self._on_flow_ended)

@@ -13,12 +13,12 @@ names not paths.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from massage_timer.core.model import regions
+from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 
 if TYPE_CHECKING:
     from massage_timer.core.model.routine_rules import (
@@ -48,11 +48,6 @@ if TYPE_CHECKING:
 MAX_ROUTINE_SECONDS = 60 * 60
 MAX_STEP_SECONDS = 600
 MAX_REPS = 50
-SPOKEN_WORDS_PER_SECOND = 2.5
-"""A calm speaking pace (150 words a minute), slower than the default voice rate."""
-POSITION_SECONDS = 2.0
-"""Time to get into position once the instruction has been heard."""
-MIN_PREPARE_SECONDS = 5.0
 DEFAULT_SWITCH_SECONDS = 5.0
 MAX_FILE_BYTES = 256 * 1024
 PYDANTIC_CONFIG: dict[str, Any] = {"extra": "forbid", "str_strip_whitespace": True}
@@ -153,25 +148,29 @@ class Step:
 
     @property
     def speaking_seconds(self) -> float:
-        """How long the instruction takes to say at a calm pace."""
-        return len(self.instruction.split()) / SPOKEN_WORDS_PER_SECOND
+        """How long the instruction takes to say at the default voice rate (an estimate)."""
+        return AS_WRITTEN.speaking_seconds(self.instruction)
 
     @property
     def prepare_seconds(self) -> float:
-        """The get-ready time before the first side: as written, or enough to speak."""
-        if self.prepare is not None:
-            return self.prepare
-        return max(MIN_PREPARE_SECONDS, math.ceil(self.speaking_seconds + POSITION_SECONDS))
+        """The get-ready time before the first side at the default voice rate; a
+        session uses its own :class:`SpeechTiming` (the user's rate, the real clips)."""
+        return AS_WRITTEN.prepare_seconds(self)
 
     def part_prepare_seconds(self, part_index: int) -> float:
-        return self.prepare_seconds if part_index == 0 else self.switch_prepare
+        return AS_WRITTEN.part_prepare_seconds(self, part_index)
 
     @property
     def total_seconds(self) -> float:
-        """Planned length; a rest step is only its rest (no get-ready, no rest after)."""
+        """Planned length at the default voice rate; see :meth:`seconds_at`."""
+        return self.seconds_at(AS_WRITTEN)
+
+    def seconds_at(self, timing: SpeechTiming) -> float:
+        """Planned length with ``timing``'s get-ready times; a rest step is only its
+        rest (no get-ready, no rest after)."""
         if self.kind is StepKind.REST:
             return len(self.parts) * self.work_seconds
-        prepares = sum(self.part_prepare_seconds(i) for i in range(len(self.parts)))
+        prepares = sum(timing.part_prepare_seconds(self, i) for i in range(len(self.parts)))
         return prepares + len(self.parts) * (self.work_seconds + self.rest_after)
 
 
@@ -203,8 +202,13 @@ class Routine:
                 f"{MAX_ROUTINE_SECONDS // 60} minutes are allowed"
             )
 
-    def total_seconds(self, include_optional: bool = True) -> float:
-        return sum(s.total_seconds for s in self.steps if include_optional or not s.optional)
+    def total_seconds(
+        self, include_optional: bool = True, timing: SpeechTiming = AS_WRITTEN
+    ) -> float:
+        """Planned length; ``timing`` gives the get-ready times (the user's voice rate)."""
+        return sum(
+            s.seconds_at(timing) for s in self.steps if include_optional or not s.optional
+        )
 
     def active_steps(self, include_optional: bool = True) -> tuple[Step, ...]:
         return tuple(s for s in self.steps if include_optional or not s.optional)

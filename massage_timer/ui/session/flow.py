@@ -36,6 +36,7 @@ from massage_timer.core.model.engine import (
     StepStarted,
 )
 from massage_timer.core.model.settings import Settings
+from massage_timer.core.model.speech_timing import ClipSeconds, SpeechTiming
 from massage_timer.core.storage.history.store import HistoryStore, SessionStart
 from massage_timer.core.storage.loader import LoadedRoutine
 from massage_timer.ui.session.adapter import SessionAdapter
@@ -81,6 +82,7 @@ class SessionFlow(QObject):
         *,
         prepare_lines: Callable[[list[str]], None] | None = None,
         audio_problem: Callable[[], str | None] | None = None,
+        clip_seconds: ClipSeconds | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         parent_window: QWidget | None = None,
@@ -93,6 +95,7 @@ class SessionFlow(QObject):
         self.cues = cues
         self._prepare_lines = prepare_lines
         self._audio_problem = audio_problem
+        self._clip_seconds = clip_seconds
         self._clock = clock
         self._wall = wall_clock
         self._parent = parent_window
@@ -142,7 +145,10 @@ class SessionFlow(QObject):
     def start_player(self, pain_before: int | None) -> None:
         routine = self.routine
         engine = SessionEngine(
-            routine, self._clock, include_optional=self.settings.include_optional_steps
+            routine,
+            self._clock,
+            include_optional=self.settings.include_optional_steps,
+            timing=self.speech_timing(),
         )
         self.engine = engine
         self.session_id = self.history.start_session(
@@ -178,6 +184,11 @@ class SessionFlow(QObject):
         player.setFocus()
         adapter.start()
         self.playerStarted.emit()
+
+    def speech_timing(self) -> SpeechTiming:
+        """Get-ready times from the clips rendered during the checklist, else estimated
+        at the user's voice rate; built as the player starts, when most clips are ready."""
+        return SpeechTiming(self.settings.voice_rate, self._clip_seconds)
 
     def stop(self) -> None:
         """Stop at once: silence first, then end the engine and record it."""
