@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from massage_timer import APP_DISPLAY_NAME, APP_NAME, DESKTOP_ID, __version__
 from massage_timer.core.model.settings import Settings
+from massage_timer.core.model.speech_timing import timing_for
 from massage_timer.core.storage.loader import Library, load_library
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.resources import asset
@@ -114,6 +115,7 @@ def create_main_window(
     """
     window = MainWindow()
     window.set_include_optional(settings.include_optional_steps)
+    window.set_speech_timing(timing_for(settings.voice_enabled, settings.voice_rate))
     window.restore_geometry_state(settings.window_geometry)
     window.set_library(library if library is not None else load_library(paths))
     if library is None:

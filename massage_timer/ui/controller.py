@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from massage_timer import APP_DISPLAY_NAME
 from massage_timer.core.model.settings import Settings, with_state
+from massage_timer.core.model.speech_timing import timing_for
 from massage_timer.core.storage.loader import Library, load_library
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.settings_file import load_settings, save_settings
@@ -374,18 +375,22 @@ class AppController(QObject):
 
     def show_settings(self) -> None:
         from massage_timer.ui.settings.settings_dialog import SettingsDialog
+        from massage_timer.ui.settings.voice_preview import VoicePreview
 
         speech = self._speech
         voices = [(v.id, v.name) for v in speech.voices()] if speech else []
+        preview = VoicePreview(self.paths.speech_cache_dir, parent=self)
         dialog = SettingsDialog(
             self.settings,
             self.window,
             voices=voices,
             routines=[(r.routine.id, r.routine.title) for r in self.library.routines],
             autostart_supported=sys.platform.startswith("linux"),
+            preview=preview,
         )
         dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))
         dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(preview.deleteLater)
         dialog.open()
 
     def apply_settings(self, new: Settings) -> None:
@@ -404,6 +409,8 @@ class AppController(QObject):
         self.prompt.set_snooze_minutes(new.snooze_minutes)
         if new.include_optional_steps != old.include_optional_steps:
             self.window.set_include_optional(new.include_optional_steps)
+        if (new.voice_enabled, new.voice_rate) != (old.voice_enabled, old.voice_rate):
+            self.window.set_speech_timing(timing_for(new.voice_enabled, new.voice_rate))
         voice_keys = ("voice_enabled", "voice_name", "voice_rate", "voice_volume")
         if self.flow is None and any(getattr(old, k) != getattr(new, k) for k in voice_keys):
             self._close_audio()
@@ -436,7 +443,8 @@ class AppController(QObject):
         s = self.settings
         loaded = self.library.get(s.reminder_routine_id)
         title = loaded.routine.title if loaded else "a short break"
-        seconds = loaded.routine.total_seconds(s.include_optional_steps) if loaded else 180
+        timing = timing_for(s.voice_enabled, s.voice_rate)
+        seconds = loaded.routine.total_seconds(s.include_optional_steps, timing) if loaded else 180
         minutes = max(round(seconds / 60), 1)
         self.prompt.set_reason(s.reminder_interval_minutes, title, minutes)
         self.prompt.set_snooze_minutes(s.snooze_minutes)

@@ -8,10 +8,12 @@ ready, otherwise an estimate at the user's own speaking rate.
 
 The estimate is calibrated on espeak-ng (what pyttsx3 drives on Linux), whose rate is
 close to words a minute: a clip lasts about ``60 / rate * (0.6 * syllables + 2)``
-seconds. Measured over every shipped instruction at 80, 120, 160, 220 and 300 words a
-minute, that formula falls short of the real clip by at most 1.0 s, so
-:data:`ESTIMATE_MARGIN_SECONDS` adds 1.5 s and the estimate is never the shorter one
-(``tests/test_speech_timing.py`` checks it against real renders at 80 and 300).
+seconds. Measured over every line the shipped routines speak at 80, 120, 160, 220 and
+300 words a minute, that falls short of the real clip by up to 2 rate units (1.5 s at
+80), most at slow rates; so the estimate adds :data:`ESTIMATE_MARGIN_UNITS` and
+:data:`ESTIMATE_MARGIN_SECONDS`, which leaves it at least 0.5 s longer than every
+measured clip (``tests/test_speech_timing.py`` checks it against real renders at 80,
+160 and 300).
 
 Pure and Qt-free, with no import of the routine module, so that ``routine.py`` can
 use the same rule for its default (file-level) lengths.
@@ -36,8 +38,10 @@ SYLLABLE_UNITS = 0.6
 """Rate units (about one word) per syllable, fitted on espeak-ng's English voice."""
 LINE_UNITS = 2.0
 """Rate units each clip spends on its leading and trailing pauses."""
-ESTIMATE_MARGIN_SECONDS = 1.5
-"""Added to every estimate so that it is never shorter than the real clip."""
+ESTIMATE_MARGIN_UNITS = 2.0
+ESTIMATE_MARGIN_SECONDS = 0.5
+"""Added to every estimate (in rate units, and in seconds) so that it is never shorter
+than the real clip."""
 
 _TOKEN = re.compile(r"[A-Za-z']+|\d+")
 _VOWELS = re.compile(r"[aeiouy]+")
@@ -72,7 +76,7 @@ def syllables(text: str) -> int:
 
 def estimate_speaking_seconds(text: str, words_per_minute: float) -> float:
     """How long ``text`` takes to say at ``words_per_minute``, erring on the long side."""
-    units = SYLLABLE_UNITS * syllables(text) + LINE_UNITS
+    units = SYLLABLE_UNITS * syllables(text) + LINE_UNITS + ESTIMATE_MARGIN_UNITS
     return 60.0 / words_per_minute * units + ESTIMATE_MARGIN_SECONDS
 
 
@@ -136,3 +140,12 @@ AS_WRITTEN = SpeechTiming(extend_written=False)
 """A routine file's own times: written ones as they are, the others estimated at the
 default rate. The file's length (its bound, the command line) and a plan built without
 a voice in play use it."""
+
+
+def timing_for(
+    voice_enabled: bool, words_per_minute: float, clip_seconds: ClipSeconds | None = None
+) -> SpeechTiming:
+    """The timing a session (and the lengths the library shows) uses with these
+    settings: the voice's when it speaks; with the voice off nothing is said, so the
+    file's own times stand."""
+    return SpeechTiming(words_per_minute, clip_seconds) if voice_enabled else AS_WRITTEN

@@ -36,7 +36,7 @@ from massage_timer.core.model.engine import (
     StepStarted,
 )
 from massage_timer.core.model.settings import Settings
-from massage_timer.core.model.speech_timing import ClipSeconds, SpeechTiming
+from massage_timer.core.model.speech_timing import ClipSeconds, SpeechTiming, timing_for
 from massage_timer.core.storage.history.store import HistoryStore, SessionStart
 from massage_timer.core.storage.loader import LoadedRoutine
 from massage_timer.ui.session.adapter import SessionAdapter
@@ -187,8 +187,11 @@ class SessionFlow(QObject):
 
     def speech_timing(self) -> SpeechTiming:
         """Get-ready times from the clips rendered during the checklist, else estimated
-        at the user's voice rate; built as the player starts, when most clips are ready."""
-        return SpeechTiming(self.settings.voice_rate, self._clip_seconds)
+        at the user's voice rate; built as the player starts, when most clips are ready.
+        Without a synthesizer (no ``clip_seconds``) nothing is said: the file's times."""
+        s = self.settings
+        voiced = s.voice_enabled and self._clip_seconds is not None
+        return timing_for(voiced, s.voice_rate, self._clip_seconds)
 
     def stop(self) -> None:
         """Stop at once: silence first, then end the engine and record it."""
