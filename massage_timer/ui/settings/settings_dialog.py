@@ -177,6 +177,10 @@ class SettingsDialog(QDialog):
         self.count_aloud = self._check("countAloud", "Count the strokes aloud")
         self.halfway_cue = self._check("halfwayCue", "Say when a step is halfway through")
         self.tones_enabled = self._check("tonesEnabled", "Play tones between steps")
+        # One width whether the voices are there at the first show or arrive after it.
+        self.voice_name.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.voice_name.setMinimumContentsLength(24)
         self.voice_preview = QPushButton("&Preview", self)
         self.voice_preview.setObjectName("voicePreview")
         self.voice_preview.setAccessibleName("Preview the voice")
