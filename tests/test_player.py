@@ -276,3 +276,29 @@ def test_phase_colours_follow_a_theme_change(
     flow.stop()
     assert flow.summary is not None
     flow.summary.accept()
+
+
+def test_the_plan_follows_the_rendered_clips_and_the_voice_rate(
+    qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
+) -> None:
+    """A clip longer than the written 2 s get-ready moves the work back; a line whose
+    clip is not ready is estimated at the user's rate; "Switch sides." likewise."""
+    from massage_timer.core.model.speech_timing import SWITCH_SIDES_LINE, SpeechTiming
+
+    first, second = THREE_STEPS.steps[0], THREE_STEPS.steps[1]
+    clips = {first.instruction: 4.4, SWITCH_SIDES_LINE: 1.0}
+    loaded = LoadedRoutine(THREE_STEPS, Path("three.toml"), Origin.BUILTIN, "abc123")
+    flow = SessionFlow(loaded, Settings(voice_rate=80), store, FakeSpeaker(), clock=fake_clock,
+                       audio_problem=lambda: None, clip_seconds=clips.get)
+    flow.start_player(None)
+    assert flow.window is not None and flow.engine is not None
+    qtbot.addWidget(flow.window)
+    prepares = [s.duration for s in flow.engine.plan if s.phase is eng.Phase.PREPARE]
+    slow = SpeechTiming(80)
+    assert prepares == [7, 2, slow.prepare_seconds(second)]
+    assert prepares[2] > 2
+    assert label(flow, "countdownLabel") == "7"
+    unvoiced = SessionFlow(loaded, Settings(voice_enabled=False, voice_rate=80), store,
+                           FakeSpeaker(), clock=fake_clock, clip_seconds=clips.get)
+    assert unvoiced.speech_timing().prepare_seconds(first) == 2
+    flow.stop()

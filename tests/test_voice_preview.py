@@ -270,3 +270,41 @@ def test_a_missing_speech_engine_is_reported(qtbot: QtBot, qapp: object,
         assert rig.synths[-1].prepared == []
     finally:
         rig.finish()
+
+
+def test_with_a_real_speech_worker_the_voices_and_the_sample_arrive(
+        qtbot: QtBot, qapp: object, tmp_path: Path) -> None:
+    """The real SpeechSynth (its worker process running a fake engine): the voices and
+    the clip come back from its supervisor thread to the UI thread."""
+    import functools
+
+    from test_speech import fake_renderer
+
+    from massage_timer.audio.speech import SpeechSynth
+
+    effects: list[FakeEffect] = []
+
+    def player(clips: ClipSource, parent: QObject) -> CuePlayer:
+        def effect(owner: QObject) -> QSoundEffect:
+            effects.append(FakeEffect(owner))
+            return effects[-1]
+        return CuePlayer(clips, outputs=lambda: [QAudioDevice()], effect_factory=effect,
+                         parent=parent)
+
+    preview = VoicePreview(tmp_path / "speech", player_factory=player, synth_factory=(
+        functools.partial(SpeechSynth, factory=fake_renderer, engine_id="fake")))
+    dialog = SettingsDialog(Settings(), preview=preview)
+    qtbot.addWidget(dialog)
+    try:
+        with qtbot.waitSignal(preview.voicesFound, timeout=20000):
+            dialog.show()
+        combo = dialog.findChild(QComboBox, "voiceName")
+        assert combo.findData("fake/en") == 1
+        with qtbot.waitSignal(preview.statusChanged, timeout=20000,
+                              check_params_cb=lambda text: text == PLAYING):
+            dialog.findChild(QPushButton, "voicePreview").click()
+        clip = preview.clip_for(SAMPLE_LINE)
+        assert clip is not None and clip.parent == tmp_path / "speech"
+        assert [Path(e.source_path) for e in effects if e.playing] == [clip]
+    finally:
+        dialog.reject()
