@@ -1,7 +1,8 @@
 """Cue latency on a real audio output: tones, spoken lines, Stop, and UI stalls.
 
-Real code paths: ``SessionEngine`` + the Qt ``SessionAdapter`` + ``route_event`` + the
-QtMultimedia ``CuePlayer`` + the pyttsx3 ``SpeechSynth``. The machine may have no
+Real code paths: the core ``Session`` (engine, cue routing, an in-memory history) + the
+Qt ``SessionAdapter`` + ``SessionSound`` over the QtMultimedia ``CuePlayer`` + the
+pyttsx3 ``SpeechSynth``. The machine may have no
 sound card, so the script starts its own PulseAudio server with a null sink (its own
 ``XDG_RUNTIME_DIR``, started in the foreground so its PID is ours) and kills exactly
 that PID at the end.
@@ -106,15 +107,12 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
     from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
     from PySide6.QtWidgets import QApplication
 
-    from massage_timer.audio.playback import CuePlayer, tone_path
+    from massage_timer.audio.playback import CuePlayer, SessionSound, tone_path
     from massage_timer.audio.speech import SpeechSynth
-    from massage_timer.core.model.cues import (
-        TONE_WORK_START,
-        CueOptions,
-        lines_for_routine,
-        route_event,
-    )
-    from massage_timer.core.model.engine import Phase, PhaseChanged, SessionEngine, SessionFinished
+    from massage_timer.core.model.cues import TONE_WORK_START, CueOptions, lines_for_routine
+    from massage_timer.core.model.engine import Phase, PhaseChanged, SessionFinished
+    from massage_timer.core.model.session import Session
+    from massage_timer.core.storage.history.store import HistoryStore, utc_now
     from massage_timer.ui.session.adapter import SessionAdapter
 
     QApplication.instance() or QApplication([sys.argv[0]])
@@ -152,19 +150,21 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
 
     def run_session(routine: object, options: CueOptions, player: CuePlayer,
                     on_event: object) -> None:
-        engine = SessionEngine(routine, time.monotonic)  # type: ignore[arg-type]
-        adapter = SessionAdapter(engine, time.monotonic)
+        history = HistoryStore.memory_only()
+        session = Session(routine, history, SessionSound(player),  # type: ignore[arg-type]
+                          options=options, clock=time.monotonic, wall_clock=utc_now)
+        adapter = SessionAdapter(session, time.monotonic)
         finished: list[bool] = []
 
         def handle(event: object) -> None:
-            route_event(event, options, player)  # type: ignore[arg-type]
             on_event(event)  # type: ignore[operator]
             if isinstance(event, SessionFinished):
                 finished.append(True)
         adapter.eventOccurred.connect(handle)
         adapter.start()
-        spin_until(lambda: bool(finished), engine.planned_seconds + 30)
+        spin_until(lambda: bool(finished), session.engine.planned_seconds + 30)
         adapter.deleteLater()
+        history.close()
 
     # 1. Tones: voice off.
     player = CuePlayer(None)

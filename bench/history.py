@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage.history import export
 from massage_timer.core.storage.history.stats import Stats
 from massage_timer.core.storage.history.store import HistoryStore, SessionRecord
@@ -51,15 +52,16 @@ def sample_sessions(n: int, *, spacing: timedelta, seed: int = 5) -> Iterator[Se
         steps = rnd.choice((6, 8, 10))
         planned = steps * 45.0
         roll = rnd.random()
-        outcome = "completed" if roll < 0.86 else "stopped" if roll < 0.96 else "interrupted"
-        done = steps if outcome == "completed" else rnd.randint(1, steps - 1)
+        outcome = (Outcome.COMPLETED if roll < 0.86 else Outcome.STOPPED if roll < 0.96
+                   else Outcome.INTERRUPTED)
+        done = steps if outcome is Outcome.COMPLETED else rnd.randint(1, steps - 1)
         active = planned * done / steps + rnd.uniform(-5, 20)
         progress = i / max(n - 1, 1)
         base = 5.5 - 2.0 * min(progress * 1.6, 1.0)
         rated = rnd.random() < 0.8
         before = max(0, min(10, round(base + rnd.gauss(0, 0.9)))) if rated else None
         after = (max(0, before - rnd.choice((0, 1, 1, 2, 2, 3)))
-                 if before is not None and outcome != "interrupted" else None)
+                 if before is not None and outcome is not Outcome.INTERRUPTED else None)
         yield SessionRecord(
             id=0, routine_id=routine_id, routine_title=title, routine_version="1",
             content_hash=None, planned_seconds=planned, steps_total=steps,
@@ -67,7 +69,7 @@ def sample_sessions(n: int, *, spacing: timedelta, seed: int = 5) -> Iterator[Se
             pain_before=before, pain_after=after, started_at=started,
             ended_at=started + timedelta(seconds=active), outcome=outcome,
             active_seconds=active, steps_completed=done,
-            current_step=done if outcome != "completed" else steps - 1,
+            current_step=done if outcome is not Outcome.COMPLETED else steps - 1,
             note="Left side tight after a long call" if i % 37 == 5 else None,
         )
 

@@ -1,7 +1,7 @@
 """Step-boundary accuracy of the real Qt session adapter under CPU load.
 
 Plays a routine of N one-second hold steps (prepare 0) through the real
-``SessionAdapter`` (a PreciseTimer re-aimed at ``engine.next_deadline()``) on an
+``SessionAdapter`` (a PreciseTimer re-aimed at ``session.next_deadline()``) on an
 offscreen QApplication, and records ``time.monotonic()`` on the UI thread as each
 ``StepStarted`` arrives, against its planned moment ``start + i`` seconds.
 
@@ -30,6 +30,7 @@ import statistics
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +39,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
-from massage_timer.core.model.engine import SessionEngine, SessionFinished, StepStarted
+from massage_timer.core.model.cues import Cue, CueOptions
+from massage_timer.core.model.engine import SessionFinished, StepStarted
 from massage_timer.core.model.routine import Routine
 from massage_timer.core.model.routine_rules import validate_routine
+from massage_timer.core.model.session import Session
+from massage_timer.core.storage.history.store import HistoryStore, utc_now
 from massage_timer.ui.session.adapter import SessionAdapter
+
+
+class Silent:
+    """No sound: the bench measures timing, not audio (see bench/cues.py for that)."""
+
+    def prepare(self, lines: Sequence[str]) -> None:
+        pass
+
+    def play(self, cue: Cue) -> None:
+        pass
+
+    def silence(self) -> None:
+        pass
 
 
 def make_routine(parts: int) -> Routine:
@@ -124,8 +141,10 @@ def run(steps: int, load_procs: int, gil_thread: bool) -> dict[str, object]:
     if gil_thread:
         burner.start()
 
-    engine = SessionEngine(make_routine(steps), time.monotonic)
-    adapter = SessionAdapter(engine, time.monotonic)
+    history = HistoryStore.memory_only()  # the app's path: each step is recorded
+    session = Session(make_routine(steps), history, Silent(), options=CueOptions(),
+                      clock=time.monotonic, wall_clock=utc_now)
+    adapter = SessionAdapter(session, time.monotonic)
     observed: list[tuple[float, float]] = []  # (planned, seen)
     finished: list[tuple[float, float]] = []
     naive = NaiveCountdown(steps)

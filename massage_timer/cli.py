@@ -11,10 +11,13 @@ read by a parser without subcommands, and only what that parser does not accept
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import io
+import os
 import sys
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -130,16 +133,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         return desktop.run(args, paths)
     handler = getattr(args, "handler", None)
     if handler is not None:
-        try:
-            return int(handler(args, paths))
-        except BrokenPipeError:
-            return 0
+        return _run_command(handler, args, paths)
     # The Qt-free modules the first paint needs, imported before Qt on purpose: once
     # PySide6 is loaded, its import hook reads the source of every module imported
     # after it (to look for ``from __feature__ import``), a cost per module.
+    from massage_timer.commands.display import display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        print(f"{APP_NAME}: cannot show a window here: {problem}. Start it from a desktop "
+              f"session; '{APP_NAME} --help' lists the commands that need no window.",
+              file=sys.stderr)
+        return 2
     from massage_timer.ui.app import run_app
 
     return run_app(args, paths)
+
+
+def _run_command(
+    handler: Callable[[argparse.Namespace, AppPaths], int],
+    args: argparse.Namespace,
+    paths: AppPaths,
+) -> int:
+    """Run a subcommand so that its output can never end in a traceback: text the
+    terminal's encoding cannot show is replaced, a reader that went away (``| head``)
+    ends the command quietly, and a full or failing device is one line on stderr."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
+    try:
+        status = int(handler(args, paths))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Nothing more can reach the reader; keep the final flush at exit from failing.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"{APP_NAME}: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    return status
 
 
 def gui_main() -> int:

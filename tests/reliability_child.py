@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -42,14 +43,17 @@ from massage_timer.ui.session.flow import SessionFlow
 class SilentCues:
     """The session must be recorded whether or not sound works; sound is not tested here."""
 
+    def prepare(self, lines: Sequence[str]) -> None:
+        pass
+
     def play(self, cue: Cue) -> None:
         pass
 
-    def stop(self) -> None:
+    def silence(self) -> None:
         pass
 
-    def pause(self) -> None:
-        pass
+    def problem(self) -> str | None:
+        return None
 
 
 def routine(steps: int, seconds: float) -> Routine:

@@ -49,11 +49,14 @@ FIXED_NAMES = {
 
 
 class Silent:
+    def prepare(self, lines: object) -> None: ...
+
     def play(self, cue: object) -> None: ...
 
-    def stop(self) -> None: ...
+    def silence(self) -> None: ...
 
-    def pause(self) -> None: ...
+    def problem(self) -> str | None:
+        return None
 
 
 def _controls(root: QWidget) -> Iterator[QWidget]:

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QRadioButton
 from pytestqt.qtbot import QtBot
 
+from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage.history.store import HistoryStore
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.settings_file import load_settings
@@ -63,10 +64,10 @@ def test_start_runs_the_checklist_first(qtbot: QtBot, controller: AppController)
         if button.objectName().endswith("_no") and "dizziness" not in button.objectName():
             button.setChecked(True)
     yes.setChecked(True)
-    outcomes: list[str] = []
+    outcomes: list[Outcome] = []
     flow.ended.connect(outcomes.append)
     flow.checklist.reject()
-    assert outcomes == ["blocked"]
+    assert outcomes == [Outcome.BLOCKED]
     assert controller.flow is None
     assert controller.history.count() == 0
 

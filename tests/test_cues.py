@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,14 +38,14 @@ ALL_ON = CueOptions(voice_enabled=True, tones_enabled=True, count_aloud=True, ha
 class FakeSink:
     log: list[str] = field(default_factory=list)
 
+    def prepare(self, lines: Sequence[str]) -> None:
+        self.log.append(f"prepare:{len(lines)}")
+
     def play(self, cue: Cue) -> None:
         self.log.append(f"{cue.kind.value}:{cue.text}")
 
-    def stop(self) -> None:
-        self.log.append("stop")
-
-    def pause(self) -> None:
-        self.log.append("pause")
+    def silence(self) -> None:
+        self.log.append("silence")
 
 
 def test_number_words() -> None:
@@ -161,11 +162,11 @@ def test_a_whole_session_through_the_engine(fake_clock: FakeClock) -> None:
     assert sink.log[-1] == f"speech:{cues.CLOSING}"
 
 
-def test_stop_and_pause_silence_the_sink() -> None:
+def test_stop_and_pause_silence_the_sink_once_each() -> None:
     sink = FakeSink()
     cues.route_event(Paused(0.0, PauseReason.USER), ALL_ON, sink)
     cues.route_event(SessionStopped(0.0, 1.0, 0, 1), ALL_ON, sink)
-    assert sink.log == ["pause", "stop"]
+    assert sink.log == ["silence", "silence"]
 
 
 def test_builtin_routines_lines(repo_root: Path) -> None:

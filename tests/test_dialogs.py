@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from massage_timer.core.model.session import Outcome
 from massage_timer.ui.session.pain_dialog import PainRatingDialog, PainScale
 from massage_timer.ui.session.summary_dialog import SessionSummaryDialog, format_active_time
 from massage_timer.ui.theme import (
@@ -122,10 +123,10 @@ def test_format_active_time() -> None:
 
 @pytest.mark.parametrize(
     ("outcome", "heading", "shown"),
-    [("completed", "session complete", "Completed"), ("stopped", "Session stopped",
-                                                       "Stopped early")],
+    [(Outcome.COMPLETED, "session complete", "Completed"),
+     (Outcome.STOPPED, "Session stopped", "Stopped early")],
 )
-def test_summary_shows_values(qtbot: QtBot, outcome: str, heading: str, shown: str) -> None:
+def test_summary_shows_values(qtbot: QtBot, outcome: Outcome, heading: str, shown: str) -> None:
     dlg = SessionSummaryDialog("Desk micro-break", 226.0, 5, 7, outcome)
     qtbot.addWidget(dlg)
     assert dlg.objectName() == "sessionSummary"
@@ -137,7 +138,7 @@ def test_summary_shows_values(qtbot: QtBot, outcome: str, heading: str, shown: s
 
 
 def test_summary_collects_pain_after_and_note(qtbot: QtBot) -> None:
-    dlg = SessionSummaryDialog("Routine", 60, 3, 3, "completed")
+    dlg = SessionSummaryDialog("Routine", 60, 3, 3, Outcome.COMPLETED)
     qtbot.addWidget(dlg)
     dlg.show()
     scale = dlg.findChild(QWidget, "painAfter")
@@ -154,7 +155,7 @@ def test_summary_collects_pain_after_and_note(qtbot: QtBot) -> None:
 
 
 def test_summary_rating_is_skippable(qtbot: QtBot) -> None:
-    dlg = SessionSummaryDialog("Routine", 10, 1, 4, "stopped")
+    dlg = SessionSummaryDialog("Routine", 10, 1, 4, Outcome.STOPPED)
     qtbot.addWidget(dlg)
     dlg.show()
     with qtbot.waitSignal(dlg.accepted, timeout=500):

@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import export_reading
 import pytest
 
 from massage_timer.cli import main
+from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage.history import export
 from massage_timer.core.storage.history.store import (
     HistoryStore,
@@ -41,15 +43,19 @@ def fill(store: HistoryStore) -> None:
         store.step_completed(sid, 2, 2, 100.25)
         if i % 3 == 0:
             continue  # still running / later interrupted
-        store.finish_session(sid, "completed" if i % 3 == 1 else "stopped",
+        store.finish_session(sid, Outcome.COMPLETED if i % 3 == 1 else Outcome.STOPPED,
                              at + timedelta(minutes=5, seconds=i), 290.125 + i, 6 - i % 2,
                              pain_after=i % 4, note="tight, then ✓ better" if i == 4 else None)
 
 
-def expected(store: HistoryStore, flt: SessionFilter | None = None) -> list[dict[str, Any]]:
+def expected(store: HistoryStore, flt: SessionFilter | None = None, *,
+             csv: bool = False) -> list[dict[str, Any]]:
     out = []
     for r in store.iter_sessions(flt):
         item = {c: getattr(r, c) for c in export.COLUMNS}
+        if csv:
+            for column in ("routine_id", "routine_title", "note", "routine_version"):
+                item[column] = export_reading.as_csv_cell(item[column])
         item["planned_seconds"] = round(r.planned_seconds, 3)
         item["active_seconds"] = round(r.active_seconds, 3)
         out.append(item)
@@ -69,7 +75,7 @@ def test_csv_round_trip(store: HistoryStore, tz: ZoneInfo) -> None:
     assert export.write(store, None, buffer, "csv", tz) == 12
     text = buffer.getvalue()
     assert text.startswith(",".join(export.COLUMNS) + "\r\n")
-    assert list(export.read_csv(text)) == expected(store)
+    assert list(export_reading.read_csv(text)) == expected(store, csv=True)
 
 
 @pytest.mark.parametrize("tz", [BERLIN, NEW_YORK])
@@ -79,7 +85,7 @@ def test_json_round_trip(store: HistoryStore, tz: ZoneInfo) -> None:
     data = json.loads(buffer.getvalue())
     assert isinstance(data, list) and len(data) == 12
     assert list(data[0]) == list(export.COLUMNS)
-    assert list(export.read_json(buffer.getvalue())) == expected(store)
+    assert list(export_reading.read_json(buffer.getvalue())) == expected(store)
     assert {d["outcome"] for d in data} == {"running", "completed", "stopped"}
 
 
@@ -101,10 +107,10 @@ def test_local_iso_matches_datetime_everywhere() -> None:
         tz = ZoneInfo(zone)
         lo = int(datetime(2025, 1, 1, tzinfo=UTC).timestamp())
         hi = int(datetime(2027, 1, 1, tzinfo=UTC).timestamp())
-        iso = export.LocalIso(tz, lo, hi)
+        iso = export_reading.LocalIso(tz, lo, hi)
         for t in range(lo, hi, 86400 * 3 + 3607):
             assert iso(t) == datetime.fromtimestamp(t, tz).isoformat(timespec="seconds")
-    assert export.LocalIso(UTC, 0, 1)(None) is None
+    assert export_reading.LocalIso(UTC, 0, 1)(None) is None
 
 
 def test_empty_exports() -> None:
@@ -134,7 +140,7 @@ def test_filter_applies_to_export(store: HistoryStore) -> None:
     buffer = io.StringIO()
     n = export.write(store, flt, buffer, "csv", BERLIN)
     assert n == 5  # started 21, 28, 35, 42 and 49 hours after T0
-    assert list(export.read_csv(buffer.getvalue())) == expected(store, flt)
+    assert list(export_reading.read_csv(buffer.getvalue())) == expected(store, flt, csv=True)
 
 
 def make_store(paths: AppPaths) -> list[SessionRecord]:
@@ -174,7 +180,7 @@ def test_cli_csv_file_with_dates(app_paths: AppPaths, capsys: pytest.CaptureFixt
     target = tmp_path / "export.csv"
     assert main(["--data-dir", data_dir, "history", "--since", "2026-03-28",
                  "--until", "2026-03-28", "-o", str(target)]) == 0
-    rows = list(export.read_csv(target.read_text(encoding="utf-8-sig")))
+    rows = list(export_reading.read_csv(target.read_text(encoding="utf-8-sig")))
     assert rows and all(r["started_at"].date().isoformat() == "2026-03-28" for r in rows)
     assert len(rows) == 3  # 05:00, 12:00 and 19:00 local on the 28th
     assert "3 sessions written" in capsys.readouterr().err
@@ -190,3 +196,23 @@ def test_cli_without_history_and_bad_dates(app_paths: AppPaths,
                  "--until", "2026-01-01"]) == 2
     with pytest.raises(SystemExit):
         main(["--data-dir", data_dir, "history", "--since", "yesterday"])
+
+
+@pytest.mark.parametrize("start", export_reading.FORMULA_STARTS)
+def test_csv_cells_that_start_like_a_formula_are_made_inert(start: str) -> None:
+    s = HistoryStore.memory_only()
+    sid = s.start_session(SessionStart(
+        routine_id="r", routine_title=f"{start}HYPERLINK(\"http://x\")", routine_version="1",
+        content_hash=None, planned_seconds=60.0, steps_total=1, checklist_version="1",
+        checklist_confirmed_at=T0, pain_before=None, started_at=T0,
+    ))
+    s.finish_session(sid, Outcome.COMPLETED, T0 + timedelta(minutes=1), 60.0, 1,
+                     pain_after=None, note=f"{start}1+2")
+    buffer = io.StringIO()
+    export.write(s, None, buffer, "csv", UTC)
+    line = buffer.getvalue().split("\r\n")[1]
+    assert f'"\'{start}HYPERLINK(""http://x"")"' in line
+    assert f'"\'{start}1+2"' in line
+    buffer = io.StringIO()
+    export.write(s, None, buffer, "json", UTC)
+    assert json.loads(buffer.getvalue())[0]["note"] == f"{start}1+2"  # JSON is data, kept as is

@@ -7,8 +7,10 @@ import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import export_reading
 import pytest
 
+from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage.history import export
 from massage_timer.core.storage.history.store import HistoryStore, SessionRecord
 
@@ -25,7 +27,7 @@ def record(i: int, started: datetime, title: str = "Neck", note: str | None = No
         steps_total=6, checklist_version="1" if i % 3 else None,
         checklist_confirmed_at=None if i % 5 == 0 else started - timedelta(seconds=20),
         pain_before=None if i % 4 == 0 else i % 11, pain_after=None, started_at=started,
-        ended_at=ended, outcome="stopped", active_seconds=i * 1.0007,
+        ended_at=ended, outcome=Outcome.STOPPED, active_seconds=i * 1.0007,
         steps_completed=1, current_step=1, note=note,
     )
 
@@ -60,8 +62,8 @@ def test_csv_times_match_local_iso(store: HistoryStore, zone: str) -> None:
     buffer = io.StringIO()
     export.write(store, None, buffer, "csv", tz)
     lo = int(FIRST.timestamp()) - 3 * 86400
-    iso = export.LocalIso(tz, lo, lo + 800 * 86400)
-    rows = list(export.read_csv(buffer.getvalue()))
+    iso = export_reading.LocalIso(tz, lo, lo + 800 * 86400)
+    rows = list(export_reading.read_csv(buffer.getvalue()))
     for row, rec in zip(rows, store.iter_sessions(), strict=True):
         assert row["started_at"].isoformat() == iso(int(rec.started_at.timestamp()))
 
@@ -74,8 +76,10 @@ def test_awkward_texts_stay_one_quoted_field() -> None:
                    for i, t in enumerate(texts))
     buffer = io.StringIO()
     assert export.write(s, None, buffer, "csv", UTC) == len(texts)
-    rows = list(export.read_csv(buffer.getvalue()))
-    assert [r["note"] for r in rows[:-1]] == [t or None for t in texts[:-1]]
+    rows = list(export_reading.read_csv(buffer.getvalue()))
+    assert [r["note"] for r in rows[:-1]] == [
+        export_reading.as_csv_cell(t or None) for t in texts[:-1]
+    ]
     # printf reads C strings: a NUL ends the text, and the quote is still closed
     assert rows[-1]["note"] == "nul"
     assert all(len(r) == len(export.COLUMNS) for r in rows)

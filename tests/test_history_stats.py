@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage.history.stats import Stats, local_zone, week_start
 from massage_timer.core.storage.history.store import HistoryStore, SessionRecord
 
@@ -16,7 +17,7 @@ LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 
 
 def session(at: datetime, *, routine: str = "neck", pain: int | None = None,
-            outcome: str = "completed", steps: int = 8, minutes: float = 5.0
+            outcome: Outcome = Outcome.COMPLETED, steps: int = 8, minutes: float = 5.0
             ) -> SessionRecord:
     return SessionRecord(
         id=0, routine_id=routine, routine_title=routine.title(), routine_version="1",
@@ -105,8 +106,8 @@ def test_streak_rules() -> None:
         session(now - timedelta(days=4)),
     )
     assert stats(yesterday_only, BERLIN, now).streak() == 2
-    abandoned = store_with(session(now, outcome="stopped", steps=0),
-                           session(now - timedelta(days=1), outcome="stopped", steps=3))
+    abandoned = store_with(session(now, outcome=Outcome.STOPPED, steps=0),
+                           session(now - timedelta(days=1), outcome=Outcome.STOPPED, steps=3))
     assert stats(abandoned, BERLIN, now).streak() == 1
     assert stats(store_with(), BERLIN, now).streak() == 0
     long_run = store_with(*(session(now - timedelta(days=i)) for i in range(200)))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage.history.schema import (
     SCHEMA_VERSION,
     NewerHistoryError,
@@ -74,11 +75,11 @@ def test_rows_are_written_as_the_session_runs(db: Path) -> None:
 def test_finishing_and_pain_after(db: Path) -> None:
     store, _ = HistoryStore.open(db)
     sid = store.start_session(start())
-    store.finish_session(sid, "completed", T0 + timedelta(minutes=8), 478.0, 8)
+    store.finish_session(sid, Outcome.COMPLETED, T0 + timedelta(minutes=8), 478.0, 8)
     store.set_pain_after(sid, 1, "much looser")
     record = store.get(sid)
     assert record is not None
-    assert record.outcome == "completed"
+    assert record.outcome is Outcome.COMPLETED
     assert record.ended_at == T0 + timedelta(minutes=8)
     assert (record.active_seconds, record.steps_completed, record.steps_total) == (478.0, 8, 8)
     assert (record.pain_before, record.pain_after, record.note) == (4, 1, "much looser")
@@ -121,7 +122,7 @@ def test_pages_sort_and_filter_in_sql(db: Path) -> None:
     for i in range(30):
         sid = store.start_session(start(title=titles[i % 3], routine_id=f"r{i % 3}",
                                         at=T0 + timedelta(hours=i), pain=i % 5))
-        store.finish_session(sid, "completed", T0 + timedelta(hours=i, minutes=5),
+        store.finish_session(sid, Outcome.COMPLETED, T0 + timedelta(hours=i, minutes=5),
                              float(100 + i), 8)
     first = store.page(limit=5)
     assert [r.started_at for r in first] == [T0 + timedelta(hours=29 - i) for i in range(5)]
@@ -175,7 +176,7 @@ def test_session_of_a_killed_process_is_interrupted_at_its_step(db: Path) -> Non
     store, notices = HistoryStore.open(db)
     record = store.get(sid)
     assert record is not None
-    assert record.outcome == "interrupted"
+    assert record.outcome is Outcome.INTERRUPTED
     assert (record.steps_completed, record.current_step, record.active_seconds) == (3, 3, 180.0)
     assert record.ended_at is not None
     assert len(notices) == 1
@@ -305,11 +306,11 @@ def test_migrates_from_every_earlier_version(db: Path, version: int) -> None:
     if version >= 1:
         old = store.get(1)
         assert old is not None
-        assert (old.outcome, old.current_step, old.note) == ("interrupted", 2, None)
+        assert (old.outcome, old.current_step, old.note) == (Outcome.INTERRUPTED, 2, None)
         assert len(notices) == 1
         assert store.query("SELECT COUNT(*) FROM reminders") == [(1,)]
     sid = store.start_session(start())
-    store.finish_session(sid, "stopped", T0, 10.0, 1, pain_after=3, note="ok")
+    store.finish_session(sid, Outcome.STOPPED, T0, 10.0, 1, pain_after=3, note="ok")
     record = store.get(sid)
     assert record is not None and record.note == "ok"
     store.close()
@@ -336,7 +337,7 @@ def test_unwritable_folder_keeps_records_in_memory_then_writes_them(tmp_path: Pa
     assert store.pending_writes == 0
     assert not in_memory(store)
     assert "saved" in store.pop_notices()[0]
-    store.finish_session(sid, "completed", T0 + timedelta(minutes=8), 470.0, 8)
+    store.finish_session(sid, Outcome.COMPLETED, T0 + timedelta(minutes=8), 470.0, 8)
     store.close()
     row = raw_row(db, sid)
     assert (row["outcome"], row["steps_completed"]) == ("completed", 8)
@@ -375,7 +376,7 @@ def test_full_disk_keeps_records_in_memory_then_writes_them(db: Path) -> None:
     store.step_completed(ids[-1], 1, 1, 30.0)
     assert store.count() == len(ids) + 1
     assert store.flush() is True
-    store.finish_session(ids[-1], "completed", T0 + timedelta(minutes=8), 470.0, 8)
+    store.finish_session(ids[-1], Outcome.COMPLETED, T0 + timedelta(minutes=8), 470.0, 8)
     store.close()
     assert raw_row(db, first)["steps_completed"] == 5
     assert raw_row(db, ids[-1])["outcome"] == "completed"
@@ -389,7 +390,7 @@ def test_readonly_snapshot_does_not_touch_running_sessions(db: Path) -> None:
     sid = store.start_session(start())
     snapshot = HistoryStore.open_readonly(db)
     record = snapshot.get(sid)
-    assert record is not None and record.outcome == "running"
+    assert record is not None and record.outcome is Outcome.RUNNING
     snapshot.close()
     assert raw_row(db, sid)["outcome"] == "running"
     store.close()

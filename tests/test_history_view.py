@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import export_reading
 import pytest
 from PySide6.QtCharts import QBarSeries, QLineSeries
 from PySide6.QtCore import QDate, Qt, QTimer
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from massage_timer.core.storage.history import export
+from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage.history.store import HistoryStore, SessionRecord
 from massage_timer.ui.history.history_view import PAGE_SIZE, HistoryView
 from massage_timer.ui.theme import dark_palette, light_palette
@@ -42,7 +43,7 @@ def records(n: int, *, pain: int | None = 3) -> Iterator[SessionRecord]:
             content_hash=None, planned_seconds=300.0, steps_total=6, checklist_version="1",
             checklist_confirmed_at=at, pain_before=pain, pain_after=None if pain is None else 1,
             started_at=at, ended_at=at + timedelta(minutes=5),
-            outcome=("completed", "stopped", "interrupted")[i % 3],
+            outcome=(Outcome.COMPLETED, Outcome.STOPPED, Outcome.INTERRUPTED)[i % 3],
             active_seconds=100.0 + i, steps_completed=6 - i % 3, current_step=4,
         )
 
@@ -211,7 +212,7 @@ def test_export_runs_off_the_ui_thread(view: HistoryView, qtbot: QtBot,
     with qtbot.waitSignal(view.exportFinished, timeout=5000) as blocker:
         view.export_button.click()
     assert blocker.args == [str(target), 225]
-    rows = list(export.read_csv(target.read_text(encoding="utf-8-sig")))
+    rows = list(export_reading.read_csv(target.read_text(encoding="utf-8-sig")))
     assert len(rows) == 225 and {r["routine_id"] for r in rows} == {"neck"}
     assert view.export_button.isEnabled()
     view.choose_export_path = lambda: None

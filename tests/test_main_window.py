@@ -205,7 +205,8 @@ def test_detail_pane_shows_summary_steps_cautions_sources_and_diagram(
     assert "10 strokes per side (left, then right)" in steps
     assert "optional, left out" in steps
     assert "Stop at sharp pain." in text["detailCautionsText"]
-    assert "001_1e45ebe971a9ae8f.txt" in text["detailSources"]
+    assert "Therapeutic Massages for Neck Pain — " in text["detailSources"]
+    assert "001_1e45ebe971a9ae8f.txt" not in text["detailSources"]
     diagram = window.findChild(DiagramView, "detailDiagram")
     assert set(diagram.highlighted) == {
         "suboccipitals", "upper-trapezius-left", "upper-trapezius-right"}

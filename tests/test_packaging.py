@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sound_server import null_sink_server
 
 from massage_timer import __version__
 
@@ -67,8 +68,10 @@ def bundle_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BundleBui
 
 
 def _self_check(program: Path, tmp_path: Path) -> str:
-    done = _run([program, "--self-check", "--data-dir", tmp_path / "portable"],
-                cwd=tmp_path, timeout=120)
+    with null_sink_server() as sound:
+        done = _run([program, "--self-check", "--data-dir", tmp_path / "portable"],
+                    cwd=tmp_path, timeout=120, XDG_RUNTIME_DIR=sound["XDG_RUNTIME_DIR"],
+                    PULSE_RUNTIME_PATH=sound["PULSE_RUNTIME_PATH"])
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Result: the app can run here" in done.stdout
     assert str(tmp_path / "portable" / "data") in done.stdout

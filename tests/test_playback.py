@@ -7,27 +7,24 @@ process (QtMultimedia picks its audio server once per process).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 import wave
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEventLoop, QObject, QTimer, QUrl
 from PySide6.QtMultimedia import QAudioDevice, QSoundEffect
+from sound_server import null_sink_server
 
-from massage_timer.audio.playback import NO_OUTPUT, CuePlayer
-from massage_timer.core.model.cues import Cue, CueKind, CueSink, Priority
+from massage_timer.audio.playback import NO_OUTPUT, CuePlayer, SessionSound
+from massage_timer.core.model.cues import Cue, CueKind, CueOutput, Priority
 
 HERE = Path(__file__).resolve().parent
 
@@ -100,9 +97,25 @@ def _effect_for(player: CuePlayer, source: str) -> FakeEffect:
     raise AssertionError(source)
 
 
-def test_player_is_a_cue_sink(fake_player: tuple[CuePlayer, dict[str, FakeEffect]]) -> None:
-    sink: CueSink = fake_player[0]
-    assert sink is fake_player[0]
+def test_session_sound_is_the_cue_output(
+        fake_player: tuple[CuePlayer, dict[str, FakeEffect]]) -> None:
+    player = fake_player[0]
+    rendered: list[list[str]] = []
+
+    class Renderer:
+        def prepare(self, lines: Iterable[str]) -> None:
+            rendered.append(list(lines))
+
+    output: CueOutput = SessionSound(player, Renderer())
+    output.prepare(["Do this.", "Two"])
+    assert rendered == [["Do this.", "Two"]]
+    output.play(speech("Do this.", Priority.INSTRUCTION))
+    assert player.is_speaking()
+    output.silence()
+    assert not player.is_speaking()
+    SessionSound(player).prepare(["Do this."])  # the voice is off: nothing to render
+    assert rendered == [["Do this.", "Two"]]
+    assert SessionSound(player).problem() == player.problem()
 
 
 def test_no_output_device_is_reported_and_cues_are_skipped(qapp: object) -> None:
@@ -185,7 +198,7 @@ def test_equal_priority_replaces_and_tones_do_not_cut_speech(
 def test_stop_and_pause_silence_everything_at_once(
         fake_player: tuple[CuePlayer, dict[str, FakeEffect]]) -> None:
     player, _ = fake_player
-    for stop in (player.stop, player.pause):
+    for stop in (player.stop, SessionSound(player).silence):
         player.play(speech("Do this.", Priority.INSTRUCTION))
         player.play(TONE)
         assert player.is_speaking()
@@ -284,32 +297,10 @@ def _audio_probe(folder: str) -> None:
     print(json.dumps(result))
 
 
-@contextlib.contextmanager
-def _null_sink_server() -> Iterator[dict[str, str]]:
-    runtime = Path(tempfile.mkdtemp(prefix="mt-pulse-"))
-    runtime.chmod(0o700)
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "PULSE_RUNTIME_PATH": str(runtime)}
-    subprocess.run(
-        ["pulseaudio", "-D", "-n", "--exit-idle-time=-1", "--use-pid-file=yes",
-         "--load=module-null-sink sink_name=null", "--load=module-native-protocol-unix"],
-        env=env, check=True, capture_output=True, timeout=20)
-    pid_file = runtime / "pid"
-    try:
-        yield env
-    finally:
-        pid = int(pid_file.read_text().split()[0]) if pid_file.exists() else None
-        subprocess.run(["pulseaudio", "--kill"], check=False, env=env, capture_output=True,
-                       timeout=10)
-        if pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
-        shutil.rmtree(runtime, ignore_errors=True)
-
-
 @pytest.mark.audio
 @pytest.mark.skipif(shutil.which("pulseaudio") is None, reason="pulseaudio is not installed")
 def test_real_playback_starts_and_stops_on_a_null_sink(tmp_path: Path) -> None:
-    with _null_sink_server() as env:
+    with null_sink_server() as env:
         code = f"import sys; sys.path.insert(0, {str(HERE)!r}); " \
                f"import test_playback; test_playback._audio_probe({str(tmp_path)!r})"
         done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from routine_factory import hold, make_routine, rest, strokes
 
 from massage_timer.core.model import engine as eng
 from massage_timer.core.model.cues import Cue, CueKind
+from massage_timer.core.model.session import Outcome
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.storage.history.store import HistoryStore
 from massage_timer.core.storage.loader import LoadedRoutine, Origin
@@ -23,23 +25,28 @@ from massage_timer.ui.session.flow import SessionFlow
 
 @dataclass
 class FakeSpeaker:
-    """Records what it was asked to play; 'speaking' until stopped."""
+    """Records what it was asked to play; 'speaking' until silenced."""
 
     played: list[Cue] = field(default_factory=list)
+    prepared: list[str] = field(default_factory=list)
     stops: int = 0
     speaking: bool = False
+    notice: str | None = None
+
+    def prepare(self, lines: Sequence[str]) -> None:
+        self.prepared.extend(lines)
 
     def play(self, cue: Cue) -> None:
         self.played.append(cue)
         if cue.kind is CueKind.SPEECH:
             self.speaking = True
 
-    def stop(self) -> None:
+    def silence(self) -> None:
         self.stops += 1
         self.speaking = False
 
-    def pause(self) -> None:
-        self.stop()
+    def problem(self) -> str | None:
+        return self.notice
 
 
 THREE_STEPS = make_routine(
@@ -78,7 +85,6 @@ def make_flow(
         speaker,
         clock=clock,
         wall_clock=lambda: datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
-        audio_problem=lambda: None,
     )
     flow.start_player(pain_before=4)
     assert flow.window is not None
@@ -129,10 +135,10 @@ def test_three_step_routine_runs_to_the_end(
     advance(flow, fake_clock, 2.0)
     assert label(flow, "countdownLabel") == "2"
     row = store.get(flow.session_id or 0)
-    assert row is not None and row.steps_completed == 1 and row.outcome == "running"
+    assert row is not None and row.steps_completed == 1 and row.outcome is Outcome.RUNNING
     with qtbot.waitSignal(flow.adapter.stateChanged, timeout=1000):
         advance(flow, fake_clock, 4.0 + 3.0)
-    assert flow.outcome == "completed"
+    assert flow.outcome is Outcome.COMPLETED
     assert isinstance(seen[-1], eng.SessionFinished)
     assert [type(e).__name__ for e in seen].count("StepDone") == 3
     spoken = [c.text for c in speaker.played if c.kind is CueKind.SPEECH]
@@ -143,7 +149,7 @@ def test_three_step_routine_runs_to_the_end(
     assert tones.count("work-start") == 3 and tones.count("work-end") == 3
     row = store.get(flow.session_id or 0)
     assert row is not None
-    assert (row.outcome, row.steps_completed, row.steps_total) == ("completed", 3, 3)
+    assert (row.outcome, row.steps_completed, row.steps_total) == (Outcome.COMPLETED, 3, 3)
     assert row.active_seconds == pytest.approx(THREE_STEPS.total_seconds())
     assert row.pain_before == 4
     assert flow.summary is not None and flow.summary.objectName() == "sessionSummary"
@@ -174,9 +180,9 @@ def test_keyboard_pause_skip_back_and_stop(
     speaker.speaking = True
     qtbot.keyClick(player.stop_button, Qt.Key.Key_Escape)
     assert flow.engine.state is eng.State.STOPPED
-    assert not speaker.speaking and speaker.stops >= 1
+    assert not speaker.speaking and speaker.stops == 2  # the pause once, the stop once
     row = store.get(flow.session_id or 0)
-    assert row is not None and row.outcome == "stopped"
+    assert row is not None and row.outcome is Outcome.STOPPED
     assert flow.summary is not None
     flow.summary.accept()
 
@@ -193,7 +199,7 @@ def test_stop_button_silences_at_once_and_is_always_enabled(
     assert speaker.speaking  # the first instruction is being spoken
     qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
     assert not speaker.speaking
-    assert flow.outcome == "stopped"
+    assert flow.outcome is Outcome.STOPPED
     assert flow.summary is not None
     flow.summary.accept()
 
@@ -204,7 +210,7 @@ def test_closing_the_player_window_stops_the_session(
     flow = make_flow(qtbot, fake_clock, store, FakeSpeaker())
     assert flow.window is not None
     flow.window.close()
-    assert flow.outcome == "stopped"
+    assert flow.outcome is Outcome.STOPPED
     assert flow.summary is not None
     flow.summary.accept()
 
@@ -212,17 +218,10 @@ def test_closing_the_player_window_stops_the_session(
 def test_no_voice_path_shows_cues_on_screen(
     qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
 ) -> None:
-    speaker = FakeSpeaker()
+    speaker = FakeSpeaker(notice="The voice is unavailable: install espeak-ng.")
     settings = Settings(voice_enabled=False, tones_enabled=True)
     loaded = LoadedRoutine(THREE_STEPS, Path("three.toml"), Origin.BUILTIN, "abc123")
-    flow = SessionFlow(
-        loaded,
-        settings,
-        store,
-        speaker,
-        clock=fake_clock,
-        audio_problem=lambda: "The voice is unavailable: install espeak-ng.",
-    )
+    flow = SessionFlow(loaded, settings, store, speaker, clock=fake_clock)
     flow.start_player(None)
     assert flow.window is not None
     qtbot.addWidget(flow.window)
@@ -242,7 +241,7 @@ def test_summary_pain_after_is_recorded(
     qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
 ) -> None:
     flow = make_flow(qtbot, fake_clock, store, FakeSpeaker())
-    outcomes: list[str] = []
+    outcomes: list[Outcome] = []
     flow.ended.connect(outcomes.append)
     flow.stop()
     summary = flow.summary
@@ -251,7 +250,7 @@ def test_summary_pain_after_is_recorded(
     summary.accept()
     row = store.get(flow.session_id or 0)
     assert row is not None and row.pain_after == 2
-    assert outcomes == ["stopped"]
+    assert outcomes == [Outcome.STOPPED]
 
 
 def test_phase_colours_follow_a_theme_change(
@@ -281,23 +280,31 @@ def test_phase_colours_follow_a_theme_change(
 def test_the_plan_follows_the_rendered_clips_and_the_voice_rate(
     qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
 ) -> None:
-    """A clip longer than the written 2 s get-ready moves the work back; a line whose
-    clip is not ready is estimated at the user's rate; "Switch sides." likewise."""
+    """Clips rendered while the checklist shows are measured as the player starts: one
+    longer than the written 2 s get-ready moves the work back; a line whose clip is not
+    ready is estimated at the user's rate; "Switch sides." fits its written 2 s."""
     from massage_timer.core.model.speech_timing import SWITCH_SIDES_LINE, SpeechTiming
 
     first, second = THREE_STEPS.steps[0], THREE_STEPS.steps[1]
-    clips = {first.instruction: 4.4, SWITCH_SIDES_LINE: 1.0}
+    clips: dict[str, float] = {}
     loaded = LoadedRoutine(THREE_STEPS, Path("three.toml"), Origin.BUILTIN, "abc123")
-    flow = SessionFlow(loaded, Settings(voice_rate=80), store, FakeSpeaker(), clock=fake_clock,
-                       audio_problem=lambda: None, clip_seconds=clips.get)
+    speaker = FakeSpeaker()
+    flow = SessionFlow(loaded, Settings(voice_rate=80), store, speaker, clock=fake_clock,
+                       clip_seconds=clips.get)
+    flow.begin()
+    assert flow.checklist is not None
+    qtbot.addWidget(flow.checklist)
+    assert first.instruction in speaker.prepared
+    clips.update({first.instruction: 4.4, SWITCH_SIDES_LINE: 1.0})
     flow.start_player(None)
     assert flow.window is not None and flow.engine is not None
     qtbot.addWidget(flow.window)
     prepares = [s.duration for s in flow.engine.plan if s.phase is eng.Phase.PREPARE]
-    slow = SpeechTiming(80)
-    assert prepares == [7, 2, slow.prepare_seconds(second)]
+    assert prepares == [7, 2, SpeechTiming(80).prepare_seconds(second)]
     assert prepares[2] > 2
     assert label(flow, "countdownLabel") == "7"
+    row = store.get(flow.session_id or 0)
+    assert row is not None and row.planned_seconds == flow.engine.planned_seconds
     unvoiced = SessionFlow(loaded, Settings(voice_enabled=False, voice_rate=80), store,
                            FakeSpeaker(), clock=fake_clock, clip_seconds=clips.get)
     assert unvoiced.speech_timing().prepare_seconds(first) == 2

@@ -17,7 +17,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -35,10 +35,11 @@ from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 from routine_factory import hold, make_routine
 
-from massage_timer.audio.playback import NO_OUTPUT, CuePlayer
+from massage_timer.audio.playback import NO_OUTPUT, CuePlayer, SessionSound
 from massage_timer.audio.speech import INSTALL_ESPEAK, SpeechSynth
 from massage_timer.core.model.cues import Cue
 from massage_timer.core.model.engine import Event, SessionFinished
+from massage_timer.core.model.session import Outcome
 from massage_timer.core.model.settings import Settings, replace
 from massage_timer.core.storage.history import export
 from massage_timer.core.storage.history.schema import SCHEMA_VERSION
@@ -69,18 +70,21 @@ MONDAY_9AM = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 @dataclass
 class RecordingSink:
-    """A cue sink that records; used where the sound path is not what is tested."""
+    """A cue output that records; used where the sound path is not what is tested."""
 
     played: list[Cue] = field(default_factory=list)
+
+    def prepare(self, lines: Sequence[str]) -> None:
+        pass
 
     def play(self, cue: Cue) -> None:
         self.played.append(cue)
 
-    def stop(self) -> None:
+    def silence(self) -> None:
         pass
 
-    def pause(self) -> None:
-        pass
+    def problem(self) -> str | None:
+        return None
 
 
 class WallClock:
@@ -185,7 +189,7 @@ def _parse(lines: list[str]) -> tuple[int | None, int, bool]:
 def test_sessions_survive_sigkill_at_random_moments(tmp_path: Path) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         runs = list(pool.map(lambda i: _crash_run(i, tmp_path), range(CRASH_RUNS)))
-    outcomes: dict[str, int] = {}
+    outcomes: dict[Outcome, int] = {}
     for run in runs:
         session_id, printed_steps, done = _parse(run.lines)
         assert session_id is not None, f"run {run.index}: the child never started: {run.lines}"
@@ -197,21 +201,21 @@ def test_sessions_survive_sigkill_at_random_moments(tmp_path: Path) -> None:
         outcomes[row.outcome] = outcomes.get(row.outcome, 0) + 1
         assert row.id == session_id and row.steps_total == CRASH_STEPS
         if done:
-            assert row.outcome == "completed" and row.steps_completed == CRASH_STEPS
+            assert row.outcome is Outcome.COMPLETED and row.steps_completed == CRASH_STEPS
             assert notices == []
             continue
         # The kill can land between the write and the print, never before the write.
         assert row.steps_completed in (printed_steps, printed_steps + 1), (run, row)
-        if row.outcome == "completed":
+        if row.outcome is Outcome.COMPLETED:
             assert row.steps_completed == CRASH_STEPS
             continue
-        assert row.outcome == "interrupted", (run, row)
+        assert row.outcome is Outcome.INTERRUPTED, (run, row)
         assert row.current_step == row.steps_completed
         assert row.ended_at is not None
         assert any(f"interrupted at step {row.current_step + 1} of {CRASH_STEPS}" in n
                    for n in notices), notices
     assert sum(outcomes.values()) == CRASH_RUNS
-    assert outcomes.get("interrupted", 0) >= CRASH_RUNS // 2, outcomes  # mostly mid-session
+    assert outcomes.get(Outcome.INTERRUPTED, 0) >= CRASH_RUNS // 2, outcomes  # mostly mid-session
 
 
 # -- (b) bad routine files ----------------------------------------------------------
@@ -359,7 +363,7 @@ def _voice_session(
     player = CuePlayer(synth, outputs=outputs)
     store, _ = HistoryStore.open(tmp_path / "history.sqlite3")
     loaded = LoadedRoutine(SHORT, tmp_path / "short.toml", Origin.USER, "abc")
-    flow = SessionFlow(loaded, settings_, store, player, audio_problem=player.problem,
+    flow = SessionFlow(loaded, settings_, store, SessionSound(player, synth),
                        clock=clock, wall_clock=lambda: MONDAY_9AM)
     flow.start_player(None)
     assert flow.window is not None
@@ -370,7 +374,7 @@ def _voice_session(
     finished = [e for e in events if isinstance(e, SessionFinished)]
     assert finished and finished[0].at == pytest.approx(started + SHORT.total_seconds())
     row = store.get(flow.session_id or 0)
-    assert row is not None and row.outcome == "completed"
+    assert row is not None and row.outcome is Outcome.COMPLETED
     assert row.steps_completed == len(SHORT.steps)
     return flow, events, store, synth
 
@@ -541,7 +545,8 @@ def test_full_disk_keeps_the_session_and_writes_it_later(app_paths: AppPaths) ->
     session = _start(store)
     store._conn = _FullDisk(store._conn)  # type: ignore[assignment]
     store.step_completed(session, 1, 1, 20.0)
-    store.finish_session(session, "completed", MONDAY_9AM + timedelta(minutes=1), 60.0, 3)
+    store.finish_session(session, Outcome.COMPLETED, MONDAY_9AM + timedelta(minutes=1), 60.0,
+                         3)
     assert store.in_memory
     assert any("cannot be saved" in n for n in store.pop_notices())
     assert store.flush()  # the disk has room again
@@ -551,7 +556,7 @@ def test_full_disk_keeps_the_session_and_writes_it_later(app_paths: AppPaths) ->
     row = again.get(session)
     again.close()
     assert notices == [] and row is not None
-    assert row.outcome == "completed" and row.steps_completed == 3
+    assert row.outcome is Outcome.COMPLETED and row.steps_completed == 3
 
 
 # -- (e) privacy --------------------------------------------------------------------
@@ -582,13 +587,13 @@ def test_session_reminder_and_export_open_no_network_socket(
     player = CuePlayer(None)
     store, _ = HistoryStore.open(tmp_path / "history.sqlite3")
     loaded = LoadedRoutine(SHORT, tmp_path / "s.toml", Origin.USER, "abc")
-    flow = SessionFlow(loaded, Settings(), store, player, audio_problem=player.problem,
+    flow = SessionFlow(loaded, Settings(), store, SessionSound(player),
                        clock=fake_clock, wall_clock=lambda: MONDAY_9AM)
     flow.start_player(None)
     assert flow.window is not None
     qtbot.addWidget(flow.window)
     run_to_end(flow, fake_clock)
-    assert flow.outcome == "completed"
+    assert flow.outcome is Outcome.COMPLETED
     close_flow(flow)
     # A reminder falls due and is logged.
     wall = WallClock(fake_clock, MONDAY_9AM)
@@ -652,7 +657,7 @@ def test_eight_hour_workday_has_no_growth(qtbot: QtBot, tmp_path: Path,
                            wall_clock=wall)
         flow.start_player(None)
         run_to_end(flow, fake_clock)
-        assert flow.outcome == "completed"
+        assert flow.outcome is Outcome.COMPLETED
         close_flow(flow)
         controller.record_break()
         sessions += 1

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import shutil
 import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sound_server import null_sink_server
 
 from massage_timer.commands import selfcheck
 from massage_timer.core.storage.paths import AppPaths
@@ -53,27 +59,114 @@ def mute(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("massage_timer.audio.speech.SpeechSynth", _MuteSynth)
 
 
-def test_passes_here_and_reports_every_check(
-    qapp: Any, app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code = selfcheck.run(argparse.Namespace(), app_paths)
-    out = capsys.readouterr().out
-    assert code == 0, out
+@pytest.fixture
+def sound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stands in for a sound device, for checks about the other parts (a unit test; the
+    real device is checked with a null sink above)."""
+    monkeypatch.setattr(selfcheck, "_check_audio", lambda: "1 found (stand-in)")
+
+
+NAMES = ["display", "routines", "diagrams", "main window", "data folders", "history", "voice",
+         "audio output", "tray"]
+
+
+def _self_check_process(data: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    repo = Path(__file__).resolve().parent.parent
+    return subprocess.run(
+        [sys.executable, "-m", "massage_timer", "--self-check", "--data-dir", str(data)],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**env, "PYTHONPATH": str(repo)},
+    )
+
+
+@pytest.mark.audio
+@pytest.mark.skipif(shutil.which("pulseaudio") is None, reason="pulseaudio is not installed")
+def test_passes_here_with_a_sound_device_and_reports_every_check(tmp_path: Path) -> None:
+    with null_sink_server() as env:
+        done = _self_check_process(tmp_path, env)
+    out = done.stdout
+    assert done.returncode == 0, out + done.stderr
     for fact in ("Python", "Qt", "PySide6", "pyttsx3", "voice engine", "config folder",
                  "data folder", "cache folder"):
         assert f"  {fact} " in out
-    assert str(app_paths.data_dir) in out
+    assert str(tmp_path / "data") in out
     lines = [line for line in out.splitlines() if line.split()[:1] in (["ok"], ["warn"])]
-    names = ["routines", "diagrams", "main window", "history", "voice", "audio output", "tray"]
-    width = max(map(len, names))
-    assert [line[8:8 + width].strip() for line in lines] == names
+    width = max(map(len, NAMES))
+    assert [line[8:8 + width].strip() for line in lines] == NAMES
     assert all(line[8 + width:10 + width] == "  " != line[9 + width:11 + width] for line in lines)
-    for needed in ("routines", "diagrams", "main window", "history"):
+    for needed in ("display", "routines", "diagrams", "main window", "data folders", "history",
+                   "audio output"):
         assert any(line.startswith("  ok") and needed in line for line in lines), out
+    assert "Null Output" in out
     assert "Result: the app can run here" in out
 
 
 @pytest.mark.usefixtures("qapp", "mute")
+def test_no_sound_device_fails_with_the_reason(
+    app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tests' runtime folder has no sound server: a real machine without sound."""
+    code = selfcheck.run(argparse.Namespace(), app_paths)
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "FAIL  audio output" in out and "no audio output device" in out
+    assert "Result: the app runs here but cannot play sound" in out
+
+
+def test_no_display_fails_with_the_reason(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = _self_check_process(tmp_path, env)
+    assert done.returncode == 1
+    assert "FAIL  display" in done.stdout
+    assert "neither DISPLAY nor WAYLAND_DISPLAY is set" in done.stdout
+    assert "Result: the app cannot run here: display" in done.stdout
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real, tiny tmpfs filled to the last byte (root only)."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
+        capture_output=True, check=False,
+    ).returncode != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    try:
+        with contextlib.suppress(OSError), (mount / "filler").open("wb") as filler:
+            filler.write(b"\0" * (1 << 20))
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@pytest.mark.usefixtures("qapp", "mute", "sound")
+def test_a_full_disk_fails_the_data_folders(
+    full_disk: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, statuses = _run(AppPaths.portable(full_disk / "portable"), capsys)
+    assert code == 1
+    assert statuses["data folders"] == "FAIL"
+
+
+@pytest.mark.usefixtures("qapp", "mute", "sound")
+def test_a_read_only_folder_fails_the_data_folders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = AppPaths.portable(tmp_path)
+    paths.data_dir.mkdir(parents=True)
+
+    def refuse(*_: Any, **__: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("tempfile.NamedTemporaryFile", refuse)
+    code, statuses = _run(paths, capsys)
+    assert code == 1
+    assert statuses["data folders"] == "FAIL"
+
+
+@pytest.mark.usefixtures("qapp", "mute", "sound")
 def test_missing_voice_is_a_warning_not_a_failure(
     app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -94,7 +187,7 @@ def test_no_builtin_routines_fails(
     assert statuses["routines"] == "FAIL"
 
 
-@pytest.mark.usefixtures("qapp", "mute")
+@pytest.mark.usefixtures("qapp", "mute", "sound")
 def test_broken_history_fails(
     app_paths: AppPaths, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,14 +6,16 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDir
 from pytestqt.qtbot import QtBot
 
 from massage_timer.core.storage.paths import AppPaths
@@ -24,12 +26,14 @@ import sys
 from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QTimer
 from massage_timer.core.storage.paths import AppPaths
+from massage_timer.core.storage.instance import InstanceLock
 from massage_timer.ui.desktop.single_instance import SingleInstance, server_name
 
 app = QCoreApplication([])
-instance = SingleInstance(server_name(AppPaths.portable(Path(sys.argv[1]))))
+paths = AppPaths.portable(Path(sys.argv[1]))
+instance = SingleInstance(server_name(paths), lock=InstanceLock(paths))
 if not instance.acquire():
-    print("HANDED-OVER", flush=True)
+    print("HELD-ELSEWHERE" if instance.held_elsewhere else "HANDED-OVER", flush=True)
     sys.exit(0)
 print("READY", flush=True)
 def activated():
@@ -82,12 +86,12 @@ def test_in_process_handover(qtbot: QtBot, tmp_path: Path) -> None:
     first.release()
 
 
-def test_names_differ_per_data_dir_and_stay_short(tmp_path: Path) -> None:
+def test_names_differ_per_data_dir_and_fit_a_socket_path(tmp_path: Path) -> None:
     a = server_name(AppPaths.portable(tmp_path / "a"))
     b = server_name(AppPaths.portable(tmp_path / "b"))
     assert a != b
     assert a == server_name(AppPaths.portable(tmp_path / "a"))
-    assert len(a) < 40
+    assert len(a.encode()) <= 100
 
 
 def test_other_data_dir_is_another_instance(qtbot: QtBot, tmp_path: Path) -> None:
@@ -102,7 +106,7 @@ def test_other_data_dir_is_another_instance(qtbot: QtBot, tmp_path: Path) -> Non
 @pytest.mark.skipif(sys.platform == "win32", reason="Unix socket files")
 def test_stale_socket_file_is_replaced(qtbot: QtBot, tmp_path: Path) -> None:
     name = server_name(AppPaths.portable(tmp_path))
-    path = Path(QDir.tempPath()) / name
+    path = Path(name)
     stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     stale.bind(str(path))
     stale.close()  # the file stays, nobody listens: what a crash leaves behind
@@ -113,3 +117,122 @@ def test_stale_socket_file_is_replaced(qtbot: QtBot, tmp_path: Path) -> None:
     with qtbot.waitSignal(instance.activateRequested, timeout=2000):
         assert not second.acquire()
     instance.release()
+
+
+def _env(**changes: str | None) -> dict[str, str]:
+    repo = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    for key, value in changes.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+@pytest.fixture
+def short_runtime() -> Iterator[Path]:
+    """A runtime folder with a short path, as ``/run/user/UID`` is."""
+    folder = Path(tempfile.mkdtemp(prefix="rt", dir="/tmp"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_socket_lives_in_the_private_runtime_folder_not_tmp(
+    tmp_path: Path, short_runtime: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = short_runtime
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    paths = AppPaths.portable(tmp_path / "data")
+    name = Path(server_name(paths))
+    assert name.parent == runtime / "massage-timer"
+    assert name.parent.stat().st_mode & 0o777 == 0o700
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "elsewhere"))
+    assert Path(server_name(paths)) == name
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Unix permissions")
+def test_a_runtime_folder_others_can_enter_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(shared))
+    paths = AppPaths.portable(tmp_path / "p")
+    name = Path(server_name(paths))
+    assert shared not in name.parents
+    assert name.parent == paths.cache_dir / "run"
+    assert name.parent.stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Unix permissions")
+def test_a_squatted_app_folder_in_the_runtime_folder_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    (runtime / "massage-timer").symlink_to(tmp_path)  # someone put a link there
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    paths = AppPaths.portable(tmp_path / "p")
+    assert Path(server_name(paths)).parent == paths.cache_dir / "run"
+
+
+def test_a_symlinked_data_folder_is_the_same_instance(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    alias = tmp_path / "alias"
+    alias.symlink_to(real)
+    assert server_name(AppPaths.portable(real)) == server_name(AppPaths.portable(alias))
+
+
+def test_different_environments_still_find_the_first_instance(tmp_path: Path) -> None:
+    """A second start with another runtime folder and TMPDIR cannot see the first one's
+    socket, but the data folder's lock tells it where to knock."""
+    first_run = Path(tempfile.mkdtemp(prefix="rt", dir="/tmp"))
+    first = subprocess.Popen(
+        _child(tmp_path / "data"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=_env(XDG_RUNTIME_DIR=str(first_run), TMPDIR=str(tmp_path)),
+    )
+    try:
+        assert first.stdout is not None
+        assert first.stdout.readline().strip() == "READY"
+        second = subprocess.run(
+            _child(tmp_path / "data"), capture_output=True, text=True, timeout=30,
+            env=_env(XDG_RUNTIME_DIR=None, TMPDIR="/var/tmp"), check=False,
+        )
+        assert second.stdout.strip() == "HANDED-OVER", second.stderr
+        out, err = first.communicate(timeout=10)
+        assert out.strip() == "ACTIVATED", err
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+        shutil.rmtree(first_run, ignore_errors=True)
+
+
+HOLDER = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("HELD", flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="fcntl locks")
+def test_a_silent_holder_of_the_data_folder_is_never_joined(tmp_path: Path) -> None:
+    paths = AppPaths.portable(tmp_path)
+    paths.data_dir.mkdir(parents=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER,
+                               str(paths.data_dir / ".instance.lock")],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "HELD"
+        second = subprocess.run(_child(tmp_path), capture_output=True, text=True, timeout=30,
+                                env=_env(), check=False)
+        assert second.stdout.strip() == "HELD-ELSEWHERE", second.stderr
+    finally:
+        holder.kill()
+        holder.wait()

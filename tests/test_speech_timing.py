@@ -11,8 +11,9 @@ and with the real pyttsx3 + espeak-ng clips.
 from __future__ import annotations
 
 import ctypes.util
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from conftest import FakeClock
@@ -81,10 +82,10 @@ class SimulatedVoice:
         self.playing = (cue, self.clock() + self.seconds(cue.text))
         self.heard.append((self.clock(), cue))
 
-    def stop(self) -> None:
-        self.playing = None
+    def prepare(self, lines: Sequence[str]) -> None:
+        pass
 
-    def pause(self) -> None:
+    def silence(self) -> None:
         self.playing = None
 
 
@@ -289,3 +290,46 @@ def test_a_clip_longer_than_a_written_prepare_moves_the_work_back(fake_clock: Fa
     assert played.into_work == [] and played.dropped == []
     as_written = play_session(routine, AS_WRITTEN, {line: 4.2}.get)
     assert as_written.into_work == ["Squeeze: 'Do Squeeze.'"]
+
+
+def test_the_engine_is_planned_again_only_before_it_starts(fake_clock: FakeClock) -> None:
+    routine = make_routine(hold("Squeeze", seconds=10, prepare=3))
+    line = routine.steps[0].instruction
+    clips: dict[str, float] = {}
+    timing = SpeechTiming(300, clips.get)
+    engine = SessionEngine(routine, fake_clock, timing=timing)
+    assert engine.plan[0].duration == 3
+    clips[line] = 5.5
+    engine.replan(timing)
+    assert engine.plan[0].duration == 8 and engine.planned_seconds == 18
+    engine.start()
+    with pytest.raises(RuntimeError, match="running"):
+        engine.replan(AS_WRITTEN)
+    assert engine.planned_seconds == 18
+
+
+def test_a_core_session_plans_from_the_clips_ready_when_it_starts(tmp_path: Path) -> None:
+    """The Session is built as the checklist opens (its lines then render); its plan
+    and the planned length it records come from the clips ready at the start."""
+    from datetime import UTC, datetime
+
+    from massage_timer.core.model.session import Session
+    from massage_timer.core.storage.history.store import HistoryStore
+
+    routine = make_routine(hold("Squeeze", seconds=10, prepare=3))
+    line = routine.steps[0].instruction
+    clips: dict[str, float] = {}
+    voice = SimulatedVoice(FakeClock(), lambda text: clips.get(text) or 0.0)
+    store, _ = HistoryStore.open(tmp_path / "history.sqlite3")
+    try:
+        session = Session(routine, store, voice, options=OPTIONS,
+                          clock=voice.clock, wall_clock=lambda: datetime.now(UTC),
+                          timing=SpeechTiming(160, clips.get))
+        assert session.engine.planned_seconds == 13
+        clips[line] = 4.0
+        session.start()
+        assert session.engine.planned_seconds == 16
+        row = store.get(session.session_id or 0)
+        assert row is not None and row.planned_seconds == 16
+    finally:
+        store.close()

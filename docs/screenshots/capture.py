@@ -19,8 +19,9 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer, SignalInstance
 from PySide6.QtWidgets import QRadioButton, QWidget
 
+from massage_timer.core.model.session import Outcome, SessionStart
 from massage_timer.core.model.settings import Settings
-from massage_timer.core.storage.history.store import HistoryStore, SessionStart
+from massage_timer.core.storage.history.store import HistoryStore
 from massage_timer.core.storage.loader import load_library
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui.app import create_application, create_main_window
@@ -40,11 +41,14 @@ class Clock:
 
 
 class Silent:
+    def prepare(self, lines: object) -> None: ...
+
     def play(self, cue: object) -> None: ...
 
-    def stop(self) -> None: ...
+    def silence(self) -> None: ...
 
-    def pause(self) -> None: ...
+    def problem(self) -> str | None:
+        return None
 
 
 def settle(ms: int = 150) -> None:
@@ -86,7 +90,7 @@ def fill_history(store: HistoryStore, library_ids: list[tuple[str, str]]) -> Non
         when = start + timedelta(days=day, hours=10 + day % 5)
         sid = store.start_session(SessionStart(
             rid, title, "1.0", None, 240, 5, "1", when, 5 - min(day // 20, 3), when))
-        store.finish_session(sid, "completed" if day % 9 else "stopped",
+        store.finish_session(sid, Outcome.COMPLETED if day % 9 else Outcome.STOPPED,
                              when + timedelta(minutes=4), 235, 5 if day % 9 else 3,
                              pain_after=max(4 - day // 20, 0))
 
@@ -120,7 +124,7 @@ def main() -> int:
         loaded = library.get("sore-neck-squeeze-release")
         assert loaded is not None
         flow = SessionFlow(loaded, settings, store, Silent(), clock=clock,
-                           audio_problem=lambda: None, parent_window=window)
+                           parent_window=window)
         flow.start_player(3)
         assert flow.window is not None and flow.adapter is not None
         flow.window.resize(1280, 800)

@@ -4,13 +4,15 @@ Every clip goes through a ``QSoundEffect`` (loaded off the UI thread by Qt, star
 in well under a millisecond once loaded; see the measurements in the issue report).
 Speech has one channel ruled by priority; tones have their own, so a tone never
 cuts a line. Nothing here waits: a clip that is not ready is skipped, not delayed.
+:class:`SessionSound` puts the player and the speech synthesiser behind the one
+``CueOutput`` a session talks to.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -52,8 +54,14 @@ def _default_effect(parent: QObject) -> QSoundEffect:
     return QSoundEffect(QMediaDevices.defaultAudioOutput(), parent)
 
 
+class LineRenderer(Protocol):
+    """What renders lines ahead of time (``SpeechSynth``, or a fake)."""
+
+    def prepare(self, lines: Iterable[str]) -> None: ...
+
+
 class CuePlayer(QObject):
-    """Plays :class:`Cue` objects; satisfies ``massage_timer.core.model.cues.CueSink``.
+    """Plays :class:`Cue` objects as they come; a session reaches it via :class:`SessionSound`.
 
     Signals:
         cueStarted(str): a line or tone began to play (its text or tone name).
@@ -91,8 +99,6 @@ class CuePlayer(QObject):
             for name in (TONE_WORK_START, TONE_WORK_END, TONE_REMINDER):
                 self._effect(tone_path(name))
 
-    # -- CueSink --
-
     def play(self, cue: Cue) -> None:
         if cue.kind is CueKind.TONE:
             self._play_tone(cue)
@@ -105,12 +111,6 @@ class CuePlayer(QObject):
         for effect in self._effects.values():
             if effect.isPlaying() or effect.status() is QSoundEffect.Status.Loading:
                 effect.stop()
-
-    def pause(self) -> None:
-        """A paused cue is not resumed mid-word: pausing silences like stop."""
-        self.stop()
-
-    # -- the rest of the public API --
 
     def problem(self) -> str | None:
         """One-line notice of what is missing for sound, or None."""
@@ -220,3 +220,29 @@ class CuePlayer(QObject):
         if problem != self._problem:
             self._problem = problem
             self.problemChanged.emit(problem or "")
+
+
+class SessionSound:
+    """The ``CueOutput`` of a session: one handle over the player and the speech.
+
+    Lines are rendered by ``renderer`` (None when the voice is off) and played by
+    ``player``; :meth:`problem` is the player's notice, for the player window.
+    """
+
+    def __init__(self, player: CuePlayer, renderer: LineRenderer | None = None) -> None:
+        self.player = player
+        self._renderer = renderer
+
+    def prepare(self, lines: Sequence[str]) -> None:
+        if self._renderer is not None:
+            self._renderer.prepare(lines)
+
+    def play(self, cue: Cue) -> None:
+        self.player.play(cue)
+
+    def silence(self) -> None:
+        """A paused cue is not resumed mid-word: pause and stop both cut everything."""
+        self.player.stop()
+
+    def problem(self) -> str | None:
+        return self.player.problem()

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from massage_timer.core.model import regions
-from massage_timer.core.storage.files import atomic_write_bytes
+from massage_timer.core.storage.files import write_output
 from massage_timer.core.storage.paths import AppPaths
 
 NAME = "diagram"
@@ -43,7 +43,6 @@ def _known_ids() -> str:
 
 
 def run(args: argparse.Namespace, paths: AppPaths) -> int:
-    del paths
     bad = [rid for rid in args.regions if not regions.is_known(rid)]
     if bad:
         print(f"massage-timer diagram: unknown region id(s): {', '.join(bad)}\n"
@@ -83,7 +82,7 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
         return 1
     buffer.close()
     try:
-        atomic_write_bytes(args.output, bytes(data.data()), mode=0o644)
+        write_output(args.output, bytes(data.data()), protected=paths.protected_files)
     except OSError as err:
         print(f"massage-timer diagram: cannot write {args.output}: {err.strerror}",
               file=sys.stderr)

@@ -17,11 +17,19 @@ NAME = "history"
 HELP = "export the session log as CSV or JSON (to standard output unless -o is given)"
 
 
+FIRST_DAY = date(1970, 1, 1)
+LAST_DAY = date(9998, 12, 31)
+"""The dates ``--since`` and ``--until`` accept: what a session's time can be."""
+
+
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(f"give a date from {FIRST_DAY} to {LAST_DAY}")
+    return day
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,7 +63,8 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
     fmt: ExportFormat = args.format
     try:
         if args.output:
-            n = export_to_file(store, flt, Path(args.output), fmt, tz)
+            n = export_to_file(store, flt, Path(args.output), fmt, tz,
+                                   protected=paths.protected_files)
             print(f"history: {n} sessions written to {args.output}", file=sys.stderr)
         else:
             write(store, flt, sys.stdout, fmt, tz)

@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from massage_timer.core.model.text import single_line
 from massage_timer.core.storage.loader import LoadedRoutine, load_library
 from massage_timer.core.storage.paths import AppPaths
 
@@ -52,10 +53,13 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
                 for e in library.errors
             ],
         }
-        print(json.dumps(doc, indent=2, ensure_ascii=False))
+        # JSON escapes control characters itself; where the terminal cannot show every
+        # character, \u escapes keep the document exact rather than replaced.
+        utf = (sys.stdout.encoding or "").lower().replace("-", "") == "utf8"
+        print(json.dumps(doc, indent=2, ensure_ascii=not utf))
         return 0
     rows = [
-        (
+        tuple(single_line(cell) for cell in (
             r.routine.id,
             r.routine.title + (" (yours, replaces the built-in one)" if r.overrides else ""),
             _minutes(r.routine.total_seconds()),
@@ -63,7 +67,7 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
             ", ".join(e.value for e in r.routine.equipment),
             ", ".join(r.routine.areas),
             str(r.file),
-        )
+        ))
         for r in library.routines
     ]
     header = ("ID", "TITLE", "TIME", "POSITION", "EQUIPMENT", "AREAS", "FILE")
@@ -74,5 +78,5 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
     if library.errors:
         print(f"\n{len(library.errors)} problem(s) in routine files:", file=sys.stderr)
         for error in library.errors:
-            print(f"  {error}", file=sys.stderr)
+            print(f"  {single_line(str(error))}", file=sys.stderr)
     return 0

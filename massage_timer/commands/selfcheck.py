@@ -2,9 +2,10 @@
 
 Every check exercises the real code path (load, render, open a window, speak, write
 to SQLite) rather than probing for modules, so a broken install or a missing system
-library shows up here and not in the middle of a session. Routines, diagrams, the
-window and the history are needed to run; voice, sound and tray only degrade the app,
-so they are warnings.
+library shows up here and not in the middle of a session. A display, routines,
+diagrams, the window, writable data folders, the history and a sound output are needed
+(the exit status is 1 without any of them, with the reason); the voice and the tray
+only degrade the app, so they are warnings.
 """
 
 from __future__ import annotations
@@ -81,6 +82,40 @@ def _run_check(
     if status is Status.FAIL and not needed:
         status = Status.WARN
     return Check(name, status, detail, time.perf_counter() - start)
+
+
+MIN_FREE_BYTES = 4 * 1024 * 1024
+"""Less free space than this where the app writes, and a session could not be logged."""
+
+
+def _check_display(state: dict[str, Any]) -> str:
+    """Run before :func:`_ensure_display` switches to off-screen drawing for the checks."""
+    from massage_timer.commands.display import display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        raise CheckError(f"no window can be shown: {problem}")
+    platform = os.environ.get("QT_QPA_PLATFORM")
+    return f"QT_QPA_PLATFORM={platform}" if platform else (
+        os.environ.get("WAYLAND_DISPLAY") or os.environ.get("DISPLAY") or "the system's"
+    )
+
+
+def _check_folders(paths: AppPaths) -> str:
+    """Each folder the app writes to takes a file, and has room for a session log."""
+    import shutil
+
+    for folder in (paths.config_dir, paths.data_dir, paths.cache_dir):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+                pass
+        except OSError as exc:
+            raise CheckError(f"cannot write to {folder}: {exc.strerror or exc}") from None
+        free = shutil.disk_usage(folder).free
+        if free < MIN_FREE_BYTES:
+            raise CheckError(f"the disk holding {folder} is full ({free // 1024} KiB free)")
+    return "config, data and cache folders writable, with room to spare"
 
 
 def _ensure_display() -> None:
@@ -194,7 +229,8 @@ def _check_audio() -> str:
     _qt_app()
     outputs = QMediaDevices.audioOutputs()
     if not outputs:
-        raise CheckError("no audio output device: cues will be silent")
+        raise CheckError("no audio output device: the voice, tones and counts cannot be "
+                         "played (a session still runs, silently)")
     default = QMediaDevices.defaultAudioOutput().description()
     names = ", ".join(o.description() for o in outputs[:3])
     return f"{len(outputs)} found ({names}); default: {default}"
@@ -247,12 +283,14 @@ def _qt_version() -> str:
 def run_checks(paths: AppPaths) -> tuple[list[Check], dict[str, Any]]:
     state: dict[str, Any] = {}
     checks = [
+        _run_check("display", lambda: _check_display(state), needed=True, state=state),
         _run_check("routines", lambda: _check_routines(paths, state), needed=True, state=state),
         _run_check("diagrams", _check_diagrams, needed=True, state=state),
         _run_check("main window", lambda: _check_window(paths, state), needed=True, state=state),
+        _run_check("data folders", lambda: _check_folders(paths), needed=True, state=state),
         _run_check("history", _check_history, needed=True, state=state),
         _run_check("voice", lambda: _check_voice(state), needed=False, state=state),
-        _run_check("audio output", _check_audio, needed=False, state=state),
+        _run_check("audio output", _check_audio, needed=True, state=state),
         _run_check("tray", _check_tray, needed=False, state=state),
     ]
     return checks, state
@@ -298,7 +336,9 @@ def report(paths: AppPaths, checks: list[Check], state: dict[str, Any]) -> str:
     failed = [c.name for c in checks if c.status is Status.FAIL]
     warned = [c.name for c in checks if c.status is Status.WARN]
     lines.append("")
-    if failed:
+    if failed == ["audio output"]:
+        lines.append("Result: the app runs here but cannot play sound: audio output failed.")
+    elif failed:
         lines.append(f"Result: the app cannot run here: {', '.join(failed)} failed.")
     else:
         note = f" ({len(warned)} warnings: {', '.join(warned)})" if warned else ""

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from massage_timer.core.model.text import printable
 from massage_timer.core.storage.loader import RoutineLoadError, load_routine_file
 from massage_timer.core.storage.paths import AppPaths
 
@@ -26,11 +27,13 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
         except RoutineLoadError as exc:
             bad += 1
             for error in exc.errors:
-                print(error)
+                print(printable(str(error)))
             continue
         if not args.quiet:
             minutes = routine.total_seconds() / 60
-            print(f"{file}: ok: '{routine.title}', {len(routine.steps)} steps, {minutes:.1f} min")
+            print(printable(
+                f"{file}: ok: '{routine.title}', {len(routine.steps)} steps, {minutes:.1f} min"
+            ))
     total = len(args.files)
     if not args.quiet:
         print(f"{total - bad} of {total} files valid", file=sys.stderr)

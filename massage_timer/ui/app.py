@@ -132,12 +132,22 @@ def open_routines_folder(paths: AppPaths) -> bool:
 
 def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
     """Start the app, or hand over to the copy that is already running."""
+    from massage_timer.core.storage.instance import InstanceLock
     from massage_timer.ui.controller import AppController
     from massage_timer.ui.desktop.single_instance import SingleInstance, server_name
 
     app = create_application()
-    instance = SingleInstance(server_name(paths), app)
+    try:
+        name = server_name(paths)
+    except OSError as exc:  # no private folder for the socket: the lock still holds
+        print(f"{APP_NAME}: {exc.strerror or exc}", file=sys.stderr)
+        name = ""
+    instance = SingleInstance(name, app, lock=InstanceLock(paths))
     if not instance.acquire():
+        if instance.held_elsewhere:
+            print(f"{APP_NAME}: another {APP_DISPLAY_NAME} is using {paths.data_dir} and did "
+                  "not answer; not starting a second one.", file=sys.stderr)
+            return 1
         return 0
     controllers: list[AppController] = []
     _quit_on_signals(app, lambda: controllers[0].quit() if controllers else app.exit(0))

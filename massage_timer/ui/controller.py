@@ -32,6 +32,7 @@ from massage_timer.ui.library.main_window import MainWindow
 if TYPE_CHECKING:
     from massage_timer.audio.playback import CuePlayer
     from massage_timer.audio.speech import SpeechSynth
+    from massage_timer.core.model.session import Outcome
     from massage_timer.core.storage.history.store import HistoryStore
     from massage_timer.ui.desktop.screen_awake import ScreenAwake
     from massage_timer.ui.history.history_view import HistoryView
@@ -280,6 +281,7 @@ class AppController(QObject):
     # Sessions
 
     def start_session(self, routine_id: str) -> None:
+        from massage_timer.audio.playback import SessionSound
         from massage_timer.ui.session.flow import SessionFlow
 
         self.finish_startup()
@@ -297,9 +299,7 @@ class AppController(QObject):
             loaded,
             self.settings,
             self.history,
-            cues,
-            prepare_lines=speech.prepare if speech is not None else None,
-            audio_problem=cues.problem,
+            SessionSound(cues, speech),
             clip_seconds=speech.clip_seconds if speech is not None else None,
             parent_window=self.window,
         )
@@ -325,12 +325,12 @@ class AppController(QObject):
 
             self._screen = ScreenAwake.inhibit("A guided massage session is running")
 
-    def _on_flow_ended(self, outcome: str) -> None:
+    def _on_flow_ended(self, outcome: Outcome) -> None:
         flow, self.flow = self.flow, None
         screen, self._screen = self._screen, None
         if screen is not None:
             screen.release()
-        if outcome in ("completed", "stopped"):
+        if outcome.played:
             self.reminders.record_break()
             if self._history_window is not None:
                 self._history_window.refresh()

@@ -1,13 +1,14 @@
 """Which lines a session speaks and which tones it plays, for which engine events.
 
-Pure and Qt-free: the player asks :func:`cue_for_event` what to play for each engine
-event and hands the cue to a :class:`CueSink` (see :func:`route_event`).
+Pure and Qt-free: the session asks :func:`cue_for_event` what to play for each engine
+event and hands the cue to its one :class:`CueOutput` (see :func:`route_event`).
 :func:`lines_for_routine` lists every line a session may speak, so they can be
 rendered while the checklist is shown.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Protocol
@@ -95,14 +96,18 @@ class CueOptions:
         )
 
 
-class CueSink(Protocol):
-    """What plays cues: the Qt ``CuePlayer``, or a fake in tests."""
+class CueOutput(Protocol):
+    """The session's one handle on sound: ``audio.playback.SessionSound``, or a fake.
+
+    ``prepare`` gets lines ready ahead of time (speech renders while the checklist
+    shows); ``play`` sounds a line or a tone now; ``silence`` cuts everything at once.
+    """
+
+    def prepare(self, lines: Sequence[str]) -> None: ...
 
     def play(self, cue: Cue) -> None: ...
 
-    def stop(self) -> None: ...
-
-    def pause(self) -> None: ...
+    def silence(self) -> None: ...
 
 
 def number_word(n: int) -> str:
@@ -171,13 +176,11 @@ def cue_for_event(event: Event, options: CueOptions) -> Cue | None:
     return None
 
 
-def route_event(event: Event, options: CueOptions, sink: CueSink) -> None:
-    """Hand ``event``'s cue to ``sink``; a stop or a pause silences it instead."""
-    if isinstance(event, SessionStopped):
-        sink.stop()
-    elif isinstance(event, Paused):
-        sink.pause()
+def route_event(event: Event, options: CueOptions, output: CueOutput) -> None:
+    """Hand ``event``'s cue to ``output``; a stop or a pause silences it (once) instead."""
+    if isinstance(event, SessionStopped | Paused):
+        output.silence()
     else:
         cue = cue_for_event(event, options)
         if cue is not None:
-            sink.play(cue)
+            output.play(cue)

@@ -264,16 +264,11 @@ class SessionEngine:
     ) -> None:
         self.routine = routine
         self.steps = routine.active_steps(include_optional)
-        self.plan = build_plan(self.steps, timing)
-        if not self.plan:
-            raise ValueError(f"routine '{routine.id}' has no steps to play")
-        self.planned_seconds = self.plan[-1].end
-        self.parts_total = self.plan[-1].part_number + 1
-        self._part_starts = self._first_segments()
+        self.state = State.READY
+        self.replan(timing)
         self._clock = clock
         self._suspend_threshold = suspend_threshold
         self._listeners: list[Listener] = []
-        self.state = State.READY
         self._origin = 0.0
         self._cursor = 0.0
         self._last_update = 0.0
@@ -287,6 +282,21 @@ class SessionEngine:
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
+
+    def replan(self, timing: SpeechTiming) -> None:
+        """Lay the timeline out with ``timing``'s get-ready times; only before the start.
+
+        A session is built while its lines are still rendering and planned again from
+        their real lengths as it starts (see ``core.model.speech_timing``).
+        """
+        if self.state is not State.READY:
+            raise RuntimeError(f"the session is {self.state.value}; it cannot be replanned")
+        self.plan = build_plan(self.steps, timing)
+        if not self.plan:
+            raise ValueError(f"routine '{self.routine.id}' has no steps to play")
+        self.planned_seconds = self.plan[-1].end
+        self.parts_total = self.plan[-1].part_number + 1
+        self._part_starts = self._first_segments()
 
     # Commands
 

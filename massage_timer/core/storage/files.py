@@ -1,17 +1,129 @@
-"""Safe file handling shared by settings, history and exports.
+"""Safe file handling shared by routines, settings, the checklist, history and exports.
 
-Writes are atomic (temp file in the same folder, fsync, rename) so a crash leaves
-either the old or the new file, never half of one. A file the app cannot read is
-moved aside with a timestamped name, never deleted, so the user can recover it.
+Files are input from strangers, so there is one way in and one way out:
+
+- :func:`read_regular_file` opens without blocking, reads only regular files, and
+  checks the size before reading a byte, so a FIFO, a device, a folder or a huge sparse
+  file costs nothing and ends in a :class:`UnusableFileError` that says what is wrong.
+- :func:`write_output` replaces a regular file atomically (temp file in the same
+  folder, fsync, rename: a crash leaves the old or the new file, never half of one),
+  writes *into* a FIFO, terminal or device instead of replacing it, and refuses paths
+  the app must never overwrite (the live history, the settings).
+
+A file the app cannot read is moved aside with a timestamped name, never deleted, so
+the user can recover it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+
+
+class UnusableFileError(OSError):
+    """A file that cannot be used, with a message a person can act on (no traceback)."""
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _unreadable(exc: OSError) -> UnusableFileError:
+    return UnusableFileError(exc.errno or errno.EIO, f"cannot be read: {exc.strerror or exc}")
+
+
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``max_bytes``.
+
+    Opened with ``O_NONBLOCK`` so a FIFO never waits for a writer, and checked with
+    ``fstat`` on the open descriptor (no race with a swapped file). A file that grows
+    while it is read is still cut off one byte past the limit.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise UnusableFileError(errno.ENOENT, "is a link to nothing (broken link)") from None
+        raise
+    except IsADirectoryError:
+        raise UnusableFileError(errno.EISDIR, "is a folder, not a file") from None
+    except OSError as exc:
+        raise _unreadable(exc) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnusableFileError(errno.EINVAL, f"is {_kind(info.st_mode)}, not a regular file")
+        if info.st_size > max_bytes:
+            raise UnusableFileError(
+                errno.EFBIG, f"is {info.st_size} bytes; at most {max_bytes} are allowed"
+            )
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        remaining = max_bytes + 1
+        while remaining > 0 and (chunk := os.read(fd, min(remaining, 1 << 16))):
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    except UnusableFileError:
+        raise
+    except OSError as exc:
+        raise _unreadable(exc) from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > max_bytes:
+        raise UnusableFileError(errno.EFBIG, f"is more than {max_bytes} bytes; that is not allowed")
+    return data
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def write_output(
+    path: Path, data: bytes, *, protected: Iterable[Path] = (), mode: int = 0o644
+) -> None:
+    """Write ``data`` where the person asked for it.
+
+    A regular file (or a new one) is replaced atomically, through a link to the file it
+    points at (the link stays a link); a FIFO, terminal or device is written into, as
+    a shell redirection would; a ``protected`` path is refused with a
+    :class:`UnusableFileError`, so an export can never overwrite the live history.
+    """
+    for guarded in protected:
+        if _same_file(path, guarded) or _same_file(path.parent, guarded):
+            raise UnusableFileError(errno.EPERM, "is the app's own file; choose another name")
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise UnusableFileError(exc.errno or errno.EIO, exc.strerror or str(exc)) from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise UnusableFileError(errno.EISDIR, "is a folder; give a file name")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        with path.open("wb") as handle:
+            handle.write(data)
+        return
+    atomic_write_bytes(path.resolve() if path.is_symlink() else path, data, mode=mode)
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, mode: int = 0o600) -> None:
@@ -39,6 +151,15 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int = 0o600) -> None:
 
 def atomic_write_text(path: Path, text: str, *, mode: int = 0o600) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), mode=mode)
+
+
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+"""The files SQLite keeps beside a database, which belong to it."""
+
+
+def with_companions(database: Path) -> tuple[Path, ...]:
+    """``database`` and the files SQLite keeps beside it."""
+    return (database, *(Path(f"{database}{suffix}") for suffix in SQLITE_COMPANIONS))
 
 
 def move_aside(path: Path, reason: str = "corrupt", *, now: datetime | None = None) -> Path:

@@ -12,6 +12,7 @@ from pathlib import Path
 import platformdirs
 
 from massage_timer import APP_NAME
+from massage_timer.core.storage.files import with_companions
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,11 @@ class AppPaths:
     @property
     def history_file(self) -> Path:
         return self.data_dir / "history.sqlite3"
+
+    @property
+    def protected_files(self) -> tuple[Path, ...]:
+        """Files an export or a rendered image must never be written over."""
+        return (*with_companions(self.history_file), self.settings_file)
 
     @property
     def user_routines_dir(self) -> Path:

@@ -1,22 +1,22 @@
 """One running app per user and data folder, so there are never two schedulers.
 
-The first instance listens on a local socket; a second start connects, sends
-``activate`` and exits, and the first brings its window to the front. The socket name
-comes from the user and the data folder, so ``--data-dir`` instances (tests, portable
-copies) do not see each other. A socket file left by a crash is detected (nobody
-answers on it) and replaced.
+The first instance listens on a local socket in the user's private runtime folder and
+holds the data folder's lock (:mod:`~massage_timer.core.storage.instance`); a second
+start connects, sends ``activate`` and exits, and the first brings its window to the
+front. A socket file left by a crash is detected (nobody answers on it) and replaced;
+a lock held by an instance that does not answer keeps the second start from running
+beside it.
 """
 
 from __future__ import annotations
 
-import getpass
-import hashlib
 import logging
+import time
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from massage_timer import APP_NAME
+from massage_timer.core.storage.instance import InstanceLock, socket_path
 from massage_timer.core.storage.paths import AppPaths
 
 log = logging.getLogger("massage_timer.single_instance")
@@ -27,15 +27,14 @@ ACTIVATE = b"activate\n"
 MAX_MESSAGE = 256
 
 
+LOCK_WAIT_SECONDS = 3.0
+"""How long a second start keeps asking an instance that holds the lock but is still
+starting (its socket not yet listening)."""
+
+
 def server_name(paths: AppPaths) -> str:
-    """A short name (a Unix socket path must stay under ~100 bytes)."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "user"
-    key = f"{user}\0{paths.data_dir.expanduser().resolve()}"
-    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return f"{APP_NAME}-{digest}"
+    """The full path of the socket for ``paths``' data folder."""
+    return str(socket_path(paths))
 
 
 class SingleInstance(QObject):
@@ -47,10 +46,15 @@ class SingleInstance(QObject):
 
     activateRequested = Signal()
 
-    def __init__(self, name: str, parent: QObject | None = None) -> None:
+    def __init__(
+        self, name: str, parent: QObject | None = None, *, lock: InstanceLock | None = None
+    ) -> None:
         super().__init__(parent)
         self._name = name
+        self._lock = lock
         self._server: QLocalServer | None = None
+        self.held_elsewhere = False
+        """Set when another process holds the data folder's lock and never answered."""
 
     @property
     def name(self) -> str:
@@ -61,9 +65,16 @@ class SingleInstance(QObject):
         return self._server is not None
 
     def acquire(self) -> bool:
-        """Become the running instance, or hand over to the one already running."""
-        if self._notify_running():
+        """Become the running instance, or hand over to the one already running.
+
+        ``False`` means this start must not go on: it handed over, or (with
+        :attr:`held_elsewhere`) the data folder is in use by an instance that did not
+        answer.
+        """
+        if self._notify_running(self._name):
             return False
+        if self._lock is not None and not self._lock.acquire(self._name):
+            return self._hand_over_to_holder()
         server = QLocalServer(self)
         server.setObjectName("singleInstanceServer")
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
@@ -71,7 +82,7 @@ class SingleInstance(QObject):
             # A stale socket file from a crash: nobody answered above, so remove it.
             QLocalServer.removeServer(self._name)
             if not server.listen(self._name):
-                if self._notify_running():
+                if self._notify_running(self._name):
                     return False
                 log.warning("single-instance socket unavailable: %s", server.errorString())
                 return True
@@ -84,10 +95,27 @@ class SingleInstance(QObject):
             self._server.close()
             self._server.deleteLater()
             self._server = None
+        if self._lock is not None:
+            self._lock.release()
 
-    def _notify_running(self) -> bool:
+    def _hand_over_to_holder(self) -> bool:
+        """The lock's holder may listen elsewhere (another runtime folder) or still be
+        starting: ask at the address it recorded until it answers or time is up."""
+        assert self._lock is not None
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            address = self._lock.holder_address()
+            if address and self._notify_running(address):
+                return False
+            if time.monotonic() >= deadline:
+                self.held_elsewhere = True
+                return False
+            time.sleep(0.1)
+
+    @staticmethod
+    def _notify_running(name: str) -> bool:
         socket = QLocalSocket()
-        socket.connectToServer(self._name)
+        socket.connectToServer(name)
         if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
             return False
         socket.write(ACTIVATE)

@@ -58,6 +58,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage.history.export import ExportFormat, export_to_file
 from massage_timer.core.storage.history.stats import (
     Stats,
@@ -87,11 +88,15 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 def format_outcome(record: SessionRecord) -> str:
-    if record.outcome == "interrupted":
-        return f"Interrupted at step {record.current_step + 1} of {record.steps_total}"
-    if record.outcome == "stopped":
-        return f"Stopped after {record.steps_completed} of {record.steps_total} steps"
-    return record.outcome.capitalize()
+    match record.outcome:
+        case Outcome.INTERRUPTED:
+            return f"Interrupted at step {record.current_step + 1} of {record.steps_total}"
+        case Outcome.STOPPED:
+            return f"Stopped after {record.steps_completed} of {record.steps_total} steps"
+        case Outcome.COMPLETED:
+            return "Completed"
+        case _:
+            return "Running"
 
 
 def format_pain(record: SessionRecord) -> str:
@@ -681,13 +686,14 @@ class HistoryView(QWidget):
 
     def start_export(self, path: Path, fmt: ExportFormat) -> None:
         snapshot = self._store.snapshot()
+        protected = self._store.files
         flt = self.current_filter()
         signals = self._export_signals
         tz = self._tz
 
         def work() -> None:
             try:
-                n = export_to_file(snapshot, flt, path, fmt, tz)
+                n = export_to_file(snapshot, flt, path, fmt, tz, protected=protected)
             except OSError as exc:
                 signals.failed.emit(f"Could not write {path}: {exc.strerror or exc}")
             else:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from massage_timer.core.model.routine import Routine, Step, StepKind
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 from massage_timer.core.storage.loader import LoadedRoutine, Origin
+from massage_timer.core.storage.sources_file import describe
 from massage_timer.ui.diagram import DiagramView
 from massage_timer.ui.durations import clock, duration, short_duration
 from massage_timer.ui.library.routine_list import area_label, equipment_text, routine_areas
@@ -104,6 +105,7 @@ class RoutineDetail(QWidget):
         self._sources = QLabel(self)
         self._sources.setObjectName("detailSources")
         self._sources.setWordWrap(True)
+        self._sources.setTextFormat(Qt.TextFormat.PlainText)
         self._sources.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         layout = QVBoxLayout(self)
@@ -181,9 +183,19 @@ class RoutineDetail(QWidget):
             + "</ul>"
         )
         self._cautions_box.setVisible(bool(routine.cautions))
-        self._sources.setText("Sources: " + ", ".join(routine.sources))
+        self._sources.setText(sources_text(routine.sources))
         ids = [r for s in routine.steps for r in s.regions] + list(routine.areas)
         self._diagram.set_regions(dict.fromkeys(ids))
+
+
+def sources_text(names: tuple[str, ...]) -> str:
+    """Each source by its article title, with what it gave this app (plain text)."""
+    lines = ["Sources:"]
+    for name in names:
+        source = describe(name)
+        lines.append(f"• {source.title}" + (f" — {source.contribution}"
+                                             if source.contribution else ""))
+    return "\n".join(lines)
 
 
 def _steps_html(

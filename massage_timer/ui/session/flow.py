@@ -1,14 +1,16 @@
-"""One guided session, from the safety checklist to the summary.
+"""One guided session's dialogs, from the safety checklist to the summary.
 
 Start → safety checklist (required, every time) → optional pain rating → player →
-summary. The routine's lines are rendered while the user reads the checklist; the
-history row is written when the player starts and updated at every finished step, so
-a crash loses nothing. Dialogs are opened non-modally (``open()``), never with a
-nested event loop, so the session timer keeps running and tests can drive it.
+summary. This module only sequences the dialogs and shows state: the core
+:class:`~massage_timer.core.model.session.Session` plays, sounds and records the
+session (its lines render while the user reads the checklist). Dialogs are opened
+non-modally (``open()``), never with a nested event loop, so the session timer keeps
+running and tests can drive it.
 
 Signals:
     playerStarted(): the checklist was passed and the player is running.
-    ended(str): "completed", "stopped", "blocked" (a red flag) or "cancelled".
+    ended(object): the :class:`Outcome` — COMPLETED, STOPPED, BLOCKED (a red flag)
+        or CANCELLED.
 """
 
 from __future__ import annotations
@@ -17,27 +19,24 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from massage_timer import APP_DISPLAY_NAME
-from massage_timer.core.model.cues import CueOptions, CueSink, lines_for_routine, route_event
+from massage_timer.core.model.cues import CueOptions, CueOutput
 from massage_timer.core.model.engine import (
     Event,
-    Paused,
     SessionEngine,
     SessionFinished,
     SessionStopped,
-    State,
-    StepDone,
     StepStarted,
 )
+from massage_timer.core.model.session import Outcome, Preamble, Session, SessionLog
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.model.speech_timing import ClipSeconds, SpeechTiming, timing_for
-from massage_timer.core.storage.history.store import HistoryStore, SessionStart
 from massage_timer.core.storage.loader import LoadedRoutine
 from massage_timer.ui.session.adapter import SessionAdapter
 from massage_timer.ui.session.checklist_dialog import SafetyChecklistDialog
@@ -46,6 +45,12 @@ from massage_timer.ui.session.player_view import PlayerView
 from massage_timer.ui.session.summary_dialog import SessionSummaryDialog
 
 log = logging.getLogger(__name__)
+
+
+class PlayerSound(CueOutput, Protocol):
+    """The session's sound, plus the notice of what is missing for it (or None)."""
+
+    def problem(self) -> str | None: ...
 
 
 class PlayerWindow(QWidget):
@@ -71,17 +76,15 @@ class PlayerWindow(QWidget):
 
 class SessionFlow(QObject):
     playerStarted = Signal()
-    ended = Signal(str)
+    ended = Signal(object)
 
     def __init__(
         self,
         loaded: LoadedRoutine,
         settings: Settings,
-        history: HistoryStore,
-        cues: CueSink,
+        history: SessionLog,
+        sound: PlayerSound,
         *,
-        prepare_lines: Callable[[list[str]], None] | None = None,
-        audio_problem: Callable[[], str | None] | None = None,
         clip_seconds: ClipSeconds | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -91,31 +94,57 @@ class SessionFlow(QObject):
         self.loaded = loaded
         self.routine = loaded.routine
         self.settings = settings
-        self.history = history
-        self.cues = cues
-        self._prepare_lines = prepare_lines
-        self._audio_problem = audio_problem
+        self._history = history
+        self._sound = sound
         self._clip_seconds = clip_seconds
         self._clock = clock
         self._wall = wall_clock
         self._parent = parent_window
-        self._options = CueOptions.from_settings(settings)
         self.checklist: SafetyChecklistDialog | None = None
         self.pain_dialog: PainRatingDialog | None = None
         self.summary: SessionSummaryDialog | None = None
         self.window: PlayerWindow | None = None
-        self.engine: SessionEngine | None = None
+        self.session: Session | None = None
         self.adapter: SessionAdapter | None = None
-        self.session_id: int | None = None
-        self.outcome: str | None = None
+        self.outcome: Outcome | None = None
+        """None until the flow ends, then how: completed, stopped, blocked, cancelled."""
         self._checklist_version: str | None = None
         self._confirmed_at: datetime | None = None
+
+    @property
+    def engine(self) -> SessionEngine | None:
+        return self.session.engine if self.session is not None else None
+
+    @property
+    def session_id(self) -> int | None:
+        return self.session.session_id if self.session is not None else None
+
+    def _session(self) -> Session:
+        if self.session is None:
+            self.session = Session(
+                self.routine,
+                self._history,
+                self._sound,
+                options=CueOptions.from_settings(self.settings),
+                clock=self._clock,
+                wall_clock=self._wall,
+                content_hash=self.loaded.content_hash,
+                timing=self.speech_timing(),
+            )
+        return self.session
+
+    def speech_timing(self) -> SpeechTiming:
+        """Get-ready times from the clips rendered during the checklist (looked up as
+        the player starts), else estimated at the user's voice rate. Without a
+        synthesizer (no ``clip_seconds``) nothing is said: the file's own times."""
+        s = self.settings
+        voiced = s.voice_enabled and self._clip_seconds is not None
+        return timing_for(voiced, s.voice_rate, self._clip_seconds)
 
     # Stage 1: checklist (speech renders meanwhile)
 
     def begin(self) -> None:
-        if self._prepare_lines is not None:
-            self._prepare_lines(lines_for_routine(self.routine, self._options))
+        self._session().prepare()
         dialog = SafetyChecklistDialog(parent=self._parent)
         dialog.setWindowTitle(f"Before you start: {self.routine.title}")
         dialog.finished.connect(self._on_checklist_finished)
@@ -127,7 +156,7 @@ class SessionFlow(QObject):
         assert dialog is not None
         blocked = dialog.blocked_items
         if result != QDialog.DialogCode.Accepted.value or blocked or dialog.confirmed_at is None:
-            self._end("blocked" if blocked else "cancelled")
+            self._end(Outcome.BLOCKED if blocked else Outcome.CANCELLED)
             return
         self._checklist_version = str(dialog.checklist_version)
         self._confirmed_at = dialog.confirmed_at
@@ -143,32 +172,12 @@ class SessionFlow(QObject):
         self.start_player(pain.value if pain is not None else None)
 
     def start_player(self, pain_before: int | None) -> None:
+        session = self._session()
         routine = self.routine
-        engine = SessionEngine(
-            routine,
-            self._clock,
-            include_optional=self.settings.include_optional_steps,
-            timing=self.speech_timing(),
-        )
-        self.engine = engine
-        self.session_id = self.history.start_session(
-            SessionStart(
-                routine_id=routine.id,
-                routine_title=routine.title,
-                routine_version=routine.version,
-                content_hash=self.loaded.content_hash,
-                planned_seconds=engine.planned_seconds,
-                steps_total=len(engine.steps),
-                checklist_version=self._checklist_version,
-                checklist_confirmed_at=self._confirmed_at,
-                pain_before=pain_before,
-                started_at=self._wall(),
-            )
-        )
-        player = PlayerView(routine.title, len(engine.steps))
+        player = PlayerView(routine.title, len(session.engine.steps))
         window = PlayerWindow(player, routine.title, self._parent)
         self.window = window
-        adapter = SessionAdapter(engine, self._clock, self)
+        adapter = SessionAdapter(session, self._clock, self)
         self.adapter = adapter
         player.pauseToggled.connect(adapter.toggle_pause)
         player.skipRequested.connect(adapter.skip)
@@ -177,84 +186,52 @@ class SessionFlow(QObject):
         window.closed.connect(self.stop)
         adapter.eventOccurred.connect(self._on_engine_event)
         adapter.stateChanged.connect(self._on_state_changed)
-        player.set_notice(self._notice())
+        player.set_notice(self._sound.problem())
         window.show()
         window.raise_()
         window.activateWindow()
         player.setFocus()
-        adapter.start()
+        adapter.start(Preamble(pain_before, self._checklist_version, self._confirmed_at))
         self.playerStarted.emit()
 
-    def speech_timing(self) -> SpeechTiming:
-        """Get-ready times from the clips rendered during the checklist, else estimated
-        at the user's voice rate; built as the player starts, when most clips are ready.
-        Without a synthesizer (no ``clip_seconds``) nothing is said: the file's times."""
-        s = self.settings
-        voiced = s.voice_enabled and self._clip_seconds is not None
-        return timing_for(voiced, s.voice_rate, self._clip_seconds)
-
     def stop(self) -> None:
-        """Stop at once: silence first, then end the engine and record it."""
-        self.cues.stop()
-        engine = self.engine
-        live = (State.RUNNING, State.PAUSED, State.READY)
-        if self.adapter is not None and engine is not None and engine.state in live:
+        """Stop at once (the session silences first, then ends and records)."""
+        if self.adapter is not None:
             self.adapter.stop()
+        else:
+            self._sound.silence()
 
     def refresh_notice(self) -> None:
         """Show what is missing for sound now (it can change mid-session)."""
         if self.window is not None:
-            self.window.player.set_notice(self._notice())
-
-    def _notice(self) -> str | None:
-        return self._audio_problem() if self._audio_problem is not None else None
+            self.window.player.set_notice(self._sound.problem())
 
     def _on_engine_event(self, event: Event) -> None:
-        """Sound first, then the display, then the record (a write takes ~0.2 ms)."""
-        route_event(event, self._options, self.cues)
-        engine = self.engine
+        """The session has already sounded and recorded ``event``: show it."""
+        session = self.session
         window = self.window
-        assert engine is not None and window is not None
-        if isinstance(event, Paused):
-            self.cues.pause()
-        window.player.show_status(engine.status())
+        assert session is not None and window is not None
+        window.player.show_status(session.status())
         if isinstance(event, StepStarted):
             self.refresh_notice()
-        if isinstance(event, StepDone) and self.session_id is not None:
-            self.history.step_completed(
-                self.session_id,
-                event.steps_completed,
-                event.step_index + 1,
-                engine.active_seconds,
-            )
         if isinstance(event, SessionFinished | SessionStopped):
-            self._record_end(event)
+            self._show_summary(event)
 
     def _on_state_changed(self, _state: str) -> None:
-        if self.engine is not None and self.window is not None:
-            self.window.player.show_status(self.engine.status())
+        if self.session is not None and self.window is not None:
+            self.window.player.show_status(self.session.status())
 
-    def _record_end(self, event: SessionFinished | SessionStopped) -> None:
-        if self.outcome is not None:
+    def _show_summary(self, event: SessionFinished | SessionStopped) -> None:
+        session = self.session
+        if self.outcome is not None or session is None or session.outcome is None:
             return
-        outcome: Literal["completed", "stopped"] = (
-            "completed" if isinstance(event, SessionFinished) else "stopped"
-        )
-        self.outcome = outcome
-        if self.session_id is not None:
-            self.history.finish_session(
-                self.session_id,
-                outcome,
-                self._wall(),
-                event.active_seconds,
-                event.steps_completed,
-            )
+        self.outcome = session.outcome
         summary = SessionSummaryDialog(
             self.routine.title,
             event.active_seconds,
             event.steps_completed,
             event.steps_total,
-            outcome,
+            session.outcome,
             parent=self._parent,
         )
         summary.finished.connect(self._on_summary_finished)
@@ -268,13 +245,11 @@ class SessionFlow(QObject):
 
     def _on_summary_finished(self, _result: int) -> None:
         summary = self.summary
-        assert summary is not None
-        pain_after = summary.pain_after
-        note = summary.note or None
-        if self.session_id is not None and (pain_after is not None or note):
-            self.history.set_pain_after(self.session_id, pain_after, note)
-        self._end(self.outcome or "stopped")
+        assert summary is not None and self.session is not None
+        self.session.set_pain_after(summary.pain_after, summary.note or None)
+        self._end(self.outcome or Outcome.STOPPED)
 
-    def _end(self, outcome: str) -> None:
+    def _end(self, outcome: Outcome) -> None:
         log.info("session flow for %s ended: %s", self.routine.id, outcome)
+        self.outcome = outcome
         self.ended.emit(outcome)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from massage_timer.core.model.session import Outcome
 from massage_timer.ui.session.pain_dialog import QUESTIONS, PainScale
 from massage_timer.ui.theme import Accent, accent
 
@@ -40,8 +41,9 @@ def format_active_time(seconds: float) -> str:
 class SessionSummaryDialog(QDialog):
     """The end-of-session summary (objectName ``sessionSummary``).
 
-    ``outcome`` is ``"completed"`` or ``"stopped"``. Done (or Enter) accepts; the
-    rating and note are read afterwards from :attr:`pain_after` and :attr:`note`.
+    ``outcome`` is :attr:`Outcome.COMPLETED` or :attr:`Outcome.STOPPED`. Done (or
+    Enter) accepts; the rating and note are read afterwards from :attr:`pain_after` and
+    :attr:`note`.
     """
 
     def __init__(
@@ -50,7 +52,7 @@ class SessionSummaryDialog(QDialog):
         active_seconds: float,
         steps_completed: int,
         steps_total: int,
-        outcome: str,
+        outcome: Outcome,
         *,
         parent: QWidget | None = None,
     ) -> None:
@@ -59,7 +61,7 @@ class SessionSummaryDialog(QDialog):
         self.setAccessibleName("Session summary")
         self.setWindowTitle("Session summary")
         self.setMinimumWidth(520)
-        completed = outcome == "completed"
+        completed = outcome is Outcome.COMPLETED
         self._heading = QLabel(
             "Well done — session complete" if completed else "Session stopped", self
         )

@@ -9,17 +9,13 @@ does not (so pipes see plain UTF-8).
 
 from __future__ import annotations
 
-import csv
 import io
-import json
-from bisect import bisect_right
-from collections.abc import Iterator
-from datetime import date, datetime, timedelta, tzinfo
-from functools import cache
+from collections.abc import Iterable
+from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Literal, TextIO
 
-from massage_timer.core.storage.files import atomic_write_bytes
+from massage_timer.core.storage.files import write_output
 from massage_timer.core.storage.history.store import HistoryStore, SessionFilter
 
 ExportFormat = Literal["csv", "json"]
@@ -61,40 +57,6 @@ def _offsets(tz: tzinfo, lo: int, hi: int) -> list[tuple[int, int]]:
     return pieces
 
 
-class LocalIso:
-    """Epoch seconds -> local ISO 8601 with offset, fast enough for 100,000 rows.
-
-    ``datetime.fromtimestamp(...).isoformat()`` costs several µs per value; here
-    the offset comes from a bisected table of the zone's transitions and each day's
-    date text is cached.
-    """
-
-    def __init__(self, tz: tzinfo, lo: int, hi: int) -> None:
-        pieces = _offsets(tz, lo, hi)
-        self._untils = [u for u, _ in pieces]
-        self._offsets = [o for _, o in pieces]
-        self._suffixes = [_suffix(o) for o in self._offsets]
-        self._days: dict[int, str] = {}
-        self._clock = _clock_texts()
-
-    def __call__(self, t: int | None) -> str | None:
-        if t is None:
-            return None
-        i = bisect_right(self._untils, t)
-        local = t + self._offsets[i]
-        day = local // 86400
-        text = self._days.get(day)
-        if text is None:
-            text = self._days[day] = (_EPOCH_DAY + timedelta(days=day)).isoformat() + "T"
-        return text + self._clock[local - day * 86400] + self._suffixes[i]
-
-
-@cache
-def _clock_texts() -> list[str]:
-    """"HH:MM:SS" for every second of a day (built once, ~40 ms)."""
-    return [f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)]
-
-
 _EPOCH_DAY = date(1970, 1, 1)
 
 
@@ -125,9 +87,17 @@ def _local_iso_sql(column: str, pieces: list[tuple[int, int]]) -> str:
             f"ELSE {_local_iso_sql(column, pieces[mid:])} END")
 
 
+def _inert_sql(column: str) -> str:
+    """A text cell a spreadsheet will not run: one that starts like a formula (``=``,
+    ``+``, ``-``, ``@``, tab or carriage return) gets a leading apostrophe, as OWASP
+    advises; titles and notes can come from a stranger's routine file."""
+    return (f"CASE WHEN substr({column}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13)) "
+            f"THEN '''' || {column} ELSE {column} END")
+
+
 def _quoted_sql(column: str) -> str:
     """RFC 4180 quoting of a nullable text column: NULL stays NULL (printed empty)."""
-    return f"""CASE WHEN {column} IS NOT NULL THEN printf('"%w"', {column}) END"""
+    return f"""CASE WHEN {column} IS NOT NULL THEN printf('"%w"', {_inert_sql(column)}) END"""
 
 
 def _csv_line_sql(pieces: list[tuple[int, int]]) -> str:
@@ -141,7 +111,7 @@ def _csv_line_sql(pieces: list[tuple[int, int]]) -> str:
     for column in COLUMNS:
         if column in _NOT_NULL_TEXTS:
             formats.append('"%w"')
-            args.append(column)
+            args.append(_inert_sql(column))
             continue
         formats.append("%s")
         if column in _TEXTS:
@@ -196,38 +166,12 @@ def write(store: HistoryStore, flt: SessionFilter | None, out: TextIO, fmt: Expo
 
 
 def export_to_file(store: HistoryStore, flt: SessionFilter | None, path: Path,
-                   fmt: ExportFormat, tz: tzinfo) -> int:
-    """Write the export atomically (CSV with a UTF-8 byte-order mark); returns the count."""
+                   fmt: ExportFormat, tz: tzinfo, *, protected: Iterable[Path] = ()) -> int:
+    """Write the export (CSV with a UTF-8 byte-order mark) through
+    :func:`~massage_timer.core.storage.files.write_output`: atomically to a file, into a
+    pipe or device, never over a ``protected`` file; returns the count."""
     buffer = io.StringIO()
     n = write(store, flt, buffer, fmt, tz)
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    atomic_write_bytes(path, buffer.getvalue().encode(encoding), mode=0o600)
+    write_output(path, buffer.getvalue().encode(encoding), protected=protected, mode=0o600)
     return n
-
-
-def _parse_value(column: str, text: str) -> Any:
-    if text == "":
-        return None
-    if column in _TIMES:
-        return datetime.fromisoformat(text)
-    if column in _INTS:
-        return int(text)
-    if column in _FLOATS:
-        return float(text)
-    return text
-
-
-def read_csv(text: str) -> Iterator[dict[str, Any]]:
-    """Parse an export back into typed dicts (times as aware datetimes)."""
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
-    for row in reader:
-        yield {c: _parse_value(c, row[c]) for c in COLUMNS}
-
-
-def read_json(text: str) -> Iterator[dict[str, Any]]:
-    """Parse a JSON export back into dicts (times as aware datetimes)."""
-    for item in json.loads(text):
-        yield {
-            c: (datetime.fromisoformat(item[c]) if c in _TIMES and item[c] else item[c])
-            for c in COLUMNS
-        }

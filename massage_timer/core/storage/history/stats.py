@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage.history.store import HistoryStore, to_epoch, utc_now
 
 WEEKS_SHOWN = 12
@@ -24,7 +25,7 @@ TREND_MIN_SESSIONS = 6
 TREND_MIN_LEVEL = 3.0
 TREND_MIN_IMPROVEMENT = 0.5
 # A day counts towards the streak when a session there was finished or got past step 1.
-_STREAK_SESSION = "(outcome = 'completed' OR steps_completed > 0)"
+_STREAK_SESSION = f"(outcome = '{Outcome.COMPLETED}' OR steps_completed > 0)"
 
 
 def local_zone() -> tzinfo:

@@ -1,10 +1,11 @@
 """The session and reminder log: one SQLite file that never loses a session.
 
 Rows are written as a session runs (start, each step, finish), so a crash loses at
-most the step in progress; a session still "running" at the next open is marked
-"interrupted". Unreadable files are moved aside (never deleted) and a fresh store
-starts; when the disk is full or read-only the store keeps working in memory and
-writes the queued records when :meth:`HistoryStore.flush` succeeds.
+most the step in progress; a session still running at the next open is marked
+interrupted (the values are :class:`~massage_timer.core.model.session.Outcome`).
+Unreadable files are moved aside (never deleted) and a fresh store starts; when the
+disk is full or read-only the store keeps working in memory and writes the queued
+records when :meth:`HistoryStore.flush` succeeds.
 
 Times are stored as integer UTC epoch seconds, so time-zone and daylight-saving
 changes never reorder sessions; they are shown in local time by the callers.
@@ -23,7 +24,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
-from massage_timer.core.storage.files import move_aside
+from massage_timer.core.model.session import Outcome, SessionStart
+from massage_timer.core.storage.files import SQLITE_COMPANIONS, move_aside, with_companions
 from massage_timer.core.storage.history.schema import (
     SCHEMA_VERSION,
     HistoryError,
@@ -36,18 +38,16 @@ from massage_timer.core.storage.history.schema import (
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["completed", "stopped"]
 ReminderKind = Literal["shown", "started", "snoozed", "skipped"]
-OUTCOMES = ("running", "completed", "stopped", "interrupted")
 REMINDER_KINDS = ("shown", "started", "snoozed", "skipped")
 
 RETRY_INTERVAL = timedelta(seconds=60)
+_FINISHED = frozenset({Outcome.COMPLETED, Outcome.STOPPED})
 
 _HEADER = b"SQLite format 3\x00"
 _STORAGE_ERRORS = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_IOERR",
                    "SQLITE_PERM")
 _UNREADABLE_ERRORS = ("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_BUSY", "SQLITE_LOCKED")
-_COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 def utc_now() -> datetime:
@@ -69,22 +69,6 @@ class _UnreadableError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class SessionStart:
-    """What the player knows when a session starts (all times UTC-aware)."""
-
-    routine_id: str
-    routine_title: str
-    routine_version: str | None
-    content_hash: str | None
-    planned_seconds: float
-    steps_total: int
-    checklist_version: str | None
-    checklist_confirmed_at: datetime | None
-    pain_before: int | None
-    started_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
 class SessionRecord:
     """One row of the log, as the view and the export see it."""
 
@@ -101,7 +85,7 @@ class SessionRecord:
     pain_after: int | None
     started_at: datetime
     ended_at: datetime | None
-    outcome: str
+    outcome: Outcome
     active_seconds: float
     steps_completed: int
     current_step: int
@@ -118,6 +102,7 @@ def _record(row: Sequence[Any]) -> SessionRecord:
         name: from_epoch(v) if name in _TIME_COLUMNS else v
         for name, v in zip(_RECORD_COLUMNS, row, strict=True)
     }
+    values["outcome"] = Outcome(values["outcome"])
     return SessionRecord(**values)
 
 
@@ -243,8 +228,8 @@ def _apply(conn: sqlite3.Connection, op: _Op, id_map: dict[int, int]) -> int:
         return conn.execute(
             "UPDATE sessions SET steps_completed = :steps_completed, "
             "current_step = :current_step, active_seconds = :active_seconds, "
-            "updated_at = :updated_at WHERE id = :id AND outcome = 'running'",
-            {**a, "id": sid},
+            "updated_at = :updated_at WHERE id = :id AND outcome = :live",
+            {**a, "id": sid, "live": Outcome.RUNNING},
         ).rowcount
     if op.kind == "finish":
         return conn.execute(
@@ -286,7 +271,7 @@ def _create_private(path: Path) -> None:
 
 def _move_aside_with_companions(path: Path, now: datetime) -> Path:
     target = move_aside(path, "unreadable", now=now)
-    for suffix in _COMPANIONS:
+    for suffix in SQLITE_COMPANIONS:
         companion = Path(f"{path}{suffix}")
         if companion.exists():
             companion.rename(Path(f"{target}{suffix}"))
@@ -405,8 +390,8 @@ class HistoryStore:
     def open_readonly(cls, path: Path, *, lock_timeout: float = 2.0) -> HistoryStore:
         """A snapshot for reading (the CLI export) that never changes the file.
 
-        Sessions still running in the app stay "running"; nothing is recovered, moved
-        or migrated on disk. Raises :class:`HistoryError` when the file is unusable.
+        Sessions still running in the app stay ``Outcome.RUNNING``; nothing is recovered,
+        moved or migrated on disk. Raises :class:`HistoryError` when the file is unusable.
         """
         memory = _connect(":memory:", timeout=0)
         try:
@@ -477,11 +462,12 @@ class HistoryStore:
     def _recover_interrupted(self) -> list[str]:
         with transaction(self._conn):
             rows = self._conn.execute(
-                "SELECT current_step, steps_total FROM sessions WHERE outcome = 'running'"
+                "SELECT current_step, steps_total FROM sessions WHERE outcome = ?",
+                (Outcome.RUNNING,),
             ).fetchall()
             self._conn.execute(
-                "UPDATE sessions SET outcome = 'interrupted', ended_at = updated_at "
-                "WHERE outcome = 'running'"
+                "UPDATE sessions SET outcome = ?, ended_at = updated_at WHERE outcome = ?",
+                (Outcome.INTERRUPTED, Outcome.RUNNING),
             )
         if not rows:
             return []
@@ -501,6 +487,11 @@ class HistoryStore:
     @property
     def path(self) -> Path | None:
         return self._path
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """The database and its SQLite companions: never to be written over by an export."""
+        return with_companions(self._path) if self._path is not None else ()
 
     @property
     def in_memory(self) -> bool:
@@ -604,10 +595,10 @@ class HistoryStore:
         pain_after: int | None = None,
         note: str | None = None,
     ) -> None:
-        if outcome not in ("completed", "stopped"):
+        if not (isinstance(outcome, str) and outcome in _FINISHED):
             raise ValueError(f"outcome must be completed or stopped, not {outcome!r}")
         self._write(_Op("finish", {
-            "outcome": outcome, "ended_at": to_epoch(ended_at),
+            "outcome": Outcome(outcome), "ended_at": to_epoch(ended_at),
             "active_seconds": float(active_seconds), "steps_completed": int(steps_completed),
             "pain_after": pain_after, "note": note,
         }, session_id))

@@ -1,0 +1,34 @@
+"""Text from files, made safe to show where it could do harm.
+
+Routine files come from strangers. In a terminal, a control character can move the
+cursor, recolour or retitle the window; anywhere, a bidi override can make
+``evil.toml`` read as ``lmot.live``. :func:`printable` shows such characters as
+visible escapes (``\\x1b``, ``\\u202e``) instead of letting them act, so what a person
+reads is what the file holds.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f"  # C0 and C1 controls, DEL
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidi marks, embeddings, overrides
+    "\u2028\u2029]"  # line and paragraph separators
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every control, bidi-override and separator character escaped."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def single_line(text: str) -> str:
+    """``text`` for a one-line place (a list row, a window title): line breaks and tabs
+    become spaces, other unsafe characters are escaped as by :func:`printable`."""
+    return printable(re.sub("[\t\n\r\u2028\u2029]+", " ", text))

@@ -1,0 +1,39 @@
+"""The articles the routines draw on, by the file name a routine's ``sources`` gives.
+
+Routine files name their sources by file name, which means nothing to a reader; the
+shipped ``assets/sources.toml`` turns each into the article's title and a line on what
+it contributed. A name it does not know (a user's own routine) is shown as written.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+
+from massage_timer.core.storage.files import read_regular_file
+from massage_timer.core.storage.resources import asset
+
+MAX_SOURCES_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    name: str
+    title: str
+    contribution: str = ""
+
+
+@cache
+def known_sources() -> dict[str, Source]:
+    """The shipped catalogue; a broken shipped file is a bug, so it raises."""
+    data = tomllib.loads(read_regular_file(asset("sources.toml"), MAX_SOURCES_BYTES).decode())
+    return {
+        name: Source(name, str(entry["title"]), str(entry.get("contribution", "")))
+        for name, entry in data["sources"].items()
+    }
+
+
+def describe(name: str) -> Source:
+    """The source called ``name`` by a routine: its title when known, else the name."""
+    return known_sources().get(name) or Source(name, name)

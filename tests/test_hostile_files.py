@@ -1,0 +1,232 @@
+"""Files from strangers, and outputs to odd places: real FIFOs, devices, links, folders.
+
+Each case ends in a clear message and a working program; nothing blocks, nothing is
+read whole before its size is known, and nothing the app owns is written over.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from test_loader import GOOD, write
+
+from massage_timer.cli import main
+from massage_timer.core.model.text import printable, single_line
+from massage_timer.core.storage.files import UnusableFileError, read_regular_file, write_output
+from massage_timer.core.storage.paths import AppPaths
+
+LIMIT = 1024
+
+
+def test_a_regular_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "a.toml"
+    path.write_bytes(b"x" * LIMIT)
+    assert read_regular_file(path, LIMIT) == b"x" * LIMIT
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(UnusableFileError, match="named pipe"):
+        read_regular_file(fifo, LIMIT)
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null", "/dev/urandom"])
+def test_a_device_is_refused(device: str) -> None:
+    with pytest.raises(UnusableFileError, match="a device, not a regular file"):
+        read_regular_file(Path(device), LIMIT)
+
+
+def test_a_folder_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "folder.toml"
+    folder.mkdir()
+    with pytest.raises(UnusableFileError, match="folder"):
+        read_regular_file(folder, LIMIT)
+
+
+def test_a_dangling_link_is_named_as_such(tmp_path: Path) -> None:
+    link = tmp_path / "gone.toml"
+    link.symlink_to(tmp_path / "nowhere.toml")
+    with pytest.raises(UnusableFileError, match="broken link"):
+        read_regular_file(link, LIMIT)
+
+
+def test_a_huge_sparse_file_is_refused_before_a_byte_is_read(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.toml"
+    with huge.open("wb") as handle:
+        handle.truncate(1 << 40)  # 1 TiB of holes: reading it would never end
+    with pytest.raises(UnusableFileError, match=f"is {1 << 40} bytes; at most {LIMIT}"):
+        read_regular_file(huge, LIMIT)
+
+
+def test_a_link_to_a_regular_file_is_followed(tmp_path: Path) -> None:
+    target = tmp_path / "real.toml"
+    target.write_bytes(b"ok")
+    link = tmp_path / "link.toml"
+    link.symlink_to(target)
+    assert read_regular_file(link, LIMIT) == b"ok"
+
+
+def test_output_replaces_a_regular_file_atomically(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    out.write_bytes(b"old")
+    write_output(out, b"new")
+    assert out.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temp file left
+
+
+def test_output_through_a_link_keeps_the_link(tmp_path: Path) -> None:
+    target = tmp_path / "real.csv"
+    target.write_bytes(b"old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    write_output(link, b"new")
+    assert link.is_symlink()
+    assert target.read_bytes() == b"new"
+
+
+def test_output_into_a_fifo_writes_into_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    write_output(fifo, b"through the pipe")
+    reader.join(timeout=10)
+    assert received == [b"through the pipe"]
+    assert fifo.is_fifo()
+
+
+def test_output_into_a_device_writes_into_it() -> None:
+    write_output(Path("/dev/null"), b"discarded")
+    assert Path("/dev/null").is_char_device()
+
+
+def test_output_never_replaces_a_protected_file(tmp_path: Path) -> None:
+    paths = AppPaths.portable(tmp_path)
+    paths.data_dir.mkdir(parents=True)
+    paths.history_file.write_bytes(b"SQLite format 3\x00live")
+    alias = tmp_path / "alias.csv"
+    alias.symlink_to(paths.history_file)
+    for target in (paths.history_file, alias):
+        with pytest.raises(UnusableFileError, match="app's own file"):
+            write_output(target, b"csv", protected=paths.protected_files)
+    assert paths.history_file.read_bytes() == b"SQLite format 3\x00live"
+
+
+def test_output_to_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(UnusableFileError, match="folder"):
+        write_output(tmp_path, b"x")
+
+
+def test_history_export_refuses_the_live_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = AppPaths.portable(tmp_path)
+    paths.data_dir.mkdir(parents=True)
+    from massage_timer.core.storage.history.store import HistoryStore
+
+    store, _ = HistoryStore.open(paths.history_file)
+    store.close()
+    before = paths.history_file.read_bytes()
+    code = main(["history", "--data-dir", str(tmp_path), "-o", str(paths.history_file)])
+    assert code == 1
+    assert "app's own file" in capsys.readouterr().err
+    assert paths.history_file.read_bytes() == before
+
+
+def test_history_export_to_dev_stdout_keeps_the_link(tmp_path: Path) -> None:
+    link = tmp_path / "stdout-link"
+    link.symlink_to("/dev/stdout")
+    result = subprocess.run(
+        [sys.executable, "-m", "massage_timer", "history", "--data-dir", str(tmp_path / "d"),
+         "-o", str(link)],
+        capture_output=True, timeout=60, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink()
+    assert result.stdout.decode("utf-8-sig").startswith("id,routine_id")
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_history_dates_out_of_range_are_a_usage_error(
+    day: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["history", "--data-dir", str(tmp_path), "--until", day])
+    assert exit_info.value.code == 2
+    assert "give a date from 1970-01-01 to 9998-12-31" in capsys.readouterr().err
+
+
+def test_history_latest_date_still_works(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["history", "--data-dir", str(tmp_path), "--until", "9998-12-31"]) == 0
+    assert capsys.readouterr().out.startswith("id,routine_id")
+
+
+def test_printable_escapes_controls_and_bidi_overrides() -> None:
+    hostile = "ok\x1b]0;owned\x07\u202etxt.exe\u2066\x9b31m"
+    shown = printable(hostile)
+    assert shown == "ok\\x1b]0;owned\\x07\\u202etxt.exe\\u2066\\x9b31m"
+    assert single_line("two\nlines\tand\r\ntab") == "two lines and tab"
+    assert printable("Épaules ✓ 中文 🙂") == "Épaules ✓ 中文 🙂"
+
+
+def test_validate_never_sends_control_sequences_to_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = write(tmp_path, "good\x1b[2J.toml", GOOD.replace(
+        'title = "', 'title = "\\u001b]0;pwned\\u0007\\u202e', 1))
+    bad = write(tmp_path, "bad\u202e.toml", "title = \x1b")
+    assert main(["validate", str(good), str(bad)]) == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
+    assert "good\\x1b[2J.toml: ok:" in out.out
+    assert "\\x1b]0;pwned\\x07\\u202e" in out.out
+    assert "bad\\u202e.toml:" in out.out
+
+
+def test_routines_table_escapes_titles_and_file_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra = tmp_path / "extra"
+    write(extra, "mine\x1b.toml", GOOD.replace('title = "', 'title = "\\u001b[31m', 1))
+    write(extra, "broken\u202e.toml", "nonsense")
+    assert main(["routines", "--data-dir", str(tmp_path / "d"),
+                 "--routines-dir", str(extra)]) == 0
+    out = capsys.readouterr()
+    assert "\x1b" not in out.out + out.err and "\u202e" not in out.err
+    assert "\\x1b[31m" in out.out
+    assert "broken\\u202e.toml" in out.err
+
+
+def _run_cli(*args: str, env: dict[str, str] | None = None,
+             stdout: int | None = subprocess.PIPE) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "massage_timer", *args], stdout=stdout,
+                          stderr=subprocess.PIPE, env=env, timeout=60, check=False)
+
+
+def test_output_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        result = _run_cli("routines", "--data-dir", str(tmp_path), stdout=writer)
+    finally:
+        os.close(writer)
+    assert result.returncode == 0
+    assert b"Traceback" not in result.stderr and b"Exception ignored" not in result.stderr
+
+
+def test_output_into_a_full_device_is_one_line(tmp_path: Path) -> None:
+    with Path("/dev/full").open("wb") as full:
+        result = _run_cli("routines", "--data-dir", str(tmp_path), stdout=full.fileno())
+    assert result.returncode == 1
+    assert b"Traceback" not in result.stderr
+    assert b"cannot write the output: No space left on device" in result.stderr
