@@ -138,11 +138,11 @@ def child_idle(kind: str, data_dir: Path, idle: float) -> int:
                 max(counts["timer_events"] - 1, 0) / wall * 60, 3
             )
             if kind == "app":
-                from massage_timer.ui.controller import AppController
+                from massage_timer.ui.wiring import App
 
-                controllers = app.findChildren(AppController)
-                if controllers:
-                    result["reminder_status"] = controllers[0].reminders.status
+                running = app.findChildren(App)
+                if running:
+                    result["reminder_status"] = running[0].reminders.service.status
             app.quit()
 
         QTimer.singleShot(round(idle * 1000), finish)

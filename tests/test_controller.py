@@ -17,44 +17,44 @@ from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage.history.store import HistoryStore
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.settings_file import load_settings
-from massage_timer.ui.controller import AppController
+from massage_timer.ui.wiring import App
 
 
 @pytest.fixture
-def controller(qtbot: QtBot, app_paths: AppPaths) -> Iterator[AppController]:
+def controller(qtbot: QtBot, app_paths: AppPaths) -> Iterator[App]:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    ctl = AppController(app, app_paths)
+    ctl = App(app, app_paths)
     yield ctl
     ctl.shutdown()
     ctl.deleteLater()
 
 
-def test_start_shows_library_with_reminders_menu(controller: AppController) -> None:
+def test_start_shows_library_with_reminders_menu(controller: App) -> None:
     window = controller.window
     assert window.isVisible()
     assert window.routine_list.model().rowCount() >= 8
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert "Reminders" in titles
     assert titles[-1] == "Help"
-    assert controller.reminders.timer.isActive()
+    assert controller.reminders.service.timer.isActive()
 
 
 def test_closing_the_window_keeps_reminders_running(
-    qtbot: QtBot, controller: AppController, app_paths: AppPaths
+    qtbot: QtBot, controller: App, app_paths: AppPaths
 ) -> None:
     controller.window.close()
     qtbot.waitUntil(lambda: not controller.window.isVisible() or controller.window.isMinimized())
-    assert controller.reminders.timer.isActive()
+    assert controller.reminders.service.timer.isActive()
     saved, _ = load_settings(app_paths.settings_file)
     assert saved.shown_background_hint
     controller.bring_to_front()
     assert controller.window.isVisible()
 
 
-def test_start_runs_the_checklist_first(qtbot: QtBot, controller: AppController) -> None:
+def test_start_runs_the_checklist_first(qtbot: QtBot, controller: App) -> None:
     controller.start_session("desk-micro-break")
-    flow = controller.flow
+    flow = controller.sessions.flow
     assert flow is not None and flow.checklist is not None
     assert flow.checklist.objectName() == "safetyChecklist"
     assert flow.window is None, "no player before the checklist is passed"
@@ -68,33 +68,30 @@ def test_start_runs_the_checklist_first(qtbot: QtBot, controller: AppController)
     flow.ended.connect(outcomes.append)
     flow.checklist.reject()
     assert outcomes == [Outcome.BLOCKED]
-    assert controller.flow is None
+    assert controller.sessions.flow is None
     assert controller.history.count() == 0
 
 
-def test_reminder_prompt_starts_the_micro_break(qtbot: QtBot, controller: AppController) -> None:
-    controller.reminders.reminderDue.emit()
-    assert controller.prompt.isVisible()
-    controller.prompt.start_button.click()
-    flow = controller.flow
+def test_reminder_prompt_starts_the_micro_break(qtbot: QtBot, controller: App) -> None:
+    controller.reminders.service.reminderDue.emit()
+    assert controller.reminders.prompt.isVisible()
+    controller.reminders.prompt.start_button.click()
+    flow = controller.sessions.flow
     assert flow is not None
     assert flow.routine.id == "desk-micro-break"
     assert flow.checklist is not None and flow.checklist.isVisible()
-    assert not controller.prompt.isVisible()
+    assert not controller.reminders.prompt.isVisible()
     flow.checklist.reject()
 
 
 def test_settings_change_reaches_reminders_and_disk(
-    controller: AppController, app_paths: AppPaths
+    controller: App, app_paths: AppPaths
 ) -> None:
-    from massage_timer.core.model.settings import replace
-
-    new = replace(controller.settings, reminder_interval_minutes=30, theme="dark")
-    controller.apply_settings(new)
+    controller.store.update(reminder_interval_minutes=30, theme="dark")
     saved, _ = load_settings(app_paths.settings_file)
     assert saved.reminder_interval_minutes == 30
     assert controller.theme.dark
-    assert controller.reminders.schedule.config.interval.total_seconds() == 30 * 60
+    assert controller.reminders.service.schedule.config.interval.total_seconds() == 30 * 60
 
 
 def test_newer_history_file_is_left_alone_and_reported(
@@ -109,7 +106,7 @@ def test_newer_history_file_is_left_alone_and_reported(
     before = app_paths.history_file.read_bytes()
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    ctl = AppController(app, app_paths)
+    ctl = App(app, app_paths)
     try:
         assert ctl.history.in_memory
         assert "newer" in " ".join(ctl.notices).lower()
@@ -177,10 +174,10 @@ def test_a_quit_request_quits(tmp_path: Path, background: bool) -> None:
     assert (tmp_path / "config" / "settings.toml").exists(), "quit cleanly: settings saved"
 
 
-def test_no_reminder_interrupts_a_session(qtbot: QtBot, controller: AppController) -> None:
+def test_no_reminder_interrupts_a_session(qtbot: QtBot, controller: App) -> None:
     controller.start_session("desk-micro-break")
-    assert controller.flow is not None
-    controller.reminders.reminderDue.emit()
-    assert not controller.prompt.isVisible()
-    assert controller.flow.checklist is not None
-    controller.flow.checklist.reject()
+    assert controller.sessions.flow is not None
+    controller.reminders.service.reminderDue.emit()
+    assert not controller.reminders.prompt.isVisible()
+    assert controller.sessions.flow.checklist is not None
+    controller.sessions.flow.checklist.reject()

@@ -57,9 +57,9 @@ from massage_timer.core.storage.loader import (
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.resources import builtin_routines_dir
 from massage_timer.ui.app import create_main_window
-from massage_timer.ui.controller import AppController
 from massage_timer.ui.reminders.service import ReminderController
 from massage_timer.ui.session.flow import SessionFlow
+from massage_timer.ui.wiring import App
 
 CHILD = Path(reliability_child.__file__)
 MONDAY_9AM = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -444,15 +444,15 @@ def _start(store: HistoryStore) -> int:
 
 
 def _bootstrap(qtbot: QtBot, paths: AppPaths) -> tuple[list[str], HistoryStore, str]:
-    """The app's real start-up (AppController): settings, history, window, notice."""
+    """The app's real start-up (App): settings, history, window, notice."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    controller = AppController(app, paths)
+    controller = App(app, paths)
     _CONTROLLERS.append(controller)
     return controller.notices, controller.history, controller.window.statusBar().currentMessage()
 
 
-_CONTROLLERS: list[AppController] = []
+_CONTROLLERS: list[App] = []
 
 
 @pytest.fixture(autouse=True)

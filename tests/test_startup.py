@@ -24,7 +24,7 @@ from massage_timer.cli import build_parser, parse_args
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.settings_file import load_settings
 from massage_timer.ui.app import STARTUP_MARK_ENV, FirstPaintWatcher
-from massage_timer.ui.controller import AppController
+from massage_timer.ui.wiring import App
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -36,14 +36,14 @@ def _app() -> QApplication:
 
 
 @pytest.fixture
-def deferred(qtbot: QtBot, app_paths: AppPaths) -> Iterator[AppController]:
-    ctl = AppController(_app(), app_paths, defer_startup=True)
+def deferred(qtbot: QtBot, app_paths: AppPaths) -> Iterator[App]:
+    ctl = App(_app(), app_paths, defer_startup=True)
     yield ctl
     ctl.shutdown()
     ctl.deleteLater()
 
 
-def test_window_is_complete_before_the_rest_starts(deferred: AppController) -> None:
+def test_window_is_complete_before_the_rest_starts(deferred: App) -> None:
     window = deferred.window
     assert window.isVisible()
     assert not deferred.started
@@ -53,14 +53,14 @@ def test_window_is_complete_before_the_rest_starts(deferred: AppController) -> N
 
 
 def test_the_rest_starts_right_after_the_first_paint(
-    qtbot: QtBot, deferred: AppController, app_paths: AppPaths
+    qtbot: QtBot, deferred: App, app_paths: AppPaths
 ) -> None:
     order: list[str] = []
     deferred.first_paint.add_callback(lambda: order.append("painted"))
     deferred.when_started(lambda: order.append("started"))
     qtbot.waitUntil(lambda: deferred.started, timeout=5000)
     assert order == ["painted", "started"]
-    assert deferred.reminders.timer.isActive()
+    assert deferred.reminders.service.timer.isActive()
     assert not deferred.history.in_memory
     assert app_paths.history_file.is_file()
     called: list[bool] = []
@@ -68,25 +68,25 @@ def test_the_rest_starts_right_after_the_first_paint(
     assert called == [True], "after the start-up, when_started calls at once"
 
 
-def test_entry_points_finish_the_start_up_first(qtbot: QtBot, deferred: AppController) -> None:
+def test_entry_points_finish_the_start_up_first(qtbot: QtBot, deferred: App) -> None:
     assert not deferred.started
     deferred.start_session("desk-micro-break")
     assert deferred.started
-    flow = deferred.flow
+    flow = deferred.sessions.flow
     assert flow is not None and flow.checklist is not None
     flow.checklist.reject()
-    assert deferred.flow is None
+    assert deferred.sessions.flow is None
 
 
-def test_tray_menu_works_before_the_start_up(deferred: AppController) -> None:
+def test_tray_menu_works_before_the_start_up(deferred: App) -> None:
     assert not deferred.started
     deferred.tray.snoozeRequested.emit()
     assert deferred.started
-    assert deferred.reminders.timer.isActive()
+    assert deferred.reminders.service.timer.isActive()
 
 
 def test_quit_before_the_start_up_opens_nothing(qtbot: QtBot, app_paths: AppPaths) -> None:
-    ctl = AppController(_app(), app_paths, defer_startup=True)
+    ctl = App(_app(), app_paths, defer_startup=True)
     ctl.shutdown()
     ctl.deleteLater()
     assert not ctl.started
@@ -94,14 +94,14 @@ def test_quit_before_the_start_up_opens_nothing(qtbot: QtBot, app_paths: AppPath
 
 
 def test_background_start_does_not_wait_for_a_paint(qtbot: QtBot, app_paths: AppPaths) -> None:
-    ctl = AppController(_app(), app_paths, background=True, defer_startup=True)
+    ctl = App(_app(), app_paths, background=True, defer_startup=True)
     try:
         if ctl.tray.available:
             assert not ctl.window.isVisible()
         else:  # nothing to come back through: a minimized window, never a hidden one
             assert ctl.window.isMinimized()
         qtbot.waitUntil(lambda: ctl.started, timeout=5000)
-        assert ctl.reminders.timer.isActive()
+        assert ctl.reminders.service.timer.isActive()
     finally:
         ctl.shutdown()
         ctl.deleteLater()
@@ -112,7 +112,7 @@ def test_start_up_notices_are_all_shown(qtbot: QtBot, app_paths: AppPaths) -> No
     app_paths.settings_file.write_text("theme = [unclosed\n")
     app_paths.history_file.parent.mkdir(parents=True, exist_ok=True)
     app_paths.history_file.write_bytes(b"SQLite format 3\x00" + b"\x13" * 5000)
-    ctl = AppController(_app(), app_paths, defer_startup=True)
+    ctl = App(_app(), app_paths, defer_startup=True)
     try:
         shown = ctl.window.statusBar().currentMessage()
         assert "settings file could not be read" in shown

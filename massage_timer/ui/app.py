@@ -1,8 +1,8 @@
 """Starting the desktop app: the QApplication, one instance, and a clean quit.
 
 :func:`run_app` hands over to an already running copy, or builds the
-:class:`~massage_timer.ui.controller.AppController` (which wires the windows to the
-settings, history, reminders and sound) and quits cleanly on Ctrl+C or SIGTERM.
+:class:`~massage_timer.ui.wiring.App` (the settings store, the window and the parts
+that serve it) and quits cleanly on Ctrl+C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -14,128 +14,33 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSocketNotifier, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QIcon
+from PySide6.QtCore import QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 
-from massage_timer import APP_DISPLAY_NAME, APP_NAME, DESKTOP_ID, __version__
-from massage_timer.core.model.settings import Settings
-from massage_timer.core.model.speech_timing import timing_for
-from massage_timer.core.storage.loader import Library, load_library
+from massage_timer import APP_DISPLAY_NAME, APP_NAME
+from massage_timer.core.storage.instance import InstanceLock
 from massage_timer.core.storage.paths import AppPaths
-from massage_timer.core.storage.resources import asset
-from massage_timer.ui.library.main_window import MainWindow
+from massage_timer.ui.desktop.application import Application, create_application
+from massage_timer.ui.desktop.first_paint import FirstPaintWatcher
+from massage_timer.ui.desktop.single_instance import SingleInstance, server_name
+from massage_timer.ui.wiring import App, create_main_window, open_routines_folder
 
-if TYPE_CHECKING:
-    from massage_timer.ui.controller import AppController
+__all__ = [
+    "STARTUP_MARK_ENV",
+    "Application",
+    "FirstPaintWatcher",
+    "create_application",
+    "create_main_window",
+    "open_routines_folder",
+    "run_app",
+]
 
 STARTUP_MARK_ENV = "MASSAGE_TIMER_STARTUP_MARK"
 
 
-class FirstPaintWatcher(QObject):
-    """Calls ``callback`` once, at the first Paint (or Expose) of ``widget``.
-
-    The event filter is removed as soon as it has fired, so later paints cost nothing.
-    """
-
-    def __init__(self, widget: QObject, callback: Callable[[], None]) -> None:
-        super().__init__(widget)
-        self._widget: QObject | None = widget
-        self._callbacks = [callback]
-        widget.installEventFilter(self)
-
-    @property
-    def fired(self) -> bool:
-        return self._widget is None
-
-    def add_callback(self, callback: Callable[[], None]) -> None:
-        """Also call ``callback`` at the first paint (at once when that has happened)."""
-        if self.fired:
-            callback()
-        else:
-            self._callbacks.append(callback)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        widget = self._widget
-        if (
-            widget is not None
-            and watched is widget
-            and event.type() in (QEvent.Type.Paint, QEvent.Type.Expose)
-        ):
-            widget.removeEventFilter(self)
-            self._widget = None
-            callbacks, self._callbacks = self._callbacks, []
-            for callback in callbacks:
-                callback()
-        return False
-
-
-class Application(QApplication):
-    """The app's QApplication, which says when something asks it to quit.
-
-    Qt answers a quit request (``QApplication.quit()``, Cmd+Q on macOS, the end of a
-    desktop session) by closing every window first and gives up if one refuses. The
-    main window refuses a close so that the reminders keep running in the background;
-    :attr:`quitRequested` comes before those closes, so the controller can tell
-    "quit" from "close the window".
-    """
-
-    quitRequested = Signal()
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Quit:
-            self.quitRequested.emit()
-        return super().event(event)
-
-
-def create_application(argv: list[str] | None = None) -> QApplication:
-    """The :class:`Application` with the app's names and icon (an existing
-    QApplication is reused)."""
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else Application(argv or sys.argv[:1])
-    app.setApplicationName(APP_NAME)
-    app.setApplicationDisplayName(APP_DISPLAY_NAME)
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName(DESKTOP_ID)
-    icon = asset("icons", "massage-timer.svg")
-    if icon.is_file():
-        app.setWindowIcon(QIcon(str(icon)))
-    return app
-
-
-def create_main_window(
-    paths: AppPaths, settings: Settings, library: Library | None = None
-) -> MainWindow:
-    """A library window showing ``library`` (or the routines under ``paths``).
-
-    Without a library given, Reload reads the folders again by itself; with one, the
-    caller owns the library and its reloading.
-    """
-    window = MainWindow()
-    window.set_include_optional(settings.include_optional_steps)
-    window.set_speech_timing(timing_for(settings.voice_enabled, settings.voice_rate))
-    window.restore_geometry_state(settings.window_geometry)
-    window.set_library(library if library is not None else load_library(paths))
-    if library is None:
-        window.reloadRequested.connect(lambda: window.set_library(load_library(paths)))
-    return window
-
-
-def open_routines_folder(paths: AppPaths) -> bool:
-    """Open the user's routine folder in the file manager (created when missing)."""
-    folder = paths.user_routines_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
-
-
 def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
     """Start the app, or hand over to the copy that is already running."""
-    from massage_timer.core.storage.instance import InstanceLock
-    from massage_timer.ui.controller import AppController
-    from massage_timer.ui.desktop.single_instance import SingleInstance, server_name
-
     app = create_application()
     try:
         name = server_name(paths)
@@ -149,23 +54,21 @@ def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
                   "not answer; not starting a second one.", file=sys.stderr)
             return 1
         return 0
-    controllers: list[AppController] = []
-    _quit_on_signals(app, lambda: controllers[0].quit() if controllers else app.exit(0))
-    controller = AppController(
-        app, paths, background=bool(getattr(args, "background", False)), defer_startup=True
-    )
-    controllers.append(controller)
+    running: list[App] = []
+    _quit_on_signals(app, lambda: running[0].quit() if running else app.exit(0))
+    main = App(app, paths, background=bool(getattr(args, "background", False)), defer_startup=True)
+    running.append(main)
     mark = os.environ.get(STARTUP_MARK_ENV)
     if mark:
-        _report_first_paint(controller, quit_after=mark == "exit")
-    instance.activateRequested.connect(controller.bring_to_front)
+        _report_first_paint(main, quit_after=mark == "exit")
+    instance.activateRequested.connect(main.bring_to_front)
     app.setQuitOnLastWindowClosed(False)
     code = app.exec()
     instance.release()
     return code
 
 
-def _report_first_paint(controller: AppController, *, quit_after: bool) -> None:
+def _report_first_paint(main: App, *, quit_after: bool) -> None:
     """For benchmarks: print ``massage-timer: shown <time.monotonic()>`` to stderr at
     the main window's first paint; with ``quit_after``, quit cleanly once the deferred
     start-up work has run too."""
@@ -173,9 +76,9 @@ def _report_first_paint(controller: AppController, *, quit_after: bool) -> None:
     def shown() -> None:
         print(f"massage-timer: shown {time.monotonic()!r}", file=sys.stderr, flush=True)
         if quit_after:
-            controller.when_started(lambda: QTimer.singleShot(0, controller.quit))
+            main.when_started(lambda: QTimer.singleShot(0, main.quit))
 
-    controller.first_paint.add_callback(shown)
+    main.first_paint.add_callback(shown)
 
 
 _SIGNAL_WAKEUP: list[object] = []

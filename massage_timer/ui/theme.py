@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from massage_timer.core.model.settings import MAX_FONT_SCALE, MIN_FONT_SCALE
+from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
+
 ThemeMode = Literal["system", "light", "dark"]
-MIN_FONT_SCALE = 0.75
-MAX_FONT_SCALE = 2.5
 
 
 class Accent(StrEnum):
@@ -265,6 +266,16 @@ class ThemeController(QObject):
         else:
             font.setPixelSize(round(self._base_font.pixelSize() * self._font_scale))
         self._app.setFont(font)
+
+    def follow(self, store: SettingsStore) -> None:
+        """Apply the theme and text size whenever they change in ``store``."""
+        store.subscribe(self._on_settings_changed, fields=("theme", "font_scale"))
+
+    def _on_settings_changed(self, change: SettingsChange) -> None:
+        if "theme" in change.fields:
+            self.set_mode(change.new.theme)
+        if "font_scale" in change.fields:
+            self.set_font_scale(change.new.font_scale)
 
     def _apply(self) -> None:
         dark = system_prefers_dark() if self._mode == "system" else self._mode == "dark"

@@ -29,6 +29,22 @@ MIN_FONT_SCALE = 0.75
 MAX_FONT_SCALE = 2.5
 MIN_INTERVAL_MINUTES = 15
 MAX_INTERVAL_MINUTES = 180
+MIN_VOICE_RATE = 80
+MAX_VOICE_RATE = 300
+MIN_VOLUME = 0.0
+MAX_VOLUME = 1.0
+MIN_SHORT_MINUTES = 1
+MAX_SHORT_MINUTES = 60
+
+BOUNDS: dict[str, tuple[float, float]] = {
+    "voice_rate": (MIN_VOICE_RATE, MAX_VOICE_RATE),
+    "voice_volume": (MIN_VOLUME, MAX_VOLUME),
+    "font_scale": (MIN_FONT_SCALE, MAX_FONT_SCALE),
+    "reminder_interval_minutes": (MIN_INTERVAL_MINUTES, MAX_INTERVAL_MINUTES),
+    "snooze_minutes": (MIN_SHORT_MINUTES, MAX_SHORT_MINUTES),
+    "idle_minutes": (MIN_SHORT_MINUTES, MAX_SHORT_MINUTES),
+}
+"""The inclusive range of every numeric setting, for the validator and the dialog alike."""
 
 Theme = Literal["system", "light", "dark"]
 

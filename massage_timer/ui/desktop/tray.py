@@ -12,6 +12,8 @@ from PySide6.QtGui import QAction, QGuiApplication, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from massage_timer import APP_DISPLAY_NAME
+from massage_timer.core.model.settings import Settings
+from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
 
 NOTIFY_MS = 10_000
 
@@ -119,6 +121,24 @@ class ReminderTray(QObject):
     def set_reminders_enabled(self, enabled: bool) -> None:
         for action in (self._snooze, self._pause_menu.menuAction(), self._resume):
             action.setEnabled(enabled)
+
+    def follow(self, store: SettingsStore) -> None:
+        """Show the reminder settings from ``store`` now and whenever they change."""
+        self._show_settings(store.settings)
+        store.subscribe(
+            self._on_settings_changed,
+            fields=("reminders_enabled", "snooze_minutes", "paused_until"),
+        )
+
+    def _on_settings_changed(self, change: SettingsChange) -> None:
+        self._show_settings(change.new)
+
+    def _show_settings(self, settings: Settings) -> None:
+        enabled, paused = settings.reminders_enabled, settings.paused_until is not None
+        self.set_reminders_enabled(enabled)
+        self.set_snooze_minutes(settings.snooze_minutes)
+        self.set_paused(paused)
+        self._snooze.setEnabled(enabled and not paused)
 
     def notify(self, title: str, text: str) -> bool:
         """A desktop notification through the tray, where it supports them."""

@@ -8,7 +8,7 @@ caller decides when to save and what to apply. Settings the user does not edit h
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, QTime
 from PySide6.QtGui import QShowEvent
@@ -28,14 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from massage_timer.core.model.settings import (
-    MAX_FONT_SCALE,
-    MAX_INTERVAL_MINUTES,
-    MIN_FONT_SCALE,
-    MIN_INTERVAL_MINUTES,
-    Settings,
-    replace,
-)
+from massage_timer.core.model.settings import BOUNDS, Settings, replace
 from massage_timer.ui.theme import Accent, accent
 
 if TYPE_CHECKING:
@@ -135,12 +128,14 @@ class SettingsDialog(QDialog):
         box.setAccessibleName(accessible or text.replace("&", ""))
         return box
 
-    def _spin(self, name: str, accessible: str, bounds: tuple[int, int], suffix: str,
-              step: int = 1) -> QSpinBox:
+    def _spin(self, name: str, accessible: str, field: str, suffix: str,
+              step: int = 1, *, scale: int = 1) -> QSpinBox:
+        """A spin box over the model's bounds of ``field`` (times ``scale``, e.g. 100 for %)."""
+        low, high = BOUNDS[field]
         spin = QSpinBox(self)
         spin.setObjectName(name)
         spin.setAccessibleName(accessible)
-        spin.setRange(*bounds)
+        spin.setRange(round(low * scale), round(high * scale))
         spin.setSingleStep(step)
         spin.setSuffix(suffix)
         return spin
@@ -172,8 +167,9 @@ class SettingsDialog(QDialog):
         self.voice_name = self._combo("voiceName", "Voice",
                                       [("", "System default"), *voices])
         self.voice_rate = self._spin("voiceRate", "Speaking rate in words per minute",
-                                     (80, 300), " words/min", 10)
-        self.voice_volume = self._spin("voiceVolume", "Voice volume in percent", (0, 100), " %", 5)
+                                     "voice_rate", " words/min", 10)
+        self.voice_volume = self._spin("voiceVolume", "Voice volume in percent", "voice_volume",
+                                       " %", 5, scale=100)
         self.count_aloud = self._check("countAloud", "Count the strokes aloud")
         self.halfway_cue = self._check("halfwayCue", "Say when a step is halfway through")
         self.tones_enabled = self._check("tonesEnabled", "Play tones between steps")
@@ -230,7 +226,7 @@ class SettingsDialog(QDialog):
         self.reminders_enabled = self._check("remindersEnabled", "Remind me to take posture breaks")
         self.reminder_interval = self._spin(
             "reminderInterval", "Minutes between reminders",
-            (MIN_INTERVAL_MINUTES, MAX_INTERVAL_MINUTES), " min", 5)
+            "reminder_interval_minutes", " min", 5)
         self.day_boxes: list[QCheckBox] = []
         days = QWidget(self)
         days.setObjectName("activeDays")
@@ -253,9 +249,9 @@ class SettingsDialog(QDialog):
         hours_row.addWidget(self.active_end)
         hours_row.addStretch(1)
         self.snooze_minutes = self._spin("snoozeMinutes", "Snooze length in minutes",
-                                         (1, 60), " min")
-        self.idle_minutes = self._spin("idleMinutes",
-                                       "Minutes away that count as a break", (1, 60), " min")
+                                         "snooze_minutes", " min")
+        self.idle_minutes = self._spin("idleMinutes", "Minutes away that count as a break",
+                                       "idle_minutes", " min")
         self.reminder_routine = self._combo("reminderRoutine", "Routine for the micro-break",
                                             routines)
         self.reminder_sound = self._check("reminderSound", "Play a tone with the reminder")
@@ -301,8 +297,7 @@ class SettingsDialog(QDialog):
             ("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"),
         ])
         self.font_scale = self._spin(
-            "fontScale", "Text size in percent",
-            (round(MIN_FONT_SCALE * 100), round(MAX_FONT_SCALE * 100)), " %", 25)
+            "fontScale", "Text size in percent", "font_scale", " %", 25, scale=100)
         self._row(form, "&Theme:", self.theme)
         self._row(form, "Text si&ze:", self.font_scale)
         return page
@@ -343,35 +338,50 @@ class SettingsDialog(QDialog):
         self.font_scale.setValue(round(s.font_scale * 100))
 
     def _collect(self) -> Settings:
-        """The edited settings; raises pydantic's ValidationError when they do not fit."""
-        return replace(
-            self._original,
-            voice_enabled=self.voice_enabled.isChecked(),
-            voice_name=self.voice_name.currentData(),
-            voice_rate=self.voice_rate.value(),
-            voice_volume=self.voice_volume.value() / 100,
-            count_aloud=self.count_aloud.isChecked(),
-            halfway_cue=self.halfway_cue.isChecked(),
-            tones_enabled=self.tones_enabled.isChecked(),
-            include_optional_steps=self.include_optional_steps.isChecked(),
-            keep_screen_awake=self.keep_screen_awake.isChecked(),
-            reminders_enabled=self.reminders_enabled.isChecked(),
-            reminder_interval_minutes=self.reminder_interval.value(),
-            active_days=[d for d, box in enumerate(self.day_boxes) if box.isChecked()],
-            active_start=self.active_start.time().toString("HH:mm"),
-            active_end=self.active_end.time().toString("HH:mm"),
-            snooze_minutes=self.snooze_minutes.value(),
-            idle_minutes=self.idle_minutes.value(),
-            reminder_routine_id=self.reminder_routine.currentData(),
-            reminder_sound=self.reminder_sound.isChecked(),
-            reminder_voice=self.reminder_voice.isChecked(),
-            autostart=self.autostart.isChecked(),
-            theme=self.theme.currentData(),
-            font_scale=self.font_scale.value() / 100,
-        )
+        """The edited settings; raises the validator's error when they do not fit."""
+        return replace(self._original, **self._edited())
+
+    def _edited(self) -> dict[str, Any]:
+        """Every field this dialog edits, with the value it shows."""
+        return {
+            "voice_enabled": self.voice_enabled.isChecked(),
+            "voice_name": self.voice_name.currentData(),
+            "voice_rate": self.voice_rate.value(),
+            "voice_volume": self.voice_volume.value() / 100,
+            "count_aloud": self.count_aloud.isChecked(),
+            "halfway_cue": self.halfway_cue.isChecked(),
+            "tones_enabled": self.tones_enabled.isChecked(),
+            "include_optional_steps": self.include_optional_steps.isChecked(),
+            "keep_screen_awake": self.keep_screen_awake.isChecked(),
+            "reminders_enabled": self.reminders_enabled.isChecked(),
+            "reminder_interval_minutes": self.reminder_interval.value(),
+            "active_days": [d for d, box in enumerate(self.day_boxes) if box.isChecked()],
+            "active_start": self.active_start.time().toString("HH:mm"),
+            "active_end": self.active_end.time().toString("HH:mm"),
+            "snooze_minutes": self.snooze_minutes.value(),
+            "idle_minutes": self.idle_minutes.value(),
+            "reminder_routine_id": self.reminder_routine.currentData(),
+            "reminder_sound": self.reminder_sound.isChecked(),
+            "reminder_voice": self.reminder_voice.isChecked(),
+            "autostart": self.autostart.isChecked(),
+            "theme": self.theme.currentData(),
+            "font_scale": self.font_scale.value() / 100,
+        }
 
     def settings(self) -> Settings:
         return self._result
+
+    def changes(self) -> dict[str, Any]:
+        """After ``accept``: the fields the person changed, with their new values.
+
+        Only these go to the settings store, so state the app changed while the dialog
+        was open (e.g. a pause that ended) is not put back to what the dialog saw.
+        """
+        return {
+            name: getattr(self._result, name)
+            for name in self._edited()
+            if getattr(self._result, name) != getattr(self._original, name)
+        }
 
     def _problem(self) -> tuple[str, QWidget] | None:
         if not any(box.isChecked() for box in self.day_boxes):

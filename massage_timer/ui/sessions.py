@@ -1,0 +1,136 @@
+"""Starting and ending guided sessions: one at a time, with the screen kept awake.
+
+Moved as is from the old controller (the flow itself is :mod:`~massage_timer.ui.session.flow`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+from massage_timer.core.storage.loader import Library
+from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
+from massage_timer.ui.desktop.screen_awake import ScreenAwake
+from massage_timer.ui.library.main_window import MainWindow
+from massage_timer.ui.sound import Sound
+
+if TYPE_CHECKING:
+    from massage_timer.core.model.session import Outcome
+    from massage_timer.core.storage.history.store import HistoryStore
+    from massage_timer.ui.session.flow import SessionFlow
+
+SCREEN_AWAKE_REASON = "A guided massage session is running"
+
+
+class Sessions(QObject):
+    """Runs one :class:`SessionFlow` at a time.
+
+    Signals:
+        breakTaken(): a session was completed or stopped (it counts as a break).
+        ended(): the session is over, whatever its outcome.
+    """
+
+    breakTaken = Signal()
+    ended = Signal()
+
+    def __init__(
+        self,
+        store: SettingsStore,
+        sound: Sound,
+        window: MainWindow,
+        *,
+        library: Callable[[], Library],
+        history: Callable[[], HistoryStore],
+        bring_to_front: Callable[[], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._sound = sound
+        self._window = window
+        self._library = library
+        self._history = history
+        self._bring_to_front = bring_to_front
+        self.flow: SessionFlow | None = None
+        self._player_running = False
+        self._screen: ScreenAwake | None = None
+        store.subscribe(self._on_keep_screen_awake_changed, fields=("keep_screen_awake",))
+
+    @property
+    def running(self) -> bool:
+        return self.flow is not None
+
+    def start(self, routine_id: str) -> None:
+        """Start ``routine_id`` (the checklist first), or raise the session under way."""
+        # Imported here on purpose: the session's windows are not needed for the first paint.
+        from massage_timer.audio.playback import SessionSound
+        from massage_timer.ui.session.flow import SessionFlow
+
+        if self.flow is not None:
+            self._raise_flow()
+            return
+        loaded = self._library().get(routine_id)
+        if loaded is None:
+            self._bring_to_front()
+            self._window.show_notice(f"The routine '{routine_id}' could not be found.")
+            return
+        speech, cues = self._sound.audio()
+        self._bring_to_front()
+        flow = SessionFlow(
+            loaded,
+            self._store.settings,
+            self._history(),
+            SessionSound(cues, speech),
+            clip_seconds=speech.clip_seconds if speech is not None else None,
+            parent_window=self._window,
+        )
+        flow.ended.connect(self._on_flow_ended)
+        cues.problemChanged.connect(flow.refresh_notice)
+        flow.playerStarted.connect(self._on_player_started)
+        self.flow = flow
+        flow.begin()
+
+    def stop(self) -> None:
+        if self.flow is not None:
+            self.flow.stop()
+
+    def _raise_flow(self) -> None:
+        flow = self.flow
+        assert flow is not None
+        for widget in (flow.window, flow.summary, flow.pain_dialog, flow.checklist):
+            if widget is not None and widget.isVisible():
+                widget.showNormal()
+                widget.raise_()
+                widget.activateWindow()
+                return
+
+    def _on_player_started(self) -> None:
+        self._player_running = True
+        if self._store.settings.keep_screen_awake:
+            self._screen = ScreenAwake.inhibit(SCREEN_AWAKE_REASON)
+
+    def _on_keep_screen_awake_changed(self, change: SettingsChange) -> None:
+        if not self._player_running:
+            return
+        if change.new.keep_screen_awake and self._screen is None:
+            self._screen = ScreenAwake.inhibit(SCREEN_AWAKE_REASON)
+        elif not change.new.keep_screen_awake:
+            self._release_screen()
+
+    def _release_screen(self) -> None:
+        screen, self._screen = self._screen, None
+        if screen is not None:
+            screen.release()
+
+    def _on_flow_ended(self, outcome: Outcome) -> None:
+        flow, self.flow = self.flow, None
+        self._player_running = False
+        self._release_screen()
+        if outcome.played:
+            self.breakTaken.emit()
+        if flow is not None:
+            flow.deleteLater()
+        self._sound.settle()
+        self.ended.emit()
