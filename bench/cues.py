@@ -72,7 +72,7 @@ def stop_pulseaudio(proc: subprocess.Popen[bytes]) -> None:
 
 
 def hold_routine(count: int, prepare: float, seconds: float, texts: list[str]) -> object:
-    from massage_timer.core.model.routine_rules import validate_routine
+    from massage_timer.core.model.routine import validate_routine
 
     return validate_routine({
         "id": "bench-cues", "title": "Cue benchmark", "summary": "Short holds.",

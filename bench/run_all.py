@@ -27,6 +27,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "startup": ("startup.py", [], ["--runs", "2", "--idle-seconds", "10"]),
     "library": ("library.py", [], ["--count", "50", "--repeat", "2"]),
     "history": ("history.py", [], ["--quick"]),
+    "validator": ("validator.py", [], ["--runs", "1", "--files", "50", "--repeat", "2"]),
 }
 
 # key -> (target, "max" when lower is better); shown in the table.

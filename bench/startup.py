@@ -7,9 +7,9 @@ start-up work deferred past that paint finish, then quits cleanly. The parent ta
 ``time.monotonic()`` just before starting the process (CLOCK_MONOTONIC is one clock for
 all processes), so "cold start" includes the interpreter and all imports. Each run is
 a new process; ``cold_start_ms`` reuses one data folder, as every start on a person's
-desk after the first does (settings saved, routines checked before), and
+desk after the first does (settings saved, the history there), and
 ``first_start_ms`` gives each run a fresh data folder: the very first start, which
-checks every routine file (and imports pydantic to do it). Peak RSS is the child's
+creates them. Both check every routine file and the settings. Peak RSS is the child's
 ``ru_maxrss`` from ``wait4`` (the kernel's high-water mark, what ``VmHWM`` shows), so
 it covers the whole run, deferred work and quitting included. ``--child bare`` is the
 floor: a bare ``QWidget`` reporting its first paint and its own ``VmHWM``.

@@ -41,8 +41,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
 from massage_timer.core.model.cues import Cue, CueOptions
 from massage_timer.core.model.engine import SessionFinished, StepStarted
-from massage_timer.core.model.routine import Routine
-from massage_timer.core.model.routine_rules import validate_routine
+from massage_timer.core.model.routine import Routine, validate_routine
 from massage_timer.core.model.session import Session
 from massage_timer.core.storage.history.store import HistoryStore, utc_now
 from massage_timer.ui.session.adapter import SessionAdapter

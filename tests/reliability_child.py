@@ -18,7 +18,6 @@ worker process (multiprocessing "spawn") must import them by module name.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from collections.abc import Sequence
@@ -27,13 +26,13 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import msgspec
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from massage_timer.core.model.cues import Cue
 from massage_timer.core.model.engine import Event, SessionFinished, StepDone
-from massage_timer.core.model.routine import Routine
-from massage_timer.core.model.routine_rules import validate_routine
+from massage_timer.core.model.routine import Routine, validate_routine
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.storage.history.store import HistoryStore
 from massage_timer.core.storage.loader import LoadedRoutine, Origin
@@ -58,7 +57,7 @@ class SilentCues:
 
 def routine(steps: int, seconds: float) -> Routine:
     """Holds of ``seconds`` each; the format's 1 s minimum is lifted after validation
-    (``dataclasses.replace``) so that 20 killed sessions fit in a short test."""
+    (``msgspec.structs.replace``) so that 20 killed sessions fit in a short test."""
     valid = validate_routine({
         "id": "crash-test", "title": "Crash test", "summary": "Short holds.",
         "version": "1.0", "position": "seated", "sources": ["001_1e45ebe971a9ae8f.txt"],
@@ -68,8 +67,8 @@ def routine(steps: int, seconds: float) -> Routine:
             for i in range(steps)
         ],
     })
-    short = tuple(dataclasses.replace(step, seconds=seconds) for step in valid.steps)
-    return dataclasses.replace(valid, steps=short)
+    short = tuple(msgspec.structs.replace(step, seconds=seconds) for step in valid.steps)
+    return msgspec.structs.replace(valid, steps=short)
 
 
 # Synthesizers that fail, for the voice-failure tests. They run in the speech worker

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from massage_timer.core.model.routine import Routine
-from massage_timer.core.model.routine_rules import validate_routine
+from massage_timer.core.model.routine import Routine, validate_routine
 
 
 def make_routine(*steps: dict[str, Any], **fields: Any) -> Routine:

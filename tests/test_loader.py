@@ -213,6 +213,16 @@ def test_extra_routines_dir_and_missing_dir(tmp_path: Path) -> None:
     assert any(e.message == "does not exist" for e in library.errors)
 
 
+def test_a_changed_file_is_checked_again(app_paths: AppPaths) -> None:
+    app_paths.user_routines_dir.mkdir(parents=True)
+    file = write(app_paths.user_routines_dir, "mine.toml", GOOD)
+    assert not load_library(app_paths).errors
+    file.write_text(GOOD.replace("seconds = 12", "seconds = 0"), encoding="utf-8")
+    library = load_library(app_paths)
+    assert [(e.file, e.location) for e in library.errors] == [(file, "steps[0].seconds")]
+    assert library.get("my-routine") is None
+
+
 def test_schema_file_is_in_sync_with_the_model(repo_root: Path) -> None:
     shipped = (repo_root / "routines" / "routine.schema.json").read_text(encoding="utf-8")
     assert shipped == routine_schema_text(), (

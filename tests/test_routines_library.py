@@ -10,8 +10,13 @@ from pathlib import Path
 import pytest
 
 from massage_timer.core.model import regions
-from massage_timer.core.model.routine import MAX_STEP_SECONDS, Routine, Step, StepKind
-from massage_timer.core.model.routine_rules import validate_routine
+from massage_timer.core.model.routine import (
+    MAX_STEP_SECONDS,
+    Routine,
+    Step,
+    StepKind,
+    validate_routine,
+)
 from massage_timer.core.storage.loader import load_library, load_routine_file
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.resources import asset, builtin_routines_dir

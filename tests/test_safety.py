@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
 
 from massage_timer.core.model.safety import Checklist, Verdict, evaluate
+from massage_timer.core.model.validation import ValidationError
 from massage_timer.core.storage.checklist_file import load_checklist
 
 SEEDS = {"003_2a4f22a78dc486f7.txt", "002_eba12e95a4d3e7e3.txt", "001_1e45ebe971a9ae8f.txt"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import tomllib
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -10,11 +9,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
 
 from massage_timer.core.model import settings as settings_model
-from massage_timer.core.model.settings import Settings, replace, with_state
-from massage_timer.core.model.settings_rules import validate_settings
+from massage_timer.core.model.settings import Settings, replace, validate_settings, with_state
+from massage_timer.core.model.validation import ValidationError
 from massage_timer.core.storage import settings_file as settings_module
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.settings_file import load_settings, save_settings, to_toml
@@ -111,6 +109,15 @@ def test_invalid_values_are_reset_and_the_file_kept(path: Path) -> None:
     assert len(list(path.parent.glob("settings.corrupt-*.toml"))) == 1
 
 
+def test_a_hand_edited_settings_file_is_checked_again(path: Path) -> None:
+    save_settings(path, replace(Settings(), voice_rate=120))
+    assert load_settings(path) == (Settings(voice_rate=120), [])
+    path.write_text("voice_rate = 5\n", encoding="utf-8")
+    settings, notices = load_settings(path)
+    assert settings == Settings()
+    assert "voice_rate" in notices[0]
+
+
 def test_start_after_end_is_invalid(path: Path) -> None:
     with pytest.raises(ValueError, match="earlier"):
         Settings(active_start="18:00", active_end="09:00")
@@ -155,8 +162,9 @@ def test_replace_validates() -> None:
     assert replace(Settings(), voice_rate=100).voice_rate == 100
     with pytest.raises(ValidationError):
         replace(Settings(), voice_rate=10)
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         Settings().voice_rate = 100  # type: ignore[misc]
+    assert Settings().voice_rate == 160
 
 
 def test_failed_write_leaves_the_old_file(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -47,7 +47,7 @@ def test_invalid_change_is_refused_whole() -> None:
     store, saved = _store()
     heard: list[SettingsChange] = []
     store.subscribe(heard.append, fields=("theme", "snooze_minutes"))
-    with pytest.raises(ValueError):  # pydantic's ValidationError is a ValueError
+    with pytest.raises(ValueError):  # the validator's ValidationError is a ValueError
         store.update(theme="dark", snooze_minutes=0)
     assert store.settings == Settings()
     assert heard == [] and saved == []
@@ -102,8 +102,7 @@ def test_a_failed_save_keeps_the_change_and_is_reported() -> None:
 
 def test_open_loads_and_saves_the_file(tmp_path: Path) -> None:
     path = tmp_path / "config" / "settings.toml"
-    cache = tmp_path / "cache" / "settings.json"
-    store, notices = SettingsStore.open(path, cache_file=cache)
+    store, notices = SettingsStore.open(path)
     assert notices == [] and store.settings == Settings()
     store.update(reminder_interval_minutes=45)
     store.update_state(shown_background_hint=True)

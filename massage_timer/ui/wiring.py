@@ -105,9 +105,7 @@ class App(QObject):
         self._started = False
         self._startup_timer: QTimer | None = None
         self._when_started: list[Callable[[], None]] = []
-        self.store, self.notices = SettingsStore.open(
-            paths.settings_file, cache_file=paths.settings_cache_file
-        )
+        self.store, self.notices = SettingsStore.open(paths.settings_file)
         self.store.on_save_error(self._on_save_error)
         settings = self.store.settings
         self.theme = ThemeController(app, settings.theme, settings.font_scale)

@@ -1,57 +1,31 @@
-"""A guided routine and its steps, as the app uses them once a file has been checked.
+"""A guided routine and its steps, and the rules a routine file must follow.
 
-These are plain frozen dataclasses so that the app can show a library it has checked
-before without importing pydantic (a large share of its start-up time). The rules a
-routine file must follow live in :mod:`massage_timer.core.model.routine_rules`, which
-validates a file into these classes; the field types named here (``ShortText``,
-``StepSeconds``...) are its constrained types, read by pydantic when it builds the
-validator. Unknown keys are errors (a typo must not become a silent default), and
-every value is bounded so that a bad or hostile file stays harmless: at most 60
-minutes in all, steps of 1-600 s, 1-50 strokes, short strings, region ids that are
-names not paths.
+Routine and Step are frozen msgspec Structs: one definition serves the app, the
+checking of a file (:func:`validate_routine`, in C, with every bound written here as
+``Annotated[..., Meta(...)]``) and the JSON Schema. Unknown keys are errors (a typo
+must not become a silent default), and every value is bounded so that a bad or
+hostile file stays harmless: at most 60 minutes in all, steps of 1-600 s, 1-50
+strokes, short strings, region ids that are names not paths. The rules that tie
+fields together are in ``__post_init__``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
+
+from msgspec import Meta, Struct
 
 from massage_timer.core.model import regions
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
-
-if TYPE_CHECKING:
-    from massage_timer.core.model.routine_rules import (
-        Areas,
-        Cadence,
-        Cautions,
-        Cue,
-        EquipmentList,
-        Instruction,
-        OptionalFlag,
-        Paragraph,
-        PrepareSeconds,
-        Reps,
-        RestSeconds,
-        ShortText,
-        Sides,
-        Slug,
-        Sources,
-        StepKindField,
-        StepRegions,
-        Steps,
-        StepSeconds,
-        SwitchSeconds,
-        VersionText,
-    )
+from massage_timer.core.model.validation import convert
 
 MAX_ROUTINE_SECONDS = 60 * 60
 MAX_STEP_SECONDS = 600
 MAX_REPS = 50
 DEFAULT_SWITCH_SECONDS = 5.0
 MAX_FILE_BYTES = 256 * 1024
-PYDANTIC_CONFIG: dict[str, Any] = {"extra": "forbid", "str_strip_whitespace": True}
-"""How pydantic reads a routine (a ``ConfigDict``, spelled as a plain dict here)."""
 
 
 class Position(StrEnum):
@@ -87,12 +61,66 @@ class StepKind(StrEnum):
 
 Side = Literal["left", "right"]
 
+Slug = Annotated[str, Meta(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=64)]
+ShortText = Annotated[str, Meta(min_length=1, max_length=80)]
+Sentence = Annotated[str, Meta(min_length=1, max_length=400)]
+Paragraph = Annotated[str, Meta(min_length=1, max_length=1200)]
+RegionId = Annotated[str, Meta(pattern=r"^[a-z][a-z-]{1,39}$", min_length=2, max_length=40)]
+SourceName = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_.-]{1,80}$", min_length=1, max_length=80)]
+VersionText = Annotated[str, Meta(pattern=r"^\d+(\.\d+){0,2}$", max_length=20)]
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Step:
+Instruction = Annotated[Sentence, Meta(description="Spoken during the get-ready phase.")]
+Cue = Annotated[ShortText, Meta(description="Short on-screen text during the work phase.")]
+OptionalFlag = Annotated[bool, Meta(description="Can be left out in the settings.")]
+StepKindField = Annotated[
+    StepKind,
+    Meta(
+        description="hold: sustained pressure or stretch; strokes: "
+        "counted repetitions; rest: a pause"
+    ),
+]
+StepSeconds = Annotated[
+    float,
+    Meta(ge=1, le=MAX_STEP_SECONDS, description="Length of a hold or rest (per side), in seconds."),
+]
+Reps = Annotated[int, Meta(ge=1, le=MAX_REPS, description="Number of strokes (per side).")]
+Cadence = Annotated[float, Meta(ge=1, le=30, description="Seconds per stroke.")]
+Sides = Annotated[
+    tuple[Side, ...],
+    Meta(max_length=2, description='e.g. ["left", "right"]; empty for both at once'),
+]
+StepRegions = Annotated[tuple[RegionId, ...], Meta(max_length=12)]
+PrepareSeconds = Annotated[
+    float,
+    Meta(
+        ge=0,
+        le=60,
+        description="Seconds to hear the instruction and get into position; by default "
+        "long enough to speak the instruction at the voice rate, plus two seconds. A "
+        "value the spoken instruction does not fit in is extended the same way.",
+    ),
+]
+SwitchSeconds = Annotated[
+    float,
+    Meta(
+        ge=0,
+        le=60,
+        description='Seconds to hear "switch sides" and change position before each '
+        "later side.",
+    ),
+]
+RestSeconds = Annotated[
+    float,
+    Meta(ge=0, le=MAX_STEP_SECONDS, description="Seconds of rest after the work phase (per side)."),
+]
+EquipmentList = Annotated[tuple[Equipment, ...], Meta(max_length=8)]
+Areas = Annotated[tuple[RegionId, ...], Meta(max_length=16)]
+Sources = Annotated[tuple[SourceName, ...], Meta(min_length=1, max_length=10)]
+Cautions = Annotated[tuple[Sentence, ...], Meta(max_length=12)]
+
+
+class Step(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """One technique. ``sides`` expands it into one full-length part per side."""
-
-    __pydantic_config__: ClassVar[dict[str, Any]] = PYDANTIC_CONFIG
 
     kind: StepKindField
     title: ShortText
@@ -110,8 +138,8 @@ class Step:
     optional: OptionalFlag = False
 
     def __post_init__(self) -> None:
-        """The rules that tie fields together (pydantic reports a ValueError here
-        at the step's place in the file)."""
+        """The rules that tie fields together (a ValueError here is reported at the
+        step's place in the file)."""
         if self.kind is StepKind.STROKES:
             if self.reps is None or self.cadence is None:
                 raise ValueError("a strokes step needs both 'reps' and 'cadence'")
@@ -173,12 +201,11 @@ class Step:
         prepares = sum(timing.part_prepare_seconds(self, i) for i in range(len(self.parts)))
         return prepares + len(self.parts) * (self.work_seconds + self.rest_after)
 
+Steps = Annotated[tuple[Step, ...], Meta(min_length=1, max_length=60)]
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Routine:
+
+class Routine(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A guided routine, as written in a ``routines/*.toml`` file."""
-
-    __pydantic_config__: ClassVar[dict[str, Any]] = PYDANTIC_CONFIG
 
     id: Slug
     title: ShortText
@@ -212,3 +239,10 @@ class Routine:
 
     def active_steps(self, include_optional: bool = True) -> tuple[Step, ...]:
         return tuple(s for s in self.steps if include_optional or not s.optional)
+
+
+def validate_routine(data: Mapping[str, Any]) -> Routine:
+    """A :class:`Routine` from parsed TOML, its text read without surrounding spaces;
+    raises :class:`~massage_timer.core.model.validation.ValidationError` naming every
+    problem found."""
+    return convert(data, Routine, strip=True)

@@ -11,20 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from msgspec import Meta, Struct
 
-ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=40)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1200)]
+from massage_timer.core.model.validation import convert
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+ItemId = Annotated[str, Meta(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=40)]
+Text = Annotated[str, Meta(min_length=1, max_length=400)]
+LongText = Annotated[str, Meta(min_length=1, max_length=1200)]
 
 
-class ChecklistItem(_Strict):
+class ChecklistItem(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """One yes/no question; a yes means no self-massage today."""
 
     id: ItemId
@@ -32,29 +30,35 @@ class ChecklistItem(_Strict):
     help: Text
 
 
-class Checklist(_Strict):
+class Checklist(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """The whole checklist. ``version`` changes when a question's meaning changes."""
 
-    version: int = Field(ge=1)
+    version: Annotated[int, Meta(ge=1)]
     intro: Text
-    advice: LongText = Field(description="Shown when any answer is yes.")
-    rules: tuple[Text, ...] = Field(min_length=1, max_length=10,
-                                    description="Rules for the session itself.")
-    sources: tuple[str, ...] = Field(default=(), max_length=10)
-    items: tuple[ChecklistItem, ...] = Field(min_length=1, max_length=30)
+    advice: Annotated[LongText, Meta(description="Shown when any answer is yes.")]
+    rules: Annotated[
+        tuple[Text, ...],
+        Meta(min_length=1, max_length=10, description="Rules for the session itself."),
+    ]
+    sources: Annotated[tuple[str, ...], Meta(max_length=10)] = ()
+    items: Annotated[tuple[ChecklistItem, ...], Meta(min_length=1, max_length=30)]
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> Self:
+    def __post_init__(self) -> None:
         ids = [item.id for item in self.items]
         if len(set(ids)) != len(ids):
             raise ValueError("checklist item ids must be unique")
-        return self
 
     def item(self, item_id: str) -> ChecklistItem:
         for item in self.items:
             if item.id == item_id:
                 return item
         raise KeyError(item_id)
+
+
+def validate_checklist(data: Mapping[str, Any]) -> Checklist:
+    """A :class:`Checklist` from parsed TOML, its text read without surrounding spaces;
+    raises :class:`~massage_timer.core.model.validation.ValidationError`."""
+    return convert(data, Checklist, strip=True)
 
 
 class Verdict(StrEnum):

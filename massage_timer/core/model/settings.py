@@ -1,29 +1,22 @@
 """The user's settings: every setting with its default and its bounds.
 
 Read from and written to ``settings.toml`` by
-:mod:`~massage_timer.core.storage.settings_file`.
+:mod:`~massage_timer.core.storage.settings_file`. One msgspec Struct holds the
+defaults and the bounds, so building the defaults costs nothing and checking a file
+or a change (:func:`validate_settings`, :func:`replace`) needs no other definition.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
-if TYPE_CHECKING:
-    from massage_timer.core.model.routine_rules import Slug
-    from massage_timer.core.model.settings_rules import (
-        ActiveDays,
-        Base64,
-        ClockTime,
-        FontScale,
-        IntervalMinutes,
-        PausedUntil,
-        ShortMinutes,
-        VoiceName,
-        VoiceRate,
-        Volume,
-    )
+import msgspec
+from msgspec import Meta, Struct
+
+from massage_timer.core.model.routine import Slug
+from massage_timer.core.model.validation import convert
 
 MIN_FONT_SCALE = 0.75
 MAX_FONT_SCALE = 2.5
@@ -48,16 +41,23 @@ BOUNDS: dict[str, tuple[float, float]] = {
 
 Theme = Literal["system", "light", "dark"]
 
+VoiceName = Annotated[str, Meta(max_length=200)]
+VoiceRate = Annotated[int, Meta(ge=80, le=300)]
+Volume = Annotated[float, Meta(ge=0.0, le=1.0)]
+FontScale = Annotated[float, Meta(ge=MIN_FONT_SCALE, le=MAX_FONT_SCALE)]
+IntervalMinutes = Annotated[int, Meta(ge=MIN_INTERVAL_MINUTES, le=MAX_INTERVAL_MINUTES)]
+Weekday = Annotated[int, Meta(ge=0, le=6)]
+ActiveDays = Annotated[tuple[Weekday, ...], Meta(min_length=1, max_length=7)]
+ClockTime = Annotated[str, Meta(pattern=r"^(?:[01]\d|2[0-3]):[0-5]\d$")]
+ShortMinutes = Annotated[int, Meta(ge=1, le=60)]
+PausedUntil = Annotated[datetime, Meta(tz=True)] | None
+"""A moment with its time zone (a bound with ``ge``/``le`` also keeps NaN out of the
+numbers above)."""
+Base64 = Annotated[str, Meta(pattern=r"^[A-Za-z0-9+/=]*$", max_length=8192)]
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Settings:
-    """Every setting with its default; immutable, so change one with :func:`replace`.
 
-    A plain dataclass, so reading the settings at start-up needs no pydantic import;
-    :mod:`~massage_timer.core.model.settings_rules` holds the bounds and checks a file.
-    """
-
-    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "ignore"}
+class Settings(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Every setting with its default; immutable, so change one with :func:`replace`."""
 
     # Voice & sounds
     voice_enabled: bool = True
@@ -91,12 +91,14 @@ class Settings:
     window_geometry: Base64 = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "active_days", tuple(sorted(set(self.active_days))))
+        msgspec.structs.force_setattr(
+            self, "active_days", tuple(sorted(set(self.active_days)))
+        )
         if self.active_start >= self.active_end:
             raise ValueError("active_start must be earlier than active_end")
 
 
-FIELDS = tuple(field.name for field in dataclasses.fields(Settings))
+FIELDS: tuple[str, ...] = Settings.__struct_fields__
 FIELD_NAMES = frozenset(FIELDS)
 
 
@@ -112,16 +114,22 @@ APP_STATE_FIELDS = frozenset({"window_geometry", "shown_background_hint", "pause
 def with_state(settings: Settings, **state: Any) -> Settings:
     """A copy with app-produced state changed (the window's geometry from Qt, the hint
     shown, the end of a pause from the schedule): valid by construction, so it is not
-    run through the validator, and quitting need not import pydantic."""
+    run through the validator."""
     unknown = state.keys() - APP_STATE_FIELDS
     if unknown:
         raise KeyError(f"not app state, use replace(): {', '.join(sorted(unknown))}")
-    return dataclasses.replace(settings, **state)
+    return msgspec.structs.replace(settings, **state)
+
+
+def validate_settings(data: Mapping[str, Any]) -> Settings:
+    """:class:`Settings` from ``data`` (missing keys take their defaults); raises
+    :class:`~massage_timer.core.model.validation.ValidationError` naming every setting
+    found wrong."""
+    return convert(data, Settings)
 
 
 def replace(settings: Settings, **changes: Any) -> Settings:
     """A copy of ``settings`` with ``changes`` applied and validated (unlike
-    ``dataclasses.replace``); raises pydantic's ``ValidationError``."""
-    from massage_timer.core.model.settings_rules import validate_settings
-
+    ``msgspec.structs.replace``); raises
+    :class:`~massage_timer.core.model.validation.ValidationError`."""
     return validate_settings({**as_dict(settings), **changes})

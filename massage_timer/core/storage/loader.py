@@ -7,16 +7,16 @@ plain words, so a person editing a routine can fix it without reading a tracebac
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
-from massage_timer.core.model.routine import MAX_FILE_BYTES, Routine
+from massage_timer.core.model.routine import MAX_FILE_BYTES, Routine, validate_routine
+from massage_timer.core.model.validation import ValidationError
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.resources import builtin_routines_dir
-from massage_timer.core.storage.validated_cache import ValidatedCache, digest
 
 # The compiled (mypyc) tomli parses about twice as fast as tomllib; tomli < 2.4 reads
 # TOML 1.0 exactly as tomllib does (2.4 moved to TOML 1.1), so either gives the same
@@ -74,36 +74,6 @@ class Library:
         return next((r for r in self.routines if r.routine.id == routine_id), None)
 
 
-def _location(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part.startswith(("function-after", "function-before", "function-wrap")):
-            continue
-        else:
-            out += f".{part}" if out else part
-    return out or "(top level)"
-
-
-_FRIENDLY = {
-    "unexpected_keyword_argument": "is not a known key (check its spelling)",
-    "missing": "is required but missing",
-}
-
-
-def _message(err: Any) -> str:
-    kind = err.get("type", "")
-    if kind in _FRIENDLY:
-        return str(_FRIENDLY[kind])
-    msg = str(err.get("msg", "is invalid"))
-    for prefix in ("Value error, ", "Assertion failed, "):
-        msg = msg.removeprefix(prefix)
-    if kind == "enum" and "expected" in err.get("ctx", {}):
-        return f"must be one of {err['ctx']['expected']}"
-    return msg[0].lower() + msg[1:] if msg else msg
-
-
 def parse_routine(data: bytes, file: Path) -> Routine:
     """Validate the bytes of one routine file; raises :class:`RoutineLoadError`."""
     if len(data) > MAX_FILE_BYTES:
@@ -124,15 +94,11 @@ def parse_routine(data: bytes, file: Path) -> Routine:
         doc = toml_loads(text)
     except TOMLDecodeError as exc:
         raise RoutineLoadError([_toml_error(file, exc)]) from None
-    from pydantic import ValidationError
-
-    from massage_timer.core.model.routine_rules import validate_routine
-
     try:
         return validate_routine(doc)
     except ValidationError as exc:
         raise RoutineLoadError(
-            [RoutineError(file, _location(e["loc"]), _message(e)) for e in exc.errors()]
+            [RoutineError(file, p.location, p.message) for p in exc.problems]
         ) from None
     except (ValueError, TypeError, RecursionError) as exc:
         raise RoutineLoadError([RoutineError(file, "(top level)", str(exc))]) from None
@@ -176,7 +142,6 @@ def _load_dir(
     origin: Origin,
     library: Library,
     seen: dict[str, LoadedRoutine],
-    cache: ValidatedCache,
 ) -> None:
     try:
         files = sorted(p for p in folder.glob("*.toml") if p.is_file())
@@ -189,15 +154,11 @@ def _load_dir(
         except OSError as exc:
             library.errors.append(RoutineError(file, "(file)", f"cannot be read: {exc}"))
             continue
-        key = digest(data)
-        routine = cache.get(key, Routine)
-        if routine is None:
-            try:
-                routine = parse_routine(data, file)
-            except RoutineLoadError as exc:
-                library.errors.extend(exc.errors)
-                continue
-            cache.put(key, routine)
+        try:
+            routine = parse_routine(data, file)
+        except RoutineLoadError as exc:
+            library.errors.extend(exc.errors)
+            continue
         previous = seen.get(routine.id)
         if previous is not None and previous.origin is origin:
             library.errors.append(
@@ -205,31 +166,31 @@ def _load_dir(
             )
             continue
         seen[routine.id] = LoadedRoutine(
-            routine, file, origin, key[:16], previous.file if previous else None
+            routine,
+            file,
+            origin,
+            hashlib.sha256(data).hexdigest()[:16],
+            previous.file if previous else None,
         )
 
 
-def load_library(
-    paths: AppPaths | None = None, *, builtin_dir: Path | None = None, use_cache: bool = True
-) -> Library:
+def load_library(paths: AppPaths | None = None, *, builtin_dir: Path | None = None) -> Library:
     """Built-in routines, then the user's folder, then any ``--routines-dir``.
 
     A later routine with the id of an earlier one overrides it; the override is kept
-    visible through :attr:`LoadedRoutine.overrides`. With ``paths`` and ``use_cache``,
-    a file whose exact bytes were checked before is not checked again.
+    visible through :attr:`LoadedRoutine.overrides`. Every file is checked on every
+    load: it takes well under a millisecond a file.
     """
     library = Library()
     seen: dict[str, LoadedRoutine] = {}
-    cache = ValidatedCache(paths.routines_cache_file if paths and use_cache else None)
-    _load_dir(builtin_dir or builtin_routines_dir(), Origin.BUILTIN, library, seen, cache)
+    _load_dir(builtin_dir or builtin_routines_dir(), Origin.BUILTIN, library, seen)
     if paths is not None:
         if paths.user_routines_dir.is_dir():
-            _load_dir(paths.user_routines_dir, Origin.USER, library, seen, cache)
+            _load_dir(paths.user_routines_dir, Origin.USER, library, seen)
         for extra in paths.extra_routine_dirs:
             if extra.is_dir():
-                _load_dir(extra, Origin.EXTRA, library, seen, cache)
+                _load_dir(extra, Origin.EXTRA, library, seen)
             else:
                 library.errors.append(RoutineError(extra, "(folder)", "does not exist"))
-    cache.save()
     library.routines = sorted(seen.values(), key=lambda r: r.routine.title.casefold())
     return library

@@ -75,13 +75,3 @@ class AppPaths:
     @property
     def speech_cache_dir(self) -> Path:
         return self.cache_dir / "speech"
-
-    @property
-    def routines_cache_file(self) -> Path:
-        """Routines checked before (:mod:`~massage_timer.core.storage.validated_cache`)."""
-        return self.cache_dir / "routines.validated"
-
-    @property
-    def settings_cache_file(self) -> Path:
-        """The settings file as last written, already checked."""
-        return self.cache_dir / "settings.validated"

@@ -11,39 +11,26 @@ from __future__ import annotations
 
 import math
 import re
+import tomllib
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from massage_timer.core.model.settings import FIELD_NAMES, Settings, as_dict
+from massage_timer.core.model.settings import FIELD_NAMES, Settings, as_dict, validate_settings
+from massage_timer.core.model.validation import TOP_LEVEL, ValidationError
 from massage_timer.core.storage.files import atomic_write_text, move_aside
-from massage_timer.core.storage.validated_cache import ValidatedCache, digest
-
-if TYPE_CHECKING:
-    from pydantic import ValidationError
 
 MAX_SETTINGS_BYTES = 64 * 1024
 
 
-def load_settings(path: Path, *, cache_file: Path | None = None) -> tuple[Settings, list[str]]:
-    """Read ``path``; return the settings and notices for the user (empty when all is well).
-
-    With ``cache_file``, a file that is byte for byte the one :func:`save_settings` last
-    wrote is not checked again (see :mod:`~massage_timer.core.storage.validated_cache`).
-    """
+def load_settings(path: Path) -> tuple[Settings, list[str]]:
+    """Read ``path``; return the settings and notices for the user (empty when all is well)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return Settings(), []
     except OSError as exc:
         return Settings(), [f"Could not read the settings ({exc.strerror}); using defaults."]
-    cache = ValidatedCache(cache_file)
-    key = digest(raw)
-    known_good = cache.get(key, Settings)
-    if known_good is not None:
-        return known_good, []
-    import tomllib
-
     try:
         if len(raw) > MAX_SETTINGS_BYTES:
             raise ValueError("the file is too large")
@@ -60,18 +47,11 @@ def load_settings(path: Path, *, cache_file: Path | None = None) -> tuple[Settin
         if key not in FIELD_NAMES
     ]
     known = {key: value for key, value in data.items() if key in FIELD_NAMES}
-    from pydantic import ValidationError
-
-    from massage_timer.core.model.settings_rules import validate_settings
-
     try:
         settings = validate_settings(known)
     except ValidationError as exc:
         settings, bad = _salvage(known, exc)
     else:
-        if not notices:
-            cache.put(key, settings)
-            cache.save()
         return settings, notices
     aside = _move_aside(path)
     notices.append(
@@ -82,17 +62,11 @@ def load_settings(path: Path, *, cache_file: Path | None = None) -> tuple[Settin
 
 
 def _salvage(data: dict[str, Any], error: ValidationError) -> tuple[Settings, list[str]]:
-    """Keep the valid values and reset the invalid ones to their defaults."""
-    from pydantic import ValidationError
-
-    from massage_timer.core.model.settings_rules import validate_settings
-
-    bad: set[str] = set()
-    for err in error.errors():
-        if err["loc"]:
-            bad.add(str(err["loc"][0]))
-        else:
-            bad.update(("active_start", "active_end"))
+    """Keep the valid values and reset the invalid ones to their defaults (a problem
+    with no single setting's name is the one rule across settings, the active hours)."""
+    bad = error.fields
+    if TOP_LEVEL in bad:
+        bad = (bad - {TOP_LEVEL}) | {"active_start", "active_end"}
     kept = {key: value for key, value in data.items() if key not in bad}
     try:
         return validate_settings(kept), sorted(bad)
@@ -107,15 +81,10 @@ def _move_aside(path: Path) -> str:
         return f"{path} (it could not be renamed: {exc.strerror})"
 
 
-def save_settings(path: Path, settings: Settings, *, cache_file: Path | None = None) -> None:
-    """Write ``settings`` to ``path`` atomically as TOML; with ``cache_file``, remember
-    that these bytes hold these (valid) settings."""
+def save_settings(path: Path, settings: Settings) -> None:
+    """Write ``settings`` to ``path`` atomically as TOML."""
     text = to_toml(settings)
     atomic_write_text(path, text)
-    if cache_file is not None:
-        cache = ValidatedCache(cache_file)
-        cache.put(digest(text.encode("utf-8")), settings)
-        cache.save()
 
 
 def to_toml(settings: Settings) -> str:

@@ -57,12 +57,12 @@ class SettingsStore:
         self._save_error_listeners: list[Callable[[OSError], None]] = []
 
     @classmethod
-    def open(cls, path: Path, *, cache_file: Path | None = None) -> tuple[SettingsStore, list[str]]:
+    def open(cls, path: Path) -> tuple[SettingsStore, list[str]]:
         """The store for ``path`` (see :func:`load_settings`) and the notices of loading."""
-        settings, notices = load_settings(path, cache_file=cache_file)
+        settings, notices = load_settings(path)
 
         def save(new: Settings) -> None:
-            save_settings(path, new, cache_file=cache_file)
+            save_settings(path, new)
 
         return cls(settings, save=save), notices
 
