@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import sqlite3
@@ -412,3 +413,24 @@ def test_writes_retry_the_disk_every_minute(tmp_path: Path) -> None:
     assert not in_memory(store) and store.pending_writes == 0
     assert raw_row(db, sid)["steps_completed"] == 2
     store.close()
+
+
+def test_a_session_cut_off_after_its_last_step_never_reads_step_n_plus_one(
+    tmp_path: Path,
+) -> None:
+    """The last step was recorded, the finish was not (the disk filled, or the app died
+    in between): the notice must not say "step 3 of 2"."""
+    db = tmp_path / "h.sqlite3"
+    store, _ = HistoryStore.open(db, now=lambda: T0)
+    sid = store.start_session(dataclasses.replace(start(), steps_total=2))
+    store.step_completed(sid, 1, 1, 60.0)
+    store.step_completed(sid, 2, 2, 120.0)
+    store._conn.close()  # dies without finishing
+    again, notices = HistoryStore.open(db)
+    assert notices == [
+        "The last session did not finish (the app closed unexpectedly). It is kept in "
+        "your history as interrupted after the last of its 2 steps."
+    ]
+    record = again.get(sid)
+    assert record is not None and record.steps_completed == record.steps_total == 2
+    again.close()

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from massage_timer.core.storage import loader
+from massage_timer.core.storage import toml_input
 from massage_timer.core.storage.loader import RoutineError, RoutineLoadError, parse_routine
 from tests.test_loader import GOOD
 
@@ -20,8 +20,8 @@ tomli = pytest.importorskip("tomli")
 def errors(data: bytes, *, stdlib: bool, monkeypatch: pytest.MonkeyPatch) -> list[RoutineError]:
     with monkeypatch.context() as patch:
         if stdlib:
-            patch.setattr(loader, "toml_loads", tomllib.loads)
-            patch.setattr(loader, "TOMLDecodeError", tomllib.TOMLDecodeError)
+            patch.setattr(toml_input, "toml_loads", tomllib.loads)
+            patch.setattr(toml_input, "TOMLDecodeError", tomllib.TOMLDecodeError)
         try:
             parse_routine(data, Path("r.toml"))
         except RoutineLoadError as exc:
@@ -30,8 +30,8 @@ def errors(data: bytes, *, stdlib: bool, monkeypatch: pytest.MonkeyPatch) -> lis
 
 
 def test_the_loader_uses_tomli_when_installed() -> None:
-    assert loader.toml_loads is tomli.loads
-    assert loader.TOMLDecodeError is tomli.TOMLDecodeError
+    assert toml_input.toml_loads is tomli.loads
+    assert toml_input.TOMLDecodeError is tomli.TOMLDecodeError
 
 
 @pytest.mark.parametrize(

@@ -209,3 +209,25 @@ def test_app_state_changes_without_the_validator_and_only_app_state() -> None:
     assert (changed.window_geometry, changed.shown_background_hint) == ("AdnQyw==", True)
     with pytest.raises(KeyError, match="voice_rate"):
         with_state(Settings(), voice_rate=100)
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z",
+                                    "2300-06-01T10:00:00+02:00"])
+def test_a_pause_end_at_the_edge_of_the_calendar_is_reset_with_a_notice(
+    path: Path, moment: str
+) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"voice_rate = 111\npaused_until = {moment}\n")
+    settings, notices = load_settings(path)
+    assert settings.paused_until is None and settings.voice_rate == 111
+    assert len(notices) == 1
+    assert "reset to their defaults: paused_until" in notices[0]
+    assert "The old file was kept as" in notices[0]
+
+
+def test_a_pause_end_within_range_is_kept(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("paused_until = 2026-11-30T00:00:00Z\n")
+    settings, notices = load_settings(path)
+    assert notices == []
+    assert settings.paused_until == datetime(2026, 11, 30, tzinfo=UTC)

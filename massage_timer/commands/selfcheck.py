@@ -302,9 +302,9 @@ def _table(rows: list[tuple[str, str]]) -> list[str]:
 
 
 def _toml_parser() -> str:
-    from massage_timer.core.storage import loader
+    from massage_timer.core.storage import toml_input
 
-    if loader.TOML_PARSER.startswith("tomli"):
+    if toml_input.TOML_PARSER.startswith("tomli"):
         parser_file = getattr(sys.modules.get("tomli._parser"), "__file__", "") or ""
         kind = "compiled" if parser_file.endswith((".so", ".pyd")) else "pure Python"
         return f"tomli {_version('tomli')} ({kind})"

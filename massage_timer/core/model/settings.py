@@ -9,7 +9,7 @@ or a change (:func:`validate_settings`, :func:`replace`) needs no other definiti
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -96,6 +96,16 @@ class Settings(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
         )
         if self.active_start >= self.active_end:
             raise ValueError("active_start must be earlier than active_end")
+
+
+EARLIEST_PAUSE_END = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_PAUSE_END = datetime(2200, 1, 1, tzinfo=UTC)
+"""A pause ends within these: the app only ever pauses for hours or until tomorrow, and
+a date at the edge of the calendar would overflow the schedule's arithmetic."""
+
+
+def pause_in_range(moment: datetime) -> bool:
+    return EARLIEST_PAUSE_END <= moment <= LATEST_PAUSE_END
 
 
 FIELDS: tuple[str, ...] = Settings.__struct_fields__

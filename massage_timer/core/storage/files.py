@@ -91,6 +91,26 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
     return data
 
 
+def regular_file_head(path: Path, size: int) -> bytes | None:
+    """The first ``size`` bytes of ``path``, ``None`` if there is no such file; raises
+    :class:`UnusableFileError` for anything but a regular file (never blocks on a FIFO),
+    and the plain ``OSError`` when the file cannot be opened (a storage problem)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise UnusableFileError(errno.EISDIR, "is a folder, not a regular file") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnusableFileError(errno.EINVAL, f"is {_kind(info.st_mode)}, not a regular file")
+        return os.pread(fd, size, 0)
+    finally:
+        os.close(fd)
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.samefile(b)
@@ -123,6 +143,26 @@ def write_output(
         with path.open("wb") as handle:
             handle.write(data)
         return
+    replace_file(path, data, mode=mode)
+
+
+def replace_file(path: Path, data: bytes, *, mode: int = 0o600) -> None:
+    """Atomically replace the regular file ``path`` (or create it) with ``data``.
+
+    A link is written through, so a settings file kept in a dotfiles folder stays
+    linked; anything that is not a regular file (a FIFO, a device, a folder) is refused
+    with an :class:`UnusableFileError` rather than renamed over.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise UnusableFileError(exc.errno or errno.EIO, exc.strerror or str(exc)) from None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise UnusableFileError(
+            errno.EINVAL, f"{path} is {_kind(info.st_mode)}; it is left as it is"
+        )
     atomic_write_bytes(path.resolve() if path.is_symlink() else path, data, mode=mode)
 
 

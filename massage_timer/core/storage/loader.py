@@ -8,28 +8,22 @@ plain words, so a person editing a routine can fix it without reading a tracebac
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from massage_timer.core.model.routine import MAX_FILE_BYTES, Routine, validate_routine
 from massage_timer.core.model.validation import ValidationError
+from massage_timer.core.storage.files import read_regular_file
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.resources import builtin_routines_dir
+from massage_timer.core.storage.toml_input import FILE, TomlInputError, decode_toml
 
-# The compiled (mypyc) tomli parses about twice as fast as tomllib; tomli < 2.4 reads
-# TOML 1.0 exactly as tomllib does (2.4 moved to TOML 1.1), so either gives the same
-# routines and the same errors (tests/test_loader_toml_parser.py).
-try:
-    from tomli import TOMLDecodeError
-    from tomli import loads as toml_loads
-except ImportError:  # pragma: no cover - e.g. a bundle built without it
-    from tomllib import TOMLDecodeError  # type: ignore[assignment]
-    from tomllib import loads as toml_loads
-
-TOML_PARSER: str = toml_loads.__module__
-"""Which parser reads routine files (reported by ``--self-check``)."""
+MAX_ERRORS_PER_FILE = 20
+"""Problems listed per file; the rest are counted (a file of 3,000 bad steps is one
+screenful, not thousands of lines)."""
+MAX_FILES_PER_FOLDER = 1000
+"""Routine files read from one folder; more are named as skipped."""
 
 
 class Origin(StrEnum):
@@ -78,63 +72,45 @@ def parse_routine(data: bytes, file: Path) -> Routine:
     """Validate the bytes of one routine file; raises :class:`RoutineLoadError`."""
     if len(data) > MAX_FILE_BYTES:
         raise RoutineLoadError(
-            [
-                RoutineError(
-                    file, "(file)", f"is {len(data)} bytes; at most {MAX_FILE_BYTES} allowed"
-                )
-            ]
+            [RoutineError(file, FILE, f"is {len(data)} bytes; at most {MAX_FILE_BYTES} allowed")]
         )
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RoutineLoadError(
-            [RoutineError(file, f"byte {exc.start}", "is not UTF-8 text")]
-        ) from None
-    try:
-        doc = toml_loads(text)
-    except TOMLDecodeError as exc:
-        raise RoutineLoadError([_toml_error(file, exc)]) from None
+        doc = decode_toml(data)
+    except TomlInputError as exc:
+        raise RoutineLoadError([RoutineError(file, exc.location, exc.message)]) from None
     try:
         return validate_routine(doc)
     except ValidationError as exc:
         raise RoutineLoadError(
-            [RoutineError(file, p.location, p.message) for p in exc.problems]
+            _capped([RoutineError(file, p.location, p.message) for p in exc.problems])
         ) from None
     except (ValueError, TypeError, RecursionError) as exc:
         raise RoutineLoadError([RoutineError(file, "(top level)", str(exc))]) from None
 
 
-_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+def _capped(errors: list[RoutineError]) -> list[RoutineError]:
+    if len(errors) <= MAX_ERRORS_PER_FILE:
+        return errors
+    rest = len(errors) - MAX_ERRORS_PER_FILE
+    return [*errors[:MAX_ERRORS_PER_FILE],
+            RoutineError(errors[0].file, FILE, f"{rest} more problems are not listed")]
 
 
-def _toml_error(file: Path, exc: ValueError) -> RoutineError:
-    """Location and message from the error text, so tomllib and tomli read the same.
-
-    tomli (and tomllib from Python 3.14) also set ``lineno``/``colno`` for errors at
-    the end of the document; the text says "(at end of document)" there, which stays
-    in the message with the location "(file)", as tomllib in 3.11 reports it.
-    """
-    text = str(exc)
-    match = _TOML_AT.search(text)
-    if match:
-        where, msg = f"line {match[1]}, column {match[2]}", text[: match.start()].strip()
-    elif "(at end of document)" in text:
-        where, msg = "(file)", text
-    else:
-        lineno, colno = getattr(exc, "lineno", None), getattr(exc, "colno", None)
-        msg = getattr(exc, "msg", None) or text
-        where = f"line {lineno}, column {colno}" if lineno is not None else "(file)"
-    return RoutineError(file, where, f"TOML syntax error: {msg}")
+def read_routine_bytes(path: Path) -> bytes:
+    """The bytes of a routine file: regular files only, the size checked before reading."""
+    try:
+        return read_regular_file(path, MAX_FILE_BYTES)
+    except OSError as exc:
+        message = exc.strerror or str(exc)
+        if isinstance(exc, FileNotFoundError):
+            message = "cannot be read: it does not exist"
+        elif not message.startswith(("is ", "cannot ")):
+            message = f"cannot be read: {message}"
+        raise RoutineLoadError([RoutineError(path, FILE, message)]) from None
 
 
 def load_routine_file(path: Path) -> Routine:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise RoutineLoadError(
-            [RoutineError(path, "(file)", f"cannot be read: {exc.strerror or exc}")]
-        ) from None
-    return parse_routine(data, path)
+    return parse_routine(read_routine_bytes(path), path)
 
 
 def _load_dir(
@@ -144,17 +120,21 @@ def _load_dir(
     seen: dict[str, LoadedRoutine],
 ) -> None:
     try:
-        files = sorted(p for p in folder.glob("*.toml") if p.is_file())
+        files = sorted(p for p in folder.glob("*.toml") if not p.name.startswith("."))
     except OSError as exc:
-        library.errors.append(RoutineError(folder, "(folder)", f"cannot be read: {exc}"))
+        library.errors.append(
+            RoutineError(folder, "(folder)", f"cannot be read: {exc.strerror or exc}")
+        )
         return
+    if len(files) > MAX_FILES_PER_FOLDER:
+        library.errors.append(RoutineError(
+            folder, "(folder)",
+            f"holds {len(files)} routine files; only the first {MAX_FILES_PER_FOLDER} are read",
+        ))
+        files = files[:MAX_FILES_PER_FOLDER]
     for file in files:
         try:
-            data = file.read_bytes()
-        except OSError as exc:
-            library.errors.append(RoutineError(file, "(file)", f"cannot be read: {exc}"))
-            continue
-        try:
+            data = read_routine_bytes(file)
             routine = parse_routine(data, file)
         except RoutineLoadError as exc:
             library.errors.extend(exc.errors)

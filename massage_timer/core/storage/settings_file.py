@@ -11,35 +11,46 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
+import stat
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from massage_timer.core.model.settings import FIELD_NAMES, Settings, as_dict, validate_settings
+from massage_timer.core.model.settings import (
+    FIELD_NAMES,
+    Settings,
+    as_dict,
+    pause_in_range,
+    validate_settings,
+    with_state,
+)
 from massage_timer.core.model.validation import TOP_LEVEL, ValidationError
-from massage_timer.core.storage.files import atomic_write_text, move_aside
+from massage_timer.core.storage.files import move_aside, replace_file
+from massage_timer.core.storage.toml_input import TomlInputError, read_toml
 
 MAX_SETTINGS_BYTES = 64 * 1024
 
 
 def load_settings(path: Path) -> tuple[Settings, list[str]]:
-    """Read ``path``; return the settings and notices for the user (empty when all is well)."""
+    """Read ``path``; return the settings and notices for the user (empty when all is well).
+
+    A file that cannot be read (not TOML, unreadable, too large) is moved aside, never
+    overwritten; a FIFO, device or folder in its place is left alone and not written
+    over (:func:`save_settings` refuses it).
+    """
     try:
-        raw = path.read_bytes()
+        data = read_toml(path, MAX_SETTINGS_BYTES)
     except FileNotFoundError:
         return Settings(), []
-    except OSError as exc:
-        return Settings(), [f"Could not read the settings ({exc.strerror}); using defaults."]
-    try:
-        if len(raw) > MAX_SETTINGS_BYTES:
-            raise ValueError("the file is too large")
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
+    except TomlInputError as exc:
+        if not _is_regular(path):
+            return Settings(), [
+                f"{path} {exc.message}: defaults are used and it is left as it is."
+            ]
         aside = _move_aside(path)
         return Settings(), [
-            f"The settings file could not be read ({exc}); defaults are used. "
-            f"The old file was kept as {aside}."
+            f"The settings file could not be read ({exc.location}: {exc.message}); "
+            f"defaults are used. The old file was kept as {aside}."
         ]
     notices = [
         f"Unknown setting '{key}' in {path.name} was ignored."
@@ -52,6 +63,11 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
     except ValidationError as exc:
         settings, bad = _salvage(known, exc)
     else:
+        bad = []
+    if settings.paused_until is not None and not pause_in_range(settings.paused_until):
+        settings = with_state(settings, paused_until=None)
+        bad = sorted({*bad, "paused_until"})
+    if not bad:
         return settings, notices
     aside = _move_aside(path)
     notices.append(
@@ -82,9 +98,15 @@ def _move_aside(path: Path) -> str:
 
 
 def save_settings(path: Path, settings: Settings) -> None:
-    """Write ``settings`` to ``path`` atomically as TOML."""
-    text = to_toml(settings)
-    atomic_write_text(path, text)
+    """Write ``settings`` to ``path`` atomically as TOML (never over a special file)."""
+    replace_file(path, to_toml(settings).encode("utf-8"))
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return True
 
 
 def to_toml(settings: Settings) -> str:

@@ -7,12 +7,11 @@ it contributed. A name it does not know (a user's own routine) is shown as writt
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 
-from massage_timer.core.storage.files import read_regular_file
 from massage_timer.core.storage.resources import asset
+from massage_timer.core.storage.toml_input import read_toml
 
 MAX_SOURCES_BYTES = 64 * 1024
 
@@ -27,7 +26,7 @@ class Source:
 @cache
 def known_sources() -> dict[str, Source]:
     """The shipped catalogue; a broken shipped file is a bug, so it raises."""
-    data = tomllib.loads(read_regular_file(asset("sources.toml"), MAX_SOURCES_BYTES).decode())
+    data = read_toml(asset("sources.toml"), MAX_SOURCES_BYTES)
     return {
         name: Source(name, str(entry["title"]), str(entry.get("contribution", "")))
         for name, entry in data["sources"].items()

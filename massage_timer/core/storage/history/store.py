@@ -25,7 +25,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from massage_timer.core.model.session import Outcome, SessionStart
-from massage_timer.core.storage.files import SQLITE_COMPANIONS, move_aside, with_companions
+from massage_timer.core.storage.files import (
+    SQLITE_COMPANIONS,
+    UnusableFileError,
+    move_aside,
+    regular_file_head,
+    with_companions,
+)
 from massage_timer.core.storage.history.schema import (
     SCHEMA_VERSION,
     HistoryError,
@@ -280,9 +286,8 @@ def _move_aside_with_companions(path: Path, now: datetime) -> Path:
 
 def _open_disk(path: Path, *, timeout: float) -> sqlite3.Connection:
     """Open, check and migrate the file; raises _UnreadableError or a storage error."""
-    if path.exists():
-        with path.open("rb") as handle:
-            head = handle.read(len(_HEADER))
+    head = regular_file_head(path, len(_HEADER))  # a FIFO or device: UnusableFileError
+    if head is not None:
         if (head and head != _HEADER[: len(head)]) or 0 < len(head) < len(_HEADER):
             raise _UnreadableError("not an SQLite file")
     else:
@@ -319,6 +324,17 @@ def _open_disk(path: Path, *, timeout: float) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _backup_readonly(
+    path: Path, target: sqlite3.Connection, *, lock_timeout: float, immutable: bool
+) -> None:
+    query = "mode=ro&immutable=1" if immutable else "mode=ro"
+    source = _connect(f"{path.resolve().as_uri()}?{query}", timeout=lock_timeout, uri=True)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
 
 
 class HistoryStore:
@@ -378,6 +394,14 @@ class HistoryStore:
                 if not is_storage_error(again):
                     raise
                 return cls._fallback(path, now, lock_timeout, notices, again)
+        except UnusableFileError as exc:
+            log.warning("history file %s is not a regular file: %s", path, exc)
+            store = cls.memory_only(now=now)
+            notices.append(
+                f"The history file {path} {exc.strerror}, so it was left as it is; "
+                "this time your sessions are kept in memory only."
+            )
+            return store, notices
         except (OSError, sqlite3.Error) as exc:
             if not is_storage_error(exc):
                 raise
@@ -393,14 +417,21 @@ class HistoryStore:
         Sessions still running in the app stay ``Outcome.RUNNING``; nothing is recovered,
         moved or migrated on disk. Raises :class:`HistoryError` when the file is unusable.
         """
+        try:
+            regular_file_head(path, 0)
+        except UnusableFileError as exc:
+            raise HistoryError(f"The history file {path} {exc.strerror}.") from None
         memory = _connect(":memory:", timeout=0)
         try:
-            source = _connect(f"{path.resolve().as_uri()}?mode=ro", timeout=lock_timeout,
-                              uri=True)
             try:
-                source.backup(memory)
-            finally:
-                source.close()
+                _backup_readonly(path, memory, lock_timeout=lock_timeout, immutable=False)
+            except sqlite3.OperationalError as exc:
+                if not is_storage_error(exc):
+                    raise
+                # A WAL file in a folder this user cannot write (a read-only mount, a
+                # shared folder): SQLite cannot make its -shm file, so read the file as
+                # it is on disk, as nothing can be changing it from here either.
+                _backup_readonly(path, memory, lock_timeout=lock_timeout, immutable=True)
             migrate(memory)
         except sqlite3.Error as exc:
             memory.close()
@@ -473,9 +504,11 @@ class HistoryStore:
             return []
         if len(rows) == 1:
             step, total = rows[0]
+            where = (f"at step {step + 1} of {total}" if step < total
+                     else f"after the last of its {total} steps")
             return [
                 "The last session did not finish (the app closed unexpectedly). It is "
-                f"kept in your history as interrupted at step {step + 1} of {total}."
+                f"kept in your history as interrupted {where}."
             ]
         return [
             f"{len(rows)} sessions did not finish (the app closed unexpectedly). They "

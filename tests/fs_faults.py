@@ -1,0 +1,93 @@
+"""Real storage faults for tests: a tiny full tmpfs, a non-root user, a non-UTF-8 locale.
+
+Each helper makes the real condition (a mounted tmpfs, ``setpriv`` to the ``nobody``
+user, a locale compiled with ``localedef``) and says why it cannot where the machine
+does not allow it, so the test is skipped with that reason rather than faked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+NOBODY = 65534
+
+
+@contextlib.contextmanager
+def full_tmpfs(where: Path, size: str = "256k") -> Iterator[Path]:
+    """A tmpfs of ``size`` at ``where``, filled to the last byte (root only)."""
+    where.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0 or shutil.which("mount") is None or subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=1777", "tmpfs", str(where)],
+        capture_output=True, check=False,
+    ).returncode != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    try:
+        fill(where)
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def fill(folder: Path) -> Path:
+    """Write zeros into ``folder`` until its disk is full."""
+    filler = folder / f"filler-{len(list(folder.glob('filler-*')))}"
+    with contextlib.suppress(OSError), filler.open("wb") as handle:
+        for _ in range(64):
+            handle.write(b"\0" * (1 << 16))
+            handle.flush()
+    return filler
+
+
+def run_as_nobody(code: str, *args: str, env: dict[str, str] | None = None,
+                  timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run ``python -c code`` as the unprivileged ``nobody`` user (root only)."""
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or setpriv is None:
+        pytest.skip("switching to another user needs root and setpriv")
+    repo = Path(__file__).resolve().parent.parent
+    return subprocess.run(
+        [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+         sys.executable, "-c", code, *args],
+        capture_output=True, text=True, timeout=timeout, check=False,
+        env={**(env or os.environ), "PYTHONPATH": str(repo)},
+    )
+
+
+def give_to_nobody(path: Path) -> None:
+    """Let ``nobody`` into ``path`` and every folder above it (the test's temp tree)."""
+    os.chown(path, NOBODY, NOBODY)
+    for parent in [path, *path.parents]:
+        with contextlib.suppress(OSError):
+            parent.chmod(parent.stat().st_mode | 0o011)
+        if parent == Path(tempfile.gettempdir()):
+            break
+
+
+@contextlib.contextmanager
+def latin1_locale() -> Iterator[dict[str, str]]:
+    """An environment with a real ISO-8859-1 locale (compiled into a private LOCPATH)."""
+    folder = Path(tempfile.mkdtemp(prefix="mt-locale-"))
+    try:
+        made = shutil.which("localedef") and subprocess.run(
+            ["localedef", "-i", "en_US", "-f", "ISO-8859-1",
+             str(folder / "en_US.ISO-8859-1")],
+            capture_output=True, check=False,
+        ).returncode in (0, 1)  # 1: warnings only
+        if not made or not (folder / "en_US.ISO-8859-1").exists():
+            pytest.skip("localedef or the locale sources (Debian: locales) are missing")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+        env.update(LOCPATH=str(folder), LC_ALL="en_US.ISO-8859-1", LANG="en_US.ISO-8859-1",
+                   PYTHONIOENCODING="", PYTHONUTF8="0")
+        env.pop("PYTHONIOENCODING")
+        yield env
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,194 @@
+"""Storage faults end in a working app: a real full disk, special files in place of the
+app's own, unreadable files as a real non-root user, a real non-UTF-8 locale.
+
+The promise tested here: a clear message, the app still working, nothing lost that
+could be kept, and nothing overwritten that could not be read.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import FakeClocks
+from fs_faults import fill, full_tmpfs, give_to_nobody, latin1_locale, run_as_nobody
+from routine_factory import hold, make_routine
+
+from massage_timer.core.model.cues import CueOptions
+from massage_timer.core.model.session import NO_PREAMBLE, Outcome, Session
+from massage_timer.core.model.settings import Settings
+from massage_timer.core.storage.history.store import HistoryStore
+from massage_timer.core.storage.paths import AppPaths
+from massage_timer.core.storage.settings_file import load_settings, save_settings
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parent.parent
+TWO_STEPS = make_routine(hold("Tilt", seconds=4, prepare=1), hold("Press", seconds=4, prepare=1))
+
+
+class Mute:
+    def prepare(self, lines: object) -> None: ...
+    def play(self, cue: object) -> None: ...
+    def silence(self) -> None: ...
+
+
+def _start_app(data: Path, *, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """The real app, started and quit once its deferred start-up has run."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MASSAGE_TIMER_STARTUP_MARK": "exit",
+           "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "massage_timer", "--data-dir", str(data)],
+                          capture_output=True, text=True, timeout=timeout, env=env, check=False)
+
+
+def test_the_app_starts_and_quits_on_a_full_disk(tmp_path: Path) -> None:
+    with full_tmpfs(tmp_path / "disk") as disk:
+        done = _start_app(disk / "app")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "massage-timer: shown" in done.stderr
+
+
+def test_fifos_in_place_of_settings_and_history_are_left_alone(tmp_path: Path) -> None:
+    paths = AppPaths.portable(tmp_path)
+    paths.config_dir.mkdir(parents=True)
+    paths.data_dir.mkdir(parents=True)
+    os.mkfifo(paths.settings_file)
+    os.mkfifo(paths.history_file)
+    done = _start_app(tmp_path, timeout=30)  # a FIFO opened for reading would hang
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert stat.S_ISFIFO(paths.settings_file.stat().st_mode)
+    assert stat.S_ISFIFO(paths.history_file.stat().st_mode)
+    _settings, notices = load_settings(paths.settings_file)
+    assert notices == [f"{paths.settings_file} is a named pipe (FIFO), not a regular file: "
+                       "defaults are used and it is left as it is."]
+    store, notices = HistoryStore.open(paths.history_file)
+    assert store.in_memory and "named pipe" in notices[0]
+    store.close()
+
+
+def test_a_session_on_a_full_disk_keeps_its_records_and_writes_them_when_there_is_room(
+    tmp_path: Path,
+) -> None:
+    fake_clocks = FakeClocks(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    with full_tmpfs(tmp_path / "disk", size="1m") as disk:
+        for filler in disk.glob("filler-*"):
+            filler.unlink()
+        db = disk / "history.sqlite3"
+        store, notices = HistoryStore.open(db, now=fake_clocks.wall)
+        assert notices == [] and not store.in_memory
+        session = Session(TWO_STEPS, store, Mute(), options=CueOptions(),
+                          clock=fake_clocks.monotonic, wall_clock=fake_clocks.wall)
+        session.start(NO_PREAMBLE)
+        sid = session.session_id
+        assert sid is not None
+
+        fake_clocks.advance(2.0)
+        session.update()
+        filler = fill(disk)  # the disk fills up mid-session
+        while session.outcome is Outcome.RUNNING:
+            fake_clocks.advance(0.5)
+            session.update()
+        assert store.in_memory and store.pending_writes > 0
+        assert any("kept in memory" in n for n in store.pop_notices())
+        record = store.get(sid)
+        assert record is not None and record.outcome is Outcome.COMPLETED
+        filler.unlink()  # room again: the next write (or the retry) saves it all
+        assert store.flush()
+        store.close()
+        again, notices = HistoryStore.open(db)
+        saved = again.get(sid)
+        again.close()
+    assert notices == []
+    assert saved is not None and saved.outcome is Outcome.COMPLETED
+    assert saved.steps_completed == saved.steps_total == 2
+
+
+def test_settings_on_a_full_disk_keep_the_old_file(tmp_path: Path) -> None:
+    path = tmp_path / "disk" / "settings.toml"
+    with full_tmpfs(tmp_path / "disk", size="1m") as disk:
+        for filler in disk.glob("filler-*"):
+            filler.unlink()
+        save_settings(path, load_settings(path)[0])
+        before = path.read_bytes()
+        fill(disk)
+        with pytest.raises(OSError):
+            save_settings(path, Settings(voice_rate=111, window_geometry="A" * 8000))
+        assert path.read_bytes() == before
+        assert sorted(p.name for p in disk.iterdir() if not p.name.startswith("filler"))  \
+            == ["settings.toml"]  # no temp file left behind
+
+
+UNREADABLE_SETTINGS = """
+import sys
+from pathlib import Path
+from massage_timer.core.storage.settings_file import load_settings
+settings, notices = load_settings(Path(sys.argv[1]))
+print(notices)
+"""
+
+
+def test_an_unreadable_settings_file_is_moved_aside_not_overwritten(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    settings = config / "settings.toml"
+    settings.write_text("voice_rate = 111\n")
+    settings.chmod(0o000)
+    give_to_nobody(config)
+    os.chown(settings, 0, 0)  # the user cannot read it, but may rename it in their folder
+    done = run_as_nobody(UNREADABLE_SETTINGS, str(settings))
+    assert done.returncode == 0, done.stderr
+    assert "could not be read" in done.stdout and "Permission denied" in done.stdout
+    kept = [p for p in config.iterdir() if p.name.startswith("settings.corrupt-")]
+    assert len(kept) == 1 and kept[0].read_text() == "voice_rate = 111\n"
+    assert not settings.exists()
+
+
+EXPORT = """
+import sys
+from massage_timer.cli import main
+sys.exit(main(["history", "--data-dir", sys.argv[1], "--format", "json"]))
+"""
+
+
+def test_export_works_from_a_read_only_data_folder(tmp_path: Path) -> None:
+    paths = AppPaths.portable(tmp_path / "portable")
+    paths.data_dir.mkdir(parents=True)
+    store, _ = HistoryStore.open(paths.history_file)
+    store.log_reminder("shown", datetime(2026, 1, 5, 9, tzinfo=UTC))
+    store.close()
+    for folder in (tmp_path / "portable", paths.data_dir):
+        give_to_nobody(folder)
+    paths.history_file.chmod(0o644)
+    paths.data_dir.chmod(0o555)
+    done = run_as_nobody(EXPORT, str(tmp_path / "portable"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("command", [["validate"], ["routines"], ["history"]])
+def test_non_ascii_text_under_a_latin1_locale(command: list[str], tmp_path: Path) -> None:
+    routine = tmp_path / "r" / "mine.toml"
+    routine.parent.mkdir()
+    routine.write_text((REPO / "routines" / "desk-micro-break.toml").read_text(
+        encoding="utf-8").replace('id = "desk-micro-break"', 'id = "mine"').replace(
+        'title = "', 'title = "Épaules 中文 ✓ ', 1), encoding="utf-8")
+    args = {"validate": [str(routine)], "routines": ["--routines-dir", str(routine.parent)],
+            "history": []}[command[0]]
+    with latin1_locale() as env:
+        done = subprocess.run(
+            [sys.executable, "-m", "massage_timer", *command, "--data-dir", str(tmp_path / "d"),
+             *args], capture_output=True, timeout=60, check=False,
+            env={**env, "PYTHONPATH": str(REPO)},
+        )
+    assert done.returncode == 0, done.stderr
+    assert b"Traceback" not in done.stderr
+    if command[0] != "history":
+        out = done.stdout.decode("latin-1")
+        assert "Épaules ?? ?" in out  # what latin-1 cannot show is replaced, not a crash
