@@ -7,6 +7,7 @@ each entry naming the test that shows the value is used when it matters.
 
 from __future__ import annotations
 
+import ctypes.util
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -388,3 +389,24 @@ def test_the_lengths_shown_follow_the_voice_rate(running: App) -> None:
     running.store.update(voice_enabled=False)
     assert meta.text().startswith(
         format_duration(routine.total_seconds(include, AS_WRITTEN)) + " ·")
+
+
+@pytest.mark.skipif(ctypes.util.find_library("espeak-ng") is None,
+                    reason="libespeak-ng1 is not installed (apt install espeak-ng)")
+def test_settings_list_the_voices_on_the_first_open(running: App, qtbot: QtBot) -> None:
+    """No session has started a synthesizer: the dialog's own worker lists the voices."""
+    from PySide6.QtWidgets import QComboBox, QPushButton
+
+    from massage_timer.ui.settings.voice_preview import VoicePreview
+
+    assert running.sound.speech is None
+    running.show_settings()
+    dialog = running.window.findChild(SettingsDialog)
+    preview = running.findChild(VoicePreview)
+    assert dialog is not None and preview is not None
+    combo = dialog.findChild(QComboBox, "voiceName")
+    with qtbot.waitSignal(preview.voicesFound, timeout=20000):
+        pass
+    assert combo.count() > 1
+    assert dialog.findChild(QPushButton, "voicePreview").isEnabled()
+    dialog.reject()
