@@ -4,6 +4,10 @@ Each script prints its figures as one JSON object on its last stdout line; this 
 keys them by benchmark name, adds the machine and the load it ran under, writes
 ``bench/results.json`` and prints a table. ``--only NAME`` runs one (results of the
 others already in the file are kept); ``--quick`` makes short runs for smoke tests.
+
+A child's stderr goes to this runner's stderr line by line as it comes, and only the
+last ``TAIL_BYTES`` of each stream are kept: a child that runs away (once, one wrote
+the same Qt warning without end) costs a capped share of the terminal, never memory.
 """
 
 from __future__ import annotations
@@ -12,13 +16,20 @@ import argparse
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
+import threading
 import time
+from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, TextIO
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results.json"
+TAIL_BYTES = 1 << 20
+FORWARD_BYTES = 1 << 20
 
 # name -> (script, full-run arguments, quick-run arguments)
 BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
@@ -76,32 +87,142 @@ def machine() -> dict[str, object]:
     }
 
 
+class Tail:
+    """The last ``limit`` bytes of a stream, fed in chunks of any size."""
+
+    def __init__(self, limit: int = TAIL_BYTES) -> None:
+        self.limit = limit
+        self.total = 0
+        self._chunks: deque[bytes] = deque()
+        self._size = 0
+
+    def feed(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        if len(chunk) >= self.limit:
+            self._chunks.clear()
+            chunk = chunk[-self.limit:]
+            self._size = 0
+        self._chunks.append(chunk)
+        self._size += len(chunk)
+        while self._size - len(self._chunks[0]) >= self.limit:
+            self._size -= len(self._chunks.popleft())
+
+    def text(self) -> str:
+        return b"".join(self._chunks)[-self.limit:].decode(errors="replace")
+
+
+class Forward:
+    """Copies whole lines to ``out`` with ``prefix``, up to ``budget`` bytes, then says
+    once how much it left out (at ``close``)."""
+
+    def __init__(self, out: TextIO, prefix: str, budget: int = FORWARD_BYTES) -> None:
+        self.out, self.prefix, self.budget = out, prefix, budget
+        self.sent = 0
+        self.dropped = 0
+        self._partial = b""
+
+    def feed(self, chunk: bytes) -> None:
+        data = self._partial + chunk
+        lines = data.split(b"\n")
+        self._partial = lines.pop()
+        if len(self._partial) > TAIL_BYTES:  # a "line" without end: pass it on in pieces
+            lines.append(self._partial)
+            self._partial = b""
+        for line in lines:
+            self._emit(line)
+
+    def _emit(self, line: bytes) -> None:
+        cost = len(self.prefix) + len(line) + 1
+        if self.sent + cost > self.budget:
+            self.dropped += len(line) + 1
+            return
+        self.sent += cost
+        self.out.write(f"{self.prefix}{line.decode(errors='replace')}\n")
+        self.out.flush()
+
+    def close(self) -> None:
+        if self._partial:
+            self._emit(self._partial)
+            self._partial = b""
+        if self.dropped:
+            self.out.write(f"{self.prefix}... {self.dropped} more bytes of output left out\n")
+            self.out.flush()
+
+
+@dataclass
+class ChildRun:
+    returncode: int | None
+    stdout: str
+    stderr: str
+    stderr_bytes: int
+    seconds: float
+    timed_out: bool
+
+
+def _pump(stream: IO[bytes], tail: Tail, forward: Forward | None) -> None:
+    while chunk := os.read(stream.fileno(), 65536):
+        tail.feed(chunk)
+        if forward is not None:
+            forward.feed(chunk)
+    if forward is not None:
+        forward.close()
+
+
+def run_child(command: list[str], *, timeout: float, label: str,
+              out: TextIO | None = None) -> ChildRun:
+    """Run ``command`` with its stderr streamed to ``out`` (default: our stderr) line by
+    line, keeping only the last ``TAIL_BYTES`` of stdout and of stderr in memory. On
+    timeout the child's whole process group is killed (it may have started a server)."""
+    began = time.monotonic()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            cwd=BENCH.parent, start_new_session=True)
+    assert proc.stdout is not None and proc.stderr is not None
+    stdout, stderr = Tail(), Tail()
+    pumps = [
+        threading.Thread(target=_pump, args=(proc.stdout, stdout, None), daemon=True),
+        threading.Thread(target=_pump, args=(proc.stderr, stderr,
+                                              Forward(out or sys.stderr, f"[{label}] ")),
+                         daemon=True),
+    ]
+    for pump in pumps:
+        pump.start()
+    timed_out = False
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    for pump in pumps:
+        pump.join(10)
+    proc.stdout.close()
+    proc.stderr.close()
+    return ChildRun(proc.returncode, stdout.text(), stderr.text(), stderr.total,
+                    round(time.monotonic() - began, 1), timed_out)
+
+
 def run_one(name: str, quick: bool, timeout: float) -> dict[str, object]:
     script, full, short = BENCHMARKS[name]
     path = BENCH / script
     if not path.is_file():
         return {"error": f"{script} does not exist"}
     load_before = os.getloadavg()[0]
-    began = time.monotonic()
-    try:
-        proc = subprocess.run(
-            [sys.executable, str(path), *(short if quick else full)],
-            capture_output=True, text=True, timeout=timeout, cwd=BENCH.parent, check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return {"error": f"timed out after {timeout:g} s"}
-    seconds = round(time.monotonic() - began, 1)
-    lines = proc.stdout.strip().splitlines()
+    run = run_child([sys.executable, str(path), *(short if quick else full)],
+                    timeout=timeout, label=name)
+    if run.timed_out:
+        return {"error": f"timed out after {timeout:g} s", "seconds": run.seconds}
+    seconds = run.seconds
+    lines = run.stdout.strip().splitlines()
     try:
         figures = json.loads(lines[-1]) if lines else None
     except json.JSONDecodeError:
         figures = None
-    if proc.returncode != 0 or not isinstance(figures, dict):
-        return {"error": f"exit {proc.returncode}: {proc.stderr.strip()[-1500:]}",
+    if run.returncode != 0 or not isinstance(figures, dict):
+        return {"error": f"exit {run.returncode}: {run.stderr.strip()[-1500:]}",
                 "seconds": seconds}
     figures["_run"] = {
         "seconds": seconds, "quick": quick, "loadavg_before": round(load_before, 2),
-        "loadavg_after": round(os.getloadavg()[0], 2),
+        "loadavg_after": round(os.getloadavg()[0], 2), "stderr_bytes": run.stderr_bytes,
     }
     return figures
 

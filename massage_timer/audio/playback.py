@@ -6,17 +6,34 @@ Speech has one channel ruled by priority; tones have their own, so a tone never
 cuts a line. Nothing here waits: a clip that is not ready is skipped, not delayed.
 :class:`SessionSound` puts the player and the speech synthesiser behind the one
 ``CueOutput`` a session talks to.
+
+No clip is left to end by itself. From Qt 6.10, a QSoundEffect voice that runs out
+on the audio thread may be freed there, together with the eventfd and QSocketNotifier
+it made on the UI thread: the fd is closed while the UI thread's dispatcher still
+polls it, and the UI thread then spins on "QSocketNotifier: Invalid socket N ...".
+So every clip loops, and a timer on the UI thread stops it just after its last
+audible sample (in its silent tail, before the loop comes round): a stopped voice
+goes back to the UI thread to be freed.
+
+QtMultimedia connects to the sound server once per process and never notices when
+that server dies or restarts: it goes on "playing" into the old connection. So the
+player watches the server's socket, and when it is replaced says once that sound
+is off until the app restarts, instead of pretending to play.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import sys
+import wave
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtMultimedia import QAudioDevice, QMediaDevices, QSoundEffect
 
 from massage_timer.core.model.cues import (
@@ -31,7 +48,16 @@ from massage_timer.core.storage.resources import asset
 log = logging.getLogger("massage_timer.audio.playback")
 
 NO_OUTPUT = "No sound output was found; the session continues with on-screen cues."
+SERVER_LOST = (
+    "The sound server stopped or restarted; sound is off until Massage Timer is "
+    "restarted. The session continues with on-screen cues."
+)
 MAX_LOADED_CLIPS = 64
+# A clip is stopped this long after its last audible sample, and at least this long
+# before its end: the audio thread reads ahead of the UI thread's clock by a buffer.
+KEEP_AFTER_SOUND = 0.06
+STOP_BEFORE_END = 0.025
+AUDIBLE = 0.01
 
 
 class ClipSource(Protocol):
@@ -48,6 +74,61 @@ class ClipSource(Protocol):
 
 def tone_path(name: str) -> Path:
     return asset("sounds", f"{name}.wav")
+
+
+def stop_point(path: Path) -> float | None:
+    """Seconds into the WAV at ``path`` at which to stop it, or None if unreadable.
+
+    Reads the clip and scans back through its silent tail only: about 0.4 ms for a
+    3-second line, once per clip when it is first loaded.
+    """
+    try:
+        with wave.open(str(path), "rb") as clip:
+            rate, width, channels = clip.getframerate(), clip.getsampwidth(), clip.getnchannels()
+            frames = clip.getnframes()
+            data = clip.readframes(frames)
+    except (OSError, EOFError, wave.Error):
+        return None
+    if rate <= 0 or frames == 0:
+        return None
+    length = frames / rate
+    last = frames
+    if width == 2:
+        samples = array("h", data)
+        if sys.byteorder == "big":
+            samples.byteswap()
+        loud = AUDIBLE * 32768
+        index = len(samples) - 1
+        while index >= 0 and abs(samples[index]) < loud:
+            index -= 1
+        last = max(0, index) // channels
+    return max(0.0, min(length - STOP_BEFORE_END, last / rate + KEEP_AFTER_SOUND))
+
+
+def sound_server_socket() -> Path | None:
+    """The PulseAudio (or pipewire-pulse) socket QtMultimedia connects to, if local."""
+    server = os.environ.get("PULSE_SERVER", "")
+    if server:
+        return Path(server[len("unix:"):]) if server.startswith("unix:") else None
+    runtime = os.environ.get("PULSE_RUNTIME_PATH")
+    if runtime:
+        return Path(runtime) / "native"
+    xdg = os.environ.get("XDG_RUNTIME_DIR")
+    return Path(xdg) / "pulse" / "native" if xdg else None
+
+
+def _identity(socket: Path) -> tuple[int, int, str] | None:
+    """Which server instance owns ``socket``: the socket file, and PulseAudio's pid file
+    next to it (rewritten even when systemd keeps the socket across restarts)."""
+    try:
+        info = socket.stat()
+    except OSError:
+        return None
+    try:
+        pid = (socket.parent / "pid").read_text(errors="replace")[:32]
+    except OSError:
+        pid = ""
+    return info.st_dev, info.st_ino, pid
 
 
 def _default_effect(parent: QObject) -> QSoundEffect:
@@ -82,6 +163,7 @@ class CuePlayer(QObject):
         volume: float = 1.0,
         outputs: Callable[[], Sequence[QAudioDevice]] | None = None,
         effect_factory: Callable[[QObject], QSoundEffect] | None = None,
+        server_socket: Path | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -93,6 +175,8 @@ class CuePlayer(QObject):
         self._devices.audioOutputsChanged.connect(self._on_outputs_changed)
         self._effects: OrderedDict[Path, QSoundEffect] = OrderedDict()
         self._speaking: tuple[Cue, QSoundEffect] | None = None
+        self._server_lost = False
+        self._watch_server(server_socket or sound_server_socket())
         self._has_output = bool(self._outputs())
         self._problem = self._current_problem()
         if self._has_output:
@@ -174,11 +258,33 @@ class CuePlayer(QObject):
             return effect
         effect = self._new_effect(self)
         effect.setVolume(self._volume)
+        self._stop_at_end(effect, path)
         effect.setSource(QUrl.fromLocalFile(str(path)))
         effect.statusChanged.connect(lambda: self._on_status_changed(effect, path))
         self._effects[path] = effect
         self._evict()
         return effect
+
+    def _stop_at_end(self, effect: QSoundEffect, path: Path) -> None:
+        """Loop ``effect`` and stop each play of it from the UI thread (module docstring)."""
+        seconds = stop_point(path)
+        if seconds is None:
+            return
+        effect.setLoopCount(QSoundEffect.Loop.Infinite.value)
+        timer = QTimer(effect)
+        timer.setObjectName("clip-end")
+        timer.setSingleShot(True)
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+        timer.setInterval(round(seconds * 1000))
+        timer.timeout.connect(effect.stop)
+
+        def on_playing_changed() -> None:
+            if effect.isPlaying():
+                timer.start()
+            else:
+                timer.stop()
+
+        effect.playingChanged.connect(on_playing_changed)
 
     def _evict(self) -> None:
         for path in list(self._effects):
@@ -204,10 +310,29 @@ class CuePlayer(QObject):
         for effect in self._effects.values():
             effect.deleteLater()
         self._effects.clear()
-        self._has_output = bool(self._outputs())
+        self._has_output = not self._server_lost and bool(self._outputs())
         self._refresh_problem()
 
+    def _watch_server(self, socket: Path | None) -> None:
+        """Notice the sound server's socket being replaced (inotify, no polling)."""
+        identity = _identity(socket) if socket is not None else None
+        if socket is None or identity is None:
+            return
+        watcher = QFileSystemWatcher([str(socket.parent)], self)
+
+        def on_change() -> None:
+            if self._server_lost or _identity(socket) == identity:
+                return
+            log.warning("the sound server at %s went away or restarted", socket)
+            self._server_lost = True
+            watcher.removePaths(watcher.directories())
+            self._on_outputs_changed()
+
+        watcher.directoryChanged.connect(on_change)
+
     def _current_problem(self) -> str | None:
+        if self._server_lost:
+            return SERVER_LOST
         if not self._has_output:
             return NO_OUTPUT
         if self._clips is None:

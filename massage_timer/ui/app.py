@@ -124,3 +124,19 @@ def _quit_on_signals(app: QApplication, quit_app: Callable[[], None]) -> None:
 
     notifier.activated.connect(on_signal)
     _SIGNAL_WAKEUP.append(notifier)
+    app.aboutToQuit.connect(_release_signal_wakeup)
+
+
+def _release_signal_wakeup() -> None:
+    """Undo ``_quit_on_signals`` in the safe order: the notifier is disabled before its
+    fds are closed, so no event loop ever polls a closed fd (Qt spins on that)."""
+    signal.set_wakeup_fd(-1)
+    for item in _SIGNAL_WAKEUP:
+        if isinstance(item, QSocketNotifier):
+            item.setEnabled(False)
+    for item in _SIGNAL_WAKEUP:
+        close = None if isinstance(item, QSocketNotifier) else getattr(item, "close", None)
+        if close is not None:
+            with contextlib.suppress(OSError):
+                close()
+    _SIGNAL_WAKEUP.clear()
