@@ -112,6 +112,7 @@ def _pydantic_validators() -> tuple[Any, Any]:
         prepare_seconds = model.Step.prepare_seconds
         part_prepare_seconds = model.Step.part_prepare_seconds
         total_seconds = model.Step.total_seconds
+        seconds_at = model.Step.seconds_at
 
         @model_validator(mode="after")
         def _rules(self) -> PStep:

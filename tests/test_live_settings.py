@@ -7,6 +7,7 @@ each entry naming the test that shows the value is used when it matters.
 
 from __future__ import annotations
 
+import ctypes.util
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -89,6 +90,9 @@ class FakeSpeech:
 
     def clip_for(self, text: str) -> Path | None:
         return Path(f"/clips/{text}.wav") if text in self.ready else None
+
+    def clip_seconds(self, text: str) -> float | None:
+        return 1.0 if text in self.ready else None
 
     def voices(self) -> list[Any]:
         return []
@@ -365,3 +369,44 @@ def test_optional_steps_follow_the_setting(running: App) -> None:
     assert meta.text().startswith(format_duration(routine.total_seconds(False)))
     running.store.update(include_optional_steps=True)
     assert meta.text().startswith(format_duration(routine.total_seconds(True)))
+
+
+def test_the_lengths_shown_follow_the_voice_rate(running: App) -> None:
+    from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
+
+    window = running.window
+    routine = running.library.routines[0].routine
+    assert window.select_routine(routine.id)
+    meta = window.findChild(QLabel, "detailMeta")
+    include = running.store.settings.include_optional_steps
+    running.store.update(voice_rate=80)
+    slow = routine.total_seconds(include, SpeechTiming(80))
+    assert slow > routine.total_seconds(include, SpeechTiming(300))
+    assert meta.text().startswith(format_duration(slow) + " ·")
+    running.store.update(voice_rate=300)
+    assert meta.text().startswith(
+        format_duration(routine.total_seconds(include, SpeechTiming(300))) + " ·")
+    running.store.update(voice_enabled=False)
+    assert meta.text().startswith(
+        format_duration(routine.total_seconds(include, AS_WRITTEN)) + " ·")
+
+
+@pytest.mark.skipif(ctypes.util.find_library("espeak-ng") is None,
+                    reason="libespeak-ng1 is not installed (apt install espeak-ng)")
+def test_settings_list_the_voices_on_the_first_open(running: App, qtbot: QtBot) -> None:
+    """No session has started a synthesizer: the dialog's own worker lists the voices."""
+    from PySide6.QtWidgets import QComboBox, QPushButton
+
+    from massage_timer.ui.settings.voice_preview import VoicePreview
+
+    assert running.sound.speech is None
+    running.show_settings()
+    dialog = running.window.findChild(SettingsDialog)
+    preview = running.findChild(VoicePreview)
+    assert dialog is not None and preview is not None
+    combo = dialog.findChild(QComboBox, "voiceName")
+    with qtbot.waitSignal(preview.voicesFound, timeout=20000):
+        pass
+    assert combo.count() > 1
+    assert dialog.findChild(QPushButton, "voicePreview").isEnabled()
+    dialog.reject()

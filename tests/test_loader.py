@@ -73,8 +73,9 @@ def test_good_file_loads(tmp_path: Path) -> None:
     routine = load_routine_file(write(tmp_path, "r.toml", GOOD))
     assert routine.id == "my-routine"
     assert routine.steps[0].parts == ("left", "right")
-    # get ready 6 s (8 words), 12 s left, switch 5 s, 12 s right; then 6 s + 18 s
-    assert routine.total_seconds() == (6 + 12 + 5 + 12) + (6 + 18)
+    # get ready 7 s (8 words, estimated long at the default voice rate: see
+    # speech_timing), 12 s left, switch 5 s, 12 s right; then 7 s + 18 s
+    assert routine.total_seconds() == (7 + 12 + 5 + 12) + (7 + 18)
 
 
 def test_toml_syntax_error_gives_line_and_column(tmp_path: Path) -> None:

@@ -196,7 +196,8 @@ def test_detail_pane_shows_summary_steps_cautions_sources_and_diagram(
         "detailTitle", "detailMeta", "detailSummary", "detailSteps", "detailCautionsText",
         "detailSources")}
     assert text["detailTitle"] == "Quick neck release"
-    assert text["detailMeta"].startswith("2 min · Seated · No equipment")
+    # 6 s + 45 s, then 6 s + 30 s, 5 s + 30 s: get-ready times at the default voice rate
+    assert text["detailMeta"].startswith("2:02 · Seated · No equipment")
     assert "Suboccipital muscles" in text["detailMeta"]
     assert "screen work" in text["detailSummary"]
     steps = text["detailSteps"]
@@ -341,3 +342,22 @@ def test_create_main_window_loads_builtin_routines(qtbot: QtBot, app_paths: AppP
     assert win.current_routine_id() is not None
     assert win.findChild(QToolButton, "brokenToggle").isVisibleTo(win)
     assert win.size().toTuple() == (1100, 720)
+
+
+def test_lengths_shown_follow_the_voice_rate(window: MainWindow) -> None:
+    from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
+    from massage_timer.ui.durations import duration
+
+    window.select_routine("quick-neck")
+    routine = _library().get("quick-neck").routine  # type: ignore[union-attr]
+    meta = window.findChild(QLabel, "detailMeta")
+    assert meta.text().startswith(duration(routine.total_seconds(False, AS_WRITTEN)))
+    slow = SpeechTiming(80)
+    assert routine.total_seconds(False, slow) > routine.total_seconds(False, AS_WRITTEN)
+    window.set_speech_timing(slow)
+    assert window.current_routine_id() == "quick-neck"
+    assert meta.text().startswith(duration(routine.total_seconds(False, slow)) + " ·")
+    view = window.findChild(QListView, "routineList")
+    assert any(duration(routine.total_seconds(False, slow)) in str(
+        view.model().index(r, 0).data(Qt.ItemDataRole.ToolTipRole))
+        for r in range(view.model().rowCount()))

@@ -275,3 +275,37 @@ def test_phase_colours_follow_a_theme_change(
     flow.stop()
     assert flow.summary is not None
     flow.summary.accept()
+
+
+def test_the_plan_follows_the_rendered_clips_and_the_voice_rate(
+    qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
+) -> None:
+    """Clips rendered while the checklist shows are measured as the player starts: one
+    longer than the written 2 s get-ready moves the work back; a line whose clip is not
+    ready is estimated at the user's rate; "Switch sides." fits its written 2 s."""
+    from massage_timer.core.model.speech_timing import SWITCH_SIDES_LINE, SpeechTiming
+
+    first, second = THREE_STEPS.steps[0], THREE_STEPS.steps[1]
+    clips: dict[str, float] = {}
+    loaded = LoadedRoutine(THREE_STEPS, Path("three.toml"), Origin.BUILTIN, "abc123")
+    speaker = FakeSpeaker()
+    flow = SessionFlow(loaded, Settings(voice_rate=80), store, speaker, clock=fake_clock,
+                       clip_seconds=clips.get)
+    flow.begin()
+    assert flow.checklist is not None
+    qtbot.addWidget(flow.checklist)
+    assert first.instruction in speaker.prepared
+    clips.update({first.instruction: 4.4, SWITCH_SIDES_LINE: 1.0})
+    flow.start_player(None)
+    assert flow.window is not None and flow.engine is not None
+    qtbot.addWidget(flow.window)
+    prepares = [s.duration for s in flow.engine.plan if s.phase is eng.Phase.PREPARE]
+    assert prepares == [7, 2, SpeechTiming(80).prepare_seconds(second)]
+    assert prepares[2] > 2
+    assert label(flow, "countdownLabel") == "7"
+    row = store.get(flow.session_id or 0)
+    assert row is not None and row.planned_seconds == flow.engine.planned_seconds
+    unvoiced = SessionFlow(loaded, Settings(voice_enabled=False, voice_rate=80), store,
+                           FakeSpeaker(), clock=fake_clock, clip_seconds=clips.get)
+    assert unvoiced.speech_timing().prepare_seconds(first) == 2
+    flow.stop()

@@ -238,3 +238,15 @@ def test_real_pyttsx3_renders_a_routine_and_reuses_the_cache(
     finally:
         again.close()
     assert "Audio saved" not in capfd.readouterr().out
+
+
+def test_clip_lengths_and_voices_are_reported(make_synth: MakeSynth) -> None:
+    found: list[list[VoiceInfo]] = []
+    synth = make_synth(on_voices=found.append)
+    assert synth.clip_seconds("Switch sides.") is None
+    synth.prepare(["Switch sides.", "Let your shoulders drop."])
+    assert synth.wait_idle(WAIT)
+    assert found == [[VoiceInfo("fake/en", "Fake English", ("en",))]]
+    assert synth.clip_seconds("Switch sides.") == pytest.approx(0.2, abs=0.001)
+    assert synth.clip_seconds("Let your shoulders drop.") == pytest.approx(0.4, abs=0.001)
+    assert synth.clip_seconds("never asked") is None

@@ -16,7 +16,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer, SignalInstance
 from PySide6.QtWidgets import QRadioButton, QWidget
 
 from massage_timer.core.model.session import Outcome, SessionStart
@@ -53,6 +53,14 @@ class Silent:
 
 def settle(ms: int = 150) -> None:
     QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, ms)
+
+
+def wait_for(signal: SignalInstance, ms: int = 20000) -> None:
+    """Run the event loop until ``signal`` fires (the speech worker's voice list)."""
+    loop = QEventLoop()
+    signal.connect(loop.quit)
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
 
 
 def save(widget: QWidget, name: str) -> None:
@@ -141,10 +149,14 @@ def main() -> int:
 
         from massage_timer.ui.reminders.prompt import ReminderPrompt
         from massage_timer.ui.settings.settings_dialog import SettingsDialog
+        from massage_timer.ui.settings.voice_preview import VoicePreview
 
+        preview = VoicePreview(paths.speech_cache_dir)
         dialog_settings = SettingsDialog(
-            settings, window, routines=[(r.routine.id, r.routine.title) for r in library.routines]
+            settings, window, routines=[(r.routine.id, r.routine.title) for r in library.routines],
+            preview=preview,
         )
+        wait_for(preview.voicesFound)
         save(dialog_settings, f"settings-{mode}")
         dialog_settings.close()
         prompt = ReminderPrompt()

@@ -126,6 +126,15 @@ def unavailable_reason_for(error: BaseException) -> str:
     return f"The speech engine could not start ({type(error).__name__}: {text[:120]})."
 
 
+def wav_seconds(path: Path) -> float | None:
+    """The length of the WAV clip at ``path`` in seconds, or None if it cannot be read."""
+    try:
+        with wave.open(str(path), "rb") as clip:
+            return clip.getnframes() / clip.getframerate()
+    except (OSError, EOFError, wave.Error, ZeroDivisionError):
+        return None
+
+
 def clip_problem(path: Path) -> str | None:
     """Why the WAV at ``path`` is not a usable clip, or None when it holds sound."""
     try:
@@ -199,8 +208,10 @@ class SpeechSynth:
     engine cannot start, ``available()`` turns False and ``unavailable_reason`` says
     what to install. A render that raises or yields an empty/silent clip is counted
     as failed; one that takes longer than ``line_timeout`` also gets the process
-    killed and replaced. ``on_unavailable(reason)`` is called from the supervisor
-    thread.
+    killed and replaced. ``on_clip_ready(text, path)``, ``on_unavailable(reason)``
+    and ``on_voices(voices)`` (once the engine is up) are called from the supervisor
+    thread. ``clip_seconds(text)`` gives a ready clip's real length, which the session
+    plan uses for the get-ready times (``core.model.speech_timing``).
     """
 
     def __init__(
@@ -215,7 +226,9 @@ class SpeechSynth:
         line_timeout: float = 5.0,
         start_timeout: float = 20.0,
         max_restarts: int = 3,
+        on_clip_ready: Callable[[str, Path], None] | None = None,
         on_unavailable: Callable[[str], None] | None = None,
+        on_voices: Callable[[list[VoiceInfo]], None] | None = None,
     ) -> None:
         self.cache_dir = cache_dir
         self.voice, self.rate, self.volume = voice, rate, volume
@@ -224,12 +237,15 @@ class SpeechSynth:
         self.line_timeout = line_timeout
         self.start_timeout = start_timeout
         self.max_restarts = max_restarts
+        self.on_clip_ready = on_clip_ready
         self.on_unavailable = on_unavailable
+        self.on_voices = on_voices
         self.stats = SynthStats()
         self.unavailable_reason: str | None = None
         self.last_error: str | None = None
         self._voices: list[VoiceInfo] = []
         self._ready: dict[str, Path] = {}
+        self._seconds: dict[str, float] = {}
         self._failed: set[str] = set()
         self._queued: set[str] = set()
         self._lock = threading.Lock()
@@ -282,6 +298,10 @@ class SpeechSynth:
     def clip_for(self, text: str) -> Path | None:
         """The finished clip for ``text``, or None if it is not ready (never waits)."""
         return self._ready.get(text)
+
+    def clip_seconds(self, text: str) -> float | None:
+        """How long the finished clip for ``text`` plays, or None if it is not ready."""
+        return self._seconds.get(text)
 
     def wait_idle(self, timeout: float) -> bool:
         """Block until the queue is empty; for tests and command-line tools only."""
@@ -363,7 +383,12 @@ class SpeechSynth:
             log.warning("speech render failed: %s", self.last_error)
 
     def _publish(self, text: str, path: Path) -> None:
+        seconds = wav_seconds(path)
+        if seconds is not None:
+            self._seconds[text] = seconds
         self._ready[text] = path
+        if self.on_clip_ready is not None:
+            self.on_clip_ready(text, path)
 
     def _render(self, text: str, tmp: Path) -> str | None:
         assert self._conn is not None
@@ -429,8 +454,11 @@ class SpeechSynth:
             self._stop_process()
             self._mark_unavailable(str(reply[1]))
             return False
+        first = not self._voices
         self._voices = list(reply[2])
         self._started.set()
+        if first and self.on_voices is not None:
+            self.on_voices(list(self._voices))
         return True
 
     def _mark_unavailable(self, reason: str) -> None:

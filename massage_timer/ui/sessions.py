@@ -83,6 +83,7 @@ class Sessions(QObject):
             self._store.settings,
             self._history(),
             SessionSound(cues, speech),
+            clip_seconds=speech.clip_seconds if speech is not None else None,
             parent_window=self._window,
         )
         flow.ended.connect(self._on_flow_ended)

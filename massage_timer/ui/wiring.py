@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QApplication
 
 from massage_timer.core.model.settings import Settings
+from massage_timer.core.model.speech_timing import timing_for
 from massage_timer.core.storage.loader import Library, load_library
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
@@ -56,6 +57,7 @@ def create_main_window(
     """
     window = MainWindow()
     window.set_include_optional(settings.include_optional_steps)
+    window.set_speech_timing(timing_for(settings.voice_enabled, settings.voice_rate))
     window.restore_geometry_state(settings.window_geometry)
     window.set_library(library if library is not None else load_library(paths))
     if library is None:
@@ -111,6 +113,7 @@ class App(QObject):
         self.library: Library = load_library(paths)
         self.window: MainWindow = create_main_window(paths, settings, self.library)
         self.store.subscribe(self._on_include_optional_changed, fields=("include_optional_steps",))
+        self.store.subscribe(self._on_voice_timing_changed, fields=("voice_enabled", "voice_rate"))
         self.sound = Sound(
             self.store,
             audio or real_audio(paths.speech_cache_dir),
@@ -314,16 +317,21 @@ class App(QObject):
         self.history_window.show(self.history)
 
     def show_settings(self) -> None:
+        from massage_timer.ui.settings.voice_preview import VoicePreview
+
         speech = self.sound.speech
+        preview = VoicePreview(self.paths.speech_cache_dir, parent=self)
         dialog = SettingsDialog(
             self.store.settings,
             self.window,
             voices=[(v.id, v.name) for v in speech.voices()] if speech else [],
             routines=[(r.routine.id, r.routine.title) for r in self.library.routines],
             autostart_supported=supported(),
+            preview=preview,
         )
         dialog.accepted.connect(lambda: self.store.update(**dialog.changes()))
         dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(preview.deleteLater)
         dialog.open()
 
     def reload_library(self) -> None:
@@ -332,6 +340,11 @@ class App(QObject):
 
     def _on_include_optional_changed(self, change: SettingsChange) -> None:
         self.window.set_include_optional(change.new.include_optional_steps)
+
+    def _on_voice_timing_changed(self, change: SettingsChange) -> None:
+        """The library's lengths follow the voice rate (see core.model.speech_timing)."""
+        new = change.new
+        self.window.set_speech_timing(timing_for(new.voice_enabled, new.voice_rate))
 
     def _on_save_error(self, exc: OSError) -> None:
         self.window.show_notice(f"Your settings could not be saved: {exc.strerror or exc}")

@@ -31,8 +31,9 @@ from massage_timer.core.model.engine import (
 )
 from massage_timer.core.model.routine import Routine, StepKind
 from massage_timer.core.model.settings import Settings
+from massage_timer.core.model.speech_timing import SWITCH_SIDES_LINE
 
-SWITCH_SIDES = "Switch sides."
+SWITCH_SIDES = SWITCH_SIDES_LINE
 HALFWAY = "Halfway."
 CLOSING = "Well done. The routine is complete."
 COUNTDOWN = {3: "Three", 2: "Two", 1: "One"}

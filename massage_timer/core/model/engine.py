@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from massage_timer.core.model.routine import Routine, Side, Step, StepKind
+from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 
 Clock = Callable[[], float]
 
@@ -70,11 +71,14 @@ class Segment:
         return self.start + self.duration
 
 
-def build_plan(steps: tuple[Step, ...]) -> tuple[Segment, ...]:
+def build_plan(
+    steps: tuple[Step, ...], timing: SpeechTiming = AS_WRITTEN
+) -> tuple[Segment, ...]:
     """Lay the steps out as a timeline; zero-length phases are left out.
 
     A rest step is one rest phase (its instruction is spoken as it starts); other
-    steps get ready, work and, when ``rest_after`` is set, rest, once per side.
+    steps get ready, work and, when ``rest_after`` is set, rest, once per side. The
+    get-ready times come from ``timing``, so that what is said fits in them.
     """
     segments: list[Segment] = []
     offset = 0.0
@@ -85,7 +89,7 @@ def build_plan(steps: tuple[Step, ...]) -> tuple[Segment, ...]:
                 phases = [(Phase.REST, step.work_seconds)]
             else:
                 phases = [
-                    (Phase.PREPARE, step.part_prepare_seconds(part_index)),
+                    (Phase.PREPARE, timing.part_prepare_seconds(step, part_index)),
                     (Phase.WORK, step.work_seconds),
                     (Phase.REST, step.rest_after),
                 ]
@@ -256,19 +260,15 @@ class SessionEngine:
         *,
         include_optional: bool = True,
         suspend_threshold: float = DEFAULT_SUSPEND_THRESHOLD,
+        timing: SpeechTiming = AS_WRITTEN,
     ) -> None:
         self.routine = routine
         self.steps = routine.active_steps(include_optional)
-        self.plan = build_plan(self.steps)
-        if not self.plan:
-            raise ValueError(f"routine '{routine.id}' has no steps to play")
-        self.planned_seconds = self.plan[-1].end
-        self.parts_total = self.plan[-1].part_number + 1
-        self._part_starts = self._first_segments()
+        self.state = State.READY
+        self.replan(timing)
         self._clock = clock
         self._suspend_threshold = suspend_threshold
         self._listeners: list[Listener] = []
-        self.state = State.READY
         self._origin = 0.0
         self._cursor = 0.0
         self._last_update = 0.0
@@ -282,6 +282,21 @@ class SessionEngine:
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
+
+    def replan(self, timing: SpeechTiming) -> None:
+        """Lay the timeline out with ``timing``'s get-ready times; only before the start.
+
+        A session is built while its lines are still rendering and planned again from
+        their real lengths as it starts (see ``core.model.speech_timing``).
+        """
+        if self.state is not State.READY:
+            raise RuntimeError(f"the session is {self.state.value}; it cannot be replanned")
+        self.plan = build_plan(self.steps, timing)
+        if not self.plan:
+            raise ValueError(f"routine '{self.routine.id}' has no steps to play")
+        self.planned_seconds = self.plan[-1].end
+        self.parts_total = self.plan[-1].part_number + 1
+        self._part_starts = self._first_segments()
 
     # Commands
 

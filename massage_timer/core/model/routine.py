@@ -11,7 +11,6 @@ fields together are in ``__post_init__``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -19,16 +18,12 @@ from typing import Annotated, Any, Literal
 from msgspec import Meta, Struct
 
 from massage_timer.core.model import regions
+from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 from massage_timer.core.model.validation import convert
 
 MAX_ROUTINE_SECONDS = 60 * 60
 MAX_STEP_SECONDS = 600
 MAX_REPS = 50
-SPOKEN_WORDS_PER_SECOND = 2.5
-"""A calm speaking pace (150 words a minute), slower than the default voice rate."""
-POSITION_SECONDS = 2.0
-"""Time to get into position once the instruction has been heard."""
-MIN_PREPARE_SECONDS = 5.0
 DEFAULT_SWITCH_SECONDS = 5.0
 MAX_FILE_BYTES = 256 * 1024
 
@@ -101,7 +96,8 @@ PrepareSeconds = Annotated[
         ge=0,
         le=60,
         description="Seconds to hear the instruction and get into position; by default "
-        "long enough to speak the instruction at a calm pace, plus two seconds.",
+        "long enough to speak the instruction at the voice rate, plus two seconds. A "
+        "value the spoken instruction does not fit in is extended the same way.",
     ),
 ]
 SwitchSeconds = Annotated[
@@ -180,27 +176,30 @@ class Step(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
 
     @property
     def speaking_seconds(self) -> float:
-        """How long the instruction takes to say at a calm pace."""
-        return len(self.instruction.split()) / SPOKEN_WORDS_PER_SECOND
+        """How long the instruction takes to say at the default voice rate (an estimate)."""
+        return AS_WRITTEN.speaking_seconds(self.instruction)
 
     @property
     def prepare_seconds(self) -> float:
-        """The get-ready time before the first side: as written, or enough to speak."""
-        if self.prepare is not None:
-            return self.prepare
-        return max(MIN_PREPARE_SECONDS, math.ceil(self.speaking_seconds + POSITION_SECONDS))
+        """The get-ready time before the first side at the default voice rate; a
+        session uses its own :class:`SpeechTiming` (the user's rate, the real clips)."""
+        return AS_WRITTEN.prepare_seconds(self)
 
     def part_prepare_seconds(self, part_index: int) -> float:
-        return self.prepare_seconds if part_index == 0 else self.switch_prepare
+        return AS_WRITTEN.part_prepare_seconds(self, part_index)
 
     @property
     def total_seconds(self) -> float:
-        """Planned length; a rest step is only its rest (no get-ready, no rest after)."""
+        """Planned length at the default voice rate; see :meth:`seconds_at`."""
+        return self.seconds_at(AS_WRITTEN)
+
+    def seconds_at(self, timing: SpeechTiming) -> float:
+        """Planned length with ``timing``'s get-ready times; a rest step is only its
+        rest (no get-ready, no rest after)."""
         if self.kind is StepKind.REST:
             return len(self.parts) * self.work_seconds
-        prepares = sum(self.part_prepare_seconds(i) for i in range(len(self.parts)))
+        prepares = sum(timing.part_prepare_seconds(self, i) for i in range(len(self.parts)))
         return prepares + len(self.parts) * (self.work_seconds + self.rest_after)
-
 
 Steps = Annotated[tuple[Step, ...], Meta(min_length=1, max_length=60)]
 
@@ -230,8 +229,13 @@ class Routine(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
                 f"{MAX_ROUTINE_SECONDS // 60} minutes are allowed"
             )
 
-    def total_seconds(self, include_optional: bool = True) -> float:
-        return sum(s.total_seconds for s in self.steps if include_optional or not s.optional)
+    def total_seconds(
+        self, include_optional: bool = True, timing: SpeechTiming = AS_WRITTEN
+    ) -> float:
+        """Planned length; ``timing`` gives the get-ready times (the user's voice rate)."""
+        return sum(
+            s.seconds_at(timing) for s in self.steps if include_optional or not s.optional
+        )
 
     def active_steps(self, include_optional: bool = True) -> tuple[Step, ...]:
         return tuple(s for s in self.steps if include_optional or not s.optional)

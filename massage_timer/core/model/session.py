@@ -30,6 +30,7 @@ from massage_timer.core.model.engine import (
     StepDone,
 )
 from massage_timer.core.model.routine import Routine
+from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 
 WallClock = Callable[[], datetime]
 Listener = Callable[[Event], None]
@@ -137,10 +138,14 @@ class Session:
         clock: Clock,
         wall_clock: WallClock,
         content_hash: str | None = None,
+        timing: SpeechTiming = AS_WRITTEN,
     ) -> None:
         self.routine = routine
         self.options = options
-        self.engine = SessionEngine(routine, clock, include_optional=options.include_optional)
+        self._timing = timing
+        self.engine = SessionEngine(
+            routine, clock, include_optional=options.include_optional, timing=timing
+        )
         self._log = log
         self._output = output
         self._wall = wall_clock
@@ -171,6 +176,9 @@ class Session:
         if self.outcome is not None:
             return self.engine.start()  # reported as ignored by the engine
         routine, engine = self.routine, self.engine
+        # Planned again now: the lines rendered while the checklist showed, and the
+        # get-ready times follow their real lengths (``timing``).
+        engine.replan(self._timing)
         self.session_id = self._log.start_session(
             SessionStart(
                 routine_id=routine.id,

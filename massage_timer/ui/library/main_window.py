@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from massage_timer import APP_DISPLAY_NAME, __version__
+from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 from massage_timer.core.storage.loader import Library
 from massage_timer.ui.library.routine_detail import RoutineDetail
 from massage_timer.ui.library.routine_list import (
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self.resize(DEFAULT_SIZE)
         self._library = Library()
         self._include_optional = False
+        self._timing = AS_WRITTEN
         self._model = RoutineListModel(self)
         self._proxy = RoutineFilterModel(self)
         self._proxy.setSourceModel(self._model)
@@ -163,7 +165,7 @@ class MainWindow(QMainWindow):
         """Show a (re)loaded library, keeping the current routine when it is still there."""
         keep = self.current_routine_id()
         self._library = library
-        self._model.set_routines(library.routines, self._include_optional)
+        self._model.set_routines(library.routines, self._include_optional, self._timing)
         self._fill_areas()
         self._update_broken(library.errors)
         if not (keep and self.select_routine(keep)):
@@ -173,6 +175,11 @@ class MainWindow(QMainWindow):
     def set_include_optional(self, include: bool) -> None:
         """Whether optional steps count (the setting); changes the times shown."""
         self._include_optional = include
+        self.set_library(self._library)
+
+    def set_speech_timing(self, timing: SpeechTiming) -> None:
+        """The get-ready times of the user's voice (its rate); changes the times shown."""
+        self._timing = timing
         self.set_library(self._library)
 
     def select_routine(self, routine_id: str) -> bool:
@@ -402,7 +409,7 @@ class MainWindow(QMainWindow):
     def _on_current_changed(self, *_args: object) -> None:
         routine_id = self.current_routine_id()
         loaded = self._library.get(routine_id) if routine_id else None
-        self._detail.show_routine(loaded, self._include_optional)
+        self._detail.show_routine(loaded, self._include_optional, self._timing)
         self._start.setEnabled(loaded is not None)
         self.start_action.setEnabled(loaded is not None)
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from massage_timer.core.model.routine import Routine, Step, StepKind
+from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 from massage_timer.core.storage.loader import LoadedRoutine, Origin
 from massage_timer.core.storage.sources_file import describe
 from massage_timer.ui.diagram import DiagramView
@@ -126,8 +127,14 @@ class RoutineDetail(QWidget):
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_shown"):
             self.show_routine(*self._shown)
 
-    def show_routine(self, loaded: LoadedRoutine | None, include_optional: bool) -> None:
-        self._shown = (loaded, include_optional)
+    def show_routine(
+        self,
+        loaded: LoadedRoutine | None,
+        include_optional: bool,
+        timing: SpeechTiming = AS_WRITTEN,
+    ) -> None:
+        """Show ``loaded``, its lengths with ``timing``'s get-ready times (the voice's)."""
+        self._shown = (loaded, include_optional, timing)
         widgets: list[QWidget] = [
             self._meta,
             self._summary,
@@ -148,7 +155,7 @@ class RoutineDetail(QWidget):
             widget.show()
         routine = loaded.routine
         self._title.setText(routine.title)
-        total = duration(routine.total_seconds(include_optional))
+        total = duration(routine.total_seconds(include_optional, timing))
         areas = ", ".join(area_label(a) for a in routine_areas(routine))
         self._meta.setText(
             f"{total} · {routine.position.value.capitalize()} · {equipment_text(routine)}"
@@ -165,9 +172,10 @@ class RoutineDetail(QWidget):
         self._origin.setText(origin)
         self._origin.setVisible(bool(origin))
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
-        self._steps.setText(_steps_html(routine, include_optional, muted))
+        self._steps.setText(_steps_html(routine, include_optional, muted, timing))
         self._steps.setAccessibleName(
-            "Steps: " + "; ".join(f"{s.title}, {duration(s.total_seconds)}" for s in routine.steps)
+            "Steps: "
+            + "; ".join(f"{s.title}, {duration(s.seconds_at(timing))}" for s in routine.steps)
         )
         self._cautions.setText(
             "<ul style='margin-left:-20px'>"
@@ -190,7 +198,9 @@ def sources_text(names: tuple[str, ...]) -> str:
     return "\n".join(lines)
 
 
-def _steps_html(routine: Routine, include_optional: bool, muted: str) -> str:
+def _steps_html(
+    routine: Routine, include_optional: bool, muted: str, timing: SpeechTiming
+) -> str:
     rows = []
     number = 0
     for step in routine.steps:
@@ -205,7 +215,7 @@ def _steps_html(routine: Routine, include_optional: bool, muted: str) -> str:
         rows.append(
             f"<tr{style}><td align='right' width='28'>{'' if skipped else f'{number}.'}</td>"
             f"<td><b>{html.escape(step.title)}</b>{tag}<br>{html.escape(_step_detail(step))}</td>"
-            f"<td align='right'>{clock(step.total_seconds)}</td></tr>"
+            f"<td align='right'>{clock(step.seconds_at(timing))}</td></tr>"
         )
     return "<table cellspacing='0' cellpadding='3' width='100%'>" + "".join(rows) + "</table>"
 

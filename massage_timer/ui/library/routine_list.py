@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from massage_timer.core.model import regions
 from massage_timer.core.model.routine import Equipment, Routine
+from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 from massage_timer.core.storage.loader import LoadedRoutine
 from massage_timer.ui.durations import duration
 
@@ -69,11 +70,18 @@ class RoutineListModel(QAbstractListModel):
         super().__init__(parent)
         self._rows: list[LoadedRoutine] = []
         self._include_optional = False
+        self._timing = AS_WRITTEN
 
-    def set_routines(self, routines: list[LoadedRoutine], include_optional: bool) -> None:
+    def set_routines(
+        self,
+        routines: list[LoadedRoutine],
+        include_optional: bool,
+        timing: SpeechTiming = AS_WRITTEN,
+    ) -> None:
         self.beginResetModel()
         self._rows = list(routines)
         self._include_optional = include_optional
+        self._timing = timing
         self.endResetModel()
 
     def routine_at(self, row: int) -> LoadedRoutine:
@@ -94,11 +102,11 @@ class RoutineListModel(QAbstractListModel):
         if role == RoutineIdRole:
             return routine.id
         if role == SecondsRole:
-            return routine.total_seconds(self._include_optional)
+            return routine.total_seconds(self._include_optional, self._timing)
         if role == AreasRole:
             return routine_areas(routine)
         if role == LinesRole:
-            seconds = routine.total_seconds(self._include_optional)
+            seconds = routine.total_seconds(self._include_optional, self._timing)
             meta = f"{duration(seconds)} · {routine.position.value.capitalize()} · "
             meta += equipment_text(routine)
             areas = ", ".join(area_label(a, short=True) for a in routine_areas(routine))

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from massage_timer.core.model.cues import TONE_REMINDER, Cue, CueKind, Priority
 from massage_timer.core.model.settings import Settings
+from massage_timer.core.model.speech_timing import timing_for
 from massage_timer.core.storage.history.store import HistoryStore
 from massage_timer.core.storage.loader import Library
 from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
@@ -42,8 +43,9 @@ def reminder_text(settings: Settings, library: Library) -> tuple[str, int]:
     """The break's routine title and its length in minutes, as the prompt shows them."""
     loaded = library.get(settings.reminder_routine_id)
     title = loaded.routine.title if loaded else "a short break"
+    timing = timing_for(settings.voice_enabled, settings.voice_rate)
     seconds = (
-        loaded.routine.total_seconds(settings.include_optional_steps)
+        loaded.routine.total_seconds(settings.include_optional_steps, timing)
         if loaded
         else DEFAULT_BREAK_SECONDS
     )

@@ -36,6 +36,7 @@ from massage_timer.core.model.engine import (
 )
 from massage_timer.core.model.session import Outcome, Preamble, Session, SessionLog
 from massage_timer.core.model.settings import Settings
+from massage_timer.core.model.speech_timing import ClipSeconds, SpeechTiming, timing_for
 from massage_timer.core.model.text import single_line
 from massage_timer.core.storage.loader import LoadedRoutine
 from massage_timer.ui.session.adapter import SessionAdapter
@@ -85,6 +86,7 @@ class SessionFlow(QObject):
         history: SessionLog,
         sound: PlayerSound,
         *,
+        clip_seconds: ClipSeconds | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         parent_window: QWidget | None = None,
@@ -95,6 +97,7 @@ class SessionFlow(QObject):
         self.settings = settings
         self._history = history
         self._sound = sound
+        self._clip_seconds = clip_seconds
         self._clock = clock
         self._wall = wall_clock
         self._parent = parent_window
@@ -127,8 +130,17 @@ class SessionFlow(QObject):
                 clock=self._clock,
                 wall_clock=self._wall,
                 content_hash=self.loaded.content_hash,
+                timing=self.speech_timing(),
             )
         return self.session
+
+    def speech_timing(self) -> SpeechTiming:
+        """Get-ready times from the clips rendered during the checklist (looked up as
+        the player starts), else estimated at the user's voice rate. Without a
+        synthesizer (no ``clip_seconds``) nothing is said: the file's own times."""
+        s = self.settings
+        voiced = s.voice_enabled and self._clip_seconds is not None
+        return timing_for(voiced, s.voice_rate, self._clip_seconds)
 
     # Stage 1: checklist (speech renders meanwhile)
 

@@ -8,7 +8,7 @@ caller decides when to save and what to apply. Settings the user does not edit h
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, QTime
 from PySide6.QtGui import QShowEvent
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSpinBox,
     QTabWidget,
     QTimeEdit,
@@ -29,6 +30,9 @@ from PySide6.QtWidgets import (
 
 from massage_timer.core.model.settings import BOUNDS, Settings, replace
 from massage_timer.ui.theme import Accent, accent
+
+if TYPE_CHECKING:
+    from massage_timer.ui.settings.voice_preview import VoicePreview
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SCREEN_AWAKE_NOTE = (
@@ -50,7 +54,10 @@ class SettingsDialog(QDialog):
         routines: Sequence[tuple[str, str]] = (),
         autostart_supported: bool = True,
         screen_awake_note: str = SCREEN_AWAKE_NOTE,
+        preview: VoicePreview | None = None,
     ) -> None:
+        """``voices`` are those known already; ``preview``, when given, lists the rest
+        as its speech worker finds them and plays the sample (see voice_preview)."""
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setAccessibleName("Settings")
@@ -59,6 +66,7 @@ class SettingsDialog(QDialog):
         self._result = settings
         self._notes: list[QLabel] = []
         self._forms: list[QFormLayout] = []
+        self._preview = preview
 
         self._tabs = QTabWidget(self)
         self._tabs.setObjectName("settingsTabs")
@@ -101,6 +109,7 @@ class SettingsDialog(QDialog):
         self._on_voice_toggled()
         self._on_reminders_toggled()
         self._restyle()
+        self._connect_preview()
 
     # -- building -------------------------------------------------------------
 
@@ -164,11 +173,34 @@ class SettingsDialog(QDialog):
         self.count_aloud = self._check("countAloud", "Count the strokes aloud")
         self.halfway_cue = self._check("halfwayCue", "Say when a step is halfway through")
         self.tones_enabled = self._check("tonesEnabled", "Play tones between steps")
+        # One width whether the voices are there at the first show or arrive after it.
+        self.voice_name.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.voice_name.setMinimumContentsLength(24)
+        self.voice_preview = QPushButton("&Preview", self)
+        self.voice_preview.setObjectName("voicePreview")
+        self.voice_preview.setAccessibleName("Preview the voice")
+        self.voice_preview.setToolTip("Hear a sample sentence in this voice at this rate")
+        self.voice_preview.setAutoDefault(False)
+        self.voice_preview_status = QLabel(self)
+        self.voice_preview_status.setObjectName("voicePreviewStatus")
+        self.voice_preview_status.setAccessibleName("Voice preview status")
+        self.voice_preview_status.setWordWrap(True)
+        self.voice_preview_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.voice_preview_status.hide()
         self.voice_enabled.toggled.connect(self._on_voice_toggled)
         form.addRow(self.voice_enabled)
-        self._row(form, "Vo&ice:", self.voice_name)
+        voice_row = QWidget(page)
+        voice_layout = QHBoxLayout(voice_row)
+        voice_layout.setContentsMargins(0, 0, 0, 0)
+        voice_layout.addWidget(self.voice_name)
+        voice_layout.addWidget(self.voice_preview)
+        voice_label = QLabel("Vo&ice:", page)
+        voice_label.setBuddy(self.voice_name)
+        form.addRow(voice_label, voice_row)
         self._row(form, "Speaking ra&te:", self.voice_rate)
         self._row(form, "Vo&lume:", self.voice_volume)
+        form.addRow(self.voice_preview_status)
         form.addRow(self.count_aloud)
         form.addRow(self.halfway_cue)
         form.addRow(self.tones_enabled)
@@ -385,6 +417,46 @@ class SettingsDialog(QDialog):
         for widget in (self.voice_name, self.voice_rate, self.voice_volume,
                        self.count_aloud, self.halfway_cue):
             widget.setEnabled(on)
+        self.voice_preview.setEnabled(on and self._preview is not None)
+
+    # -- the voice list and the preview (see voice_preview) --------------------
+
+    def _connect_preview(self) -> None:
+        preview = self._preview
+        if preview is None:
+            return
+        preview.voicesFound.connect(self.set_voices)
+        preview.statusChanged.connect(self._on_preview_status)
+        self.voice_preview.clicked.connect(self._on_preview_clicked)
+        self.finished.connect(preview.close)
+        preview.start(*self._voice_spec())
+
+    def _voice_spec(self) -> tuple[str | None, int, float]:
+        return (self.voice_name.currentData() or None, self.voice_rate.value(),
+                self.voice_volume.value() / 100)
+
+    def set_voices(self, voices: Sequence[tuple[str, str]]) -> None:
+        """Fill the voice list (it may arrive after the dialog opened), keeping the choice."""
+        chosen = self.voice_name.currentData()
+        known = [(str(self.voice_name.itemData(i)), self.voice_name.itemText(i))
+                 for i in range(1, self.voice_name.count())]
+        merged = dict(known)
+        merged.update(dict(voices))
+        self.voice_name.blockSignals(True)
+        while self.voice_name.count() > 1:
+            self.voice_name.removeItem(1)
+        for value, label in sorted(merged.items(), key=lambda item: item[1].casefold()):
+            self.voice_name.addItem(label, value)
+        self.voice_name.setCurrentIndex(max(0, self.voice_name.findData(chosen)))
+        self.voice_name.blockSignals(False)
+
+    def _on_preview_clicked(self) -> None:
+        if self._preview is not None:
+            self._preview.preview(*self._voice_spec())
+
+    def _on_preview_status(self, text: str) -> None:
+        self.voice_preview_status.setText(text)
+        self.voice_preview_status.setVisible(bool(text))
 
     def _on_reminders_toggled(self) -> None:
         on = self.reminders_enabled.isChecked()
