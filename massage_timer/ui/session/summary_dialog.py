@@ -85,10 +85,10 @@ class SessionSummaryDialog(QDialog):
         outcome_label.setObjectName("summaryOutcome")
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
-        form.addRow("Routine:", routine)
-        form.addRow("Time spent:", time_label)
-        form.addRow("Steps completed:", steps_label)
-        form.addRow("Outcome:", outcome_label)
+        form.addRow(PlainLabel("Routine:", self), routine)
+        form.addRow(PlainLabel("Time spent:", self), time_label)
+        form.addRow(PlainLabel("Steps completed:", self), steps_label)
+        form.addRow(PlainLabel("Outcome:", self), outcome_label)
 
         name, question = QUESTIONS["after"]
         pain_heading = PlainLabel(question, self)
