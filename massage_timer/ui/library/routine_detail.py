@@ -23,6 +23,7 @@ from massage_timer.core.storage.sources_file import describe
 from massage_timer.ui.diagram import DiagramView
 from massage_timer.ui.durations import clock, duration, short_duration
 from massage_timer.ui.library.routine_list import area_label, equipment_text, routine_areas
+from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.theme import Accent, PaletteStyle, accent
 
 
@@ -41,7 +42,7 @@ def _step_detail(step: Step) -> str:
 
 
 def _heading(text: str, parent: QWidget, scale: float = 1.15) -> QLabel:
-    label = QLabel(text, parent)
+    label = PlainLabel(text, parent)
     font = QFont(label.font())
     font.setBold(True)
     font.setPointSizeF(font.pointSizeF() * scale)
@@ -76,13 +77,13 @@ class RoutineDetail(QWidget):
         self.setObjectName("routineDetail")
         self._title = _heading("", self, 1.6)
         self._title.setObjectName("detailTitle")
-        self._meta = QLabel(self)
+        self._meta = PlainLabel(self)
         self._meta.setObjectName("detailMeta")
         self._meta.setWordWrap(True)
-        self._summary = QLabel(self)
+        self._summary = PlainLabel(self)
         self._summary.setObjectName("detailSummary")
         self._summary.setWordWrap(True)
-        self._origin = QLabel(self)
+        self._origin = PlainLabel(self)
         self._origin.setObjectName("detailOrigin")
         self._origin.setWordWrap(True)
         self._diagram = _make_diagram(self)
@@ -102,7 +103,7 @@ class RoutineDetail(QWidget):
         self._cautions.setWordWrap(True)
         caution_layout.addWidget(cautions_heading)
         caution_layout.addWidget(self._cautions)
-        self._sources = QLabel(self)
+        self._sources = PlainLabel(self)
         self._sources.setObjectName("detailSources")
         self._sources.setWordWrap(True)
         self._sources.setTextFormat(Qt.TextFormat.PlainText)
