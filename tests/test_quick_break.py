@@ -325,3 +325,20 @@ def test_cancelling_the_short_check_is_not_a_break(qtbot: QtBot, app: App, how: 
         "SELECT COUNT(*) FROM checklists WHERE kind = 'short'") == [(0,)]
     assert app.history.query("SELECT COUNT(*) FROM reminders WHERE kind = 'started'") == [(0,)]
 
+
+
+def test_a_reminder_during_the_short_check_does_not_count_the_break(
+    qtbot: QtBot, app: App
+) -> None:
+    full_checklist_answered_now(app)
+    app.reminders.service.reminderDue.emit()
+    app.reminders.prompt.start_button.click()
+    flow = app.sessions.flow
+    assert flow is not None and flow.short_check is not None
+    app.reminders.service.reminderDue.emit()  # the put-off reminder comes round again
+    assert not app.reminders.prompt.isVisible()
+    assert app.reminders.service.break_pending, "held, not taken as a break"
+    flow.short_check.confirm_button.click()
+    assert flow.window is not None
+    assert not app.reminders.service.break_pending
+    flow.stop()
