@@ -66,7 +66,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             red_flag INTEGER NOT NULL DEFAULT 0 CHECK (red_flag IN (0, 1))
         )""",
         "CREATE INDEX checklists_kind_at ON checklists (kind, at)",
-        "CREATE INDEX sessions_checklist ON sessions (checklist_confirmed_at)",
+        "CREATE INDEX sessions_full_checklist ON sessions (checklist_confirmed_at) "
+        "WHERE checklist_kind IS NULL OR checklist_kind = 'full'",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -658,7 +658,7 @@ class HistoryStore:
         self._write(_Op("reminder", {"kind": kind, "at": to_epoch(at)}))
 
     def log_checklist(self, answer: ChecklistAnswer) -> None:
-        """Keep a finished checklist (see :func:`~massage_timer.core.model.short_check.short_check_since`)."""
+        """Keep a finished checklist: the next break's short check is decided from it."""
         self._write(_Op("checklist", {
             "at": to_epoch(answer.at), "version": answer.version,
             "kind": ChecklistKind(answer.kind), "red_flag": int(bool(answer.red_flag)),
@@ -760,7 +760,7 @@ class HistoryStore:
             *self._conn.execute(
                 "SELECT checklist_confirmed_at, checklist_version, 0 FROM sessions "
                 "WHERE checklist_confirmed_at IS NOT NULL AND checklist_version IS NOT NULL "
-                "AND COALESCE(checklist_kind, 'full') = 'full' "
+                "AND (checklist_kind IS NULL OR checklist_kind = 'full') "
                 "ORDER BY checklist_confirmed_at DESC LIMIT 1"
             ),
         ]
