@@ -216,7 +216,9 @@ class App(QObject):
             notify=self.tray.notify,
             parent=self,
         )
-        self.reminders.startBreakRequested.connect(self.start_session)
+        self.reminders.startBreakRequested.connect(self.start_break)
+        self.sessions.playerStarted.connect(self.reminders.service.break_started)
+        self.sessions.cancelled.connect(self.reminders.service.break_cancelled)
         self.reminders.statusChanged.connect(self.tray.set_status)
         self.reminders.start()
         if self.tray.available:
@@ -293,6 +295,11 @@ class App(QObject):
     def start_session(self, routine_id: str) -> None:
         self.finish_startup()
         self.sessions.start(routine_id)
+
+    def start_break(self, routine_id: str) -> None:
+        """A posture break asked for by a reminder (the short check if the day allows)."""
+        self.finish_startup()
+        self.sessions.start(routine_id, from_reminder=True)
 
     def _on_break_taken(self) -> None:
         self.reminders.service.record_break()

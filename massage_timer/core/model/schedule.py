@@ -105,6 +105,8 @@ class ReminderSchedule:
         self._last_mono = monotonic()
         self._anchor = now
         self._snooze_until: datetime | None = None
+        self._snoozed_reminder = False
+        self._showing_again = False
         self._prompt_since: datetime | None = None
         self._paused_until = paused_until.astimezone(UTC) if paused_until else None
         self._away = False
@@ -131,6 +133,12 @@ class ReminderSchedule:
     def last_break(self) -> datetime:
         """When the current interval started (a break, a return, the app's start)."""
         return self._anchor
+
+    @property
+    def showing_again(self) -> bool:
+        """True when the last DUE re-showed a reminder already shown and snoozed: the same
+        reminder, so it is not counted (logged) as a new one."""
+        return self._showing_again
 
     def next_reminder_at(self) -> datetime | None:
         """When the next reminder will show, in local time, as far as known now.
@@ -218,10 +226,14 @@ class ReminderSchedule:
         events: list[ScheduleEvent] = []
         if self._state in (ReminderState.DISABLED, ReminderState.PAUSED):
             return events
-        due = self._due() if self._state is not ReminderState.PROMPTING else None
+        prompting = self._state is ReminderState.PROMPTING
+        due = self._due() if not prompting else None
         until = max(now, due or now) + self._config.snooze
         self._withdraw(events)
         if self._window_at(until) is not None:
+            # Snoozing a reminder that shows (or one already snoozed) keeps it the same one.
+            self._snoozed_reminder = prompting or (
+                self._snooze_until is not None and self._snoozed_reminder)
             self._snooze_until = until
         else:
             self._snooze_until = None
@@ -323,6 +335,7 @@ class ReminderSchedule:
         due = self._due()
         if due is not None and now >= due:
             if window is not None:
+                self._showing_again = self._snooze_until is not None and self._snoozed_reminder
                 self._snooze_until = None
                 self._prompt_since = now
                 self._state = ReminderState.PROMPTING

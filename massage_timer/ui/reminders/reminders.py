@@ -154,6 +154,10 @@ class Reminders(QObject):
 
     def _on_reminder_due(self) -> None:
         if self._session_running():
+            if self.service.break_pending:
+                # The break asked for is at its checklist: it may yet be cancelled.
+                self.service.hold()
+                return
             # A session is under way: that is the break; do not interrupt it.
             self.service.record_break()
             return

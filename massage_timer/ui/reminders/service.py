@@ -81,7 +81,8 @@ class ReminderController(QObject):
     Signals:
         reminderDue(): show the prompt (and play the tone or line if the settings say).
         reminderWithdrawn(): hide the prompt; the reminder is over.
-        startBreakRequested(str): start this routine id (the safety checklist first).
+        startBreakRequested(str): start this routine id (the safety checklist first);
+            the break counts once :meth:`break_started` says the player runs.
         statusChanged(str): the "Next reminder at HH:MM" line changed.
         pausedUntilChanged(object): ``datetime | None`` to persist as ``paused_until``.
     """
@@ -118,6 +119,8 @@ class ReminderController(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._on_timer)
         self._status = ""
+        self._break_pending = False
+        self._break_answers_reminder = False
 
     @property
     def schedule(self) -> ReminderSchedule:
@@ -139,6 +142,11 @@ class ReminderController(QObject):
     def status(self) -> str:
         return self._status
 
+    @property
+    def break_pending(self) -> bool:
+        """A break was asked for and its checklist is not yet through."""
+        return self._break_pending
+
     def start(self) -> None:
         """Begin: the app's start counts as the start of the first interval."""
         self._on_timer()
@@ -149,8 +157,31 @@ class ReminderController(QObject):
     # -- the user's answers (prompt, tray, main window) -------------------------
 
     def start_break(self) -> None:
-        self._answer("started", self._schedule.record_break)
+        """Ask for the break. It is not taken yet: the reminder is only put off (as by
+        a snooze, and re-shown as the same reminder) until :meth:`break_started`, so a
+        cancelled checklist neither counts as started nor moves the next reminder."""
+        self._break_pending = True
+        self._break_answers_reminder = self._schedule.state is ReminderState.PROMPTING
+        if self._break_answers_reminder:
+            self._answer(None, self._schedule.snooze)
         self.startBreakRequested.emit(self._settings.reminder_routine_id)
+
+    def break_started(self) -> None:
+        """The asked-for break's player runs: the reminder was started; a new interval."""
+        if not self._break_pending:
+            return
+        self._break_pending = False
+        if self._break_answers_reminder:
+            self._log("started")
+        self._answer(None, self._schedule.record_break)
+
+    def break_cancelled(self) -> None:
+        """The asked-for break ended before its player: the reminder stays put off."""
+        self._break_pending = False
+
+    def hold(self) -> None:
+        """Put off a reminder due while the asked-for break's checklist shows."""
+        self._answer(None, self._schedule.snooze)
 
     def snooze(self) -> None:
         self._answer("snoozed", self._schedule.snooze)
@@ -169,6 +200,7 @@ class ReminderController(QObject):
 
     def record_break(self) -> None:
         """A session ran (from anywhere): the interval starts again now."""
+        self._break_pending = False
         self._answer(None, self._schedule.record_break)
 
     def apply_settings(self, settings: Settings) -> None:
@@ -199,7 +231,8 @@ class ReminderController(QObject):
     def _handle(self, events: list[ScheduleEvent], *, answered: bool) -> None:
         for event in events:
             if event is ScheduleEvent.DUE:
-                self._log("shown")
+                if not self._schedule.showing_again:
+                    self._log("shown")
                 self.reminderDue.emit()
             elif event is ScheduleEvent.WITHDRAWN:
                 self.reminderWithdrawn.emit()
