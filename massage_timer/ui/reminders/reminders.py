@@ -7,6 +7,7 @@ Built right after the main window's first paint (see :class:`~massage_timer.ui.w
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -16,6 +17,7 @@ from massage_timer.core.model.speech_timing import timing_for
 from massage_timer.core.storage.history.store import HistoryStore
 from massage_timer.core.storage.loader import Library
 from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
+from massage_timer.ui.reminders.busy import BusyDetector, create_busy_detector
 from massage_timer.ui.reminders.idle import IdleMonitor
 from massage_timer.ui.reminders.prompt import ReminderPrompt
 from massage_timer.ui.reminders.service import ReminderController
@@ -32,6 +34,16 @@ SCHEDULE_FIELDS = (
     "reminder_routine_id",
 )
 """The settings the schedule (and the routine a break starts) is made from."""
+
+BUSY_FIELDS = (
+    "busy_full_screen",
+    "busy_inhibitors",
+    "busy_do_not_disturb",
+    "busy_microphone_camera",
+    "busy_programs",
+    "meeting_until",
+)
+"""The settings that decide whether a due reminder is held: a change looks again."""
 
 # A spoken reminder waits this long, at most, for its clip to be rendered.
 SPEECH_POLL_MS = 250
@@ -78,6 +90,7 @@ class Reminders(QObject):
         library: Callable[[], Library],
         session_running: Callable[[], bool],
         notify: Callable[[str, str], bool],
+        busy: BusyDetector | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -87,12 +100,16 @@ class Reminders(QObject):
         self._session_running = session_running
         self._notify = notify
         self.idle = idle
+        self.busy = busy or create_busy_detector(lambda: store.settings, parent=self)
         self.service = ReminderController(
             store.settings,
             log_event=history.log_reminder,
             idle_seconds=idle.idle_seconds,
+            busy=self.busy.check,
             parent=self,
         )
+        self.service.reminderHeld.connect(self.busy.watch)
+        self.busy.changed.connect(self.service.recheck)
         self.prompt = ReminderPrompt()
         self.prompt.set_snooze_minutes(store.settings.snooze_minutes)
         self._speech_timer = QTimer(self)
@@ -115,6 +132,7 @@ class Reminders(QObject):
             signal.connect(self._stop_speaking)
         store.subscribe(self._on_schedule_changed, fields=SCHEDULE_FIELDS)
         store.subscribe(self._on_reminder_voice_changed, fields=("reminder_voice",))
+        store.subscribe(self._on_busy_settings_changed, fields=BUSY_FIELDS)
 
     def start(self) -> None:
         """Start the schedule if the settings say so."""
@@ -127,6 +145,7 @@ class Reminders(QObject):
         self.service.stop()
         self.prompt.withdraw()
         self.idle.close()
+        self.busy.close()
         self.prompt.close()
         self.prompt.deleteLater()
 
@@ -139,6 +158,16 @@ class Reminders(QObject):
                 self.service.stop()
         if "snooze_minutes" in change.fields:
             self.prompt.set_snooze_minutes(change.new.snooze_minutes)
+
+    def meeting_for(self, duration: timedelta) -> None:
+        """Meeting mode: hold every reminder for ``duration`` from now."""
+        self._store.update_state(meeting_until=datetime.now().astimezone() + duration)
+
+    def end_meeting(self) -> None:
+        self._store.update_state(meeting_until=None)
+
+    def _on_busy_settings_changed(self, _change: SettingsChange) -> None:
+        self.service.recheck()
 
     def _on_reminder_voice_changed(self, change: SettingsChange) -> None:
         if not change.new.reminder_voice:
