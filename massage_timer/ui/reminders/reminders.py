@@ -18,7 +18,7 @@ from massage_timer.core.storage.history.store import HistoryStore
 from massage_timer.core.storage.loader import Library
 from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
 from massage_timer.ui.reminders.busy import BusyDetector, create_busy_detector
-from massage_timer.ui.reminders.idle import IdleMonitor
+from massage_timer.ui.reminders.idle import IdleMonitor, SleepWatcher
 from massage_timer.ui.reminders.prompt import ReminderPrompt
 from massage_timer.ui.reminders.service import ReminderController
 from massage_timer.ui.sound import Sound
@@ -109,6 +109,8 @@ class Reminders(QObject):
             parent=self,
         )
         self.service.reminderHeld.connect(self.busy.watch)
+        self.sleep = SleepWatcher(self)
+        self.sleep.resumed.connect(self.service.wake)
         self.busy.changed.connect(self.service.recheck)
         self.prompt = ReminderPrompt()
         self.prompt.set_snooze_minutes(store.settings.snooze_minutes)
@@ -136,6 +138,7 @@ class Reminders(QObject):
 
     def start(self) -> None:
         """Start the schedule if the settings say so."""
+        self.sleep.start()
         if self._store.settings.reminders_enabled:
             self.service.start()
 
@@ -146,6 +149,7 @@ class Reminders(QObject):
         self.prompt.withdraw()
         self.idle.close()
         self.busy.close()
+        self.sleep.close()
         self.prompt.close()
         self.prompt.deleteLater()
 

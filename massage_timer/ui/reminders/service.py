@@ -163,6 +163,11 @@ class ReminderController(QObject):
     def stop(self) -> None:
         self._timer.stop()
 
+    def wake(self) -> None:
+        """Look at the schedule now (the machine just woke up), if it is running."""
+        if self._timer.isActive():
+            self._on_timer()
+
     def recheck(self) -> None:
         """Look again now (the desktop said something changed), if a reminder is held."""
         if self._schedule.state is ReminderState.HELD and self._timer.isActive():
