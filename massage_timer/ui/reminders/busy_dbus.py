@@ -13,7 +13,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from jeepney import DBusAddress, MatchRule, Properties, message_bus, new_method_call
+from jeepney import (
+    DBusAddress,
+    MatchRule,
+    MessageType,
+    Properties,
+    message_bus,
+    new_method_call,
+)
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.wrappers import DBusErrorResponse
 from PySide6.QtCore import QObject, QSocketNotifier, Signal
@@ -69,6 +76,8 @@ class Buses:
         except (DBusErrorResponse, TimeoutError, OSError) as exc:
             log.debug("D-Bus call %s failed: %s", message.header.fields, exc)
             return None
+        if reply.header.message_type is MessageType.error:
+            return None  # no such service here (or it does not know the method)
         return tuple(reply.body)
 
     def close(self) -> None:
@@ -177,7 +186,7 @@ class DBusWatcher(QObject):
                 log.info("cannot watch the %s bus: %s", bus.lower(), exc)
                 continue
             notifier = QSocketNotifier(conn.sock.fileno(), QSocketNotifier.Type.Read, self)
-            notifier.activated.connect(lambda _fd, c=conn: self._on_readable(c))
+            notifier.activated.connect(lambda *_args, c=conn: self._on_readable(c))
             self._conns.append((conn, notifier))
 
     def stop(self) -> None:
