@@ -7,7 +7,6 @@ Built right after the main window's first paint (see :class:`~massage_timer.ui.w
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -162,13 +161,6 @@ class Reminders(QObject):
                 self.service.stop()
         if "snooze_minutes" in change.fields:
             self.prompt.set_snooze_minutes(change.new.snooze_minutes)
-
-    def meeting_for(self, duration: timedelta) -> None:
-        """Meeting mode: hold every reminder for ``duration`` from now."""
-        self._store.update_state(meeting_until=datetime.now().astimezone() + duration)
-
-    def end_meeting(self) -> None:
-        self._store.update_state(meeting_until=None)
 
     def _on_busy_settings_changed(self, _change: SettingsChange) -> None:
         self.service.recheck()
