@@ -395,3 +395,14 @@ def test_one_full_check_is_fast(bus: BusServices) -> None:
         detector.close()
     assert min(timings) < 200, timings
     assert os.environ.get("DBUS_SESSION_BUS_ADDRESS") == bus.address
+
+
+def test_no_sound_server_means_cannot_tell_and_starts_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pactl would autospawn a PulseAudio daemon; with no server there it is not run."""
+    for key in ("PULSE_SERVER", "PULSE_RUNTIME_PATH"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    assert busy_local.microphone_in_use() is None
+    assert not (tmp_path / "pulse").exists()

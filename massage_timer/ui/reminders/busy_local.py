@@ -96,9 +96,21 @@ class X11FullScreen:
             self._display = None
 
 
+def _sound_server_running() -> bool:
+    """Whether a pulse server (PulseAudio or PipeWire's) is there to ask: ``pactl``
+    would otherwise start a PulseAudio daemon of its own (autospawn)."""
+    if os.environ.get("PULSE_SERVER"):
+        return True
+    runtime = os.environ.get("PULSE_RUNTIME_PATH")
+    if runtime:
+        return Path(runtime, "native").exists()
+    xdg = os.environ.get("XDG_RUNTIME_DIR")
+    return xdg is not None and Path(xdg, "pulse", "native").exists()
+
+
 def _source_outputs() -> list[dict[str, object]] | None:
     pactl = shutil.which("pactl")
-    if pactl is None:
+    if pactl is None or not _sound_server_running():
         return None
     try:
         done = subprocess.run(
