@@ -36,6 +36,9 @@ def test_meeting_mode_from_the_menu_holds_then_ends(qtbot: QtBot) -> None:
     end.trigger()
     assert store.settings.meeting_until is None
     assert not end.isVisible()
+    store.update_state(meeting_until=datetime.now().astimezone() - timedelta(minutes=1))
+    tray.menu.aboutToShow.emit()
+    assert not end.isVisible()  # a meeting that ended by the clock is not offered to end
 
 
 def test_the_reminders_tab_edits_every_busy_signal_and_names_the_offered_ones(

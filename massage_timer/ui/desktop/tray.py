@@ -148,6 +148,8 @@ class ReminderTray(QObject):
         """Show the reminder settings from ``store`` now and whenever they change."""
         self._store = store
         self._show_settings(store.settings)
+        # A meeting ends with the clock, not with a settings change: look on opening.
+        self._menu.aboutToShow.connect(lambda: self._show_meeting(store.settings))
         store.subscribe(
             self._on_settings_changed,
             fields=("reminders_enabled", "snooze_minutes", "paused_until", "meeting_until"),
@@ -172,6 +174,9 @@ class ReminderTray(QObject):
         self.set_snooze_minutes(settings.snooze_minutes)
         self.set_paused(paused)
         self._snooze.setEnabled(enabled and not paused)
+        self._show_meeting(settings)
+
+    def _show_meeting(self, settings: Settings) -> None:
         meeting = settings.meeting_until
         in_meeting = meeting is not None and meeting > datetime.now().astimezone()
         self._end_meeting.setVisible(in_meeting)
