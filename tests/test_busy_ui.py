@@ -4,19 +4,25 @@ the status line while a reminder is held."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from conftest import FakeClocks
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from massage_timer.core.model.busy import BusyReason
 from massage_timer.core.model.schedule import ReminderSchedule, ScheduleConfig
 from massage_timer.core.model.settings import Settings
+from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.settings_store import SettingsStore
 from massage_timer.ui.desktop.tray import ReminderTray
+from massage_timer.ui.reminders.busy import BusyDetector
 from massage_timer.ui.reminders.service import describe
 from massage_timer.ui.settings.settings_dialog import SettingsDialog
+from massage_timer.ui.wiring import App
 
 
 def test_meeting_mode_from_the_menu_holds_then_ends(qtbot: QtBot) -> None:
@@ -87,3 +93,46 @@ def test_the_status_line_says_why_a_reminder_is_held() -> None:
     clocks.advance(3600)
     schedule.tick(None, lambda: BusyReason.MICROPHONE)
     assert describe(schedule, clocks.now) == "Reminder held until you are free (microphone in use)"
+
+
+@pytest.fixture
+def wired(qtbot: QtBot, app_paths: AppPaths) -> Iterator[App]:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    ctl = App(app, app_paths)
+    yield ctl
+    ctl.shutdown()
+    ctl.deleteLater()
+
+
+def test_the_wired_app_holds_for_meeting_mode_from_its_menu(
+    qtbot: QtBot, wired: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reminders = wired.reminders
+    assert reminders.busy.check() is not BusyReason.MEETING_MODE
+    hour = wired.tray.menu.findChild(QAction, "trayMeeting60")
+    assert hour is not None
+    rechecks: list[None] = []
+    monkeypatch.setattr(reminders.service, "recheck", lambda: rechecks.append(None))
+    hour.trigger()
+    assert reminders.busy.check() is BusyReason.MEETING_MODE
+    assert rechecks == [None]  # the change looks again at a held reminder at once
+    wired.store.update(busy_microphone_camera=False)
+    assert len(rechecks) == 2
+
+
+def test_the_wired_app_watches_the_desktop_only_while_a_reminder_is_held(
+    qtbot: QtBot, app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watched: list[bool] = []
+    monkeypatch.setattr(BusyDetector, "watch", lambda _self, on: watched.append(on))
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    ctl = App(app, app_paths)
+    try:
+        ctl.reminders.service.reminderHeld.emit(True)
+        ctl.reminders.service.reminderHeld.emit(False)
+        assert watched == [True, False]
+    finally:
+        ctl.shutdown()
+        ctl.deleteLater()
