@@ -136,3 +136,22 @@ def test_the_wired_app_watches_the_desktop_only_while_a_reminder_is_held(
     finally:
         ctl.shutdown()
         ctl.deleteLater()
+
+
+def test_a_session_of_ours_is_the_break_not_a_busy_spell(
+    wired: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Our own screen-awake inhibitor would read as "idle inhibited": a due reminder
+    during a session must go on to count the session as the break, not be deferred."""
+    asked: list[None] = []
+
+    def busy() -> BusyReason:
+        asked.append(None)
+        return BusyReason.INHIBITED
+
+    monkeypatch.setattr(wired.reminders.busy, "check", busy)
+    monkeypatch.setattr(type(wired.sessions), "running", property(lambda _self: True))
+    assert wired.reminders._busy_reason() is None
+    assert asked == []
+    monkeypatch.setattr(type(wired.sessions), "running", property(lambda _self: False))
+    assert wired.reminders._busy_reason() is BusyReason.INHIBITED

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from massage_timer.core.model.busy import BusyReason
 from massage_timer.core.model.cues import TONE_REMINDER, Cue, CueKind, Priority
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.model.speech_timing import timing_for
@@ -104,7 +105,7 @@ class Reminders(QObject):
             store.settings,
             log_event=history.log_reminder,
             idle_seconds=idle.idle_seconds,
-            busy=self.busy.check,
+            busy=self._busy_reason,
             parent=self,
         )
         self.service.reminderHeld.connect(self.busy.watch)
@@ -161,6 +162,13 @@ class Reminders(QObject):
                 self.service.stop()
         if "snooze_minutes" in change.fields:
             self.prompt.set_snooze_minutes(change.new.snooze_minutes)
+
+    def _busy_reason(self) -> BusyReason | None:
+        # A session of ours is the break itself (and its own screen-awake inhibitor
+        # must not read as "busy"): the due reminder goes to _on_reminder_due.
+        if self._session_running():
+            return None
+        return self.busy.check()
 
     def _on_busy_settings_changed(self, _change: SettingsChange) -> None:
         self.service.recheck()
