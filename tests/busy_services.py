@@ -3,7 +3,7 @@
 Run as a helper process (``python tests/busy_services.py``) on the bus named by
 ``DBUS_SESSION_BUS_ADDRESS``. It owns the real well-known names and answers the real
 methods, properties and signals (GNOME SessionManager, Notifications, logind's
-Manager, Mutter's IdleMonitor, KDE's PolicyAgent and ScreenSaver), with a state the
+Manager, Mutter's IdleMonitor, KDE's PolicyAgent and ScreenSaver, Xfce's xfconf), with a state the
 test sets through stdin, one JSON object a line: ``{"notifications_inhibited": true}``.
 It prints ``ready`` once it owns its names and ``ok`` after each change (and the change
 signals it sends). Also :class:`BusServices`, the test side: a private ``dbus-daemon``
@@ -34,13 +34,14 @@ from jeepney.io.blocking import open_dbus_connection
 NAMES = (
     "org.gnome.SessionManager", "org.freedesktop.Notifications", "org.freedesktop.login1",
     "org.gnome.Mutter.IdleMonitor", "org.kde.Solid.PowerManagement",
-    "org.freedesktop.ScreenSaver",
+    "org.freedesktop.ScreenSaver", "org.xfce.Xfconf",
 )
 PROPS = "org.freedesktop.DBus.Properties"
 GSM = DBusAddress("/org/gnome/SessionManager", interface="org.gnome.SessionManager")
 NOTIFY = DBusAddress("/org/freedesktop/Notifications",
                      interface="org.freedesktop.Notifications")
 LOGIND = DBusAddress("/org/freedesktop/login1", interface="org.freedesktop.login1.Manager")
+XFCONF = DBusAddress("/org/xfce/Xfconf", interface="org.xfce.Xfconf")
 POLICY = DBusAddress("/org/kde/Solid/PowerManagement/PolicyAgent",
                      interface="org.kde.Solid.PowerManagement.PolicyAgent")
 
@@ -50,6 +51,7 @@ class Services:
         self.state: dict[str, Any] = {
             "inhibited_actions": 0, "notifications_inhibited": False,
             "logind_inhibitors": [], "kde_inhibited": False, "idle_ms": 0,
+            "xfce_dnd": False,
         }
 
     def answer(self, msg: Any) -> Any:
@@ -70,6 +72,11 @@ class Services:
         elif (path, member) == (LOGIND.object_path, "ListInhibitors"):
             rows = [tuple(r) for r in s["logind_inhibitors"]]
             return new_method_return(msg, "a(ssssuu)", (rows,))
+        elif (path, member) == (XFCONF.object_path, "GetProperty"):
+            if tuple(msg.body) == ("xfce4-notifyd", "/do-not-disturb"):
+                return new_method_return(msg, "v", (("b", bool(s["xfce_dnd"])),))
+            return new_error(msg, "org.xfce.Xfconf.Error.PropertyNotFound", "s",
+                             (f"no property {msg.body[1]}",))
         elif member == "GetIdletime":
             return new_method_return(msg, "t", (s["idle_ms"],))
         elif member == "GetSessionIdleTime":
@@ -98,6 +105,9 @@ class Services:
                 out.append(new_signal(
                     DBusAddress(NOTIFY.object_path, interface=PROPS), "PropertiesChanged",
                     "sa{sv}as", (NOTIFY.interface, {"Inhibited": ("b", bool(value))}, [])))
+            elif key == "xfce_dnd":
+                out.append(new_signal(XFCONF, "PropertyChanged", "ssv",
+                                      ("xfce4-notifyd", "/do-not-disturb", ("b", bool(value)))))
             elif key == "kde_inhibited":
                 added = [("presentation", "a talk")] if value else []
                 removed = [] if value else ["presentation"]

@@ -123,19 +123,48 @@ DBUS_CASES: dict[str, tuple[BusyReason, dict[str, object], dict[str, object], bo
                          False),
     "notifications-dnd": (BusyReason.DO_NOT_DISTURB, {"notifications_inhibited": True},
                           {"notifications_inhibited": False}, True),
+    "xfce-dnd": (BusyReason.DO_NOT_DISTURB, {"xfce_dnd": True}, {"xfce_dnd": False}, True),
 }
 
 
 @pytest.mark.parametrize("case", sorted(DBUS_CASES))
 def test_each_dbus_signal_defers_and_releases_a_real_reminder(
-    qtbot: QtBot, bus: BusServices, history: HistoryStore, case: str
+    qtbot: QtBot, bus: BusServices, history: HistoryStore, case: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "XFCE" if case == "xfce-dnd" else "")
     reason, on, off, by_signal = DBUS_CASES[case]
     detector = create_busy_detector(_settings())
     day = Day(detector, history)
     try:
         _defers_and_releases(qtbot, day, reason, lambda: bus.set(**on),
                              lambda: bus.set(**off), by_signal=by_signal)
+    finally:
+        day.close()
+
+
+def test_gnome_banners_off_defers_and_releases(
+    qtbot: QtBot, history: HistoryStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GNOME's do-not-disturb is a real GSettings key, here in a keyfile backend."""
+    if shutil.which("gsettings") is None:
+        pytest.skip("gsettings is not installed")
+    monkeypatch.setenv("GSETTINGS_BACKEND", "keyfile")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "GNOME")
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent")
+
+    def banners(on: bool) -> None:
+        subprocess.run(["gsettings", "set", "org.gnome.desktop.notifications",
+                        "show-banners", "true" if on else "false"], check=True)
+
+    detector = create_busy_detector(_settings())
+    assert any("show-banners" in line for line in detector.offered())
+    day = Day(detector, history)
+    try:
+        _defers_and_releases(qtbot, day, BusyReason.DO_NOT_DISTURB,
+                             lambda: banners(False), lambda: banners(True), by_signal=False)
     finally:
         day.close()
 
