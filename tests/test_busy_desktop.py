@@ -191,20 +191,20 @@ def test_nothing_is_probed_or_watched_while_waiting(
     watched = detector.detectors
     counted = [Detector(d.reason, d.name, (lambda d=d: calls.append(d.name) or d.probe()))
                for d in watched]
-    day = Day(BusyDetector(_settings(), counted, watcher=busy_dbus.DBusWatcher(
-        busy_dbus.WATCHED)), history)
+    day = Day(BusyDetector(_settings(), counted, watchers=[busy_dbus.DBusWatcher(
+        busy_dbus.WATCHED)]), history)
     try:
         for _ in range(59):
             day.fire(60)
         assert calls == []
-        assert not day.detector._watcher.active  # type: ignore[union-attr]
+        assert not day.detector.watching
         bus.set(inhibited_actions=8)
         day.fire(60)
         assert calls and day.state is ReminderState.HELD
-        assert day.detector._watcher.active  # type: ignore[union-attr]
+        assert day.detector.watching
         bus.set(inhibited_actions=0)
         day.fire(60)
-        assert not day.detector._watcher.active  # type: ignore[union-attr]
+        assert not day.detector.watching
     finally:
         day.close()
         detector.close()
@@ -277,8 +277,10 @@ def test_a_recording_client_on_a_real_sound_server_defers_and_releases(
         for key in ("XDG_RUNTIME_DIR", "PULSE_RUNTIME_PATH"):
             monkeypatch.setenv(key, env[key])
         monkeypatch.delenv("PULSE_SERVER", raising=False)
+        watcher = busy_local.SoundWatcher()
         detector = BusyDetector(_settings(), [Detector(
-            BusyReason.MICROPHONE, "pactl", busy_local.microphone_in_use)])
+            BusyReason.MICROPHONE, "pactl", busy_local.microphone_in_use)],
+            watchers=[watcher])
         assert busy_local.microphone_in_use() is False
         recorder: list[subprocess.Popen[bytes]] = []
 
@@ -289,14 +291,18 @@ def test_a_recording_client_on_a_real_sound_server_defers_and_releases(
             qtbot.waitUntil(lambda: busy_local.microphone_in_use() is True, timeout=10000)
 
         def stop() -> None:
+            # Each pactl run is a client the server announces: once one is heard, the
+            # subscription is in place and the recording's end will be heard too.
+            qtbot.waitUntil(lambda: busy_local.microphone_in_use() is not None
+                            and watcher.live, timeout=10000)
             recorder[0].terminate()
             recorder[0].wait(timeout=10)
-            qtbot.waitUntil(lambda: busy_local.microphone_in_use() is False, timeout=10000)
 
         day = Day(detector, history)
         try:
             _defers_and_releases(qtbot, day, BusyReason.MICROPHONE, start, stop,
-                                 by_signal=False)
+                                 by_signal=True)  # pactl subscribe reports the end
+            assert not detector.watching
         finally:
             day.close()
             for proc in recorder:

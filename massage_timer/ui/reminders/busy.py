@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -54,7 +54,7 @@ class BusyDetector(QObject):
         settings: Callable[[], Settings],
         detectors: list[Detector],
         *,
-        watcher: busy_dbus.DBusWatcher | None = None,
+        watchers: Sequence[busy_dbus.DBusWatcher | busy_local.SoundWatcher] = (),
         wall: Callable[[], datetime] = _wall_now,
         on_close: Callable[[], None] = lambda: None,
         parent: QObject | None = None,
@@ -64,9 +64,9 @@ class BusyDetector(QObject):
         self._detectors = detectors
         self._wall = wall
         self._on_close = on_close
-        self._watcher = watcher
+        self._watchers = list(watchers)
         self.last_check_ms = 0.0
-        if watcher is not None:
+        for watcher in self._watchers:
             watcher.setParent(self)
             watcher.fired.connect(lambda _member: self.changed.emit())
 
@@ -92,12 +92,16 @@ class BusyDetector(QObject):
 
     def watch(self, on: bool) -> None:
         """Listen to the desktop's change signals (while a reminder is held) or stop."""
-        if self._watcher is None:
-            return
-        if on:
-            self._watcher.start()
-        else:
-            self._watcher.stop()
+        for watcher in self._watchers:
+            if on:
+                watcher.start()
+            else:
+                watcher.stop()
+
+    @property
+    def watching(self) -> bool:
+        """Whether any change signal is listened to now."""
+        return any(w.active for w in self._watchers)
 
     def close(self) -> None:
         self.watch(False)
@@ -172,5 +176,7 @@ def create_busy_detector(
         for close in closers:
             close()
 
-    return BusyDetector(settings, detectors, watcher=busy_dbus.DBusWatcher(busy_dbus.WATCHED),
+    watchers: list[busy_dbus.DBusWatcher | busy_local.SoundWatcher] = [
+        busy_dbus.DBusWatcher(busy_dbus.WATCHED), busy_local.SoundWatcher()]
+    return BusyDetector(settings, detectors, watchers=watchers,
                         on_close=close_all, parent=parent)

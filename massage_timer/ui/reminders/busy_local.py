@@ -18,6 +18,8 @@ import subprocess
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from PySide6.QtCore import QObject, QProcess, Signal
+
 log = logging.getLogger("massage_timer.busy")
 
 PACTL_TIMEOUT_S = 1.0
@@ -201,3 +203,51 @@ def programs_running(names: Iterable[str], own_pid: int | None = None) -> bool |
         if comm in wanted or Path(argv0).name in wanted or len(comm) == 15:
             return True
     return False
+
+
+class SoundWatcher(QObject):
+    """``pactl subscribe`` while a reminder is held: a recording that starts or ends is
+    seen at once (the sound server pushes it; nothing is polled).
+
+    Signals:
+        fired(str): the sound server reported a change of a source output.
+    """
+
+    fired = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._process: QProcess | None = None
+        self.live = False
+
+    @property
+    def active(self) -> bool:
+        return self._process is not None
+
+    def start(self) -> None:
+        pactl = shutil.which("pactl")
+        if self._process is not None or pactl is None or not _sound_server_running():
+            return
+        process = QProcess(self)
+        process.setProgram(pactl)
+        process.setArguments(["subscribe"])
+        process.readyReadStandardOutput.connect(self._on_output)
+        process.start()
+        self._process = process
+        self.live = False
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is not None:
+            process.readyReadStandardOutput.disconnect(self._on_output)
+            process.kill()
+            process.waitForFinished(1000)
+            process.deleteLater()
+
+    def _on_output(self) -> None:
+        if self._process is None:
+            return
+        text = bytes(self._process.readAllStandardOutput().data()).decode("utf-8", "replace")
+        self.live = True  # the server answers: the subscription is in place
+        if "source-output" in text:
+            self.fired.emit("source-output")
