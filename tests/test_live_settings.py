@@ -29,7 +29,9 @@ from massage_timer.ui.reminders.reminders import reminder_text, spoken_line
 from massage_timer.ui.settings.settings_dialog import SettingsDialog
 from massage_timer.ui.wiring import App
 
-APP_STATE = frozenset({"window_geometry", "shown_background_hint", "paused_until"})
+APP_STATE = frozenset(
+    {"window_geometry", "shown_background_hint", "paused_until", "meeting_until"}
+)
 
 # A valid value different from the default, for every field: a new field fails here
 # until it gets one (and, through the test below, a listener or a reason).
@@ -59,6 +61,12 @@ OTHER: dict[str, Any] = {
     "paused_until": datetime(2030, 1, 1, 9, tzinfo=UTC),
     "shown_background_hint": True,
     "window_geometry": "AAAA",
+    "busy_full_screen": False,
+    "busy_inhibitors": False,
+    "busy_do_not_disturb": False,
+    "busy_microphone_camera": False,
+    "busy_programs": ("zoom",),
+    "meeting_until": datetime(2030, 1, 1, 10, tzinfo=UTC),
 }
 
 READ_WHEN_USED: dict[str, str] = {

@@ -28,6 +28,7 @@ MIN_VOLUME = 0.0
 MAX_VOLUME = 1.0
 MIN_SHORT_MINUTES = 1
 MAX_SHORT_MINUTES = 60
+MAX_BUSY_PROGRAMS = 32
 
 BOUNDS: dict[str, tuple[float, float]] = {
     "voice_rate": (MIN_VOICE_RATE, MAX_VOICE_RATE),
@@ -53,6 +54,10 @@ ShortMinutes = Annotated[int, Meta(ge=1, le=60)]
 PausedUntil = Annotated[datetime, Meta(tz=True)] | None
 """A moment with its time zone (a bound with ``ge``/``le`` also keeps NaN out of the
 numbers above)."""
+ProgramName = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[^/\x00-\x1f]+$")]
+"""A program's process name as ``/proc/PID/comm`` or its command line's first word shows
+it (no path, no control characters)."""
+Programs = Annotated[tuple[ProgramName, ...], Meta(max_length=MAX_BUSY_PROGRAMS)]
 Base64 = Annotated[str, Meta(pattern=r"^[A-Za-z0-9+/=]*$", max_length=8192)]
 
 
@@ -86,6 +91,13 @@ class Settings(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     reminder_voice: bool = False
     autostart: bool = False
     paused_until: PausedUntil = None
+    # Quiet while busy: each signal that holds a reminder back can be turned off
+    busy_full_screen: bool = True
+    busy_inhibitors: bool = True
+    busy_do_not_disturb: bool = True
+    busy_microphone_camera: bool = True
+    busy_programs: Programs = ()
+    meeting_until: PausedUntil = None
     # Window state
     shown_background_hint: bool = False
     window_geometry: Base64 = ""
@@ -117,7 +129,9 @@ def as_dict(settings: Settings) -> dict[str, Any]:
     return {name: getattr(settings, name) for name in FIELDS}
 
 
-APP_STATE_FIELDS = frozenset({"window_geometry", "shown_background_hint", "paused_until"})
+APP_STATE_FIELDS = frozenset(
+    {"window_geometry", "shown_background_hint", "paused_until", "meeting_until"}
+)
 """Settings the app itself produces rather than the person types."""
 
 

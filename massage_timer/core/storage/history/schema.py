@@ -69,8 +69,25 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX sessions_full_checklist ON sessions (checklist_confirmed_at) "
         "WHERE checklist_kind IS NULL OR checklist_kind = 'full'",
     ),
+    # A reminder held back while the person was busy is logged as 'deferred', with why.
+    # SQLite cannot widen a CHECK in place, so the table is rebuilt with every row kept.
+    (
+        """CREATE TABLE reminders_new (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('shown', 'started', 'snoozed', 'skipped', 'deferred')),
+            at INTEGER NOT NULL,
+            reason TEXT
+        )""",
+        "INSERT INTO reminders_new (id, kind, at) SELECT id, kind, at FROM reminders",
+        "DROP TABLE reminders",
+        "ALTER TABLE reminders_new RENAME TO reminders",
+        "CREATE INDEX reminders_at ON reminders (at)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
 class HistoryError(Exception):
     """A history problem the user has to be told about."""
 

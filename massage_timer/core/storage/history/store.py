@@ -45,8 +45,8 @@ from massage_timer.core.storage.history.schema import (
 
 log = logging.getLogger(__name__)
 
-ReminderKind = Literal["shown", "started", "snoozed", "skipped"]
-REMINDER_KINDS = ("shown", "started", "snoozed", "skipped")
+ReminderKind = Literal["shown", "started", "snoozed", "skipped", "deferred"]
+REMINDER_KINDS = ("shown", "started", "snoozed", "skipped", "deferred")
 
 RETRY_INTERVAL = timedelta(seconds=60)
 _FINISHED = frozenset({Outcome.COMPLETED, Outcome.STOPPED})
@@ -258,7 +258,9 @@ def _apply(conn: sqlite3.Connection, op: _Op, id_map: dict[int, int]) -> int:
             {**a, "id": sid},
         ).rowcount
     if op.kind == "reminder":
-        cur = conn.execute("INSERT INTO reminders (kind, at) VALUES (:kind, :at)", a)
+        cur = conn.execute(
+            "INSERT INTO reminders (kind, at, reason) VALUES (:kind, :at, :reason)", a
+        )
         return int(cur.lastrowid or 0)
     if op.kind == "checklist":
         cur = conn.execute(
@@ -652,10 +654,13 @@ class HistoryStore:
     def set_pain_after(self, session_id: int, pain_after: int | None, note: str | None) -> None:
         self._write(_Op("pain", {"pain_after": pain_after, "note": note}, session_id))
 
-    def log_reminder(self, kind: ReminderKind, at: datetime) -> None:
+    def log_reminder(
+        self, kind: ReminderKind, at: datetime, reason: str | None = None
+    ) -> None:
+        """Log a reminder event; ``reason`` says why a reminder was deferred."""
         if kind not in REMINDER_KINDS:
             raise ValueError(f"unknown reminder event {kind!r}")
-        self._write(_Op("reminder", {"kind": kind, "at": to_epoch(at)}))
+        self._write(_Op("reminder", {"kind": kind, "at": to_epoch(at), "reason": reason}))
 
     def log_checklist(self, answer: ChecklistAnswer) -> None:
         """Keep a finished checklist: the next break's short check is decided from it."""
