@@ -262,7 +262,7 @@ class RoutineEditor(QDialog):
         self.problem_list = QListWidget(self)
         self.problem_list.setObjectName("editorProblems")
         self.problem_list.setAccessibleName("Problems to fix before saving")
-        self.problem_list.setMaximumHeight(110)
+        self.problem_list.setMaximumHeight(90)
         self.total = PlainLabel(self)
         self.total.setObjectName("editorTotal")
         self.undo_button = self._button("editorUndo", "Undo", "Undo (Ctrl+Z)")

@@ -147,8 +147,8 @@ class RegionPicker(FieldEditor):
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
                           | Qt.ItemFlag.ItemIsSelectable)
             item.setCheckState(Qt.CheckState.Unchecked)
-        for zone, (why, _view) in regions.AVOID_ZONES.items():
-            item = QListWidgetItem(f"Never: {why.split(':')[0]}", self.list)
+        for zone, (why, view) in regions.AVOID_ZONES.items():
+            item = QListWidgetItem(f"Never: {why.split(':')[0]} ({view.value} view)", self.list)
             item.setData(RegionIdRole, zone)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             item.setForeground(QColor("#c62828"))
