@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QToolButton,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -101,10 +102,7 @@ def child(parent: QWidget, kind: type, name: str):  # type: ignore[no-untyped-de
 def type_into(qtbot: QtBot, widget: QWidget, text: str) -> None:
     """Replace a field's text by typing, as a person would."""
     widget.setFocus()
-    if isinstance(widget, QLineEdit):
-        widget.selectAll()
-        qtbot.keyClick(widget, Qt.Key.Key_Delete)
-    elif isinstance(widget, QPlainTextEdit):
+    if isinstance(widget, QLineEdit | QPlainTextEdit):
         widget.selectAll()
         qtbot.keyClick(widget, Qt.Key.Key_Delete)
     qtbot.keyClicks(widget, text)
@@ -152,7 +150,7 @@ def test_build_a_routine_from_nothing_save_find_it_and_run_it_to_the_end(
     qtbot: QtBot, app: App, app_paths: AppPaths
 ) -> None:
     window = app.window
-    new = child(window, QPushButton, "newRoutineButton")
+    new = child(window, QToolButton, "newRoutineButton")
     assert new.isVisible() and new.accessibleName()
     new.click()
     editor = app.editing.editor
@@ -206,7 +204,7 @@ def test_build_a_routine_from_nothing_save_find_it_and_run_it_to_the_end(
     loaded = app.library.get("evening-shoulders")
     assert loaded is not None and loaded.origin is Origin.USER
     assert window.current_routine_id() == "evening-shoulders"
-    assert child(window, QPushButton, "editRoutineButton").isEnabled()
+    assert child(window, QToolButton, "editRoutineButton").isEnabled()
 
     # A user routine starts like any other: the safety checklist first.
     child(window, QPushButton, "startButton").click()
@@ -246,7 +244,7 @@ def test_edit_a_commented_hand_written_file_keeps_its_comments(
     path = _user_file(app_paths)
     app.reload_library()
     assert app.window.select_routine("physio-three")
-    child(app.window, QPushButton, "editRoutineButton").click()
+    child(app.window, QToolButton, "editRoutineButton").click()
     editor = app.editing.editor
     assert editor is not None and editor.file == path
     assert not save_button(editor).isEnabled(), "nothing changed yet"
@@ -290,9 +288,9 @@ def test_saved_file_loads_back_identical_for_every_builtin_routine(
 def test_a_builtin_routine_is_never_edited_in_place(app: App) -> None:
     builtin = next(r for r in app.library.routines if r.origin is Origin.BUILTIN)
     assert app.window.select_routine(builtin.routine.id)
-    assert not child(app.window, QPushButton, "editRoutineButton").isEnabled()
-    assert not child(app.window, QPushButton, "deleteRoutineButton").isEnabled()
-    assert child(app.window, QPushButton, "duplicateRoutineButton").isEnabled()
+    assert not child(app.window, QToolButton, "editRoutineButton").isEnabled()
+    assert not child(app.window, QToolButton, "deleteRoutineButton").isEnabled()
+    assert child(app.window, QToolButton, "duplicateRoutineButton").isEnabled()
     before = builtin.file.read_bytes()
     editor = app.editing.edit(builtin.routine.id)
     assert editor is not None and editor.file is None, "a copy, not the file"
@@ -327,7 +325,7 @@ INVALID_INPUTS = [
 
 
 @pytest.mark.parametrize(("field", "text", "location"), INVALID_INPUTS)
-def test_every_invalid_input_blocks_save_with_the_validators_message(
+def test_every_invalid_input_blocks_save_with_the_validators_message(  # noqa: PLR0917
     qtbot: QtBot, app: App, app_paths: AppPaths, field: str, text: str, location: str
 ) -> None:
     path = _user_file(app_paths)
@@ -353,7 +351,7 @@ def test_every_invalid_input_blocks_save_with_the_validators_message(
     for loc, message in expected:
         assert any(line.endswith(message) for line in shown), (loc, message, shown)
     marked = editor.field(name, step=is_step)
-    if location.split(".")[-1].split("[")[0] == name:
+    if location.rsplit(".", 1)[-1].split("[", 1)[0] == name:
         assert marked.problem is not None
         assert "Problem" in marked.focus_widget().accessibleDescription()
     # Fixing it again enables Save (a change from the file).
@@ -592,3 +590,56 @@ def test_every_editor_control_has_an_accessible_name(app: App) -> None:
             assert widget.accessibleName(), widget.objectName()
         if isinstance(widget, QPushButton | QCheckBox):
             assert widget.accessibleName() or widget.text(), widget.objectName()
+
+
+def test_every_field_of_the_format_has_a_widget(app: App) -> None:
+    """The forms are made from the model: a field added to it gets a widget."""
+    import msgspec
+
+    from massage_timer.core.model.routine import Routine, Step
+
+    editor = app.editing.new_routine()
+    assert editor is not None
+    for f in msgspec.structs.fields(Routine):
+        if f.encode_name != "steps":
+            assert editor.field(f.encode_name).focus_widget().accessibleName(), f.encode_name
+    for f in msgspec.structs.fields(Step):
+        assert editor.field(f.encode_name, step=True).focus_widget().accessibleName(), \
+            f.encode_name
+
+
+def test_a_new_routines_id_follows_its_title_until_typed(qtbot: QtBot, app: App) -> None:
+    editor = app.editing.new_routine()
+    assert editor is not None
+    id_edit = routine_field(editor, "id")
+    assert isinstance(id_edit, QLineEdit)
+    type_into(qtbot, child(editor, QLineEdit, "editorTitle"), "Evening: Shoulders!")
+    assert id_edit.text() == "evening-shoulders" == editor.data["id"]
+    type_into(qtbot, id_edit, "mine")
+    type_into(qtbot, child(editor, QLineEdit, "editorTitle"), "Something else")
+    assert editor.data["id"] == "mine"
+    editor.undo_stack.undo()
+    editor.undo_stack.undo()
+    assert editor.data["id"] == "evening-shoulders"
+
+
+def test_routine_files_dropped_onto_the_library_are_imported(
+    app: App, app_paths: AppPaths, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QMimeData, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    source = tmp_path / "dropped.toml"
+    source.write_text(HAND_WRITTEN, encoding="utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(source))])
+    point = app.window.rect().center()
+    enter = QDragEnterEvent(point, Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(app.window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(point), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(app.window, drop)
+    assert (app_paths.user_routines_dir / "physio-three.toml").is_file()
+    assert app.window.current_routine_id() == "physio-three"

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from massage_timer.core.model.routine import Routine, Step, StepKind
-from massage_timer.core.model.routine_data import Data, blank_step, copy_data
+from massage_timer.core.model.routine_data import Data, blank_step, copy_data, free_id, slug
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 from massage_timer.core.model.text import single_line
 from massage_timer.core.model.validation import ValidationError, convert
@@ -51,7 +51,7 @@ from massage_timer.core.storage import routine_file
 from massage_timer.core.storage.loader import RoutineLoadError
 from massage_timer.ui.durations import duration, short_duration
 from massage_timer.ui.editor import questions
-from massage_timer.ui.editor.fields import ABSENT, FieldEditor, label_for, make_field
+from massage_timer.ui.editor.fields import ABSENT, FieldEditor, FlagField, label_for, make_field
 from massage_timer.ui.editor.region_picker import RegionPicker
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.theme import PrimaryButton
@@ -160,6 +160,8 @@ class RoutineEditor(QDialog):
             list(range(len(steps))) if original else [None] * len(steps)
         )
         self._restoring = False
+        # A new routine's id follows its title until the id is typed in.
+        self._id_follows_title = original is None and file is None
         self.routine: Routine | None = None
         self.problems: list[tuple[str, str]] = []
         self.undo_stack = QUndoStack(self)
@@ -186,7 +188,7 @@ class RoutineEditor(QDialog):
                 continue
             fields[f.encode_name] = field
             field.edited.connect(lambda field=field: on_edit(field))
-            if field.__class__.__name__ == "FlagField":
+            if isinstance(field, FlagField):
                 form.addRow("", field)
             else:
                 label = QLabel(label_for(f.encode_name), parent)
@@ -417,6 +419,13 @@ class RoutineEditor(QDialog):
             return
         before = self._snapshot()
         set_key(self._data, field.name, field.value(), ROUTINE_DEFAULTS)
+        if field.name == "id":
+            self._id_follows_title = False
+        elif field.name == "title" and self._id_follows_title:
+            made = slug(str(self._data.get("title", "")))
+            if len(made) >= 2:
+                self._data["id"] = free_id(made, self._taken)
+                self._routine_fields["id"].set_value(self._data["id"])
         self._commit(before, f"Change {field.name}", f"routine.{field.name}")
 
     def _on_step_field_edited(self, field: FieldEditor) -> None:
@@ -510,8 +519,6 @@ class RoutineEditor(QDialog):
                  for i in range(self.step_list.count())]
         moved = next((i for i, old in enumerate(order) if old == start), 0)
         # Let the view finish its own move before the list is rebuilt.
-        from PySide6.QtCore import QTimer
-
         QTimer.singleShot(0, lambda: self._reorder(order, moved))
 
     def _on_current_step_changed(self, _row: int) -> None:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QMenu, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QMenu, QToolButton, QWidget
 
 from massage_timer.core.storage.loader import LoadedRoutine, Origin
 
@@ -47,9 +47,12 @@ class RoutineActions(QObject):
         self.bar.setObjectName("routineActions")
         row = QHBoxLayout(self.bar)
         row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
         self.new_button = self._button("newRoutineButton", "&New", "Write a new routine")
-        self.duplicate_button = self._button("duplicateRoutineButton", "Duplicate to &edit",
-                                             "Make your own copy of this routine to change")
+        self.duplicate_button = self._button("duplicateRoutineButton", "Dupli&cate",
+                                             "Duplicate to edit: make your own copy of this "
+                                             "routine to change")
+        self.duplicate_button.setAccessibleName("Duplicate to edit")
         self.edit_button = self._button("editRoutineButton", "Ed&it", "Change this routine")
         self.delete_button = self._button("deleteRoutineButton", "&Delete",
                                           "Delete this routine (its file goes to the trash)")
@@ -93,8 +96,12 @@ class RoutineActions(QObject):
         window.installEventFilter(self)
         self.set_current(None)
 
-    def _button(self, name: str, text: str, tip: str) -> QPushButton:
-        button = QPushButton(text, self.bar)
+    def _button(self, name: str, text: str, tip: str) -> QToolButton:
+        # Tool buttons are as wide as their text: the row stays narrower than the list.
+        button = QToolButton(self.bar)
+        button.setText(text)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         button.setObjectName(name)
         button.setAccessibleName(text.replace("&", "").rstrip("…"))
         button.setToolTip(tip)
