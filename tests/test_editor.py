@@ -521,6 +521,11 @@ def test_hear_the_instruction_and_play_one_step_without_recording(
             break
         skip.click()
     assert not preview.isVisible()
+    child(editor, QPushButton, "editorPlayStep").click()
+    again = [w for w in editor.findChildren(QWidget, "editorPreview") if w.isVisible()]
+    assert len(again) == 1
+    child(again[0], QPushButton, "stopButton").click()
+    assert not again[0].isVisible()
     app.finish_startup()
     assert app.history.count() == 0, "a try is never history"
 
@@ -643,3 +648,25 @@ def test_routine_files_dropped_onto_the_library_are_imported(
     QApplication.sendEvent(app.window, drop)
     assert (app_paths.user_routines_dir / "physio-three.toml").is_file()
     assert app.window.current_routine_id() == "physio-three"
+
+
+def test_a_file_keeps_its_name_unless_its_id_changes(
+    qtbot: QtBot, app: App, app_paths: AppPaths
+) -> None:
+    folder = app_paths.user_routines_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    odd = folder / "from-the-physio.toml"
+    odd.write_text(HAND_WRITTEN, encoding="utf-8")
+    app.reload_library()
+    editor = app.editing.edit("physio-three")
+    assert editor is not None
+    type_into(qtbot, child(editor, QLineEdit, "editorTitle"), "Physio")
+    save_button(editor).click()
+    assert odd.is_file() and load_routine_file(odd).title == "Physio"
+    editor = app.editing.edit("physio-three")
+    assert editor is not None
+    type_into(qtbot, routine_field(editor, "id"), "physio")
+    save_button(editor).click()
+    assert not odd.exists()
+    assert load_routine_file(folder / "physio.toml").id == "physio"
+    assert "# Hold this one, do not bounce." in (folder / "physio.toml").read_text("utf-8")

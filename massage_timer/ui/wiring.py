@@ -132,7 +132,8 @@ class App(QObject):
         )
         self.history_window = HistoryWindow(self.window)
         hear, play = voice_tryout(self.sound, lambda: self.store.settings,
-                                  lambda text: self.window.show_notice(text, 8000))
+                                  lambda text: self.window.show_notice(text, 8000),
+                                  busy=lambda: self.sessions.running)
         self.editing = RoutineEditing(
             paths,
             self.window,

@@ -252,12 +252,16 @@ class RoutineEditing(QObject):
 
 
 def voice_tryout(
-    sound: Sound, settings: Callable[[], Settings], notice: Callable[[str], None]
+    sound: Sound,
+    settings: Callable[[], Settings],
+    notice: Callable[[str], None],
+    busy: Callable[[], bool] = lambda: False,
 ) -> tuple[Hear, Play]:
     """Hearing an instruction and playing a step through the app's sound.
 
     The step plays in a :class:`~massage_timer.ui.editor.preview.StepPreview` with the
-    settings' cue options and voice timing; it is never recorded.
+    settings' cue options and voice timing; it is never recorded. Nothing is tried while
+    ``busy`` (a session is playing through the same sound).
     """
     # Imported here on purpose, as in Sessions.start: QtMultimedia only when used.
     previews: list[QWidget] = []
@@ -265,6 +269,9 @@ def voice_tryout(
     def hear(text: str) -> None:
         from massage_timer.audio.playback import SessionSound
 
+        if busy():
+            notice("A session is playing: try the instruction after it.")
+            return
         speech, cues = sound.audio()
         if speech is None:
             notice("The voice is off: turn it on in Settings to hear instructions.")
@@ -277,6 +284,9 @@ def voice_tryout(
         from massage_timer.audio.playback import SessionSound
         from massage_timer.ui.editor.preview import StepPreview
 
+        if busy():
+            notice("A session is playing: try the step after it.")
+            return
         for old in previews:
             old.close()
         previews.clear()

@@ -162,6 +162,7 @@ class RoutineEditor(QDialog):
         self._restoring = False
         # A new routine's id follows its title until the id is typed in.
         self._id_follows_title = original is None and file is None
+        self._file_id = self._data.get("id") if file is not None else None
         self.routine: Routine | None = None
         self.problems: list[tuple[str, str]] = []
         self.undo_stack = QUndoStack(self)
@@ -533,10 +534,8 @@ class RoutineEditor(QDialog):
 
     def target(self) -> Path:
         routine_id = str(self._data.get("id", "")) or "routine"
-        if self._file is not None and self._original is not None:
-            current = self._file.stem
-            if current == routine_id:
-                return self._file
+        if self._file is not None and routine_id in (self._file.stem, self._file_id):
+            return self._file  # a file keeps its name unless its id is changed
         return routine_file.file_for(self._folder, routine_id)
 
     def _check(self) -> None:
@@ -702,7 +701,7 @@ class RoutineEditor(QDialog):
         if old is not None and old != target:
             with contextlib.suppress(OSError):
                 old.unlink()
-        self._file, self._original = target, data
+        self._file, self._original, self._file_id = target, data, routine.id
         self._origins = list(range(len(self._steps())))
         self.undo_stack.setClean()
         self._update_state()
