@@ -670,3 +670,24 @@ def test_a_file_keeps_its_name_unless_its_id_changes(
     assert not odd.exists()
     assert load_routine_file(folder / "physio.toml").id == "physio"
     assert "# Hold this one, do not bounce." in (folder / "physio.toml").read_text("utf-8")
+
+
+def test_ctrl_z_in_a_field_is_the_editors_undo(qtbot: QtBot, app: App, app_paths: AppPaths) -> None:
+    _user_file(app_paths)
+    app.reload_library()
+    editor = app.editing.edit("physio-three")
+    assert editor is not None
+    editor.activateWindow()
+    title = child(editor, QLineEdit, "editorTitle")
+    type_into(qtbot, title, "Renamed")
+    editor.tabs.setCurrentIndex(1)
+    type_into(qtbot, step_field(editor, "cue"), "Hold it")
+    cue = step_field(editor, "cue")
+    qtbot.keyClick(cue, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert editor.data["steps"][0]["cue"] == "Hold the tuck"
+    assert isinstance(cue, QLineEdit) and cue.text() == "Hold the tuck"
+    qtbot.keyClick(cue, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert editor.data["title"] == "Physio: three exercises" == title.text()
+    qtbot.keyClick(cue, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert editor.data["title"] == "Renamed"

@@ -24,16 +24,18 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -125,6 +127,28 @@ class _Edit(QUndoCommand):
         self._editor.restore(self.before)
 
 
+class _UndoKeys(QObject):
+    """Ctrl+Z and Ctrl+Shift+Z in a text field are the editor's Undo and Redo: one
+    history covers every field (a field's own undo would be a second one)."""
+
+    def __init__(self, stack: QUndoStack) -> None:
+        super().__init__(stack)
+        self._stack = stack
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(event, QKeyEvent) and event.type() in (
+            QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress
+        ):
+            undo = event.matches(QKeySequence.StandardKey.Undo)
+            redo = event.matches(QKeySequence.StandardKey.Redo)
+            if undo or redo:
+                event.accept()
+                if event.type() == QEvent.Type.KeyPress:
+                    (self._stack.undo if undo else self._stack.redo)()
+                return True
+        return super().eventFilter(watched, event)
+
+
 class RoutineEditor(QDialog):
     """Create or change one routine; Save writes it to ``folder`` (or its own file)."""
 
@@ -171,6 +195,10 @@ class RoutineEditor(QDialog):
         self._routine_fields: dict[str, FieldEditor] = {}
         self._step_fields: dict[str, FieldEditor] = {}
         self._build()
+        keys = _UndoKeys(self.undo_stack)
+        for field in [*self._routine_fields.values(), *self._step_fields.values()]:
+            if isinstance(field.focus_widget(), QLineEdit | QPlainTextEdit):
+                field.focus_widget().installEventFilter(keys)
         self.restore(Snapshot(copy_data(self._data), tuple(self._origins), 0 if steps else -1))
         self.undo_stack.cleanChanged.connect(self._update_state)
         self.resize(1180, 780)

@@ -217,6 +217,7 @@ class LongTextField(FieldEditor):
         self.edit = QPlainTextEdit(self)
         self.edit.setObjectName(f"field_{name}")
         self.edit.setTabChangesFocus(True)
+        self.edit.setUndoRedoEnabled(False)  # the editor's Undo covers every field
         self.edit.setFixedHeight(self.edit.fontMetrics().lineSpacing() * 4 + 12)
         _layout(self).addWidget(self.edit)
         self.edit.textChanged.connect(self._on_text_changed)
