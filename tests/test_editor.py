@@ -691,3 +691,34 @@ def test_ctrl_z_in_a_field_is_the_editors_undo(qtbot: QtBot, app: App, app_paths
     qtbot.keyClick(cue, Qt.Key.Key_Z,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert editor.data["title"] == "Renamed"
+
+
+def test_a_problem_leads_to_its_field_and_the_keyboard_moves_and_removes_steps(
+    qtbot: QtBot, app: App, app_paths: AppPaths
+) -> None:
+    _user_file(app_paths)
+    app.reload_library()
+    editor = app.editing.edit("physio-three")
+    assert editor is not None
+    editor.tabs.setCurrentIndex(1)
+    editor.step_list.setCurrentRow(1)
+    type_into(qtbot, step_field(editor, "cue"), "")
+    editor.tabs.setCurrentIndex(0)
+    editor.step_list.setCurrentRow(0)
+    lst = child(editor, QListWidget, "editorProblems")
+    assert lst.count() == 1 and lst.item(0).text().startswith("Step 2 “Shoulder rolls”, cue:")
+    lst.itemActivated.emit(lst.item(0))
+    assert editor.tabs.currentIndex() == 1 and editor.current_row() == 1
+    assert editor.field("cue", step=True).problem is not None
+    editor.step_list.setFocus()
+    qtbot.keyClick(editor.step_list, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert [s["title"] for s in editor.data["steps"]] == ["Shoulder rolls", "Chin tuck"]
+    assert editor.current_row() == 0
+    qtbot.keyClick(editor.step_list, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert [s["title"] for s in editor.data["steps"]] == ["Chin tuck", "Shoulder rolls"]
+    assert editor.current_row() == 1
+    qtbot.keyClick(editor.step_list, Qt.Key.Key_Delete)
+    assert [s["title"] for s in editor.data["steps"]] == ["Chin tuck"]
+    assert editor.problems == []
+    editor.undo_stack.undo()
+    assert [s["title"] for s in editor.data["steps"]] == ["Chin tuck", "Shoulder rolls"]

@@ -249,10 +249,12 @@ class RoutineEditor(QDialog):
         self.add_step = self._button("editorAddStep", "&Add step", "Add a step after this one")
         self.duplicate_step = self._button("editorDuplicateStep", "Du&plicate step",
                                            "Add a copy of this step after it")
-        self.remove_step = self._button("editorRemoveStep", "Re&move step", "Remove this step")
+        self.remove_step = self._button("editorRemoveStep", "Re&move step",
+                                        "Remove this step (Delete in the list)")
         self.move_up = self._button("editorMoveUp", "Move &up", "Move this step up (Alt+Up)")
         self.move_down = self._button("editorMoveDown", "Move do&wn",
                                       "Move this step down (Alt+Down)")
+        self.step_list.installEventFilter(self)
         self.move_up.setShortcut(QKeySequence("Alt+Up"))
         self.move_down.setShortcut(QKeySequence("Alt+Down"))
         list_box = QVBoxLayout()
@@ -337,6 +339,19 @@ class RoutineEditor(QDialog):
         self.problem_list.itemActivated.connect(self._on_problem_activated)
         self.hear.clicked.connect(self._on_hear)
         self.play.clicked.connect(self._on_play)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """In the step list, Delete removes the current step, Alt+Up/Down move it."""
+        if (watched is self.step_list and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)):
+            alt = event.modifiers() == Qt.KeyboardModifier.AltModifier
+            if event.matches(QKeySequence.StandardKey.Delete):
+                self._on_remove_step()
+                return True
+            if alt and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+                self._move(-1 if event.key() == Qt.Key.Key_Up else 1)
+                return True
+        return super().eventFilter(watched, event)
 
     def _button(self, name: str, text: str, tip: str) -> QPushButton:
         button = QPushButton(text, self)

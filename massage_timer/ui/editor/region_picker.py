@@ -21,6 +21,7 @@ from massage_timer.core.model.regions import View
 from massage_timer.ui.diagram import DiagramView, region_bounds, styled_svg, view_rects
 from massage_timer.ui.editor.fields import FieldEditor, plain_label
 from massage_timer.ui.plain import PlainLabel
+from massage_timer.ui.theme import Accent, accent
 
 RegionIdRole = Qt.ItemDataRole.UserRole + 1
 _VIEWS = (View.BACK, View.SIDE)
@@ -151,7 +152,7 @@ class RegionPicker(FieldEditor):
             item = QListWidgetItem(f"Never: {why.split(':')[0]} ({view.value} view)", self.list)
             item.setData(RegionIdRole, zone)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            item.setForeground(QColor("#c62828"))
+            item.setForeground(accent(Accent.DANGER, self.palette()))
         self.message = PlainLabel("Click a muscle to add or remove it.", self)
         self.message.setObjectName(f"regionMessage_{name}")
         self.message.setWordWrap(True)
