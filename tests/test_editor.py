@@ -722,3 +722,12 @@ def test_a_problem_leads_to_its_field_and_the_keyboard_moves_and_removes_steps(
     assert editor.problems == []
     editor.undo_stack.undo()
     assert [s["title"] for s in editor.data["steps"]] == ["Chin tuck", "Shoulder rolls"]
+
+
+def test_enter_in_a_field_presses_no_button(qtbot: QtBot, app: App) -> None:
+    editor = app.editing.new_routine()
+    assert editor is not None
+    steps = len(editor.data["steps"])
+    qtbot.keyClick(child(editor, QLineEdit, "editorTitle"), Qt.Key.Key_Return)
+    assert editor.isVisible() and len(editor.data["steps"]) == steps
+    assert not any(b.isDefault() or b.autoDefault() for b in editor.findChildren(QPushButton))

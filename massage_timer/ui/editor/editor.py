@@ -195,6 +195,10 @@ class RoutineEditor(QDialog):
         self._routine_fields: dict[str, FieldEditor] = {}
         self._step_fields: dict[str, FieldEditor] = {}
         self._build()
+        for button in self.findChildren(QPushButton):
+            # Enter in a field must not press a button (a dialog's default is Add step).
+            button.setAutoDefault(False)
+            button.setDefault(False)
         keys = _UndoKeys(self.undo_stack)
         for field in [*self._routine_fields.values(), *self._step_fields.values()]:
             if isinstance(field.focus_widget(), QLineEdit | QPlainTextEdit):
