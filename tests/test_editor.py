@@ -731,3 +731,19 @@ def test_enter_in_a_field_presses_no_button(qtbot: QtBot, app: App) -> None:
     qtbot.keyClick(child(editor, QLineEdit, "editorTitle"), Qt.Key.Key_Return)
     assert editor.isVisible() and len(editor.data["steps"]) == steps
     assert not any(b.isDefault() or b.autoDefault() for b in editor.findChildren(QPushButton))
+
+
+def test_quitting_with_unsaved_changes_asks(
+    qtbot: QtBot, app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = app.editing.new_routine()
+    assert editor is not None
+    type_into(qtbot, child(editor, QLineEdit, "editorTitle"), "Half done")
+    monkeypatch.setattr(questions, "ask_unsaved", lambda *_a: questions.Unsaved.CANCEL)
+    quits: list[bool] = []
+    monkeypatch.setattr(app.app, "quit", lambda: quits.append(True))
+    app.quit()
+    assert quits == [] and editor.isVisible(), "kept editing"
+    monkeypatch.setattr(questions, "ask_unsaved", lambda *_a: questions.Unsaved.DISCARD)
+    app.quit()
+    assert quits == [True] and not editor.isVisible()

@@ -373,6 +373,8 @@ class App(QObject):
     # Quitting
 
     def quit(self) -> None:
+        if not self.editing.close_editor():
+            return  # the person kept editing
         self._prepare_quit()
         self.app.quit()
 

@@ -234,6 +234,15 @@ class RoutineEditing(QObject):
         editor.show()
         return editor
 
+    def close_editor(self) -> bool:
+        """Close the editor before quitting, asking about unsaved changes; False if
+        the person chose to keep editing."""
+        editor = self.editor
+        if editor is None:
+            return True
+        editor.reject()
+        return not editor.isVisible()
+
     def _on_saved(self, routine_id: str, file: Path) -> None:
         log.info("routine %s saved to %s", routine_id, file)
         self._reload()
