@@ -4,6 +4,8 @@ Run under Xvfb so the windows get real decorations-free X11 geometry::
 
     xvfb-run -s "-screen 0 1280x800x24" .venv/bin/python docs/screenshots/capture.py
 
+``capture.py editor`` re-creates only the routine editor's.
+
 Each window is shown at 1280x800 (dialogs at their own size), in the light and the
 dark theme, with a throwaway data folder and a fake clock for the player, and saved
 with ``QWidget.grab()``.
@@ -17,12 +19,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer, SignalInstance
-from PySide6.QtWidgets import QRadioButton, QWidget
+from PySide6.QtWidgets import QLineEdit, QRadioButton, QWidget
 
 from massage_timer.core.model.session import Outcome, SessionStart
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.storage.history.store import HistoryStore
-from massage_timer.core.storage.loader import load_library
+from massage_timer.core.storage.loader import Library, load_library
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui.app import create_application, create_main_window
 from massage_timer.ui.session.checklist_dialog import SafetyChecklistDialog
@@ -95,7 +97,34 @@ def fill_history(store: HistoryStore, library_ids: list[tuple[str, str]]) -> Non
                              pain_after=max(4 - day // 20, 0))
 
 
+def capture_editor(library: Library, paths: AppPaths, mode: str) -> None:
+    """The routine editor on a copy of a built-in routine: its steps, then a problem."""
+    from massage_timer.core.storage.toml_input import decode_toml
+    from massage_timer.ui.editor.editor import RoutineEditor
+
+    loaded = library.get("neck-full-self-massage")
+    assert loaded is not None
+    original = loaded.file.read_bytes()
+    data = decode_toml(original)
+    data["id"], data["title"] = "neck-full-self-massage-copy", f"{loaded.routine.title} (copy)"
+    editor = RoutineEditor(data, folder=paths.user_routines_dir, original=original)
+    editor.resize(1280, 800)
+    editor.tabs.setCurrentIndex(1)
+    editor.step_list.setCurrentRow(3)
+    save(editor, f"editor-steps-{mode}")
+    seconds = editor.field("seconds", step=True).focus_widget()
+    assert isinstance(seconds, QLineEdit)
+    seconds.setText("900")
+    seconds.textEdited.emit("900")
+    save(editor, f"editor-problem-{mode}")
+    editor.tabs.setCurrentIndex(0)
+    save(editor, f"editor-routine-{mode}")
+    editor.undo_stack.setClean()
+    editor.close()
+
+
 def main() -> int:
+    only_editor = sys.argv[1:] == ["editor"]
     app = create_application()
     tmp = Path(tempfile.mkdtemp(prefix="mt-shots-"))
     paths = AppPaths.portable(tmp)
@@ -108,7 +137,12 @@ def main() -> int:
         window = create_main_window(paths, settings, library)
         window.resize(1280, 800)
         window.select_routine("neck-full-self-massage")
+        if only_editor:
+            capture_editor(library, paths, mode)
+            window.close()
+            continue
         save(window, f"library-{mode}")
+        capture_editor(library, paths, mode)
 
         dialog = SafetyChecklistDialog(parent=window)
         answer_all(dialog, set())

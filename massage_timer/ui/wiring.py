@@ -28,6 +28,7 @@ from massage_timer.ui.desktop.autostart import StartAtLogin, supported
 from massage_timer.ui.desktop.background import CloseToBackground
 from massage_timer.ui.desktop.first_paint import FirstPaintWatcher
 from massage_timer.ui.desktop.tray import ReminderTray
+from massage_timer.ui.editor.editing import RoutineEditing, voice_tryout
 from massage_timer.ui.history_window import HistoryWindow
 from massage_timer.ui.library.main_window import MainWindow
 from massage_timer.ui.sessions import Sessions
@@ -130,6 +131,19 @@ class App(QObject):
             parent=self,
         )
         self.history_window = HistoryWindow(self.window)
+        hear, play = voice_tryout(self.sound, lambda: self.store.settings,
+                                  lambda text: self.window.show_notice(text, 8000),
+                                  busy=lambda: self.sessions.running)
+        self.editing = RoutineEditing(
+            paths,
+            self.window,
+            library=lambda: self.library,
+            reload=self.reload_library,
+            settings=lambda: self.store.settings,
+            hear=hear,
+            play=play,
+            parent=self,
+        )
         self.start_at_login = StartAtLogin(self.store, paths.root, notice=self.window.show_notice)
 
         # The tray's menu is also the window's "Reminders" menu, so it is there from
@@ -260,6 +274,13 @@ class App(QObject):
         w.reloadRequested.connect(self.reload_library)
         w.quitRequested.connect(self.quit)
         w.openRoutinesFolderRequested.connect(lambda: open_routines_folder(self.paths))
+        r, e = w.routine_actions, self.editing
+        r.newRequested.connect(e.new_routine)
+        r.duplicateRequested.connect(e.duplicate)
+        r.editRequested.connect(e.edit)
+        r.deleteRequested.connect(e.delete)
+        r.importRequested.connect(e.import_files)
+        r.exportRequested.connect(e.export)
         t.startBreakRequested.connect(self._on_tray_start_break)
         t.snoozeRequested.connect(self._on_tray_snooze)
         t.pauseHourRequested.connect(self._on_tray_pause_hour)
@@ -360,6 +381,8 @@ class App(QObject):
     # Quitting
 
     def quit(self) -> None:
+        if not self.editing.close_editor():
+            return  # the person kept editing
         self._prepare_quit()
         self.app.quit()
 

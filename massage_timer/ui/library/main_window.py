@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from massage_timer import APP_DISPLAY_NAME, __version__
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 from massage_timer.core.storage.loader import Library
+from massage_timer.ui.editor.library_actions import RoutineActions
 from massage_timer.ui.library.routine_detail import RoutineDetail
 from massage_timer.ui.library.routine_list import (
     RoutineDelegate,
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         self._start.setAccessibleName("Start routine")
         self._start.setToolTip("Start the chosen routine (Ctrl+Enter)")
 
+        self.routine_actions = RoutineActions(self)
         self._build_layout(scroll)
         self._build_menus()
         self._connect()
@@ -251,6 +253,7 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self._search)
         left_layout.addLayout(filters)
         left_layout.addWidget(self._list, 1)
+        left_layout.addWidget(self.routine_actions.bar)
         left_layout.addWidget(self._empty)
         left_layout.addWidget(self._broken_toggle)
         left_layout.addWidget(self._broken)
@@ -307,6 +310,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.reload_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        bar.addMenu(self.routine_actions.menu)
         view_menu = bar.addMenu("&View")
         view_menu.setObjectName("menuView")
         view_menu.addAction(self.find_action)
@@ -411,6 +415,7 @@ class MainWindow(QMainWindow):
         loaded = self._library.get(routine_id) if routine_id else None
         self._detail.show_routine(loaded, self._include_optional, self._timing)
         self._start.setEnabled(loaded is not None)
+        self.routine_actions.set_current(loaded)
         self.start_action.setEnabled(loaded is not None)
 
     def _on_list_activated(self, _index: QModelIndex) -> None:

@@ -1,0 +1,314 @@
+"""What the library's routine actions do: new, duplicate, edit, delete, import, export.
+
+A built-in routine (or one from a ``--routines-dir`` folder) is never changed: it is
+duplicated into the user's folder under a new id, and the copy is edited. Every file
+that comes in (an import) goes through the one way in and is copied into the user's
+folder; an id already in the library is resolved by asking.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QFile, QObject
+from PySide6.QtWidgets import QWidget
+
+from massage_timer.core.model.cues import Cue, CueKind, CueOptions, Priority
+from massage_timer.core.model.routine import Step
+from massage_timer.core.model.routine_data import blank_routine, free_id
+from massage_timer.core.model.settings import Settings
+from massage_timer.core.model.speech_timing import timing_for
+from massage_timer.core.storage import routine_file
+from massage_timer.core.storage.loader import (
+    Library,
+    LoadedRoutine,
+    Origin,
+    RoutineLoadError,
+    read_routine_bytes,
+)
+from massage_timer.core.storage.paths import AppPaths
+from massage_timer.core.storage.toml_input import TomlInputError, decode_toml
+from massage_timer.ui.editor import questions
+from massage_timer.ui.editor.editor import RoutineEditor
+from massage_timer.ui.sound import Sound
+
+log = logging.getLogger(__name__)
+
+
+class LibraryWindow(Protocol):
+    """What the editing needs of the library window."""
+
+    def select_routine(self, routine_id: str) -> bool: ...
+
+    def show_notice(self, text: str, timeout_ms: int = 0) -> None: ...
+
+
+Hear = Callable[[str], None]
+Play = Callable[[Step, QWidget], None]
+
+
+class RoutineEditing(QObject):
+    """Opens the editor and carries out the routine actions of the library window."""
+
+    def __init__(
+        self,
+        paths: AppPaths,
+        window: QWidget,
+        *,
+        library: Callable[[], Library],
+        reload: Callable[[], None],
+        settings: Callable[[], Settings],
+        hear: Hear | None = None,
+        play: Play | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._paths = paths
+        self._window = window
+        self._library = library
+        self._reload = reload
+        self._settings = settings
+        self._hear = hear
+        self._play = play
+        self.editor: RoutineEditor | None = None
+
+    @property
+    def folder(self) -> Path:
+        return self._paths.user_routines_dir
+
+    def _notice(self, text: str) -> None:
+        show = getattr(self._window, "show_notice", None)
+        if callable(show):
+            show(text, 8000)
+
+    def _user_ids(self) -> dict[str, Path]:
+        return {r.routine.id: r.file for r in self._library().routines if r.origin is Origin.USER}
+
+    # -- the actions ------------------------------------------------------------------------
+    def new_routine(self) -> RoutineEditor | None:
+        ids = [r.routine.id for r in self._library().routines]
+        return self._open(blank_routine(ids), original=None, file=None)
+
+    def duplicate(self, routine_id: str) -> RoutineEditor | None:
+        """A user copy of any routine, under a new id, its file's comments kept."""
+        loaded = self._library().get(routine_id)
+        if loaded is None:
+            return None
+        original = self._read(loaded)
+        if original is None:
+            return None
+        data = decode_toml(original)
+        ids = [r.routine.id for r in self._library().routines]
+        data["id"] = free_id(f"{routine_id}-copy"[:64].strip("-"), ids)
+        title = f"{loaded.routine.title} (copy)"
+        data["title"] = title if len(title) <= 80 else loaded.routine.title
+        return self._open(data, original=original, file=None)
+
+    def edit(self, routine_id: str) -> RoutineEditor | None:
+        loaded = self._library().get(routine_id)
+        if loaded is None:
+            return None
+        if loaded.origin is not Origin.USER:
+            self._notice("Built-in routines are never changed: duplicate one to edit the copy.")
+            return self.duplicate(routine_id)
+        original = self._read(loaded)
+        if original is None:
+            return None
+        return self._open(decode_toml(original), original=original, file=loaded.file)
+
+    def delete(self, routine_id: str) -> bool:
+        loaded = self._library().get(routine_id)
+        if loaded is None or loaded.origin is not Origin.USER:
+            self._notice("Only your own routines can be deleted.")
+            return False
+        if not questions.confirm_delete(self._window, loaded.routine.title):
+            return False
+        # The stubs say (bool, str); PySide6 returns the bool alone.
+        result: object = QFile.moveToTrash(str(loaded.file))
+        moved = bool(result[0] if isinstance(result, tuple) else result)
+        if not moved:
+            try:
+                loaded.file.unlink()
+            except OSError as exc:
+                questions.show_problems(self._window, "The routine could not be deleted",
+                                        f"{loaded.file}: {exc.strerror or exc}")
+                return False
+        self._reload()
+        self._notice(f"Deleted “{loaded.routine.title}”.")
+        return True
+
+    def import_files(self, files: list[Path] | None = None) -> list[str]:
+        """Import routine files (asked for when ``files`` is None); the ids imported."""
+        if files is None:
+            files = questions.choose_import_files(self._window)
+        imported: list[str] = []
+        for source in files:
+            routine_id = self._import_one(source)
+            if routine_id is not None:
+                imported.append(routine_id)
+        if imported:
+            self._reload()
+            self._select(imported[-1])
+            self._notice(f"Imported {len(imported)} routine{'s' if len(imported) != 1 else ''}.")
+        return imported
+
+    def _import_one(self, source: Path) -> str | None:
+        try:
+            incoming = routine_file.read_import(source)
+        except RoutineLoadError as exc:
+            questions.show_problems(
+                self._window, f"{source.name} cannot be imported",
+                "\n".join(f"{e.location}: {e.message}" for e in exc.errors),
+            )
+            return None
+        routine = incoming.routine
+        existing = self._library().get(routine.id)
+        new_id: str | None = None
+        if existing is not None:
+            replaceable = existing.origin is Origin.USER
+            answer = questions.ask_conflict(self._window, routine.id, existing.routine.title,
+                                            replaceable)
+            if answer is questions.Conflict.CANCEL:
+                return None
+            if answer is questions.Conflict.COPY:
+                new_id = free_id(f"{routine.id}-2"[:64] if len(routine.id) > 62 else routine.id,
+                                 [r.routine.id for r in self._library().routines])
+        try:
+            routine_file.import_into(self.folder, incoming, new_id)
+        except (OSError, RoutineLoadError, TomlInputError) as exc:
+            questions.show_problems(self._window, f"{source.name} cannot be imported", str(exc))
+            return None
+        return new_id or routine.id
+
+    def export(self, routine_id: str, target: Path | None = None) -> Path | None:
+        loaded = self._library().get(routine_id)
+        if loaded is None:
+            return None
+        if target is None:
+            target = questions.choose_export_file(self._window, f"{routine_id}.toml")
+            if target is None:
+                return None
+        try:
+            routine_file.export(loaded.file, target, self._paths.protected_files)
+        except (OSError, RoutineLoadError) as exc:
+            message = getattr(exc, "strerror", None) or str(exc)
+            questions.show_problems(self._window, "The routine could not be exported",
+                                    f"{target}: {message}")
+            return None
+        self._notice(f"Exported to {target}.")
+        return target
+
+    # -- the editor -------------------------------------------------------------------------
+    def _read(self, loaded: LoadedRoutine) -> bytes | None:
+        try:
+            return read_routine_bytes(loaded.file)
+        except RoutineLoadError as exc:
+            questions.show_problems(self._window, "The routine file cannot be read", str(exc))
+            return None
+
+    def _open(self, data: dict[str, object], *, original: bytes | None,
+              file: Path | None) -> RoutineEditor | None:
+        if self.editor is not None:
+            self.editor.raise_()
+            self.editor.activateWindow()
+            self._notice("Finish the routine being edited first.")
+            return None
+        taken = self._user_ids()
+        settings = self._settings()
+        editor = RoutineEditor(
+            data, folder=self.folder, original=original, file=file, taken=taken,
+            timing=timing_for(settings.voice_enabled, settings.voice_rate),
+            parent=self._window,
+        )
+        editor.saved.connect(self._on_saved)
+        editor.finished.connect(self._on_editor_finished)
+        if self._hear is not None:
+            editor.hearRequested.connect(self._hear)
+        if self._play is not None:
+            play = self._play
+            editor.playRequested.connect(lambda step: play(step, editor))
+        self.editor = editor
+        editor.show()
+        return editor
+
+    def close_editor(self) -> bool:
+        """Close the editor before quitting, asking about unsaved changes; False if
+        the person chose to keep editing."""
+        editor = self.editor
+        if editor is None:
+            return True
+        editor.reject()
+        return not editor.isVisible()
+
+    def _on_saved(self, routine_id: str, file: Path) -> None:
+        log.info("routine %s saved to %s", routine_id, file)
+        self._reload()
+        self._select(routine_id)
+        self._notice(f"Saved to {file}.")
+
+    def _select(self, routine_id: str) -> None:
+        select = getattr(self._window, "select_routine", None)
+        if callable(select):
+            select(routine_id)
+
+    def _on_editor_finished(self, _result: int) -> None:
+        editor, self.editor = self.editor, None
+        if editor is not None:
+            editor.deleteLater()
+
+
+def voice_tryout(
+    sound: Sound,
+    settings: Callable[[], Settings],
+    notice: Callable[[str], None],
+    busy: Callable[[], bool] = lambda: False,
+) -> tuple[Hear, Play]:
+    """Hearing an instruction and playing a step through the app's sound.
+
+    The step plays in a :class:`~massage_timer.ui.editor.preview.StepPreview` with the
+    settings' cue options and voice timing; it is never recorded. Nothing is tried while
+    ``busy`` (a session is playing through the same sound).
+    """
+    # Imported here on purpose, as in Sessions.start: QtMultimedia only when used.
+    previews: list[QWidget] = []
+
+    def hear(text: str) -> None:
+        from massage_timer.audio.playback import SessionSound
+
+        if busy():
+            notice("A session is playing: try the instruction after it.")
+            return
+        speech, cues = sound.audio()
+        if speech is None:
+            notice("The voice is off: turn it on in Settings to hear instructions.")
+            return
+        output = SessionSound(cues, speech)
+        output.prepare([text])
+        output.play(Cue(CueKind.SPEECH, text, Priority.INSTRUCTION))
+
+    def play(step: Step, parent: QWidget) -> None:
+        from massage_timer.audio.playback import SessionSound
+        from massage_timer.ui.editor.preview import StepPreview
+
+        if busy():
+            notice("A session is playing: try the step after it.")
+            return
+        for old in previews:
+            old.close()
+        previews.clear()
+        speech, cues = sound.audio()
+        s = settings()
+        preview = StepPreview(
+            step, SessionSound(cues, speech), options=CueOptions.from_settings(s),
+            timing=timing_for(s.voice_enabled and speech is not None, s.voice_rate,
+                              speech.clip_seconds if speech is not None else None),
+            parent=parent,
+        )
+        preview.finished.connect(preview.deleteLater)
+        previews.append(preview)
+        preview.start()
+
+    return hear, play

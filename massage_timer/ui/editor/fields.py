@@ -1,0 +1,402 @@
+"""One editing widget per field of a model Struct, chosen from the field's type.
+
+The routine and step forms are built from ``msgspec.structs.fields``: a field added to
+:class:`~massage_timer.core.model.routine.Step` gets a widget (text, number, choice,
+flag, list) without a change here. Widgets hold what the person typed, right or
+wrong; the validator judges it (a number field keeps ``"abc"`` so the validator can
+say "must be a number, not text").
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+import types
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+import msgspec
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from massage_timer.core.model.routine import RegionId
+from massage_timer.ui.plain import plain_tooltip
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Any = _Absent()
+"""The value of a field left empty: the key is not written."""
+
+LABELS = {
+    "id": "&Id",
+    "title": "&Title",
+    "summary": "S&ummary",
+    "version": "&Version",
+    "position": "&Position",
+    "equipment": "E&quipment",
+    "areas": "&Areas",
+    "sources": "S&ources (one a line)",
+    "cautions": "&Cautions (one a line)",
+    "kind": "&Kind",
+    "instruction": "&Instruction (spoken)",
+    "cue": "C&ue (on screen)",
+    "seconds": "&Seconds",
+    "reps": "&Reps",
+    "cadence": "Ca&dence (s per stroke)",
+    "sides": "Si&des",
+    "regions": "Re&gions",
+    "pressure": "Pre&ssure",
+    "prepare": "&Get-ready time (s)",
+    "switch_prepare": "S&witch sides time (s)",
+    "rest_after": "Rest &after (s)",
+    "optional": "Optiona&l step",
+}
+
+
+def label_for(name: str) -> str:
+    """The form label of a field; a new field gets its name in words."""
+    return LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def plain_label(name: str) -> str:
+    return label_for(name).replace("&", "")
+
+
+def _metas(kind: Any) -> list[msgspec.Meta]:
+    out: list[msgspec.Meta] = []
+    while True:
+        origin = get_origin(kind)
+        if origin is Annotated:
+            args = get_args(kind)
+            out += [a for a in args[1:] if isinstance(a, msgspec.Meta)]
+            kind = args[0]
+        elif origin in (Union, types.UnionType):
+            options = [a for a in get_args(kind) if a is not type(None)]
+            if len(options) != 1:
+                return out
+            kind = options[0]
+        else:
+            return out
+
+
+def bare(kind: Any) -> Any:
+    """The type without ``Annotated`` and ``| None``."""
+    while True:
+        origin = get_origin(kind)
+        if origin is Annotated:
+            kind = get_args(kind)[0]
+        elif origin in (Union, types.UnionType):
+            options = [a for a in get_args(kind) if a is not type(None)]
+            if len(options) != 1:
+                return kind
+            kind = options[0]
+        else:
+            return kind
+
+
+def is_optional(kind: Any) -> bool:
+    while get_origin(kind) is Annotated:
+        kind = get_args(kind)[0]
+    return get_origin(kind) in (Union, types.UnionType) and type(None) in get_args(kind)
+
+
+def description(kind: Any) -> str:
+    return " ".join(m.description for m in _metas(kind) if m.description)
+
+
+def max_length(kind: Any) -> int | None:
+    lengths = [m.max_length for m in _metas(kind) if m.max_length is not None]
+    return min(lengths) if lengths else None
+
+
+def choices(kind: Any) -> list[str] | None:
+    """The values of an enum or Literal type, else None."""
+    b = bare(kind)
+    if isinstance(b, type) and issubclass(b, enum.Enum):
+        return [str(m.value) for m in b]
+    if get_origin(b) is Literal:
+        return [str(a) for a in get_args(b)]
+    return None
+
+
+def item_type(kind: Any) -> Any | None:
+    b = bare(kind)
+    if get_origin(b) is tuple:
+        args = get_args(b)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return args[0]
+    return None
+
+
+class FieldEditor(QWidget):
+    """A field's widget. Signals: edited() when the person changes the value."""
+
+    edited = Signal()
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.problem: str | None = None
+        self._tip = ""
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:
+        """Show ``value`` (ABSENT for none) without emitting :attr:`edited`."""
+        raise NotImplementedError
+
+    def focus_widget(self) -> QWidget:
+        return self
+
+    def set_tip(self, text: str) -> None:
+        self._tip = text
+        self._show_tip()
+
+    def set_problem(self, message: str | None) -> None:
+        """Mark the field as wrong (``message`` from the validator) or clear it."""
+        if message == self.problem:
+            return
+        self.problem = message
+        widget = self.focus_widget()
+        widget.setProperty("problem", message is not None)
+        widget.setStyleSheet("border: 2px solid #d64545;" if message else "")
+        widget.setAccessibleDescription(f"Problem: {message}" if message else self._tip)
+        self._show_tip()
+
+    def _show_tip(self) -> None:
+        text = self._tip if self.problem is None else f"{self.problem}\n\n{self._tip}".strip()
+        self.focus_widget().setToolTip(plain_tooltip(text) if text else "")
+
+
+def _layout(widget: QWidget) -> QHBoxLayout:
+    layout = QHBoxLayout(widget)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return layout
+
+
+class TextField(FieldEditor):
+    def __init__(self, name: str, limit: int | None, parent: QWidget | None = None) -> None:
+        super().__init__(name, parent)
+        self.edit = QLineEdit(self)
+        self.edit.setObjectName(f"field_{name}")
+        if limit is not None:
+            self.edit.setMaxLength(limit + 20)  # past the limit, so the validator can say so
+        _layout(self).addWidget(self.edit)
+        self.edit.textEdited.connect(self.edited)
+        self.setFocusProxy(self.edit)
+
+    def focus_widget(self) -> QWidget:
+        return self.edit
+
+    def value(self) -> Any:
+        text = self.edit.text()
+        return text if text.strip() else ABSENT
+
+    def set_value(self, value: Any) -> None:
+        text = "" if value is ABSENT else str(value)
+        if self.edit.text() != text:
+            self.edit.setText(text)
+
+
+class LongTextField(FieldEditor):
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(name, parent)
+        self.edit = QPlainTextEdit(self)
+        self.edit.setObjectName(f"field_{name}")
+        self.edit.setTabChangesFocus(True)
+        self.edit.setUndoRedoEnabled(False)  # the editor's Undo covers every field
+        self.edit.setFixedHeight(self.edit.fontMetrics().lineSpacing() * 4 + 12)
+        _layout(self).addWidget(self.edit)
+        self.edit.textChanged.connect(self._on_text_changed)
+        self._setting = False
+        self.setFocusProxy(self.edit)
+
+    def focus_widget(self) -> QWidget:
+        return self.edit
+
+    def _on_text_changed(self) -> None:
+        if not self._setting:
+            self.edited.emit()
+
+    def value(self) -> Any:
+        text = self.edit.toPlainText()
+        return text if text.strip() else ABSENT
+
+    def set_value(self, value: Any) -> None:
+        text = "" if value is ABSENT else str(value)
+        if self.edit.toPlainText() != text:
+            self._setting = True
+            self.edit.setPlainText(text)
+            self._setting = False
+
+
+_INT = re.compile(r"^[+-]?\d+$")
+
+
+def parse_number(text: str) -> Any:
+    """``"30"`` -> 30, ``"1.5"`` -> 1.5, ``""`` -> ABSENT, anything else kept as text."""
+    text = text.strip()
+    if not text:
+        return ABSENT
+    if _INT.match(text):
+        return int(text)
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        return text
+    return number if math.isfinite(number) else text
+
+
+class NumberField(TextField):
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(name, None, parent)
+        self.edit.setMaxLength(12)
+
+    def value(self) -> Any:
+        return parse_number(self.edit.text())
+
+    def set_value(self, value: Any) -> None:
+        if value is not ABSENT and parse_number(self.edit.text()) == value:
+            return
+        text = "" if value is ABSENT else (f"{value:g}" if isinstance(value, float) else str(value))
+        self.edit.setText(text)
+
+
+class ChoiceField(FieldEditor):
+    NOT_SET = "(not set)"
+
+    def __init__(self, name: str, values: list[str], optional: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(name, parent)
+        self.combo = QComboBox(self)
+        self.combo.setObjectName(f"field_{name}")
+        if optional:
+            self.combo.addItem(self.NOT_SET, None)
+        for v in values:
+            self.combo.addItem(v, v)
+        _layout(self).addWidget(self.combo)
+        self.combo.activated.connect(lambda _i: self.edited.emit())
+        self.setFocusProxy(self.combo)
+
+    def focus_widget(self) -> QWidget:
+        return self.combo
+
+    def value(self) -> Any:
+        data = self.combo.currentData()
+        return ABSENT if data is None else data
+
+    def set_value(self, value: Any) -> None:
+        index = self.combo.findData(None if value is ABSENT else value)
+        if index < 0 and value is not ABSENT:  # a value the file had that is not a choice
+            self.combo.addItem(str(value), value)
+            index = self.combo.count() - 1
+        self.combo.setCurrentIndex(max(index, 0))
+
+
+class FlagField(FieldEditor):
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(name, parent)
+        self.box = QCheckBox(plain_label(name), self)
+        self.box.setObjectName(f"field_{name}")
+        _layout(self).addWidget(self.box)
+        self.box.clicked.connect(lambda _c: self.edited.emit())
+        self.setFocusProxy(self.box)
+
+    def focus_widget(self) -> QWidget:
+        return self.box
+
+    def value(self) -> Any:
+        return self.box.isChecked()
+
+    def set_value(self, value: Any) -> None:
+        self.box.setChecked(value is True)
+
+
+class ChecksField(FieldEditor):
+    """A list of choices (sides, equipment): one check box each, in the model's order."""
+
+    def __init__(self, name: str, values: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(name, parent)
+        layout = _layout(self)
+        self.boxes: dict[str, QCheckBox] = {}
+        self._extra: list[Any] = []
+        for v in values:
+            box = QCheckBox(v, self)
+            box.setObjectName(f"field_{name}_{re.sub(r'[^a-z0-9]+', '_', v)}")
+            box.setAccessibleName(f"{plain_label(name)}: {v}")
+            box.clicked.connect(lambda _c: self.edited.emit())
+            layout.addWidget(box)
+            self.boxes[v] = box
+        layout.addStretch(1)
+        if values:
+            self.setFocusProxy(self.boxes[values[0]])
+
+    def value(self) -> Any:
+        return [v for v, box in self.boxes.items() if box.isChecked()] + self._extra
+
+    def set_value(self, value: Any) -> None:
+        items = list(value) if isinstance(value, list | tuple) else []
+        self._extra = [v for v in items if v not in self.boxes]
+        for v, box in self.boxes.items():
+            box.setChecked(v in items)
+
+
+class LinesField(LongTextField):
+    """A list of texts, one a line; empty lines are dropped."""
+
+    def value(self) -> Any:
+        return [line.strip() for line in self.edit.toPlainText().splitlines() if line.strip()]
+
+    def set_value(self, value: Any) -> None:
+        items = [str(v) for v in value] if isinstance(value, list | tuple) else []
+        if self.value() != items:
+            self._setting = True
+            self.edit.setPlainText("\n".join(items))
+            self._setting = False
+
+
+RegionFactory = Callable[[str, QWidget], FieldEditor]
+
+
+def make_field(name: str, kind: Any, regions: RegionFactory,
+               parent: QWidget | None = None) -> FieldEditor | None:
+    """The widget for a field of type ``kind``; None for a nested list of Structs."""
+    b = bare(kind)
+    item = item_type(kind)
+    field: FieldEditor
+    if item is not None:
+        if item == RegionId:
+            field = regions(name, parent) if parent is not None else regions(name, QWidget())
+        elif (values := choices(item)) is not None:
+            field = ChecksField(name, values, parent)
+        elif isinstance(bare(item), type) and issubclass(bare(item), msgspec.Struct):
+            return None
+        else:
+            field = LinesField(name, parent)
+    elif b is bool:
+        field = FlagField(name, parent)
+    elif b in (int, float):
+        field = NumberField(name, parent)
+    elif (values := choices(kind)) is not None:
+        field = ChoiceField(name, values, is_optional(kind), parent)
+    else:
+        limit = max_length(kind)
+        field = (LongTextField(name, parent) if limit is not None and limit > 200
+                 else TextField(name, limit, parent))
+    field.setObjectName(f"editorField_{name}")
+    field.focus_widget().setAccessibleName(plain_label(name))
+    field.set_tip(description(kind))
+    return field

@@ -1,0 +1,147 @@
+"""The library window's routine actions: buttons under the list, a Routine menu, and
+routine files dropped onto the window.
+
+Made by the library window, which tells it the current routine; it only forwards what
+the person asks for (the work is :class:`~massage_timer.ui.editor.editing.RoutineEditing`).
+
+Signals:
+    newRequested(), duplicateRequested(str), editRequested(str), deleteRequested(str),
+    exportRequested(str): the routine id where there is one.
+    importRequested(object): a list of dropped files, or None to ask for them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QMenu, QToolButton, QWidget
+
+from massage_timer.core.storage.loader import LoadedRoutine, Origin
+
+READ_ONLY_TIP = "Built-in routines are never changed: duplicate one to edit the copy"
+
+
+def dropped_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    return [Path(u.toLocalFile()) for u in mime.urls()
+            if u.isLocalFile() and u.toLocalFile().lower().endswith(".toml")]
+
+
+class RoutineActions(QObject):
+    newRequested = Signal()
+    duplicateRequested = Signal(str)
+    editRequested = Signal(str)
+    deleteRequested = Signal(str)
+    importRequested = Signal(object)
+    exportRequested = Signal(str)
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._current: LoadedRoutine | None = None
+        self.bar = QWidget(window)
+        self.bar.setObjectName("routineActions")
+        row = QHBoxLayout(self.bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        self.new_button = self._button("newRoutineButton", "&New", "Write a new routine")
+        self.duplicate_button = self._button("duplicateRoutineButton", "Dupli&cate",
+                                             "Duplicate to edit: make your own copy of this "
+                                             "routine to change")
+        self.duplicate_button.setAccessibleName("Duplicate to edit")
+        self.edit_button = self._button("editRoutineButton", "Ed&it", "Change this routine")
+        self.delete_button = self._button("deleteRoutineButton", "&Delete",
+                                          "Delete this routine (its file goes to the trash)")
+        self.import_button = self._button("importRoutineButton", "I&mport…",
+                                          "Add routine files to your routines")
+        for b in (self.new_button, self.duplicate_button, self.edit_button, self.delete_button,
+                  self.import_button):
+            row.addWidget(b)
+        row.addStretch(1)
+
+        self.new_action = self._action("&New routine…", "actionNewRoutine", "Ctrl+N")
+        self.duplicate_action = self._action("&Duplicate to edit…", "actionDuplicateRoutine",
+                                             "Ctrl+D")
+        self.edit_action = self._action("&Edit routine…", "actionEditRoutine", "Ctrl+E")
+        self.delete_action = self._action("De&lete routine", "actionDeleteRoutine")
+        self.import_action = self._action("&Import routine…", "actionImportRoutine", "Ctrl+I")
+        self.export_action = self._action("E&xport routine…", "actionExportRoutine")
+        self.menu = QMenu("R&outine", window)
+        self.menu.setObjectName("menuRoutine")
+        for action in (self.new_action, self.duplicate_action, self.edit_action,
+                       self.delete_action):
+            self.menu.addAction(action)
+        self.menu.addSeparator()
+        self.menu.addAction(self.import_action)
+        self.menu.addAction(self.export_action)
+
+        self.new_button.clicked.connect(self.newRequested)
+        self.new_action.triggered.connect(self.newRequested)
+        for button, action, signal in (
+            (self.duplicate_button, self.duplicate_action, self.duplicateRequested),
+            (self.edit_button, self.edit_action, self.editRequested),
+            (self.delete_button, self.delete_action, self.deleteRequested),
+            (None, self.export_action, self.exportRequested),
+        ):
+            if button is not None:
+                button.clicked.connect(lambda _c=False, s=signal: self._forward(s))
+            action.triggered.connect(lambda _c=False, s=signal: self._forward(s))
+        self.import_button.clicked.connect(lambda: self.importRequested.emit(None))
+        self.import_action.triggered.connect(lambda: self.importRequested.emit(None))
+        window.setAcceptDrops(True)
+        window.installEventFilter(self)
+        self.set_current(None)
+
+    def _button(self, name: str, text: str, tip: str) -> QToolButton:
+        # Tool buttons are as wide as their text: the row stays narrower than the list.
+        button = QToolButton(self.bar)
+        button.setText(text)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        button.setObjectName(name)
+        button.setAccessibleName(text.replace("&", "").rstrip("…"))
+        button.setToolTip(tip)
+        return button
+
+    def _action(self, text: str, name: str, shortcut: str | None = None) -> QAction:
+        action = QAction(text, self._window)
+        action.setObjectName(name)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        self._window.addAction(action)
+        return action
+
+    def set_current(self, loaded: LoadedRoutine | None) -> None:
+        """The routine the actions apply to; editing and deleting are for the user's own."""
+        self._current = loaded
+        has = loaded is not None
+        own = loaded is not None and loaded.origin is Origin.USER
+        for widget in (self.duplicate_button, self.duplicate_action, self.export_action):
+            widget.setEnabled(has)
+        for widget in (self.edit_button, self.edit_action, self.delete_button,
+                       self.delete_action):
+            widget.setEnabled(own)
+        self.edit_button.setToolTip("Change this routine" if own or not has else READ_ONLY_TIP)
+        self.delete_button.setToolTip("Delete this routine (its file goes to the trash)"
+                                      if own or not has else "Built-in routines cannot be deleted")
+
+    def _forward(self, signal: Signal) -> None:
+        if self._current is not None:
+            signal.emit(self._current.routine.id)  # type: ignore[attr-defined]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window:
+            if isinstance(event, QDragEnterEvent) and dropped_files(event):
+                event.acceptProposedAction()
+                return True
+            if isinstance(event, QDropEvent) and event.type() == QEvent.Type.Drop:
+                files = dropped_files(event)
+                if files:
+                    event.acceptProposedAction()
+                    self.importRequested.emit(files)
+                    return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,94 @@
+"""The questions the editor and the routine actions ask, each in one function.
+
+Kept apart so a test answers them by replacing the function, instead of clicking a
+modal box that would block it.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from massage_timer.core.model.text import single_line
+
+TOML_FILTER = "Routine files (*.toml)"
+
+
+class Unsaved(Enum):
+    SAVE = "save"
+    DISCARD = "discard"
+    CANCEL = "cancel"
+
+
+class Conflict(Enum):
+    REPLACE = "replace"
+    COPY = "copy"
+    CANCEL = "cancel"
+
+
+def ask_unsaved(parent: QWidget, title: str) -> Unsaved:
+    box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
+                      f"Save the changes to “{single_line(title)}”?", parent=parent)
+    box.setObjectName("unsavedQuestion")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    save = box.addButton("&Save", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("&Discard changes", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    clicked = box.clickedButton()
+    return Unsaved.SAVE if clicked is save else Unsaved.DISCARD if clicked is discard \
+        else Unsaved.CANCEL
+
+
+def ask_conflict(parent: QWidget, routine_id: str, existing: str, replaceable: bool) -> Conflict:
+    """An imported routine has the id of one in the library: replace it, or a copy?"""
+    box = QMessageBox(QMessageBox.Icon.Question, "A routine with this id exists",
+                      f"The library already has “{single_line(existing)}” with the id "
+                      f"'{routine_id}'.", parent=parent)
+    box.setObjectName("importConflictQuestion")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    replace = None
+    if replaceable:
+        replace = box.addButton("&Replace it", QMessageBox.ButtonRole.DestructiveRole)
+    copy = box.addButton("Import as a &copy", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Ca&ncel", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    clicked = box.clickedButton()
+    if replace is not None and clicked is replace:
+        return Conflict.REPLACE
+    return Conflict.COPY if clicked is copy else Conflict.CANCEL
+
+
+def confirm_delete(parent: QWidget, title: str) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Warning, "Delete routine",
+                      f"Delete “{single_line(title)}”? Its file is moved to the trash.",
+                      parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    delete = box.addButton("&Delete", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("Ca&ncel", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is delete
+
+
+def confirm_replace_file(parent: QWidget, path: Path) -> bool:
+    answer = QMessageBox.question(parent, "Replace file", f"{path.name} exists. Replace it?")
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def choose_import_files(parent: QWidget) -> list[Path]:
+    names, _ = QFileDialog.getOpenFileNames(parent, "Import routines", "", TOML_FILTER)
+    return [Path(n) for n in names]
+
+
+def choose_export_file(parent: QWidget, suggested: str) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(parent, "Export routine", suggested, TOML_FILTER)
+    return Path(name) if name else None
+
+
+def show_problems(parent: QWidget, title: str, text: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()

@@ -1,0 +1,231 @@
+"""Regions picked on the body: click a muscle on the diagram, or check it in the list.
+
+The diagram is the library's :class:`~massage_timer.ui.diagram.DiagramView`, with a
+click found on the drawn shape itself (not its bounding box). The list beside it holds
+every region (and each paired muscle's both-sides id) for the keyboard, and the avoid
+zones, which cannot be chosen: clicking one says why.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from massage_timer.core.model import regions
+from massage_timer.core.model.regions import View
+from massage_timer.ui.diagram import DiagramView, region_bounds, styled_svg, view_rects
+from massage_timer.ui.editor.fields import FieldEditor, plain_label
+from massage_timer.ui.plain import PlainLabel
+from massage_timer.ui.theme import Accent, accent
+
+RegionIdRole = Qt.ItemDataRole.UserRole + 1
+_VIEWS = (View.BACK, View.SIDE)
+
+
+def _label(region_id: str) -> str:
+    if region_id in regions.BILATERAL:
+        left = regions.REGIONS[regions.BILATERAL[region_id][0]].label
+        return left.rsplit(",", 1)[0] + ", both sides"
+    return regions.REGIONS[region_id].label
+
+
+@cache
+def _renderer(view: View) -> QSvgRenderer:
+    return QSvgRenderer(styled_svg(view, ()))
+
+
+def _shape_at(view: View, element_id: str, point: QPointF) -> bool:
+    """Whether ``point`` (in the view's SVG units) is on the drawn element."""
+    try:
+        bounds = region_bounds(view, element_id).adjusted(-2, -2, 2, 2)
+    except KeyError:
+        return False
+    if not bounds.contains(point):
+        return False
+    scale = 2.0
+    image = QImage(max(1, round(bounds.width() * scale)), max(1, round(bounds.height() * scale)),
+                   QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(image)
+    _renderer(view).render(painter, element_id,
+                           QRectF(2 * scale, 2 * scale, image.width() - 4 * scale,
+                                  image.height() - 4 * scale))
+    painter.end()
+    cx, cy = (point.x() - bounds.x()) * scale, (point.y() - bounds.y()) * scale
+    for dx in range(-3, 4):  # a hatched zone has gaps between its lines
+        for dy in range(-3, 4):
+            x, y = round(cx) + dx, round(cy) + dy
+            inside = 0 <= x < image.width() and 0 <= y < image.height()
+            if inside and image.pixelColor(x, y).alpha():
+                return True
+    return False
+
+
+def hit(view: View, point: QPointF) -> str | None:
+    """The avoid zone or region drawn at ``point`` of ``view``; avoid zones win."""
+    for zone, (_why, zone_view) in regions.AVOID_ZONES.items():
+        if zone_view is view and _shape_at(view, zone, point):
+            return zone
+    found = [r.id for r in regions.REGIONS.values()
+             if r.view is view and _shape_at(view, r.id, point)]
+    if not found:
+        return None
+    return min(found, key=lambda rid: region_bounds(view, rid).width()
+               * region_bounds(view, rid).height())
+
+
+class PickerDiagram(DiagramView):
+    """The diagram, clickable. Signals: picked(str): a region or avoid zone id clicked."""
+
+    picked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("regionDiagram")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def view_at(self, pos: QPointF) -> tuple[View, QPointF] | None:
+        """Which view and SVG point a widget position falls on (as paintEvent lays out)."""
+        legend_h = self.fontMetrics().height() + 8
+        area = QRectF(self.rect()).adjusted(4, 4, -4, -(legend_h + 4))
+        rects = view_rects(_VIEWS)
+        total = rects[-1].united(rects[0])
+        if area.width() <= 0 or area.height() <= 0:
+            return None
+        scale = min(area.width() / total.width(), area.height() / total.height())
+        dx = area.x() + (area.width() - total.width() * scale) / 2
+        dy = area.y() + (area.height() - total.height() * scale) / 2
+        x, y = (pos.x() - dx) / scale, (pos.y() - dy) / scale
+        for view, rect in zip(_VIEWS, rects, strict=True):
+            if rect.contains(QPointF(x, y)):
+                return view, QPointF(x - rect.x(), y - rect.y())
+        return None
+
+    def widget_point(self, view: View, element_id: str) -> QPointF:
+        """The widget position of an element's centre (for tests and tools)."""
+        legend_h = self.fontMetrics().height() + 8
+        area = QRectF(self.rect()).adjusted(4, 4, -4, -(legend_h + 4))
+        rects = view_rects(_VIEWS)
+        total = rects[-1].united(rects[0])
+        scale = min(area.width() / total.width(), area.height() / total.height())
+        dx = area.x() + (area.width() - total.width() * scale) / 2
+        dy = area.y() + (area.height() - total.height() * scale) / 2
+        rect = rects[_VIEWS.index(view)]
+        centre = region_bounds(view, element_id).center()
+        return QPointF(dx + (rect.x() + centre.x()) * scale, dy + (rect.y() + centre.y()) * scale)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        where = self.view_at(event.position())
+        found = hit(*where) if where is not None else None
+        if found is not None:
+            self.picked.emit(found)
+        event.accept()
+
+
+class RegionPicker(FieldEditor):
+    """A list of region ids, picked on the diagram or in the list beside it."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(name, parent)
+        self._ids: list[Any] = []
+        self.diagram = PickerDiagram(self)
+        self.diagram.setMinimumSize(260, 190)
+        self.list = QListWidget(self)
+        self.list.setObjectName(f"regionList_{name}")
+        self.list.setAccessibleName(f"{plain_label(name)}: check the regions to work on")
+        ids = [*regions.REGIONS, *regions.BILATERAL]
+        for rid in sorted(ids, key=lambda r: _label(r).casefold()):
+            item = QListWidgetItem(_label(rid), self.list)
+            item.setData(RegionIdRole, rid)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
+                          | Qt.ItemFlag.ItemIsSelectable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+        for zone, (why, view) in regions.AVOID_ZONES.items():
+            item = QListWidgetItem(f"Never: {why.split(':')[0]} ({view.value} view)", self.list)
+            item.setData(RegionIdRole, zone)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            item.setForeground(accent(Accent.DANGER, self.palette()))
+        self.message = PlainLabel("Click a muscle to add or remove it.", self)
+        self.message.setObjectName(f"regionMessage_{name}")
+        self.message.setWordWrap(True)
+        right = QVBoxLayout()
+        right.addWidget(self.list, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        left = QVBoxLayout()
+        left.addWidget(self.diagram, 1)
+        left.addWidget(self.message)
+        layout.addLayout(left, 3)
+        layout.addLayout(right, 2)
+        self.setFocusProxy(self.list)
+        self.diagram.picked.connect(self.toggle)
+        self.list.itemChanged.connect(self._on_item_changed)
+        self.list.itemActivated.connect(self._on_item_activated)
+        self.list.itemClicked.connect(self._on_item_activated)
+        self._syncing = False
+
+    def focus_widget(self) -> QWidget:
+        return self.list
+
+    def value(self) -> Any:
+        return list(self._ids)
+
+    def set_value(self, value: Any) -> None:
+        self._ids = list(value) if isinstance(value, list | tuple) else []
+        self._sync()
+
+    def toggle(self, region_id: str) -> None:
+        """Add or remove ``region_id`` (as a click does); an avoid zone says why not."""
+        if region_id in regions.AVOID_ZONES:
+            why = regions.AVOID_ZONES[region_id][0]
+            self.message.setText(f"{why}: this zone cannot be chosen.")
+            return
+        ids = self._ids
+        alias = next((a for a, pair in regions.BILATERAL.items() if region_id in pair), None)
+        if region_id in ids:
+            ids.remove(region_id)
+            verb = "Removed"
+        elif alias is not None and alias in ids:
+            other = next(r for r in regions.BILATERAL[alias] if r != region_id)
+            ids[ids.index(alias)] = other
+            verb = "Removed"
+        else:
+            ids.append(region_id)
+            verb = "Added"
+        self.message.setText(f"{verb}: {_label(region_id)}.")
+        self._sync()
+        self.edited.emit()
+
+    def _on_item_changed(self, item: QListWidgetItem) -> None:
+        if self._syncing:
+            return
+        rid = str(item.data(RegionIdRole))
+        checked = item.checkState() == Qt.CheckState.Checked
+        if checked != (rid in self._ids):
+            self.toggle(rid)
+
+    def _on_item_activated(self, item: QListWidgetItem) -> None:
+        rid = str(item.data(RegionIdRole))
+        if rid in regions.AVOID_ZONES:
+            self.toggle(rid)
+
+    def _sync(self) -> None:
+        self._syncing = True
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            rid = str(item.data(RegionIdRole))
+            if rid not in regions.AVOID_ZONES:
+                state = Qt.CheckState.Checked if rid in self._ids else Qt.CheckState.Unchecked
+                if item.checkState() != state:
+                    item.setCheckState(state)
+        self._syncing = False
+        self.diagram.set_regions([r for r in self._ids if isinstance(r, str)
+                                  and regions.is_known(r)])

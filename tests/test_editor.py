@@ -1,0 +1,749 @@
+"""The routine editor, driven by its widgets: from nothing to a session, a hand-written
+file edited without losing its comments, the validator's messages, undo and redo,
+import and export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QToolButton,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+from test_live_settings import FakeAudio
+
+from massage_timer.core.model.cues import CueKind
+from massage_timer.core.model.regions import View
+from massage_timer.core.model.routine import StepKind
+from massage_timer.core.model.session import Outcome
+from massage_timer.core.storage import routine_file
+from massage_timer.core.storage.loader import Origin, load_routine_file
+from massage_timer.core.storage.paths import AppPaths
+from massage_timer.core.storage.toml_input import decode_toml
+from massage_timer.ui.editor import questions
+from massage_timer.ui.editor.editor import RoutineEditor
+from massage_timer.ui.editor.region_picker import RegionPicker
+from massage_timer.ui.wiring import App
+
+HAND_WRITTEN = """\
+# Three exercises from my physiotherapist, 12 March.
+id = "physio-three"
+title = "Physio: three exercises"  # as she named them
+summary = "The three exercises for the right shoulder."
+version = "1.0"
+position = "seated"
+sources = ["physio-sheet"]
+
+# Hold this one, do not bounce.
+[[steps]]
+kind = "hold"
+title = "Chin tuck"
+instruction = "Tuck your chin in and hold."
+cue = "Hold the tuck"
+seconds = 20  # she said 20, not 30
+
+[[steps]]
+kind = "strokes"
+title = "Shoulder rolls"
+instruction = "Roll your shoulders back slowly."
+cue = "Roll back"
+reps = 8
+cadence = 3
+"""
+
+
+def _qapp() -> QApplication:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return app
+
+
+@pytest.fixture
+def audio() -> FakeAudio:
+    return FakeAudio()
+
+
+@pytest.fixture
+def app(qtbot: QtBot, app_paths: AppPaths, audio: FakeAudio,
+        monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    asked: list[str] = []
+    monkeypatch.setattr(questions, "show_problems",
+                        lambda _p, title, text: asked.append(f"{title}: {text}"))
+    running = App(_qapp(), app_paths, audio=audio)
+    running.problems_shown = asked  # type: ignore[attr-defined]
+    yield running
+    if running.editing.editor is not None:
+        running.editing.editor.undo_stack.setClean()
+        running.editing.editor.close()
+    running.shutdown()
+    running.deleteLater()
+
+
+def child(parent: QWidget, kind: type, name: str):  # type: ignore[no-untyped-def]
+    found = parent.findChild(kind, name)
+    assert found is not None, name
+    return found
+
+
+def type_into(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    """Replace a field's text by typing, as a person would."""
+    widget.setFocus()
+    if isinstance(widget, QLineEdit | QPlainTextEdit):
+        widget.selectAll()
+        qtbot.keyClick(widget, Qt.Key.Key_Delete)
+    qtbot.keyClicks(widget, text)
+
+
+def step_field(editor: RoutineEditor, name: str) -> QWidget:
+    return editor.field(name, step=True).focus_widget()
+
+
+def routine_field(editor: RoutineEditor, name: str) -> QWidget:
+    return editor.field(name).focus_widget()
+
+
+def choose(combo: QComboBox, value: str) -> None:
+    index = combo.findData(value)
+    assert index >= 0, value
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+
+
+def problems(editor: RoutineEditor) -> list[str]:
+    lst = child(editor, QListWidget, "editorProblems")
+    return [lst.item(i).text() for i in range(lst.count())]
+
+
+def save_button(editor: RoutineEditor) -> QPushButton:
+    return child(editor, QPushButton, "editorSave")
+
+
+def answer_checklist_no(app: App, qtbot: QtBot) -> None:
+    flow = app.sessions.flow
+    assert flow is not None and flow.checklist is not None
+    for button in flow.checklist.findChildren(QRadioButton):
+        if button.objectName().endswith("_no"):
+            button.click()
+    confirm = child(flow.checklist, QPushButton, "checklistConfirm")
+    with qtbot.waitSignal(flow.checklist.accepted, timeout=1000):
+        confirm.click()
+
+
+# -- from nothing to a session ------------------------------------------------------------
+
+
+def test_build_a_routine_from_nothing_save_find_it_and_run_it_to_the_end(
+    qtbot: QtBot, app: App, app_paths: AppPaths
+) -> None:
+    window = app.window
+    new = child(window, QToolButton, "newRoutineButton")
+    assert new.isVisible() and new.accessibleName()
+    new.click()
+    editor = app.editing.editor
+    assert editor is not None and editor.objectName() == "routineEditor"
+    assert editor.isVisible()
+    for name in ("editorTitle", "editorStepList", "editorAddStep", "editorProblems",
+                 "editorSave", "editorCancel"):
+        assert editor.findChild(QWidget, name) is not None, name
+
+    type_into(qtbot, child(editor, QLineEdit, "editorTitle"), "Evening shoulders")
+    type_into(qtbot, routine_field(editor, "id"), "evening-shoulders")
+    type_into(qtbot, routine_field(editor, "summary"), "Two minutes for tired shoulders.")
+    assert not save_button(editor).isEnabled(), "the first step is still empty"
+    assert any("instruction" in p for p in problems(editor))
+
+    editor.tabs.setCurrentIndex(1)
+    type_into(qtbot, step_field(editor, "title"), "Shoulder squeeze")
+    type_into(qtbot, step_field(editor, "instruction"), "Squeeze the top of your left shoulder.")
+    type_into(qtbot, step_field(editor, "cue"), "Squeeze and breathe")
+    type_into(qtbot, step_field(editor, "seconds"), "4")
+    child(editor, QCheckBox, "field_sides_left").click()
+    picker = editor.field("regions", step=True)
+    assert isinstance(picker, RegionPicker)
+    point = picker.diagram.widget_point(View.BACK, "upper-trapezius-left")
+    qtbot.mouseClick(picker.diagram, Qt.MouseButton.LeftButton, pos=point.toPoint())
+    assert editor.data["steps"][0]["regions"] == ["upper-trapezius-left"]
+
+    child(editor, QPushButton, "editorAddStep").click()
+    choose(step_field(editor, "kind"), StepKind.REST.value)
+    type_into(qtbot, step_field(editor, "title"), "Breathe")
+    type_into(qtbot, step_field(editor, "instruction"), "Let your arms hang.")
+    type_into(qtbot, step_field(editor, "cue"), "Rest")
+    type_into(qtbot, step_field(editor, "seconds"), "3")
+    assert problems(editor) == ["No problems: the routine is ready to save."]
+    total = child(editor, QLabel, "editorTotal").text()
+    assert total.startswith("Total: ")
+    assert save_button(editor).isEnabled()
+
+    save_button(editor).click()
+    saved = app_paths.user_routines_dir / "evening-shoulders.toml"
+    assert saved.is_file()
+    routine = load_routine_file(saved)
+    assert routine.title == "Evening shoulders"
+    assert [s.title for s in routine.steps] == ["Shoulder squeeze", "Breathe"]
+    assert routine.steps[0].regions == ("upper-trapezius-left",)
+    assert routine.steps[0].sides == ("left",)
+    assert routine_file.render(decode_toml(saved.read_bytes()), saved.read_bytes()) \
+        == saved.read_bytes()
+    assert app.editing.editor is None, "Save closes the editor"
+
+    loaded = app.library.get("evening-shoulders")
+    assert loaded is not None and loaded.origin is Origin.USER
+    assert window.current_routine_id() == "evening-shoulders"
+    assert child(window, QToolButton, "editRoutineButton").isEnabled()
+
+    # A user routine starts like any other: the safety checklist first.
+    child(window, QPushButton, "startButton").click()
+    flow = app.sessions.flow
+    assert flow is not None and flow.window is None and flow.checklist is not None
+    answer_checklist_no(app, qtbot)
+    assert flow.pain_dialog is not None
+    child(flow.pain_dialog, QPushButton, "painBeforeSkip").click()
+    assert flow.window is not None
+    skip = child(flow.window, QPushButton, "skipButton")
+    outcomes: list[Outcome] = []
+    flow.ended.connect(outcomes.append)
+    for _ in range(20):
+        if flow.summary is not None:
+            break
+        skip.click()
+    assert flow.summary is not None
+    flow.summary.accept()
+    assert outcomes and outcomes[0].played
+    assert app.history.count() == 1
+
+
+# -- a hand-written file ------------------------------------------------------------------
+
+
+def _user_file(app_paths: AppPaths, text: str = HAND_WRITTEN) -> Path:
+    folder = app_paths.user_routines_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "physio-three.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_edit_a_commented_hand_written_file_keeps_its_comments(
+    qtbot: QtBot, app: App, app_paths: AppPaths
+) -> None:
+    path = _user_file(app_paths)
+    app.reload_library()
+    assert app.window.select_routine("physio-three")
+    child(app.window, QToolButton, "editRoutineButton").click()
+    editor = app.editing.editor
+    assert editor is not None and editor.file == path
+    assert not save_button(editor).isEnabled(), "nothing changed yet"
+    editor.tabs.setCurrentIndex(1)
+    type_into(qtbot, step_field(editor, "seconds"), "25")
+    editor.step_list.setCurrentRow(1)
+    child(editor, QPushButton, "editorMoveUp").click()
+    assert [s["title"] for s in editor.data["steps"]] == ["Shoulder rolls", "Chin tuck"]
+    save_button(editor).click()
+    text = path.read_text(encoding="utf-8")
+    for comment in ("# Three exercises from my physiotherapist, 12 March.",
+                    'title = "Physio: three exercises"  # as she named them',
+                    "# Hold this one, do not bounce.",
+                    "seconds = 25  # she said 20, not 30"):
+        assert comment in text, comment
+    routine = load_routine_file(path)
+    assert [s.title for s in routine.steps] == ["Shoulder rolls", "Chin tuck"]
+    assert routine.steps[1].seconds == 25
+
+
+def test_saved_file_loads_back_identical_for_every_builtin_routine(
+    qtbot: QtBot, app: App, app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for loaded in [r for r in app.library.routines if r.origin is Origin.BUILTIN]:
+        editor = app.editing.duplicate(loaded.routine.id)
+        assert editor is not None
+        assert editor.problems == [], (loaded.routine.id, editor.problems)
+        new_id = editor.data["id"]
+        assert new_id != loaded.routine.id
+        assert save_button(editor).isEnabled()
+        save_button(editor).click()
+        copy = load_routine_file(app_paths.user_routines_dir / f"{new_id}.toml")
+        assert copy.steps == loaded.routine.steps
+        assert copy.summary == loaded.routine.summary
+        assert (copy.areas, copy.cautions, copy.sources, copy.equipment) == (
+            loaded.routine.areas, loaded.routine.cautions, loaded.routine.sources,
+            loaded.routine.equipment)
+        assert app.library.get(loaded.routine.id).origin is Origin.BUILTIN  # type: ignore[union-attr]
+
+
+def test_a_builtin_routine_is_never_edited_in_place(app: App) -> None:
+    builtin = next(r for r in app.library.routines if r.origin is Origin.BUILTIN)
+    assert app.window.select_routine(builtin.routine.id)
+    assert not child(app.window, QToolButton, "editRoutineButton").isEnabled()
+    assert not child(app.window, QToolButton, "deleteRoutineButton").isEnabled()
+    assert child(app.window, QToolButton, "duplicateRoutineButton").isEnabled()
+    before = builtin.file.read_bytes()
+    editor = app.editing.edit(builtin.routine.id)
+    assert editor is not None and editor.file is None, "a copy, not the file"
+    assert editor.data["id"] != builtin.routine.id
+    editor.undo_stack.setClean()
+    editor.close()
+    assert builtin.file.read_bytes() == before
+
+
+# -- the validator's messages --------------------------------------------------------------
+
+
+INVALID_INPUTS = [
+    # (routine or step field, text typed, location the validator names)
+    ("id", "Not A Slug", "id"),
+    ("title", "", "title"),
+    ("title", "x" * 81, "title"),
+    ("version", "one", "version"),
+    ("summary", "", "summary"),
+    ("sources", "", "sources"),
+    ("sources", "no spaces allowed", "sources[0]"),
+    ("step.seconds", "0", "steps[0].seconds"),
+    ("step.seconds", "601", "steps[0].seconds"),
+    ("step.seconds", "abc", "steps[0].seconds"),
+    ("step.seconds", "", "steps[0]"),
+    ("step.instruction", "", "steps[0].instruction"),
+    ("step.cue", "", "steps[0].cue"),
+    ("step.prepare", "61", "steps[0].prepare"),
+    ("step.rest_after", "-1", "steps[0].rest_after"),
+    ("step.title", "", "steps[0].title"),
+]
+
+
+@pytest.mark.parametrize(("field", "text", "location"), INVALID_INPUTS)
+def test_every_invalid_input_blocks_save_with_the_validators_message(  # noqa: PLR0917
+    qtbot: QtBot, app: App, app_paths: AppPaths, field: str, text: str, location: str
+) -> None:
+    path = _user_file(app_paths)
+    app.reload_library()
+    editor = app.editing.edit("physio-three")
+    assert editor is not None
+    is_step = field.startswith("step.")
+    name = field.removeprefix("step.")
+    widget = editor.field(name, step=is_step).focus_widget()
+    if is_step:
+        editor.tabs.setCurrentIndex(1)
+        editor.step_list.setCurrentRow(0)
+    type_into(qtbot, widget, text)
+    assert not save_button(editor).isEnabled()
+    # The same words as `massage-timer validate` for the same file.
+    data = editor.rendered()
+    with pytest.raises(Exception) as caught:
+        routine_file.check(data, path)
+    expected = [(e.location, e.message) for e in caught.value.errors]  # type: ignore[attr-defined]
+    assert editor.problems == expected
+    assert any(loc == location for loc, _ in expected), expected
+    shown = problems(editor)
+    for loc, message in expected:
+        assert any(line.endswith(message) for line in shown), (loc, message, shown)
+    marked = editor.field(name, step=is_step)
+    if location.rsplit(".", 1)[-1].split("[", 1)[0] == name:
+        assert marked.problem is not None
+        assert "Problem" in marked.focus_widget().accessibleDescription()
+    # Fixing it again enables Save (a change from the file).
+    editor.undo_stack.undo()
+    assert editor.problems == []
+    assert path.read_text(encoding="utf-8") == HAND_WRITTEN, "nothing written meanwhile"
+
+
+def test_a_strokes_step_needs_reps_and_cadence_and_the_fields_are_marked(
+    qtbot: QtBot, app: App, app_paths: AppPaths
+) -> None:
+    _user_file(app_paths)
+    app.reload_library()
+    editor = app.editing.edit("physio-three")
+    assert editor is not None
+    editor.tabs.setCurrentIndex(1)
+    editor.step_list.setCurrentRow(1)
+    type_into(qtbot, step_field(editor, "reps"), "")
+    assert ("steps[1]", "a strokes step needs both 'reps' and 'cadence'") in editor.problems
+    assert editor.field("reps", step=True).problem is not None
+    assert not save_button(editor).isEnabled()
+    assert "⚠" in editor.step_list.item(1).text()
+
+
+def test_total_length_updates_as_you_type(qtbot: QtBot, app: App, app_paths: AppPaths) -> None:
+    _user_file(app_paths)
+    app.reload_library()
+    editor = app.editing.edit("physio-three")
+    assert editor is not None
+    total = child(editor, QLabel, "editorTotal")
+    before = total.text()
+    editor.tabs.setCurrentIndex(1)
+    type_into(qtbot, step_field(editor, "seconds"), "200")
+    assert total.text() != before
+    assert editor.routine is not None
+    assert total.text().startswith("Total: ")
+
+
+# -- undo and redo ---------------------------------------------------------------------------
+
+
+def test_undo_and_redo_round_trip_every_kind_of_edit(
+    qtbot: QtBot, app: App, app_paths: AppPaths
+) -> None:
+    _user_file(app_paths)
+    app.reload_library()
+    editor = app.editing.edit("physio-three")
+    assert editor is not None
+    states = [editor.data]
+    type_into(qtbot, child(editor, QLineEdit, "editorTitle"), "Renamed")
+    states.append(editor.data)
+    editor.tabs.setCurrentIndex(1)
+    choose(step_field(editor, "pressure"), "light")
+    states.append(editor.data)
+    child(editor, QCheckBox, "field_sides_right").click()
+    states.append(editor.data)
+    picker = editor.field("regions", step=True)
+    assert isinstance(picker, RegionPicker)
+    picker.toggle("suboccipitals")
+    states.append(editor.data)
+    child(editor, QPushButton, "editorAddStep").click()
+    states.append(editor.data)
+    child(editor, QPushButton, "editorMoveUp").click()
+    states.append(editor.data)
+    child(editor, QPushButton, "editorRemoveStep").click()
+    states.append(editor.data)
+    assert editor.undo_stack.count() == len(states) - 1, "typing a title is one undo step"
+    undo = child(editor, QPushButton, "editorUndo")
+    redo = child(editor, QPushButton, "editorRedo")
+    for state in reversed(states[:-1]):
+        undo.click()
+        assert editor.data == state
+    assert editor.undo_stack.isClean()
+    assert child(editor, QLineEdit, "editorTitle").text() == "Physio: three exercises"
+    for state in states[1:]:
+        redo.click()
+        assert editor.data == state
+    assert child(editor, QLineEdit, "editorTitle").text() == "Renamed"
+
+
+def test_closing_with_unsaved_changes_asks(
+    qtbot: QtBot, app: App, app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _user_file(app_paths)
+    app.reload_library()
+    editor = app.editing.edit("physio-three")
+    assert editor is not None
+    type_into(qtbot, child(editor, QLineEdit, "editorTitle"), "Changed")
+    answers = [questions.Unsaved.CANCEL, questions.Unsaved.DISCARD]
+    asked: list[str] = []
+
+    def ask(_parent: QWidget, title: str) -> questions.Unsaved:
+        asked.append(title)
+        return answers.pop(0)
+
+    monkeypatch.setattr(questions, "ask_unsaved", ask)
+    child(editor, QPushButton, "editorCancel").click()
+    assert editor.isVisible(), "Keep editing"
+    editor.close()
+    assert asked == ["Changed", "Changed"]
+    assert not editor.isVisible()
+    assert path.read_text(encoding="utf-8") == HAND_WRITTEN
+
+
+def test_steps_reorder_by_drag_and_drop(qtbot: QtBot, app: App, app_paths: AppPaths) -> None:
+    _user_file(app_paths)
+    app.reload_library()
+    editor = app.editing.edit("physio-three")
+    assert editor is not None
+    lst = editor.step_list
+    assert lst.dragDropMode() == lst.DragDropMode.InternalMove
+    # What the view does on a drop: move the row in its model.
+    model = lst.model()
+    assert model.moveRow(model.index(0, 0).parent(), 0, model.index(0, 0).parent(), 2)
+    qtbot.waitUntil(lambda: [s["title"] for s in editor.data["steps"]]
+                    == ["Shoulder rolls", "Chin tuck"])
+    editor.undo_stack.undo()
+    assert [s["title"] for s in editor.data["steps"]] == ["Chin tuck", "Shoulder rolls"]
+
+
+# -- regions, trying, sharing -------------------------------------------------------------------
+
+
+def test_avoid_zones_cannot_be_chosen_and_say_why(qtbot: QtBot) -> None:
+    picker = RegionPicker("regions")
+    qtbot.addWidget(picker)
+    picker.resize(700, 360)
+    picker.show()
+    point = picker.diagram.widget_point(View.SIDE, "avoid-front-of-neck")
+    qtbot.mouseClick(picker.diagram, Qt.MouseButton.LeftButton, pos=point.toPoint())
+    assert picker.value() == []
+    assert "never press" in picker.message.text()
+    assert "cannot be chosen" in picker.message.text()
+    # The list beside it works from the keyboard: space checks the current region.
+    picker.list.setFocus()
+    picker.list.setCurrentRow(0)
+    qtbot.keyClick(picker.list, Qt.Key.Key_Space)
+    first = picker.list.item(0).data(Qt.ItemDataRole.UserRole + 1)
+    assert picker.value() == [first]
+    qtbot.keyClick(picker.list, Qt.Key.Key_Space)
+    assert picker.value() == []
+    # A muscle's shape, not its box: a click on the spine is the avoid zone.
+    centre = picker.diagram.widget_point(View.BACK, "avoid-spine-back")
+    qtbot.mouseClick(picker.diagram, Qt.MouseButton.LeftButton,
+                     pos=(centre + QPointF(0, 0)).toPoint())
+    assert picker.value() == []
+
+
+def test_hear_the_instruction_and_play_one_step_without_recording(
+    qtbot: QtBot, app: App, app_paths: AppPaths, audio: FakeAudio
+) -> None:
+    _user_file(app_paths)
+    app.reload_library()
+    editor = app.editing.edit("physio-three")
+    assert editor is not None
+    editor.tabs.setCurrentIndex(1)
+    child(editor, QPushButton, "editorHear").click()
+    assert [(c.kind, c.text) for c in audio.played] == [
+        (CueKind.SPEECH, "Tuck your chin in and hold.")]
+    child(editor, QPushButton, "editorPlayStep").click()
+    preview = editor.findChild(QWidget, "editorPreview")
+    assert preview is not None and preview.isVisible()
+    assert "Tuck your chin in and hold." in [c.text for c in audio.played[1:]]
+    skip = child(preview, QPushButton, "skipButton")
+    for _ in range(6):
+        if not preview.isVisible():
+            break
+        skip.click()
+    assert not preview.isVisible()
+    child(editor, QPushButton, "editorPlayStep").click()
+    again = [w for w in editor.findChildren(QWidget, "editorPreview") if w.isVisible()]
+    assert len(again) == 1
+    child(again[0], QPushButton, "stopButton").click()
+    assert not again[0].isVisible()
+    app.finish_startup()
+    assert app.history.count() == 0, "a try is never history"
+
+
+def test_import_checks_copies_and_asks_on_a_conflict(
+    qtbot: QtBot, app: App, app_paths: AppPaths, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = tmp_path / "from-a-friend.toml"
+    source.write_text(HAND_WRITTEN, encoding="utf-8")
+    assert app.editing.import_files([source]) == ["physio-three"]
+    copied = app_paths.user_routines_dir / "physio-three.toml"
+    assert copied.read_text(encoding="utf-8") == HAND_WRITTEN
+    assert app.window.current_routine_id() == "physio-three"
+
+    answers = [questions.Conflict.CANCEL, questions.Conflict.COPY, questions.Conflict.REPLACE]
+    monkeypatch.setattr(questions, "ask_conflict", lambda *_a: answers.pop(0))
+    assert app.editing.import_files([source]) == []
+    assert app.editing.import_files([source]) == ["physio-three-2"]
+    second = app_paths.user_routines_dir / "physio-three-2.toml"
+    assert load_routine_file(second).id == "physio-three-2"
+    assert "# Hold this one, do not bounce." in second.read_text(encoding="utf-8")
+    source.write_text(HAND_WRITTEN.replace("seconds = 20", "seconds = 40"), encoding="utf-8")
+    assert app.editing.import_files([source]) == ["physio-three"]
+    assert load_routine_file(copied).steps[0].seconds == 40
+
+    broken = tmp_path / "broken.toml"
+    broken.write_text(HAND_WRITTEN.replace("seconds = 20", "seconds = 0"), encoding="utf-8")
+    assert app.editing.import_files([broken]) == []
+    shown = app.problems_shown  # type: ignore[attr-defined]
+    assert "steps[0].seconds: must be greater than or equal to 1" in shown[-1]
+
+
+def test_export_writes_the_file_as_it_is(app: App, app_paths: AppPaths, tmp_path: Path) -> None:
+    path = _user_file(app_paths)
+    app.reload_library()
+    target = tmp_path / "out" / "shared.toml"
+    target.parent.mkdir()
+    assert app.editing.export("physio-three", target) == target
+    assert target.read_bytes() == path.read_bytes()
+
+
+def test_delete_asks_and_removes_only_user_routines(
+    app: App, app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _user_file(app_paths)
+    app.reload_library()
+    monkeypatch.setattr(questions, "confirm_delete", lambda *_a: False)
+    assert not app.editing.delete("physio-three")
+    assert path.exists()
+    monkeypatch.setattr(questions, "confirm_delete", lambda *_a: True)
+    assert app.editing.delete("physio-three")
+    assert not path.exists()
+    assert app.library.get("physio-three") is None
+    builtin = next(r for r in app.library.routines if r.origin is Origin.BUILTIN)
+    assert not app.editing.delete(builtin.routine.id)
+    assert builtin.file.exists()
+
+
+def test_every_editor_control_has_an_accessible_name(app: App) -> None:
+    editor = app.editing.new_routine()
+    assert editor is not None
+    for widget in editor.findChildren(QWidget):
+        if widget.focusPolicy() == Qt.FocusPolicy.NoFocus or not widget.isVisibleTo(editor):
+            continue
+        if isinstance(widget, QLineEdit | QPlainTextEdit | QComboBox | QListWidget):
+            assert widget.accessibleName(), widget.objectName()
+        if isinstance(widget, QPushButton | QCheckBox):
+            assert widget.accessibleName() or widget.text(), widget.objectName()
+
+
+def test_every_field_of_the_format_has_a_widget(app: App) -> None:
+    """The forms are made from the model: a field added to it gets a widget."""
+    import msgspec
+
+    from massage_timer.core.model.routine import Routine, Step
+
+    editor = app.editing.new_routine()
+    assert editor is not None
+    for f in msgspec.structs.fields(Routine):
+        if f.encode_name != "steps":
+            assert editor.field(f.encode_name).focus_widget().accessibleName(), f.encode_name
+    for f in msgspec.structs.fields(Step):
+        assert editor.field(f.encode_name, step=True).focus_widget().accessibleName(), \
+            f.encode_name
+
+
+def test_a_new_routines_id_follows_its_title_until_typed(qtbot: QtBot, app: App) -> None:
+    editor = app.editing.new_routine()
+    assert editor is not None
+    id_edit = routine_field(editor, "id")
+    assert isinstance(id_edit, QLineEdit)
+    type_into(qtbot, child(editor, QLineEdit, "editorTitle"), "Evening: Shoulders!")
+    assert id_edit.text() == "evening-shoulders" == editor.data["id"]
+    type_into(qtbot, id_edit, "mine")
+    type_into(qtbot, child(editor, QLineEdit, "editorTitle"), "Something else")
+    assert editor.data["id"] == "mine"
+    editor.undo_stack.undo()
+    editor.undo_stack.undo()
+    assert editor.data["id"] == "evening-shoulders"
+
+
+def test_routine_files_dropped_onto_the_library_are_imported(
+    app: App, app_paths: AppPaths, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QMimeData, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    source = tmp_path / "dropped.toml"
+    source.write_text(HAND_WRITTEN, encoding="utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(source))])
+    point = app.window.rect().center()
+    enter = QDragEnterEvent(point, Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(app.window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(point), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(app.window, drop)
+    assert (app_paths.user_routines_dir / "physio-three.toml").is_file()
+    assert app.window.current_routine_id() == "physio-three"
+
+
+def test_a_file_keeps_its_name_unless_its_id_changes(
+    qtbot: QtBot, app: App, app_paths: AppPaths
+) -> None:
+    folder = app_paths.user_routines_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    odd = folder / "from-the-physio.toml"
+    odd.write_text(HAND_WRITTEN, encoding="utf-8")
+    app.reload_library()
+    editor = app.editing.edit("physio-three")
+    assert editor is not None
+    type_into(qtbot, child(editor, QLineEdit, "editorTitle"), "Physio")
+    save_button(editor).click()
+    assert odd.is_file() and load_routine_file(odd).title == "Physio"
+    editor = app.editing.edit("physio-three")
+    assert editor is not None
+    type_into(qtbot, routine_field(editor, "id"), "physio")
+    save_button(editor).click()
+    assert not odd.exists()
+    assert load_routine_file(folder / "physio.toml").id == "physio"
+    assert "# Hold this one, do not bounce." in (folder / "physio.toml").read_text("utf-8")
+
+
+def test_ctrl_z_in_a_field_is_the_editors_undo(qtbot: QtBot, app: App, app_paths: AppPaths) -> None:
+    _user_file(app_paths)
+    app.reload_library()
+    editor = app.editing.edit("physio-three")
+    assert editor is not None
+    editor.activateWindow()
+    title = child(editor, QLineEdit, "editorTitle")
+    type_into(qtbot, title, "Renamed")
+    editor.tabs.setCurrentIndex(1)
+    type_into(qtbot, step_field(editor, "cue"), "Hold it")
+    cue = step_field(editor, "cue")
+    qtbot.keyClick(cue, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert editor.data["steps"][0]["cue"] == "Hold the tuck"
+    assert isinstance(cue, QLineEdit) and cue.text() == "Hold the tuck"
+    qtbot.keyClick(cue, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert editor.data["title"] == "Physio: three exercises" == title.text()
+    qtbot.keyClick(cue, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert editor.data["title"] == "Renamed"
+
+
+def test_a_problem_leads_to_its_field_and_the_keyboard_moves_and_removes_steps(
+    qtbot: QtBot, app: App, app_paths: AppPaths
+) -> None:
+    _user_file(app_paths)
+    app.reload_library()
+    editor = app.editing.edit("physio-three")
+    assert editor is not None
+    editor.tabs.setCurrentIndex(1)
+    editor.step_list.setCurrentRow(1)
+    type_into(qtbot, step_field(editor, "cue"), "")
+    editor.tabs.setCurrentIndex(0)
+    editor.step_list.setCurrentRow(0)
+    lst = child(editor, QListWidget, "editorProblems")
+    assert lst.count() == 1 and lst.item(0).text().startswith("Step 2 “Shoulder rolls”, cue:")
+    lst.itemActivated.emit(lst.item(0))
+    assert editor.tabs.currentIndex() == 1 and editor.current_row() == 1
+    assert editor.field("cue", step=True).problem is not None
+    editor.step_list.setFocus()
+    qtbot.keyClick(editor.step_list, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert [s["title"] for s in editor.data["steps"]] == ["Shoulder rolls", "Chin tuck"]
+    assert editor.current_row() == 0
+    qtbot.keyClick(editor.step_list, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert [s["title"] for s in editor.data["steps"]] == ["Chin tuck", "Shoulder rolls"]
+    assert editor.current_row() == 1
+    qtbot.keyClick(editor.step_list, Qt.Key.Key_Delete)
+    assert [s["title"] for s in editor.data["steps"]] == ["Chin tuck"]
+    assert editor.problems == []
+    editor.undo_stack.undo()
+    assert [s["title"] for s in editor.data["steps"]] == ["Chin tuck", "Shoulder rolls"]
+
+
+def test_enter_in_a_field_presses_no_button(qtbot: QtBot, app: App) -> None:
+    editor = app.editing.new_routine()
+    assert editor is not None
+    steps = len(editor.data["steps"])
+    qtbot.keyClick(child(editor, QLineEdit, "editorTitle"), Qt.Key.Key_Return)
+    assert editor.isVisible() and len(editor.data["steps"]) == steps
+    assert not any(b.isDefault() or b.autoDefault() for b in editor.findChildren(QPushButton))
+
+
+def test_quitting_with_unsaved_changes_asks(
+    qtbot: QtBot, app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = app.editing.new_routine()
+    assert editor is not None
+    type_into(qtbot, child(editor, QLineEdit, "editorTitle"), "Half done")
+    monkeypatch.setattr(questions, "ask_unsaved", lambda *_a: questions.Unsaved.CANCEL)
+    quits: list[bool] = []
+    monkeypatch.setattr(app.app, "quit", lambda: quits.append(True))
+    app.quit()
+    assert quits == [] and editor.isVisible(), "kept editing"
+    monkeypatch.setattr(questions, "ask_unsaved", lambda *_a: questions.Unsaved.DISCARD)
+    app.quit()
+    assert quits == [True] and not editor.isVisible()
