@@ -29,8 +29,9 @@ from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui.app import create_main_window
 from massage_timer.ui.diagram import DiagramView
 from massage_timer.ui.durations import duration as format_duration
-from massage_timer.ui.library.main_window import MainWindow
+from massage_timer.ui.library.main_window import DEFAULT_SIZE, MainWindow
 from massage_timer.ui.library.routine_list import LinesRole
+from massage_timer.ui.screen_fit import FRAME_MARGINS
 from tests.routine_factory import hold, make_routine, rest, strokes
 
 
@@ -341,7 +342,9 @@ def test_create_main_window_loads_builtin_routines(qtbot: QtBot, app_paths: AppP
     assert len(_titles(win)) >= 3
     assert win.current_routine_id() is not None
     assert win.findChild(QToolButton, "brokenToggle").isVisibleTo(win)
-    assert win.size().toTuple() == (1100, 720)
+    room = win.screen().availableGeometry().marginsRemoved(FRAME_MARGINS).size()
+    assert win.size() == DEFAULT_SIZE.boundedTo(room)
+    assert DEFAULT_SIZE.toTuple() == (1100, 720)
 
 
 def test_lengths_shown_follow_the_voice_rate(window: MainWindow) -> None:

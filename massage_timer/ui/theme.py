@@ -36,6 +36,7 @@ class Accent(StrEnum):
     CAUTION = "caution"
     DANGER = "danger"
     SUCCESS = "success"
+    PAUSED = "paused"
 
 
 _LIGHT = {
@@ -76,6 +77,7 @@ _ACCENTS: dict[Accent, tuple[str, str]] = {
     Accent.CAUTION: ("#8a4b00", "#f2c27a"),
     Accent.DANGER: ("#b3261e", "#ff9c94"),
     Accent.SUCCESS: ("#1e6b34", "#84d69a"),
+    Accent.PAUSED: ("#5b626c", "#a7adb7"),
 }
 
 

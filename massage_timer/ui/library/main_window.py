@@ -56,6 +56,7 @@ from massage_timer.ui.library.routine_list import (
     area_label,
     routine_areas,
 )
+from massage_timer.ui.screen_fit import clamp_to_screen, fit_window
 from massage_timer.ui.theme import Accent, PrimaryButton, accent
 
 DURATION_CHOICES: tuple[tuple[str, int | None], ...] = (
@@ -87,7 +88,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_DISPLAY_NAME)
-        self.resize(DEFAULT_SIZE)
+        fit_window(self, DEFAULT_SIZE)
         self._library = Library()
         self._include_optional = False
         self._timing = AS_WRITTEN
@@ -117,7 +118,7 @@ class MainWindow(QMainWindow):
         self._list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self._list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self._list.setAlternatingRowColors(True)
-        self._list.setMinimumWidth(300)
+        self._list.setMinimumWidth(240)
         self._empty = QLabel("No routine matches the search and filters.", self)
         self._empty.setObjectName("routineListEmpty")
         self._empty.setWordWrap(True)
@@ -212,7 +213,10 @@ class MainWindow(QMainWindow):
     def restore_geometry_state(self, state: str) -> bool:
         if not state:
             return False
-        return self.restoreGeometry(QByteArray.fromBase64(state.encode("ascii")))
+        restored = self.restoreGeometry(QByteArray.fromBase64(state.encode("ascii")))
+        if restored:
+            clamp_to_screen(self)
+        return restored
 
     @property
     def start_button(self) -> QPushButton:

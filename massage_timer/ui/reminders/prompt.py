@@ -12,6 +12,7 @@ from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from massage_timer.ui.plain import PlainLabel
+from massage_timer.ui.screen_fit import fit_window
 from massage_timer.ui.theme import Accent, accent
 
 MARGIN = 24
@@ -113,6 +114,7 @@ class ReminderPrompt(QWidget):
         """Show in the screen's bottom-right corner, on top, without taking focus."""
         self._answered = False
         self.adjustSize()
+        fit_window(self, self.size())
         screen = self.screen() or QGuiApplication.primaryScreen()
         if screen is not None:
             area = screen.availableGeometry()

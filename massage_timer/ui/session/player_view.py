@@ -15,13 +15,14 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -36,6 +37,7 @@ from massage_timer.ui.theme import Accent, accent
 
 PHASE_WORDS = {Phase.PREPARE: "Get ready", Phase.WORK: "Work", Phase.REST: "Rest"}
 SIDE_WORDS = {"left": "Left side", "right": "Right side"}
+PAUSE_SYMBOL = "\u23f8"
 
 
 def _label(name: str, text: str = "") -> QLabel:
@@ -61,6 +63,8 @@ class PlayerView(QWidget):
         self.setAccessibleName("Session player")
         self._steps_total = steps_total
         self._last_segment: Segment | None = None
+        self._paused = False
+        self._painted: tuple[Phase, bool] | None = None
 
         self._routine = _label("routineTitle", routine_title)
         self._routine.setAccessibleName("Routine")
@@ -132,14 +136,14 @@ class PlayerView(QWidget):
         self._notice.hide()
 
         self.diagram = DiagramView(self)
-        self.diagram.setMinimumSize(320, 320)
+        self.diagram.setMinimumSize(160, 160)
         self.diagram.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
         self.back_button = self._button("backButton", "◀  Back", "Back to the previous part (Left)")
         self.pause_button = self._button("pauseButton", "Pause", "Pause or resume (Space)")
         self.skip_button = self._button("skipButton", "Skip  ▶", "Skip to the next part (Right)")
         self.stop_button = self._button("stopButton", "Stop", "Stop the session now (Esc)")
-        self.stop_button.setMinimumSize(180, 56)
+        self.stop_button.setMinimumHeight(56)
         f = self.stop_button.font()
         f.setPointSizeF(f.pointSizeF() * 1.35)
         f.setBold(True)
@@ -190,9 +194,20 @@ class PlayerView(QWidget):
         card.setFrameShape(QFrame.Shape.StyledPanel)
         card.setLayout(text_col)
 
-        body = QHBoxLayout()
+        body_widget = QWidget()
+        body_widget.setObjectName("playerBody")
+        body = QHBoxLayout(body_widget)
+        body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(card, 3)
         body.addWidget(self.diagram, 2)
+        self.body = QScrollArea()
+        self.body.setObjectName("playerBodyScroll")
+        self.body.setWidget(body_widget)
+        self.body.setWidgetResizable(True)
+        self.body.setFrameShape(QFrame.Shape.NoFrame)
+        self.body.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.body.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.body.setMinimumHeight(0)
 
         controls = QHBoxLayout()
         controls.addWidget(self.back_button)
@@ -204,17 +219,26 @@ class PlayerView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self._progress)
-        layout.addLayout(body, 1)
+        layout.addWidget(self.body, 1)
         layout.addWidget(self._notice)
         layout.addLayout(controls)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    @property
+    def time_left(self) -> QLabel:
+        """The routine's time left, always in view above the scrolling body."""
+        return self._progress_text
+
+    @property
+    def countdown_label(self) -> QLabel:
+        return self._countdown
 
     def _button(self, name: str, text: str, tip: str) -> QPushButton:
         button = QPushButton(text, self)
         button.setObjectName(name)
         button.setAccessibleName(tip.split(" (", maxsplit=1)[0])
         button.setToolTip(tip)
-        button.setMinimumSize(120, 48)
+        button.setMinimumHeight(48)
         button.setAutoDefault(False)
         return button
 
@@ -243,7 +267,10 @@ class PlayerView(QWidget):
         if segment is not self._last_segment:
             self._show_segment(segment)
         phase_text = PHASE_WORDS[segment.phase]
-        self._phase.setText(f"Paused · {phase_text}" if paused else phase_text)
+        self._phase.setText(f"{PAUSE_SYMBOL} Paused · {phase_text}" if paused else phase_text)
+        self._paused = paused
+        if self._painted != (segment.phase, paused):
+            self._paint_phase(segment.phase)
         if status.strokes_left is not None:
             self._countdown.setText(str(status.strokes_left))
             unit = "stroke left" if status.strokes_left == 1 else "strokes left"
@@ -269,20 +296,32 @@ class PlayerView(QWidget):
             self._cue.setText(f"{step.cue}{pressure}")
         self._step_progress.setText(f"Step {segment.step_index + 1} of {self._steps_total}")
         self.diagram.set_regions(step.regions, segment.side)
-        self._paint_phase(segment.phase)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and self._last_segment is not None:
             self._paint_phase(self._last_segment.phase)
 
+    @property
+    def paused_look(self) -> bool:
+        """Whether the player shows the paused state (neutral colour, dimmed count)."""
+        return self._painted is not None and self._painted[1]
+
     def _paint_phase(self, phase: Phase) -> None:
-        """Colour the phase word so get ready / work / rest read at a glance."""
-        kind = {
+        """Colour the phase word so get ready / work / rest read at a glance; paused
+        turns it and the countdown a neutral grey, the countdown dimmed."""
+        paused = self._paused
+        self._painted = (phase, paused)
+        kind = Accent.PAUSED if paused else {
             Phase.PREPARE: Accent.CAUTION,
             Phase.WORK: Accent.PRIMARY,
             Phase.REST: Accent.SUCCESS,
         }[phase]
         color = accent(kind, self.palette())
         self._phase.setStyleSheet(f"color: {color.name()};")
-        self._countdown.setStyleSheet(f"color: {color.name()};" if phase is Phase.WORK else "")
+        if paused:
+            dim = QColor(color)
+            dim.setAlphaF(0.45)
+            self._countdown.setStyleSheet(f"color: {dim.name(QColor.NameFormat.HexArgb)};")
+        else:
+            self._countdown.setStyleSheet(f"color: {color.name()};" if phase is Phase.WORK else "")

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QTimeEdit,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from massage_timer.core.model.settings import BOUNDS, Settings, replace
+from massage_timer.ui.screen_fit import available_area, client_area, fit_window, place_inside
 from massage_timer.ui.theme import Accent, accent
 
 if TYPE_CHECKING:
@@ -40,6 +43,16 @@ SCREEN_AWAKE_NOTE = (
     "service (GNOME, KDE Plasma, Xfce, Cinnamon, MATE). Elsewhere the screen may still dim."
 )
 AUTOSTART_NOTE_OTHER = "On this system, add Massage Timer to the login items yourself."
+
+
+def _scrolling(page: QWidget) -> QScrollArea:
+    """A tab page that scrolls when the screen is smaller than the page."""
+    area = QScrollArea()
+    area.setObjectName(f"{page.objectName() or 'settingsPage'}Scroll")
+    area.setWidget(page)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    return area
 
 
 class SettingsDialog(QDialog):
@@ -71,10 +84,12 @@ class SettingsDialog(QDialog):
         self._tabs = QTabWidget(self)
         self._tabs.setObjectName("settingsTabs")
         self._tabs.setAccessibleName("Settings sections")
-        self._tabs.addTab(self._voice_tab(voices), "&Voice && sounds")
-        self._tabs.addTab(self._session_tab(screen_awake_note), "S&ession")
-        self._tabs.addTab(self._reminders_tab(routines, autostart_supported), "&Reminders")
-        self._tabs.addTab(self._appearance_tab(), "&Appearance")
+        self._tabs.addTab(_scrolling(self._voice_tab(voices)), "&Voice && sounds")
+        self._tabs.addTab(_scrolling(self._session_tab(screen_awake_note)), "S&ession")
+        self._tabs.addTab(
+            _scrolling(self._reminders_tab(routines, autostart_supported)), "&Reminders"
+        )
+        self._tabs.addTab(_scrolling(self._appearance_tab()), "&Appearance")
 
         self._error = QLabel(self)
         self._error.setObjectName("settingsError")
@@ -480,9 +495,14 @@ class SettingsDialog(QDialog):
             form.activate()
             needed = max(needed, form.totalHeightForWidth(width))
         extra = needed - self._tabs.currentWidget().height()
+        room = client_area(available_area(self))
+        extra = min(extra, room.height() - self.height())
         if extra > 0:
             self.setMinimumHeight(self.height() + extra)
             self.resize(self.width(), self.height() + extra)
+        if not room.contains(self.geometry()):
+            fit_window(self, self.size())
+            place_inside(self, room)
 
     def _restyle(self) -> None:
         muted = self.palette().color(self.palette().ColorRole.PlaceholderText).name()
