@@ -329,7 +329,7 @@ def test_paused_is_unmistakable_and_said_once(
     flow.adapter.toggle_pause()
     neutral = accent(Accent.PAUSED, player.palette()).name()
     assert player.paused_look
-    assert phase.text().startswith("\u23f8 Paused")
+    assert phase.text().startswith("\u275a\u275a Paused")
     assert phase.styleSheet() == f"color: {neutral};" != running_phase
     assert player.countdown_label.styleSheet() not in ("", running_count)
     assert [c.text for c in speaker.played[played:]] == ["Paused."]

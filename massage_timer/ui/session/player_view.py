@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QFont, QFontInfo, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -37,7 +37,8 @@ from massage_timer.ui.theme import Accent, accent
 
 PHASE_WORDS = {Phase.PREPARE: "Get ready", Phase.WORK: "Work", Phase.REST: "Rest"}
 SIDE_WORDS = {"left": "Left side", "right": "Right side"}
-PAUSE_SYMBOL = "\u23f8"
+PAUSE_SYMBOL = "\u275a\u275a"
+"""Two heavy bars: common fonts (DejaVu) have them, unlike the U+23F8 pause sign."""
 
 
 def _label(name: str, text: str = "") -> QLabel:
@@ -108,6 +109,7 @@ class PlayerView(QWidget):
         f.setStyleHint(QFont.StyleHint.SansSerif)
         f.setFeature(QFont.Tag("tnum"), 1)
         self._countdown.setFont(f)
+        self._countdown_px = QFontInfo(f).pixelSize()
         self._countdown_unit = _label("countdownUnit")
         self._countdown_unit.setAlignment(Qt.AlignmentFlag.AlignCenter)
         f = self._countdown_unit.font()
@@ -296,6 +298,15 @@ class PlayerView(QWidget):
             self._cue.setText(f"{step.cue}{pressure}")
         self._step_progress.setText(f"Step {segment.step_index + 1} of {self._steps_total}")
         self.diagram.set_regions(step.regions, segment.side)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A short window gets a smaller countdown, so the number stays in view."""
+        super().resizeEvent(event)
+        f = self._countdown.font()
+        px = max(28, min(self._countdown_px, self.height() // 5))
+        if f.pixelSize() != px:
+            f.setPixelSize(px)
+            self._countdown.setFont(f)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
