@@ -204,7 +204,8 @@ def test_detail_pane_shows_summary_steps_cautions_sources_and_diagram(
     steps = text["detailSteps"]
     assert "Circles under the skull" in steps and "hold 45 s" in steps
     assert "10 strokes per side (left, then right)" in steps
-    assert "optional, left out" in steps
+    assert "optional, left out (see Settings)" in steps and "Preferences" not in steps
+    assert window.settings_action.text().replace("&", "") == "Settings…"
     assert "Stop at sharp pain." in text["detailCautionsText"]
     assert "Therapeutic Massages for Neck Pain — " in text["detailSources"]
     assert "001_1e45ebe971a9ae8f.txt" not in text["detailSources"]

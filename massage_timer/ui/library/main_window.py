@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", "actionQuit", "Ctrl+Q")
         self.history_action = self._action("&History", "actionHistory", "Ctrl+H")
         self.find_action = self._action("&Find routine", "actionFind", "Ctrl+F")
-        self.settings_action = self._action("&Preferences…", "actionPreferences", "Ctrl+,")
+        self.settings_action = self._action("&Settings…", "actionPreferences", "Ctrl+,")
         self.about_action = self._action(f"&About {APP_DISPLAY_NAME}", "actionAbout")
         self.safety_action = self._action("&Safety information", "actionSafety")
         file_menu = bar.addMenu("&File")

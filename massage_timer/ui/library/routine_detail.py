@@ -60,10 +60,15 @@ class _CautionFrame(QFrame):
 
 
 def _caution_sheet(palette: QPalette) -> str:
+    """The "Take care" box in the theme's colours, written out: a ``palette(...)``
+    reference would keep the colours of the theme the sheet was first set in."""
     color = accent(Accent.CAUTION, palette).name()
+    background = palette.color(QPalette.ColorRole.AlternateBase).name()
+    text = palette.color(QPalette.ColorRole.WindowText).name()
     return (
         f"QFrame#detailCautions {{ border: 1px solid {color}; border-left: 5px solid {color};"
-        " border-radius: 4px; background: palette(alternate-base); }"
+        f" border-radius: 4px; background: {background}; }}"
+        f" QFrame#detailCautions QLabel {{ color: {text}; }}"
         f" QLabel#detailCautionsHeading {{ color: {color}; }}"
     )
 
@@ -209,7 +214,7 @@ def _steps_html(
             number += 1
         tags = []
         if step.optional:
-            tags.append("optional, left out (see Preferences)" if skipped else "optional")
+            tags.append("optional, left out (see Settings)" if skipped else "optional")
         tag = f" <i>({', '.join(tags)})</i>" if tags else ""
         style = f" style='color: {muted}'" if skipped else ""
         rows.append(
