@@ -54,6 +54,7 @@ def test_round_trip_of_every_field(path: Path) -> None:
         autostart=True,
         paused_until=datetime(2026, 3, 2, 13, 0, tzinfo=timezone(timedelta(hours=1))),
         shown_background_hint=True, window_geometry="AdnQywADAAAAAAB4AAAAZA==",
+        last_routine_id="tennis-ball-wall", shown_reminders_note=True,
     )
     for name in settings_model.FIELDS:
         assert getattr(changed, name) != getattr(Settings(), name), name

@@ -59,6 +59,7 @@ def create_main_window(
     window.set_include_optional(settings.include_optional_steps)
     window.set_speech_timing(timing_for(settings.voice_enabled, settings.voice_rate))
     window.restore_geometry_state(settings.window_geometry)
+    window.set_first_routine(settings.last_routine_id)
     window.set_library(library if library is not None else load_library(paths))
     if library is None:
         window.reloadRequested.connect(lambda: window.set_library(load_library(paths)))
@@ -151,6 +152,13 @@ class App(QObject):
             before=self.finish_startup,
         )
         self._connect()
+        # Reminders are on by default: say so on the first start (saved at quit, so
+        # nothing is written before the first paint).
+        self._reminders_note_shown = (
+            settings.reminders_enabled and not settings.shown_reminders_note
+        )
+        if self._reminders_note_shown:
+            self.window.reminders_note.show_for(settings)
 
         self.first_paint = FirstPaintWatcher(self.window, self._on_first_paint)
         if not defer_startup:
@@ -255,6 +263,7 @@ class App(QObject):
         w.startRequested.connect(self.start_session)
         w.historyRequested.connect(self.show_history)
         w.settingsRequested.connect(self.show_settings)
+        w.reminders_note.changeRequested.connect(lambda: self.show_settings(reminders=True))
         w.reloadRequested.connect(self.reload_library)
         w.quitRequested.connect(self.quit)
         w.openRoutinesFolderRequested.connect(lambda: open_routines_folder(self.paths))
@@ -316,7 +325,8 @@ class App(QObject):
         self.finish_startup()
         self.history_window.show(self.history)
 
-    def show_settings(self) -> None:
+    def show_settings(self, *, reminders: bool = False) -> None:
+        """Open Settings (at the Reminders page when ``reminders``)."""
         from massage_timer.ui.settings.voice_preview import VoicePreview
 
         speech = self.sound.speech
@@ -332,6 +342,8 @@ class App(QObject):
         dialog.accepted.connect(lambda: self.store.update(**dialog.changes()))
         dialog.finished.connect(dialog.deleteLater)
         dialog.finished.connect(preview.deleteLater)
+        if reminders:
+            dialog.show_reminders()
         dialog.open()
 
     def reload_library(self) -> None:
@@ -369,7 +381,12 @@ class App(QObject):
         self._shut_down = True
         self._quitting = True
         self.sessions.stop()
-        self.store.update_state(window_geometry=self.window.geometry_state())
+        self.store.update_state(
+            window_geometry=self.window.geometry_state(),
+            last_routine_id=self.window.current_routine_id() or "",
+            shown_reminders_note=self.store.settings.shown_reminders_note
+            or self._reminders_note_shown,
+        )
         self.tray.hide()
         self.sound.close()
         if self._started:  # else there is no history, reminder or idle monitor to close

@@ -53,6 +53,8 @@ ShortMinutes = Annotated[int, Meta(ge=1, le=60)]
 PausedUntil = Annotated[datetime, Meta(tz=True)] | None
 """A moment with its time zone (a bound with ``ge``/``le`` also keeps NaN out of the
 numbers above)."""
+SlugOrNone = Annotated[str, Meta(pattern=r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*)?$", max_length=64)]
+"""A routine id, or "" for none yet."""
 Base64 = Annotated[str, Meta(pattern=r"^[A-Za-z0-9+/=]*$", max_length=8192)]
 
 
@@ -89,6 +91,8 @@ class Settings(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     # Window state
     shown_background_hint: bool = False
     window_geometry: Base64 = ""
+    last_routine_id: SlugOrNone = ""
+    shown_reminders_note: bool = False
 
     def __post_init__(self) -> None:
         msgspec.structs.force_setattr(
@@ -117,7 +121,10 @@ def as_dict(settings: Settings) -> dict[str, Any]:
     return {name: getattr(settings, name) for name in FIELDS}
 
 
-APP_STATE_FIELDS = frozenset({"window_geometry", "shown_background_hint", "paused_until"})
+APP_STATE_FIELDS = frozenset({
+    "window_geometry", "shown_background_hint", "paused_until", "last_routine_id",
+    "shown_reminders_note",
+})
 """Settings the app itself produces rather than the person types."""
 
 

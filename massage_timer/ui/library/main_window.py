@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from massage_timer import APP_DISPLAY_NAME, __version__
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 from massage_timer.core.storage.loader import Library
+from massage_timer.ui.library.reminders_note import RemindersNote
 from massage_timer.ui.library.routine_detail import RoutineDetail
 from massage_timer.ui.library.routine_list import (
     RoutineDelegate,
@@ -67,6 +68,8 @@ DURATION_CHOICES: tuple[tuple[str, int | None], ...] = (
     ("Up to 30 min", 30),
 )
 DEFAULT_SIZE = QSize(1100, 720)
+FIRST_ROUTINE = "desk-micro-break"
+"""Shown the first time: no equipment, seated, short; later the last one chosen."""
 
 class MainWindow(QMainWindow):
     """The routine library and its menus.
@@ -90,6 +93,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_DISPLAY_NAME)
         fit_window(self, DEFAULT_SIZE)
         self._library = Library()
+        self._first_routine = ""
+        self.reminders_note = RemindersNote(self)
+        self.statusBar().addPermanentWidget(self.reminders_note, 1)
         self._include_optional = False
         self._timing = AS_WRITTEN
         self._model = RoutineListModel(self)
@@ -164,14 +170,18 @@ class MainWindow(QMainWindow):
     # -- public API --------------------------------------------------------------
     def set_library(self, library: Library) -> None:
         """Show a (re)loaded library, keeping the current routine when it is still there."""
-        keep = self.current_routine_id()
+        keep = self.current_routine_id() or self._first_routine
         self._library = library
         self._model.set_routines(library.routines, self._include_optional, self._timing)
         self._fill_areas()
         self._update_broken(library.errors)
-        if not (keep and self.select_routine(keep)):
+        if not (keep and self.select_routine(keep)) and not self.select_routine(FIRST_ROUTINE):
             self._select_first()
         self._on_current_changed()
+
+    def set_first_routine(self, routine_id: str) -> None:
+        """The routine to open on (the last one chosen), if the library has it."""
+        self._first_routine = routine_id
 
     def set_include_optional(self, include: bool) -> None:
         """Whether optional steps count (the setting); changes the times shown."""

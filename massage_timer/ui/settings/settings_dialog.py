@@ -425,6 +425,8 @@ class SettingsDialog(QDialog):
             paused_until=self._original.paused_until,
             shown_background_hint=self._original.shown_background_hint,
             window_geometry=self._original.window_geometry,
+            last_routine_id=self._original.last_routine_id,
+            shown_reminders_note=self._original.shown_reminders_note,
         ))
 
     def _on_voice_toggled(self) -> None:
@@ -482,6 +484,10 @@ class SettingsDialog(QDialog):
         if event.type() == QEvent.Type.PaletteChange:
             self._restyle()
         super().changeEvent(event)
+
+    def show_reminders(self) -> None:
+        """Open at the Reminders page (from the first-start note's Change…)."""
+        self._tabs.setCurrentIndex(2)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
