@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QRadioButton
+from PySide6.QtWidgets import QApplication, QLabel, QRadioButton
 from pytestqt.qtbot import QtBot
 
 from massage_timer.core.model.session import Outcome
@@ -75,6 +75,8 @@ def test_start_runs_the_checklist_first(qtbot: QtBot, controller: App) -> None:
 def test_reminder_prompt_starts_the_micro_break(qtbot: QtBot, controller: App) -> None:
     controller.reminders.service.reminderDue.emit()
     assert controller.reminders.prompt.isVisible()
+    reason = controller.reminders.prompt.findChild(QLabel, "reminderReason")
+    assert reason is not None and "at the desk for a minute." in reason.text()
     controller.reminders.prompt.start_button.click()
     flow = controller.sessions.flow
     assert flow is not None

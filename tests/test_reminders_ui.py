@@ -430,3 +430,23 @@ def test_restore_defaults_keeps_what_the_app_remembers(qtbot: QtBot) -> None:
     assert result.reminder_interval_minutes == Settings().reminder_interval_minutes
     assert result.last_routine_id == "tennis-ball-wall" and result.shown_reminders_note
     assert result.window_geometry == "AAAA" and result.shown_background_hint
+
+
+def test_after_a_snooze_the_time_since_the_last_break_counts_on(
+    qtbot: QtBot, controller: ReminderController, clocks: FakeClocks
+) -> None:
+    fire(controller, clocks, 3600)
+    assert controller.minutes_since_break() == 60
+    with qtbot.waitSignal(controller.reminderWithdrawn, timeout=500):
+        controller.snooze()
+    with qtbot.waitSignal(controller.reminderDue, timeout=500):
+        fire(controller, clocks, 600)
+    assert controller.minutes_since_break() == 70
+    prompt = ReminderPrompt()
+    qtbot.addWidget(prompt)
+    prompt.set_reason(controller.minutes_since_break(), "Desk micro-break", 4)
+    assert "at the desk for 70 minutes" in prompt._reason.text()
+    controller.skip()
+    assert controller.minutes_since_break() == 1
+    prompt.set_reason(1, "Desk micro-break", 4)
+    assert "at the desk for a minute." in prompt._reason.text()

@@ -95,11 +95,12 @@ class ReminderPrompt(QWidget):
         return self._skip
 
     def set_reason(self, minutes: int, routine_title: str, routine_minutes: int) -> None:
-        """Say briefly why: how long since the last break, and what the break is."""
+        """Say briefly why: how long since the last break (counted on through snoozes),
+        and what the break is."""
         if minutes % 60 == 0:
             since = "an hour" if minutes == 60 else f"{minutes // 60} hours"
         else:
-            since = f"{minutes} minutes"
+            since = "a minute" if minutes == 1 else f"{minutes} minutes"
         self._reason.setText(
             f"You have been at the desk for {since}. {routine_title} "
             f"({routine_minutes}\u00a0min) loosens the neck and shoulders."
