@@ -30,6 +30,7 @@ from massage_timer.ui.app import create_main_window
 from massage_timer.ui.diagram import DiagramView
 from massage_timer.ui.durations import duration as format_duration
 from massage_timer.ui.library.main_window import DEFAULT_SIZE, MainWindow
+from massage_timer.ui.library.routine_detail import StepList
 from massage_timer.ui.library.routine_list import LinesRole
 from massage_timer.ui.screen_fit import FRAME_MARGINS
 from tests.routine_factory import hold, make_routine, rest, strokes
@@ -194,8 +195,11 @@ def test_detail_pane_shows_summary_steps_cautions_sources_and_diagram(
 ) -> None:
     window.select_routine("quick-neck")
     text = {name: window.findChild(QLabel, name).text() for name in (
-        "detailTitle", "detailMeta", "detailSummary", "detailSteps", "detailCautionsText",
-        "detailSources")}
+        "detailTitle", "detailMeta", "detailSummary", "detailCautionsText", "detailSources")}
+    step_list = window.findChild(StepList, "detailSteps")
+    text["detailSteps"] = step_list.text()
+    shown = [label.text() for label in step_list.findChildren(QLabel)]
+    assert "Circles under the skull" in shown and "hold 45 s" in shown
     assert text["detailTitle"] == "Quick neck release"
     # 6 s + 45 s, then 6 s + 30 s, 5 s + 30 s: get-ready times at the default voice rate
     assert text["detailMeta"].startswith("2:02 · Seated · No equipment")
@@ -226,7 +230,7 @@ def test_include_optional_changes_times(window: MainWindow) -> None:
     window.set_include_optional(True)
     assert window.findChild(QLabel, "detailMeta").text().startswith(
         format_duration(with_optional))
-    assert "left out" not in window.findChild(QLabel, "detailSteps").text()
+    assert "left out" not in window.findChild(StepList, "detailSteps").text()
     assert window.current_routine_id() == "quick-neck"
 
 
@@ -365,3 +369,24 @@ def test_lengths_shown_follow_the_voice_rate(window: MainWindow) -> None:
     assert any(duration(routine.total_seconds(False, slow)) in str(
         view.model().index(r, 0).data(Qt.ItemDataRole.ToolTipRole))
         for r in range(view.model().rowCount()))
+
+
+def test_every_label_in_the_library_and_settings_is_plain_text(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from massage_timer.core.model.settings import Settings
+    from massage_timer.ui.plain import plain_tooltip
+    from massage_timer.ui.settings.settings_dialog import SettingsDialog
+
+    window.select_routine("quick-neck")
+    dialog = SettingsDialog(Settings(), window, routines=[("quick-neck", "<b>Quick</b>")])
+    qtbot.addWidget(dialog)
+    labels = window.findChildren(QLabel) + dialog.findChildren(QLabel)
+    assert len(labels) > 20
+    rich = [label.objectName() or label.text() for label in labels
+            if label.textFormat() != Qt.TextFormat.PlainText]
+    assert rich == []
+    view = window.findChild(QListView, "routineList")
+    index = view.model().index(0, 0)
+    tip = index.data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == plain_tooltip(index.data(Qt.ItemDataRole.AccessibleTextRole))

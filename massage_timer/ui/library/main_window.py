@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListView,
     QMainWindow,
@@ -57,6 +56,7 @@ from massage_timer.ui.library.routine_list import (
     area_label,
     routine_areas,
 )
+from massage_timer.ui.plain import PlainLabel, plain_tooltip
 from massage_timer.ui.screen_fit import clamp_to_screen, fit_window
 from massage_timer.ui.theme import Accent, PrimaryButton, accent
 
@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
         self._list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self._list.setAlternatingRowColors(True)
         self._list.setMinimumWidth(240)
-        self._empty = QLabel("No routine matches the search and filters.", self)
+        self._empty = PlainLabel("No routine matches the search and filters.", self)
         self._empty.setObjectName("routineListEmpty")
         self._empty.setWordWrap(True)
         self._empty.hide()
@@ -252,9 +252,9 @@ class MainWindow(QMainWindow):
     # -- building ----------------------------------------------------------------
     def _build_layout(self, scroll: QScrollArea) -> None:
         filters = QHBoxLayout()
-        area_label_ = QLabel("&Area:", self)
+        area_label_ = PlainLabel("&Area:", self)
         area_label_.setBuddy(self._area)
-        length_label = QLabel("&Length:", self)
+        length_label = PlainLabel("&Length:", self)
         length_label.setBuddy(self._duration)
         filters.addWidget(area_label_)
         filters.addWidget(self._area, 1)
@@ -377,10 +377,10 @@ class MainWindow(QMainWindow):
                 font = QFont(self._broken.font())
                 font.setBold(True)
                 parent.setFont(0, font)
-                parent.setToolTip(0, str(error.file))
+                parent.setToolTip(0, plain_tooltip(str(error.file)))
                 by_file[error.file] = parent
             item = QTreeWidgetItem(parent, [f"{error.location}: {error.message}"])
-            item.setToolTip(0, str(error))
+            item.setToolTip(0, plain_tooltip(str(error)))
             item.setData(0, Qt.ItemDataRole.AccessibleTextRole,
                          f"{error.file.name}, at {error.location}: {error.message}")
         self._broken.expandAll()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from massage_timer.core.model.settings import BOUNDS, Settings, replace
+from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.screen_fit import available_area, client_area, fit_window, place_inside
 from massage_timer.ui.theme import Accent, accent
 
@@ -91,7 +92,7 @@ class SettingsDialog(QDialog):
         )
         self._tabs.addTab(_scrolling(self._appearance_tab()), "&Appearance")
 
-        self._error = QLabel(self)
+        self._error = PlainLabel(self)
         self._error.setObjectName("settingsError")
         self._error.setWordWrap(True)
         self._error.hide()
@@ -164,7 +165,7 @@ class SettingsDialog(QDialog):
         return combo
 
     def _note(self, text: str) -> QLabel:
-        label = QLabel(text, self)
+        label = PlainLabel(text, self)
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.PlainText)
         self._notes.append(label)
@@ -172,7 +173,7 @@ class SettingsDialog(QDialog):
 
     @staticmethod
     def _row(form: QFormLayout, text: str, field: QWidget) -> None:
-        label = QLabel(text, field.parentWidget())
+        label = PlainLabel(text, field.parentWidget())
         label.setBuddy(field)
         form.addRow(label, field)
 
@@ -197,7 +198,7 @@ class SettingsDialog(QDialog):
         self.voice_preview.setAccessibleName("Preview the voice")
         self.voice_preview.setToolTip("Hear a sample sentence in this voice at this rate")
         self.voice_preview.setAutoDefault(False)
-        self.voice_preview_status = QLabel(self)
+        self.voice_preview_status = PlainLabel(self)
         self.voice_preview_status.setObjectName("voicePreviewStatus")
         self.voice_preview_status.setAccessibleName("Voice preview status")
         self.voice_preview_status.setWordWrap(True)
@@ -210,7 +211,7 @@ class SettingsDialog(QDialog):
         voice_layout.setContentsMargins(0, 0, 0, 0)
         voice_layout.addWidget(self.voice_name)
         voice_layout.addWidget(self.voice_preview)
-        voice_label = QLabel("Vo&ice:", page)
+        voice_label = PlainLabel("Vo&ice:", page)
         voice_label.setBuddy(self.voice_name)
         form.addRow(voice_label, voice_row)
         self._row(form, "Speaking ra&te:", self.voice_rate)
@@ -259,7 +260,7 @@ class SettingsDialog(QDialog):
         hours_row = QHBoxLayout(hours)
         hours_row.setContentsMargins(0, 0, 0, 0)
         hours_row.addWidget(self.active_start)
-        to_label = QLabel("to", hours)
+        to_label = PlainLabel("to", hours)
         hours_row.addWidget(to_label)
         hours_row.addWidget(self.active_end)
         hours_row.addStretch(1)
@@ -277,8 +278,8 @@ class SettingsDialog(QDialog):
 
         form.addRow(self.reminders_enabled)
         self._row(form, "Re&mind every:", self.reminder_interval)
-        form.addRow(QLabel("Active days:", self), days)
-        hours_label = QLabel("Active &hours:", self)
+        form.addRow(PlainLabel("Active days:", self), days)
+        hours_label = PlainLabel("Active &hours:", self)
         hours_label.setBuddy(self.active_start)
         form.addRow(hours_label, hours)
         self._row(form, "S&nooze for:", self.snooze_minutes)
