@@ -390,3 +390,19 @@ def test_every_label_in_the_library_and_settings_is_plain_text(
     index = view.model().index(0, 0)
     tip = index.data(Qt.ItemDataRole.ToolTipRole)
     assert tip == plain_tooltip(index.data(Qt.ItemDataRole.AccessibleTextRole))
+
+
+def test_a_remembered_geometry_from_a_larger_screen_is_clamped(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QRect
+
+    from massage_timer.ui.screen_fit import FRAME_MARGINS
+
+    elsewhere = MainWindow()
+    qtbot.addWidget(elsewhere)
+    elsewhere.setGeometry(QRect(3000, 1500, 2400, 1400))  # a big monitor, now gone
+    saved = elsewhere.geometry_state()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.restore_geometry_state(saved)
+    room = window.screen().availableGeometry().marginsRemoved(FRAME_MARGINS)
+    assert room.contains(window.geometry()), (window.geometry(), room)

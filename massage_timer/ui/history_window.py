@@ -47,11 +47,15 @@ class HistoryWindow:
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QFrame.Shape.NoFrame)
             holder.setCentralWidget(scroll)
-            close_keys = (
-                QKeySequence(Qt.Key.Key_Escape),
-                QKeySequence(QKeySequence.StandardKey.Close),
-            )
-            for keys in close_keys:
+            close_keys = {
+                keys.toString(): keys
+                for keys in (
+                    QKeySequence(Qt.Key.Key_Escape),
+                    QKeySequence("Ctrl+W"),
+                    *QKeySequence.keyBindings(QKeySequence.StandardKey.Close),
+                )
+            }
+            for keys in close_keys.values():
                 close = QShortcut(keys, holder)
                 close.setContext(Qt.ShortcutContext.WindowShortcut)
                 close.activated.connect(holder.close)
