@@ -75,7 +75,7 @@ def main() -> None:
     window = PlayerWindow(player, routine.title, main_window)
     out["player"] = report(
         window, player.stop_button, player.pause_button, player.skip_button,
-        player.back_button, player.time_left,
+        player.back_button, player.time_left, player.countdown_label,
     )
     window.hide()
 

@@ -27,7 +27,7 @@ SIZES = [(1024, 600), (1366, 768), (1920, 1080)]
 MODES = {"1x": {}, "2x": {"QT_SCALE_FACTOR": "2"}, "144dpi": {"QT_FONT_DPI": "144"}}
 WINDOWS = ("main", "player", "history", "settings", "checklist", "pain", "summary", "prompt")
 PLAYER_PARTS = ("stopButton", "pauseButton", "skipButton", "backButton",
-                "routineProgressText")
+                "routineProgressText", "countdownLabel")
 
 
 def run_child(tmp_path: Path, width: int, height: int, extra: dict[str, str]) -> dict:

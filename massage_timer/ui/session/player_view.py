@@ -1,7 +1,10 @@
 """The player: a large countdown, the step and cue, the diagram, and Stop.
 
 It shows an engine :class:`~massage_timer.core.model.engine.Status` and forwards what the
-user asks for; it keeps no timing of its own. Space pauses or resumes, Right skips,
+user asks for; it keeps no timing of its own. The controls and the time left have
+priority on a small screen: the step, countdown and diagram sit in a scroll area
+between them, the countdown shrinks with the window, and a very short window leaves
+out the diagram. Paused shows a pause sign, a neutral colour and a dimmed countdown. Space pauses or resumes, Right skips,
 Left goes back and Esc stops, whichever control has the focus.
 
 Signals:
@@ -37,6 +40,8 @@ from massage_timer.ui.theme import Accent, accent
 
 PHASE_WORDS = {Phase.PREPARE: "Get ready", Phase.WORK: "Work", Phase.REST: "Rest"}
 SIDE_WORDS = {"left": "Left side", "right": "Right side"}
+COMPACT_HEIGHT = 420
+"""Below this height (logical pixels) the player leaves out the diagram."""
 PAUSE_SYMBOL = "\u275a\u275a"
 """Two heavy bars: common fonts (DejaVu) have them, unlike the U+23F8 pause sign."""
 
@@ -99,6 +104,8 @@ class PlayerView(QWidget):
         f.setPointSizeF(f.pointSizeF() * 1.9)
         f.setBold(True)
         self._step_title.setFont(f)
+        self._step_title_pt = f.pointSizeF()
+        self._compact = False
 
         self._countdown = _label("countdownLabel")
         self._countdown.setAccessibleName("Countdown")
@@ -300,13 +307,28 @@ class PlayerView(QWidget):
         self.diagram.set_regions(step.regions, segment.side)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """A short window gets a smaller countdown, so the number stays in view."""
+        """A short window gets a smaller countdown, and a very short one leaves out
+        the diagram and shrinks the step title, so the number stays in view."""
         super().resizeEvent(event)
+        compact = self.height() < COMPACT_HEIGHT
         f = self._countdown.font()
-        px = max(28, min(self._countdown_px, self.height() // 5))
+        px = max(28, min(self._countdown_px, self.height() // (7 if compact else 5)))
         if f.pixelSize() != px:
             f.setPixelSize(px)
             self._countdown.setFont(f)
+        if compact:
+            self.body.ensureWidgetVisible(self._countdown, 0, 0)
+        if compact != self._compact:
+            self._compact = compact
+            self.diagram.setVisible(not compact)
+            title = self._step_title.font()
+            title.setPointSizeF(self._step_title_pt * (0.7 if compact else 1.0))
+            self._step_title.setFont(title)
+
+    @property
+    def compact(self) -> bool:
+        """Whether the window is too short for the diagram (it is then hidden)."""
+        return self._compact
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
