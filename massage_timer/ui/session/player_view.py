@@ -3,8 +3,9 @@
 It shows an engine :class:`~massage_timer.core.model.engine.Status` and forwards what the
 user asks for; it keeps no timing of its own. The controls and the time left have
 priority on a small screen: the step, countdown and diagram sit in a scroll area
-between them, the countdown shrinks with the window, and a very short window leaves
-out the diagram. Paused shows a pause sign, a neutral colour and a dimmed countdown. Space pauses or resumes, Right skips,
+between them, the countdown shrinks with the window, and a very short window
+leaves out the diagram. Paused shows a pause sign, a neutral colour and a dimmed
+countdown. Space pauses or resumes, Right skips,
 Left goes back and Esc stops, whichever control has the focus.
 
 Signals:
