@@ -83,7 +83,8 @@ def main() -> None:
     history.show(HistoryStore.memory_only())
     view = history.view
     assert view is not None
-    out["history"] = report(view.window())
+    out["history"] = report(view.window(), view.delete_button, view.delete_all_button,
+                            view.export_button)
     view.window().hide()
 
     dialogs: dict[str, QWidget] = {

@@ -67,6 +67,10 @@ def test_every_window_and_the_session_controls_fit_the_screen(
         x, y, w, h, visible_w, visible_h = result["player"]["parts"][part]
         assert inside([x, y, w, h], area), f"{part} at {[x, y, w, h]} is off {area}"
         assert (visible_w, visible_h) == (w, h), f"{part} is cut off"
+    for part, (x, y, w, h, visible_w, visible_h) in result["history"]["parts"].items():
+        if area[3] >= 360:  # else History scrolls (2x on 1024x600: 300 px high)
+            assert inside([x, y, w, h], area), f"{part} at {[x, y, w, h]} is off {area}"
+            assert (visible_w, visible_h) == (w, h), f"{part} is cut off"
     player = result["player"]["frame"]
     for part in PLAYER_PARTS:
         assert inside(result["player"]["parts"][part][:4], player)
