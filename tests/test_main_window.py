@@ -406,3 +406,16 @@ def test_a_remembered_geometry_from_a_larger_screen_is_clamped(qtbot: QtBot) -> 
     assert window.restore_geometry_state(saved)
     room = window.screen().availableGeometry().marginsRemoved(FRAME_MARGINS)
     assert room.contains(window.geometry()), (window.geometry(), room)
+
+
+def test_the_step_rows_of_the_previous_routine_are_not_left_showing(
+    window: MainWindow,
+) -> None:
+    window.select_routine("quick-neck")
+    window.select_routine("ball-wall")
+    window.select_routine("quick-neck")
+    step_list = window.findChild(StepList, "detailSteps")
+    shown = [label.text() for label in step_list.findChildren(QLabel)
+             if label.isVisibleTo(window)]
+    rows = step_list.text().count("\n") + 1
+    assert len(shown) == 4 * rows

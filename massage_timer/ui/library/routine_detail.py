@@ -218,6 +218,7 @@ class StepList(QWidget):
             item = self._grid.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()  # deleted later: not to be seen under the new rows meanwhile
                 widget.deleteLater()
         self._rows = []
         number = 0
