@@ -41,6 +41,9 @@ from massage_timer.ui.theme import Accent, accent
 
 PHASE_WORDS = {Phase.PREPARE: "Get ready", Phase.WORK: "Work", Phase.REST: "Rest"}
 SIDE_WORDS = {"left": "Left side", "right": "Right side"}
+BUTTON_MIN_WIDTH = 100
+"""Wide enough to hit easily; narrow enough for four controls across 512 px (2x on
+1024x600)."""
 COMPACT_HEIGHT = 420
 """Below this height (logical pixels) the player leaves out the diagram."""
 PAUSE_SYMBOL = "\u275a\u275a"
@@ -248,7 +251,7 @@ class PlayerView(QWidget):
         button.setObjectName(name)
         button.setAccessibleName(tip.split(" (", maxsplit=1)[0])
         button.setToolTip(tip)
-        button.setMinimumHeight(48)
+        button.setMinimumSize(BUTTON_MIN_WIDTH, 48)
         button.setAutoDefault(False)
         return button
 
