@@ -216,6 +216,13 @@ def test_the_first_start_says_reminders_are_on_once(
     note = first.window.reminders_note
     assert note.isVisible()
     assert note.label.text() == "Reminders are on: every 60 min, 09:00\u201318:00, Mon\u2013Fri."
+    first.store.update(reminder_interval_minutes=45, active_days=(0, 2, 4))
+    assert note.label.text() == "Reminders are on: every 45 min, 09:00\u201318:00, Mon, Wed, Fri."
+    first.store.update(reminders_enabled=False)
+    assert not note.isVisible(), "a note saying they are on, gone when they are off"
+    first.store.update(reminders_enabled=True)
+    assert not note.isVisible()
+    note.show_for(first.store.settings)
     note.change_button.click()
     assert not note.isVisible()
     dialog = first.window.findChild(QDialog, "settingsDialog")

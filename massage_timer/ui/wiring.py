@@ -159,6 +159,10 @@ class App(QObject):
         )
         if self._reminders_note_shown:
             self.window.reminders_note.show_for(settings)
+            self.store.subscribe(self._on_reminders_note_stale, fields=(
+                "reminders_enabled", "reminder_interval_minutes", "active_days",
+                "active_start", "active_end",
+            ))
 
         self.first_paint = FirstPaintWatcher(self.window, self._on_first_paint)
         if not defer_startup:
@@ -349,6 +353,15 @@ class App(QObject):
     def reload_library(self) -> None:
         self.library = load_library(self.paths)
         self.window.set_library(self.library)
+
+    def _on_reminders_note_stale(self, change: SettingsChange) -> None:
+        """The first-start note says what the reminders are now, or goes when off."""
+        note = self.window.reminders_note
+        if not note.isHidden():
+            if change.new.reminders_enabled:
+                note.show_for(change.new)
+            else:
+                note.hide()
 
     def _on_include_optional_changed(self, change: SettingsChange) -> None:
         self.window.set_include_optional(change.new.include_optional_steps)
