@@ -39,6 +39,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "library": ("library.py", [], ["--count", "50", "--repeat", "2"]),
     "history": ("history.py", [], ["--quick"]),
     "validator": ("validator.py", [], ["--runs", "1", "--files", "50", "--repeat", "2"]),
+    "busy": ("busy.py", [], ["--checks", "10", "--seconds", "5"]),
 }
 
 # key -> (target, "max" when lower is better); shown in the table.
@@ -48,6 +49,7 @@ TARGETS: dict[str, dict[str, float]] = {
              "stop_silence_ms": 100, "ui_stall_ms_max": 16},
     "startup": {"cold_start_ratio": 2.0, "rss_mb": 100, "idle_cpu_pct": 0.05},
     "library": {"load_ms": 500},
+    "busy": {"check_ms_p50": 20, "idle_wakeups_per_min": 1, "idle_cpu_pct": 0.01},
 }
 
 

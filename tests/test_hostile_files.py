@@ -253,3 +253,51 @@ def test_the_detail_pane_shows_markup_in_a_routine_as_text(qtbot: QtBot) -> None
     texts = [label.text() for label in labels]
     assert f"Step {markup}" in texts
     assert f"\u2022 Careful {markup}" in texts
+
+
+def test_deeply_nested_toml_is_a_located_error_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert out.strip() == f"{path}: (file): is nested too deeply to be read"
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "notepad.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode("utf-8"))
+    assert main(["validate", "-q", str(path)]) == 0
+
+
+def test_thousands_of_bad_steps_print_one_screenful(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad_step = '[[steps]]\nkind = "hold"\ntitle = ""\ninstruction = "x"\ncue = "x"\nseconds = 0\n'
+    head = GOOD.split("[[steps]]")[0]
+    path = tmp_path / "many.toml"
+    path.write_text(head + bad_step * 3000)
+    assert main(["validate", "-q", str(path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) <= 21
+    assert lines[-1].endswith("more problems are not listed")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "dangling"])
+def test_special_files_in_a_routine_folder_are_named_not_skipped(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra = tmp_path / "extra"
+    write(extra, "good.toml", GOOD)
+    odd = extra / f"odd-{kind}.toml"
+    {"fifo": lambda: os.mkfifo(odd), "folder": odd.mkdir,
+     "dangling": lambda: odd.symlink_to(extra / "nowhere")}[kind]()
+    assert main(["routines", "--json", "--data-dir", str(tmp_path / "d"),
+                 "--routines-dir", str(extra)]) == 0
+    import json
+
+    doc = json.loads(capsys.readouterr().out)
+    (error,) = [e for e in doc["errors"] if e["file"] == str(odd)]
+    assert error["location"] == "(file)"
+    assert any(r["id"] == "my-routine" for r in doc["routines"])

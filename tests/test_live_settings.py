@@ -30,8 +30,8 @@ from massage_timer.ui.settings.settings_dialog import SettingsDialog
 from massage_timer.ui.wiring import App
 
 APP_STATE = frozenset({
-    "window_geometry", "shown_background_hint", "paused_until", "last_routine_id",
-    "shown_reminders_note",
+    "window_geometry", "shown_background_hint", "paused_until", "meeting_until",
+    "last_routine_id", "shown_reminders_note",
 })
 
 # A valid value different from the default, for every field: a new field fails here
@@ -64,6 +64,12 @@ OTHER: dict[str, Any] = {
     "window_geometry": "AAAA",
     "last_routine_id": "neck-release",
     "shown_reminders_note": True,
+    "busy_full_screen": False,
+    "busy_inhibitors": False,
+    "busy_do_not_disturb": False,
+    "busy_microphone_camera": False,
+    "busy_programs": ("zoom",),
+    "meeting_until": datetime(2030, 1, 1, 10, tzinfo=UTC),
 }
 
 READ_WHEN_USED: dict[str, str] = {

@@ -91,6 +91,9 @@ def test_reminder_is_due_logged_and_answered(
     ):
         controller.start_break()
     assert started == ["desk-micro-break"]
+    # Started only once the player runs (past the checklist): then a new interval.
+    assert [k for k, _ in logged] == ["shown"]
+    controller.break_started()
     assert [k for k, _ in logged] == ["shown", "started"]
     assert controller.status == "Next reminder at 11:00"
 

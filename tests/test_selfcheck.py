@@ -67,7 +67,7 @@ def sound(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 NAMES = ["display", "Qt platform", "routines", "diagrams", "main window", "data folders",
-         "history", "voice", "audio output", "tray"]
+         "history", "voice", "audio output", "tray", "idle source"]
 
 
 def _self_check_process(data: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -8,9 +8,11 @@ could be kept, and nothing overwritten that could not be read.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from massage_timer.core.model.cues import CueOptions
 from massage_timer.core.model.session import NO_PREAMBLE, Outcome, Session
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.storage.history.store import HistoryStore
+from massage_timer.core.storage.loader import load_library
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.settings_file import load_settings, save_settings
 
@@ -192,3 +195,29 @@ def test_non_ascii_text_under_a_latin1_locale(command: list[str], tmp_path: Path
     if command[0] != "history":
         out = done.stdout.decode("latin-1")
         assert "Épaules ?? ?" in out  # what latin-1 cannot show is replaced, not a crash
+
+
+def test_a_routine_whose_text_points_an_image_at_a_fifo_cannot_hang_the_start(
+    tmp_path: Path,
+) -> None:
+    """Rich text would make Qt open the FIFO for reading and wait for ever."""
+    short = Path(tempfile.mkdtemp(prefix="t", dir="/tmp"))
+    fifo = short / "f"
+    os.mkfifo(fifo)
+    folder = AppPaths.portable(tmp_path / "app").user_routines_dir
+    folder.mkdir(parents=True)
+    trap = f"<img src='{fifo}'>"
+    text = (REPO / "routines" / "desk-micro-break.toml").read_text(encoding="utf-8")
+    for key in ("title",):
+        text = text.replace(f'{key} = "', f'{key} = "{trap} ', 1)
+    text = text.replace('cue = "', f'cue = "{trap}', 1)
+    (folder / "desk-micro-break.toml").write_text(text, encoding="utf-8")
+    library = load_library(AppPaths.portable(tmp_path / "app"))
+    assert library.errors == []
+    assert library.get("desk-micro-break").routine.title.startswith(trap)  # type: ignore[union-attr]
+    try:
+        done = _start_app(tmp_path / "app", timeout=45)
+    finally:
+        shutil.rmtree(short, ignore_errors=True)
+    assert done.returncode == 0, done.stderr
+    assert "massage-timer: shown" in done.stderr

@@ -300,6 +300,23 @@ def _check_tray(state: dict[str, Any]) -> str:
     return "available"
 
 
+def _check_idle(state: dict[str, Any]) -> str:
+    from massage_timer.ui.reminders.idle import SleepWatcher, create_idle_monitor
+
+    _qt_app(state)
+    monitor = create_idle_monitor()
+    sleep = SleepWatcher()
+    try:
+        sleep.start()
+        resume = "logind PrepareForSleep" if sleep.active else "clock jumps only"
+        if monitor.backend == "none":
+            raise CheckError(f"no idle source on this desktop; sleep seen by {resume}")
+        return f"{monitor.backend}; sleep seen by {resume}"
+    finally:
+        sleep.close()
+        monitor.close()
+
+
 def _check_history() -> str:
     from massage_timer.core.storage.history.store import HistoryStore
 
@@ -348,6 +365,7 @@ def run_checks(paths: AppPaths) -> tuple[list[Check], dict[str, Any]]:
         _run_check("voice", lambda: _check_voice(state), needed=False, state=state),
         _run_check("audio output", lambda: _check_audio(state), needed=True, state=state),
         _run_check("tray", lambda: _check_tray(state), needed=False, state=state),
+        _run_check("idle source", lambda: _check_idle(state), needed=False, state=state),
     ]
     return checks, state
 

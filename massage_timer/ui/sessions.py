@@ -28,10 +28,15 @@ class Sessions(QObject):
     """Runs one :class:`SessionFlow` at a time.
 
     Signals:
+        playerStarted(): the checklist (full or short) was passed and the player runs.
+        cancelled(): the session ended before its player (checklist cancelled or a red
+            flag): no break was taken.
         breakTaken(): a session was completed or stopped (it counts as a break).
         ended(): the session is over, whatever its outcome.
     """
 
+    playerStarted = Signal()
+    cancelled = Signal()
     breakTaken = Signal()
     ended = Signal()
 
@@ -62,8 +67,11 @@ class Sessions(QObject):
     def running(self) -> bool:
         return self.flow is not None
 
-    def start(self, routine_id: str) -> None:
-        """Start ``routine_id`` (the checklist first), or raise the session under way."""
+    def start(self, routine_id: str, *, from_reminder: bool = False) -> None:
+        """Start ``routine_id`` (the checklist first), or raise the session under way.
+
+        ``from_reminder``: a posture break, which may start with the short check.
+        """
         # Imported here on purpose: the session's windows are not needed for the first paint.
         from massage_timer.audio.playback import SessionSound
         from massage_timer.ui.session.flow import SessionFlow
@@ -85,12 +93,16 @@ class Sessions(QObject):
             SessionSound(cues, speech),
             clip_seconds=speech.clip_seconds if speech is not None else None,
             parent_window=self._window,
+            checklists=self._history(),
         )
         flow.ended.connect(self._on_flow_ended)
         cues.problemChanged.connect(flow.refresh_notice)
         flow.playerStarted.connect(self._on_player_started)
         self.flow = flow
-        flow.begin()
+        if from_reminder:
+            flow.begin_break()
+        else:
+            flow.begin()
 
     def stop(self) -> None:
         if self.flow is not None:
@@ -99,7 +111,8 @@ class Sessions(QObject):
     def _raise_flow(self) -> None:
         flow = self.flow
         assert flow is not None
-        for widget in (flow.window, flow.summary, flow.pain_dialog, flow.checklist):
+        for widget in (flow.window, flow.summary, flow.pain_dialog, flow.checklist,
+                       flow.short_check):
             if widget is not None and widget.isVisible():
                 widget.showNormal()
                 widget.raise_()
@@ -110,6 +123,7 @@ class Sessions(QObject):
         self._player_running = True
         if self._store.settings.keep_screen_awake:
             self._screen = ScreenAwake.inhibit(SCREEN_AWAKE_REASON)
+        self.playerStarted.emit()
 
     def _on_keep_screen_awake_changed(self, change: SettingsChange) -> None:
         if not self._player_running:
@@ -126,10 +140,12 @@ class Sessions(QObject):
 
     def _on_flow_ended(self, outcome: Outcome) -> None:
         flow, self.flow = self.flow, None
-        self._player_running = False
+        player_ran, self._player_running = self._player_running, False
         self._release_screen()
         if outcome.played:
             self.breakTaken.emit()
+        elif not player_ran:
+            self.cancelled.emit()
         if flow is not None:
             flow.deleteLater()
         self._sound.settle()

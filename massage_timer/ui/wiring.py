@@ -228,7 +228,9 @@ class App(QObject):
             notify=self.tray.notify,
             parent=self,
         )
-        self.reminders.startBreakRequested.connect(self.start_session)
+        self.reminders.startBreakRequested.connect(self.start_break)
+        self.sessions.playerStarted.connect(self.reminders.service.break_started)
+        self.sessions.cancelled.connect(self.reminders.service.break_cancelled)
         self.reminders.statusChanged.connect(self.tray.set_status)
         self.reminders.start()
         if self.tray.available:
@@ -307,6 +309,11 @@ class App(QObject):
         self.finish_startup()
         self.sessions.start(routine_id)
 
+    def start_break(self, routine_id: str) -> None:
+        """A posture break asked for by a reminder (the short check if the day allows)."""
+        self.finish_startup()
+        self.sessions.start(routine_id, from_reminder=True)
+
     def _on_break_taken(self) -> None:
         self.reminders.service.record_break()
         self.history_window.refresh()
@@ -341,6 +348,7 @@ class App(QObject):
             voices=[(v.id, v.name) for v in speech.voices()] if speech else [],
             routines=[(r.routine.id, r.routine.title) for r in self.library.routines],
             autostart_supported=supported(),
+            busy_signals=self._live_reminders().busy.offered(),
             preview=preview,
         )
         dialog.accepted.connect(lambda: self.store.update(**dialog.changes()))

@@ -7,6 +7,13 @@ as the wall clock jumping ahead of the monotonic clock), the next reminder is on
 interval after the user is back. There is at most one reminder at a time, so missed
 reminders never pile up.
 
+Quiet while busy: a reminder that falls due while the person is busy (a call, a
+presentation, do-not-disturb; see :mod:`~massage_timer.core.model.busy`) is *held*, not
+shown. The hold is capped at one reminder: however long the person stays busy, they get
+one reminder as soon as they are free, logged once as deferred with the first reason.
+The busy check is a callable asked only when a reminder falls due and while one is held,
+so nothing is probed while waiting.
+
 The Qt adapter calls :meth:`ReminderSchedule.tick` whenever :meth:`next_wakeup` says,
 acts on the returned events, and forwards the user's answers (start, snooze, skip,
 pause). All times kept here are UTC; local time is used only for the active hours.
@@ -19,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
+from massage_timer.core.model.busy import BusyReason
 from massage_timer.core.model.settings import Settings
 
 MAX_WAKEUP_SECONDS = 60.0
@@ -34,6 +42,7 @@ class ReminderState(StrEnum):
     AWAY = "away"
     PAUSED = "paused"
     OUTSIDE_HOURS = "outside hours"
+    HELD = "held"  # due, but the person is busy: shown when they are not
 
 
 class ScheduleEvent(StrEnum):
@@ -41,6 +50,11 @@ class ScheduleEvent(StrEnum):
     WITHDRAWN = "withdrawn"  # hide the reminder: unanswered, the user left, or paused
     BACK = "back"  # the user is back from an absence that counted as a break
     PAUSE_ENDED = "pause ended"  # forget the persisted paused_until
+    DEFERRED = "deferred"  # due while busy: held (once per reminder), see held_reason
+
+
+BusyCheck = Callable[[], BusyReason | None]
+"""Asked only when a reminder falls due or is held: why the person is busy, or ``None``."""
 
 
 @dataclass(frozen=True)
@@ -105,9 +119,12 @@ class ReminderSchedule:
         self._last_mono = monotonic()
         self._anchor = now
         self._snooze_until: datetime | None = None
+        self._snoozed_reminder = False
+        self._showing_again = False
         self._prompt_since: datetime | None = None
         self._paused_until = paused_until.astimezone(UTC) if paused_until else None
         self._away = False
+        self._held: BusyReason | None = None
         self._state = ReminderState.WAITING
         self._pending: list[ScheduleEvent] = []
         self._evaluate(now, None, self._pending)
@@ -128,9 +145,20 @@ class ReminderSchedule:
         return self._paused_until
 
     @property
+    def held_reason(self) -> BusyReason | None:
+        """Why the due reminder is held (the reason it was first deferred), or ``None``."""
+        return self._held
+
+    @property
     def last_break(self) -> datetime:
         """When the current interval started (a break, a return, the app's start)."""
         return self._anchor
+
+    @property
+    def showing_again(self) -> bool:
+        """True when the last DUE re-showed a reminder already shown and snoozed: the same
+        reminder, so it is not counted (logged) as a new one."""
+        return self._showing_again
 
     def next_reminder_at(self) -> datetime | None:
         """When the next reminder will show, in local time, as far as known now.
@@ -139,7 +167,7 @@ class ReminderSchedule:
         or when no active hours are set.
         """
         if self._state in (ReminderState.DISABLED, ReminderState.AWAY,
-                           ReminderState.PROMPTING):
+                           ReminderState.PROMPTING, ReminderState.HELD):
             return None
         if self._state is ReminderState.PAUSED and self._paused_until is not None:
             due = self._first_due(max(self._paused_until, self._anchor), self._config.interval)
@@ -150,8 +178,9 @@ class ReminderSchedule:
     def next_wakeup(self) -> float | None:
         """Seconds until :meth:`tick` should run next: the next due event, at most 60 s.
 
-        The cap keeps returns from sleep and idleness noticed within a minute. ``None``
-        while reminders are off: nothing to wake up for.
+        The cap keeps returns from sleep and idleness noticed within a minute (and a
+        held reminder looked at again once a minute, besides the desktop's own change
+        signals). ``None`` while reminders are off: nothing to wake up for.
         """
         if self._state is ReminderState.DISABLED:
             return None
@@ -173,8 +202,12 @@ class ReminderSchedule:
 
     # -- driving --------------------------------------------------------------
 
-    def tick(self, idle_seconds: float | None = None) -> list[ScheduleEvent]:
-        """Bring the state up to date; ``idle_seconds`` is the desktop's idle time if known."""
+    def tick(
+        self, idle_seconds: float | None = None, busy: BusyCheck | None = None
+    ) -> list[ScheduleEvent]:
+        """Bring the state up to date; ``idle_seconds`` is the desktop's idle time if
+        known; ``busy`` is asked only if a reminder is due or held (without it, a held
+        reminder stays held and a due one is shown)."""
         now = self._now()
         mono = self._monotonic()
         events, self._pending = self._pending, []
@@ -188,7 +221,7 @@ class ReminderSchedule:
             self._anchor = max(self._anchor, now)
             self._away = False
             events.append(ScheduleEvent.BACK)
-        self._evaluate(now, idle_seconds, events)
+        self._evaluate(now, idle_seconds, events, busy)
         return events
 
     def set_config(self, config: ScheduleConfig) -> list[ScheduleEvent]:
@@ -218,10 +251,14 @@ class ReminderSchedule:
         events: list[ScheduleEvent] = []
         if self._state in (ReminderState.DISABLED, ReminderState.PAUSED):
             return events
-        due = self._due() if self._state is not ReminderState.PROMPTING else None
+        prompting = self._state is ReminderState.PROMPTING
+        due = self._due() if not prompting else None
         until = max(now, due or now) + self._config.snooze
         self._withdraw(events)
         if self._window_at(until) is not None:
+            # Snoozing a reminder that shows (or one already snoozed) keeps it the same one.
+            self._snoozed_reminder = prompting or (
+                self._snooze_until is not None and self._snoozed_reminder)
             self._snooze_until = until
         else:
             self._snooze_until = None
@@ -276,13 +313,28 @@ class ReminderSchedule:
             self._prompt_since += delta
 
     def _withdraw(self, events: list[ScheduleEvent]) -> None:
+        """End the current reminder: hide a shown one, forget a held one."""
+        self._held = None
         if self._prompt_since is not None:
             self._prompt_since = None
             events.append(ScheduleEvent.WITHDRAWN)
 
     def _evaluate(
-        self, now: datetime, idle_seconds: float | None, events: list[ScheduleEvent]
+        self,
+        now: datetime,
+        idle_seconds: float | None,
+        events: list[ScheduleEvent],
+        busy: BusyCheck | None = None,
     ) -> None:
+        asked: list[BusyReason | None] = []
+
+        def busy_now() -> BusyReason | None:
+            if busy is None:
+                return None
+            if not asked:
+                asked.append(busy())
+            return asked[0]
+
         config = self._config
         if not config.enabled:
             self._withdraw(events)
@@ -298,6 +350,14 @@ class ReminderSchedule:
             self._paused_until = None
             self._snooze_until = None
             events.append(ScheduleEvent.PAUSE_ENDED)
+        if self._held is not None:
+            if self._window_at(now) is None:
+                self._held = None  # the day is over: the next interval starts tomorrow
+            elif busy is None or busy_now() is not None:
+                self._state = ReminderState.HELD
+                return
+            else:
+                self._held = None  # free again: shown below, unless they are away
         if idle_seconds is not None:
             if idle_seconds >= config.idle.total_seconds():
                 self._withdraw(events)
@@ -323,7 +383,14 @@ class ReminderSchedule:
         due = self._due()
         if due is not None and now >= due:
             if window is not None:
+                self._showing_again = self._snooze_until is not None and self._snoozed_reminder
                 self._snooze_until = None
+                reason = busy_now()
+                if reason is not None:
+                    self._held = reason
+                    self._state = ReminderState.HELD
+                    events.append(ScheduleEvent.DEFERRED)
+                    return
                 self._prompt_since = now
                 self._state = ReminderState.PROMPTING
                 events.append(ScheduleEvent.DUE)

@@ -30,6 +30,7 @@ from massage_timer.core.model.engine import (
     StepDone,
 )
 from massage_timer.core.model.routine import Routine
+from massage_timer.core.model.short_check import ChecklistKind
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 
 WallClock = Callable[[], datetime]
@@ -77,6 +78,7 @@ class SessionStart:
     checklist_confirmed_at: datetime | None
     pain_before: int | None
     started_at: datetime
+    checklist_kind: ChecklistKind | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,8 @@ class Preamble:
     pain_before: int | None = None
     checklist_version: str | None = None
     checklist_confirmed_at: datetime | None = None
+    checklist_kind: ChecklistKind | None = None
+    """Whether the checklist was confirmed in full or by the short check."""
 
 
 NO_PREAMBLE = Preamble()
@@ -191,6 +195,7 @@ class Session:
                 checklist_confirmed_at=preamble.checklist_confirmed_at,
                 pain_before=preamble.pain_before,
                 started_at=self._wall(),
+                checklist_kind=preamble.checklist_kind,
             )
         )
         self.outcome = Outcome.RUNNING

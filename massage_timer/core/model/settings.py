@@ -28,6 +28,7 @@ MIN_VOLUME = 0.0
 MAX_VOLUME = 1.0
 MIN_SHORT_MINUTES = 1
 MAX_SHORT_MINUTES = 60
+MAX_BUSY_PROGRAMS = 32
 
 BOUNDS: dict[str, tuple[float, float]] = {
     "voice_rate": (MIN_VOICE_RATE, MAX_VOICE_RATE),
@@ -55,6 +56,10 @@ PausedUntil = Annotated[datetime, Meta(tz=True)] | None
 numbers above)."""
 SlugOrNone = Annotated[str, Meta(pattern=r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*)?$", max_length=64)]
 """A routine id, or "" for none yet."""
+ProgramName = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[^/\x00-\x1f]+$")]
+"""A program's process name as ``/proc/PID/comm`` or its command line's first word shows
+it (no path, no control characters)."""
+Programs = Annotated[tuple[ProgramName, ...], Meta(max_length=MAX_BUSY_PROGRAMS)]
 Base64 = Annotated[str, Meta(pattern=r"^[A-Za-z0-9+/=]*$", max_length=8192)]
 
 
@@ -88,6 +93,13 @@ class Settings(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     reminder_voice: bool = False
     autostart: bool = False
     paused_until: PausedUntil = None
+    # Quiet while busy: each signal that holds a reminder back can be turned off
+    busy_full_screen: bool = True
+    busy_inhibitors: bool = True
+    busy_do_not_disturb: bool = True
+    busy_microphone_camera: bool = True
+    busy_programs: Programs = ()
+    meeting_until: PausedUntil = None
     # Window state
     shown_background_hint: bool = False
     window_geometry: Base64 = ""
@@ -122,8 +134,8 @@ def as_dict(settings: Settings) -> dict[str, Any]:
 
 
 APP_STATE_FIELDS = frozenset({
-    "window_geometry", "shown_background_hint", "paused_until", "last_routine_id",
-    "shown_reminders_note",
+    "window_geometry", "shown_background_hint", "paused_until", "meeting_until",
+    "last_routine_id", "shown_reminders_note",
 })
 """Settings the app itself produces rather than the person types."""
 

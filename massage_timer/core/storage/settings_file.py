@@ -64,9 +64,11 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
         settings, bad = _salvage(known, exc)
     else:
         bad = []
-    if settings.paused_until is not None and not pause_in_range(settings.paused_until):
-        settings = with_state(settings, paused_until=None)
-        bad = sorted({*bad, "paused_until"})
+    for name in ("paused_until", "meeting_until"):
+        moment = getattr(settings, name)
+        if moment is not None and not pause_in_range(moment):
+            settings = with_state(settings, **{name: None})
+            bad = sorted({*bad, name})
     if not bad:
         return settings, notices
     aside = _move_aside(path)

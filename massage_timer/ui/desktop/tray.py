@@ -7,6 +7,8 @@ icons, and nothing may depend on the tray.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from PySide6.QtCore import QObject, Signal, SignalInstance
 from PySide6.QtGui import QAction, QGuiApplication, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
@@ -18,6 +20,8 @@ from massage_timer.core.storage.settings_store import SettingsChange, SettingsSt
 from massage_timer.ui.plain import plain_message, plain_tooltip
 
 NOTIFY_MS = 10_000
+MEETING_MINUTES = (30, 60, 120)
+"""Meeting mode lengths offered in the menu: reminders are held meanwhile."""
 
 
 class ReminderTray(QObject):
@@ -60,6 +64,22 @@ class ReminderTray(QObject):
                                             self.pauseTomorrowRequested, self._pause_menu)
         self._resume = self._action("trayResume", "&Resume reminders", self.resumeRequested)
         self._resume.setVisible(False)
+        self._meeting_menu = QMenu("&Meeting mode", self._menu)
+        self._meeting_menu.setObjectName("trayMeetingMenu")
+        self._meeting_menu.setAccessibleName("Meeting mode: hold reminders")
+        self._menu.addMenu(self._meeting_menu)
+        self._meetings: list[QAction] = []
+        for minutes in MEETING_MINUTES:
+            label = f"For {minutes} minutes" if minutes < 60 else (
+                f"For {minutes // 60} hour" + ("s" if minutes > 60 else ""))
+            action = self._action(f"trayMeeting{minutes}", label, None, self._meeting_menu)
+            action.triggered.connect(lambda _checked=False, m=minutes: self._start_meeting(m))
+            self._meetings.append(action)
+        self._end_meeting = self._action("trayMeetingEnd", "&End meeting mode", None,
+                                         self._meeting_menu)
+        self._end_meeting.triggered.connect(self._stop_meeting)
+        self._end_meeting.setVisible(False)
+        self._store: SettingsStore | None = None
         self._menu.addSeparator()
         self._open = self._action("trayOpen", f"&Open {APP_DISPLAY_NAME}", self.openRequested)
         self._quit = self._action("trayQuit", "&Quit", self.quitRequested)
@@ -126,11 +146,24 @@ class ReminderTray(QObject):
 
     def follow(self, store: SettingsStore) -> None:
         """Show the reminder settings from ``store`` now and whenever they change."""
+        self._store = store
         self._show_settings(store.settings)
+        # A meeting ends with the clock, not with a settings change: look on opening.
+        self._menu.aboutToShow.connect(lambda: self._show_meeting(store.settings))
         store.subscribe(
             self._on_settings_changed,
-            fields=("reminders_enabled", "snooze_minutes", "paused_until"),
+            fields=("reminders_enabled", "snooze_minutes", "paused_until", "meeting_until"),
         )
+
+    def _start_meeting(self, minutes: int) -> None:
+        """Meeting mode: every reminder due in the next ``minutes`` is held, then shown once."""
+        if self._store is not None:
+            until = datetime.now().astimezone() + timedelta(minutes=minutes)
+            self._store.update_state(meeting_until=until)
+
+    def _stop_meeting(self) -> None:
+        if self._store is not None:
+            self._store.update_state(meeting_until=None)
 
     def _on_settings_changed(self, change: SettingsChange) -> None:
         self._show_settings(change.new)
@@ -141,6 +174,15 @@ class ReminderTray(QObject):
         self.set_snooze_minutes(settings.snooze_minutes)
         self.set_paused(paused)
         self._snooze.setEnabled(enabled and not paused)
+        self._show_meeting(settings)
+
+    def _show_meeting(self, settings: Settings) -> None:
+        meeting = settings.meeting_until
+        in_meeting = meeting is not None and meeting > datetime.now().astimezone()
+        self._end_meeting.setVisible(in_meeting)
+        self._meeting_menu.setTitle(
+            f"&Meeting mode (until {meeting.astimezone():%H:%M})"
+            if in_meeting and meeting is not None else "&Meeting mode")
 
     def notify(self, title: str, text: str) -> bool:
         """A desktop notification through the tray, where it supports them."""

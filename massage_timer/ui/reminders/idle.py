@@ -1,10 +1,13 @@
 """How long the user has not touched keyboard or mouse, where the desktop tells us.
 
-Two sources are supported: the X11 screen-saver extension (``libXss``, through ctypes,
-on X11 sessions) and GNOME's Mutter idle monitor over D-Bus (GNOME on X11 and
-Wayland). Elsewhere (KDE or wlroots Wayland sessions, Windows, macOS) idle time is not
-read yet and :meth:`IdleMonitor.idle_seconds` returns ``None``: the reminders then rely
-on suspend detection and on unanswered reminders being withdrawn.
+Three sources are supported: GNOME's Mutter idle monitor over D-Bus (GNOME on X11 and
+Wayland), KDE's ``org.freedesktop.ScreenSaver.GetSessionIdleTime`` (Plasma on X11 and
+Wayland) and the X11 screen-saver extension (``libXss``, through ctypes, on any X11
+session). Elsewhere (wlroots Wayland compositors, Windows, macOS) idle time is not read
+and :meth:`IdleMonitor.idle_seconds` returns ``None``: the reminders then rely on
+suspend detection and on unanswered reminders being withdrawn. Suspend and resume come
+from logind's ``PrepareForSleep`` signal (:class:`SleepWatcher`), besides the wall
+clock jumping ahead.
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ import os
 import sys
 from typing import Protocol
 
+from jeepney import DBusAddress, MatchRule, new_method_call
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
+
+from massage_timer.ui.reminders.busy_dbus import Buses, DBusWatcher
 
 log = logging.getLogger("massage_timer.idle")
 
-DBUS_TIMEOUT_MS = 250
 
 
 class IdleSource(Protocol):
@@ -93,34 +99,85 @@ class X11Idle:
             self._display = None
 
 
-class GnomeIdle:
+class _DBusIdle:
+    """Idle time in milliseconds from one D-Bus method, on the session bus."""
+
+    name = ""
+    address = DBusAddress("/")
+    method = ""
+
+    def __init__(self) -> None:
+        self._buses = Buses()
+        if self._buses.get("SESSION") is None:
+            raise OSError("no D-Bus session bus")
+        if self.idle_seconds() is None:
+            self._buses.close()
+            raise OSError(f"{self.address.bus_name} does not answer {self.method}")
+
+    def idle_seconds(self) -> float | None:
+        body = self._buses.call("SESSION", new_method_call(self.address, self.method))
+        if not body or not isinstance(body[0], int):
+            return None
+        return body[0] / 1000.0
+
+    def close(self) -> None:
+        self._buses.close()
+
+
+class GnomeIdle(_DBusIdle):
     """Idle time from GNOME Shell's ``org.gnome.Mutter.IdleMonitor`` (X11 and Wayland)."""
 
     name = "gnome"
+    address = DBusAddress("/org/gnome/Mutter/IdleMonitor/Core",
+                          bus_name="org.gnome.Mutter.IdleMonitor",
+                          interface="org.gnome.Mutter.IdleMonitor")
+    method = "GetIdletime"
 
-    def __init__(self) -> None:
-        from PySide6.QtDBus import QDBusConnection, QDBusInterface
 
-        bus = QDBusConnection.sessionBus()
-        if not bus.isConnected():
-            raise OSError("no D-Bus session bus")
-        self._iface = QDBusInterface(
-            "org.gnome.Mutter.IdleMonitor", "/org/gnome/Mutter/IdleMonitor/Core",
-            "org.gnome.Mutter.IdleMonitor", bus,
-        )
-        self._iface.setTimeout(DBUS_TIMEOUT_MS)
-        if not self._iface.isValid() or self.idle_seconds() is None:
-            raise OSError("GNOME's idle monitor is not running")
+class KdeIdle(_DBusIdle):
+    """Idle time from KDE's screen locker (``GetSessionIdleTime``, in milliseconds as
+    KDE answers it), on X11 and Wayland."""
 
-    def idle_seconds(self) -> float | None:
-        reply = self._iface.call("GetIdletime")
-        args = reply.arguments()
-        if not args or not isinstance(args[0], int):
-            return None
-        return args[0] / 1000.0
+    name = "kde"
+    address = DBusAddress("/org/freedesktop/ScreenSaver",
+                          bus_name="org.freedesktop.ScreenSaver",
+                          interface="org.freedesktop.ScreenSaver")
+    method = "GetSessionIdleTime"
+
+
+SLEEP_RULE = MatchRule(type="signal", sender="org.freedesktop.login1",
+                       interface="org.freedesktop.login1.Manager",
+                       member="PrepareForSleep", path="/org/freedesktop/login1")
+
+
+class SleepWatcher(QObject):
+    """logind's ``PrepareForSleep``, listened to (no polling) on the system bus.
+
+    Signals:
+        resumed(): the machine woke up: look at the schedule now, not within a minute.
+    """
+
+    resumed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._watcher = DBusWatcher((("SYSTEM", SLEEP_RULE),), self)
+        self._watcher.fired.connect(self._on_fired)
+
+    @property
+    def active(self) -> bool:
+        return self._watcher.active
+
+    def start(self) -> None:
+        self._watcher.start()
 
     def close(self) -> None:
-        return None
+        self._watcher.stop()
+
+    def _on_fired(self, _member: str) -> None:
+        # PrepareForSleep(true) comes before the sleep, (false) after it; looking at the
+        # schedule on both is harmless, and the second one is the one that matters.
+        self.resumed.emit()
 
 
 class IdleMonitor:
@@ -154,10 +211,14 @@ def create_idle_monitor() -> IdleMonitor:
         return IdleMonitor(None)
     platform = QGuiApplication.platformName()
     wayland = platform.startswith("wayland") or os.environ.get("XDG_SESSION_TYPE") == "wayland"
-    candidates: list[type[X11Idle] | type[GnomeIdle]] = []
+    candidates: list[type[X11Idle] | type[_DBusIdle]] = []
     desktop = os.environ.get("XDG_CURRENT_DESKTOP", "").lower()
+    if "kde" in desktop:
+        candidates.append(KdeIdle)
     if "gnome" in desktop or wayland:
         candidates.append(GnomeIdle)
+    if wayland and KdeIdle not in candidates:
+        candidates.append(KdeIdle)
     if platform == "xcb" and not wayland:
         candidates.append(X11Idle)
     for candidate in candidates:

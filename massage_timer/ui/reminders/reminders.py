@@ -10,13 +10,15 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from massage_timer.core.model.busy import BusyReason
 from massage_timer.core.model.cues import TONE_REMINDER, Cue, CueKind, Priority
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.model.speech_timing import timing_for
 from massage_timer.core.storage.history.store import HistoryStore
 from massage_timer.core.storage.loader import Library
 from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
-from massage_timer.ui.reminders.idle import IdleMonitor
+from massage_timer.ui.reminders.busy import BusyDetector, create_busy_detector
+from massage_timer.ui.reminders.idle import IdleMonitor, SleepWatcher
 from massage_timer.ui.reminders.prompt import ReminderPrompt
 from massage_timer.ui.reminders.service import ReminderController
 from massage_timer.ui.sound import Sound
@@ -32,6 +34,16 @@ SCHEDULE_FIELDS = (
     "reminder_routine_id",
 )
 """The settings the schedule (and the routine a break starts) is made from."""
+
+BUSY_FIELDS = (
+    "busy_full_screen",
+    "busy_inhibitors",
+    "busy_do_not_disturb",
+    "busy_microphone_camera",
+    "busy_programs",
+    "meeting_until",
+)
+"""The settings that decide whether a due reminder is held: a change looks again."""
 
 # A spoken reminder waits this long, at most, for its clip to be rendered.
 SPEECH_POLL_MS = 250
@@ -78,6 +90,7 @@ class Reminders(QObject):
         library: Callable[[], Library],
         session_running: Callable[[], bool],
         notify: Callable[[str, str], bool],
+        busy: BusyDetector | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -87,12 +100,18 @@ class Reminders(QObject):
         self._session_running = session_running
         self._notify = notify
         self.idle = idle
+        self.busy = busy or create_busy_detector(lambda: store.settings, parent=self)
         self.service = ReminderController(
             store.settings,
             log_event=history.log_reminder,
             idle_seconds=idle.idle_seconds,
+            busy=self._busy_reason,
             parent=self,
         )
+        self.service.reminderHeld.connect(self.busy.watch)
+        self.sleep = SleepWatcher(self)
+        self.sleep.resumed.connect(self.service.wake)
+        self.busy.changed.connect(self.service.recheck)
         self.prompt = ReminderPrompt()
         self.prompt.set_snooze_minutes(store.settings.snooze_minutes)
         self._speech_timer = QTimer(self)
@@ -115,9 +134,11 @@ class Reminders(QObject):
             signal.connect(self._stop_speaking)
         store.subscribe(self._on_schedule_changed, fields=SCHEDULE_FIELDS)
         store.subscribe(self._on_reminder_voice_changed, fields=("reminder_voice",))
+        store.subscribe(self._on_busy_settings_changed, fields=BUSY_FIELDS)
 
     def start(self) -> None:
         """Start the schedule if the settings say so."""
+        self.sleep.start()
         if self._store.settings.reminders_enabled:
             self.service.start()
 
@@ -127,6 +148,8 @@ class Reminders(QObject):
         self.service.stop()
         self.prompt.withdraw()
         self.idle.close()
+        self.busy.close()
+        self.sleep.close()
         self.prompt.close()
         self.prompt.deleteLater()
 
@@ -139,6 +162,16 @@ class Reminders(QObject):
                 self.service.stop()
         if "snooze_minutes" in change.fields:
             self.prompt.set_snooze_minutes(change.new.snooze_minutes)
+
+    def _busy_reason(self) -> BusyReason | None:
+        # A session of ours is the break itself (and its own screen-awake inhibitor
+        # must not read as "busy"): the due reminder goes to _on_reminder_due.
+        if self._session_running():
+            return None
+        return self.busy.check()
+
+    def _on_busy_settings_changed(self, _change: SettingsChange) -> None:
+        self.service.recheck()
 
     def _on_reminder_voice_changed(self, change: SettingsChange) -> None:
         if not change.new.reminder_voice:
@@ -154,6 +187,10 @@ class Reminders(QObject):
 
     def _on_reminder_due(self) -> None:
         if self._session_running():
+            if self.service.break_pending:
+                # The break asked for is at its checklist: it may yet be cancelled.
+                self.service.hold()
+                return
             # A session is under way: that is the break; do not interrupt it.
             self.service.record_break()
             return

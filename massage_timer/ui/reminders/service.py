@@ -13,11 +13,14 @@ import math
 import time as _time
 from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QObject, Qt, QTimer, QTimeZone, Signal
 
+from massage_timer.core.model.busy import BusyReason
 from massage_timer.core.model.schedule import (
+    BusyCheck,
     ReminderSchedule,
     ReminderState,
     ScheduleConfig,
@@ -28,7 +31,14 @@ from massage_timer.core.storage.history.store import ReminderKind
 
 log = logging.getLogger("massage_timer.reminders")
 
-LogEvent = Callable[[ReminderKind, datetime], None]
+class LogEvent(Protocol):
+    def __call__(
+        self, kind: ReminderKind, at: datetime, reason: str | None = None, /
+    ) -> None: ...
+
+
+def _never_busy() -> BusyReason | None:
+    return None
 
 
 def local_zone() -> tzinfo:
@@ -55,6 +65,8 @@ def describe(schedule: ReminderSchedule, now: datetime) -> str:
         return "Reminder showing now"
     if state is ReminderState.AWAY:
         return "Next reminder: an interval after you are back"
+    if state is ReminderState.HELD:
+        return f"Reminder held until you are free ({schedule.held_reason})"
     at = schedule.next_reminder_at()
     if state is ReminderState.PAUSED and schedule.paused_until is not None:
         until = schedule.paused_until.astimezone(at.tzinfo if at else now.tzinfo)
@@ -80,13 +92,17 @@ class ReminderController(QObject):
 
     Signals:
         reminderDue(): show the prompt (and play the tone or line if the settings say).
+        reminderHeld(bool): a due reminder is now held while the person is busy (True),
+            or no longer held (False): watch the desktop's change signals meanwhile.
         reminderWithdrawn(): hide the prompt; the reminder is over.
-        startBreakRequested(str): start this routine id (the safety checklist first).
+        startBreakRequested(str): start this routine id (the safety checklist first);
+            the break counts once :meth:`break_started` says the player runs.
         statusChanged(str): the "Next reminder at HH:MM" line changed.
         pausedUntilChanged(object): ``datetime | None`` to persist as ``paused_until``.
     """
 
     reminderDue = Signal()
+    reminderHeld = Signal(bool)
     reminderWithdrawn = Signal()
     startBreakRequested = Signal(str)
     statusChanged = Signal(str)
@@ -98,6 +114,7 @@ class ReminderController(QObject):
         *,
         log_event: LogEvent,
         idle_seconds: Callable[[], float | None] = lambda: None,
+        busy: BusyCheck = _never_busy,
         monotonic: Callable[[], float] = _time.monotonic,
         wall: Callable[[], datetime] = _wall_now,
         tz: tzinfo | None = None,
@@ -107,6 +124,7 @@ class ReminderController(QObject):
         self._settings = settings
         self._log_event = log_event
         self._idle_seconds = idle_seconds
+        self._busy = busy
         self._wall = wall
         self._schedule = ReminderSchedule(
             ScheduleConfig.from_settings(settings), monotonic=monotonic, wall=wall,
@@ -118,6 +136,8 @@ class ReminderController(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._on_timer)
         self._status = ""
+        self._break_pending = False
+        self._break_answers_reminder = False
 
     @property
     def schedule(self) -> ReminderSchedule:
@@ -139,6 +159,11 @@ class ReminderController(QObject):
     def status(self) -> str:
         return self._status
 
+    @property
+    def break_pending(self) -> bool:
+        """A break was asked for and its checklist is not yet through."""
+        return self._break_pending
+
     def start(self) -> None:
         """Begin: the app's start counts as the start of the first interval."""
         self._on_timer()
@@ -146,11 +171,44 @@ class ReminderController(QObject):
     def stop(self) -> None:
         self._timer.stop()
 
+    def wake(self) -> None:
+        """Look at the schedule now (the machine just woke up), if it is running."""
+        if self._timer.isActive():
+            self._on_timer()
+
+    def recheck(self) -> None:
+        """Look again now (the desktop said something changed), if a reminder is held."""
+        if self._schedule.state is ReminderState.HELD and self._timer.isActive():
+            self._on_timer()
+
     # -- the user's answers (prompt, tray, main window) -------------------------
 
     def start_break(self) -> None:
-        self._answer("started", self._schedule.record_break)
+        """Ask for the break. It is not taken yet: the reminder is only put off (as by
+        a snooze, and re-shown as the same reminder) until :meth:`break_started`, so a
+        cancelled checklist neither counts as started nor moves the next reminder."""
+        self._break_pending = True
+        self._break_answers_reminder = self._schedule.state is ReminderState.PROMPTING
+        if self._break_answers_reminder:
+            self._answer(None, self._schedule.snooze)
         self.startBreakRequested.emit(self._settings.reminder_routine_id)
+
+    def break_started(self) -> None:
+        """The asked-for break's player runs: the reminder was started; a new interval."""
+        if not self._break_pending:
+            return
+        self._break_pending = False
+        if self._break_answers_reminder:
+            self._log("started")
+        self._answer(None, self._schedule.record_break)
+
+    def break_cancelled(self) -> None:
+        """The asked-for break ended before its player: the reminder stays put off."""
+        self._break_pending = False
+
+    def hold(self) -> None:
+        """Put off a reminder due while the asked-for break's checklist shows."""
+        self._answer(None, self._schedule.snooze)
 
     def snooze(self) -> None:
         self._answer("snoozed", self._schedule.snooze)
@@ -169,6 +227,7 @@ class ReminderController(QObject):
 
     def record_break(self) -> None:
         """A session ran (from anywhere): the interval starts again now."""
+        self._break_pending = False
         self._answer(None, self._schedule.record_break)
 
     def minutes_since_break(self) -> int:
@@ -186,6 +245,7 @@ class ReminderController(QObject):
     def _answer(
         self, kind: ReminderKind | None, action: Callable[[], list[ScheduleEvent]]
     ) -> None:
+        held = self._schedule.state is ReminderState.HELD
         prompting = self._schedule.state is ReminderState.PROMPTING
         paused_before = self._schedule.paused_until
         events = action()
@@ -194,18 +254,31 @@ class ReminderController(QObject):
         self._handle(events, answered=True)
         if self._schedule.paused_until != paused_before:
             self.pausedUntilChanged.emit(self._schedule.paused_until)
-        self._reschedule()
+        self._reschedule(held)
 
     def _on_timer(self) -> None:
-        events = self._schedule.tick(self._idle_seconds())
+        held = self._schedule.state is ReminderState.HELD
+        events = self._schedule.tick(self._idle_seconds(), self._check_busy)
         self._handle(events, answered=False)
-        self._reschedule()
+        self._reschedule(held)
+
+    def _check_busy(self) -> BusyReason | None:
+        try:
+            return self._busy()
+        except Exception:
+            log.exception("the busy check failed; the reminder is shown")
+            return None
 
     def _handle(self, events: list[ScheduleEvent], *, answered: bool) -> None:
         for event in events:
             if event is ScheduleEvent.DUE:
-                self._log("shown")
+                if not self._schedule.showing_again:
+                    self._log("shown")
                 self.reminderDue.emit()
+            elif event is ScheduleEvent.DEFERRED:
+                reason = self._schedule.held_reason
+                log.info("reminder held: %s", reason)
+                self._log("deferred", str(reason) if reason else None)
             elif event is ScheduleEvent.WITHDRAWN:
                 self.reminderWithdrawn.emit()
             elif event is ScheduleEvent.PAUSE_ENDED and not answered:
@@ -213,13 +286,19 @@ class ReminderController(QObject):
             elif event is ScheduleEvent.BACK:
                 log.info("back after an absence; next reminder one interval from now")
 
-    def _log(self, kind: ReminderKind) -> None:
+    def _log(self, kind: ReminderKind, reason: str | None = None) -> None:
         try:
-            self._log_event(kind, self._wall())
+            if reason is None:
+                self._log_event(kind, self._wall())
+            else:
+                self._log_event(kind, self._wall(), reason)
         except Exception:
             log.exception("could not log the reminder event %r", kind)
 
-    def _reschedule(self) -> None:
+    def _reschedule(self, held_before: bool = False) -> None:
+        held = self._schedule.state is ReminderState.HELD
+        if held != held_before:
+            self.reminderHeld.emit(held)
         wait = self._schedule.next_wakeup()
         if wait is None:
             self._timer.stop()

@@ -1,7 +1,10 @@
 """One guided session's dialogs, from the safety checklist to the summary.
 
 Start → safety checklist (required, every time) → optional pain rating → player →
-summary. This module only sequences the dialogs and shows state: the core
+summary. A reminder's break (:meth:`SessionFlow.begin_break`) asks the short check
+instead of the full checklist when one was answered all No earlier that day, and no
+pain rating before: Start on the reminder, then "Nothing has changed — start".
+This module only sequences the dialogs and shows state: the core
 :class:`~massage_timer.core.model.session.Session` plays, sounds and records the
 session (its lines render while the user reads the checklist). Dialogs are opened
 non-modally (``open()``), never with a nested event loop, so the session timer keeps
@@ -18,7 +21,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QSize, Qt, Signal
@@ -36,14 +39,22 @@ from massage_timer.core.model.engine import (
 )
 from massage_timer.core.model.session import Outcome, Preamble, Session, SessionLog
 from massage_timer.core.model.settings import Settings
+from massage_timer.core.model.short_check import (
+    ChecklistAnswer,
+    ChecklistKind,
+    ChecklistLog,
+    short_check_since,
+)
 from massage_timer.core.model.speech_timing import ClipSeconds, SpeechTiming, timing_for
 from massage_timer.core.model.text import single_line
+from massage_timer.core.storage.checklist_file import load_checklist
 from massage_timer.core.storage.loader import LoadedRoutine
 from massage_timer.ui.screen_fit import fit_window
 from massage_timer.ui.session.adapter import SessionAdapter
 from massage_timer.ui.session.checklist_dialog import SafetyChecklistDialog
 from massage_timer.ui.session.pain_dialog import PainRatingDialog
 from massage_timer.ui.session.player_view import PlayerView
+from massage_timer.ui.session.short_check import CHANGED, ShortCheckDialog
 from massage_timer.ui.session.summary_dialog import SessionSummaryDialog
 
 log = logging.getLogger(__name__)
@@ -94,6 +105,8 @@ class SessionFlow(QObject):
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         parent_window: QWidget | None = None,
+        checklists: ChecklistLog | None = None,
+        tz: tzinfo | None = None,
     ) -> None:
         super().__init__(parent_window)
         self.loaded = loaded
@@ -116,6 +129,11 @@ class SessionFlow(QObject):
         self._checklist_version: str | None = None
         self._confirmed_at: datetime | None = None
         self._pain_before: int | None = None
+        self._checklists = checklists
+        self._tz = tz
+        self._checklist_kind: ChecklistKind | None = None
+        self._is_break = False
+        self.short_check: ShortCheckDialog | None = None
 
     @property
     def engine(self) -> SessionEngine | None:
@@ -151,8 +169,9 @@ class SessionFlow(QObject):
 
     def begin(self) -> None:
         self._session().prepare()
-        dialog = SafetyChecklistDialog(parent=self._parent)
+        dialog = SafetyChecklistDialog(parent=self._parent, now=self._wall)
         dialog.setWindowTitle(f"Before you start: {single_line(self.routine.title)}")
+        dialog.finished.connect(self._record_checklist)
         dialog.finished.connect(self._on_checklist_finished)
         self.checklist = dialog
         dialog.open()
@@ -166,10 +185,80 @@ class SessionFlow(QObject):
             return
         self._checklist_version = str(dialog.checklist_version)
         self._confirmed_at = dialog.confirmed_at
+        self._checklist_kind = ChecklistKind.FULL
+        if self._is_break:
+            self.start_player(None)
+            return
         pain = PainRatingDialog("before", parent=self._parent)
         pain.finished.connect(self._on_pain_before_finished)
         self.pain_dialog = pain
         pain.open()
+
+    # Stage 1, for a reminder's break: the short check when the day allows it
+
+    def begin_break(self) -> None:
+        """Start a reminder's break: the short check if a full checklist was answered
+        all No earlier today (in this checklist version), else the full checklist; no
+        pain rating before (the summary still asks after)."""
+        self._is_break = True
+        checklist = load_checklist()
+        last = self._last_full_checklist()
+        since = short_check_since(
+            last, version=str(checklist.version), now=self._wall(), tz=self._tz)
+        if since is None:
+            self.begin()
+            return
+        self._session().prepare()
+        dialog = ShortCheckDialog(checklist, since, self._parent, tz=self._tz, now=self._wall)
+        dialog.setWindowTitle(f"Before your break: {single_line(self.routine.title)}")
+        dialog.finished.connect(self._on_short_check_finished)
+        self.short_check = dialog
+        dialog.open()
+
+    def _last_full_checklist(self) -> ChecklistAnswer | None:
+        if self._checklists is None:
+            return None
+        try:
+            return self._checklists.last_full_checklist()
+        except Exception:  # an unreadable history: ask the full list, never less
+            log.exception("could not read the last checklist; asking the full list")
+            return None
+
+    def _on_short_check_finished(self, result: int) -> None:
+        dialog = self.short_check
+        assert dialog is not None
+        if result == CHANGED:
+            self.begin()
+            return
+        if result != QDialog.DialogCode.Accepted.value or dialog.confirmed_at is None:
+            self._end(Outcome.CANCELLED)
+            return
+        version = str(dialog.checklist.version)
+        self._log_checklist(
+            ChecklistAnswer(dialog.confirmed_at, version, ChecklistKind.SHORT))
+        self._checklist_version = version
+        self._confirmed_at = dialog.confirmed_at
+        self._checklist_kind = ChecklistKind.SHORT
+        self.start_player(None)
+
+    def _record_checklist(self, result: int) -> None:
+        """Keep a full checklist's answer, a red flag too, for the next short check."""
+        dialog = self.checklist
+        assert dialog is not None
+        version = str(dialog.checklist_version)
+        if dialog.blocked_items:
+            self._log_checklist(
+                ChecklistAnswer(self._wall(), version, ChecklistKind.FULL, red_flag=True))
+        elif result == QDialog.DialogCode.Accepted.value and dialog.confirmed_at is not None:
+            self._log_checklist(ChecklistAnswer(dialog.confirmed_at, version, ChecklistKind.FULL))
+
+    def _log_checklist(self, answer: ChecklistAnswer) -> None:
+        if self._checklists is None:
+            return
+        try:
+            self._checklists.log_checklist(answer)
+        except Exception:
+            log.exception("could not keep the checklist answer")
 
     # Stage 2: player
 
@@ -202,7 +291,8 @@ class SessionFlow(QObject):
         window.raise_()
         window.activateWindow()
         player.setFocus()
-        adapter.start(Preamble(pain_before, self._checklist_version, self._confirmed_at))
+        adapter.start(Preamble(pain_before, self._checklist_version, self._confirmed_at,
+                               self._checklist_kind))
         self.playerStarted.emit()
 
     def stop(self) -> None:

@@ -86,14 +86,14 @@ class SessionSummaryDialog(QDialog):
         outcome_label.setObjectName("summaryOutcome")
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
-        form.addRow("Routine:", routine)
-        form.addRow("Time spent:", time_label)
-        form.addRow("Steps completed:", steps_label)
-        form.addRow("Outcome:", outcome_label)
+        form.addRow(PlainLabel("Routine:", self), routine)
+        form.addRow(PlainLabel("Time spent:", self), time_label)
+        form.addRow(PlainLabel("Steps completed:", self), steps_label)
+        form.addRow(PlainLabel("Outcome:", self), outcome_label)
         before = "Not rated" if pain_before is None else f"{pain_before} / 10"
         before_label = PlainLabel(before, self)
         before_label.setObjectName("summaryPainBefore")
-        form.addRow("Pain before:", before_label)
+        form.addRow(PlainLabel("Pain before:", self), before_label)
 
         name, question = QUESTIONS["after"]
         pain_heading = PlainLabel(question, self)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from massage_timer.core.model.settings import BOUNDS, Settings, replace
+from massage_timer.core.model.settings import BOUNDS, MAX_BUSY_PROGRAMS, Settings, replace
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.screen_fit import available_area, client_area, fit_window, place_inside
 from massage_timer.ui.theme import Accent, accent
@@ -67,11 +68,13 @@ class SettingsDialog(QDialog):
         voices: Sequence[tuple[str, str]] = (),
         routines: Sequence[tuple[str, str]] = (),
         autostart_supported: bool = True,
+        busy_signals: Sequence[str] = (),
         screen_awake_note: str = SCREEN_AWAKE_NOTE,
         preview: VoicePreview | None = None,
     ) -> None:
         """``voices`` are those known already; ``preview``, when given, lists the rest
-        as its speech worker finds them and plays the sample (see voice_preview)."""
+        as its speech worker finds them and plays the sample (see voice_preview);
+        ``busy_signals`` says how this desktop's busy signals are read, one line each."""
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setAccessibleName("Settings")
@@ -88,7 +91,8 @@ class SettingsDialog(QDialog):
         self._tabs.addTab(_scrolling(self._voice_tab(voices)), "&Voice && sounds")
         self._tabs.addTab(_scrolling(self._session_tab(screen_awake_note)), "S&ession")
         self._tabs.addTab(
-            _scrolling(self._reminders_tab(routines, autostart_supported)), "&Reminders"
+            _scrolling(self._reminders_tab(routines, autostart_supported, busy_signals)),
+            "&Reminders",
         )
         self._tabs.addTab(_scrolling(self._appearance_tab()), "&Appearance")
 
@@ -236,7 +240,8 @@ class SettingsDialog(QDialog):
         return page
 
     def _reminders_tab(
-        self, routines: Sequence[tuple[str, str]], autostart_supported: bool
+        self, routines: Sequence[tuple[str, str]], autostart_supported: bool,
+        busy_signals: Sequence[str] = (),
     ) -> QWidget:
         page, form = self._page("settingsRemindersPage")
         self.reminders_enabled = self._check("remindersEnabled", "Remind me to take posture breaks")
@@ -294,11 +299,37 @@ class SettingsDialog(QDialog):
         form.addRow(self.autostart)
         if not autostart_supported:
             form.addRow(self._note(AUTOSTART_NOTE_OTHER))
-        self._reminder_fields: list[QWidget] = [
+        busy = self._busy_section(form, busy_signals)
+        self._reminder_fields: list[QWidget] = [*busy,
             self.reminder_interval, days, hours, self.snooze_minutes, self.idle_minutes,
             self.reminder_routine, self.reminder_sound, self.reminder_voice,
         ]
         return page
+
+    def _busy_section(self, form: QFormLayout, offered: Sequence[str]) -> list[QWidget]:
+        """Quiet while busy: which signals hold a due reminder, and what this desktop offers."""
+        self.busy_full_screen = self._check("busyFullScreen", "A full-screen window is active")
+        self.busy_inhibitors = self._check(
+            "busyInhibitors", "A video, call or presentation keeps the screen on")
+        self.busy_do_not_disturb = self._check("busyDoNotDisturb", "Do not disturb is on")
+        self.busy_microphone_camera = self._check(
+            "busyMicrophoneCamera", "Another program uses the microphone or the camera")
+        self.busy_programs = QLineEdit(self)
+        self.busy_programs.setObjectName("busyPrograms")
+        self.busy_programs.setAccessibleName("Programs that hold reminders, comma-separated")
+        self.busy_programs.setPlaceholderText("e.g. zoom, obs, teams")
+        form.addRow(PlainLabel("Hold a reminder until you are free when:", self))
+        boxes = [self.busy_full_screen, self.busy_inhibitors, self.busy_do_not_disturb,
+                 self.busy_microphone_camera]
+        for box in boxes:
+            form.addRow(box)
+        self._row(form, "Or these &programs run:", self.busy_programs)
+        lines = list(offered) or ["Meeting mode only (no desktop signals found)"]
+        form.addRow(self._note("This desktop offers:\n" + "\n".join(lines)))
+        return [*boxes, self.busy_programs]
+
+    def _programs(self) -> tuple[str, ...]:
+        return tuple(p.strip() for p in self.busy_programs.text().split(",") if p.strip())
 
     def _time(self, name: str, accessible: str) -> QTimeEdit:
         edit = QTimeEdit(self)
@@ -350,6 +381,11 @@ class SettingsDialog(QDialog):
         self.reminder_sound.setChecked(s.reminder_sound)
         self.reminder_voice.setChecked(s.reminder_voice)
         self.autostart.setChecked(s.autostart)
+        self.busy_full_screen.setChecked(s.busy_full_screen)
+        self.busy_inhibitors.setChecked(s.busy_inhibitors)
+        self.busy_do_not_disturb.setChecked(s.busy_do_not_disturb)
+        self.busy_microphone_camera.setChecked(s.busy_microphone_camera)
+        self.busy_programs.setText(", ".join(s.busy_programs))
         self.theme.setCurrentIndex(max(0, self.theme.findData(s.theme)))
         self.font_scale.setValue(round(s.font_scale * 100))
 
@@ -380,6 +416,11 @@ class SettingsDialog(QDialog):
             "reminder_sound": self.reminder_sound.isChecked(),
             "reminder_voice": self.reminder_voice.isChecked(),
             "autostart": self.autostart.isChecked(),
+            "busy_full_screen": self.busy_full_screen.isChecked(),
+            "busy_inhibitors": self.busy_inhibitors.isChecked(),
+            "busy_do_not_disturb": self.busy_do_not_disturb.isChecked(),
+            "busy_microphone_camera": self.busy_microphone_camera.isChecked(),
+            "busy_programs": self._programs(),
             "theme": self.theme.currentData(),
             "font_scale": self.font_scale.value() / 100,
         }
@@ -404,6 +445,12 @@ class SettingsDialog(QDialog):
             return "Choose at least one active day.", self.day_boxes[0]
         if self.active_start.time() >= self.active_end.time():
             return "The active hours must start before they end.", self.active_end
+        programs = self._programs()
+        if len(programs) > MAX_BUSY_PROGRAMS or any(
+            "/" in p or len(p) > 64 or not p.isprintable() for p in programs
+        ):
+            return (f"List at most {MAX_BUSY_PROGRAMS} program names, without folders, "
+                    "separated by commas."), self.busy_programs
         return None
 
     def accept(self) -> None:
@@ -424,6 +471,7 @@ class SettingsDialog(QDialog):
         self._load(replace(
             Settings(),
             paused_until=self._original.paused_until,
+            meeting_until=self._original.meeting_until,
             shown_background_hint=self._original.shown_background_hint,
             window_geometry=self._original.window_geometry,
             last_routine_id=self._original.last_routine_id,

@@ -52,8 +52,42 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX sessions_counted ON sessions (started_at) "
         "WHERE outcome = 'completed' OR steps_completed > 0",
     ),
+    (
+        # NULL: a session from before the short check, so its checklist was the full one.
+        "ALTER TABLE sessions ADD COLUMN checklist_kind TEXT "
+        "CHECK (checklist_kind IN ('full', 'short'))",
+        # Every finished checklist, a red flag included (no session row is written then),
+        # so the short check is offered only after a full checklist answered all No.
+        """CREATE TABLE checklists (
+            id INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            version TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('full', 'short')),
+            red_flag INTEGER NOT NULL DEFAULT 0 CHECK (red_flag IN (0, 1))
+        )""",
+        "CREATE INDEX checklists_kind_at ON checklists (kind, at)",
+        "CREATE INDEX sessions_full_checklist ON sessions (checklist_confirmed_at) "
+        "WHERE checklist_kind IS NULL OR checklist_kind = 'full'",
+    ),
+    # A reminder held back while the person was busy is logged as 'deferred', with why.
+    # SQLite cannot widen a CHECK in place, so the table is rebuilt with every row kept.
+    (
+        """CREATE TABLE reminders_new (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('shown', 'started', 'snoozed', 'skipped', 'deferred')),
+            at INTEGER NOT NULL,
+            reason TEXT
+        )""",
+        "INSERT INTO reminders_new (id, kind, at) SELECT id, kind, at FROM reminders",
+        "DROP TABLE reminders",
+        "ALTER TABLE reminders_new RENAME TO reminders",
+        "CREATE INDEX reminders_at ON reminders (at)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
 class HistoryError(Exception):
     """A history problem the user has to be told about."""
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from massage_timer.core.model.session import Outcome, SessionStart
+from massage_timer.core.model.short_check import ChecklistAnswer, ChecklistKind
 from massage_timer.core.storage.files import (
     SQLITE_COMPANIONS,
     UnusableFileError,
@@ -44,8 +45,8 @@ from massage_timer.core.storage.history.schema import (
 
 log = logging.getLogger(__name__)
 
-ReminderKind = Literal["shown", "started", "snoozed", "skipped"]
-REMINDER_KINDS = ("shown", "started", "snoozed", "skipped")
+ReminderKind = Literal["shown", "started", "snoozed", "skipped", "deferred"]
+REMINDER_KINDS = ("shown", "started", "snoozed", "skipped", "deferred")
 
 RETRY_INTERVAL = timedelta(seconds=60)
 _FINISHED = frozenset({Outcome.COMPLETED, Outcome.STOPPED})
@@ -96,6 +97,8 @@ class SessionRecord:
     steps_completed: int
     current_step: int
     note: str | None = None
+    checklist_kind: ChecklistKind | None = None
+    """``None`` for sessions from before the short check (their checklist was full)."""
 
 
 _RECORD_COLUMNS = tuple(f.name for f in fields(SessionRecord))
@@ -109,6 +112,8 @@ def _record(row: Sequence[Any]) -> SessionRecord:
         for name, v in zip(_RECORD_COLUMNS, row, strict=True)
     }
     values["outcome"] = Outcome(values["outcome"])
+    if values["checklist_kind"] is not None:
+        values["checklist_kind"] = ChecklistKind(values["checklist_kind"])
     return SessionRecord(**values)
 
 
@@ -193,6 +198,7 @@ def _start_params(start: SessionStart) -> dict[str, Any]:
             else to_epoch(start.checklist_confirmed_at)
         ),
         "pain_before": start.pain_before,
+        "checklist_kind": start.checklist_kind,
         "started_at": to_epoch(start.started_at),
         "updated_at": to_epoch(start.started_at),
     }
@@ -252,13 +258,22 @@ def _apply(conn: sqlite3.Connection, op: _Op, id_map: dict[int, int]) -> int:
             {**a, "id": sid},
         ).rowcount
     if op.kind == "reminder":
-        cur = conn.execute("INSERT INTO reminders (kind, at) VALUES (:kind, :at)", a)
+        cur = conn.execute(
+            "INSERT INTO reminders (kind, at, reason) VALUES (:kind, :at, :reason)", a
+        )
+        return int(cur.lastrowid or 0)
+    if op.kind == "checklist":
+        cur = conn.execute(
+            "INSERT INTO checklists (at, version, kind, red_flag) "
+            "VALUES (:at, :version, :kind, :red_flag)", a,
+        )
         return int(cur.lastrowid or 0)
     if op.kind == "delete":
         return conn.execute("DELETE FROM sessions WHERE id = ?", (sid,)).rowcount
     if op.kind == "delete_all":
         n = conn.execute("DELETE FROM sessions").rowcount
         conn.execute("DELETE FROM reminders")
+        conn.execute("DELETE FROM checklists")
         return n
     raise ValueError(f"unknown history operation {op.kind!r}")
 
@@ -639,10 +654,20 @@ class HistoryStore:
     def set_pain_after(self, session_id: int, pain_after: int | None, note: str | None) -> None:
         self._write(_Op("pain", {"pain_after": pain_after, "note": note}, session_id))
 
-    def log_reminder(self, kind: ReminderKind, at: datetime) -> None:
+    def log_reminder(
+        self, kind: ReminderKind, at: datetime, reason: str | None = None
+    ) -> None:
+        """Log a reminder event; ``reason`` says why a reminder was deferred."""
         if kind not in REMINDER_KINDS:
             raise ValueError(f"unknown reminder event {kind!r}")
-        self._write(_Op("reminder", {"kind": kind, "at": to_epoch(at)}))
+        self._write(_Op("reminder", {"kind": kind, "at": to_epoch(at), "reason": reason}))
+
+    def log_checklist(self, answer: ChecklistAnswer) -> None:
+        """Keep a finished checklist: the next break's short check is decided from it."""
+        self._write(_Op("checklist", {
+            "at": to_epoch(answer.at), "version": answer.version,
+            "kind": ChecklistKind(answer.kind), "red_flag": int(bool(answer.red_flag)),
+        }))
 
     def delete_session(self, session_id: int) -> bool:
         return self._write(_Op("delete", {}, session_id)) > 0
@@ -725,6 +750,31 @@ class HistoryStore:
             for rid in ids
         ]
         return sorted(titled, key=lambda item: (item[1].casefold(), item[0]))
+
+    def last_full_checklist(self) -> ChecklistAnswer | None:
+        """The most recent full checklist, a red flag first when two share a second.
+
+        Sessions from before the ``checklists`` table count too (their checklist was
+        the full one), so the short check works on the day of the update.
+        """
+        rows = [
+            *self._conn.execute(
+                "SELECT at, version, red_flag FROM checklists WHERE kind = 'full' "
+                "ORDER BY at DESC, red_flag DESC LIMIT 1"
+            ),
+            *self._conn.execute(
+                "SELECT checklist_confirmed_at, checklist_version, 0 FROM sessions "
+                "WHERE checklist_confirmed_at IS NOT NULL AND checklist_version IS NOT NULL "
+                "AND (checklist_kind IS NULL OR checklist_kind = 'full') "
+                "ORDER BY checklist_confirmed_at DESC LIMIT 1"
+            ),
+        ]
+        if not rows:
+            return None
+        at, version, red_flag = max(rows, key=lambda r: (r[0], r[2]))
+        moment = from_epoch(at)
+        assert moment is not None
+        return ChecklistAnswer(moment, str(version), ChecklistKind.FULL, bool(red_flag))
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Read-only SQL for :mod:`~massage_timer.core.storage.history.stats`."""

@@ -1,0 +1,130 @@
+"""The short check: a later break the same day confirms the checklist in one answer.
+
+Offered only when :func:`~massage_timer.core.model.short_check.short_check_since` allows
+it. The whole list of red flags stays in view (read-only), so the answer is about that
+list, not from memory; any change leads to the full checklist, never past it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from massage_timer.core.model.safety import Checklist
+from massage_timer.ui.plain import PlainLabel
+from massage_timer.ui.theme import PrimaryButton
+
+CHANGED = 2
+"""The dialog's result when something on the list changed: ask the full checklist."""
+
+
+class ShortCheckDialog(QDialog):
+    """"Has anything on this list changed since HH:MM?" (objectName ``shortCheck``).
+
+    Accepted through ``shortCheckConfirm`` (nothing changed: :attr:`confirmed_at` is
+    set); finished with :data:`CHANGED` through ``shortCheckChanged``; rejected (Cancel,
+    Esc, closing) means no break.
+    """
+
+    def __init__(
+        self,
+        checklist: Checklist,
+        since: datetime,
+        parent: QWidget | None = None,
+        *,
+        tz: tzinfo | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        super().__init__(parent)
+        self.checklist = checklist
+        self._now = now
+        self._confirmed_at: datetime | None = None
+        self.setObjectName("shortCheck")
+        self.setWindowTitle("Before your break")
+        self.setAccessibleName("Short safety check")
+        when = since.astimezone(tz).strftime("%H:%M")
+        self.question = f"Has anything on this list changed since {when}?"
+
+        heading = PlainLabel(self.question, self)
+        heading.setObjectName("shortCheckHeading")
+        heading.setWordWrap(True)
+        font = QFont(heading.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        heading.setFont(font)
+        intro = PlainLabel(
+            f"You answered No to every question at {when}. If any of these is now "
+            "true, or you are not sure, answer the full list.",
+            self,
+        )
+        intro.setObjectName("shortCheckIntro")
+        intro.setWordWrap(True)
+
+        items = QWidget(self)
+        items.setObjectName("shortCheckItems")
+        items_layout = QVBoxLayout(items)
+        items_layout.setSpacing(8)
+        for item in checklist.items:
+            question = PlainLabel(f"•  {item.question}", items)
+            question.setObjectName(f"shortCheck_{item.id}")
+            question.setWordWrap(True)
+            question.setAccessibleDescription(item.help)
+            items_layout.addWidget(question)
+        items_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.StyledPanel)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setBackgroundRole(QPalette.ColorRole.Base)
+        scroll.setWidget(items)
+
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setObjectName("shortCheckCancel")
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.clicked.connect(self.reject)
+        self.changed_button = QPushButton("Something changed — answer the full list", self)
+        self.changed_button.setObjectName("shortCheckChanged")
+        self.changed_button.setAutoDefault(False)
+        self.changed_button.clicked.connect(self._on_changed_clicked)
+        self.confirm_button = PrimaryButton("Nothing has changed — start", self)
+        self.confirm_button.setObjectName("shortCheckConfirm")
+        self.confirm_button.setDefault(True)
+        self.confirm_button.clicked.connect(self._on_confirm_clicked)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.changed_button)
+        buttons.addWidget(self.confirm_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(intro)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+        self.resize(640, 520)
+        self.confirm_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def confirmed_at(self) -> datetime | None:
+        """When the person said nothing has changed (UTC), or ``None``."""
+        return self._confirmed_at
+
+    def _on_confirm_clicked(self) -> None:
+        self._confirmed_at = self._now()
+        self.accept()
+
+    def _on_changed_clicked(self) -> None:
+        self.done(CHANGED)

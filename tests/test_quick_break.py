@@ -1,0 +1,344 @@
+"""A break in two clicks, the checklist still required: the short check from a reminder,
+cancelled breaks not counted, a snoozed reminder counted once."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import FakeClocks
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QRadioButton
+from pytestqt.qtbot import QtBot
+
+from massage_timer.core.model.engine import State
+from massage_timer.core.model.schedule import ReminderSchedule, ScheduleConfig, ScheduleEvent
+from massage_timer.core.model.session import Outcome
+from massage_timer.core.model.settings import Settings
+from massage_timer.core.model.short_check import ChecklistAnswer, ChecklistKind
+from massage_timer.core.storage.checklist_file import load_checklist
+from massage_timer.core.storage.history.stats import Stats
+from massage_timer.core.storage.history.store import HistoryStore
+from massage_timer.core.storage.paths import AppPaths
+from massage_timer.ui.plain import PlainLabel
+from massage_timer.ui.reminders.service import ReminderController
+from massage_timer.ui.wiring import App
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise.*")
+
+LONDON = ZoneInfo("Europe/London")
+MONDAY_9 = datetime(2026, 3, 2, 9, 0, tzinfo=LONDON)
+
+
+# -- the schedule and the reminder log: one reminder, however often it is snoozed -----
+
+
+def test_a_snoozed_reminder_shows_again_as_the_same_reminder() -> None:
+    clocks = FakeClocks(MONDAY_9)
+    schedule = ReminderSchedule(ScheduleConfig(), monotonic=clocks.monotonic,
+                                wall=clocks.wall, tz=LONDON)
+    clocks.advance(3600)
+    assert schedule.tick() == [ScheduleEvent.DUE]
+    assert not schedule.showing_again
+    schedule.snooze()
+    clocks.advance(600)
+    assert schedule.tick() == [ScheduleEvent.DUE]
+    assert schedule.showing_again
+    schedule.skip()
+    clocks.advance(3600)
+    assert schedule.tick() == [ScheduleEvent.DUE]
+    assert not schedule.showing_again  # the next one is a new reminder
+
+
+def test_a_tray_snooze_before_a_reminder_does_not_make_it_a_repeat() -> None:
+    clocks = FakeClocks(MONDAY_9)
+    schedule = ReminderSchedule(ScheduleConfig(), monotonic=clocks.monotonic,
+                                wall=clocks.wall, tz=LONDON)
+    schedule.snooze()
+    clocks.advance(4200)
+    assert schedule.tick() == [ScheduleEvent.DUE]
+    assert not schedule.showing_again
+
+
+@pytest.fixture
+def clocks() -> FakeClocks:
+    return FakeClocks(MONDAY_9)
+
+
+@pytest.fixture
+def store() -> Iterator[HistoryStore]:
+    history = HistoryStore.memory_only()
+    yield history
+    history.close()
+
+
+@pytest.fixture
+def service(qtbot: QtBot, clocks: FakeClocks, store: HistoryStore
+            ) -> Iterator[ReminderController]:
+    ctl = ReminderController(Settings(), log_event=store.log_reminder,
+                             monotonic=clocks.monotonic, wall=clocks.wall, tz=LONDON)
+    ctl.start()
+    yield ctl
+    ctl.stop()
+
+
+def fire(service: ReminderController, clocks: FakeClocks, seconds: float) -> None:
+    clocks.advance(seconds)
+    service.timer.timeout.emit()
+
+
+def kinds(store: HistoryStore) -> list[str]:
+    return [k for (k,) in store.query("SELECT kind FROM reminders ORDER BY at, id")]
+
+
+def adherence(store: HistoryStore, clocks: FakeClocks) -> tuple[int, int]:
+    summary = Stats(store, LONDON, clocks.wall).summary()
+    return summary.reminders_started, summary.reminders_shown
+
+
+def test_snoozed_twice_then_started_is_one_reminder_started(
+    qtbot: QtBot, service: ReminderController, clocks: FakeClocks, store: HistoryStore,
+) -> None:
+    due: list[bool] = []
+    service.reminderDue.connect(lambda: due.append(True))
+    fire(service, clocks, 3600)
+    service.snooze()
+    fire(service, clocks, 600)
+    service.snooze()
+    fire(service, clocks, 600)
+    assert len(due) == 3, "shown three times"
+    service.start_break()
+    service.break_started()
+    assert kinds(store) == ["shown", "snoozed", "snoozed", "started"]
+    assert adherence(store, clocks) == (1, 1)  # "Breaks taken 1 of 1"
+
+
+def test_a_cancelled_break_is_not_started_and_does_not_restart_the_interval(
+    qtbot: QtBot, service: ReminderController, clocks: FakeClocks, store: HistoryStore,
+) -> None:
+    fire(service, clocks, 3600)  # 10:00
+    service.start_break()
+    service.break_cancelled()  # the checklist was cancelled
+    assert kinds(store) == ["shown"]
+    assert not service.break_pending
+    # Not "Next reminder at 11:00" as after a break: the same reminder, put off.
+    assert service.status == "Next reminder at 10:10"
+    with qtbot.waitSignal(service.reminderDue, timeout=500):
+        fire(service, clocks, 600)
+    assert kinds(store) == ["shown"], "the re-show is not a new reminder"
+    service.start_break()
+    fire(service, clocks, 30)  # the checklist takes a while
+    service.break_started()
+    assert kinds(store) == ["shown", "started"]
+    assert service.status == "Next reminder at 11:10"
+    assert adherence(store, clocks) == (1, 1)
+
+
+def test_a_reminder_due_during_the_breaks_checklist_waits(
+    qtbot: QtBot, service: ReminderController, clocks: FakeClocks, store: HistoryStore,
+) -> None:
+    fire(service, clocks, 3600)
+    service.start_break()
+    fire(service, clocks, 600)  # the checklist is still open at the snooze's end
+    service.hold()  # what Reminders does while a break's checklist shows
+    assert kinds(store) == ["shown"]
+    service.break_cancelled()
+    fire(service, clocks, 600)
+    service.skip()
+    assert kinds(store) == ["shown", "skipped"]
+    assert adherence(store, clocks) == (0, 1)
+
+
+# -- the wired app: from the reminder's Start to the player --------------------------
+
+
+@pytest.fixture
+def app(qtbot: QtBot, app_paths: AppPaths) -> Iterator[App]:
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    ctl = App(qapp, app_paths)
+    yield ctl
+    ctl.shutdown()
+    ctl.deleteLater()
+
+
+def full_checklist_answered_now(app: App) -> datetime:
+    at = datetime.now(UTC).replace(microsecond=0)
+    version = str(load_checklist().version)
+    app.history.log_checklist(ChecklistAnswer(at, version, ChecklistKind.FULL))
+    return at
+
+
+class Activations:
+    """Counts the person's activations (clicks, or keys that press a button)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def click(self, button: QAbstractButton) -> None:
+        assert button.isVisible() and button.isEnabled(), button.objectName()
+        self.count += 1
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_reminder_start_to_a_running_player_in_two_activations(
+    qtbot: QtBot, app: App
+) -> None:
+    at = full_checklist_answered_now(app)
+    players: list[bool] = []
+    app.sessions.playerStarted.connect(lambda: players.append(True))
+    taken: list[bool] = []
+    app.sessions.breakTaken.connect(lambda: taken.append(True))
+    app.reminders.service.reminderDue.emit()
+    user = Activations()
+    user.click(app.reminders.prompt.start_button)
+    flow = app.sessions.flow
+    assert flow is not None and flow.short_check is not None
+    assert flow.checklist is None and flow.window is None
+    dialog = flow.short_check
+    local = at.astimezone().strftime("%H:%M")
+    assert dialog.question == f"Has anything on this list changed since {local}?"
+    # The whole list stays in view, read-only: no answers to give.
+    checklist = load_checklist()
+    for item in checklist.items:
+        assert dialog.findChild(PlainLabel, f"shortCheck_{item.id}") is not None
+    assert dialog.findChildren(QRadioButton) == []
+    user.click(dialog.confirm_button)
+    assert user.count == 2
+    assert flow.window is not None and flow.window.isVisible()
+    assert flow.pain_dialog is None, "no pain rating before a reminder's break"
+    assert flow.engine is not None and flow.engine.state is State.RUNNING
+    assert players == [True] and taken == []
+    assert not app.reminders.service.break_pending
+    assert flow.session_id is not None
+    record = app.history.get(flow.session_id)
+    assert record is not None
+    assert record.checklist_kind is ChecklistKind.SHORT
+    assert record.checklist_version == str(checklist.version)
+    assert record.checklist_confirmed_at is not None and record.pain_before is None
+    flow.stop()
+
+
+def test_the_ordinary_start_keeps_the_full_checklist_and_the_pain_rating(
+    qtbot: QtBot, app: App
+) -> None:
+    full_checklist_answered_now(app)
+    app.start_session("desk-micro-break")
+    flow = app.sessions.flow
+    assert flow is not None and flow.short_check is None and flow.checklist is not None
+    for button in flow.checklist.findChildren(QRadioButton):
+        if button.objectName().endswith("_no"):
+            button.setChecked(True)
+    confirm = flow.checklist.findChild(QAbstractButton, "checklistConfirm")
+    assert confirm is not None
+    confirm.click()
+    assert flow.pain_dialog is not None and flow.pain_dialog.isVisible()
+    flow.pain_dialog.reject()
+    assert flow.window is not None
+    assert flow.session_id is not None
+    record = app.history.get(flow.session_id)
+    assert record is not None and record.checklist_kind is ChecklistKind.FULL
+    flow.stop()
+
+
+def test_something_changed_leads_to_the_full_list_and_a_yes_still_blocks(
+    qtbot: QtBot, app: App
+) -> None:
+    full_checklist_answered_now(app)
+    app.reminders.service.reminderDue.emit()
+    app.reminders.prompt.start_button.click()
+    flow = app.sessions.flow
+    assert flow is not None and flow.short_check is not None
+    outcomes: list[Outcome] = []
+    flow.ended.connect(outcomes.append)
+    flow.short_check.changed_button.click()
+    assert flow.checklist is not None and flow.checklist.isVisible()
+    yes = flow.checklist.findChild(QRadioButton, "redFlag_dizziness_yes")
+    assert yes is not None
+    yes.setChecked(True)
+    assert flow.checklist.status_page == "checklistAdvice"
+    flow.checklist.reject()
+    assert outcomes == [Outcome.BLOCKED]
+    assert app.history.count() == 0
+    last = app.history.last_full_checklist()
+    assert last is not None and last.red_flag
+    # The next break asks the full list again.
+    app.reminders.service.reminderDue.emit()
+    app.reminders.prompt.start_button.click()
+    flow = app.sessions.flow
+    assert flow is not None and flow.short_check is None and flow.checklist is not None
+    flow.checklist.reject()
+
+
+def test_without_a_full_checklist_today_the_break_asks_the_full_list(
+    qtbot: QtBot, app: App
+) -> None:
+    yesterday = datetime.now(UTC) - timedelta(days=1, hours=1)
+    app.history.log_checklist(
+        ChecklistAnswer(yesterday, str(load_checklist().version), ChecklistKind.FULL))
+    app.reminders.service.reminderDue.emit()
+    app.reminders.prompt.start_button.click()
+    flow = app.sessions.flow
+    assert flow is not None and flow.short_check is None and flow.checklist is not None
+    for button in flow.checklist.findChildren(QRadioButton):
+        if button.objectName().endswith("_no"):
+            button.setChecked(True)
+    confirm = flow.checklist.findChild(QAbstractButton, "checklistConfirm")
+    assert confirm is not None
+    confirm.click()
+    # A reminder's break: no pain rating before, straight to the player.
+    assert flow.pain_dialog is None and flow.window is not None
+    last = app.history.last_full_checklist()
+    assert last is not None and not last.red_flag
+    assert last.at.astimezone().date() == datetime.now().astimezone().date()
+    flow.stop()
+
+
+@pytest.mark.parametrize("how", ["cancel", "escape"])
+def test_cancelling_the_short_check_is_not_a_break(qtbot: QtBot, app: App, how: str) -> None:
+    full_checklist_answered_now(app)
+    cancelled: list[bool] = []
+    taken: list[bool] = []
+    app.sessions.cancelled.connect(lambda: cancelled.append(True))
+    app.sessions.breakTaken.connect(lambda: taken.append(True))
+    app.reminders.service.reminderDue.emit()
+    app.reminders.prompt.start_button.click()
+    assert app.reminders.service.break_pending
+    flow = app.sessions.flow
+    assert flow is not None and flow.short_check is not None
+    if how == "cancel":
+        flow.short_check.cancel_button.click()
+    else:
+        QTest.keyClick(flow.short_check, Qt.Key.Key_Escape)
+    assert app.sessions.flow is None
+    assert cancelled == [True] and taken == []
+    assert not app.reminders.service.break_pending
+    assert app.history.count() == 0
+    assert app.history.query(
+        "SELECT COUNT(*) FROM checklists WHERE kind = 'short'") == [(0,)]
+    assert app.history.query("SELECT COUNT(*) FROM reminders WHERE kind = 'started'") == [(0,)]
+
+
+
+def test_a_reminder_during_the_short_check_does_not_count_the_break(
+    qtbot: QtBot, app: App
+) -> None:
+    full_checklist_answered_now(app)
+    app.reminders.service.reminderDue.emit()
+    app.reminders.prompt.start_button.click()
+    flow = app.sessions.flow
+    assert flow is not None and flow.short_check is not None
+    app.reminders.service.reminderDue.emit()  # the put-off reminder comes round again
+    assert not app.reminders.prompt.isVisible()
+    assert app.reminders.service.break_pending, "held, not taken as a break"
+    flow.short_check.confirm_button.click()
+    assert flow.window is not None
+    assert not app.reminders.service.break_pending
+    flow.stop()
