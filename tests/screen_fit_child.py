@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QRect
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from massage_timer.core.model.engine import SessionEngine
 from massage_timer.core.model.session import Outcome
 from massage_timer.core.model.settings import Settings
+from massage_timer.core.storage.checklist_file import load_checklist
 from massage_timer.core.storage.history.store import HistoryStore
 from massage_timer.core.storage.loader import load_library
 from massage_timer.ui.history_window import HistoryWindow
@@ -26,6 +28,7 @@ from massage_timer.ui.session.checklist_dialog import SafetyChecklistDialog
 from massage_timer.ui.session.flow import PlayerWindow
 from massage_timer.ui.session.pain_dialog import PainRatingDialog
 from massage_timer.ui.session.player_view import PlayerView
+from massage_timer.ui.session.short_check import ShortCheckDialog
 from massage_timer.ui.session.summary_dialog import SessionSummaryDialog
 from massage_timer.ui.settings.settings_dialog import SettingsDialog
 
@@ -93,6 +96,8 @@ def main() -> None:
         "pain": PainRatingDialog("before", main_window),
         "summary": SessionSummaryDialog(routine.title, 300.0, 3, 5, Outcome.COMPLETED,
                                         parent=main_window),
+        "short_check": ShortCheckDialog(load_checklist(), datetime(2026, 11, 1, tzinfo=UTC),
+                                        main_window),
     }
     for name, dialog in dialogs.items():
         out[name] = report(dialog)

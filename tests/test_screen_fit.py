@@ -25,7 +25,8 @@ from massage_timer.ui.screen_fit import FRAME_MARGINS, clamp_to_screen, fit_wind
 CHILD = Path(__file__).with_name("screen_fit_child.py")
 SIZES = [(1024, 600), (1366, 768), (1920, 1080)]
 MODES = {"1x": {}, "2x": {"QT_SCALE_FACTOR": "2"}, "144dpi": {"QT_FONT_DPI": "144"}}
-WINDOWS = ("main", "player", "history", "settings", "checklist", "pain", "summary", "prompt")
+WINDOWS = ("main", "player", "history", "settings", "checklist", "short_check", "pain",
+           "summary", "prompt")
 PLAYER_PARTS = ("stopButton", "pauseButton", "skipButton", "backButton",
                 "routineProgressText", "countdownLabel")
 
