@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QRadioButton
+from PySide6.QtWidgets import QApplication, QLabel, QRadioButton
 from pytestqt.qtbot import QtBot
 
 from massage_timer.core.model.session import Outcome
@@ -75,6 +75,8 @@ def test_start_runs_the_checklist_first(qtbot: QtBot, controller: App) -> None:
 def test_reminder_prompt_starts_the_micro_break(qtbot: QtBot, controller: App) -> None:
     controller.reminders.service.reminderDue.emit()
     assert controller.reminders.prompt.isVisible()
+    reason = controller.reminders.prompt.findChild(QLabel, "reminderReason")
+    assert reason is not None and "at the desk for a minute." in reason.text()
     controller.reminders.prompt.start_button.click()
     flow = controller.sessions.flow
     assert flow is not None
@@ -181,3 +183,60 @@ def test_no_reminder_interrupts_a_session(qtbot: QtBot, controller: App) -> None
     assert not controller.reminders.prompt.isVisible()
     assert controller.sessions.flow.checklist is not None
     controller.sessions.flow.checklist.reject()
+
+
+def test_the_last_chosen_routine_is_opened_next_time(
+    qtbot: QtBot, app_paths: AppPaths
+) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    first = App(app, app_paths)
+    assert first.window.current_routine_id() == "desk-micro-break", "the first time"
+    assert first.window.select_routine("sore-neck-squeeze-release")
+    first.shutdown()
+    first.deleteLater()
+    saved, _ = load_settings(app_paths.settings_file)
+    assert saved.last_routine_id == "sore-neck-squeeze-release"
+    second = App(app, app_paths)
+    try:
+        assert second.window.current_routine_id() == "sore-neck-squeeze-release"
+    finally:
+        second.shutdown()
+        second.deleteLater()
+
+
+def test_the_first_start_says_reminders_are_on_once(
+    qtbot: QtBot, app_paths: AppPaths
+) -> None:
+    from PySide6.QtWidgets import QDialog, QTabWidget
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    first = App(app, app_paths)
+    note = first.window.reminders_note
+    assert note.isVisible()
+    assert note.label.text() == "Reminders are on: every 60 min, 09:00\u201318:00, Mon\u2013Fri."
+    first.store.update(reminder_interval_minutes=45, active_days=(0, 2, 4))
+    assert note.label.text() == "Reminders are on: every 45 min, 09:00\u201318:00, Mon, Wed, Fri."
+    first.store.update(reminders_enabled=False)
+    assert not note.isVisible(), "a note saying they are on, gone when they are off"
+    first.store.update(reminders_enabled=True)
+    assert not note.isVisible()
+    note.show_for(first.store.settings)
+    note.change_button.click()
+    assert not note.isVisible()
+    dialog = first.window.findChild(QDialog, "settingsDialog")
+    assert dialog is not None and dialog.isVisible()
+    tabs = dialog.findChild(QTabWidget, "settingsTabs")
+    assert tabs is not None and tabs.tabText(tabs.currentIndex()) == "&Reminders"
+    dialog.reject()
+    first.shutdown()
+    first.deleteLater()
+    saved, _ = load_settings(app_paths.settings_file)
+    assert saved.shown_reminders_note
+    second = App(app, app_paths)
+    try:
+        assert not second.window.reminders_note.isVisible()
+    finally:
+        second.shutdown()
+        second.deleteLater()

@@ -66,7 +66,7 @@ def test_lines_cover_every_spoken_cue_once_first_instruction_first() -> None:
     assert lines[0] == "Do Tilt."
     assert len(lines) == len(set(lines))
     expected = {"Do Tilt.", "Do Knead.", "Rest.", "Three", "Two", "One", "Four",
-                cues.SWITCH_SIDES, cues.HALFWAY, cues.CLOSING}
+                cues.SWITCH_SIDES, cues.HALFWAY, cues.PAUSED, cues.CLOSING}
     assert set(lines) == expected
     assert lines[-1] == cues.CLOSING
 
@@ -74,7 +74,9 @@ def test_lines_cover_every_spoken_cue_once_first_instruction_first() -> None:
 def test_lines_follow_options() -> None:
     routine = make_routine(strokes("Knead", reps=12, cadence=2), hold("Short", seconds=4))
     quiet = CueOptions(count_aloud=False, halfway_cue=False)
-    assert cues.lines_for_routine(routine, quiet) == ["Do Knead.", "Do Short.", cues.CLOSING]
+    assert cues.lines_for_routine(routine, quiet) == [
+        "Do Knead.", "Do Short.", cues.PAUSED, cues.CLOSING
+    ]
     counted = cues.lines_for_routine(routine, CueOptions(count_aloud=True))
     assert "Twelve" in counted and "Thirteen" not in counted
     assert cues.lines_for_routine(routine, CueOptions(voice_enabled=False)) == []
@@ -166,7 +168,18 @@ def test_stop_and_pause_silence_the_sink_once_each() -> None:
     sink = FakeSink()
     cues.route_event(Paused(0.0, PauseReason.USER), ALL_ON, sink)
     cues.route_event(SessionStopped(0.0, 1.0, 0, 1), ALL_ON, sink)
-    assert sink.log == ["silence", "silence"]
+    assert sink.log == ["silence", f"speech:{cues.PAUSED}", "silence"]
+
+
+def test_a_pause_says_paused_once_after_silencing_unless_the_voice_is_off() -> None:
+    sink = FakeSink()
+    cues.route_event(Paused(0.0, PauseReason.USER), ALL_ON, sink)
+    assert sink.log == ["silence", "speech:Paused."]
+    quiet = FakeSink()
+    cues.route_event(Paused(0.0, PauseReason.USER), CueOptions(voice_enabled=False), quiet)
+    assert quiet.log == ["silence"]
+    cue = cues.cue_for_event(Paused(0.0, PauseReason.SUSPEND), ALL_ON)
+    assert cue == Cue(CueKind.SPEECH, cues.PAUSED, Priority.INSTRUCTION)
 
 
 def test_builtin_routines_lines(repo_root: Path) -> None:

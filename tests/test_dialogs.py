@@ -229,3 +229,26 @@ def test_theme_follows_the_system_scheme(
     assert not theme.dark and seen == [True, False]
     theme.themeChanged.disconnect(seen.append)
     QApplication.styleHints().colorSchemeChanged.disconnect(theme._on_color_scheme_changed)
+
+
+def test_summary_shows_the_pain_before_beside_the_pain_after(qtbot: QtBot) -> None:
+    dlg = SessionSummaryDialog("Routine", 60, 3, 3, Outcome.COMPLETED, pain_before=6)
+    qtbot.addWidget(dlg)
+    before = dlg.findChild(QLabel, "summaryPainBefore")
+    assert before is not None and before.text() == "6 / 10"
+    unrated = SessionSummaryDialog("Routine", 60, 3, 3, Outcome.COMPLETED)
+    qtbot.addWidget(unrated)
+    assert unrated.findChild(QLabel, "summaryPainBefore").text() == "Not rated"
+
+
+def test_pain_skip_has_a_mnemonic_and_is_the_default_until_a_value_is_chosen(
+    qtbot: QtBot,
+) -> None:
+    dlg = PainRatingDialog("before")
+    qtbot.addWidget(dlg)
+    skip = dlg.findChild(QPushButton, "painBeforeSkip")
+    cont = dlg.findChild(QPushButton, "painBeforeContinue")
+    assert skip.text() == "&Skip"
+    assert skip.isDefault() and not cont.isDefault()
+    dlg.scale.set_value(4)
+    assert cont.isDefault() and not skip.isDefault()

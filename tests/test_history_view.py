@@ -251,3 +251,28 @@ def test_widgets_are_named_and_follow_the_palette(view: HistoryView, qtbot: QtBo
                         == light_palette().base().color(), timeout=2000)
     finally:
         app.setPalette(old)
+
+
+@pytest.mark.parametrize("keys", ["Escape", "Ctrl+W"])
+def test_the_history_window_closes_with_esc_and_ctrl_w(
+    qtbot: QtBot, store: HistoryStore, keys: str
+) -> None:
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QWidget
+
+    from massage_timer.ui.history_window import HistoryWindow
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    history = HistoryWindow(parent)
+    history.show(store)
+    assert history.view is not None
+    window = history.view.window()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    sequence = QKeySequence(keys)[0]
+    qtbot.keyClick(window, sequence.key(), sequence.keyboardModifiers())
+    assert not window.isVisible()
+    history.show(store)
+    assert window.isVisible(), "shown again from the menu"
+    window.close()

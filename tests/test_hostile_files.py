@@ -12,7 +12,9 @@ import sys
 import threading
 from pathlib import Path
 
+import msgspec
 import pytest
+from pytestqt.qtbot import QtBot
 from test_loader import GOOD, write
 
 from massage_timer.cli import main
@@ -230,6 +232,27 @@ def test_output_into_a_full_device_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert b"Traceback" not in result.stderr
     assert b"cannot write the output: No space left on device" in result.stderr
+
+
+def test_the_detail_pane_shows_markup_in_a_routine_as_text(qtbot: QtBot) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+    from routine_factory import hold, make_routine
+
+    from massage_timer.core.storage.loader import LoadedRoutine, Origin
+    from massage_timer.ui.library.routine_detail import RoutineDetail
+
+    markup = '<img src="/dev/zero"><b>bold</b>'
+    routine = make_routine(hold(f"Step {markup}", seconds=10))
+    routine = msgspec.structs.replace(routine, cautions=(f"Careful {markup}",))
+    detail = RoutineDetail()
+    qtbot.addWidget(detail)
+    detail.show_routine(LoadedRoutine(routine, Path("x.toml"), Origin.USER, "h"), True)
+    labels = detail.findChildren(QLabel)
+    assert labels and all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
+    texts = [label.text() for label in labels]
+    assert f"Step {markup}" in texts
+    assert f"\u2022 Careful {markup}" in texts
 
 
 def test_deeply_nested_toml_is_a_located_error_not_a_crash(

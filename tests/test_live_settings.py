@@ -29,9 +29,10 @@ from massage_timer.ui.reminders.reminders import reminder_text, spoken_line
 from massage_timer.ui.settings.settings_dialog import SettingsDialog
 from massage_timer.ui.wiring import App
 
-APP_STATE = frozenset(
-    {"window_geometry", "shown_background_hint", "paused_until", "meeting_until"}
-)
+APP_STATE = frozenset({
+    "window_geometry", "shown_background_hint", "paused_until", "meeting_until",
+    "last_routine_id", "shown_reminders_note",
+})
 
 # A valid value different from the default, for every field: a new field fails here
 # until it gets one (and, through the test below, a listener or a reason).
@@ -61,6 +62,8 @@ OTHER: dict[str, Any] = {
     "paused_until": datetime(2030, 1, 1, 9, tzinfo=UTC),
     "shown_background_hint": True,
     "window_geometry": "AAAA",
+    "last_routine_id": "neck-release",
+    "shown_reminders_note": True,
     "busy_full_screen": False,
     "busy_inhibitors": False,
     "busy_do_not_disturb": False,
@@ -78,6 +81,10 @@ READ_WHEN_USED: dict[str, str] = {
     "(test_controller.py::test_closing_the_window_keeps_reminders_running)",
     "window_geometry": "read as the window is built, written at quit "
     "(test_startup.py::test_startup_mark_reports_the_first_paint_and_quits)",
+    "last_routine_id": "read as the window is built, written at quit "
+    "(test_controller.py::test_the_last_chosen_routine_is_opened_next_time)",
+    "shown_reminders_note": "read as the window is built, written at quit "
+    "(test_controller.py::test_the_first_start_says_reminders_are_on_once)",
 }
 """Fields with no live effect, and why that is right."""
 

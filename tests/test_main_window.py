@@ -29,8 +29,10 @@ from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui.app import create_main_window
 from massage_timer.ui.diagram import DiagramView
 from massage_timer.ui.durations import duration as format_duration
-from massage_timer.ui.library.main_window import MainWindow
+from massage_timer.ui.library.main_window import DEFAULT_SIZE, MainWindow
+from massage_timer.ui.library.routine_detail import StepList
 from massage_timer.ui.library.routine_list import LinesRole
+from massage_timer.ui.screen_fit import FRAME_MARGINS
 from tests.routine_factory import hold, make_routine, rest, strokes
 
 
@@ -193,8 +195,11 @@ def test_detail_pane_shows_summary_steps_cautions_sources_and_diagram(
 ) -> None:
     window.select_routine("quick-neck")
     text = {name: window.findChild(QLabel, name).text() for name in (
-        "detailTitle", "detailMeta", "detailSummary", "detailSteps", "detailCautionsText",
-        "detailSources")}
+        "detailTitle", "detailMeta", "detailSummary", "detailCautionsText", "detailSources")}
+    step_list = window.findChild(StepList, "detailSteps")
+    text["detailSteps"] = step_list.text()
+    shown = [label.text() for label in step_list.findChildren(QLabel)]
+    assert "Circles under the skull" in shown and "hold 45 s" in shown
     assert text["detailTitle"] == "Quick neck release"
     # 6 s + 45 s, then 6 s + 30 s, 5 s + 30 s: get-ready times at the default voice rate
     assert text["detailMeta"].startswith("2:02 · Seated · No equipment")
@@ -203,7 +208,8 @@ def test_detail_pane_shows_summary_steps_cautions_sources_and_diagram(
     steps = text["detailSteps"]
     assert "Circles under the skull" in steps and "hold 45 s" in steps
     assert "10 strokes per side (left, then right)" in steps
-    assert "optional, left out" in steps
+    assert "optional, left out (see Settings)" in steps and "Preferences" not in steps
+    assert window.settings_action.text().replace("&", "") == "Settings…"
     assert "Stop at sharp pain." in text["detailCautionsText"]
     assert "Therapeutic Massages for Neck Pain — " in text["detailSources"]
     assert "001_1e45ebe971a9ae8f.txt" not in text["detailSources"]
@@ -224,7 +230,7 @@ def test_include_optional_changes_times(window: MainWindow) -> None:
     window.set_include_optional(True)
     assert window.findChild(QLabel, "detailMeta").text().startswith(
         format_duration(with_optional))
-    assert "left out" not in window.findChild(QLabel, "detailSteps").text()
+    assert "left out" not in window.findChild(StepList, "detailSteps").text()
     assert window.current_routine_id() == "quick-neck"
 
 
@@ -341,7 +347,9 @@ def test_create_main_window_loads_builtin_routines(qtbot: QtBot, app_paths: AppP
     assert len(_titles(win)) >= 3
     assert win.current_routine_id() is not None
     assert win.findChild(QToolButton, "brokenToggle").isVisibleTo(win)
-    assert win.size().toTuple() == (1100, 720)
+    room = win.screen().availableGeometry().marginsRemoved(FRAME_MARGINS).size()
+    assert win.size() == DEFAULT_SIZE.boundedTo(room)
+    assert DEFAULT_SIZE.toTuple() == (1100, 720)
 
 
 def test_lengths_shown_follow_the_voice_rate(window: MainWindow) -> None:
@@ -361,3 +369,53 @@ def test_lengths_shown_follow_the_voice_rate(window: MainWindow) -> None:
     assert any(duration(routine.total_seconds(False, slow)) in str(
         view.model().index(r, 0).data(Qt.ItemDataRole.ToolTipRole))
         for r in range(view.model().rowCount()))
+
+
+def test_every_label_in_the_library_and_settings_is_plain_text(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from massage_timer.core.model.settings import Settings
+    from massage_timer.ui.plain import plain_tooltip
+    from massage_timer.ui.settings.settings_dialog import SettingsDialog
+
+    window.select_routine("quick-neck")
+    dialog = SettingsDialog(Settings(), window, routines=[("quick-neck", "<b>Quick</b>")])
+    qtbot.addWidget(dialog)
+    labels = window.findChildren(QLabel) + dialog.findChildren(QLabel)
+    assert len(labels) > 20
+    rich = [label.objectName() or label.text() for label in labels
+            if label.textFormat() != Qt.TextFormat.PlainText]
+    assert rich == []
+    view = window.findChild(QListView, "routineList")
+    index = view.model().index(0, 0)
+    tip = index.data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == plain_tooltip(index.data(Qt.ItemDataRole.AccessibleTextRole))
+
+
+def test_a_remembered_geometry_from_a_larger_screen_is_clamped(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QRect
+
+    from massage_timer.ui.screen_fit import FRAME_MARGINS
+
+    elsewhere = MainWindow()
+    qtbot.addWidget(elsewhere)
+    elsewhere.setGeometry(QRect(3000, 1500, 2400, 1400))  # a big monitor, now gone
+    saved = elsewhere.geometry_state()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.restore_geometry_state(saved)
+    room = window.screen().availableGeometry().marginsRemoved(FRAME_MARGINS)
+    assert room.contains(window.geometry()), (window.geometry(), room)
+
+
+def test_the_step_rows_of_the_previous_routine_are_not_left_showing(
+    window: MainWindow,
+) -> None:
+    window.select_routine("quick-neck")
+    window.select_routine("ball-wall")
+    window.select_routine("quick-neck")
+    step_list = window.findChild(StepList, "detailSteps")
+    shown = [label.text() for label in step_list.findChildren(QLabel)
+             if label.isVisibleTo(window)]
+    rows = step_list.text().count("\n") + 1
+    assert len(shown) == 4 * rows

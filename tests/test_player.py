@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import FakeClock
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton, QRadioButton
 from pytestqt.qtbot import QtBot
 from routine_factory import hold, make_routine, rest, strokes
 
@@ -309,3 +309,95 @@ def test_the_plan_follows_the_rendered_clips_and_the_voice_rate(
                            FakeSpeaker(), clock=fake_clock, clip_seconds=clips.get)
     assert unvoiced.speech_timing().prepare_seconds(first) == 2
     flow.stop()
+
+
+def test_paused_is_unmistakable_and_said_once(
+    qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
+) -> None:
+    from massage_timer.ui.theme import Accent, accent
+
+    speaker = FakeSpeaker()
+    flow = make_flow(qtbot, fake_clock, store, speaker)
+    assert flow.window is not None and flow.adapter is not None
+    player = flow.window.player
+    advance(flow, fake_clock, 3.0)
+    phase = flow.window.findChild(QLabel, "phaseLabel")
+    assert phase is not None
+    running_phase, running_count = phase.styleSheet(), player.countdown_label.styleSheet()
+    assert not player.paused_look
+    played = len(speaker.played)
+    flow.adapter.toggle_pause()
+    neutral = accent(Accent.PAUSED, player.palette()).name()
+    assert player.paused_look
+    assert phase.text().startswith("\u275a\u275a Paused")
+    assert phase.styleSheet() == f"color: {neutral};" != running_phase
+    assert player.countdown_label.styleSheet() not in ("", running_count)
+    assert [c.text for c in speaker.played[played:]] == ["Paused."]
+    advance(flow, fake_clock, 30.0)
+    assert [c.text for c in speaker.played[played:]] == ["Paused."], "nothing else plays"
+    flow.adapter.toggle_pause()
+    assert not player.paused_look
+    assert phase.styleSheet() == running_phase
+    assert player.countdown_label.styleSheet() == running_count
+    flow.stop()
+    assert flow.summary is not None
+    flow.summary.accept()
+
+
+def test_escape_in_the_pain_rating_cancels_the_start(
+    qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
+) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    loaded = LoadedRoutine(THREE_STEPS, Path("three.toml"), Origin.BUILTIN, "abc123")
+    flow = SessionFlow(loaded, Settings(), store, FakeSpeaker(), clock=fake_clock)
+    flow.begin()
+    assert flow.checklist is not None
+    qtbot.addWidget(flow.checklist)
+    for button in flow.checklist.findChildren(QRadioButton):
+        if button.objectName().endswith("_no"):
+            button.setChecked(True)
+    confirm = flow.checklist.findChild(QPushButton, "checklistConfirm")
+    assert confirm is not None and confirm.isEnabled()
+    confirm.click()
+    pain = flow.pain_dialog
+    assert pain is not None and pain.isVisible()
+    qtbot.addWidget(pain)
+    outcomes: list[Outcome] = []
+    flow.ended.connect(outcomes.append)
+    qtbot.keyClick(pain, Qt.Key.Key_Escape)
+    assert pain.result() == QDialog.DialogCode.Rejected.value
+    assert outcomes == [Outcome.CANCELLED]
+    assert flow.window is None, "no player after Esc"
+    assert store.count() == 0
+
+
+def test_skip_in_the_pain_rating_starts_without_a_rating(
+    qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
+) -> None:
+    loaded = LoadedRoutine(THREE_STEPS, Path("three.toml"), Origin.BUILTIN, "abc123")
+    flow = SessionFlow(loaded, Settings(), store, FakeSpeaker(), clock=fake_clock)
+    flow.begin()
+    assert flow.checklist is not None
+    qtbot.addWidget(flow.checklist)
+    for button in flow.checklist.findChildren(QRadioButton):
+        if button.objectName().endswith("_no"):
+            button.setChecked(True)
+    flow.checklist.findChild(QPushButton, "checklistConfirm").click()
+    pain = flow.pain_dialog
+    assert pain is not None
+    qtbot.addWidget(pain)
+    pain.activateWindow()
+    qtbot.waitUntil(pain.isActiveWindow, timeout=2000)
+    skip = pain.skip_button()
+    assert skip.text() == "&Skip" and isinstance(skip, QPushButton) and skip.isDefault()
+    qtbot.keyClick(pain, Qt.Key.Key_Return)  # Enter, with nothing chosen, is Skip
+    assert flow.window is not None
+    qtbot.addWidget(flow.window)
+    flow.stop()
+    assert flow.summary is not None
+    summary_before = flow.summary.findChild(QLabel, "summaryPainBefore")
+    assert summary_before is not None and summary_before.text() == "Not rated"
+    flow.summary.accept()
+    row = store.get(flow.session_id or 0)
+    assert row is not None and row.pain_before is None

@@ -415,3 +415,41 @@ def test_autostart_follows_xdg_config_home(
     assert autostart.autostart_dir() == Path.home() / ".config" / "autostart"
     command = autostart.launch_command(tmp_path / "data")
     assert command[-3:] == ["--background", "--data-dir", str(tmp_path / "data")]
+
+
+def test_restore_defaults_keeps_what_the_app_remembers(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    original = Settings(window_geometry="AAAA", shown_background_hint=True,
+                        last_routine_id="tennis-ball-wall", shown_reminders_note=True,
+                        reminder_interval_minutes=45)
+    dialog = SettingsDialog(original, routines=[("desk-micro-break", "Desk micro-break")])
+    qtbot.addWidget(dialog)
+    defaults = dialog.findChild(QPushButton, "settingsDefaults")
+    assert defaults is not None
+    defaults.click()
+    dialog.accept()
+    result = dialog.settings()
+    assert result.reminder_interval_minutes == Settings().reminder_interval_minutes
+    assert result.last_routine_id == "tennis-ball-wall" and result.shown_reminders_note
+    assert result.window_geometry == "AAAA" and result.shown_background_hint
+
+
+def test_after_a_snooze_the_time_since_the_last_break_counts_on(
+    qtbot: QtBot, controller: ReminderController, clocks: FakeClocks
+) -> None:
+    fire(controller, clocks, 3600)
+    assert controller.minutes_since_break() == 60
+    with qtbot.waitSignal(controller.reminderWithdrawn, timeout=500):
+        controller.snooze()
+    with qtbot.waitSignal(controller.reminderDue, timeout=500):
+        fire(controller, clocks, 600)
+    assert controller.minutes_since_break() == 70
+    prompt = ReminderPrompt()
+    qtbot.addWidget(prompt)
+    prompt.set_reason(controller.minutes_since_break(), "Desk micro-break", 4)
+    assert "at the desk for 70 minutes" in prompt._reason.text()
+    controller.skip()
+    assert controller.minutes_since_break() == 1
+    prompt.set_reason(1, "Desk micro-break", 4)
+    assert "at the desk for a minute." in prompt._reason.text()

@@ -63,11 +63,11 @@ def mute(monkeypatch: pytest.MonkeyPatch) -> None:
 def sound(monkeypatch: pytest.MonkeyPatch) -> None:
     """Stands in for a sound device, for checks about the other parts (a unit test; the
     real device is checked with a null sink above)."""
-    monkeypatch.setattr(selfcheck, "_check_audio", lambda: "1 found (stand-in)")
+    monkeypatch.setattr(selfcheck, "_check_audio", lambda _state: "1 found (stand-in)")
 
 
-NAMES = ["display", "routines", "diagrams", "main window", "data folders", "history", "voice",
-         "audio output", "tray", "idle source"]
+NAMES = ["display", "Qt platform", "routines", "diagrams", "main window", "data folders",
+         "history", "voice", "audio output", "tray", "idle source"]
 
 
 def _self_check_process(data: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -207,3 +207,28 @@ def test_goes_offscreen_without_a_display(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr("sys.platform", "linux")
     selfcheck._ensure_display()
     assert os.environ["QT_QPA_PLATFORM"] == "offscreen"
+
+
+def test_a_platform_plugin_that_cannot_start_is_reported_not_an_abort(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("QT_QPA_PLATFORM", "no-such-plugin")
+    problem = selfcheck.platform_problem()
+    assert problem is not None
+    assert problem.startswith("Qt cannot start")
+    assert "no Qt platform plugin could be initialized" in problem
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert selfcheck.platform_problem() is None
+
+
+def test_self_check_reports_a_broken_platform_plugin_and_skips_the_qt_checks(
+    tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "eglfs"  # no GPU or KMS device here: Qt aborts
+    done = _self_check_process(tmp_path, env)
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "FAIL  Qt platform" in done.stdout
+    assert "Qt cannot start" in done.stdout
+    assert "not checked: Qt cannot start here" in done.stdout
+    assert "Result: the app cannot run here" in done.stdout

@@ -239,10 +239,11 @@ def test_pause_silences_once_and_nothing_sounds_until_resumed(
     assert output.silences == 0
     events = session.toggle_pause()
     assert [type(e) for e in events][-1] is Paused
-    assert output.journal == [*before, "silence"]
+    paused = [*before, "silence", f"speech:{cues.PAUSED}"]
+    assert output.journal == paused  # silenced, then "Paused." said once
     clocks.advance(120.0)
     assert session.update() == [] and session.next_deadline() is None
-    assert output.journal == [*before, "silence"]  # silent, and silenced only once
+    assert output.journal == paused  # nothing more, and silenced only once
     session.toggle_pause()
     assert session.state is State.RUNNING
     run_until(session, clocks, lambda e: isinstance(e, SessionFinished))

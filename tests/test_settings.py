@@ -54,6 +54,7 @@ def test_round_trip_of_every_field(path: Path) -> None:
         autostart=True,
         paused_until=datetime(2026, 3, 2, 13, 0, tzinfo=timezone(timedelta(hours=1))),
         shown_background_hint=True, window_geometry="AdnQywADAAAAAAB4AAAAZA==",
+        last_routine_id="tennis-ball-wall", shown_reminders_note=True,
         busy_full_screen=False, busy_inhibitors=False, busy_do_not_disturb=False,
         busy_microphone_camera=False, busy_programs=("zoom", "obs"),
         meeting_until=datetime(2026, 3, 2, 14, 0, tzinfo=timezone(timedelta(hours=1))),

@@ -28,3 +28,91 @@ def test_styled_widgets_follow_a_theme_switch(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: scale.styleSheet() != light_scale, timeout=1000)
     theme.set_mode("light")
     qtbot.waitUntil(lambda: button.styleSheet() == light_button, timeout=1000)
+
+
+def test_the_take_care_box_follows_the_dark_theme(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QFrame
+
+    from massage_timer.ui.library.routine_detail import RoutineDetail
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme = ThemeController(app, "light", 1.0)
+    detail = RoutineDetail()
+    qtbot.addWidget(detail)
+    box = detail.findChild(QFrame, "detailCautions")
+    assert box is not None
+    light_base = app.palette().color(QPalette.ColorRole.AlternateBase).name()
+    assert f"background: {light_base}" in box.styleSheet()
+    theme.set_mode("dark")
+    dark_base = app.palette().color(QPalette.ColorRole.AlternateBase).name()
+    dark_text = app.palette().color(QPalette.ColorRole.WindowText).name()
+    assert dark_base != light_base
+    qtbot.waitUntil(lambda: f"background: {dark_base}" in box.styleSheet(), timeout=1000)
+    assert f"color: {dark_text}" in box.styleSheet()
+    assert "palette(" not in box.styleSheet()
+    theme.set_mode("light")
+
+
+def test_focus_rings_are_clearly_visible_in_both_themes() -> None:
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QColor, QImage, QPainter, QPalette
+    from PySide6.QtWidgets import QStyle, QStyleOptionFocusRect
+
+    from massage_timer.ui.theme import (
+        AppStyle,
+        contrast_ratio,
+        dark_palette,
+        focus_ring_color,
+        light_palette,
+    )
+
+    style = AppStyle()
+    for palette in (light_palette(), dark_palette()):
+        ring = focus_ring_color(palette)
+        for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base,
+                     QPalette.ColorRole.Button):
+            assert contrast_ratio(ring, palette.color(role)) >= 3.0, role
+        image = QImage(60, 30, QImage.Format.Format_ARGB32)
+        image.fill(palette.color(QPalette.ColorRole.Window))
+        option = QStyleOptionFocusRect()
+        option.rect = QRect(0, 0, 60, 30)
+        option.palette = palette
+        painter = QPainter(image)
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_FrameFocusRect, option, painter)
+        painter.end()
+        for x, y in ((30, 0), (30, 1), (0, 15), (1, 15), (59, 15), (30, 29)):
+            assert QColor(image.pixel(x, y)) == ring, (x, y)
+        assert QColor(image.pixel(30, 15)) == palette.color(QPalette.ColorRole.Window)
+
+
+def test_focused_buttons_fields_and_lists_show_the_ring(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+    from massage_timer.ui.theme import focus_ring_color
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme = ThemeController(app, "dark", 1.0)
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    layout = QVBoxLayout(holder)
+    widgets = [QPushButton("Start"), QComboBox(), QLineEdit()]
+    for widget in widgets:
+        layout.addWidget(widget)
+    holder.show()
+    ring = focus_ring_color(app.palette())
+
+    def ring_pixels(widget: QWidget) -> int:
+        image = widget.grab().toImage()
+        return sum(QColor(image.pixel(x, y)) == ring
+                   for x in range(image.width()) for y in range(image.height()))
+
+    for widget in widgets:
+        unfocused = ring_pixels(widget)
+        widget.setFocus()
+        qtbot.waitUntil(widget.hasFocus, timeout=1000)
+        assert ring_pixels(widget) > unfocused + 2 * (widget.width() + widget.height())
+    theme.set_mode("light")

@@ -9,10 +9,18 @@ Run under Xvfb so the windows get real decorations-free X11 geometry::
 Each window is shown at 1280x800 (dialogs at their own size), in the light and the
 dark theme, with a throwaway data folder and a fake clock for the player, and saved
 with ``QWidget.grab()``.
+
+The player is also shown at its first size on small screens, each in a child process
+on an offscreen screen of that size (``player-1024x600.png``, ``player-1366x768-144dpi``
+with 144-dpi fonts, ``player-1024x600-paused``): Stop, Pause, Skip and the time left
+must all be in view.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
@@ -123,8 +131,53 @@ def capture_editor(library: Library, paths: AppPaths, mode: str) -> None:
     editor.close()
 
 
+SMALL_SCREENS: dict[str, tuple[int, int, dict[str, str]]] = {
+    "player-1024x600": (1024, 600, {}),
+    "player-1024x600-paused": (1024, 600, {}),
+    "player-1366x768-144dpi": (1366, 768, {"QT_FONT_DPI": "144"}),
+}
+
+
+def small_screens() -> None:
+    """Run this script once per small screen, each on an offscreen screen that size."""
+    for name, (width, height, extra) in SMALL_SCREENS.items():
+        config = Path(tempfile.mkdtemp(prefix="mt-screen-")) / "screen.json"
+        config.write_text(json.dumps({"screens": [{
+            "name": name, "x": 0, "y": 0, "width": width, "height": height,
+            "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+        env = {**os.environ, **extra, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
+        subprocess.run([sys.executable, __file__, "--player", name], env=env, check=True)
+
+
+def player_at_first_size(name: str) -> int:
+    """The player at the size it opens with on this process's screen."""
+    app = create_application()
+    ThemeController(app, "light", 1.0)
+    tmp = Path(tempfile.mkdtemp(prefix="mt-shots-"))
+    paths = AppPaths.portable(tmp)
+    library = load_library(paths)
+    store, _ = HistoryStore.open(tmp / "h.sqlite3")
+    clock = Clock()
+    loaded = library.get("sore-neck-squeeze-release")
+    assert loaded is not None
+    flow = SessionFlow(loaded, Settings(), store, Silent(), clock=clock)
+    flow.start_player(3)
+    assert flow.window is not None and flow.adapter is not None
+    clock.now += 6.5
+    flow.adapter.wake()
+    if name.endswith("-paused"):
+        flow.adapter.toggle_pause()
+    save(flow.window, name)
+    flow.stop()
+    return 0
+
+
 def main() -> int:
+    if sys.argv[1:2] == ["--player"]:
+        return player_at_first_size(sys.argv[2])
     only_editor = sys.argv[1:] == ["editor"]
+    if not only_editor:
+        small_screens()
     app = create_application()
     tmp = Path(tempfile.mkdtemp(prefix="mt-shots-"))
     paths = AppPaths.portable(tmp)

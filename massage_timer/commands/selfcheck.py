@@ -101,6 +101,59 @@ def _check_display(state: dict[str, Any]) -> str:
     )
 
 
+PLATFORM_PROBE_SECONDS = 30.0
+
+
+def _probe_platform(stderr_path: str) -> None:
+    """In a child process: start Qt's platform plugin, its messages to ``stderr_path``."""
+    fd = os.open(stderr_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 2)
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication([sys.argv[0]])
+    del app
+
+
+def platform_problem(timeout: float = PLATFORM_PROBE_SECONDS) -> str | None:
+    """Why Qt's platform plugin cannot start here, or None when it starts.
+
+    Asked in a child process, since a plugin that cannot load (a missing
+    libxcb-cursor0, say) aborts the process that tries, and then nothing would be
+    reported. Qt's own lines (``qt.qpa...``) are the reason given.
+    """
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory(prefix="massage-timer-qpa-") as tmp:
+        errors = Path(tmp) / "stderr.txt"
+        child = ctx.Process(target=_probe_platform, args=(str(errors),), daemon=True)
+        child.start()
+        child.join(timeout)
+        if child.is_alive():
+            child.kill()
+            child.join()
+            return f"starting Qt's platform plugin did not finish in {timeout:.0f} s"
+        if child.exitcode == 0:
+            return None
+        text = errors.read_text("utf-8", errors="replace") if errors.exists() else ""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    reasons = [line.removeprefix("qt.qpa.plugin:").strip() for line in lines
+               if line.startswith("qt.qpa") or "platform plugin" in line
+               or "display" in line.lower()]
+    said = " ".join(dict.fromkeys(reasons or lines[-3:]))
+    return f"Qt cannot start (exit status {child.exitcode}): {said or 'no message'}"
+
+
+def _check_qt_platform(state: dict[str, Any]) -> str:
+    """Run after the display check, in the environment the other checks use."""
+    _ensure_display()
+    problem = platform_problem()
+    if problem is not None:
+        state["qt_problem"] = problem
+        raise CheckError(problem)
+    return os.environ.get("QT_QPA_PLATFORM", "").split(":")[0] or "the default plugin"
+
+
 def _check_folders(paths: AppPaths) -> str:
     """Each folder the app writes to takes a file, and has room for a session log."""
     import shutil
@@ -126,8 +179,10 @@ def _ensure_display() -> None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def _qt_app() -> Any:
+def _qt_app(state: dict[str, Any] | None = None) -> Any:
     _ensure_display()
+    if state is not None and "qt_problem" in state:
+        raise CheckError("not checked: Qt cannot start here (see the Qt platform check)")
     try:
         from massage_timer.ui.app import create_application
     except ImportError:
@@ -151,11 +206,11 @@ def _check_routines(paths: AppPaths, state: dict[str, Any]) -> str:
     return f"{len(library.routines)} loaded ({len(builtin)} built-in), no errors"
 
 
-def _check_diagrams() -> str:
+def _check_diagrams(state: dict[str, Any]) -> str:
     from massage_timer.core.model.regions import REGIONS, View
     from massage_timer.ui.diagram import render_png
 
-    _qt_app()
+    _qt_app(state)
     done = []
     for view in View:
         ids = [r.id for r in REGIONS.values() if r.view is view]
@@ -172,7 +227,7 @@ def _check_window(paths: AppPaths, state: dict[str, Any]) -> str:
     from massage_timer.core.storage.settings_file import load_settings
     from massage_timer.ui.app import create_main_window
 
-    app = _qt_app()
+    app = _qt_app(state)
     with tempfile.TemporaryDirectory(prefix="massage-timer-check-") as tmp:
         scratch = AppPaths.portable(Path(tmp))
         settings, _notices = load_settings(scratch.settings_file)
@@ -223,10 +278,10 @@ def _check_voice(state: dict[str, Any]) -> str:
             synth.close()
 
 
-def _check_audio() -> str:
+def _check_audio(state: dict[str, Any]) -> str:
     from PySide6.QtMultimedia import QMediaDevices
 
-    _qt_app()
+    _qt_app(state)
     outputs = QMediaDevices.audioOutputs()
     if not outputs:
         raise CheckError("no audio output device: the voice, tones and counts cannot be "
@@ -236,19 +291,19 @@ def _check_audio() -> str:
     return f"{len(outputs)} found ({names}); default: {default}"
 
 
-def _check_tray() -> str:
+def _check_tray(state: dict[str, Any]) -> str:
     from PySide6.QtWidgets import QSystemTrayIcon
 
-    _qt_app()
+    _qt_app(state)
     if not QSystemTrayIcon.isSystemTrayAvailable():
         raise CheckError("no system tray: reminders show in the window instead")
     return "available"
 
 
-def _check_idle() -> str:
+def _check_idle(state: dict[str, Any]) -> str:
     from massage_timer.ui.reminders.idle import SleepWatcher, create_idle_monitor
 
-    _qt_app()
+    _qt_app(state)
     monitor = create_idle_monitor()
     sleep = SleepWatcher()
     try:
@@ -301,15 +356,16 @@ def run_checks(paths: AppPaths) -> tuple[list[Check], dict[str, Any]]:
     state: dict[str, Any] = {}
     checks = [
         _run_check("display", lambda: _check_display(state), needed=True, state=state),
+        _run_check("Qt platform", lambda: _check_qt_platform(state), needed=True, state=state),
         _run_check("routines", lambda: _check_routines(paths, state), needed=True, state=state),
-        _run_check("diagrams", _check_diagrams, needed=True, state=state),
+        _run_check("diagrams", lambda: _check_diagrams(state), needed=True, state=state),
         _run_check("main window", lambda: _check_window(paths, state), needed=True, state=state),
         _run_check("data folders", lambda: _check_folders(paths), needed=True, state=state),
         _run_check("history", _check_history, needed=True, state=state),
         _run_check("voice", lambda: _check_voice(state), needed=False, state=state),
-        _run_check("audio output", _check_audio, needed=True, state=state),
-        _run_check("tray", _check_tray, needed=False, state=state),
-        _run_check("idle source", _check_idle, needed=False, state=state),
+        _run_check("audio output", lambda: _check_audio(state), needed=True, state=state),
+        _run_check("tray", lambda: _check_tray(state), needed=False, state=state),
+        _run_check("idle source", lambda: _check_idle(state), needed=False, state=state),
     ]
     return checks, state
 

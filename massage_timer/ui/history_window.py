@@ -1,12 +1,19 @@
-"""The History window: made on first use, refreshed when shown again or a session ends."""
+"""The History window: made on first use, refreshed when shown again or a session ends.
+
+It opens at most as large as its screen's available area and scrolls when the screen is
+smaller than its content (Delete and Export stay reachable); Esc and Ctrl+W close it.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QFrame, QMainWindow, QScrollArea, QWidget
 
 from massage_timer import APP_DISPLAY_NAME
+from massage_timer.ui.screen_fit import fit_window
 
 if TYPE_CHECKING:
     from massage_timer.core.storage.history.store import HistoryStore
@@ -34,8 +41,25 @@ class HistoryWindow:
             holder = QMainWindow(self._parent)
             holder.setObjectName("historyWindow")
             holder.setWindowTitle(f"History — {APP_DISPLAY_NAME}")
-            holder.setCentralWidget(view)
-            holder.resize(1100, 760)
+            scroll = QScrollArea(holder)
+            scroll.setObjectName("historyScroll")
+            scroll.setWidget(view)
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            holder.setCentralWidget(scroll)
+            close_keys = {
+                keys.toString(): keys
+                for keys in (
+                    QKeySequence(Qt.Key.Key_Escape),
+                    QKeySequence("Ctrl+W"),
+                    *QKeySequence.keyBindings(QKeySequence.StandardKey.Close),
+                )
+            }
+            for keys in close_keys.values():
+                close = QShortcut(keys, holder)
+                close.setContext(Qt.ShortcutContext.WindowShortcut)
+                close.activated.connect(holder.close)
+            fit_window(holder, QSize(1100, 760))
             self._view = view
         else:
             self._view.refresh()

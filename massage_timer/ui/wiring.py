@@ -60,6 +60,7 @@ def create_main_window(
     window.set_include_optional(settings.include_optional_steps)
     window.set_speech_timing(timing_for(settings.voice_enabled, settings.voice_rate))
     window.restore_geometry_state(settings.window_geometry)
+    window.set_first_routine(settings.last_routine_id)
     window.set_library(library if library is not None else load_library(paths))
     if library is None:
         window.reloadRequested.connect(lambda: window.set_library(load_library(paths)))
@@ -165,6 +166,17 @@ class App(QObject):
             before=self.finish_startup,
         )
         self._connect()
+        # Reminders are on by default: say so on the first start (saved at quit, so
+        # nothing is written before the first paint).
+        self._reminders_note_shown = (
+            settings.reminders_enabled and not settings.shown_reminders_note
+        )
+        if self._reminders_note_shown:
+            self.window.reminders_note.show_for(settings)
+            self.store.subscribe(self._on_reminders_note_stale, fields=(
+                "reminders_enabled", "reminder_interval_minutes", "active_days",
+                "active_start", "active_end",
+            ))
 
         self.first_paint = FirstPaintWatcher(self.window, self._on_first_paint)
         if not defer_startup:
@@ -271,6 +283,7 @@ class App(QObject):
         w.startRequested.connect(self.start_session)
         w.historyRequested.connect(self.show_history)
         w.settingsRequested.connect(self.show_settings)
+        w.reminders_note.changeRequested.connect(lambda: self.show_settings(reminders=True))
         w.reloadRequested.connect(self.reload_library)
         w.quitRequested.connect(self.quit)
         w.openRoutinesFolderRequested.connect(lambda: open_routines_folder(self.paths))
@@ -344,7 +357,8 @@ class App(QObject):
         self.finish_startup()
         self.history_window.show(self.history)
 
-    def show_settings(self) -> None:
+    def show_settings(self, *, reminders: bool = False) -> None:
+        """Open Settings (at the Reminders page when ``reminders``)."""
         from massage_timer.ui.settings.voice_preview import VoicePreview
 
         speech = self.sound.speech
@@ -361,11 +375,22 @@ class App(QObject):
         dialog.accepted.connect(lambda: self.store.update(**dialog.changes()))
         dialog.finished.connect(dialog.deleteLater)
         dialog.finished.connect(preview.deleteLater)
+        if reminders:
+            dialog.show_reminders()
         dialog.open()
 
     def reload_library(self) -> None:
         self.library = load_library(self.paths)
         self.window.set_library(self.library)
+
+    def _on_reminders_note_stale(self, change: SettingsChange) -> None:
+        """The first-start note says what the reminders are now, or goes when off."""
+        note = self.window.reminders_note
+        if not note.isHidden():
+            if change.new.reminders_enabled:
+                note.show_for(change.new)
+            else:
+                note.hide()
 
     def _on_include_optional_changed(self, change: SettingsChange) -> None:
         self.window.set_include_optional(change.new.include_optional_steps)
@@ -400,7 +425,12 @@ class App(QObject):
         self._shut_down = True
         self._quitting = True
         self.sessions.stop()
-        self.store.update_state(window_geometry=self.window.geometry_state())
+        self.store.update_state(
+            window_geometry=self.window.geometry_state(),
+            last_routine_id=self.window.current_routine_id() or "",
+            shown_reminders_note=self.store.settings.shown_reminders_note
+            or self._reminders_note_shown,
+        )
         self.tray.hide()
         self.sound.close()
         if self._started:  # else there is no history, reminder or idle monitor to close

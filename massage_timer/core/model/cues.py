@@ -36,6 +36,7 @@ from massage_timer.core.model.speech_timing import SWITCH_SIDES_LINE
 SWITCH_SIDES = SWITCH_SIDES_LINE
 HALFWAY = "Halfway."
 CLOSING = "Well done. The routine is complete."
+PAUSED = "Paused."
 COUNTDOWN = {3: "Three", 2: "Two", 1: "One"}
 
 TONE_WORK_START = "work-start"
@@ -138,6 +139,7 @@ def lines_for_routine(routine: Routine, options: CueOptions) -> list[str]:
         max_reps = max((s.reps or 0 for s in steps if s.kind is StepKind.STROKES), default=0)
         lines.extend(number_word(n) for n in range(1, max_reps + 1))
     lines.extend(step.instruction for step in steps[1:])
+    lines.append(PAUSED)
     lines.append(CLOSING)
     return list(dict.fromkeys(lines))
 
@@ -169,6 +171,8 @@ def cue_for_event(event: Event, options: CueOptions) -> Cue | None:
             return _speech(HALFWAY, Priority.HALFWAY, options)
         case SessionFinished():
             return _speech(CLOSING, Priority.INSTRUCTION, options)
+        case Paused():
+            return _speech(PAUSED, Priority.INSTRUCTION, options)
         case PhaseChanged(phase=Phase.WORK):
             return _tone(TONE_WORK_START, options)
         case WorkEnded():
@@ -177,10 +181,10 @@ def cue_for_event(event: Event, options: CueOptions) -> Cue | None:
 
 
 def route_event(event: Event, options: CueOptions, output: CueOutput) -> None:
-    """Hand ``event``'s cue to ``output``; a stop or a pause silences it (once) instead."""
+    """Hand ``event``'s cue to ``output``; a stop or a pause silences it (once) first,
+    and a pause then says "Paused." (nothing else sounds until the session resumes)."""
     if isinstance(event, SessionStopped | Paused):
         output.silence()
-    else:
-        cue = cue_for_event(event, options)
-        if cue is not None:
-            output.play(cue)
+    cue = cue_for_event(event, options)
+    if cue is not None:
+        output.play(cue)

@@ -54,6 +54,8 @@ ShortMinutes = Annotated[int, Meta(ge=1, le=60)]
 PausedUntil = Annotated[datetime, Meta(tz=True)] | None
 """A moment with its time zone (a bound with ``ge``/``le`` also keeps NaN out of the
 numbers above)."""
+SlugOrNone = Annotated[str, Meta(pattern=r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*)?$", max_length=64)]
+"""A routine id, or "" for none yet."""
 ProgramName = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[^/\x00-\x1f]+$")]
 """A program's process name as ``/proc/PID/comm`` or its command line's first word shows
 it (no path, no control characters)."""
@@ -101,6 +103,8 @@ class Settings(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     # Window state
     shown_background_hint: bool = False
     window_geometry: Base64 = ""
+    last_routine_id: SlugOrNone = ""
+    shown_reminders_note: bool = False
 
     def __post_init__(self) -> None:
         msgspec.structs.force_setattr(
@@ -129,9 +133,10 @@ def as_dict(settings: Settings) -> dict[str, Any]:
     return {name: getattr(settings, name) for name in FIELDS}
 
 
-APP_STATE_FIELDS = frozenset(
-    {"window_geometry", "shown_background_hint", "paused_until", "meeting_until"}
-)
+APP_STATE_FIELDS = frozenset({
+    "window_geometry", "shown_background_hint", "paused_until", "meeting_until",
+    "last_routine_id", "shown_reminders_note",
+})
 """Settings the app itself produces rather than the person types."""
 
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QMenu, QToolButton, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QMainWindow, QMenu, QToolButton, QWidget
 
 from massage_timer.core.storage.loader import LoadedRoutine, Origin
 
@@ -43,11 +43,8 @@ class RoutineActions(QObject):
         super().__init__(window)
         self._window = window
         self._current: LoadedRoutine | None = None
-        self.bar = QWidget(window)
+        self.bar = _WrappingBar(window)
         self.bar.setObjectName("routineActions")
-        row = QHBoxLayout(self.bar)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(4)
         self.new_button = self._button("newRoutineButton", "&New", "Write a new routine")
         self.duplicate_button = self._button("duplicateRoutineButton", "Dupli&cate",
                                              "Duplicate to edit: make your own copy of this "
@@ -58,10 +55,8 @@ class RoutineActions(QObject):
                                           "Delete this routine (its file goes to the trash)")
         self.import_button = self._button("importRoutineButton", "I&mport…",
                                           "Add routine files to your routines")
-        for b in (self.new_button, self.duplicate_button, self.edit_button, self.delete_button,
-                  self.import_button):
-            row.addWidget(b)
-        row.addStretch(1)
+        self.bar.set_buttons([self.new_button, self.duplicate_button, self.edit_button,
+                              self.delete_button, self.import_button])
 
         self.new_action = self._action("&New routine…", "actionNewRoutine", "Ctrl+N")
         self.duplicate_action = self._action("&Duplicate to edit…", "actionDuplicateRoutine",
@@ -145,3 +140,50 @@ class RoutineActions(QObject):
                     self.importRequested.emit(files)
                     return True
         return super().eventFilter(watched, event)
+
+
+class _WrappingBar(QWidget):
+    """The library's routine buttons: one row where there is room, else two, so the
+    library window still fits a small screen (1024x600 at 2x is 512 px wide)."""
+
+    WRAP_COLUMNS = 3
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setHorizontalSpacing(4)
+        self._grid.setVerticalSpacing(4)
+        self._buttons: list[QToolButton] = []
+        self._columns = 0
+
+    def set_buttons(self, buttons: list[QToolButton]) -> None:
+        self._buttons = buttons
+        self._arrange(len(buttons))
+
+    def _width_of(self, buttons: list[QToolButton]) -> int:
+        spacing = self._grid.horizontalSpacing() * max(len(buttons) - 1, 0)
+        return sum(b.sizeHint().width() for b in buttons) + spacing
+
+    def minimumSizeHint(self) -> QSize:
+        step = self.WRAP_COLUMNS
+        rows = [self._buttons[i:i + step] for i in range(0, len(self._buttons), step)]
+        widest = max((self._width_of(row) for row in rows), default=0)
+        return QSize(widest, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        fits = self._width_of(self._buttons) <= event.size().width()
+        self._arrange(len(self._buttons) if fits else self.WRAP_COLUMNS)
+
+    def _arrange(self, columns: int) -> None:
+        if columns == self._columns or not self._buttons:
+            return
+        self._columns = columns
+        for button in self._buttons:
+            self._grid.removeWidget(button)
+        for index, button in enumerate(self._buttons):
+            self._grid.addWidget(button, index // columns, index % columns)
+        for column in range(len(self._buttons)):
+            self._grid.setColumnStretch(column, 0)
+        self._grid.setColumnStretch(columns, 1)

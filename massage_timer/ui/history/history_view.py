@@ -380,7 +380,7 @@ class HistoryView(QWidget):
         view = QChartView(chart, self)
         self._named(view, name, title)
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        view.setMinimumSize(260, 200)
+        view.setMinimumSize(200, 130)
         view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         return view
 
@@ -458,6 +458,12 @@ class HistoryView(QWidget):
             view.setBackgroundBrush(pal.color(QPalette.ColorRole.Window))
 
     # -- figures ---------------------------------------------------------------------
+
+    def heightForWidth(self, width: int) -> int:
+        """No height-for-width upwards: in its window's scroll area the view fills the
+        room there is (scrolling only below its minimum), rather than asking for the
+        height its wrapped texts would like, which pushed Delete and Export off-screen."""
+        return -1
 
     def refresh(self) -> None:
         """Reload the table, routine list and figures (after new sessions)."""

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListView,
     QMainWindow,
@@ -48,6 +47,7 @@ from massage_timer import APP_DISPLAY_NAME, __version__
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 from massage_timer.core.storage.loader import Library
 from massage_timer.ui.editor.library_actions import RoutineActions
+from massage_timer.ui.library.reminders_note import RemindersNote
 from massage_timer.ui.library.routine_detail import RoutineDetail
 from massage_timer.ui.library.routine_list import (
     RoutineDelegate,
@@ -57,6 +57,8 @@ from massage_timer.ui.library.routine_list import (
     area_label,
     routine_areas,
 )
+from massage_timer.ui.plain import PlainLabel, plain_tooltip
+from massage_timer.ui.screen_fit import clamp_to_screen, fit_window
 from massage_timer.ui.theme import Accent, PrimaryButton, accent
 
 DURATION_CHOICES: tuple[tuple[str, int | None], ...] = (
@@ -67,6 +69,8 @@ DURATION_CHOICES: tuple[tuple[str, int | None], ...] = (
     ("Up to 30 min", 30),
 )
 DEFAULT_SIZE = QSize(1100, 720)
+FIRST_ROUTINE = "desk-micro-break"
+"""Shown the first time: no equipment, seated, short; later the last one chosen."""
 
 class MainWindow(QMainWindow):
     """The routine library and its menus.
@@ -88,8 +92,11 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_DISPLAY_NAME)
-        self.resize(DEFAULT_SIZE)
+        fit_window(self, DEFAULT_SIZE)
         self._library = Library()
+        self._first_routine = ""
+        self.reminders_note = RemindersNote(self)
+        self.statusBar().addPermanentWidget(self.reminders_note, 1)
         self._include_optional = False
         self._timing = AS_WRITTEN
         self._model = RoutineListModel(self)
@@ -118,8 +125,8 @@ class MainWindow(QMainWindow):
         self._list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self._list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self._list.setAlternatingRowColors(True)
-        self._list.setMinimumWidth(300)
-        self._empty = QLabel("No routine matches the search and filters.", self)
+        self._list.setMinimumWidth(240)
+        self._empty = PlainLabel("No routine matches the search and filters.", self)
         self._empty.setObjectName("routineListEmpty")
         self._empty.setWordWrap(True)
         self._empty.hide()
@@ -165,14 +172,18 @@ class MainWindow(QMainWindow):
     # -- public API --------------------------------------------------------------
     def set_library(self, library: Library) -> None:
         """Show a (re)loaded library, keeping the current routine when it is still there."""
-        keep = self.current_routine_id()
+        keep = self.current_routine_id() or self._first_routine
         self._library = library
         self._model.set_routines(library.routines, self._include_optional, self._timing)
         self._fill_areas()
         self._update_broken(library.errors)
-        if not (keep and self.select_routine(keep)):
+        if not (keep and self.select_routine(keep)) and not self.select_routine(FIRST_ROUTINE):
             self._select_first()
         self._on_current_changed()
+
+    def set_first_routine(self, routine_id: str) -> None:
+        """The routine to open on (the last one chosen), if the library has it."""
+        self._first_routine = routine_id
 
     def set_include_optional(self, include: bool) -> None:
         """Whether optional steps count (the setting); changes the times shown."""
@@ -214,7 +225,10 @@ class MainWindow(QMainWindow):
     def restore_geometry_state(self, state: str) -> bool:
         if not state:
             return False
-        return self.restoreGeometry(QByteArray.fromBase64(state.encode("ascii")))
+        restored = self.restoreGeometry(QByteArray.fromBase64(state.encode("ascii")))
+        if restored:
+            clamp_to_screen(self)
+        return restored
 
     @property
     def start_button(self) -> QPushButton:
@@ -240,9 +254,9 @@ class MainWindow(QMainWindow):
     # -- building ----------------------------------------------------------------
     def _build_layout(self, scroll: QScrollArea) -> None:
         filters = QHBoxLayout()
-        area_label_ = QLabel("&Area:", self)
+        area_label_ = PlainLabel("&Area:", self)
         area_label_.setBuddy(self._area)
-        length_label = QLabel("&Length:", self)
+        length_label = PlainLabel("&Length:", self)
         length_label.setBuddy(self._duration)
         filters.addWidget(area_label_)
         filters.addWidget(self._area, 1)
@@ -299,7 +313,7 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", "actionQuit", "Ctrl+Q")
         self.history_action = self._action("&History", "actionHistory", "Ctrl+H")
         self.find_action = self._action("&Find routine", "actionFind", "Ctrl+F")
-        self.settings_action = self._action("&Preferences…", "actionPreferences", "Ctrl+,")
+        self.settings_action = self._action("&Settings…", "actionPreferences", "Ctrl+,")
         self.about_action = self._action(f"&About {APP_DISPLAY_NAME}", "actionAbout")
         self.safety_action = self._action("&Safety information", "actionSafety")
         file_menu = bar.addMenu("&File")
@@ -367,10 +381,10 @@ class MainWindow(QMainWindow):
                 font = QFont(self._broken.font())
                 font.setBold(True)
                 parent.setFont(0, font)
-                parent.setToolTip(0, str(error.file))
+                parent.setToolTip(0, plain_tooltip(str(error.file)))
                 by_file[error.file] = parent
             item = QTreeWidgetItem(parent, [f"{error.location}: {error.message}"])
-            item.setToolTip(0, str(error))
+            item.setToolTip(0, plain_tooltip(str(error)))
             item.setData(0, Qt.ItemDataRole.AccessibleTextRole,
                          f"{error.file.name}, at {error.location}: {error.message}")
         self._broken.expandAll()

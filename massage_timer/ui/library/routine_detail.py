@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import (
     QEvent,
     Qt,
@@ -11,6 +9,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -61,10 +60,15 @@ class _CautionFrame(QFrame):
 
 
 def _caution_sheet(palette: QPalette) -> str:
+    """The "Take care" box in the theme's colours, written out: a ``palette(...)``
+    reference would keep the colours of the theme the sheet was first set in."""
     color = accent(Accent.CAUTION, palette).name()
+    background = palette.color(QPalette.ColorRole.AlternateBase).name()
+    text = palette.color(QPalette.ColorRole.WindowText).name()
     return (
         f"QFrame#detailCautions {{ border: 1px solid {color}; border-left: 5px solid {color};"
-        " border-radius: 4px; background: palette(alternate-base); }"
+        f" border-radius: 4px; background: {background}; }}"
+        f" QFrame#detailCautions QLabel {{ color: {text}; }}"
         f" QLabel#detailCautionsHeading {{ color: {color}; }}"
     )
 
@@ -88,25 +92,19 @@ class RoutineDetail(QWidget):
         self._origin.setWordWrap(True)
         self._diagram = _make_diagram(self)
         self._steps_heading = _heading("Steps", self)
-        self._steps = QLabel(self)
-        self._steps.setObjectName("detailSteps")
-        self._steps.setTextFormat(Qt.TextFormat.RichText)
-        self._steps.setWordWrap(True)
-        self._steps.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._steps = StepList(self)
         self._cautions_box = _CautionFrame(self)
         caution_layout = QVBoxLayout(self._cautions_box)
         cautions_heading = _heading("Take care", self._cautions_box, 1.0)
         cautions_heading.setObjectName("detailCautionsHeading")
-        self._cautions = QLabel(self._cautions_box)
+        self._cautions = PlainLabel(self._cautions_box)
         self._cautions.setObjectName("detailCautionsText")
-        self._cautions.setTextFormat(Qt.TextFormat.RichText)
         self._cautions.setWordWrap(True)
         caution_layout.addWidget(cautions_heading)
         caution_layout.addWidget(self._cautions)
         self._sources = PlainLabel(self)
         self._sources.setObjectName("detailSources")
         self._sources.setWordWrap(True)
-        self._sources.setTextFormat(Qt.TextFormat.PlainText)
         self._sources.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         layout = QVBoxLayout(self)
@@ -173,16 +171,12 @@ class RoutineDetail(QWidget):
         self._origin.setText(origin)
         self._origin.setVisible(bool(origin))
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
-        self._steps.setText(_steps_html(routine, include_optional, muted, timing))
+        self._steps.show_steps(routine, include_optional, muted, timing)
         self._steps.setAccessibleName(
             "Steps: "
             + "; ".join(f"{s.title}, {duration(s.seconds_at(timing))}" for s in routine.steps)
         )
-        self._cautions.setText(
-            "<ul style='margin-left:-20px'>"
-            + "".join(f"<li>{html.escape(c)}</li>" for c in routine.cautions)
-            + "</ul>"
-        )
+        self._cautions.setText("\n".join(f"\u2022 {c}" for c in routine.cautions))
         self._cautions_box.setVisible(bool(routine.cautions))
         self._sources.setText(sources_text(routine.sources))
         ids = [r for s in routine.steps for r in s.regions] + list(routine.areas)
@@ -199,26 +193,75 @@ def sources_text(names: tuple[str, ...]) -> str:
     return "\n".join(lines)
 
 
-def _steps_html(
-    routine: Routine, include_optional: bool, muted: str, timing: SpeechTiming
-) -> str:
-    rows = []
-    number = 0
-    for step in routine.steps:
-        skipped = step.optional and not include_optional
-        if not skipped:
-            number += 1
-        tags = []
-        if step.optional:
-            tags.append("optional, left out (see Preferences)" if skipped else "optional")
-        tag = f" <i>({', '.join(tags)})</i>" if tags else ""
-        style = f" style='color: {muted}'" if skipped else ""
-        rows.append(
-            f"<tr{style}><td align='right' width='28'>{'' if skipped else f'{number}.'}</td>"
-            f"<td><b>{html.escape(step.title)}</b>{tag}<br>{html.escape(_step_detail(step))}</td>"
-            f"<td align='right'>{clock(step.seconds_at(timing))}</td></tr>"
-        )
-    return "<table cellspacing='0' cellpadding='3' width='100%'>" + "".join(rows) + "</table>"
+class StepList(QWidget):
+    """The steps as rows of plain labels: number, title (and whether optional), what
+    to do, and the time. Text from the routine file is never read as markup."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailSteps")
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setHorizontalSpacing(8)
+        self._grid.setVerticalSpacing(6)
+        self._grid.setColumnStretch(1, 1)
+        self._rows: list[tuple[str, ...]] = []
+
+    def text(self) -> str:
+        """Every row as one plain line: "1. Title (optional) - what to do - 0:42"."""
+        return "\n".join(" ".join(part for part in row if part) for row in self._rows)
+
+    def show_steps(
+        self, routine: Routine, include_optional: bool, muted: str, timing: SpeechTiming
+    ) -> None:
+        while self._grid.count():
+            item = self._grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()  # deleted later: not to be seen under the new rows meanwhile
+                widget.deleteLater()
+        self._rows = []
+        number = 0
+        for row, step in enumerate(routine.steps):
+            skipped = step.optional and not include_optional
+            if not skipped:
+                number += 1
+            tag = ""
+            if step.optional:
+                tag = " (optional, left out (see Settings))" if skipped else " (optional)"
+            cells = (
+                "" if skipped else f"{number}.",
+                f"{step.title}{tag}",
+                _step_detail(step),
+                clock(step.seconds_at(timing)),
+            )
+            self._rows.append(cells)
+            self._add_row(row, cells, muted if skipped else None)
+
+    def _add_row(self, row: int, cells: tuple[str, ...], muted: str | None) -> None:
+        number, title, detail, time = cells
+        top = Qt.AlignmentFlag.AlignTop
+        labels = [PlainLabel(number, self), PlainLabel(title, self),
+                  PlainLabel(time, self)]
+        font = QFont(labels[1].font())
+        font.setBold(True)
+        labels[1].setFont(font)
+        labels[1].setWordWrap(True)
+        what = PlainLabel(detail, self)
+        what.setWordWrap(True)
+        box = QVBoxLayout()
+        box.setSpacing(0)
+        box.addWidget(labels[1])
+        box.addWidget(what)
+        holder = QWidget(self)
+        holder.setLayout(box)
+        box.setContentsMargins(0, 0, 0, 0)
+        self._grid.addWidget(labels[0], row, 0, top | Qt.AlignmentFlag.AlignRight)
+        self._grid.addWidget(holder, row, 1, top)
+        self._grid.addWidget(labels[2], row, 2, top | Qt.AlignmentFlag.AlignRight)
+        if muted is not None:
+            for widget in (*labels, what):
+                widget.setStyleSheet(f"color: {muted};")
 
 
 def _make_diagram(parent: QWidget) -> DiagramView:

@@ -26,6 +26,7 @@ from massage_timer.core.model.routine import Equipment, Routine
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 from massage_timer.core.storage.loader import LoadedRoutine
 from massage_timer.ui.durations import duration
+from massage_timer.ui.plain import plain_tooltip
 
 RoutineIdRole = Qt.ItemDataRole.UserRole + 1
 SecondsRole = Qt.ItemDataRole.UserRole + 2
@@ -116,7 +117,8 @@ class RoutineListModel(QAbstractListModel):
             return f"{routine.title} {routine.summary} {areas}".casefold()
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             _title, meta, areas = self.data(index, LinesRole)
-            return f"{routine.title}. {meta}. {areas}"
+            text = f"{routine.title}. {meta}. {areas}"
+            return plain_tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
         return None
 
 

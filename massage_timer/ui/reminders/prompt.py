@@ -12,6 +12,7 @@ from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from massage_timer.ui.plain import PlainLabel
+from massage_timer.ui.screen_fit import fit_window
 from massage_timer.ui.theme import Accent, accent
 
 MARGIN = 24
@@ -94,11 +95,12 @@ class ReminderPrompt(QWidget):
         return self._skip
 
     def set_reason(self, minutes: int, routine_title: str, routine_minutes: int) -> None:
-        """Say briefly why: how long since the last break, and what the break is."""
+        """Say briefly why: how long since the last break (counted on through snoozes),
+        and what the break is."""
         if minutes % 60 == 0:
             since = "an hour" if minutes == 60 else f"{minutes // 60} hours"
         else:
-            since = f"{minutes} minutes"
+            since = "a minute" if minutes == 1 else f"{minutes} minutes"
         self._reason.setText(
             f"You have been at the desk for {since}. {routine_title} "
             f"({routine_minutes}\u00a0min) loosens the neck and shoulders."
@@ -113,6 +115,7 @@ class ReminderPrompt(QWidget):
         """Show in the screen's bottom-right corner, on top, without taking focus."""
         self._answered = False
         self.adjustSize()
+        fit_window(self, self.size())
         screen = self.screen() or QGuiApplication.primaryScreen()
         if screen is not None:
             area = screen.availableGeometry()

@@ -196,7 +196,7 @@ class Reminders(QObject):
             return
         s = self._store.settings
         title, minutes = reminder_text(s, self._library())
-        self.prompt.set_reason(s.reminder_interval_minutes, title, minutes)
+        self.prompt.set_reason(self.service.minutes_since_break(), title, minutes)
         self.prompt.set_snooze_minutes(s.snooze_minutes)
         self.prompt.show_reminder()
         if s.reminder_sound:

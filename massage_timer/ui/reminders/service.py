@@ -230,6 +230,11 @@ class ReminderController(QObject):
         self._break_pending = False
         self._answer(None, self._schedule.record_break)
 
+    def minutes_since_break(self) -> int:
+        """Whole minutes since the last break (a snooze does not restart the count)."""
+        seconds = (self._wall() - self._schedule.last_break).total_seconds()
+        return max(1, round(seconds / 60))
+
     def apply_settings(self, settings: Settings) -> None:
         self._settings = settings
         self._answer(None, lambda: self._schedule.set_config(

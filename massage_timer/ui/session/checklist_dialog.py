@@ -38,6 +38,7 @@ from massage_timer.core.model.safety import (
 )
 from massage_timer.core.storage.checklist_file import load_checklist
 from massage_timer.ui.plain import PlainLabel
+from massage_timer.ui.screen_fit import fit_window
 from massage_timer.ui.theme import Accent, PrimaryButton, accent
 
 NO, YES = 0, 1
@@ -303,13 +304,7 @@ class SafetyChecklistDialog(QDialog):
 
     def _fit_to_screen(self) -> None:
         """All questions at once when the screen allows; the list scrolls otherwise."""
-        width, height = self._preferred_width(), self.sizeHint().height()
-        screen = self.screen()
-        if screen is not None:
-            room = screen.availableGeometry()
-            width = min(width, room.width() - 40)
-            height = min(height, room.height() - 60)
-        self.resize(width, height)
+        fit_window(self, QSize(self._preferred_width(), self.sizeHint().height()))
 
     def _preferred_width(self) -> int:
         return min(1200, max(1040, self.fontMetrics().averageCharWidth() * 170))

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
@@ -49,6 +49,7 @@ from massage_timer.core.model.speech_timing import ClipSeconds, SpeechTiming, ti
 from massage_timer.core.model.text import single_line
 from massage_timer.core.storage.checklist_file import load_checklist
 from massage_timer.core.storage.loader import LoadedRoutine
+from massage_timer.ui.screen_fit import fit_window
 from massage_timer.ui.session.adapter import SessionAdapter
 from massage_timer.ui.session.checklist_dialog import SafetyChecklistDialog
 from massage_timer.ui.session.pain_dialog import PainRatingDialog
@@ -57,6 +58,9 @@ from massage_timer.ui.session.short_check import CHANGED, ShortCheckDialog
 from massage_timer.ui.session.summary_dialog import SessionSummaryDialog
 
 log = logging.getLogger(__name__)
+
+PLAYER_SIZE = QSize(1100, 720)
+"""The player's size where the screen allows; a smaller screen bounds it."""
 
 
 class PlayerSound(CueOutput, Protocol):
@@ -79,7 +83,7 @@ class PlayerWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
         layout.addWidget(player)
-        self.resize(1100, 720)
+        fit_window(self, PLAYER_SIZE)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()
@@ -124,6 +128,7 @@ class SessionFlow(QObject):
         """None until the flow ends, then how: completed, stopped, blocked, cancelled."""
         self._checklist_version: str | None = None
         self._confirmed_at: datetime | None = None
+        self._pain_before: int | None = None
         self._checklists = checklists
         self._tz = tz
         self._checklist_kind: ChecklistKind | None = None
@@ -257,13 +262,18 @@ class SessionFlow(QObject):
 
     # Stage 2: player
 
-    def _on_pain_before_finished(self, _result: int) -> None:
+    def _on_pain_before_finished(self, result: int) -> None:
+        """Continue or Skip starts the player; Esc (or closing) cancels the start."""
+        if result != QDialog.DialogCode.Accepted.value:
+            self._end(Outcome.CANCELLED)
+            return
         pain = self.pain_dialog
         self.start_player(pain.value if pain is not None else None)
 
     def start_player(self, pain_before: int | None) -> None:
         session = self._session()
         routine = self.routine
+        self._pain_before = pain_before
         player = PlayerView(routine.title, len(session.engine.steps))
         window = PlayerWindow(player, routine.title, self._parent)
         self.window = window
@@ -323,6 +333,7 @@ class SessionFlow(QObject):
             event.steps_completed,
             event.steps_total,
             session.outcome,
+            pain_before=self._pain_before,
             parent=self._parent,
         )
         summary.finished.connect(self._on_summary_finished)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from massage_timer.ui.plain import PlainLabel
+from massage_timer.ui.screen_fit import fit_window
 from massage_timer.ui.theme import PaletteStyle
 
 PAIN_MAX = 10
@@ -142,7 +143,8 @@ class PainRatingDialog(QDialog):
     """Asks for a 0-10 rating; Skip (or closing) leaves :attr:`value` as ``None``.
 
     ``kind`` is ``"before"`` (objectName ``painBefore``) or ``"after"`` (``painAfter``).
-    Skip and Continue both accept the dialog; only Escape rejects it.
+    Skip (Alt+S, and Enter while nothing is chosen) and Continue both accept the
+    dialog; only Escape rejects it, and before a session that cancels the start.
     """
 
     def __init__(
@@ -166,15 +168,14 @@ class PainRatingDialog(QDialog):
         self._scale = PainScale(f"{name}Scale", question, self)
         heading.setBuddy(self._scale.button(0))
         buttons = QDialogButtonBox(self)
-        self._skip = buttons.addButton("Skip", QDialogButtonBox.ButtonRole.RejectRole)
+        self._skip = buttons.addButton("&Skip", QDialogButtonBox.ButtonRole.RejectRole)
         self._skip.setObjectName(f"{name}Skip")
         self._skip.setAccessibleName("Skip the pain rating")
         self._continue = buttons.addButton("Continue", QDialogButtonBox.ButtonRole.AcceptRole)
         self._continue.setObjectName(f"{name}Continue")
         self._continue.setAccessibleName("Continue")
         self._continue.setEnabled(False)
-        self._continue.setDefault(True)
-        self._skip.setAutoDefault(False)
+        self._skip.setDefault(True)
         self._skip.clicked.connect(self._on_skip_clicked)
         self._continue.clicked.connect(self.accept)
         self._scale.valueChanged.connect(self._on_value_changed)
@@ -187,7 +188,7 @@ class PainRatingDialog(QDialog):
         self.setTabOrder(self._scale.button(0), self._continue)
         self.setTabOrder(self._continue, self._skip)
         self._scale.focus_scale()
-        self.resize(max(520, self.minimumSizeHint().width()), self.sizeHint().height())
+        fit_window(self, QSize(max(520, self.minimumSizeHint().width()), self.sizeHint().height()))
 
     @property
     def value(self) -> int | None:
@@ -211,3 +212,5 @@ class PainRatingDialog(QDialog):
 
     def _on_value_changed(self, _value: object) -> None:
         self._continue.setEnabled(True)
+        self._skip.setDefault(False)
+        self._continue.setDefault(True)

@@ -1,7 +1,11 @@
 """The player: a large countdown, the step and cue, the diagram, and Stop.
 
 It shows an engine :class:`~massage_timer.core.model.engine.Status` and forwards what the
-user asks for; it keeps no timing of its own. Space pauses or resumes, Right skips,
+user asks for; it keeps no timing of its own. The controls and the time left have
+priority on a small screen: the step, countdown and diagram sit in a scroll area
+between them, the countdown shrinks with the window, and a very short window
+leaves out the diagram. Paused shows a pause sign, a neutral colour and a dimmed
+countdown. Space pauses or resumes, Right skips,
 Left goes back and Esc stops, whichever control has the focus.
 
 Signals:
@@ -15,13 +19,14 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QFont, QFontInfo, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -36,6 +41,13 @@ from massage_timer.ui.theme import Accent, accent
 
 PHASE_WORDS = {Phase.PREPARE: "Get ready", Phase.WORK: "Work", Phase.REST: "Rest"}
 SIDE_WORDS = {"left": "Left side", "right": "Right side"}
+BUTTON_MIN_WIDTH = 100
+"""Wide enough to hit easily; narrow enough for four controls across 512 px (2x on
+1024x600)."""
+COMPACT_HEIGHT = 420
+"""Below this height (logical pixels) the player leaves out the diagram."""
+PAUSE_SYMBOL = "\u275a\u275a"
+"""Two heavy bars: common fonts (DejaVu) have them, unlike the U+23F8 pause sign."""
 
 
 def _label(name: str, text: str = "") -> QLabel:
@@ -61,6 +73,8 @@ class PlayerView(QWidget):
         self.setAccessibleName("Session player")
         self._steps_total = steps_total
         self._last_segment: Segment | None = None
+        self._paused = False
+        self._painted: tuple[Phase, bool] | None = None
 
         self._routine = _label("routineTitle", routine_title)
         self._routine.setAccessibleName("Routine")
@@ -94,6 +108,8 @@ class PlayerView(QWidget):
         f.setPointSizeF(f.pointSizeF() * 1.9)
         f.setBold(True)
         self._step_title.setFont(f)
+        self._step_title_pt = f.pointSizeF()
+        self._compact = False
 
         self._countdown = _label("countdownLabel")
         self._countdown.setAccessibleName("Countdown")
@@ -104,6 +120,7 @@ class PlayerView(QWidget):
         f.setStyleHint(QFont.StyleHint.SansSerif)
         f.setFeature(QFont.Tag("tnum"), 1)
         self._countdown.setFont(f)
+        self._countdown_px = QFontInfo(f).pixelSize()
         self._countdown_unit = _label("countdownUnit")
         self._countdown_unit.setAlignment(Qt.AlignmentFlag.AlignCenter)
         f = self._countdown_unit.font()
@@ -132,14 +149,14 @@ class PlayerView(QWidget):
         self._notice.hide()
 
         self.diagram = DiagramView(self)
-        self.diagram.setMinimumSize(320, 320)
+        self.diagram.setMinimumSize(160, 160)
         self.diagram.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
         self.back_button = self._button("backButton", "◀  Back", "Back to the previous part (Left)")
         self.pause_button = self._button("pauseButton", "Pause", "Pause or resume (Space)")
         self.skip_button = self._button("skipButton", "Skip  ▶", "Skip to the next part (Right)")
         self.stop_button = self._button("stopButton", "Stop", "Stop the session now (Esc)")
-        self.stop_button.setMinimumSize(180, 56)
+        self.stop_button.setMinimumHeight(56)
         f = self.stop_button.font()
         f.setPointSizeF(f.pointSizeF() * 1.35)
         f.setBold(True)
@@ -190,9 +207,20 @@ class PlayerView(QWidget):
         card.setFrameShape(QFrame.Shape.StyledPanel)
         card.setLayout(text_col)
 
-        body = QHBoxLayout()
+        body_widget = QWidget()
+        body_widget.setObjectName("playerBody")
+        body = QHBoxLayout(body_widget)
+        body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(card, 3)
         body.addWidget(self.diagram, 2)
+        self.body = QScrollArea()
+        self.body.setObjectName("playerBodyScroll")
+        self.body.setWidget(body_widget)
+        self.body.setWidgetResizable(True)
+        self.body.setFrameShape(QFrame.Shape.NoFrame)
+        self.body.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.body.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.body.setMinimumHeight(0)
 
         controls = QHBoxLayout()
         controls.addWidget(self.back_button)
@@ -204,17 +232,26 @@ class PlayerView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self._progress)
-        layout.addLayout(body, 1)
+        layout.addWidget(self.body, 1)
         layout.addWidget(self._notice)
         layout.addLayout(controls)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    @property
+    def time_left(self) -> QLabel:
+        """The routine's time left, always in view above the scrolling body."""
+        return self._progress_text
+
+    @property
+    def countdown_label(self) -> QLabel:
+        return self._countdown
 
     def _button(self, name: str, text: str, tip: str) -> QPushButton:
         button = QPushButton(text, self)
         button.setObjectName(name)
         button.setAccessibleName(tip.split(" (", maxsplit=1)[0])
         button.setToolTip(tip)
-        button.setMinimumSize(120, 48)
+        button.setMinimumSize(BUTTON_MIN_WIDTH, 48)
         button.setAutoDefault(False)
         return button
 
@@ -243,7 +280,10 @@ class PlayerView(QWidget):
         if segment is not self._last_segment:
             self._show_segment(segment)
         phase_text = PHASE_WORDS[segment.phase]
-        self._phase.setText(f"Paused · {phase_text}" if paused else phase_text)
+        self._phase.setText(f"{PAUSE_SYMBOL} Paused · {phase_text}" if paused else phase_text)
+        self._paused = paused
+        if self._painted != (segment.phase, paused):
+            self._paint_phase(segment.phase)
         if status.strokes_left is not None:
             self._countdown.setText(str(status.strokes_left))
             unit = "stroke left" if status.strokes_left == 1 else "strokes left"
@@ -269,20 +309,56 @@ class PlayerView(QWidget):
             self._cue.setText(f"{step.cue}{pressure}")
         self._step_progress.setText(f"Step {segment.step_index + 1} of {self._steps_total}")
         self.diagram.set_regions(step.regions, segment.side)
-        self._paint_phase(segment.phase)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A short window gets a smaller countdown, and a very short one leaves out
+        the diagram and shrinks the step title, so the number stays in view."""
+        super().resizeEvent(event)
+        compact = self.height() < COMPACT_HEIGHT
+        f = self._countdown.font()
+        px = max(28, min(self._countdown_px, self.height() // (7 if compact else 5)))
+        if f.pixelSize() != px:
+            f.setPixelSize(px)
+            self._countdown.setFont(f)
+        if compact:
+            self.body.ensureWidgetVisible(self._countdown, 0, 0)
+        if compact != self._compact:
+            self._compact = compact
+            self.diagram.setVisible(not compact)
+            title = self._step_title.font()
+            title.setPointSizeF(self._step_title_pt * (0.7 if compact else 1.0))
+            self._step_title.setFont(title)
+
+    @property
+    def compact(self) -> bool:
+        """Whether the window is too short for the diagram (it is then hidden)."""
+        return self._compact
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and self._last_segment is not None:
             self._paint_phase(self._last_segment.phase)
 
+    @property
+    def paused_look(self) -> bool:
+        """Whether the player shows the paused state (neutral colour, dimmed count)."""
+        return self._painted is not None and self._painted[1]
+
     def _paint_phase(self, phase: Phase) -> None:
-        """Colour the phase word so get ready / work / rest read at a glance."""
-        kind = {
+        """Colour the phase word so get ready / work / rest read at a glance; paused
+        turns it and the countdown a neutral grey, the countdown dimmed."""
+        paused = self._paused
+        self._painted = (phase, paused)
+        kind = Accent.PAUSED if paused else {
             Phase.PREPARE: Accent.CAUTION,
             Phase.WORK: Accent.PRIMARY,
             Phase.REST: Accent.SUCCESS,
         }[phase]
         color = accent(kind, self.palette())
         self._phase.setStyleSheet(f"color: {color.name()};")
-        self._countdown.setStyleSheet(f"color: {color.name()};" if phase is Phase.WORK else "")
+        if paused:
+            dim = QColor(color)
+            dim.setAlphaF(0.45)
+            self._countdown.setStyleSheet(f"color: {dim.name(QColor.NameFormat.HexArgb)};")
+        else:
+            self._countdown.setStyleSheet(f"color: {color.name()};" if phase is Phase.WORK else "")

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QDialog,
     QFrame,
-    QHBoxLayout,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from massage_timer.core.model.safety import Checklist
 from massage_timer.ui.plain import PlainLabel
+from massage_timer.ui.screen_fit import available_area, client_area, fit_window
 from massage_timer.ui.theme import PrimaryButton
 
 CHANGED = 2
@@ -103,7 +104,7 @@ class ShortCheckDialog(QDialog):
         self.confirm_button.setObjectName("shortCheckConfirm")
         self.confirm_button.setDefault(True)
         self.confirm_button.clicked.connect(self._on_confirm_clicked)
-        buttons = QHBoxLayout()
+        buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         buttons.addWidget(self.cancel_button)
         buttons.addStretch(1)
         buttons.addWidget(self.changed_button)
@@ -114,7 +115,10 @@ class ShortCheckDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
-        self.resize(640, 520)
+        room = client_area(available_area(self)).width() - 40
+        if buttons.minimumSize().width() > room:  # a narrow screen: the buttons stacked
+            buttons.setDirection(QBoxLayout.Direction.TopToBottom)
+        fit_window(self, QSize(640, 520))
         self.confirm_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property

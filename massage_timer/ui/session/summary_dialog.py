@@ -7,7 +7,7 @@ rating and note; the caller builds the session record from :attr:`pain_after` an
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from massage_timer.core.model.session import Outcome
 from massage_timer.ui.plain import PlainLabel
+from massage_timer.ui.screen_fit import FitScrollArea, fit_window
 from massage_timer.ui.session.pain_dialog import QUESTIONS, PainScale
 from massage_timer.ui.theme import Accent, accent
 
@@ -54,13 +55,13 @@ class SessionSummaryDialog(QDialog):
         steps_total: int,
         outcome: Outcome,
         *,
+        pain_before: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("sessionSummary")
         self.setAccessibleName("Session summary")
         self.setWindowTitle("Session summary")
-        self.setMinimumWidth(520)
         completed = outcome is Outcome.COMPLETED
         self._heading = PlainLabel(
             "Well done — session complete" if completed else "Session stopped", self
@@ -89,6 +90,10 @@ class SessionSummaryDialog(QDialog):
         form.addRow(PlainLabel("Time spent:", self), time_label)
         form.addRow(PlainLabel("Steps completed:", self), steps_label)
         form.addRow(PlainLabel("Outcome:", self), outcome_label)
+        before = "Not rated" if pain_before is None else f"{pain_before} / 10"
+        before_label = PlainLabel(before, self)
+        before_label.setObjectName("summaryPainBefore")
+        form.addRow(PlainLabel("Pain before:", self), before_label)
 
         name, question = QUESTIONS["after"]
         pain_heading = PlainLabel(question, self)
@@ -116,7 +121,9 @@ class SessionSummaryDialog(QDialog):
         buttons.addButton(self._done, QDialogButtonBox.ButtonRole.AcceptRole)
         self._done.clicked.connect(self.accept)
 
-        layout = QVBoxLayout(self)
+        content = QWidget(self)
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
         layout.addWidget(self._heading)
         layout.addLayout(form)
@@ -127,12 +134,14 @@ class SessionSummaryDialog(QDialog):
         layout.addSpacing(8)
         layout.addWidget(note_label)
         layout.addWidget(self._note)
-        layout.addSpacing(4)
-        layout.addWidget(buttons)
+        outer = QVBoxLayout(self)
+        outer.addWidget(FitScrollArea(content, self), 1)
+        outer.addSpacing(4)
+        outer.addWidget(buttons)
         self.setTabOrder(self._pain.button(0), self._note)
         self.setTabOrder(self._note, self._done)
         self._pain.focus_scale()
-        self.resize(max(560, self.minimumSizeHint().width()), self.sizeHint().height())
+        fit_window(self, QSize(max(560, self.minimumSizeHint().width()), self.sizeHint().height()))
 
     @property
     def pain_after(self) -> int | None:

@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QTimeEdit,
@@ -30,6 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from massage_timer.core.model.settings import BOUNDS, MAX_BUSY_PROGRAMS, Settings, replace
+from massage_timer.ui.plain import PlainLabel
+from massage_timer.ui.screen_fit import available_area, client_area, fit_window, place_inside
 from massage_timer.ui.theme import Accent, accent
 
 if TYPE_CHECKING:
@@ -41,6 +45,16 @@ SCREEN_AWAKE_NOTE = (
     "service (GNOME, KDE Plasma, Xfce, Cinnamon, MATE). Elsewhere the screen may still dim."
 )
 AUTOSTART_NOTE_OTHER = "On this system, add Massage Timer to the login items yourself."
+
+
+def _scrolling(page: QWidget) -> QScrollArea:
+    """A tab page that scrolls when the screen is smaller than the page."""
+    area = QScrollArea()
+    area.setObjectName(f"{page.objectName() or 'settingsPage'}Scroll")
+    area.setWidget(page)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    return area
 
 
 class SettingsDialog(QDialog):
@@ -74,13 +88,15 @@ class SettingsDialog(QDialog):
         self._tabs = QTabWidget(self)
         self._tabs.setObjectName("settingsTabs")
         self._tabs.setAccessibleName("Settings sections")
-        self._tabs.addTab(self._voice_tab(voices), "&Voice && sounds")
-        self._tabs.addTab(self._session_tab(screen_awake_note), "S&ession")
-        self._tabs.addTab(self._reminders_tab(routines, autostart_supported, busy_signals),
-                          "&Reminders")
-        self._tabs.addTab(self._appearance_tab(), "&Appearance")
+        self._tabs.addTab(_scrolling(self._voice_tab(voices)), "&Voice && sounds")
+        self._tabs.addTab(_scrolling(self._session_tab(screen_awake_note)), "S&ession")
+        self._tabs.addTab(
+            _scrolling(self._reminders_tab(routines, autostart_supported, busy_signals)),
+            "&Reminders",
+        )
+        self._tabs.addTab(_scrolling(self._appearance_tab()), "&Appearance")
 
-        self._error = QLabel(self)
+        self._error = PlainLabel(self)
         self._error.setObjectName("settingsError")
         self._error.setWordWrap(True)
         self._error.hide()
@@ -153,7 +169,7 @@ class SettingsDialog(QDialog):
         return combo
 
     def _note(self, text: str) -> QLabel:
-        label = QLabel(text, self)
+        label = PlainLabel(text, self)
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.PlainText)
         self._notes.append(label)
@@ -161,7 +177,7 @@ class SettingsDialog(QDialog):
 
     @staticmethod
     def _row(form: QFormLayout, text: str, field: QWidget) -> None:
-        label = QLabel(text, field.parentWidget())
+        label = PlainLabel(text, field.parentWidget())
         label.setBuddy(field)
         form.addRow(label, field)
 
@@ -186,7 +202,7 @@ class SettingsDialog(QDialog):
         self.voice_preview.setAccessibleName("Preview the voice")
         self.voice_preview.setToolTip("Hear a sample sentence in this voice at this rate")
         self.voice_preview.setAutoDefault(False)
-        self.voice_preview_status = QLabel(self)
+        self.voice_preview_status = PlainLabel(self)
         self.voice_preview_status.setObjectName("voicePreviewStatus")
         self.voice_preview_status.setAccessibleName("Voice preview status")
         self.voice_preview_status.setWordWrap(True)
@@ -199,7 +215,7 @@ class SettingsDialog(QDialog):
         voice_layout.setContentsMargins(0, 0, 0, 0)
         voice_layout.addWidget(self.voice_name)
         voice_layout.addWidget(self.voice_preview)
-        voice_label = QLabel("Vo&ice:", page)
+        voice_label = PlainLabel("Vo&ice:", page)
         voice_label.setBuddy(self.voice_name)
         form.addRow(voice_label, voice_row)
         self._row(form, "Speaking ra&te:", self.voice_rate)
@@ -249,7 +265,7 @@ class SettingsDialog(QDialog):
         hours_row = QHBoxLayout(hours)
         hours_row.setContentsMargins(0, 0, 0, 0)
         hours_row.addWidget(self.active_start)
-        to_label = QLabel("to", hours)
+        to_label = PlainLabel("to", hours)
         hours_row.addWidget(to_label)
         hours_row.addWidget(self.active_end)
         hours_row.addStretch(1)
@@ -267,8 +283,8 @@ class SettingsDialog(QDialog):
 
         form.addRow(self.reminders_enabled)
         self._row(form, "Re&mind every:", self.reminder_interval)
-        form.addRow(QLabel("Active days:", self), days)
-        hours_label = QLabel("Active &hours:", self)
+        form.addRow(PlainLabel("Active days:", self), days)
+        hours_label = PlainLabel("Active &hours:", self)
         hours_label.setBuddy(self.active_start)
         form.addRow(hours_label, hours)
         self._row(form, "S&nooze for:", self.snooze_minutes)
@@ -302,7 +318,7 @@ class SettingsDialog(QDialog):
         self.busy_programs.setObjectName("busyPrograms")
         self.busy_programs.setAccessibleName("Programs that hold reminders, comma-separated")
         self.busy_programs.setPlaceholderText("e.g. zoom, obs, teams")
-        form.addRow(QLabel("Hold a reminder until you are free when:", self))
+        form.addRow(PlainLabel("Hold a reminder until you are free when:", self))
         boxes = [self.busy_full_screen, self.busy_inhibitors, self.busy_do_not_disturb,
                  self.busy_microphone_camera]
         for box in boxes:
@@ -458,6 +474,8 @@ class SettingsDialog(QDialog):
             meeting_until=self._original.meeting_until,
             shown_background_hint=self._original.shown_background_hint,
             window_geometry=self._original.window_geometry,
+            last_routine_id=self._original.last_routine_id,
+            shown_reminders_note=self._original.shown_reminders_note,
         ))
 
     def _on_voice_toggled(self) -> None:
@@ -516,6 +534,10 @@ class SettingsDialog(QDialog):
             self._restyle()
         super().changeEvent(event)
 
+    def show_reminders(self) -> None:
+        """Open at the Reminders page (from the first-start note's Change…)."""
+        self._tabs.setCurrentIndex(2)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._fit_wrapped_text()
@@ -528,9 +550,14 @@ class SettingsDialog(QDialog):
             form.activate()
             needed = max(needed, form.totalHeightForWidth(width))
         extra = needed - self._tabs.currentWidget().height()
+        room = client_area(available_area(self))
+        extra = min(extra, room.height() - self.height())
         if extra > 0:
             self.setMinimumHeight(self.height() + extra)
             self.resize(self.width(), self.height() + extra)
+        if not room.contains(self.geometry()):
+            fit_window(self, self.size())
+            place_inside(self, room)
 
     def _restyle(self) -> None:
         muted = self.palette().color(self.palette().ColorRole.PlaceholderText).name()

@@ -1,0 +1,114 @@
+"""Child process for test_screen_fit: opens every window on the screen it was given.
+
+The parent sets QT_QPA_PLATFORM=offscreen:configfile=... (the screen size) and maybe
+QT_SCALE_FACTOR or QT_FONT_DPI; this prints one JSON object: the available area, and
+for each window its frame and the global rectangles of the widgets that must show.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QRect
+from PySide6.QtWidgets import QApplication, QWidget
+
+from massage_timer.core.model.engine import SessionEngine
+from massage_timer.core.model.session import Outcome
+from massage_timer.core.model.settings import Settings
+from massage_timer.core.storage.checklist_file import load_checklist
+from massage_timer.core.storage.history.store import HistoryStore
+from massage_timer.core.storage.loader import load_library
+from massage_timer.ui.history_window import HistoryWindow
+from massage_timer.ui.library.main_window import MainWindow
+from massage_timer.ui.reminders.prompt import ReminderPrompt
+from massage_timer.ui.session.checklist_dialog import SafetyChecklistDialog
+from massage_timer.ui.session.flow import PlayerWindow
+from massage_timer.ui.session.pain_dialog import PainRatingDialog
+from massage_timer.ui.session.player_view import PlayerView
+from massage_timer.ui.session.short_check import ShortCheckDialog
+from massage_timer.ui.session.summary_dialog import SessionSummaryDialog
+from massage_timer.ui.settings.settings_dialog import SettingsDialog
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def settle() -> None:
+    for _ in range(3):
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def rect(r: QRect) -> list[int]:
+    return [r.x(), r.y(), r.width(), r.height()]
+
+
+def global_rect(widget: QWidget) -> list[int]:
+    top_left = widget.mapToGlobal(widget.rect().topLeft())
+    visible = widget.visibleRegion().boundingRect()
+    return [top_left.x(), top_left.y(), widget.width(), widget.height(),
+            visible.width(), visible.height()]
+
+
+def report(window: QWidget, *parts: QWidget) -> dict[str, object]:
+    window.show()
+    settle()
+    return {
+        "frame": rect(window.frameGeometry()),
+        "parts": {part.objectName(): global_rect(part) for part in parts},
+    }
+
+
+def main() -> None:
+    app = QApplication(sys.argv[:1])
+    screen = app.primaryScreen()
+    library = load_library(builtin_dir=ROOT / "routines")
+    routine = library.routines[0].routine
+    out: dict[str, object] = {"available": rect(screen.availableGeometry())}
+
+    main_window = MainWindow()
+    main_window.set_library(library)
+    out["main"] = report(main_window, main_window.start_button)
+
+    engine = SessionEngine(routine, lambda: 1000.0)
+    engine.start()
+    player = PlayerView(routine.title, len(engine.steps))
+    player.show_status(engine.status())
+    window = PlayerWindow(player, routine.title, main_window)
+    out["player"] = report(
+        window, player.stop_button, player.pause_button, player.skip_button,
+        player.back_button, player.time_left, player.countdown_label,
+    )
+    window.hide()
+
+    history = HistoryWindow(main_window)
+    history.show(HistoryStore.memory_only())
+    view = history.view
+    assert view is not None
+    out["history"] = report(view.window(), view.delete_button, view.delete_all_button,
+                            view.export_button)
+    view.window().hide()
+
+    dialogs: dict[str, QWidget] = {
+        "settings": SettingsDialog(Settings(), main_window),
+        "checklist": SafetyChecklistDialog(parent=main_window),
+        "pain": PainRatingDialog("before", main_window),
+        "summary": SessionSummaryDialog(routine.title, 300.0, 3, 5, Outcome.COMPLETED,
+                                        parent=main_window),
+        "short_check": ShortCheckDialog(load_checklist(), datetime(2026, 11, 1, tzinfo=UTC),
+                                        main_window),
+    }
+    for name, dialog in dialogs.items():
+        out[name] = report(dialog)
+        dialog.hide()
+
+    prompt = ReminderPrompt()
+    prompt.show_reminder()
+    settle()
+    out["prompt"] = {"frame": rect(prompt.frameGeometry()), "parts": {}}
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
