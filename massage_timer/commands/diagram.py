@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 
 from massage_timer.core.model import regions
+from massage_timer.core.model.language import N_
 from massage_timer.core.storage.files import write_output
 from massage_timer.core.storage.paths import AppPaths
 
 NAME = "diagram"
-HELP = "render a body diagram with the given regions highlighted to a PNG file"
+HELP = N_("render a body diagram with the given regions highlighted to a PNG file")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -7,6 +7,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+from massage_timer.core.model.language import N_
 from massage_timer.core.storage.history.export import FORMATS, ExportFormat, export_to_file, write
 from massage_timer.core.storage.history.schema import HistoryError
 from massage_timer.core.storage.history.stats import day_start, local_zone
@@ -14,7 +15,7 @@ from massage_timer.core.storage.history.store import HistoryStore, SessionFilter
 from massage_timer.core.storage.paths import AppPaths
 
 NAME = "history"
-HELP = "export the session log as CSV or JSON (to standard output unless -o is given)"
+HELP = N_("export the session log as CSV or JSON (to standard output unless -o is given)")
 
 
 FIRST_DAY = date(1970, 1, 1)

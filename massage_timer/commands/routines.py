@@ -7,12 +7,13 @@ import json
 import sys
 from typing import Any
 
+from massage_timer.core.model.language import N_
 from massage_timer.core.model.text import single_line
 from massage_timer.core.storage.loader import LoadedRoutine, load_library
 from massage_timer.core.storage.paths import AppPaths
 
 NAME = "routines"
-HELP = "list the loaded routines (built-in, your own, --routines-dir) and any broken files"
+HELP = N_("list the loaded routines (built-in, your own, --routines-dir) and any broken files")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
