@@ -45,6 +45,7 @@ OTHER: dict[str, Any] = {
     "halfway_cue": False,
     "include_optional_steps": True,
     "keep_screen_awake": False,
+    "language": "de",
     "theme": "dark",
     "font_scale": 1.25,
     "reminders_enabled": False,

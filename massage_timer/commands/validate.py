@@ -41,6 +41,7 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
                 title=routine.title, count=len(routine.steps), minutes=f"{minutes:.1f}")))
     total = len(args.files)
     if not args.quiet:
-        print(ngettext("{valid} of {total} file valid", "{valid} of {total} files valid",
+        # TRANSLATORS: plural by {total}; English says "1 of 1 files valid" on purpose.
+        print(ngettext("{valid} of {total} files valid", "{valid} of {total} files valid",
                        total).format(valid=total - bad, total=total), file=sys.stderr)
     return 1 if bad else 0

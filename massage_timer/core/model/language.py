@@ -42,6 +42,14 @@ LANGUAGES: dict[str, Language] = {
     )
 }
 
+SYSTEM = "system"
+"""The ``language`` setting's default: follow the environment (:func:`negotiate`)."""
+
+PSEUDO = Language("en_XA", "Ëñğļîšĥ (þšéûðö)", "en-us")
+"""A hidden language for finding untranslated and clipped text: every message accented
+and about 40 % longer (:mod:`~massage_timer.core.model.pseudo`). Never listed, but the
+``language`` setting and ``LANGUAGE=en_XA`` accept it."""
+
 _ENV_ORDER = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 
@@ -67,6 +75,8 @@ def negotiate(env: Mapping[str, str], available: Mapping[str, Language] = LANGUA
         if not value:
             continue
         for item in value.split(":") if name == "LANGUAGE" else [value]:
+            if item == PSEUDO.code:
+                return item
             for tag in _candidates(item):
                 if tag in available:
                     return tag
@@ -75,6 +85,22 @@ def negotiate(env: Mapping[str, str], available: Mapping[str, Language] = LANGUA
         if name != "LANGUAGE":
             break  # gettext stops at the first of these that is set
     return SOURCE
+
+
+def resolve(setting: str, env: Mapping[str, str],
+            available: Mapping[str, Language] = LANGUAGES) -> str:
+    """The language to use: the ``language`` setting when it names one we have (or the
+    pseudo-locale), else what the environment asks for."""
+    if setting == PSEUDO.code or (setting != SYSTEM and setting in available):
+        return setting
+    return negotiate(env, available)
+
+
+def language(code: str) -> Language:
+    """The :class:`Language` of ``code``; English for a code we do not ship."""
+    if code == PSEUDO.code:
+        return PSEUDO
+    return LANGUAGES.get(code, LANGUAGES[SOURCE])
 
 
 class Translator:

@@ -10,7 +10,15 @@ from __future__ import annotations
 import gettext
 from pathlib import Path
 
-from massage_timer.core.model.language import DOMAIN, LANGUAGES, SOURCE, TRANSLATOR
+from massage_timer.core.model.language import (
+    DOMAIN,
+    LANGUAGES,
+    PSEUDO,
+    SOURCE,
+    TRANSLATOR,
+    Language,
+)
+from massage_timer.core.model.pseudo import PseudoTranslations
 
 _PACKAGE = Path(__file__).resolve().parents[2]
 
@@ -25,6 +33,8 @@ def catalog_path(code: str) -> Path:
 
 def load_catalog(code: str) -> gettext.NullTranslations:
     """The catalogue for ``code``; English (the source) and a missing file read as is."""
+    if code == PSEUDO.code:
+        return PseudoTranslations()
     if code == SOURCE or code not in LANGUAGES:
         return gettext.NullTranslations()
     try:
@@ -34,9 +44,16 @@ def load_catalog(code: str) -> gettext.NullTranslations:
         return gettext.NullTranslations()
 
 
+def shipped_languages() -> list[Language]:
+    """The languages a person can pick: English and every language with a compiled
+    catalogue (a language still being translated has none in a release)."""
+    return [lang for code, lang in LANGUAGES.items()
+            if code == SOURCE or catalog_path(code).is_file()]
+
+
 def use_language(code: str) -> str:
     """Switch every ``_()`` to ``code`` (or English when it is not shipped); returns the
     code in use."""
-    code = code if code in LANGUAGES else SOURCE
+    code = code if code in LANGUAGES or code == PSEUDO.code else SOURCE
     TRANSLATOR.use(code, load_catalog(code))
     return code
