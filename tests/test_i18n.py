@@ -286,3 +286,56 @@ def test_right_to_left_languages_turn_the_layout(monkeypatch: pytest.MonkeyPatch
     assert app.layoutDirection() == Qt.LayoutDirection.RightToLeft
     assert apply_language(app, "en") == "en"
     assert app.layoutDirection() == Qt.LayoutDirection.LeftToRight
+
+
+def test_a_session_is_shown_and_spoken_in_the_routine_language(
+    qtbot: QtBot, app_paths: AppPaths
+) -> None:
+    from test_loader import write
+    from test_translations import GERMAN, _in_file
+
+    write(app_paths.user_routines_dir, "mine.toml", _in_file(GERMAN))
+    broken = _in_file(GERMAN.split("[steps.glides]")[0]).replace(
+        'id = "my-routine"', 'id = "half"').replace('title = "My routine"', 'title = "Half"')
+    write(app_paths.user_routines_dir, "half.toml", broken)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    audio = FakeAudio()
+    main = App(app, app_paths, audio=audio)
+    try:
+        main.store.update(language="de")
+        mine, half = main.library.get("my-routine"), main.library.get("half")
+        assert mine is not None and half is not None
+        assert (mine.language, mine.routine.title) == ("de", "Meine Routine")
+        assert half.fell_back and half.routine.title == "Half"
+        main.start_session("my-routine")
+        assert audio.languages[-1] == "de"
+        flow = main.sessions.flow
+        assert flow is not None and flow.checklist is not None
+        flow.checklist.reject()
+    finally:
+        main.shutdown()
+        main.deleteLater()
+
+
+def test_the_startup_notice_names_routines_shown_in_english(
+    qtbot: QtBot, app_paths: AppPaths
+) -> None:
+    from test_loader import write
+    from test_translations import GERMAN, _in_file
+
+    write(app_paths.user_routines_dir, "half.toml",
+          _in_file(GERMAN.split("[steps.glides]")[0]))
+    use_language("de")
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    from massage_timer.core.model.settings import Settings
+    from massage_timer.core.storage.settings_file import save_settings
+
+    save_settings(app_paths.settings_file, Settings(language="de"))
+    main = App(app, app_paths, audio=FakeAudio())
+    try:
+        assert any("My routine" in n and "English" in n for n in main.notices)
+    finally:
+        main.shutdown()
+        main.deleteLater()

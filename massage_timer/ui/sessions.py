@@ -84,7 +84,7 @@ class Sessions(QObject):
             self._bring_to_front()
             self._window.show_notice(f"The routine '{routine_id}' could not be found.")
             return
-        speech, cues = self._sound.audio()
+        speech, cues = self._sound.audio(loaded.language)
         self._bring_to_front()
         flow = SessionFlow(
             loaded,

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QApplication
 
-from massage_timer.core.model.language import _
+from massage_timer.core.model.language import _, ngettext
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.model.speech_timing import timing_for
 from massage_timer.core.storage.loader import Library, load_library
@@ -117,6 +117,7 @@ class App(QObject):
         self.theme = ThemeController(app, settings.theme, settings.font_scale)
         self.theme.follow(self.store)
         self.library: Library = load_library(paths)
+        self.notices += self._translation_notices()
         self.window: MainWindow = create_main_window(paths, settings, self.library)
         self.store.subscribe(self._on_include_optional_changed, fields=("include_optional_steps",))
         self.store.subscribe(self._on_voice_timing_changed, fields=("voice_enabled", "voice_rate"))
@@ -403,6 +404,23 @@ class App(QObject):
         self.language = apply_language(self.app, self.store.settings.language)
         self.tray.menu.setTitle(_("&Reminders"))
         self.reload_library()
+        notices = self._translation_notices()
+        if notices:
+            self.window.show_notice(" ".join(notices))
+
+    def _translation_notices(self) -> list[str]:
+        """Says which routines are shown in English because their translation into the
+        interface's language is incomplete (each is shown whole in one language)."""
+        fell_back = [r.routine.title for r in self.library.routines if r.fell_back]
+        if not fell_back:
+            return []
+        return [ngettext(
+            "{count} routine is shown in English because its translation is incomplete: "
+            "{titles}.",
+            "{count} routines are shown in English because their translations are "
+            "incomplete: {titles}.",
+            len(fell_back),
+        ).format(count=len(fell_back), titles=", ".join(fell_back))]
 
     def _on_save_error(self, exc: OSError) -> None:
         self.window.show_notice(_("Your settings could not be saved: {error}").format(
