@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 from PySide6.QtCore import QLocale, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from test_live_settings import FakeAudio
@@ -253,17 +254,25 @@ def test_the_main_window_starts_in_the_pseudo_locale(
         main.deleteLater()
 
 
-def test_a_language_change_applies_at_once_to_the_running_app(running: App) -> None:
+def test_a_language_change_applies_at_once_to_the_running_app(
+    running: App, qtbot: QtBot
+) -> None:
+    """The open windows are not rebuilt: they hear QEvent.LanguageChange (the tray menu,
+    which is also the main window's Reminders menu, sets its texts again)."""
+    quit_action = running.tray.menu.findChild(QAction, "trayQuit")
+    assert quit_action is not None and quit_action.text() == "&Quit"
     assert running.tray.menu.title() == "&Reminders"
     running.store.update(language="de")
     assert running.language == "de" and TRANSLATOR.code == "de"
-    assert running.tray.menu.title() == "&Erinnerungen"
+    qtbot.waitUntil(lambda: running.tray.menu.title() == "&Erinnerungen", timeout=2000)
+    assert quit_action.text() == "&Beenden"
     assert QLocale().language() == QLocale.Language.German
     running.store.update(language="system")
-    assert running.tray.menu.title() == "&Reminders"
+    qtbot.waitUntil(lambda: running.tray.menu.title() == "&Reminders", timeout=2000)
+    assert quit_action.text() == "&Quit"
 
 
-def test_a_session_finishes_in_its_language(running: App) -> None:
+def test_a_session_finishes_in_its_language(running: App, qtbot: QtBot) -> None:
     running.start_session("desk-micro-break")
     flow = running.sessions.flow
     assert flow is not None
@@ -272,7 +281,7 @@ def test_a_session_finishes_in_its_language(running: App) -> None:
     assert flow.checklist is not None
     flow.checklist.reject()
     assert TRANSLATOR.code == "de"
-    assert running.tray.menu.title() == "&Erinnerungen"
+    qtbot.waitUntil(lambda: running.tray.menu.title() == "&Erinnerungen", timeout=2000)
 
 
 def test_right_to_left_languages_turn_the_layout(monkeypatch: pytest.MonkeyPatch) -> None:

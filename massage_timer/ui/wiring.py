@@ -156,7 +156,8 @@ class App(QObject):
         # The tray's menu is also the window's "Reminders" menu, so it is there from
         # the first paint; the icon itself is shown once the reminders run.
         self.tray = ReminderTray(app.windowIcon(), parent=self)
-        self.tray.menu.setTitle(_("&Reminders"))
+        self.tray.menu_title = lambda: _("&Reminders")
+        self.tray.menu.setTitle(self.tray.menu_title())
         help_action = self._help_menu_action()
         if help_action is not None:
             self.window.menuBar().insertMenu(help_action, self.tray.menu)
@@ -399,10 +400,9 @@ class App(QObject):
 
     def _switch_language(self) -> None:
         """Every ``_()`` and Qt's dialogs switch (the open windows hear
-        ``QEvent.LanguageChange``), the parts made here set their text again, and the
-        library is read again for the routines' translations."""
+        ``QEvent.LanguageChange`` and set their texts again, as the tray menu does), and
+        the library is read again for the routines' translations."""
         self.language = apply_language(self.app, self.store.settings.language)
-        self.tray.menu.setTitle(_("&Reminders"))
         self.reload_library()
         notices = self._translation_notices()
         if notices:
