@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from massage_timer import APP_DISPLAY_NAME
+from massage_timer.core.model.language import _
 
 if TYPE_CHECKING:
     from massage_timer.core.storage.history.store import HistoryStore
@@ -33,7 +34,7 @@ class HistoryWindow:
             view = HistoryView(history)
             holder = QMainWindow(self._parent)
             holder.setObjectName("historyWindow")
-            holder.setWindowTitle(f"History — {APP_DISPLAY_NAME}")
+            holder.setWindowTitle(_("History — {app}").format(app=APP_DISPLAY_NAME))
             holder.setCentralWidget(view)
             holder.resize(1100, 760)
             self._view = view
