@@ -169,6 +169,13 @@ def test_a_broken_in_file_translation_keeps_the_routine_and_fails_validate(
     assert french.routines[0].coverage is Coverage.MISSING
 
 
+def test_step_ids_are_unique_in_a_routine() -> None:
+    text = WITH_IDS.replace('id = "glides"', 'id = "squeeze"')
+    with pytest.raises(RoutineLoadError) as raised:
+        parse_routine(text.encode(), Path("mine.toml"))
+    assert "each step id may be used once: squeeze" in str(raised.value)
+
+
 def test_an_unknown_language_code_is_refused(tmp_path: Path) -> None:
     text = _in_file(GERMAN, code="Deutsch")
     with pytest.raises(RoutineLoadError) as raised:

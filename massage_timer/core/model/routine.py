@@ -224,6 +224,10 @@ class Routine(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     steps: Steps
 
     def __post_init__(self) -> None:
+        ids = [step.id for step in self.steps if step.id is not None]
+        if len(set(ids)) != len(ids):
+            twice = sorted({i for i in ids if ids.count(i) > 1})
+            raise ValueError(f"each step id may be used once: {', '.join(twice)}")
         for rid in self.areas:
             if not regions.is_known(rid):
                 raise ValueError(f"unknown region '{rid}' in areas")
