@@ -104,17 +104,22 @@ def test_only_languages_with_a_catalogue_are_offered() -> None:
 
 
 def test_the_cli_speaks_the_environment_language(tmp_path: Path) -> None:
-    good = tmp_path / "good.toml"
-    good.write_bytes((REPO / "routines" / "desk-micro-break.toml").read_bytes())
+    text = (REPO / "routines" / "desk-micro-break.toml").read_text("utf-8")
+    good, untitled = tmp_path / "good.toml", tmp_path / "untitled.toml"
+    good.write_text(text, "utf-8")
+    untitled.write_text(re.sub(r'(?m)^title = .*\n', "", text, count=1), "utf-8")
     env = {**os.environ, "LANGUAGE": "de"}
     done = subprocess.run(
-        [sys.executable, "-m", "massage_timer", "validate", str(good), str(tmp_path / "no.toml")],
+        [sys.executable, "-m", "massage_timer", "validate", str(good), str(untitled),
+         str(tmp_path / "no.toml")],
         capture_output=True, text=True, env=env, timeout=60, check=False,
     )
-    assert "1 von 2 Dateien gültig" in done.stderr
+    assert done.returncode == 1
+    assert "1 von 3 Dateien gültig" in done.stderr
     # FILE: LOCATION: message keeps its shape; the location is never translated.
-    problem = next(line for line in done.stdout.splitlines() if "no.toml" in line)
-    assert problem.startswith(f"{tmp_path / 'no.toml'}: ")
+    assert f"{untitled}: title: ist erforderlich, fehlt aber" in done.stdout.splitlines()
+    assert f"{tmp_path / 'no.toml'}: (file): kann nicht gelesen werden: existiert nicht" in (
+        done.stdout.splitlines())
 
 
 # -- completeness: every shipped catalogue, whole and faithful ---------------------

@@ -21,6 +21,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import msgspec
 from msgspec import Meta, Struct
 
+from massage_timer.core.model.language import _
 from massage_timer.core.model.routine import (
     Cautions,
     Cue,
@@ -132,7 +133,7 @@ def validate_translations(data: Any) -> Translations:
     """The ``translations`` table of a routine file; raises ``ValidationError`` with
     places such as ``translations.de.steps.glides.cue`` given as ``de.steps...``."""
     if not isinstance(data, Mapping):
-        raise ValidationError([Problem("(top level)", "must be a table of languages")])
+        raise ValidationError([Problem("(top level)", _("must be a table of languages"))])
     problems: list[Problem] = []
     out: Translations = {}
     for code, table in data.items():
@@ -140,7 +141,7 @@ def validate_translations(data: Any) -> Translations:
             convert(code, LanguageTag)
         except ValidationError:
             problems.append(Problem(
-                str(code), "is not a language code such as de or pt_BR"))
+                str(code), _("is not a language code such as de or pt_BR")))
             continue
         try:
             out[code] = validate_routine_translation(table)
@@ -159,16 +160,16 @@ def routine_gaps(routine: Routine, translation: RoutineTranslation) -> str:
     """Why ``translation`` cannot stand for the whole routine; empty when it can."""
     ids = [step.id for step in routine.steps]
     if None in ids:
-        return "some steps have no id, so their translation cannot be matched"
+        return _("some steps have no id, so their translation cannot be matched")
     missing = [i for i in ids if i not in translation.steps]
     extra = sorted(set(translation.steps) - set(ids))
     if missing:
-        return f"steps not translated: {', '.join(str(i) for i in missing)}"
+        return _("steps not translated: {ids}").format(ids=", ".join(str(i) for i in missing))
     if extra:
-        return f"steps the routine does not have: {', '.join(extra)}"
+        return _("steps the routine does not have: {ids}").format(ids=", ".join(extra))
     if len(translation.cautions) != len(routine.cautions):
-        return (f"{len(translation.cautions)} cautions translated, the routine has "
-                f"{len(routine.cautions)}")
+        return _("{translated} cautions translated, the routine has {count}").format(
+            translated=len(translation.cautions), count=len(routine.cautions))
     return ""
 
 
@@ -201,18 +202,18 @@ def translate_routine(
 
 def checklist_gaps(checklist: Checklist, translation: ChecklistTranslation) -> str:
     if translation.version != checklist.version:
-        return (f"translates version {translation.version} of the checklist, which is "
-                f"at version {checklist.version}")
+        return _("translates version {old} of the checklist, which is at version {new}").format(
+            old=translation.version, new=checklist.version)
     ids = [item.id for item in checklist.items]
     missing = [i for i in ids if i not in translation.items]
     extra = sorted(set(translation.items) - set(ids))
     if missing:
-        return f"questions not translated: {', '.join(missing)}"
+        return _("questions not translated: {ids}").format(ids=", ".join(missing))
     if extra:
-        return f"questions the checklist does not have: {', '.join(extra)}"
+        return _("questions the checklist does not have: {ids}").format(ids=", ".join(extra))
     if len(translation.rules) != len(checklist.rules):
-        return (f"{len(translation.rules)} rules translated, the checklist has "
-                f"{len(checklist.rules)}")
+        return _("{translated} rules translated, the checklist has {count}").format(
+            translated=len(translation.rules), count=len(checklist.rules))
     return ""
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from massage_timer.core.model.language import SOURCE, TRANSLATOR
+from massage_timer.core.model.language import SOURCE, TRANSLATOR, _, ngettext
 from massage_timer.core.model.routine import MAX_FILE_BYTES, Routine, validate_routine
 from massage_timer.core.model.translation import (
     Coverage,
@@ -105,7 +105,8 @@ def parse_routine_parts(
     loading. Raises :class:`RoutineLoadError` when the routine itself is unusable."""
     if len(data) > MAX_FILE_BYTES:
         raise RoutineLoadError(
-            [RoutineError(file, FILE, f"is {len(data)} bytes; at most {MAX_FILE_BYTES} allowed")]
+            [RoutineError(file, FILE, _("is {size} bytes; at most {limit} allowed").format(
+                size=len(data), limit=MAX_FILE_BYTES))]
         )
     try:
         doc = decode_toml(data)
@@ -155,7 +156,9 @@ def _capped(errors: list[RoutineError]) -> list[RoutineError]:
         return errors
     rest = len(errors) - MAX_ERRORS_PER_FILE
     return [*errors[:MAX_ERRORS_PER_FILE],
-            RoutineError(errors[0].file, FILE, f"{rest} more problems are not listed")]
+            RoutineError(errors[0].file, FILE, ngettext(
+                "{count} more problem is not listed", "{count} more problems are not listed",
+                rest).format(count=rest))]
 
 
 def read_routine_bytes(path: Path) -> bytes:
@@ -165,9 +168,9 @@ def read_routine_bytes(path: Path) -> bytes:
     except OSError as exc:
         message = exc.strerror or str(exc)
         if isinstance(exc, FileNotFoundError):
-            message = "cannot be read: it does not exist"
+            message = _("cannot be read: it does not exist")
         elif not message.startswith(("is ", "cannot ")):
-            message = f"cannot be read: {message}"
+            message = _("cannot be read: {error}").format(error=message)
         raise RoutineLoadError([RoutineError(path, FILE, message)]) from None
 
 
@@ -213,13 +216,15 @@ def _load_dir(
         files = sorted(p for p in folder.glob("*.toml") if not p.name.startswith("."))
     except OSError as exc:
         library.errors.append(
-            RoutineError(folder, "(folder)", f"cannot be read: {exc.strerror or exc}")
+            RoutineError(folder, "(folder)", _("cannot be read: {error}").format(
+                error=exc.strerror or exc))
         )
         return
     if len(files) > MAX_FILES_PER_FOLDER:
         library.errors.append(RoutineError(
             folder, "(folder)",
-            f"holds {len(files)} routine files; only the first {MAX_FILES_PER_FOLDER} are read",
+            _("holds {count} routine files; only the first {limit} are read").format(
+                count=len(files), limit=MAX_FILES_PER_FOLDER),
         ))
         files = files[:MAX_FILES_PER_FOLDER]
     for file in files:
@@ -233,7 +238,8 @@ def _load_dir(
         previous = seen.get(routine.id)
         if previous is not None and previous.origin is origin:
             library.errors.append(
-                RoutineError(file, "id", f"'{routine.id}' is already used by {previous.file.name}")
+                RoutineError(file, "id", _("'{id}' is already used by {file}").format(
+                    id=routine.id, file=previous.file.name))
             )
             continue
         if any(e.location.startswith(f"translations.{language}") for e in problems):
@@ -276,6 +282,6 @@ def load_library(
             if extra.is_dir():
                 _load_dir(extra, Origin.EXTRA, library, seen, code)
             else:
-                library.errors.append(RoutineError(extra, "(folder)", "does not exist"))
+                library.errors.append(RoutineError(extra, "(folder)", _("does not exist")))
     library.routines = sorted(seen.values(), key=lambda r: r.routine.title.casefold())
     return library
