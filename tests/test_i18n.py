@@ -223,6 +223,23 @@ def test_pseudo_keeps_placeholders_markup_and_accelerators_and_grows() -> None:
     assert pseudo("") == ""
 
 
+def test_the_pseudo_locale_stretches_routines_too() -> None:
+    from massage_timer.core.storage.loader import load_library
+
+    english = load_library(language="en")
+    stretched = load_library(language=PSEUDO.code)
+    assert [r.routine.id for r in stretched.routines] == [
+        r.routine.id for r in sorted(english.routines, key=lambda r: pseudo(
+            r.routine.title).casefold())]
+    for loaded in stretched.routines:
+        source = english.get(loaded.routine.id)
+        assert source is not None and loaded.language == PSEUDO.code
+        assert loaded.routine.title == pseudo(source.routine.title)
+        # Only the words change (the get-ready time follows how long they take to say).
+        assert [(s.work_seconds, s.sides, s.regions) for s in loaded.routine.steps] == [
+            (s.work_seconds, s.sides, s.regions) for s in source.routine.steps]
+
+
 # -- the running app ---------------------------------------------------------------
 
 

@@ -12,6 +12,10 @@ from __future__ import annotations
 import gettext
 import re
 
+import msgspec
+
+from massage_timer.core.model.routine import Routine
+
 _ACCENTS = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "åƀçðéƒĝĥîĵķļɱñöþǫŕšţûṽŵẋýžÅƁÇÐÉƑĜĤÎĴĶĻṀÑÖÞǪŔŠŢÛṼŴẊÝŽ",
@@ -45,3 +49,17 @@ class PseudoTranslations(gettext.NullTranslations):
 
     def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
         return pseudo(msgid1 if n == 1 else msgid2)
+
+
+def pseudo_routine(routine: Routine) -> Routine:
+    """``routine`` with every word it shows or speaks in the pseudo-locale (ids, numbers
+    and timing untouched): what a long translation does to the library and the player."""
+    steps = tuple(
+        msgspec.structs.replace(step, title=pseudo(step.title),
+                                instruction=pseudo(step.instruction), cue=pseudo(step.cue))
+        for step in routine.steps
+    )
+    return msgspec.structs.replace(
+        routine, title=pseudo(routine.title), summary=pseudo(routine.summary),
+        cautions=tuple(pseudo(c) for c in routine.cautions), steps=steps,
+    )
