@@ -271,6 +271,9 @@ def test_the_main_window_starts_in_the_pseudo_locale(
     try:
         assert TRANSLATOR.code == PSEUDO.code
         assert main.tray.menu.title() == pseudo("&Reminders")
+        assert main.library.routines
+        assert all(r.language == PSEUDO.code and r.routine.title.startswith("[")
+                   for r in main.library.routines)
     finally:
         main.shutdown()
         main.deleteLater()
