@@ -91,6 +91,7 @@ def _pydantic_validators() -> tuple[Any, Any]:
         model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     class PStep(Strict):
+        id: text(2, 64) | None = None  # type: ignore[valid-type]
         kind: model.StepKind
         title: text(1, 80)  # type: ignore[valid-type]
         instruction: text(1, 400)  # type: ignore[valid-type]

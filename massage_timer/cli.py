@@ -22,6 +22,8 @@ from pathlib import Path
 from types import ModuleType
 
 from massage_timer import APP_DISPLAY_NAME, APP_NAME, __version__
+from massage_timer.core.model.language import _, negotiate
+from massage_timer.core.storage.catalogs import use_language
 from massage_timer.core.storage.paths import AppPaths
 
 SUBCOMMANDS = ("validate", "routines", "diagram", "history")
@@ -38,8 +40,8 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         type=Path,
         metavar="DIR",
         default=default,
-        help="keep everything the app writes (settings, history, user routines, cache) "
-        "under DIR instead of the usual folders (portable mode)",
+        help=_("keep everything the app writes (settings, history, user routines, cache) "
+               "under DIR instead of the usual folders (portable mode)"),
     )
     parser.add_argument(
         "--routines-dir",
@@ -47,7 +49,7 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         metavar="DIR",
         action="append",
         default=default,
-        help="also load routines from DIR (repeatable)",
+        help=_("also load routines from DIR (repeatable)"),
     )
 
 
@@ -66,36 +68,38 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
     parser = (argparse.ArgumentParser if subcommands else _QuickParser)(
         prog=APP_NAME,
         add_help=subcommands,
-        description=f"{APP_DISPLAY_NAME}: guided self-massage and stretching for the neck, "
-        "shoulders and upper back. With no command, starts the app.",
+        description=_("{app}: guided self-massage and stretching for the neck, "
+                      "shoulders and upper back. With no command, starts the app.").format(
+            app=APP_DISPLAY_NAME
+        ),
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     _add_common(parser, suppress=False)
     parser.add_argument(
         "--self-check",
         action="store_true",
-        help="check that the app can run here and print a report (useful for bug reports)",
+        help=_("check that the app can run here and print a report (useful for bug reports)"),
     )
     parser.add_argument(
         "--install-desktop-entry",
         action="store_true",
-        help="add Massage Timer to the desktop's application menu (~/.local/share)",
+        help=_("add Massage Timer to the desktop's application menu (~/.local/share)"),
     )
     parser.add_argument(
         "--uninstall-desktop-entry",
         action="store_true",
-        help="remove the menu entry added by --install-desktop-entry",
+        help=_("remove the menu entry added by --install-desktop-entry"),
     )
     parser.add_argument(
         "--background",
         action="store_true",
-        help="start in the background (tray and reminders only), as at login",
+        help=_("start in the background (tray and reminders only), as at login"),
     )
     if not subcommands:
         return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _command_modules():
-        cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        cmd = sub.add_parser(module.NAME, help=_(module.HELP), description=_(module.HELP))
         cmd.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
         _add_common(cmd, suppress=True)
         module.add_arguments(cmd)
@@ -121,6 +125,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # The terminal speaks the environment's language; the app's windows switch to the
+    # ``language`` setting when they start (ui/app.py).
+    use_language(negotiate(os.environ))
     args = parse_args(argv)
     paths = paths_from_args(args)
     if args.self_check:
@@ -141,8 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     problem = display_problem()
     if problem is not None:
-        print(f"{APP_NAME}: cannot show a window here: {problem}. Start it from a desktop "
-              f"session; '{APP_NAME} --help' lists the commands that need no window.",
+        print(_("{app}: cannot show a window here: {problem}. Start it from a desktop "
+                "session; '{app} --help' lists the commands that need no window.").format(
+                    app=APP_NAME, problem=problem),
               file=sys.stderr)
         return 2
     from massage_timer.ui.app import run_app
@@ -172,7 +180,8 @@ def _run_command(
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        print(f"{APP_NAME}: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        print(_("{app}: cannot write the output: {error}").format(
+            app=APP_NAME, error=exc.strerror or exc), file=sys.stderr)
         return 1
     return status
 

@@ -29,14 +29,14 @@ say() { printf '==> %s\n' "$*" >&2; }
 
 if [ -n "${PYTHON:-}" ]; then
   PY=$PYTHON
-elif [ -x "$ROOT/.venv/bin/python" ] && "$ROOT/.venv/bin/python" -c 'import PyInstaller, PySide6, pyttsx3' 2>/dev/null; then
+elif [ -x "$ROOT/.venv/bin/python" ] && "$ROOT/.venv/bin/python" -c 'import PyInstaller, PySide6, pyttsx3, babel' 2>/dev/null; then
   PY=$ROOT/.venv/bin/python
 else
   PY=$WORK/venv/bin/python
-  if ! "$PY" -c 'import PyInstaller, massage_timer' 2>/dev/null; then
+  if ! "$PY" -c 'import PyInstaller, massage_timer, babel' 2>/dev/null; then
     say "Creating the build venv in $WORK/venv"
     python3 -m venv "$WORK/venv"
-    "$PY" -m pip install -q "$ROOT" "pyinstaller>=6"
+    "$PY" -m pip install -q "$ROOT" "pyinstaller>=6" "Babel>=2.14"
   fi
 fi
 
@@ -44,6 +44,8 @@ VERSION=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' "$ROOT/massage_timer/__init__.
 ARCH=$(uname -m)
 say "Building Massage Timer $VERSION for linux-$ARCH with $PY"
 mkdir -p "$DIST" "$WORK"
+say "Compiling the interface catalogues"
+"$PY" "$HERE/catalogs.py" compile
 "$PY" -m PyInstaller --noconfirm --log-level WARN \
   --distpath "$DIST" --workpath "$WORK/pyinstaller" "$HERE/massage-timer.spec"
 

@@ -7,7 +7,9 @@ user's real settings, history or cache.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +23,11 @@ for _var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HO
 _runtime = _SANDBOX / "runtime"
 _runtime.mkdir(mode=0o700)
 os.environ.setdefault("XDG_RUNTIME_DIR", str(_runtime))
+# The interface in English whatever the developer's locale; a test that wants another
+# language asks for it (tests/test_i18n.py).
+for _var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_var, None)
+os.environ["LANGUAGE"] = "en"
 
 settings.register_profile("default", max_examples=100, deadline=None)
 settings.register_profile(
@@ -31,6 +38,26 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 from massage_timer.core.storage.paths import AppPaths  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _english_again() -> Iterator[None]:
+    """Whatever language a test switched to, the next one starts in English."""
+    yield
+    from massage_timer.core.model.language import SOURCE, TRANSLATOR
+
+    qt_side = sys.modules.get("massage_timer.ui.desktop.language")
+    if TRANSLATOR.code == SOURCE and (qt_side is None or qt_side.current() == SOURCE):
+        return
+    from massage_timer.core.storage.catalogs import use_language
+
+    use_language(SOURCE)
+    if qt_side is not None:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            qt_side.apply_language(app, SOURCE)
 
 
 class FakeClock:

@@ -46,6 +46,7 @@ OTHER: dict[str, Any] = {
     "halfway_cue": False,
     "include_optional_steps": True,
     "keep_screen_awake": False,
+    "language": "de",
     "theme": "dark",
     "font_scale": 1.25,
     "reminders_enabled": False,
@@ -142,12 +143,14 @@ class FakeAudio:
     def __init__(self, *, instant: bool = True) -> None:
         self.instant = instant
         self.made: list[tuple[Settings, FakeSpeech | None, FakeCues]] = []
+        self.languages: list[str] = []
 
-    def __call__(self, settings: Settings, parent: QObject) -> tuple[Any, Any]:
+    def __call__(self, settings: Settings, parent: QObject, language: str) -> tuple[Any, Any]:
         wanted = settings.voice_enabled or settings.reminder_voice
         speech = FakeSpeech(instant=self.instant) if wanted else None
         cues = FakeCues(parent)
         self.made.append((settings, speech, cues))
+        self.languages.append(language)
         return speech, cues
 
     @property

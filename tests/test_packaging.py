@@ -94,6 +94,10 @@ def test_wheel_installs_into_a_fresh_venv_and_passes_self_check(
     assert f"{data}assets/checklist.toml" in names
     assert f"{data}assets/icons/hicolor/512x512/apps/massage-timer.png" in names
     assert not any(n.startswith(("tests/", "packaging/", "routines/")) for n in names)
+    # The interface catalogues are compiled into the wheel by its build hook, sources beside.
+    assert "massage_timer/locale/de/LC_MESSAGES/massage_timer.mo" in names
+    assert "massage_timer/locale/de/LC_MESSAGES/massage_timer.po" in names
+    assert f"{data}routines/translations/translation.schema.json" in names
     wheel_done = time.monotonic()
 
     venv = tmp_path / "venv"
@@ -130,6 +134,11 @@ def test_pyinstaller_bundle_passes_self_check(tmp_path: Path, bundle_build: Bund
         members = tar.getnames()
     assert "massage-timer/massage-timer" in members
     assert any(m.endswith("massage_timer/data/assets/checklist.toml") for m in members)
+    # Compiled catalogues, and Qt's own translations only for the shipped languages.
+    assert any(m.endswith("massage_timer/locale/de/LC_MESSAGES/massage_timer.mo")
+               for m in members)
+    assert any(m.endswith("/qtbase_de.qm") for m in members)
+    assert not any(m.endswith(("/qtbase_ja.qm", "/qt_de.qm")) for m in members)
     size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
     print(f"\nbundle build {built_done - bundle_build.started:.1f} s, self-check "
           f"{time.monotonic() - built_done:.1f} s, {size / 2**20:.0f} MiB, "

@@ -28,7 +28,7 @@ def test_defaults() -> None:
     assert s.voice_enabled and s.voice_name == "" and s.voice_rate == 160
     assert s.voice_volume == 0.9 and s.tones_enabled and s.count_aloud and s.halfway_cue
     assert not s.include_optional_steps and s.keep_screen_awake
-    assert s.theme == "system" and s.font_scale == 1.0
+    assert s.theme == "system" and s.font_scale == 1.0 and s.language == "system"
     assert s.reminders_enabled and s.reminder_interval_minutes == 60
     assert s.active_days == (0, 1, 2, 3, 4)
     assert (s.active_start, s.active_end) == ("09:00", "18:00")
@@ -47,7 +47,8 @@ def test_round_trip_of_every_field(path: Path) -> None:
     changed = Settings(
         voice_enabled=False, voice_name='eSpeak "en-gb"\\x', voice_rate=210,
         voice_volume=0.35, tones_enabled=False, count_aloud=False, halfway_cue=False,
-        include_optional_steps=True, keep_screen_awake=False, theme="dark", font_scale=1.5,
+        include_optional_steps=True, keep_screen_awake=False, language="pt_BR",
+        theme="dark", font_scale=1.5,
         reminders_enabled=False, reminder_interval_minutes=45, active_days=(6, 0, 2),
         active_start="07:30", active_end="21:05", snooze_minutes=3, idle_minutes=12,
         reminder_routine_id="neck-release", reminder_sound=False, reminder_voice=True,

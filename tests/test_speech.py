@@ -250,3 +250,67 @@ def test_clip_lengths_and_voices_are_reported(make_synth: MakeSynth) -> None:
     assert synth.clip_seconds("Switch sides.") == pytest.approx(0.2, abs=0.001)
     assert synth.clip_seconds("Let your shoulders drop.") == pytest.approx(0.4, abs=0.001)
     assert synth.clip_seconds("never asked") is None
+
+
+# -- the routine's language --------------------------------------------------------
+
+
+class GermanAndEnglishRenderer(FakeRenderer):
+    """Remembers (in the clip) which voice it was configured with."""
+
+    voice: str | None = None
+
+    def voices(self) -> list[VoiceInfo]:
+        return [VoiceInfo("gmw/en-us", "English (America)", ("en-us",)),
+                VoiceInfo("gmw/de", "German", ("de",)),
+                VoiceInfo("gmw/de-x", "German (other)", ("de",))]
+
+    def configure(self, voice: str | None, rate: int | None, volume: float) -> None:
+        self.voice = voice
+
+    def render(self, text: str, path: Path) -> None:
+        if text == "which voice?":
+            raise RuntimeError(f"voice={self.voice}")
+        super().render(text, path)
+
+
+def german_and_english() -> GermanAndEnglishRenderer:
+    return GermanAndEnglishRenderer()
+
+
+def test_the_clip_cache_key_includes_the_language(make_synth: MakeSynth) -> None:
+    assert make_synth(language="de").key_for("One") != make_synth().key_for("One")
+
+
+def test_a_language_without_a_voice_is_shown_and_said_once(make_synth: MakeSynth) -> None:
+    said: list[str] = []
+    synth = make_synth(language="pl", factory=german_and_english, on_unavailable=said.append)
+    synth.prepare(["Eins"])
+    assert synth.wait_idle(WAIT)
+    assert synth.clip_for("Eins") is None
+    assert len(said) == 1 and "Polski" in said[0] and "not spoken" in said[0]
+    assert synth.failure_notice == said[0]
+
+
+@pytest.mark.parametrize(("wanted", "language", "chosen"), [
+    (None, "de", "gmw/de"),
+    ("gmw/en-us", "de", "gmw/de"),
+    ("German (other)", "de", "gmw/de-x"),
+    ("gmw/de-x", "de", "gmw/de-x"),
+    (None, "en", None),
+    ("gmw/de", "en", "gmw/en-us"),
+])
+def test_the_voice_follows_the_language_and_keeps_a_chosen_voice_of_it(
+    wanted: str | None, language: str, chosen: str | None
+) -> None:
+    from massage_timer.audio.voices import choose_voice
+
+    assert choose_voice(GermanAndEnglishRenderer().voices(), wanted, language) == chosen
+    assert choose_voice([], wanted, language) == wanted, "an engine listing no voices"
+
+
+def test_the_worker_configures_the_voice_of_the_language(make_synth: MakeSynth) -> None:
+    synth = make_synth(language="de", factory=german_and_english)
+    synth.prepare(["which voice?"])
+    assert synth.wait_idle(WAIT)
+    assert synth.last_error is not None and "voice=gmw/de" in synth.last_error

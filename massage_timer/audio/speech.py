@@ -34,6 +34,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol
 
+from massage_timer.audio.voices import NoVoiceError, choose_voice
+from massage_timer.core.model.language import SOURCE, _, ngettext
+from massage_timer.core.model.language import language as language_of
 from massage_timer.core.storage.files import atomic_write_bytes
 
 log = logging.getLogger("massage_timer.audio.speech")
@@ -159,16 +162,22 @@ def clip_problem(path: Path) -> str | None:
 
 def _worker_main(
     conn: Connection, factory: RendererFactory, voice: str | None, rate: int | None,
-    volume: float,
+    volume: float, *, language: str = SOURCE,
 ) -> None:
-    """Entry point of the synthesizer process: init, announce, then render on request."""
+    """Entry point of the synthesizer process: init, pick the voice for ``language``,
+    announce, then render on request."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115, PTH123
     try:
         renderer = factory()
-        renderer.configure(voice, rate, volume)
         voices = renderer.voices()
+        try:
+            chosen = choose_voice(voices, voice, language)
+        except NoVoiceError:
+            conn.send(("no-voice", language))
+            return
+        renderer.configure(chosen, rate, volume)
     except BaseException as exc:
         conn.send(("unavailable", unavailable_reason_for(exc)))
         return
@@ -221,6 +230,7 @@ class SpeechSynth:
         voice: str | None = None,
         rate: int | None = None,
         volume: float = 1.0,
+        language: str = SOURCE,
         factory: RendererFactory = pyttsx3_renderer,
         engine_id: str | None = None,
         line_timeout: float = 5.0,
@@ -232,6 +242,7 @@ class SpeechSynth:
     ) -> None:
         self.cache_dir = cache_dir
         self.voice, self.rate, self.volume = voice, rate, volume
+        self.language = language
         self._factory = factory
         self._engine_key = engine_id or f"pyttsx3-{_version('pyttsx3')}"
         self.line_timeout = line_timeout
@@ -270,8 +281,11 @@ class SpeechSynth:
         if self.unavailable_reason is not None:
             return self.unavailable_reason
         if self.stats.failed:
-            return (f"{self.stats.failed} spoken cue(s) could not be made; "
-                    "their text still shows on screen.")
+            return ngettext(
+                "{count} spoken cue could not be made; its text still shows on screen.",
+                "{count} spoken cues could not be made; their text still shows on screen.",
+                self.stats.failed,
+            ).format(count=self.stats.failed)
         return None
 
     def voices(self) -> list[VoiceInfo]:
@@ -279,7 +293,8 @@ class SpeechSynth:
         return list(self._voices)
 
     def key_for(self, text: str) -> str:
-        spec = [text, self.voice, self.rate, round(self.volume, 3), self._engine_key]
+        spec = [text, self.voice, self.rate, round(self.volume, 3), self._engine_key,
+                self.language]
         return hashlib.sha256(json.dumps(spec).encode("utf-8")).hexdigest()[:32]
 
     def path_for(self, text: str) -> Path:
@@ -433,6 +448,7 @@ class SpeechSynth:
         process = ctx.Process(
             target=_worker_main,
             args=(child, self._factory, self.voice, self.rate, self.volume),
+            kwargs={"language": self.language},
             name="speech-worker",
             daemon=True,
         )
@@ -449,6 +465,12 @@ class SpeechSynth:
         except (EOFError, OSError):
             self._stop_process()
             self._mark_unavailable("The speech engine stopped while starting.")
+            return False
+        if reply[0] == "no-voice":
+            self._stop_process()
+            self._mark_unavailable(_(
+                "No installed voice speaks {language}: its text is shown but not spoken."
+            ).format(language=language_of(str(reply[1])).name))
             return False
         if reply[0] != "ready":
             self._stop_process()

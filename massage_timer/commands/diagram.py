@@ -11,31 +11,32 @@ import sys
 from pathlib import Path
 
 from massage_timer.core.model import regions
+from massage_timer.core.model.language import N_, _
 from massage_timer.core.storage.files import write_output
 from massage_timer.core.storage.paths import AppPaths
 
 NAME = "diagram"
-HELP = "render a body diagram with the given regions highlighted to a PNG file"
+HELP = N_("render a body diagram with the given regions highlighted to a PNG file")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "regions", nargs="*", metavar="REGION",
-        help="region ids to highlight, e.g. suboccipitals upper-trapezius-left "
-        "(paired muscles also take the name without -left/-right)",
+        help=_("region ids to highlight, e.g. suboccipitals upper-trapezius-left "
+        "(paired muscles also take the name without -left/-right)"),
     )
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.png",
-                        help="where to write the PNG")
+                        help=_("where to write the PNG"))
     parser.add_argument("--view", choices=("back", "side", "both"), default=None,
-                        help="which drawing (default: the one holding the regions, "
-                        "or both)")
+                        help=_("which drawing (default: the one holding the regions, "
+                        "or both)"))
     parser.add_argument("--side", choices=("left", "right"), default=None,
-                        help="the side being worked: paired names resolve to this side")
+                        help=_("the side being worked: paired names resolve to this side"))
     parser.add_argument("--size", type=int, default=600, metavar="PX",
-                        help="height of the picture in pixels (64-4000, default 600)")
+                        help=_("height of the picture in pixels (64-4000, default 600)"))
     parser.add_argument("--background", default=None, metavar="COLOR",
-                        help="background colour, e.g. white or '#202124' "
-                        "(default: transparent)")
+                        help=_("background colour, e.g. white or '#202124' "
+                        "(default: transparent)"))
 
 
 def _known_ids() -> str:

@@ -7,6 +7,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+from massage_timer.core.model.language import N_, _, ngettext
 from massage_timer.core.storage.history.export import FORMATS, ExportFormat, export_to_file, write
 from massage_timer.core.storage.history.schema import HistoryError
 from massage_timer.core.storage.history.stats import day_start, local_zone
@@ -14,7 +15,7 @@ from massage_timer.core.storage.history.store import HistoryStore, SessionFilter
 from massage_timer.core.storage.paths import AppPaths
 
 NAME = "history"
-HELP = "export the session log as CSV or JSON (to standard output unless -o is given)"
+HELP = N_("export the session log as CSV or JSON (to standard output unless -o is given)")
 
 
 FIRST_DAY = date(1970, 1, 1)
@@ -34,13 +35,13 @@ def _day(text: str) -> date:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="csv",
-                        help="output format (default: csv)")
+                        help=_("output format (default: csv)"))
     parser.add_argument("--since", type=_day, metavar="YYYY-MM-DD",
-                        help="only sessions started on or after this local date")
+                        help=_("only sessions started on or after this local date"))
     parser.add_argument("--until", type=_day, metavar="YYYY-MM-DD",
-                        help="only sessions started on or before this local date")
+                        help=_("only sessions started on or before this local date"))
     parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE (atomically) instead of standard output")
+                        help=_("write to FILE (atomically) instead of standard output"))
 
 
 def run(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
     since: date | None = args.since
     until: date | None = args.until
     if since and until and since > until:
-        print("history: --since is after --until", file=sys.stderr)
+        print("history: " + _("--since is after --until"), file=sys.stderr)
         return 2
     flt = SessionFilter(
         since=day_start(since, tz) if since else None,
@@ -65,12 +66,15 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
         if args.output:
             n = export_to_file(store, flt, Path(args.output), fmt, tz,
                                    protected=paths.protected_files)
-            print(f"history: {n} sessions written to {args.output}", file=sys.stderr)
+            print("history: " + ngettext("{count} session written to {file}",
+                                         "{count} sessions written to {file}", n).format(
+                count=n, file=args.output), file=sys.stderr)
         else:
             write(store, flt, sys.stdout, fmt, tz)
             sys.stdout.flush()
     except OSError as exc:
-        print(f"history: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        print("history: " + _("cannot write {file}: {error}").format(
+            file=args.output, error=exc.strerror or exc), file=sys.stderr)
         return 1
     finally:
         store.close()

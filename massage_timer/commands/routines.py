@@ -7,19 +7,20 @@ import json
 import sys
 from typing import Any
 
+from massage_timer.core.model.language import N_, _, ngettext
 from massage_timer.core.model.text import single_line
 from massage_timer.core.storage.loader import LoadedRoutine, load_library
 from massage_timer.core.storage.paths import AppPaths
 
 NAME = "routines"
-HELP = "list the loaded routines (built-in, your own, --routines-dir) and any broken files"
+HELP = N_("list the loaded routines (built-in, your own, --routines-dir) and any broken files")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json",
         action="store_true",
-        help='print {"routines": [...], "errors": [...]} as JSON on stdout',
+        help=_('print {"routines": [...], "errors": [...]} as JSON on stdout'),
     )
 
 
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
     rows = [
         tuple(single_line(cell) for cell in (
             r.routine.id,
-            r.routine.title + (" (yours, replaces the built-in one)" if r.overrides else ""),
+            r.routine.title + (_(" (yours, replaces the built-in one)") if r.overrides else ""),
             _minutes(r.routine.total_seconds()),
             r.routine.position.value,
             ", ".join(e.value for e in r.routine.equipment),
@@ -76,7 +77,9 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         print("  ".join([*cells, row[-1]]).rstrip())
     if library.errors:
-        print(f"\n{len(library.errors)} problem(s) in routine files:", file=sys.stderr)
+        print("\n" + ngettext("{count} problem in routine files:",
+                              "{count} problems in routine files:", len(library.errors)).format(
+            count=len(library.errors)), file=sys.stderr)
         for error in library.errors:
             print(f"  {single_line(str(error))}", file=sys.stderr)
     return 0

@@ -6,17 +6,20 @@ import argparse
 import sys
 from pathlib import Path
 
+from massage_timer.core.model.language import N_, _, ngettext
 from massage_timer.core.model.text import printable
 from massage_timer.core.storage.loader import RoutineLoadError, load_routine_file
 from massage_timer.core.storage.paths import AppPaths
 
 NAME = "validate"
-HELP = "check routine files; prints 'FILE: LOCATION: message' for each problem"
+HELP = N_("check routine files; prints 'FILE: LOCATION: message' for each problem")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="routine .toml files")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only the problems")
+    parser.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help=_("routine .toml files")
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help=_("print only the problems"))
 
 
 def run(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -31,10 +34,14 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
             continue
         if not args.quiet:
             minutes = routine.total_seconds() / 60
-            print(printable(
-                f"{file}: ok: '{routine.title}', {len(routine.steps)} steps, {minutes:.1f} min"
-            ))
+            # TRANSLATORS: FILE: ok: summary; "ok" stays as is for scripts that look for it.
+            summary = ngettext("'{title}', {count} step, {minutes} min",
+                               "'{title}', {count} steps, {minutes} min", len(routine.steps))
+            print(printable(f"{file}: ok: " + summary.format(
+                title=routine.title, count=len(routine.steps), minutes=f"{minutes:.1f}")))
     total = len(args.files)
     if not args.quiet:
-        print(f"{total - bad} of {total} files valid", file=sys.stderr)
+        # TRANSLATORS: plural by {total}; English says "1 of 1 files valid" on purpose.
+        print(ngettext("{valid} of {total} files valid", "{valid} of {total} files valid",
+                       total).format(valid=total - bad, total=total), file=sys.stderr)
     return 1 if bad else 0

@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QMainWindow, QScrollArea, QWidget
 
 from massage_timer import APP_DISPLAY_NAME
+from massage_timer.core.model.language import _
 from massage_timer.ui.screen_fit import fit_window
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class HistoryWindow:
             view = HistoryView(history)
             holder = QMainWindow(self._parent)
             holder.setObjectName("historyWindow")
-            holder.setWindowTitle(f"History — {APP_DISPLAY_NAME}")
+            holder.setWindowTitle(_("History — {app}").format(app=APP_DISPLAY_NAME))
             scroll = QScrollArea(holder)
             scroll.setObjectName("historyScroll")
             scroll.setWidget(view)

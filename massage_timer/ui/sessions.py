@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from massage_timer.core.model.language import N_, _
 from massage_timer.core.storage.loader import Library
 from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
 from massage_timer.ui.desktop.screen_awake import ScreenAwake
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from massage_timer.core.storage.history.store import HistoryStore
     from massage_timer.ui.session.flow import SessionFlow
 
-SCREEN_AWAKE_REASON = "A guided massage session is running"
+SCREEN_AWAKE_REASON = N_("A guided massage session is running")
 
 
 class Sessions(QObject):
@@ -82,9 +83,10 @@ class Sessions(QObject):
         loaded = self._library().get(routine_id)
         if loaded is None:
             self._bring_to_front()
-            self._window.show_notice(f"The routine '{routine_id}' could not be found.")
+            self._window.show_notice(_("The routine '{id}' could not be found.").format(
+                id=routine_id))
             return
-        speech, cues = self._sound.audio()
+        speech, cues = self._sound.audio(loaded.language)
         self._bring_to_front()
         flow = SessionFlow(
             loaded,
@@ -122,14 +124,14 @@ class Sessions(QObject):
     def _on_player_started(self) -> None:
         self._player_running = True
         if self._store.settings.keep_screen_awake:
-            self._screen = ScreenAwake.inhibit(SCREEN_AWAKE_REASON)
+            self._screen = ScreenAwake.inhibit(_(SCREEN_AWAKE_REASON))
         self.playerStarted.emit()
 
     def _on_keep_screen_awake_changed(self, change: SettingsChange) -> None:
         if not self._player_running:
             return
         if change.new.keep_screen_awake and self._screen is None:
-            self._screen = ScreenAwake.inhibit(SCREEN_AWAKE_REASON)
+            self._screen = ScreenAwake.inhibit(_(SCREEN_AWAKE_REASON))
         elif not change.new.keep_screen_awake:
             self._release_screen()
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from PySide6.QtCore import QObject
 
+from massage_timer.core.model.language import SOURCE, TRANSLATOR
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
 
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
 SOUND_FIELDS = ("voice_enabled", "voice_name", "voice_rate", "voice_volume", "reminder_voice")
 
 Audio: TypeAlias = tuple["SpeechSynth | None", "CuePlayer"]
-AudioFactory: TypeAlias = Callable[[Settings, QObject], Audio]
+AudioFactory: TypeAlias = Callable[[Settings, QObject, str], Audio]
+"""Makes the voice and the player from the settings, for a parent, in a language."""
 
 
 def speech_wanted(settings: Settings) -> bool:
@@ -34,7 +36,7 @@ def speech_wanted(settings: Settings) -> bool:
 def real_audio(cache_dir: Path) -> AudioFactory:
     """The factory of pyttsx3 speech and QtMultimedia playback, caching clips in ``cache_dir``."""
 
-    def make(settings: Settings, parent: QObject) -> Audio:
+    def make(settings: Settings, parent: QObject, language: str) -> Audio:
         # Imported here on purpose: QtMultimedia and the speech worker are not needed
         # before the first session or spoken reminder, so a start at login stays light.
         from massage_timer.audio.playback import CuePlayer
@@ -47,6 +49,7 @@ def real_audio(cache_dir: Path) -> AudioFactory:
                 voice=settings.voice_name or None,
                 rate=settings.voice_rate,
                 volume=settings.voice_volume,
+                language=language,
             )
         return speech, CuePlayer(speech, volume=settings.voice_volume, parent=parent)
 
@@ -69,6 +72,7 @@ class Sound(QObject):
         self._make_audio = make_audio
         self._in_use = in_use
         self._audio: Audio | None = None
+        self._language = SOURCE
         self._stale = False
         store.subscribe(self._on_voice_changed, fields=SOUND_FIELDS)
 
@@ -77,10 +81,16 @@ class Sound(QObject):
         """The speech synthesiser if one has been made (never makes one)."""
         return self._audio[0] if self._audio is not None else None
 
-    def audio(self) -> Audio:
-        """(SpeechSynth or None, CuePlayer), made on first use."""
+    def audio(self, language: str | None = None) -> Audio:
+        """(SpeechSynth or None, CuePlayer) speaking ``language`` (the interface's by
+        default: a routine passes its own), made on first use and remade for another
+        language, except while in use (a session is never spoken in two languages)."""
+        code = TRANSLATOR.code if language is None else language
+        if self._audio is not None and code != self._language and not self._in_use():
+            self.close()
         if self._audio is None:
-            self._audio = self._make_audio(self._store.settings, self)
+            self._audio = self._make_audio(self._store.settings, self, code)
+            self._language = code
             self._stale = False
         return self._audio
 

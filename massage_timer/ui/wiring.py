@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QApplication
 
+from massage_timer.core.model.language import _, ngettext
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.model.speech_timing import timing_for
 from massage_timer.core.storage.loader import Library, load_library
@@ -27,6 +28,7 @@ from massage_timer.ui.desktop.application import Application
 from massage_timer.ui.desktop.autostart import StartAtLogin, supported
 from massage_timer.ui.desktop.background import CloseToBackground
 from massage_timer.ui.desktop.first_paint import FirstPaintWatcher
+from massage_timer.ui.desktop.language import apply_language
 from massage_timer.ui.desktop.tray import ReminderTray
 from massage_timer.ui.editor.editing import RoutineEditing, voice_tryout
 from massage_timer.ui.history_window import HistoryWindow
@@ -110,12 +112,17 @@ class App(QObject):
         self.store, self.notices = SettingsStore.open(paths.settings_file)
         self.store.on_save_error(self._on_save_error)
         settings = self.store.settings
+        # Before the first window is built, so that it is built in the person's language.
+        self.language = apply_language(app, settings.language)
+        self._language_pending = False
         self.theme = ThemeController(app, settings.theme, settings.font_scale)
         self.theme.follow(self.store)
         self.library: Library = load_library(paths)
+        self.notices += self._translation_notices()
         self.window: MainWindow = create_main_window(paths, settings, self.library)
         self.store.subscribe(self._on_include_optional_changed, fields=("include_optional_steps",))
         self.store.subscribe(self._on_voice_timing_changed, fields=("voice_enabled", "voice_rate"))
+        self.store.subscribe(self._on_language_changed, fields=("language",))
         self.sound = Sound(
             self.store,
             audio or real_audio(paths.speech_cache_dir),
@@ -150,7 +157,8 @@ class App(QObject):
         # The tray's menu is also the window's "Reminders" menu, so it is there from
         # the first paint; the icon itself is shown once the reminders run.
         self.tray = ReminderTray(app.windowIcon(), parent=self)
-        self.tray.menu.setTitle("&Reminders")
+        self.tray.menu_title = lambda: _("&Reminders")
+        self.tray.menu.setTitle(self.tray.menu_title())
         help_action = self._help_menu_action()
         if help_action is not None:
             self.window.menuBar().insertMenu(help_action, self.tray.menu)
@@ -264,7 +272,8 @@ class App(QObject):
         try:
             store, notices = HistoryStore.open(self.paths.history_file)
         except HistoryError as exc:
-            self.notices.append(f"{exc} Sessions are kept in memory for now.")
+            self.notices.append(_("{error} Sessions are kept in memory for now.").format(
+                error=exc))
             return HistoryStore.memory_only()
         self.notices += notices
         return store
@@ -303,6 +312,7 @@ class App(QObject):
         t.quitRequested.connect(self.quit)
         self.sessions.breakTaken.connect(self._on_break_taken)
         self.sessions.ended.connect(self.notices_from_history)
+        self.sessions.ended.connect(self._apply_pending_language)
         self.app.aboutToQuit.connect(self.shutdown)
         if isinstance(self.app, Application):
             self.app.quitRequested.connect(self._prepare_quit)
@@ -400,8 +410,46 @@ class App(QObject):
         new = change.new
         self.window.set_speech_timing(timing_for(new.voice_enabled, new.voice_rate))
 
+    def _on_language_changed(self, change: SettingsChange) -> None:
+        """A new language applies at once, except during a session: a routine is never
+        shown or spoken in two languages, so it finishes in its own first."""
+        if self.sessions.running:
+            self._language_pending = True
+            return
+        self._switch_language()
+
+    def _apply_pending_language(self) -> None:
+        if self._language_pending:
+            self._language_pending = False
+            self._switch_language()
+
+    def _switch_language(self) -> None:
+        """Every ``_()`` and Qt's dialogs switch (the open windows hear
+        ``QEvent.LanguageChange`` and set their texts again, as the tray menu does), and
+        the library is read again for the routines' translations."""
+        self.language = apply_language(self.app, self.store.settings.language)
+        self.reload_library()
+        notices = self._translation_notices()
+        if notices:
+            self.window.show_notice(" ".join(notices))
+
+    def _translation_notices(self) -> list[str]:
+        """Says which routines are shown in English because their translation into the
+        interface's language is incomplete (each is shown whole in one language)."""
+        fell_back = [r.routine.title for r in self.library.routines if r.fell_back]
+        if not fell_back:
+            return []
+        return [ngettext(
+            "{count} routine is shown in English because its translation is incomplete: "
+            "{titles}.",
+            "{count} routines are shown in English because their translations are "
+            "incomplete: {titles}.",
+            len(fell_back),
+        ).format(count=len(fell_back), titles=", ".join(fell_back))]
+
     def _on_save_error(self, exc: OSError) -> None:
-        self.window.show_notice(f"Your settings could not be saved: {exc.strerror or exc}")
+        self.window.show_notice(_("Your settings could not be saved: {error}").format(
+            error=exc.strerror or exc))
 
     # Quitting
 

@@ -69,6 +69,10 @@ RegionId = Annotated[str, Meta(pattern=r"^[a-z][a-z-]{1,39}$", min_length=2, max
 SourceName = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_.-]{1,80}$", min_length=1, max_length=80)]
 VersionText = Annotated[str, Meta(pattern=r"^\d+(\.\d+){0,2}$", max_length=20)]
 
+StepId = Annotated[
+    Slug,
+    Meta(description="A stable name for the step (a slug): translations key steps by it."),
+]
 Instruction = Annotated[Sentence, Meta(description="Spoken during the get-ready phase.")]
 Cue = Annotated[ShortText, Meta(description="Short on-screen text during the work phase.")]
 OptionalFlag = Annotated[bool, Meta(description="Can be left out in the settings.")]
@@ -123,6 +127,7 @@ class Step(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """One technique. ``sides`` expands it into one full-length part per side."""
 
     kind: StepKindField
+    id: StepId | None = None
     title: ShortText
     instruction: Instruction
     cue: Cue
@@ -219,6 +224,10 @@ class Routine(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     steps: Steps
 
     def __post_init__(self) -> None:
+        ids = [step.id for step in self.steps if step.id is not None]
+        if len(set(ids)) != len(ids):
+            twice = sorted({i for i in ids if ids.count(i) > 1})
+            raise ValueError(f"each step id may be used once: {', '.join(twice)}")
         for rid in self.areas:
             if not regions.is_known(rid):
                 raise ValueError(f"unknown region '{rid}' in areas")

@@ -60,6 +60,9 @@ ProgramName = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[^/\x0
 """A program's process name as ``/proc/PID/comm`` or its command line's first word shows
 it (no path, no control characters)."""
 Programs = Annotated[tuple[ProgramName, ...], Meta(max_length=MAX_BUSY_PROGRAMS)]
+LanguageCode = Annotated[str, Meta(pattern=r"^(?:system|[a-z]{2,3}(?:_[A-Z]{2})?)$")]
+"""``system`` (follow the environment) or a language code such as ``de`` or ``pt_BR``;
+a code the app does not ship also means the environment's language."""
 Base64 = Annotated[str, Meta(pattern=r"^[A-Za-z0-9+/=]*$", max_length=8192)]
 
 
@@ -78,6 +81,7 @@ class Settings(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     include_optional_steps: bool = False
     keep_screen_awake: bool = True
     # Appearance
+    language: LanguageCode = "system"
     theme: Theme = "system"
     font_scale: FontScale = 1.0
     # Reminders

@@ -20,6 +20,8 @@ from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 import msgspec
 
+from massage_timer.core.model.language import N_, _, ngettext
+
 T = TypeVar("T")
 
 TOP_LEVEL = "(top level)"
@@ -122,14 +124,14 @@ def _problems(
     item = _item_type(kind)
     if struct is not None and isinstance(value, Mapping):
         known = _fields(struct)
-        names = {name for name, _, _ in known}
+        names = {name for name, _type, _required in known}
         for name, field_type, required in known:
             if name in value:
                 found += _problems(value[name], field_type, _join(path, name))
             elif required:
-                found.append(Problem(_join(path, name), "is required but missing"))
+                found.append(Problem(_join(path, name), _("is required but missing")))
         found += [
-            Problem(_join(path, key), "is not a known key (check its spelling)")
+            Problem(_join(path, key), _("is not a known key (check its spelling)"))
             for key in value
             if key not in names
         ]
@@ -150,22 +152,48 @@ _WRONG_TYPE = r"^Expected `(?P<want>[^`]*)`, got `(?P<got>[^`]*)`$"
 _ENUM = r"^Invalid enum value "
 
 _TYPE_WORDS = {
-    "str": "text",
-    "int": "a whole number",
-    "float": "a number",
-    "bool": "true or false",
-    "array": "a list",
-    "object": "a table",
-    "datetime": "a date and time",
-    "null": "nothing",
+    "str": N_("text"),
+    "int": N_("a whole number"),
+    "float": N_("a number"),
+    "bool": N_("true or false"),
+    "array": N_("a list"),
+    "object": N_("a table"),
+    "datetime": N_("a date and time"),
+    "null": N_("nothing"),
 }
-_OP_WORDS = {"<=": "at most", ">=": "at least", "<": "fewer than", ">": "more than"}
 _BOUND_WORDS = {
-    "<=": "less than or equal to",
-    ">=": "greater than or equal to",
-    "<": "less than",
-    ">": "greater than",
+    "<=": N_("must be less than or equal to {limit}"),
+    ">=": N_("must be greater than or equal to {limit}"),
+    "<": N_("must be less than {limit}"),
+    ">": N_("must be greater than {limit}"),
 }
+
+
+def _length(op: str, limit: int, text: bool) -> str:
+    """``must have at most 80 characters``: each case a whole sentence, for translators."""
+    if text:
+        if op == "<=":
+            return ngettext("must have at most {n} character",
+                            "must have at most {n} characters", limit).format(n=limit)
+        if op == ">=":
+            return ngettext("must have at least {n} character",
+                            "must have at least {n} characters", limit).format(n=limit)
+        if op == "<":
+            return ngettext("must have fewer than {n} character",
+                            "must have fewer than {n} characters", limit).format(n=limit)
+        return ngettext("must have more than {n} character",
+                        "must have more than {n} characters", limit).format(n=limit)
+    if op == "<=":
+        return ngettext("must have at most {n} item",
+                        "must have at most {n} items", limit).format(n=limit)
+    if op == ">=":
+        return ngettext("must have at least {n} item",
+                        "must have at least {n} items", limit).format(n=limit)
+    if op == "<":
+        return ngettext("must have fewer than {n} item",
+                        "must have fewer than {n} items", limit).format(n=limit)
+    return ngettext("must have more than {n} item",
+                    "must have more than {n} items", limit).format(n=limit)
 
 
 def _from_error(error: msgspec.ValidationError, kind: Any, path: str) -> Problem:
@@ -179,8 +207,8 @@ def _from_error(error: msgspec.ValidationError, kind: Any, path: str) -> Problem
     for pattern in (_UNKNOWN, _MISSING):
         key = re.match(pattern, message)
         if key:
-            text = ("is not a known key (check its spelling)" if pattern is _UNKNOWN
-                    else "is required but missing")
+            text = (_("is not a known key (check its spelling)") if pattern is _UNKNOWN
+                    else _("is required but missing"))
             return Problem(_join(where, key["key"]), text)
     return Problem(where or TOP_LEVEL, _friendly(message, kind if not inner else None))
 
@@ -189,27 +217,33 @@ def _friendly(message: str, kind: Any) -> str:
     if re.match(_ENUM, message) and kind is not None:
         choices = _choices(kind)
         if choices:
-            return f"must be one of {choices}"
+            return _("must be one of {choices}").format(choices=choices)
     if match := re.match(_BOUND, message):
         limit = float(match["limit"])
-        return f"must be {_BOUND_WORDS[match['op']]} {limit:g}"
+        return _(_BOUND_WORDS[match["op"]]).format(limit=f"{limit:g}")
     if match := re.match(_LENGTH, message):
-        unit = "character" if match["type"] == "str" else "item"
-        plural = "" if match["limit"] == "1" else "s"
-        return f"must have {_OP_WORDS[match['op']]} {match['limit']} {unit}{plural}"
+        return _length(match["op"], int(match["limit"]), match["type"] == "str")
     if match := re.match(_PATTERN, message, re.DOTALL):
-        return f"must match the pattern {match['pattern']}"
+        return _("must match the pattern {pattern}").format(pattern=match["pattern"])
     if match := re.match(_WRONG_TYPE, message):
         wanted = [
-            _TYPE_WORDS.get(name.strip(), name.strip())
+            _(_TYPE_WORDS[name.strip()]) if name.strip() in _TYPE_WORDS else name.strip()
             for name in match["want"].split("|")
             if name.strip() != "null"
         ]
-        got = _TYPE_WORDS.get(match["got"], match["got"])
-        return f"must be {' or '.join(wanted)}, not {got}"
+        got = _(_TYPE_WORDS[match["got"]]) if match["got"] in _TYPE_WORDS else match["got"]
+        return _("must be {wanted}, not {got}").format(wanted=_or(wanted), got=got)
     if message.startswith("Expected `datetime` with a timezone"):
-        return "must be a date and time with its time zone"
-    return message[0].lower() + message[1:] if message else "is invalid"
+        return _("must be a date and time with its time zone")
+    return message[0].lower() + message[1:] if message else _("is invalid")
+
+
+def _or(items: list[str]) -> str:
+    """``a, b or c`` in the current language."""
+    if len(items) == 1:
+        return items[0]
+    # TRANSLATORS: the end of a list of choices: "'seated', 'standing' or 'lying'".
+    return _("{items} or {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def _choices(kind: Any) -> str:
@@ -222,8 +256,7 @@ def _choices(kind: Any) -> str:
         values = list(get_args(bare))
     if not values:
         return ""
-    quoted = [repr(value) for value in values]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+    return _or([repr(value) for value in values])
 
 
 # -- text without its surrounding spaces -----------------------------------------------

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from massage_timer.core.model.language import _
 from massage_timer.core.storage import autostart
 from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
 
@@ -41,4 +42,5 @@ class StartAtLogin:
         try:
             autostart.apply(change.new.autostart, autostart.launch_command(self._data_dir))
         except OSError as exc:
-            self._notice(f"Could not change the start-at-login entry: {exc}")
+            self._notice(_("Could not change the start-at-login entry: {error}").format(
+                error=exc))

@@ -12,15 +12,16 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from massage_timer import APP_DISPLAY_NAME
+from massage_timer.core.model.language import N_, _
 from massage_timer.core.storage.settings_store import SettingsStore
 from massage_timer.ui.desktop.tray import ReminderTray
 
-BACKGROUND_HINT = (
+BACKGROUND_HINT = N_(
     "Massage Timer keeps running in the background to remind you to take breaks. "
     "Open it again from the tray icon or your applications menu; to quit, use "
     "File ▸ Quit or Quit in the tray menu."
 )
-BACKGROUND_HINT_NO_TRAY = (
+BACKGROUND_HINT_NO_TRAY = N_(
     "Massage Timer keeps running (minimized) to remind you to take breaks. "
     "To quit, use File ▸ Quit."
 )
@@ -71,7 +72,7 @@ class CloseToBackground(QObject):
         if self._store.settings.shown_background_hint:
             return
         self._store.update_state(shown_background_hint=True)
-        text = BACKGROUND_HINT if self._tray.available else BACKGROUND_HINT_NO_TRAY
+        text = _(BACKGROUND_HINT if self._tray.available else BACKGROUND_HINT_NO_TRAY)
         if not self._tray.notify(APP_DISPLAY_NAME, text):
             box = QMessageBox(
                 QMessageBox.Icon.Information,

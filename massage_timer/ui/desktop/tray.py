@@ -7,13 +7,15 @@ icons, and nothing may depend on the tray.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QObject, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QObject, Signal, SignalInstance
 from PySide6.QtGui import QAction, QGuiApplication, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from massage_timer import APP_DISPLAY_NAME
+from massage_timer.core.model.language import _, ngettext
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.model.text import single_line
 from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
@@ -45,44 +47,44 @@ class ReminderTray(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._menu = QMenu(f"{APP_DISPLAY_NAME} reminders")
+        self.menu_title: Callable[[], str] = lambda: _("{app} reminders").format(
+            app=APP_DISPLAY_NAME)
+        """The menu's title, in the current language (the main window's menu bar
+        names it differently)."""
+        self._menu = QMenu()
         self._menu.setObjectName("trayMenu")
-        self._menu.setAccessibleName("Reminders menu")
-        self._start = self._action("trayStartBreak", "Start a &micro-break",
-                                   self.startBreakRequested)
-        self._next = self._action("trayNextReminder", "Next reminder at --:--", None)
+        self._start = self._action("trayStartBreak", self.startBreakRequested)
+        self._next = self._action("trayNextReminder", None)
+        self._next.setText(_("Next reminder at --:--"))
         self._next.setEnabled(False)
         self._menu.addSeparator()
-        self._snooze = self._action("traySnooze", "&Snooze (10 min)", self.snoozeRequested)
-        self._pause_menu = QMenu("&Pause reminders", self._menu)
+        self._snooze = self._action("traySnooze", self.snoozeRequested)
+        self._pause_menu = QMenu(self._menu)
         self._pause_menu.setObjectName("trayPauseMenu")
-        self._pause_menu.setAccessibleName("Pause reminders")
         self._menu.addMenu(self._pause_menu)
-        self._pause_hour = self._action("trayPauseHour", "For 1 &hour",
-                                        self.pauseHourRequested, self._pause_menu)
-        self._pause_tomorrow = self._action("trayPauseTomorrow", "Until &tomorrow",
-                                            self.pauseTomorrowRequested, self._pause_menu)
-        self._resume = self._action("trayResume", "&Resume reminders", self.resumeRequested)
+        self._pause_hour = self._action("trayPauseHour", self.pauseHourRequested,
+                                        self._pause_menu)
+        self._pause_tomorrow = self._action("trayPauseTomorrow", self.pauseTomorrowRequested,
+                                            self._pause_menu)
+        self._resume = self._action("trayResume", self.resumeRequested)
         self._resume.setVisible(False)
-        self._meeting_menu = QMenu("&Meeting mode", self._menu)
+        self._meeting_menu = QMenu(self._menu)
         self._meeting_menu.setObjectName("trayMeetingMenu")
-        self._meeting_menu.setAccessibleName("Meeting mode: hold reminders")
         self._menu.addMenu(self._meeting_menu)
         self._meetings: list[QAction] = []
         for minutes in MEETING_MINUTES:
-            label = f"For {minutes} minutes" if minutes < 60 else (
-                f"For {minutes // 60} hour" + ("s" if minutes > 60 else ""))
-            action = self._action(f"trayMeeting{minutes}", label, None, self._meeting_menu)
+            action = self._action(f"trayMeeting{minutes}", None, self._meeting_menu)
             action.triggered.connect(lambda _checked=False, m=minutes: self._start_meeting(m))
             self._meetings.append(action)
-        self._end_meeting = self._action("trayMeetingEnd", "&End meeting mode", None,
-                                         self._meeting_menu)
+        self._end_meeting = self._action("trayMeetingEnd", None, self._meeting_menu)
         self._end_meeting.triggered.connect(self._stop_meeting)
         self._end_meeting.setVisible(False)
         self._store: SettingsStore | None = None
         self._menu.addSeparator()
-        self._open = self._action("trayOpen", f"&Open {APP_DISPLAY_NAME}", self.openRequested)
-        self._quit = self._action("trayQuit", "&Quit", self.quitRequested)
+        self._open = self._action("trayOpen", self.openRequested)
+        self._quit = self._action("trayQuit", self.quitRequested)
+        self._retranslate()
+        self._menu.installEventFilter(self)
 
         available = (
             QSystemTrayIcon.isSystemTrayAvailable() if tray_available is None else tray_available
@@ -96,10 +98,41 @@ class ReminderTray(QObject):
             tray.activated.connect(self._on_activated)
             self._icon = tray
 
+    def _retranslate(self) -> None:
+        """Every fixed text of the menu, in the current language."""
+        self._menu.setTitle(self.menu_title())
+        self._menu.setAccessibleName(_("Reminders menu"))
+        self._start.setText(_("Start a &micro-break"))
+        self._pause_menu.setTitle(_("&Pause reminders"))
+        self._pause_menu.setAccessibleName(_("Pause reminders"))
+        self._pause_hour.setText(_("For 1 &hour"))
+        self._pause_tomorrow.setText(_("Until &tomorrow"))
+        self._resume.setText(_("&Resume reminders"))
+        self._meeting_menu.setAccessibleName(_("Meeting mode: hold reminders"))
+        for minutes, action in zip(MEETING_MINUTES, self._meetings, strict=True):
+            action.setText(
+                ngettext("For {count} minute", "For {count} minutes", minutes).format(
+                    count=minutes) if minutes < 60 else
+                ngettext("For {count} hour", "For {count} hours", minutes // 60).format(
+                    count=minutes // 60))
+        self._end_meeting.setText(_("&End meeting mode"))
+        self._open.setText(_("&Open {app}").format(app=APP_DISPLAY_NAME))
+        self._quit.setText(_("&Quit"))
+        if self._store is not None:
+            self._show_settings(self._store.settings)
+        else:
+            self.set_snooze_minutes(10)
+            self._meeting_menu.setTitle(_("&Meeting mode"))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._menu and event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        return False
+
     def _action(
-        self, name: str, text: str, signal: SignalInstance | None, menu: QMenu | None = None
+        self, name: str, signal: SignalInstance | None, menu: QMenu | None = None
     ) -> QAction:
-        action = QAction(text, self._menu)
+        action = QAction(self._menu)
         action.setObjectName(name)
         (menu or self._menu).addAction(action)
         if signal is not None:
@@ -134,7 +167,7 @@ class ReminderTray(QObject):
             self._icon.setToolTip(plain_tooltip(f"{APP_DISPLAY_NAME}\n{text}"))
 
     def set_snooze_minutes(self, minutes: int) -> None:
-        self._snooze.setText(f"&Snooze ({minutes} min)")
+        self._snooze.setText(_("&Snooze ({minutes} min)").format(minutes=minutes))
 
     def set_paused(self, paused: bool) -> None:
         self._resume.setVisible(paused)
@@ -181,8 +214,8 @@ class ReminderTray(QObject):
         in_meeting = meeting is not None and meeting > datetime.now().astimezone()
         self._end_meeting.setVisible(in_meeting)
         self._meeting_menu.setTitle(
-            f"&Meeting mode (until {meeting.astimezone():%H:%M})"
-            if in_meeting and meeting is not None else "&Meeting mode")
+            _("&Meeting mode (until {time})").format(time=f"{meeting.astimezone():%H:%M}")
+            if in_meeting and meeting is not None else _("&Meeting mode"))
 
     def notify(self, title: str, text: str) -> bool:
         """A desktop notification through the tray, where it supports them."""

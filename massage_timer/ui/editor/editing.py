@@ -17,6 +17,7 @@ from PySide6.QtCore import QFile, QObject
 from PySide6.QtWidgets import QWidget
 
 from massage_timer.core.model.cues import Cue, CueKind, CueOptions, Priority
+from massage_timer.core.model.language import _, ngettext
 from massage_timer.core.model.routine import Step
 from massage_timer.core.model.routine_data import blank_routine, free_id
 from massage_timer.core.model.settings import Settings
@@ -103,7 +104,7 @@ class RoutineEditing(QObject):
         data = decode_toml(original)
         ids = [r.routine.id for r in self._library().routines]
         data["id"] = free_id(f"{routine_id}-copy"[:64].strip("-"), ids)
-        title = f"{loaded.routine.title} (copy)"
+        title = _("{title} (copy)").format(title=loaded.routine.title)
         data["title"] = title if len(title) <= 80 else loaded.routine.title
         return self._open(data, original=original, file=None)
 
@@ -112,7 +113,8 @@ class RoutineEditing(QObject):
         if loaded is None:
             return None
         if loaded.origin is not Origin.USER:
-            self._notice("Built-in routines are never changed: duplicate one to edit the copy.")
+            self._notice(
+                _("Built-in routines are never changed: duplicate one to edit the copy."))
             return self.duplicate(routine_id)
         original = self._read(loaded)
         if original is None:
@@ -122,7 +124,7 @@ class RoutineEditing(QObject):
     def delete(self, routine_id: str) -> bool:
         loaded = self._library().get(routine_id)
         if loaded is None or loaded.origin is not Origin.USER:
-            self._notice("Only your own routines can be deleted.")
+            self._notice(_("Only your own routines can be deleted."))
             return False
         if not questions.confirm_delete(self._window, loaded.routine.title):
             return False
@@ -133,11 +135,11 @@ class RoutineEditing(QObject):
             try:
                 loaded.file.unlink()
             except OSError as exc:
-                questions.show_problems(self._window, "The routine could not be deleted",
+                questions.show_problems(self._window, _("The routine could not be deleted"),
                                         f"{loaded.file}: {exc.strerror or exc}")
                 return False
         self._reload()
-        self._notice(f"Deleted “{loaded.routine.title}”.")
+        self._notice(_("Deleted “{title}”.").format(title=loaded.routine.title))
         return True
 
     def import_files(self, files: list[Path] | None = None) -> list[str]:
@@ -152,7 +154,8 @@ class RoutineEditing(QObject):
         if imported:
             self._reload()
             self._select(imported[-1])
-            self._notice(f"Imported {len(imported)} routine{'s' if len(imported) != 1 else ''}.")
+            self._notice(ngettext("Imported {count} routine.", "Imported {count} routines.",
+                                  len(imported)).format(count=len(imported)))
         return imported
 
     def _import_one(self, source: Path) -> str | None:
@@ -160,7 +163,7 @@ class RoutineEditing(QObject):
             incoming = routine_file.read_import(source)
         except RoutineLoadError as exc:
             questions.show_problems(
-                self._window, f"{source.name} cannot be imported",
+                self._window, _("{file} cannot be imported").format(file=source.name),
                 "\n".join(f"{e.location}: {e.message}" for e in exc.errors),
             )
             return None
@@ -179,7 +182,8 @@ class RoutineEditing(QObject):
         try:
             routine_file.import_into(self.folder, incoming, new_id)
         except (OSError, RoutineLoadError, TomlInputError) as exc:
-            questions.show_problems(self._window, f"{source.name} cannot be imported", str(exc))
+            questions.show_problems(
+                self._window, _("{file} cannot be imported").format(file=source.name), str(exc))
             return None
         return new_id or routine.id
 
@@ -195,10 +199,10 @@ class RoutineEditing(QObject):
             routine_file.export(loaded.file, target, self._paths.protected_files)
         except (OSError, RoutineLoadError) as exc:
             message = getattr(exc, "strerror", None) or str(exc)
-            questions.show_problems(self._window, "The routine could not be exported",
+            questions.show_problems(self._window, _("The routine could not be exported"),
                                     f"{target}: {message}")
             return None
-        self._notice(f"Exported to {target}.")
+        self._notice(_("Exported to {file}.").format(file=target))
         return target
 
     # -- the editor -------------------------------------------------------------------------
@@ -206,7 +210,7 @@ class RoutineEditing(QObject):
         try:
             return read_routine_bytes(loaded.file)
         except RoutineLoadError as exc:
-            questions.show_problems(self._window, "The routine file cannot be read", str(exc))
+            questions.show_problems(self._window, _("The routine file cannot be read"), str(exc))
             return None
 
     def _open(self, data: dict[str, object], *, original: bytes | None,
@@ -214,7 +218,7 @@ class RoutineEditing(QObject):
         if self.editor is not None:
             self.editor.raise_()
             self.editor.activateWindow()
-            self._notice("Finish the routine being edited first.")
+            self._notice(_("Finish the routine being edited first."))
             return None
         taken = self._user_ids()
         settings = self._settings()
@@ -247,7 +251,7 @@ class RoutineEditing(QObject):
         log.info("routine %s saved to %s", routine_id, file)
         self._reload()
         self._select(routine_id)
-        self._notice(f"Saved to {file}.")
+        self._notice(_("Saved to {file}.").format(file=file))
 
     def _select(self, routine_id: str) -> None:
         select = getattr(self._window, "select_routine", None)
@@ -279,11 +283,11 @@ def voice_tryout(
         from massage_timer.audio.playback import SessionSound
 
         if busy():
-            notice("A session is playing: try the instruction after it.")
+            notice(_("A session is playing: try the instruction after it."))
             return
         speech, cues = sound.audio()
         if speech is None:
-            notice("The voice is off: turn it on in Settings to hear instructions.")
+            notice(_("The voice is off: turn it on in Settings to hear instructions."))
             return
         output = SessionSound(cues, speech)
         output.prepare([text])
@@ -294,7 +298,7 @@ def voice_tryout(
         from massage_timer.ui.editor.preview import StepPreview
 
         if busy():
-            notice("A session is playing: try the step after it.")
+            notice(_("A session is playing: try the step after it."))
             return
         for old in previews:
             old.close()

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from massage_timer.core.model.language import _
 from massage_timer.core.model.routine import Routine, Step, StepKind
 from massage_timer.core.model.routine_data import Data, blank_step, copy_data, free_id, slug
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
@@ -241,23 +242,24 @@ class RoutineEditor(QDialog):
         routine_scroll = QScrollArea(self)
         routine_scroll.setWidgetResizable(True)
         routine_scroll.setWidget(routine_page)
-        self.tabs.addTab(routine_scroll, "&Routine")
+        self.tabs.addTab(routine_scroll, _("&Routine"))
 
         steps_page = QWidget(self)
         self.step_list = QListWidget(steps_page)
         self.step_list.setObjectName("editorStepList")
-        self.step_list.setAccessibleName("Steps (drag to reorder, or Alt+Up and Alt+Down)")
+        self.step_list.setAccessibleName(_("Steps (drag to reorder, or Alt+Up and Alt+Down)"))
         self.step_list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.step_list.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.step_list.setMinimumWidth(240)
-        self.add_step = self._button("editorAddStep", "&Add step", "Add a step after this one")
-        self.duplicate_step = self._button("editorDuplicateStep", "Du&plicate step",
-                                           "Add a copy of this step after it")
-        self.remove_step = self._button("editorRemoveStep", "Re&move step",
-                                        "Remove this step (Delete in the list)")
-        self.move_up = self._button("editorMoveUp", "Move &up", "Move this step up (Alt+Up)")
-        self.move_down = self._button("editorMoveDown", "Move do&wn",
-                                      "Move this step down (Alt+Down)")
+        self.add_step = self._button("editorAddStep", _("&Add step"),
+                                     _("Add a step after this one"))
+        self.duplicate_step = self._button("editorDuplicateStep", _("Du&plicate step"),
+                                           _("Add a copy of this step after it"))
+        self.remove_step = self._button("editorRemoveStep", _("Re&move step"),
+                                        _("Remove this step (Delete in the list)"))
+        self.move_up = self._button("editorMoveUp", _("Move &up"), _("Move this step up (Alt+Up)"))
+        self.move_down = self._button("editorMoveDown", _("Move do&wn"),
+                                      _("Move this step down (Alt+Down)"))
         self.step_list.installEventFilter(self)
         self.move_up.setShortcut(QKeySequence("Alt+Up"))
         self.move_down.setShortcut(QKeySequence("Alt+Down"))
@@ -276,10 +278,10 @@ class RoutineEditor(QDialog):
         step_layout = QVBoxLayout(step_form_page)
         step_layout.addLayout(self._form(Step, self._step_fields, self._on_step_field_edited,
                                          step_form_page))
-        self.hear = self._button("editorHear", "&Hear the instruction",
-                                 "Say the instruction in the voice chosen in the settings")
-        self.play = self._button("editorPlayStep", "Pla&y this step",
-                                 "Play this step with its countdown and cues (not recorded)")
+        self.hear = self._button("editorHear", _("&Hear the instruction"),
+                                 _("Say the instruction in the voice chosen in the settings"))
+        self.play = self._button("editorPlayStep", _("Pla&y this step"),
+                                 _("Play this step with its countdown and cues (not recorded)"))
         try_row = QHBoxLayout()
         try_row.addWidget(self.hear)
         try_row.addWidget(self.play)
@@ -294,23 +296,23 @@ class RoutineEditor(QDialog):
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([280, 860])
         QVBoxLayout(steps_page).addWidget(splitter)
-        self.tabs.addTab(steps_page, "S&teps")
+        self.tabs.addTab(steps_page, _("S&teps"))
 
         self.problem_list = QListWidget(self)
         self.problem_list.setObjectName("editorProblems")
-        self.problem_list.setAccessibleName("Problems to fix before saving")
+        self.problem_list.setAccessibleName(_("Problems to fix before saving"))
         self.problem_list.setMaximumHeight(90)
         self.total = PlainLabel(self)
         self.total.setObjectName("editorTotal")
-        self.undo_button = self._button("editorUndo", "Undo", "Undo (Ctrl+Z)")
-        self.redo_button = self._button("editorRedo", "Redo", "Redo (Ctrl+Shift+Z)")
+        self.undo_button = self._button("editorUndo", _("Undo"), _("Undo (Ctrl+Z)"))
+        self.redo_button = self._button("editorRedo", _("Redo"), _("Redo (Ctrl+Shift+Z)"))
         self.undo_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
         self.redo_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Redo))
-        self.save_button = PrimaryButton("&Save", self)
+        self.save_button = PrimaryButton(_("&Save"), self)
         self.save_button.setObjectName("editorSave")
-        self.save_button.setAccessibleName("Save")
+        self.save_button.setAccessibleName(_("Save"))
         self.save_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
-        self.cancel_button = self._button("editorCancel", "Cancel", "Close without saving")
+        self.cancel_button = self._button("editorCancel", _("Cancel"), _("Close without saving"))
         bottom = QHBoxLayout()
         bottom.addWidget(self.undo_button)
         bottom.addWidget(self.redo_button)
@@ -604,7 +606,7 @@ class RoutineEditor(QDialog):
             item = QListWidgetItem(f"{self._where(location)}: {message}", self.problem_list)
             item.setData(Qt.ItemDataRole.UserRole, location)
         if not problems:
-            QListWidgetItem("No problems: the routine is ready to save.", self.problem_list)
+            QListWidgetItem(_("No problems: the routine is ready to save."), self.problem_list)
         self._mark_fields()
         self._show_total()
         self._update_state()
@@ -616,7 +618,8 @@ class RoutineEditor(QDialog):
         index = int(match[1])
         steps = self._steps()
         title = single_line(str(steps[index].get("title", ""))) if index < len(steps) else ""
-        where = f"Step {index + 1}" + (f" “{title}”" if title else "")
+        where = (_("Step {number} “{title}”") if title else _("Step {number}")).format(
+            number=index + 1, title=title)
         rest = location[match.end(1) + 1:].lstrip(".")
         return f"{where}, {rest}" if rest else where
 
@@ -652,20 +655,20 @@ class RoutineEditor(QDialog):
         marks = self._messages_for(f"steps[{row}]", list(self._step_fields)) if row >= 0 else {}
         for name, field in self._step_fields.items():
             field.set_problem(marks.get(name))
-        bad_rows = {int(m[1]) for loc, _ in self.problems if (m := _STEP_AT.match(loc))}
+        bad_rows = {int(m[1]) for loc, _msg in self.problems if (m := _STEP_AT.match(loc))}
         for i in range(self.step_list.count()):
             item = self.step_list.item(i)
             text = item.text().removeprefix("⚠ ")
             item.setText(f"⚠ {text}" if i in bad_rows else text)
-            item.setToolTip("This step has a problem" if i in bad_rows else "")
+            item.setToolTip(_("This step has a problem") if i in bad_rows else "")
 
     def _show_total(self) -> None:
         if self.routine is not None:
             total = self.routine.total_seconds(include_optional=True, timing=self._timing)
             without = self.routine.total_seconds(include_optional=False, timing=self._timing)
-            text = f"Total: {duration(total)}"
-            if without != total:
-                text += f" ({duration(without)} without the optional steps)"
+            text = (_("Total: {total} ({without} without the optional steps)")
+                    if without != total else _("Total: {total}")).format(
+                total=duration(total), without=duration(without))
         else:
             seconds = 0.0
             complete = True
@@ -674,15 +677,16 @@ class RoutineEditor(QDialog):
                     seconds += convert(step, Step, strip=True).seconds_at(self._timing)
                 except (ValidationError, ValueError, TypeError):
                     complete = False
-            text = f"Total: {duration(seconds)}" + ("" if complete else " so far")
+            text = (_("Total: {total}") if complete else _("Total: {total} so far")).format(
+                total=duration(seconds))
         self.total.setText(text)
         self.total.setAccessibleName(text)
 
     def _update_state(self, *_args: object) -> None:
         self.save_button.setEnabled(not self.problems and self.dirty)
-        title = single_line(str(self._data.get("title", ""))) or "Untitled routine"
+        title = single_line(str(self._data.get("title", ""))) or _("Untitled routine")
         mark = "*" if self.dirty else ""
-        self.setWindowTitle(f"{mark}{title} — Routine editor")
+        self.setWindowTitle(mark + _("{title} — Routine editor").format(title=title))
 
     def _on_problem_activated(self, item: QListWidgetItem) -> None:
         location = item.data(Qt.ItemDataRole.UserRole)
@@ -722,8 +726,8 @@ class RoutineEditor(QDialog):
     def _on_play(self) -> None:
         step = self.current_step()
         if step is None:
-            questions.show_problems(self, "This step cannot be played yet",
-                                    "Fix the problems of this step first.")
+            questions.show_problems(self, _("This step cannot be played yet"),
+                                    _("Fix the problems of this step first."))
             return
         self.playRequested.emit(step)
 
@@ -742,7 +746,7 @@ class RoutineEditor(QDialog):
         try:
             routine = routine_file.save(target, data)
         except (OSError, RoutineLoadError) as exc:
-            questions.show_problems(self, "The routine could not be saved", str(exc))
+            questions.show_problems(self, _("The routine could not be saved"), str(exc))
             return False
         old = self._file
         if old is not None and old != target:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from massage_timer.core.model.language import N_, _
 from massage_timer.core.model.routine import RegionId
 from massage_timer.ui.plain import plain_tooltip
 
@@ -40,34 +41,34 @@ ABSENT: Any = _Absent()
 """The value of a field left empty: the key is not written."""
 
 LABELS = {
-    "id": "&Id",
-    "title": "&Title",
-    "summary": "S&ummary",
-    "version": "&Version",
-    "position": "&Position",
-    "equipment": "E&quipment",
-    "areas": "&Areas",
-    "sources": "S&ources (one a line)",
-    "cautions": "&Cautions (one a line)",
-    "kind": "&Kind",
-    "instruction": "&Instruction (spoken)",
-    "cue": "C&ue (on screen)",
-    "seconds": "&Seconds",
-    "reps": "&Reps",
-    "cadence": "Ca&dence (s per stroke)",
-    "sides": "Si&des",
-    "regions": "Re&gions",
-    "pressure": "Pre&ssure",
-    "prepare": "&Get-ready time (s)",
-    "switch_prepare": "S&witch sides time (s)",
-    "rest_after": "Rest &after (s)",
-    "optional": "Optiona&l step",
+    "id": N_("&Id"),
+    "title": N_("&Title"),
+    "summary": N_("S&ummary"),
+    "version": N_("&Version"),
+    "position": N_("&Position"),
+    "equipment": N_("E&quipment"),
+    "areas": N_("&Areas"),
+    "sources": N_("S&ources (one a line)"),
+    "cautions": N_("&Cautions (one a line)"),
+    "kind": N_("&Kind"),
+    "instruction": N_("&Instruction (spoken)"),
+    "cue": N_("C&ue (on screen)"),
+    "seconds": N_("&Seconds"),
+    "reps": N_("&Reps"),
+    "cadence": N_("Ca&dence (s per stroke)"),
+    "sides": N_("Si&des"),
+    "regions": N_("Re&gions"),
+    "pressure": N_("Pre&ssure"),
+    "prepare": N_("&Get-ready time (s)"),
+    "switch_prepare": N_("S&witch sides time (s)"),
+    "rest_after": N_("Rest &after (s)"),
+    "optional": N_("Optiona&l step"),
 }
 
 
 def label_for(name: str) -> str:
     """The form label of a field; a new field gets its name in words."""
-    return LABELS.get(name, name.replace("_", " ").capitalize())
+    return _(LABELS[name]) if name in LABELS else name.replace("_", " ").capitalize()
 
 
 def plain_label(name: str) -> str:
@@ -173,7 +174,8 @@ class FieldEditor(QWidget):
         widget = self.focus_widget()
         widget.setProperty("problem", message is not None)
         widget.setStyleSheet("border: 2px solid #d64545;" if message else "")
-        widget.setAccessibleDescription(f"Problem: {message}" if message else self._tip)
+        widget.setAccessibleDescription(
+            _("Problem: {message}").format(message=message) if message else self._tip)
         self._show_tip()
 
     def _show_tip(self) -> None:

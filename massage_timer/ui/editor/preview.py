@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from massage_timer.core.model.cues import CueOptions, CueOutput
 from massage_timer.core.model.engine import Event, SessionFinished, SessionStopped
+from massage_timer.core.model.language import _
 from massage_timer.core.model.routine import Position, Routine, Step
 from massage_timer.core.model.session import Outcome, Session, SessionStart
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
@@ -70,7 +71,7 @@ class StepPreview(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("editorPreview")
-        self.setWindowTitle(f"Preview: {single_line(step.title)}")
+        self.setWindowTitle(_("Preview: {step}").format(step=single_line(step.title)))
         routine = one_step_routine(step)
         self.session = Session(
             routine, NoLog(), output, options=options or CueOptions(), clock=clock,

@@ -12,9 +12,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from massage_timer.core.model.language import N_, _
 from massage_timer.core.model.text import single_line
 
-TOML_FILTER = "Routine files (*.toml)"
+TOML_FILTER = N_("Routine files (*.toml)")
 
 
 class Unsaved(Enum):
@@ -30,13 +31,14 @@ class Conflict(Enum):
 
 
 def ask_unsaved(parent: QWidget, title: str) -> Unsaved:
-    box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
-                      f"Save the changes to “{single_line(title)}”?", parent=parent)
+    box = QMessageBox(QMessageBox.Icon.Question, _("Unsaved changes"),
+                      _("Save the changes to “{title}”?").format(title=single_line(title)),
+                      parent=parent)
     box.setObjectName("unsavedQuestion")
     box.setTextFormat(Qt.TextFormat.PlainText)
-    save = box.addButton("&Save", QMessageBox.ButtonRole.AcceptRole)
-    discard = box.addButton("&Discard changes", QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
+    save = box.addButton(_("&Save"), QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton(_("&Discard changes"), QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(_("&Keep editing"), QMessageBox.ButtonRole.RejectRole)
     box.exec()
     clicked = box.clickedButton()
     return Unsaved.SAVE if clicked is save else Unsaved.DISCARD if clicked is discard \
@@ -45,16 +47,16 @@ def ask_unsaved(parent: QWidget, title: str) -> Unsaved:
 
 def ask_conflict(parent: QWidget, routine_id: str, existing: str, replaceable: bool) -> Conflict:
     """An imported routine has the id of one in the library: replace it, or a copy?"""
-    box = QMessageBox(QMessageBox.Icon.Question, "A routine with this id exists",
-                      f"The library already has “{single_line(existing)}” with the id "
-                      f"'{routine_id}'.", parent=parent)
+    box = QMessageBox(QMessageBox.Icon.Question, _("A routine with this id exists"),
+                      _("The library already has “{title}” with the id '{id}'.").format(
+                          title=single_line(existing), id=routine_id), parent=parent)
     box.setObjectName("importConflictQuestion")
     box.setTextFormat(Qt.TextFormat.PlainText)
     replace = None
     if replaceable:
-        replace = box.addButton("&Replace it", QMessageBox.ButtonRole.DestructiveRole)
-    copy = box.addButton("Import as a &copy", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("Ca&ncel", QMessageBox.ButtonRole.RejectRole)
+        replace = box.addButton(_("&Replace it"), QMessageBox.ButtonRole.DestructiveRole)
+    copy = box.addButton(_("Import as a &copy"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(_("Ca&ncel"), QMessageBox.ButtonRole.RejectRole)
     box.exec()
     clicked = box.clickedButton()
     if replace is not None and clicked is replace:
@@ -63,28 +65,32 @@ def ask_conflict(parent: QWidget, routine_id: str, existing: str, replaceable: b
 
 
 def confirm_delete(parent: QWidget, title: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Warning, "Delete routine",
-                      f"Delete “{single_line(title)}”? Its file is moved to the trash.",
+    box = QMessageBox(QMessageBox.Icon.Warning, _("Delete routine"),
+                      _("Delete “{title}”? Its file is moved to the trash.").format(
+                          title=single_line(title)),
                       parent=parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
-    delete = box.addButton("&Delete", QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton("Ca&ncel", QMessageBox.ButtonRole.RejectRole)
+    delete = box.addButton(_("&Delete"), QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(_("Ca&ncel"), QMessageBox.ButtonRole.RejectRole)
     box.exec()
     return box.clickedButton() is delete
 
 
 def confirm_replace_file(parent: QWidget, path: Path) -> bool:
-    answer = QMessageBox.question(parent, "Replace file", f"{path.name} exists. Replace it?")
+    answer = QMessageBox.question(parent, _("Replace file"),
+                                  _("{file} exists. Replace it?").format(file=path.name))
     return answer == QMessageBox.StandardButton.Yes
 
 
 def choose_import_files(parent: QWidget) -> list[Path]:
-    names, _ = QFileDialog.getOpenFileNames(parent, "Import routines", "", TOML_FILTER)
+    names, _filter = QFileDialog.getOpenFileNames(parent, _("Import routines"), "",
+                                                  _(TOML_FILTER))
     return [Path(n) for n in names]
 
 
 def choose_export_file(parent: QWidget, suggested: str) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, "Export routine", suggested, TOML_FILTER)
+    name, _filter = QFileDialog.getSaveFileName(parent, _("Export routine"), suggested,
+                                                _(TOML_FILTER))
     return Path(name) if name else None
 
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from massage_timer.core.model.language import _, ngettext
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.screen_fit import fit_window
 from massage_timer.ui.theme import Accent, accent
@@ -32,8 +33,8 @@ class ReminderPrompt(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reminderPrompt")
-        self.setAccessibleName("Posture break reminder")
-        self.setWindowTitle("Time for a posture break")
+        self.setAccessibleName(_("Posture break reminder"))
+        self.setWindowTitle(_("Time for a posture break"))
         self.setWindowFlags(
             Qt.WindowType.Tool
             | Qt.WindowType.WindowStaysOnTopHint
@@ -42,7 +43,7 @@ class ReminderPrompt(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
-        self._title = PlainLabel("Time for a posture break", self)
+        self._title = PlainLabel(_("Time for a posture break"), self)
         self._title.setObjectName("reminderTitle")
         self._title.setWordWrap(True)
         self._reason = PlainLabel(self)
@@ -50,12 +51,12 @@ class ReminderPrompt(QWidget):
         self._reason.setWordWrap(True)
         self._reason.setTextFormat(Qt.TextFormat.PlainText)
 
-        self._start = self._button("reminderStart", "Start micro-break",
-                                   "Start the micro-break routine now")
+        self._start = self._button("reminderStart", _("Start micro-break"),
+                                   _("Start the micro-break routine now"))
         self._start.setDefault(True)
-        self._snooze = self._button("reminderSnooze", "Snooze 10 min",
-                                    "Remind me again in 10 minutes")
-        self._skip = self._button("reminderSkip", "Skip", "Skip this break")
+        self._snooze = self._button("reminderSnooze", "", "")
+        self.set_snooze_minutes(10)
+        self._skip = self._button("reminderSkip", _("Skip"), _("Skip this break"))
         self._start.clicked.connect(self._on_start)
         self._snooze.clicked.connect(self._on_snooze)
         self._skip.clicked.connect(self._on_skip)
@@ -108,8 +109,10 @@ class ReminderPrompt(QWidget):
         self.adjustSize()
 
     def set_snooze_minutes(self, minutes: int) -> None:
-        self._snooze.setText(f"Snooze {minutes} min")
-        self._snooze.setAccessibleName(f"Remind me again in {minutes} minutes")
+        self._snooze.setText(_("Snooze {minutes} min").format(minutes=minutes))
+        self._snooze.setAccessibleName(ngettext(
+            "Remind me again in {minutes} minute", "Remind me again in {minutes} minutes",
+            minutes).format(minutes=minutes))
 
     def show_reminder(self) -> None:
         """Show in the screen's bottom-right corner, on top, without taking focus."""

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from massage_timer.core.model.busy import BusyReason
 from massage_timer.core.model.cues import TONE_REMINDER, Cue, CueKind, Priority
+from massage_timer.core.model.language import _, ngettext
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.model.speech_timing import timing_for
 from massage_timer.core.storage.history.store import HistoryStore
@@ -54,7 +55,7 @@ DEFAULT_BREAK_SECONDS = 180
 def reminder_text(settings: Settings, library: Library) -> tuple[str, int]:
     """The break's routine title and its length in minutes, as the prompt shows them."""
     loaded = library.get(settings.reminder_routine_id)
-    title = loaded.routine.title if loaded else "a short break"
+    title = loaded.routine.title if loaded else _("a short break")
     timing = timing_for(settings.voice_enabled, settings.voice_rate)
     seconds = (
         loaded.routine.total_seconds(settings.include_optional_steps, timing)
@@ -66,7 +67,9 @@ def reminder_text(settings: Settings, library: Library) -> tuple[str, int]:
 
 def spoken_line(title: str, minutes: int) -> str:
     """What the voice says when a reminder is shown (``reminder_voice``)."""
-    return f"Time for a posture break. {title} takes about {minutes} minutes."
+    return ngettext("Time for a posture break. {title} takes about {minutes} minute.",
+                    "Time for a posture break. {title} takes about {minutes} minutes.",
+                    minutes).format(title=title, minutes=minutes)
 
 
 class Reminders(QObject):
@@ -205,8 +208,9 @@ class Reminders(QObject):
         if s.reminder_voice:
             self._speak(spoken_line(title, minutes))
         self._notify(
-            "Time for a posture break",
-            f"You have been at your desk for a while. {title} takes about {minutes} min.",
+            _("Time for a posture break"),
+            _("You have been at your desk for a while. {title} takes about {minutes} min.")
+            .format(title=title, minutes=minutes),
         )
 
     def _speak(self, line: str) -> None:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from PySide6.QtCore import QObject, Qt, QTimer, QTimeZone, Signal
 
 from massage_timer.core.model.busy import BusyReason
+from massage_timer.core.model.language import _
 from massage_timer.core.model.schedule import (
     BusyCheck,
     ReminderSchedule,
@@ -60,20 +61,21 @@ def describe(schedule: ReminderSchedule, now: datetime) -> str:
     """One line for the tray menu and the main window: what happens next."""
     state = schedule.state
     if state is ReminderState.DISABLED:
-        return "Reminders are off"
+        return _("Reminders are off")
     if state is ReminderState.PROMPTING:
-        return "Reminder showing now"
+        return _("Reminder showing now")
     if state is ReminderState.AWAY:
-        return "Next reminder: an interval after you are back"
+        return _("Next reminder: an interval after you are back")
     if state is ReminderState.HELD:
-        return f"Reminder held until you are free ({schedule.held_reason})"
+        return _("Reminder held until you are free ({reason})").format(
+            reason=schedule.held_reason)
     at = schedule.next_reminder_at()
     if state is ReminderState.PAUSED and schedule.paused_until is not None:
         until = schedule.paused_until.astimezone(at.tzinfo if at else now.tzinfo)
-        return f"Reminders paused until {_when(until, now)}"
+        return _("Reminders paused until {time}").format(time=_when(until, now))
     if at is None:
-        return "No reminder planned (no active hours)"
-    return f"Next reminder at {_when(at, now)}"
+        return _("No reminder planned (no active hours)")
+    return _("Next reminder at {time}").format(time=_when(at, now))
 
 
 def _when(moment: datetime, now: datetime) -> str:

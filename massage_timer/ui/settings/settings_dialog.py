@@ -31,7 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from massage_timer.core.model.language import _
 from massage_timer.core.model.settings import BOUNDS, MAX_BUSY_PROGRAMS, Settings, replace
+from massage_timer.core.storage.catalogs import shipped_languages
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.screen_fit import available_area, client_area, fit_window, place_inside
 from massage_timer.ui.theme import Accent, accent
@@ -345,6 +347,12 @@ class SettingsDialog(QDialog):
         ])
         self.font_scale = self._spin(
             "fontScale", "Text size in percent", "font_scale", " %", 25, scale=100)
+        # Each language in its own name: a person who cannot read the current one finds theirs.
+        self.language = self._combo("language", "Language", [
+            ("system", _("Follow the system")),
+            *((lang.code, lang.name) for lang in shipped_languages()),
+        ])
+        self._row(form, _("&Language:"), self.language)
         self._row(form, "&Theme:", self.theme)
         self._row(form, "Text si&ze:", self.font_scale)
         return page
@@ -387,6 +395,9 @@ class SettingsDialog(QDialog):
         self.busy_microphone_camera.setChecked(s.busy_microphone_camera)
         self.busy_programs.setText(", ".join(s.busy_programs))
         self.theme.setCurrentIndex(max(0, self.theme.findData(s.theme)))
+        if self.language.findData(s.language) < 0:  # a language this copy does not ship
+            self.language.addItem(s.language, s.language)
+        self.language.setCurrentIndex(self.language.findData(s.language))
         self.font_scale.setValue(round(s.font_scale * 100))
 
     def _collect(self) -> Settings:
@@ -421,6 +432,7 @@ class SettingsDialog(QDialog):
             "busy_do_not_disturb": self.busy_do_not_disturb.isChecked(),
             "busy_microphone_camera": self.busy_microphone_camera.isChecked(),
             "busy_programs": self._programs(),
+            "language": self.language.currentData(),
             "theme": self.theme.currentData(),
             "font_scale": self.font_scale.value() / 100,
         }

@@ -1,0 +1,59 @@
+"""The compiled interface catalogues (gettext ``.mo``) shipped with the app.
+
+Sources are ``massage_timer/locale/<code>/LC_MESSAGES/massage_timer.po``; ``./dev i18n``
+extracts and compiles them, and the wheel and the bundle carry the compiled ``.mo``
+beside them (a build hook compiles them: nothing compiled is edited by hand).
+"""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+from massage_timer.core.model.language import (
+    DOMAIN,
+    LANGUAGES,
+    PSEUDO,
+    SOURCE,
+    TRANSLATOR,
+    Language,
+)
+from massage_timer.core.model.pseudo import PseudoTranslations
+
+_PACKAGE = Path(__file__).resolve().parents[2]
+
+
+def locale_dir() -> Path:
+    return _PACKAGE / "locale"
+
+
+def catalog_path(code: str) -> Path:
+    return locale_dir() / code / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
+def load_catalog(code: str) -> gettext.NullTranslations:
+    """The catalogue for ``code``; English (the source) and a missing file read as is."""
+    if code == PSEUDO.code:
+        return PseudoTranslations()
+    if code == SOURCE or code not in LANGUAGES:
+        return gettext.NullTranslations()
+    try:
+        with catalog_path(code).open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    except OSError:
+        return gettext.NullTranslations()
+
+
+def shipped_languages() -> list[Language]:
+    """The languages a person can pick: English and every language with a compiled
+    catalogue (a language still being translated has none in a release)."""
+    return [lang for code, lang in LANGUAGES.items()
+            if code == SOURCE or catalog_path(code).is_file()]
+
+
+def use_language(code: str) -> str:
+    """Switch every ``_()`` to ``code`` (or English when it is not shipped); returns the
+    code in use."""
+    code = code if code in LANGUAGES or code == PSEUDO.code else SOURCE
+    TRANSLATOR.use(code, load_catalog(code))
+    return code
