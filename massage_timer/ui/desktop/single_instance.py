@@ -6,18 +6,26 @@ start connects, sends ``activate`` and exits, and the first brings its window to
 front. A socket file left by a crash is detected (nobody answers on it) and replaced;
 a lock held by an instance that does not answer keeps the second start from running
 beside it.
+
+The app takes the lock before its first paint and listens only after it
+(``acquire(listen=False)``, then :meth:`SingleInstance.listen`): QtNetwork is not loaded
+before the window is on screen, and a second start meanwhile finds the lock, reads the
+address recorded in it and knocks until the first one listens.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from massage_timer.core.storage.instance import InstanceLock, socket_path
 from massage_timer.core.storage.paths import AppPaths
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger("massage_timer.single_instance")
 
@@ -64,17 +72,30 @@ class SingleInstance(QObject):
     def is_primary(self) -> bool:
         return self._server is not None
 
-    def acquire(self) -> bool:
+    def acquire(self, *, listen: bool = True) -> bool:
         """Become the running instance, or hand over to the one already running.
 
         ``False`` means this start must not go on: it handed over, or (with
         :attr:`held_elsewhere`) the data folder is in use by an instance that did not
-        answer.
+        answer. With ``listen=False`` a start that holds the data folder's lock does
+        not listen yet (without the lock it listens at once): call :meth:`listen` once the window is painted (the lock keeps
+        a second start out meanwhile).
         """
-        if self._notify_running(self._name):
-            return False
         if self._lock is not None and not self._lock.acquire(self._name):
             return self._hand_over_to_holder()
+        # A held lock proves that nobody else runs on this data folder; without one
+        # (no lock, or a folder where none can be taken) the socket must tell.
+        held = self._lock is not None and self._lock.held
+        if not held and self._notify_running(self._name):
+            return False
+        return self.listen() if listen or not held else True
+
+    def listen(self) -> bool:
+        """Listen for a second start (idempotent); ``False`` if one answered first."""
+        if self._server is not None:
+            return True
+        from PySide6.QtNetwork import QLocalServer  # loaded after the first paint
+
         server = QLocalServer(self)
         server.setObjectName("singleInstanceServer")
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
@@ -114,6 +135,8 @@ class SingleInstance(QObject):
 
     @staticmethod
     def _notify_running(name: str) -> bool:
+        from PySide6.QtNetwork import QLocalSocket
+
         socket = QLocalSocket()
         socket.connectToServer(name)
         if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
@@ -135,6 +158,8 @@ class SingleInstance(QObject):
                 self._read(socket)
 
     def _on_ready_read(self) -> None:
+        from PySide6.QtNetwork import QLocalSocket
+
         socket = self.sender()
         if isinstance(socket, QLocalSocket):
             self._read(socket)
