@@ -63,11 +63,17 @@ def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
         _report_first_paint(main, quit_after=mark == "exit")
     instance.activateRequested.connect(main.bring_to_front)
     # Listening loads QtNetwork: after the first paint (the lock holds meanwhile).
-    main.when_started(instance.listen)
+    main.when_started(lambda: _listen(instance))
     app.setQuitOnLastWindowClosed(False)
     code = app.exec()
     instance.release()
     return code
+
+
+def _listen(instance: SingleInstance) -> None:
+    if not instance.listen():  # pragma: no cover - the lock is ours: nobody can answer
+        print(f"{APP_NAME}: another {APP_DISPLAY_NAME} answered on this data folder's "
+              "socket.", file=sys.stderr)
 
 
 def _report_first_paint(main: App, *, quit_after: bool) -> None:

@@ -78,8 +78,8 @@ class SingleInstance(QObject):
         ``False`` means this start must not go on: it handed over, or (with
         :attr:`held_elsewhere`) the data folder is in use by an instance that did not
         answer. With ``listen=False`` a start that holds the data folder's lock does
-        not listen yet (without the lock it listens at once): call :meth:`listen` once the window is painted (the lock keeps
-        a second start out meanwhile).
+        not listen yet (without the lock it listens at once): call :meth:`listen` once
+        the window is painted; the lock keeps a second start out meanwhile.
         """
         if self._lock is not None and not self._lock.acquire(self._name):
             return self._hand_over_to_holder()
