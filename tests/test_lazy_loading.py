@@ -23,10 +23,11 @@ HEAVY = ("PySide6.QtCharts", "PySide6.QtMultimedia", "PySide6.QtSvg", "PySide6.Q
 
 CHILD = """
 import json, linecache, sys
-from massage_timer.cli import main
+from massage_timer.cli import main  # before PySide6, as the app imports them
 from massage_timer.ui import app
+from PySide6.QtCore import QObject, QTimer
 
-HEAVY = %r
+HEAVY = HEAVY_NAMES
 seen = {}
 
 def loaded():
@@ -39,11 +40,13 @@ def report(controller, *, quit_after):
 
     def started():
         seen["started"] = loaded()
-        seen["listening"] = controller.app.findChild(object, "singleInstanceServer") is not None
+        server = controller.app.findChild(QObject, "singleInstanceServer")
+        seen["listening"] = server is not None
         if "--close" in sys.argv:
             controller.window.close()  # reminders are on: to the background
-            seen["window_visible"] = controller.window.isVisible() and not controller.window.isMinimized()
-            app.QTimer.singleShot(50, background)
+            window = controller.window
+            seen["window_visible"] = window.isVisible() and not window.isMinimized()
+            QTimer.singleShot(50, background)
         else:
             controller.quit()
 
@@ -58,7 +61,7 @@ app._report_first_paint = report
 code = main([a for a in sys.argv[1:] if a != "--close"])
 print("SEEN " + json.dumps(seen), flush=True)
 sys.exit(code)
-""" % (HEAVY,)
+""".replace("HEAVY_NAMES", repr(HEAVY))
 
 
 def _start(data_dir: Path, *extra: str) -> dict[str, object]:
