@@ -283,3 +283,33 @@ def test_a_silent_holder_of_the_data_folder_is_never_joined(tmp_path: Path) -> N
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Unix sockets")
+def test_the_unix_listener_reads_one_short_line_per_connection(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The listener that replaces QLocalServer on Unix: owner-only, one line per
+    connection, oversized or unknown messages dropped, its socket file removed."""
+    paths = AppPaths.portable(tmp_path)
+    name = server_name(paths)
+    instance = SingleInstance(name, lock=InstanceLock(paths))
+    assert instance.acquire() and instance.is_primary
+    assert Path(name).stat().st_mode & 0o777 == 0o600
+    activations: list[bool] = []
+    instance.activateRequested.connect(lambda: activations.append(True))
+
+    def send(data: bytes) -> None:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.connect(name)
+            client.sendall(data)
+
+    send(b"x" * 1000)  # too long: dropped
+    send(b"hello\n")  # unknown: ignored
+    send(b"activ")  # no newline before the end: nothing
+    qtbot.wait(100)
+    assert activations == []
+    with qtbot.waitSignal(instance.activateRequested, timeout=2000):
+        send(b"activate\n")
+    instance.release()
+    assert not Path(name).exists()

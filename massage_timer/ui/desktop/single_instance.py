@@ -16,6 +16,7 @@ address recorded in it and knocks until the first one listens.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from PySide6.QtCore import QObject, Signal
 
 from massage_timer.core.storage.instance import InstanceLock, socket_path
 from massage_timer.core.storage.paths import AppPaths
+from massage_timer.ui.desktop.unix_listener import UnixLineListener
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -60,7 +62,7 @@ class SingleInstance(QObject):
         super().__init__(parent)
         self._name = name
         self._lock = lock
-        self._server: QLocalServer | None = None
+        self._server: UnixLineListener | QLocalServer | None = None
         self.held_elsewhere = False
         """Set when another process holds the data folder's lock and never answered."""
 
@@ -94,6 +96,8 @@ class SingleInstance(QObject):
         """Listen for a second start (idempotent); ``False`` if one answered first."""
         if self._server is not None:
             return True
+        if os.name == "posix":
+            return self._listen_unix()
         from PySide6.QtNetwork import QLocalServer  # loaded after the first paint
 
         server = QLocalServer(self)
@@ -111,11 +115,27 @@ class SingleInstance(QObject):
         self._server = server
         return True
 
+    def _listen_unix(self) -> bool:
+        """As ``QLocalServer`` does, without loading QtNetwork for the app's lifetime."""
+        listener = UnixLineListener(MAX_MESSAGE, self)
+        listener.setObjectName("singleInstanceServer")
+        # A stale socket file from a crash: nobody answered above, so it is replaced.
+        if not listener.listen(self._name) and not listener.listen(self._name,
+                                                                   replace_stale=True):
+            listener.deleteLater()
+            if self._notify_running(self._name):
+                return False
+            log.warning("single-instance socket unavailable: %s", listener.error)
+            return True
+        listener.lineReceived.connect(self._on_line)
+        self._server = listener
+        return True
+
     def release(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            self._server.deleteLater()
-            self._server = None
+        server, self._server = self._server, None
+        if server is not None:
+            server.close()
+            server.deleteLater()
         if self._lock is not None:
             self._lock.release()
 
@@ -150,8 +170,9 @@ class SingleInstance(QObject):
         return sent
 
     def _on_new_connection(self) -> None:
-        assert self._server is not None
-        while (socket := self._server.nextPendingConnection()) is not None:
+        server = self._server
+        assert server is not None and not isinstance(server, UnixLineListener)
+        while (socket := server.nextPendingConnection()) is not None:
             socket.readyRead.connect(self._on_ready_read)
             socket.disconnected.connect(socket.deleteLater)
             if socket.bytesAvailable():
@@ -169,7 +190,10 @@ class SingleInstance(QObject):
             if socket.bytesAvailable() > MAX_MESSAGE:
                 socket.abort()
             return
-        line = bytes(socket.readLine(MAX_MESSAGE).data()).strip()
+        self._on_line(bytes(socket.readLine(MAX_MESSAGE).data()))
+
+    def _on_line(self, line: bytes) -> None:
+        line = line.strip()
         if line == ACTIVATE.strip():
             self.activateRequested.emit()
         else:
