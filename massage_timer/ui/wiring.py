@@ -31,7 +31,6 @@ from massage_timer.ui.desktop.tray import ReminderTray
 from massage_timer.ui.history_window import HistoryWindow
 from massage_timer.ui.library.main_window import MainWindow
 from massage_timer.ui.sessions import Sessions
-from massage_timer.ui.settings.settings_dialog import SettingsDialog
 from massage_timer.ui.sound import AudioFactory, Sound, real_audio
 from massage_timer.ui.theme import ThemeController
 
@@ -317,6 +316,8 @@ class App(QObject):
         self.history_window.show(self.history)
 
     def show_settings(self) -> None:
+        # Imported here on purpose: the dialog is not needed for the first paint.
+        from massage_timer.ui.settings.settings_dialog import SettingsDialog
         from massage_timer.ui.settings.voice_preview import VoicePreview
 
         speech = self.sound.speech
