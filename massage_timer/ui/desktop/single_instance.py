@@ -24,10 +24,11 @@ from PySide6.QtCore import QObject, Signal
 
 from massage_timer.core.storage.instance import InstanceLock, socket_path
 from massage_timer.core.storage.paths import AppPaths
-from massage_timer.ui.desktop.unix_listener import UnixLineListener
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+    from massage_timer.ui.desktop.unix_listener import UnixLineListener
 
 log = logging.getLogger("massage_timer.single_instance")
 
@@ -117,6 +118,8 @@ class SingleInstance(QObject):
 
     def _listen_unix(self) -> bool:
         """As ``QLocalServer`` does, without loading QtNetwork for the app's lifetime."""
+        from massage_timer.ui.desktop.unix_listener import UnixLineListener  # after the paint
+
         listener = UnixLineListener(MAX_MESSAGE, self)
         listener.setObjectName("singleInstanceServer")
         # A stale socket file from a crash: nobody answered above, so it is replaced.
@@ -171,7 +174,7 @@ class SingleInstance(QObject):
 
     def _on_new_connection(self) -> None:
         server = self._server
-        assert server is not None and not isinstance(server, UnixLineListener)
+        assert server is not None and hasattr(server, "nextPendingConnection")
         while (socket := server.nextPendingConnection()) is not None:
             socket.readyRead.connect(self._on_ready_read)
             socket.disconnected.connect(socket.deleteLater)
