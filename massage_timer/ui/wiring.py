@@ -25,7 +25,7 @@ from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
 from massage_timer.ui.desktop.application import Application
 from massage_timer.ui.desktop.autostart import StartAtLogin, supported
-from massage_timer.ui.desktop.background import CloseToBackground
+from massage_timer.ui.desktop.background import CloseToBackground, release_paint_caches
 from massage_timer.ui.desktop.first_paint import FirstPaintWatcher
 from massage_timer.ui.desktop.tray import ReminderTray
 from massage_timer.ui.history_window import HistoryWindow
@@ -169,6 +169,8 @@ class App(QObject):
         elif not self.tray.available:
             # No tray to come back through: stay reachable as a minimized window.
             self.window.showMinimized()
+        if background:  # what a paint of the window cached is not needed there
+            self.first_paint.add_callback(lambda: QTimer.singleShot(0, release_paint_caches))
 
     @property
     def settings(self) -> Settings:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QPixmapCache
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from massage_timer import APP_DISPLAY_NAME
@@ -24,6 +25,16 @@ BACKGROUND_HINT_NO_TRAY = (
     "Massage Timer keeps running (minimized) to remind you to take breaks. "
     "To quit, use File ▸ Quit."
 )
+
+
+def release_paint_caches() -> None:
+    """Drop the pixmaps cached for painting windows that are no longer on screen.
+
+    Besides their memory, while ``QPixmapCache`` holds anything its timer wakes the
+    app every 10 s (after the first 30 s) to age the entries: in the background that
+    was the app's most frequent wake-up.
+    """
+    QPixmapCache.clear()
 
 
 class CloseToBackground(QObject):
@@ -68,6 +79,7 @@ class CloseToBackground(QObject):
             self._window.hide()
         else:
             self._window.showMinimized()
+        QTimer.singleShot(0, release_paint_caches)  # after the last paint of the window
         if self._store.settings.shown_background_hint:
             return
         self._store.update_state(shown_background_hint=True)
