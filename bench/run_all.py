@@ -35,7 +35,8 @@ FORWARD_BYTES = 1 << 20
 BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "timing": ("timing.py", [], ["--steps", "20", "--gil-steps", "6"]),
     "cues": ("cues.py", [], ["--tones", "10", "--lines", "3"]),
-    "startup": ("startup.py", [], ["--runs", "2", "--idle-seconds", "10"]),
+    "startup": ("startup.py", [], ["--runs", "2", "--idle-seconds", "10",
+                                   "--session-seconds", "5"]),
     "library": ("library.py", [], ["--count", "50", "--repeat", "2"]),
     "history": ("history.py", [], ["--quick"]),
     "validator": ("validator.py", [], ["--runs", "1", "--files", "50", "--repeat", "2"]),
@@ -46,7 +47,9 @@ TARGETS: dict[str, dict[str, float]] = {
     "timing": {"max_error_ms": 10, "end_drift_ms": 2},
     "cues": {"tone_latency_ms_max": 30, "tone_latency_ms_p50": 30, "speech_start_ms": 100,
              "stop_silence_ms": 100, "ui_stall_ms_max": 16},
-    "startup": {"cold_start_ratio": 2.0, "rss_mb": 100, "idle_cpu_pct": 0.05},
+    "startup": {"cold_start_ratio": 1.7, "first_start_ratio": 1.7, "idle_rss_mb": 70,
+                "closed_idle_rss_mb": 70, "session_peak_rss_mb": 90, "idle_cpu_pct": 0.01,
+                "idle_wakeups_per_min": 1, "closed_idle_wakeups_per_min": 1},
     "library": {"load_ms": 500},
 }
 

@@ -25,8 +25,17 @@ the search box's caret would blink twice a second). The only other thing added t
 the app is an application-wide event filter that counts Timer events (the app's own
 timers; Qt's internal socket notifiers are not timers and not counted). After a 1 s
 settling time the child stays idle for ``--idle`` seconds: CPU is measured with
-``getrusage`` (microsecond resolution) in the child, and peak RSS is ``VmHWM`` from
-``/proc/self/status`` at the end, after quitting. Prints one JSON object last.
+``getrusage`` (microsecond resolution) in the child; the resident memory in the
+background (``idle_rss_mb``) is ``VmRSS`` at the end of the idle time, split into
+anonymous and file-backed pages (``smaps_rollup``), and the peak is ``VmHWM`` after
+quitting. ``--child closed-idle`` is the same for an app started as usual whose window
+is then closed to the background (``closed_idle_*``).
+
+Session: ``--child session`` (``--session-seconds``) plays the first built-in routine in
+the real app, with real speech and QtMultimedia cues on a PulseAudio null sink of its
+own (as ``bench/cues.py``), sampling ``VmRSS`` every 100 ms; ``session_peak_rss_mb`` is
+the process's ``VmHWM`` (the speech worker is a process of its own, not counted).
+Prints one JSON object last.
 """
 
 from __future__ import annotations
