@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from massage_timer import APP_DISPLAY_NAME
 from massage_timer.core.storage.settings_store import SettingsStore
+from massage_timer.ui.desktop.first_paint import FirstPaintWatcher
 from massage_timer.ui.desktop.tray import ReminderTray
 
 BACKGROUND_HINT = (
@@ -79,7 +80,16 @@ class CloseToBackground(QObject):
             self._window.hide()
         else:
             self._window.showMinimized()
-        QTimer.singleShot(0, release_paint_caches)  # after the last paint of the window
+        QTimer.singleShot(0, release_paint_caches)
+        # A minimized window may still be painted once more (where no window manager
+        # hides it): drop what that paint cached too.
+        watcher = FirstPaintWatcher(self._window, lambda: None)
+        watcher.add_callback(lambda: QTimer.singleShot(0, self._release_if_away))
+        watcher.add_callback(watcher.deleteLater)
+
+    def _release_if_away(self) -> None:
+        if not self._window.isVisible() or self._window.isMinimized():
+            release_paint_caches()
         if self._store.settings.shown_background_hint:
             return
         self._store.update_state(shown_background_hint=True)
