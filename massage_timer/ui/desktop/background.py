@@ -86,10 +86,6 @@ class CloseToBackground(QObject):
         watcher = FirstPaintWatcher(self._window, lambda: None)
         watcher.add_callback(lambda: QTimer.singleShot(0, self._release_if_away))
         watcher.add_callback(watcher.deleteLater)
-
-    def _release_if_away(self) -> None:
-        if not self._window.isVisible() or self._window.isMinimized():
-            release_paint_caches()
         if self._store.settings.shown_background_hint:
             return
         self._store.update_state(shown_background_hint=True)
@@ -105,3 +101,7 @@ class CloseToBackground(QObject):
             box.setParent(self._window, box.windowFlags())
             box.finished.connect(box.deleteLater)
             box.open()
+
+    def _release_if_away(self) -> None:
+        if not self._window.isVisible() or self._window.isMinimized():
+            release_paint_caches()
