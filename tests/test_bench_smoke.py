@@ -35,11 +35,11 @@ def test_validator_bench_prints_both_sides(repo_root: Path) -> None:
 
 
 def test_startup_bench_runs_the_app_to_its_first_paint_and_back(repo_root: Path) -> None:
-    """One short round: every child (the app, a fresh first start, the bare window and
-    both idle runs) must report and exit on its own."""
+    """One short round: every child (the app, a fresh first start, the bare window,
+    the three idle runs and the session) must report and exit on its own."""
     proc = subprocess.run(
         [sys.executable, str(repo_root / "bench" / "startup.py"), "--runs", "1",
-         "--idle-seconds", "1"],
+         "--idle-seconds", "1", "--session-seconds", "1"],
         capture_output=True, text=True, timeout=300, cwd=repo_root, check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -48,6 +48,10 @@ def test_startup_bench_runs_the_app_to_its_first_paint_and_back(repo_root: Path)
                 "first_start_rss_mb", "idle_cpu_pct", "idle_wakeups_per_min"):
         assert figures[key] > 0 or key.startswith("idle_"), key
     assert figures["reminder_status"].startswith("Next reminder")
+    for key in ("idle_rss_mb", "closed_idle_rss_mb", "bare_idle_rss_mb", "session_peak_rss_mb",
+                "session_rss_max_mb"):
+        assert figures[key] > 0, key
+    assert "PySide6.QtMultimedia" in figures["session_qt_modules"], "the session made sound"
 
 
 def test_run_all_collects_one_benchmark(repo_root: Path, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from massage_timer.core.storage.instance import InstanceLock
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui.desktop.single_instance import SingleInstance, server_name
 
@@ -32,10 +33,13 @@ from massage_timer.ui.desktop.single_instance import SingleInstance, server_name
 app = QCoreApplication([])
 paths = AppPaths.portable(Path(sys.argv[1]))
 instance = SingleInstance(server_name(paths), lock=InstanceLock(paths))
-if not instance.acquire():
+deferred = len(sys.argv) > 2  # as the app: listen only after the first paint
+if not instance.acquire(listen=not deferred):
     print("HELD-ELSEWHERE" if instance.held_elsewhere else "HANDED-OVER", flush=True)
     sys.exit(0)
 print("READY", flush=True)
+if deferred:
+    QTimer.singleShot(int(sys.argv[2]), instance.listen)
 def activated():
     print("ACTIVATED", flush=True)
     app.quit()
@@ -45,8 +49,8 @@ sys.exit(app.exec())
 """
 
 
-def _child(data_dir: Path) -> list[str]:
-    return [sys.executable, "-c", CHILD, str(data_dir)]
+def _child(data_dir: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-c", CHILD, str(data_dir), *extra]
 
 
 def test_second_process_activates_the_first_and_exits(tmp_path: Path) -> None:
@@ -73,6 +77,49 @@ def test_second_process_activates_the_first_and_exits(tmp_path: Path) -> None:
         if first.poll() is None:
             first.kill()
             first.wait()
+
+
+def test_a_second_start_waits_for_a_first_that_listens_after_its_paint(
+    tmp_path: Path,
+) -> None:
+    """The app holds the lock before its first paint and listens only after it: a second
+    start in between finds the lock and knocks until the first one answers."""
+    repo = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    first = subprocess.Popen(
+        _child(tmp_path, "1000"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+    )
+    try:
+        assert first.stdout is not None
+        assert first.stdout.readline().strip() == "READY"
+        assert not Path(server_name(AppPaths.portable(tmp_path))).exists(), "not listening yet"
+        second = subprocess.run(
+            _child(tmp_path), capture_output=True, text=True, timeout=30, env=env, check=False
+        )
+        assert second.returncode == 0, second.stderr
+        assert second.stdout.strip() == "HANDED-OVER"
+        out, err = first.communicate(timeout=10)
+        assert out.strip() == "ACTIVATED", err
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+
+
+def test_a_deferred_listener_is_not_primary_until_it_listens(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    paths = AppPaths.portable(tmp_path)
+    first = SingleInstance(server_name(paths), lock=InstanceLock(paths))
+    assert first.acquire(listen=False)
+    assert not first.is_primary
+    assert first.listen() and first.is_primary
+    assert first.listen(), "idempotent"
+    second = SingleInstance(server_name(paths))  # no lock: the socket tells
+    with qtbot.waitSignal(first.activateRequested, timeout=2000):
+        assert not second.acquire()
+    first.release()
 
 
 def test_in_process_handover(qtbot: QtBot, tmp_path: Path) -> None:
@@ -236,3 +283,33 @@ def test_a_silent_holder_of_the_data_folder_is_never_joined(tmp_path: Path) -> N
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Unix sockets")
+def test_the_unix_listener_reads_one_short_line_per_connection(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The listener that replaces QLocalServer on Unix: owner-only, one line per
+    connection, oversized or unknown messages dropped, its socket file removed."""
+    paths = AppPaths.portable(tmp_path)
+    name = server_name(paths)
+    instance = SingleInstance(name, lock=InstanceLock(paths))
+    assert instance.acquire() and instance.is_primary
+    assert Path(name).stat().st_mode & 0o777 == 0o600
+    activations: list[bool] = []
+    instance.activateRequested.connect(lambda: activations.append(True))
+
+    def send(data: bytes) -> None:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.connect(name)
+            client.sendall(data)
+
+    send(b"x" * 1000)  # too long: dropped
+    send(b"hello\n")  # unknown: ignored
+    send(b"activ")  # no newline before the end: nothing
+    qtbot.wait(100)
+    assert activations == []
+    with qtbot.waitSignal(instance.activateRequested, timeout=2000):
+        send(b"activate\n")
+    instance.release()
+    assert not Path(name).exists()

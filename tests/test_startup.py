@@ -223,3 +223,24 @@ def test_quick_parse_matches_the_full_parser(argv: list[str]) -> None:
 def test_subcommands_still_parse() -> None:
     args = parse_args(["routines", "--json", "--data-dir", "d"])
     assert args.command == "routines" and args.json
+
+
+def test_going_to_the_background_drops_the_cached_pixmaps(
+    qtbot: QtBot, app_paths: AppPaths
+) -> None:
+    """While QPixmapCache holds anything, its timer wakes the app every 10 s: closing
+    the window to the background empties it."""
+    from PySide6.QtGui import QPixmap, QPixmapCache
+
+    ctl = App(_app(), app_paths, defer_startup=True)
+    try:
+        ctl.store.update(reminders_enabled=True)
+        qtbot.waitUntil(lambda: ctl.started, timeout=5000)
+        QPixmapCache.insert("test-painted", QPixmap(8, 8))
+        assert QPixmapCache.find("test-painted") is not None
+        ctl.window.close()
+        assert not ctl.window.isVisible() or ctl.window.isMinimized(), "in the background"
+        qtbot.waitUntil(lambda: QPixmapCache.find("test-painted") is None, timeout=2000)
+    finally:
+        ctl.shutdown()
+        ctl.deleteLater()

@@ -15,7 +15,6 @@ as a failed render and is not kept.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import math
@@ -37,6 +36,7 @@ from typing import Any, Protocol
 from massage_timer.audio.voices import NoVoiceError, choose_voice
 from massage_timer.core.model.language import SOURCE, _, ngettext
 from massage_timer.core.model.language import language as language_of
+from massage_timer.core.storage.digest import sha256_hex
 from massage_timer.core.storage.files import atomic_write_bytes
 
 log = logging.getLogger("massage_timer.audio.speech")
@@ -295,7 +295,7 @@ class SpeechSynth:
     def key_for(self, text: str) -> str:
         spec = [text, self.voice, self.rate, round(self.volume, 3), self._engine_key,
                 self.language]
-        return hashlib.sha256(json.dumps(spec).encode("utf-8")).hexdigest()[:32]
+        return sha256_hex(json.dumps(spec).encode("utf-8"))[:32]
 
     def path_for(self, text: str) -> Path:
         return self.cache_dir / f"{self.key_for(text)}.wav"

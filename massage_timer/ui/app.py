@@ -48,7 +48,7 @@ def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
         print(f"{APP_NAME}: {exc.strerror or exc}", file=sys.stderr)
         name = ""
     instance = SingleInstance(name, app, lock=InstanceLock(paths))
-    if not instance.acquire():
+    if not instance.acquire(listen=False):
         if instance.held_elsewhere:
             print(f"{APP_NAME}: another {APP_DISPLAY_NAME} is using {paths.data_dir} and did "
                   "not answer; not starting a second one.", file=sys.stderr)
@@ -62,10 +62,18 @@ def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
     if mark:
         _report_first_paint(main, quit_after=mark == "exit")
     instance.activateRequested.connect(main.bring_to_front)
+    # Listening loads QtNetwork: after the first paint (the lock holds meanwhile).
+    main.when_started(lambda: _listen(instance))
     app.setQuitOnLastWindowClosed(False)
     code = app.exec()
     instance.release()
     return code
+
+
+def _listen(instance: SingleInstance) -> None:
+    if not instance.listen():  # pragma: no cover - the lock is ours: nobody can answer
+        print(f"{APP_NAME}: another {APP_DISPLAY_NAME} answered on this data folder's "
+              "socket.", file=sys.stderr)
 
 
 def _report_first_paint(main: App, *, quit_after: bool) -> None:

@@ -11,15 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from massage_timer.core.model import regions
 from massage_timer.core.model.regions import View
 from massage_timer.core.storage.resources import asset
+
+if TYPE_CHECKING:  # QtSvg is loaded when a diagram is first drawn, not at start
+    from PySide6.QtSvg import QSvgRenderer
 
 ACCENT = "#1b6fd8"
 ACCENT_EDGE = "#0b3c8c"
@@ -84,6 +87,8 @@ def styled_svg(view: View, highlighted: tuple[str, ...], side: str | None = None
 
 def make_renderer(view: View, highlighted: tuple[str, ...], side: str | None = None
                   ) -> QSvgRenderer:
+    from PySide6.QtSvg import QSvgRenderer
+
     renderer = QSvgRenderer(QByteArray(styled_svg(view, highlighted, side)))
     renderer.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
     return renderer
@@ -109,11 +114,15 @@ def view_rects(views: Sequence[View]) -> list[QRectF]:
 
 @cache
 def _view_box(view: View) -> QRectF:
+    from PySide6.QtSvg import QSvgRenderer
+
     return QSvgRenderer(QByteArray(_svg_source(view).encode("utf-8"))).viewBoxF()
 
 
 def region_bounds(view: View, element_id: str) -> QRectF:
     """Bounds of an element of a view, in that view's SVG units."""
+    from PySide6.QtSvg import QSvgRenderer
+
     renderer = QSvgRenderer(QByteArray(_svg_source(view).encode("utf-8")))
     if not renderer.elementExists(element_id):
         raise KeyError(element_id)

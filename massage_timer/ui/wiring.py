@@ -26,7 +26,7 @@ from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
 from massage_timer.ui.desktop.application import Application
 from massage_timer.ui.desktop.autostart import StartAtLogin, supported
-from massage_timer.ui.desktop.background import CloseToBackground
+from massage_timer.ui.desktop.background import CloseToBackground, release_paint_caches
 from massage_timer.ui.desktop.first_paint import FirstPaintWatcher
 from massage_timer.ui.desktop.language import apply_language
 from massage_timer.ui.desktop.tray import ReminderTray
@@ -34,7 +34,6 @@ from massage_timer.ui.editor.editing import RoutineEditing, voice_tryout
 from massage_timer.ui.history_window import HistoryWindow
 from massage_timer.ui.library.main_window import MainWindow
 from massage_timer.ui.sessions import Sessions
-from massage_timer.ui.settings.settings_dialog import SettingsDialog
 from massage_timer.ui.sound import AudioFactory, Sound, real_audio
 from massage_timer.ui.theme import ThemeController
 
@@ -204,6 +203,8 @@ class App(QObject):
         elif not self.tray.available:
             # No tray to come back through: stay reachable as a minimized window.
             self.window.showMinimized()
+        if background:  # what a paint of the window cached is not needed there
+            self.first_paint.add_callback(lambda: QTimer.singleShot(0, release_paint_caches))
 
     @property
     def settings(self) -> Settings:
@@ -369,6 +370,8 @@ class App(QObject):
 
     def show_settings(self, *, reminders: bool = False) -> None:
         """Open Settings (at the Reminders page when ``reminders``)."""
+        # Imported here on purpose: the dialog is not needed for the first paint.
+        from massage_timer.ui.settings.settings_dialog import SettingsDialog
         from massage_timer.ui.settings.voice_preview import VoicePreview
 
         speech = self.sound.speech

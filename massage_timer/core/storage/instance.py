@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import stat
 import sys
 from pathlib import Path
 
 from massage_timer import APP_NAME
+from massage_timer.core.storage.digest import sha256_hex
 from massage_timer.core.storage.files import UnusableFileError, read_regular_file
 from massage_timer.core.storage.paths import AppPaths
 
@@ -65,7 +65,7 @@ def runtime_dir(paths: AppPaths) -> Path:
 def instance_key(paths: AppPaths) -> str:
     """Short and stable for one real data folder."""
     real = paths.data_dir.expanduser().resolve()
-    return hashlib.sha256(os.fsencode(real)).hexdigest()[:16]
+    return sha256_hex(os.fsencode(real))[:16]
 
 
 def socket_path(paths: AppPaths) -> Path:

@@ -7,7 +7,6 @@ plain words, so a person editing a routine can fix it without reading a tracebac
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -25,6 +24,7 @@ from massage_timer.core.model.translation import (
     validate_translations,
 )
 from massage_timer.core.model.validation import ValidationError
+from massage_timer.core.storage.digest import sha256_hex
 from massage_timer.core.storage.files import read_regular_file
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.resources import builtin_routines_dir
@@ -256,7 +256,7 @@ def _load_dir(
             shown.value,
             file,
             origin,
-            hashlib.sha256(data).hexdigest()[:16],
+            sha256_hex(data)[:16],
             previous.file if previous else None,
             language=shown.language,
             coverage=shown.coverage,

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QPixmapCache
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from massage_timer import APP_DISPLAY_NAME
 from massage_timer.core.model.language import N_, _
 from massage_timer.core.storage.settings_store import SettingsStore
+from massage_timer.ui.desktop.first_paint import FirstPaintWatcher
 from massage_timer.ui.desktop.tray import ReminderTray
 
 BACKGROUND_HINT = N_(
@@ -25,6 +27,16 @@ BACKGROUND_HINT_NO_TRAY = N_(
     "Massage Timer keeps running (minimized) to remind you to take breaks. "
     "To quit, use File ▸ Quit."
 )
+
+
+def release_paint_caches() -> None:
+    """Drop the pixmaps cached for painting windows that are no longer on screen.
+
+    Besides their memory, while ``QPixmapCache`` holds anything its timer wakes the
+    app every 10 s (after the first 30 s) to age the entries: in the background that
+    was the app's most frequent wake-up.
+    """
+    QPixmapCache.clear()
 
 
 class CloseToBackground(QObject):
@@ -69,6 +81,12 @@ class CloseToBackground(QObject):
             self._window.hide()
         else:
             self._window.showMinimized()
+        QTimer.singleShot(0, release_paint_caches)
+        # A minimized window may still be painted once more (where no window manager
+        # hides it): drop what that paint cached too.
+        watcher = FirstPaintWatcher(self._window, lambda: None)
+        watcher.add_callback(lambda: QTimer.singleShot(0, self._release_if_away))
+        watcher.add_callback(watcher.deleteLater)
         if self._store.settings.shown_background_hint:
             return
         self._store.update_state(shown_background_hint=True)
@@ -84,3 +102,7 @@ class CloseToBackground(QObject):
             box.setParent(self._window, box.windowFlags())
             box.finished.connect(box.deleteLater)
             box.open()
+
+    def _release_if_away(self) -> None:
+        if not self._window.isVisible() or self._window.isMinimized():
+            release_paint_caches()

@@ -6,18 +6,29 @@ start connects, sends ``activate`` and exits, and the first brings its window to
 front. A socket file left by a crash is detected (nobody answers on it) and replaced;
 a lock held by an instance that does not answer keeps the second start from running
 beside it.
+
+The app takes the lock before its first paint and listens only after it
+(``acquire(listen=False)``, then :meth:`SingleInstance.listen`): QtNetwork is not loaded
+before the window is on screen, and a second start meanwhile finds the lock, reads the
+address recorded in it and knocks until the first one listens.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from massage_timer.core.storage.instance import InstanceLock, socket_path
 from massage_timer.core.storage.paths import AppPaths
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+    from massage_timer.ui.desktop.unix_listener import UnixLineListener
 
 log = logging.getLogger("massage_timer.single_instance")
 
@@ -52,7 +63,7 @@ class SingleInstance(QObject):
         super().__init__(parent)
         self._name = name
         self._lock = lock
-        self._server: QLocalServer | None = None
+        self._server: UnixLineListener | QLocalServer | None = None
         self.held_elsewhere = False
         """Set when another process holds the data folder's lock and never answered."""
 
@@ -64,17 +75,32 @@ class SingleInstance(QObject):
     def is_primary(self) -> bool:
         return self._server is not None
 
-    def acquire(self) -> bool:
+    def acquire(self, *, listen: bool = True) -> bool:
         """Become the running instance, or hand over to the one already running.
 
         ``False`` means this start must not go on: it handed over, or (with
         :attr:`held_elsewhere`) the data folder is in use by an instance that did not
-        answer.
+        answer. With ``listen=False`` a start that holds the data folder's lock does
+        not listen yet (without the lock it listens at once): call :meth:`listen` once
+        the window is painted; the lock keeps a second start out meanwhile.
         """
-        if self._notify_running(self._name):
-            return False
         if self._lock is not None and not self._lock.acquire(self._name):
             return self._hand_over_to_holder()
+        # A held lock proves that nobody else runs on this data folder; without one
+        # (no lock, or a folder where none can be taken) the socket must tell.
+        held = self._lock is not None and self._lock.held
+        if not held and self._notify_running(self._name):
+            return False
+        return self.listen() if listen or not held else True
+
+    def listen(self) -> bool:
+        """Listen for a second start (idempotent); ``False`` if one answered first."""
+        if self._server is not None:
+            return True
+        if os.name == "posix":
+            return self._listen_unix()
+        from PySide6.QtNetwork import QLocalServer  # loaded after the first paint
+
         server = QLocalServer(self)
         server.setObjectName("singleInstanceServer")
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
@@ -90,11 +116,29 @@ class SingleInstance(QObject):
         self._server = server
         return True
 
+    def _listen_unix(self) -> bool:
+        """As ``QLocalServer`` does, without loading QtNetwork for the app's lifetime."""
+        from massage_timer.ui.desktop.unix_listener import UnixLineListener  # after the paint
+
+        listener = UnixLineListener(MAX_MESSAGE, self)
+        listener.setObjectName("singleInstanceServer")
+        # A stale socket file from a crash: nobody answered above, so it is replaced.
+        if not listener.listen(self._name) and not listener.listen(self._name,
+                                                                   replace_stale=True):
+            listener.deleteLater()
+            if self._notify_running(self._name):
+                return False
+            log.warning("single-instance socket unavailable: %s", listener.error)
+            return True
+        listener.lineReceived.connect(self._on_line)
+        self._server = listener
+        return True
+
     def release(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            self._server.deleteLater()
-            self._server = None
+        server, self._server = self._server, None
+        if server is not None:
+            server.close()
+            server.deleteLater()
         if self._lock is not None:
             self._lock.release()
 
@@ -114,6 +158,8 @@ class SingleInstance(QObject):
 
     @staticmethod
     def _notify_running(name: str) -> bool:
+        from PySide6.QtNetwork import QLocalSocket
+
         socket = QLocalSocket()
         socket.connectToServer(name)
         if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
@@ -127,14 +173,17 @@ class SingleInstance(QObject):
         return sent
 
     def _on_new_connection(self) -> None:
-        assert self._server is not None
-        while (socket := self._server.nextPendingConnection()) is not None:
+        server = self._server
+        assert server is not None and hasattr(server, "nextPendingConnection")
+        while (socket := server.nextPendingConnection()) is not None:
             socket.readyRead.connect(self._on_ready_read)
             socket.disconnected.connect(socket.deleteLater)
             if socket.bytesAvailable():
                 self._read(socket)
 
     def _on_ready_read(self) -> None:
+        from PySide6.QtNetwork import QLocalSocket
+
         socket = self.sender()
         if isinstance(socket, QLocalSocket):
             self._read(socket)
@@ -144,7 +193,10 @@ class SingleInstance(QObject):
             if socket.bytesAvailable() > MAX_MESSAGE:
                 socket.abort()
             return
-        line = bytes(socket.readLine(MAX_MESSAGE).data()).strip()
+        self._on_line(bytes(socket.readLine(MAX_MESSAGE).data()))
+
+    def _on_line(self, line: bytes) -> None:
+        line = line.strip()
         if line == ACTIVATE.strip():
             self.activateRequested.emit()
         else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QFile, QObject
 from PySide6.QtWidgets import QWidget
@@ -33,8 +33,10 @@ from massage_timer.core.storage.loader import (
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.toml_input import TomlInputError, decode_toml
 from massage_timer.ui.editor import questions
-from massage_timer.ui.editor.editor import RoutineEditor
 from massage_timer.ui.sound import Sound
+
+if TYPE_CHECKING:
+    from massage_timer.ui.editor.editor import RoutineEditor
 
 log = logging.getLogger(__name__)
 
@@ -222,6 +224,10 @@ class RoutineEditing(QObject):
             return None
         taken = self._user_ids()
         settings = self._settings()
+        # Imported here on purpose: the editor (and QtSvg for its region picker) is not
+        # needed until a routine is edited, so it stays off the first paint.
+        from massage_timer.ui.editor.editor import RoutineEditor
+
         editor = RoutineEditor(
             data, folder=self.folder, original=original, file=file, taken=taken,
             timing=timing_for(settings.voice_enabled, settings.voice_rate),
