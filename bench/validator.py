@@ -106,6 +106,8 @@ def _pydantic_validators() -> tuple[Any, Any]:
         switch_prepare: Annotated[float, Field(ge=0, le=60)] = model.DEFAULT_SWITCH_SECONDS
         rest_after: Annotated[float, Field(ge=0, le=model.MAX_STEP_SECONDS)] = 0
         optional: bool = False
+        hold: Annotated[float, Field(ge=1, le=29)] | None = None
+        unit: model.StrokeUnit | None = None
 
         work_seconds = model.Step.work_seconds
         parts = model.Step.parts
@@ -114,6 +116,12 @@ def _pydantic_validators() -> tuple[Any, Any]:
         part_prepare_seconds = model.Step.part_prepare_seconds
         total_seconds = model.Step.total_seconds
         seconds_at = model.Step.seconds_at
+        spoken_instruction = model.Step.spoken_instruction
+        part_line = model.Step.part_line
+        repetition_unit = model.Step.repetition_unit
+
+        def _check_placeholders(self) -> None:
+            model.Step._check_placeholders(self)  # type: ignore[arg-type]
 
         @model_validator(mode="after")
         def _rules(self) -> PStep:

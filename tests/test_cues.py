@@ -16,10 +16,12 @@ from massage_timer.core.model.engine import (
     Event,
     FinalCountdown,
     Halfway,
+    PartLine,
     Paused,
     PauseReason,
     Phase,
     PhaseChanged,
+    Release,
     SessionEngine,
     SessionFinished,
     SessionStopped,
@@ -27,6 +29,7 @@ from massage_timer.core.model.engine import (
     Stroke,
     SwitchSides,
     Tick,
+    WorkEnded,
 )
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.storage.loader import load_routine_file
@@ -63,10 +66,10 @@ def test_lines_cover_every_spoken_cue_once_first_instruction_first() -> None:
         rest(seconds=5),
     )
     lines = cues.lines_for_routine(routine, ALL_ON)
-    assert lines[0] == "Do Tilt."
+    assert lines[0] == "Do Tilt. Work on your left side."
     assert len(lines) == len(set(lines))
-    expected = {"Do Tilt.", "Do Knead.", "Rest.", "Three", "Two", "One", "Four",
-                cues.SWITCH_SIDES, cues.HALFWAY, cues.PAUSED, cues.CLOSING}
+    expected = {"Do Tilt. Work on your left side.", "Do Knead.", "Rest.", "Three", "Two",
+                "One", "Four", "Now the right side.", cues.HALFWAY, cues.PAUSED, cues.CLOSING}
     assert set(lines) == expected
     assert lines[-1] == cues.CLOSING
 
@@ -102,14 +105,24 @@ def _step_started(part_index: int) -> StepStarted:
     return StepStarted(0.0, 0, part_index, part_index, "left", routine.steps[0])
 
 
+def _part_line(part_index: int) -> PartLine:
+    step = make_routine(hold("Tilt {side}", seconds=20, sides=["left", "right"])).steps[0]
+    return PartLine(0.4, 0, part_index, step.parts[part_index], step.part_line(part_index))
+
+
 @pytest.mark.parametrize(
     ("event", "expected"),
     [
-        (_step_started(0), Cue(CueKind.SPEECH, "Do Tilt.", Priority.INSTRUCTION)),
+        (_step_started(0), None),
         (_step_started(1), None),
-        (SwitchSides(0.0, 0, "right"), Cue(CueKind.SPEECH, "Switch sides.", Priority.SWITCH_SIDES)),
+        (SwitchSides(0.0, 0, "right"), None),
+        (_part_line(0), Cue(CueKind.SPEECH, "Do Tilt left.", Priority.INSTRUCTION)),
+        (_part_line(1), Cue(CueKind.SPEECH, "Now the right side.", Priority.SWITCH_SIDES)),
         (FinalCountdown(0.0, 2), Cue(CueKind.SPEECH, "Two", Priority.COUNTDOWN)),
-        (Stroke(0.0, 7, 10), Cue(CueKind.SPEECH, "Seven", Priority.STROKE)),
+        (Stroke(0.0, 7, 10), Cue(CueKind.SPEECH, "Four", Priority.STROKE)),
+        (Release(0.0, 2, 5), Cue(CueKind.SPEECH, cues.RELEASE, Priority.RELEASE)),
+        (WorkEnded(0.0, 0, 0, None), Cue(CueKind.TONE, cues.TONE_WORK_END, Priority.TONE)),
+        (WorkEnded(0.0, 0, 0, None, final=True), None),
         (Halfway(0.0, 0, None), Cue(CueKind.SPEECH, "Halfway.", Priority.HALFWAY)),
         (SessionFinished(0.0, 1.0, 1, 1), Cue(CueKind.SPEECH, cues.CLOSING, Priority.INSTRUCTION)),
         (Tick(0.0, 5, Phase.WORK), None),
@@ -122,7 +135,7 @@ def test_cue_for_event(event: Event, expected: Cue | None) -> None:
 
 def test_priorities_are_ordered() -> None:
     order = [Priority.INSTRUCTION, Priority.SWITCH_SIDES, Priority.COUNTDOWN,
-             Priority.STROKE, Priority.HALFWAY]
+             Priority.RELEASE, Priority.STROKE, Priority.HALFWAY]
     assert order == sorted(order, reverse=True)
 
 
@@ -156,9 +169,9 @@ def test_a_whole_session_through_the_engine(fake_clock: FakeClock) -> None:
     assert tones == ["tone:work-start", "tone:work-end"] * 3
     assert set(spoken) <= set(cues.lines_for_routine(routine, ALL_ON))
     assert spoken == [
-        "Do Tilt.", "Halfway.", "Three", "Two", "One",
-        "Switch sides.", "Halfway.", "Three", "Two", "One",
-        "Do Knead.", "One", "Two", "Three",
+        "Do Tilt. Work on your left side.", "Halfway.", "Three", "Two", "One",
+        "Now the right side.", "Halfway.", "Three", "Two", "One",
+        "Do Knead.", "Three", "Two", "One",
         cues.CLOSING,
     ]
     assert sink.log[-1] == f"speech:{cues.CLOSING}"
@@ -187,4 +200,8 @@ def test_builtin_routines_lines(repo_root: Path) -> None:
         routine = load_routine_file(path)
         lines = cues.lines_for_routine(routine, ALL_ON)
         assert lines[-1] == cues.CLOSING
-        assert all(step.instruction in lines for step in routine.steps)
+        assert all(step.part_line(0) in lines for step in routine.steps)
+        for step in routine.steps:
+            for side in step.sides:
+                assert side in step.spoken_instruction(side), (routine.id, step.title)
+                assert "{" not in step.spoken_instruction(side)

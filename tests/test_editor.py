@@ -514,7 +514,11 @@ def test_hear_the_instruction_and_play_one_step_without_recording(
     child(editor, QPushButton, "editorPlayStep").click()
     preview = editor.findChild(QWidget, "editorPreview")
     assert preview is not None and preview.isVisible()
-    assert "Tuck your chin in and hold." in [c.text for c in audio.played[1:]]
+    # The step's line is said just after the start tone (the voice script's line delay).
+    qtbot.waitUntil(
+        lambda: "Tuck your chin in and hold." in [c.text for c in audio.played[1:]],
+        timeout=3000,
+    )
     skip = child(preview, QPushButton, "skipButton")
     for _ in range(6):
         if not preview.isVisible():

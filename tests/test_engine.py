@@ -10,6 +10,7 @@ from routine_factory import hold, make_routine, rest, strokes
 
 from massage_timer.core.model import engine as eng
 from massage_timer.core.model.engine import Phase, SessionEngine, State
+from massage_timer.core.model.speech_timing import LINE_DELAY
 
 
 def names(events: list[eng.Event]) -> list[str]:
@@ -54,7 +55,7 @@ def test_every_event_in_order_for_a_short_hold(fake_clock: FakeClock) -> None:
     engine = SessionEngine(routine, fake_clock)
     events = engine.start() + run_to_end(engine, fake_clock)
     assert names(events) == (
-        ["SessionStarted", "StepStarted", "PhaseChanged", "Tick", "Tick"]
+        ["SessionStarted", "StepStarted", "PhaseChanged", "Tick", "PartLine", "Tick"]
         + ["PhaseChanged"]
         + ["Tick"] * 6
         + [
@@ -69,6 +70,10 @@ def test_every_event_in_order_for_a_short_hold(fake_clock: FakeClock) -> None:
         ]
         + ["WorkEnded", "StepDone", "SessionFinished"]
     )
+    line = next(e for e in events if isinstance(e, eng.PartLine))
+    assert line.at == pytest.approx(1000.0 + LINE_DELAY) and line.text == "Do Squeeze."
+    ended = next(e for e in events if isinstance(e, eng.WorkEnded))
+    assert ended.final
     ticks = [e.remaining for e in events if isinstance(e, eng.Tick) and e.phase is Phase.WORK]
     assert ticks == [10, 9, 8, 7, 6, 5, 4, 3, 2, 1]
     countdown = [e.number for e in events if isinstance(e, eng.FinalCountdown)]
@@ -108,7 +113,10 @@ def test_strokes_are_counted_at_their_cadence(fake_clock: FakeClock) -> None:
     engine = SessionEngine(routine, fake_clock)
     events = engine.start() + run_to_end(engine, fake_clock)
     counted = [(e.number, e.total, e.at - 1000.0) for e in events if isinstance(e, eng.Stroke)]
-    assert counted == [(1, 4, 1.0), (2, 4, 3.5), (3, 4, 6.0), (4, 4, 8.5)]
+    after = 1.0 + LINE_DELAY
+    assert [(n, total) for n, total, _ in counted] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert [at for _, _, at in counted] == pytest.approx(
+        [after, after + 2.5, after + 5.0, after + 7.5])
     assert not [e for e in events if isinstance(e, eng.FinalCountdown)]
 
 
@@ -136,7 +144,7 @@ def test_pause_freezes_time_and_active_time_excludes_it(fake_clock: FakeClock) -
     engine = SessionEngine(make_routine(hold(seconds=10, prepare=0)), fake_clock)
     engine.start()
     fake_clock.advance(4)
-    assert names(engine.pause()) == ["Tick", "Tick", "Tick", "Tick", "Paused"]
+    assert names(engine.pause()) == ["PartLine", "Tick", "Tick", "Tick", "Tick", "Paused"]
     fake_clock.advance(100)
     assert engine.update() == []
     assert engine.status().remaining == pytest.approx(6)
@@ -335,3 +343,48 @@ def test_optional_steps_can_be_left_out(fake_clock: FakeClock) -> None:
     without = SessionEngine(routine, fake_clock, include_optional=False)
     assert with_all.planned_seconds > without.planned_seconds
     assert [s.title for s in without.steps] == ["Main"]
+
+
+def test_the_spoken_count_is_the_number_on_screen(fake_clock: FakeClock) -> None:
+    """Counts run down like the player: at each stroke, the word said is the number
+    shown at that moment (``Status.strokes_left``)."""
+    from massage_timer.core.model.cues import CueOptions, cue_for_event, number_word
+
+    routine = make_routine(strokes(reps=6, cadence=4, prepare=1))
+    engine = SessionEngine(routine, fake_clock)
+    said: list[tuple[str, str]] = []
+
+    def on_event(event: eng.Event) -> None:
+        if isinstance(event, eng.Stroke):
+            cue = cue_for_event(event, CueOptions(count_aloud=True))
+            assert cue is not None
+            shown = engine.status().strokes_left
+            assert shown is not None
+            said.append((cue.text, number_word(shown)))
+
+    engine.subscribe(on_event)
+    engine.start()
+    run_to_end(engine, fake_clock)
+    assert said == [(word, word) for word in ("Six", "Five", "Four", "Three", "Two", "One")]
+
+
+def test_a_held_repetition_is_released_before_the_next(fake_clock: FakeClock) -> None:
+    routine = make_routine(strokes(reps=3, cadence=6, hold=5, prepare=1, unit="tucks"))
+    assert routine.steps[0].repetition_unit.word(1) == "tuck"
+    engine = SessionEngine(routine, fake_clock)
+    events = engine.start() + run_to_end(engine, fake_clock)
+    released = [(e.number, e.at - 1000.0) for e in events if isinstance(e, eng.Release)]
+    assert released == [(1, 6.0), (2, 12.0), (3, 18.0)]
+    work_end = next(e.at - 1000.0 for e in events if isinstance(e, eng.WorkEnded))
+    assert work_end == 19.0
+
+
+def test_a_held_repetition_is_not_counted_aloud(fake_clock: FakeClock) -> None:
+    from massage_timer.core.model.cues import CueOptions, cue_for_event
+
+    routine = make_routine(strokes(reps=2, cadence=6, hold=5, prepare=1))
+    engine = SessionEngine(routine, fake_clock)
+    events = engine.start() + run_to_end(engine, fake_clock)
+    strokes_seen = [e for e in events if isinstance(e, eng.Stroke)]
+    assert [e.held for e in strokes_seen] == [True, True]
+    assert all(cue_for_event(e, CueOptions(count_aloud=True)) is None for e in strokes_seen)

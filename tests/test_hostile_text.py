@@ -81,7 +81,7 @@ def test_the_player_shows_routine_text_verbatim(qtbot: QtBot, texts: tuple[str, 
     text = {label.objectName(): label.text() for label in view.findChildren(QLabel)}
     assert text["routineTitle"] == routine.title
     assert text["stepTitle"] == routine.steps[0].title
-    assert routine.steps[0].instruction in text.values()
+    assert routine.steps[0].spoken_instruction("left") in text.values()
     clock[0] += routine.steps[0].prepare_seconds + 0.5
     engine.update()
     view.show_status(engine.status())

@@ -35,7 +35,7 @@ cautions = ["Stop at any sharp pain."]
 [[steps]]
 kind = "hold"
 title = "Shoulder squeeze"
-instruction = "Squeeze the top of your shoulder and hold."
+instruction = "Squeeze the top of your {side} shoulder and hold."
 cue = "Squeeze and hold"
 seconds = 12
 sides = ["left", "right"]
@@ -73,6 +73,7 @@ def test_good_file_loads(tmp_path: Path) -> None:
     routine = load_routine_file(write(tmp_path, "r.toml", GOOD))
     assert routine.id == "my-routine"
     assert routine.steps[0].parts == ("left", "right")
+    assert routine.steps[0].part_line(0) == "Squeeze the top of your left shoulder and hold."
     # get ready 7 s (8 words, estimated long at the default voice rate: see
     # speech_timing), 12 s left, switch 5 s, 12 s right; then 7 s + 18 s
     assert routine.total_seconds() == (7 + 12 + 5 + 12) + (7 + 18)

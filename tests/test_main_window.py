@@ -52,7 +52,7 @@ def _library(errors: list[RoutineError] | None = None) -> Library:
         cautions=["Stop at sharp pain."],
         steps=[hold("Circles under the skull", 45, regions=["suboccipitals"]),
                strokes("Shoulder kneading", 10, 3, sides=["left", "right"],
-                       regions=["upper-trapezius"]),
+                       instruction="Knead the {side} shoulder.", regions=["upper-trapezius"]),
                rest(15, optional=True)],
     )
     ball = _loaded(
@@ -63,7 +63,8 @@ def _library(errors: list[RoutineError] | None = None) -> Library:
         position="standing",
         equipment=["tennis ball", "wall"],
         areas=["rhomboids", "middle-trapezius"],
-        steps=[hold("Ball press", 300, sides=["left", "right"], regions=["rhomboids"]),
+        steps=[hold("Ball press", 300, sides=["left", "right"], regions=["rhomboids"],
+                    instruction="Press on the {side}."),
                hold("Ball roll", 240, regions=["middle-trapezius"])],
     )
     side = _loaded(
@@ -72,7 +73,8 @@ def _library(errors: list[RoutineError] | None = None) -> Library:
         summary="A gentle stretch for the side of the neck.",
         position="seated or standing",
         areas=["scalenes"],
-        steps=[hold("Stretch", 120, sides=["left", "right"], regions=["scalenes"])],
+        steps=[hold("Stretch", 120, sides=["left", "right"], regions=["scalenes"],
+                    instruction="Stretch the {side} side.")],
     )
     routines = sorted([quick, ball, side], key=lambda r: r.routine.title)
     return Library(routines=routines, errors=errors or [])

@@ -18,6 +18,7 @@ from massage_timer.core.model import engine as eng
 from massage_timer.core.model.cues import Cue, CueKind
 from massage_timer.core.model.session import Outcome
 from massage_timer.core.model.settings import Settings
+from massage_timer.core.model.speech_timing import LINE_DELAY
 from massage_timer.core.storage.history.store import HistoryStore
 from massage_timer.core.storage.loader import LoadedRoutine, Origin
 from massage_timer.ui.session.flow import SessionFlow
@@ -142,8 +143,8 @@ def test_three_step_routine_runs_to_the_end(
     assert isinstance(seen[-1], eng.SessionFinished)
     assert [type(e).__name__ for e in seen].count("StepDone") == 3
     spoken = [c.text for c in speaker.played if c.kind is CueKind.SPEECH]
-    assert spoken[0] == THREE_STEPS.steps[0].instruction
-    assert "Switch sides." in spoken
+    assert spoken[0] == THREE_STEPS.steps[0].part_line(0)
+    assert "left" in spoken[0] and "Now the right side." in spoken
     assert spoken[-1] == "Well done. The routine is complete."
     tones = [c.text for c in speaker.played if c.kind is CueKind.TONE]
     assert tones.count("work-start") == 3 and tones.count("work-end") == 3
@@ -196,6 +197,7 @@ def test_stop_button_silences_at_once_and_is_always_enabled(
     stop = flow.window.findChild(QPushButton, "stopButton")
     assert stop is not None and stop.isEnabled() and stop.isVisible()
     assert stop.accessibleName() == "Stop the session now"
+    advance(flow, fake_clock, LINE_DELAY)
     assert speaker.speaking  # the first instruction is being spoken
     qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
     assert not speaker.speaking
@@ -227,7 +229,7 @@ def test_no_voice_path_shows_cues_on_screen(
     qtbot.addWidget(flow.window)
     notice = flow.window.findChild(QLabel, "playerNotice")
     assert notice is not None and "espeak-ng" in notice.text() and notice.isVisible()
-    assert label(flow, "cueLabel") == THREE_STEPS.steps[0].instruction
+    assert label(flow, "cueLabel") == THREE_STEPS.steps[0].spoken_instruction("left")
     advance(flow, fake_clock, 2.0)
     assert label(flow, "cueLabel").startswith(THREE_STEPS.steps[0].cue)
     assert not [c for c in speaker.played if c.kind is CueKind.SPEECH]
@@ -282,8 +284,8 @@ def test_the_plan_follows_the_rendered_clips_and_the_voice_rate(
 ) -> None:
     """Clips rendered while the checklist shows are measured as the player starts: one
     longer than the written 2 s get-ready moves the work back; a line whose clip is not
-    ready is estimated at the user's rate; "Switch sides." fits its written 2 s."""
-    from massage_timer.core.model.speech_timing import SWITCH_SIDES_LINE, SpeechTiming
+    ready is estimated at the user's rate; "Now the right side." fits its written 2 s."""
+    from massage_timer.core.model.speech_timing import SpeechTiming
 
     first, second = THREE_STEPS.steps[0], THREE_STEPS.steps[1]
     clips: dict[str, float] = {}
@@ -294,8 +296,8 @@ def test_the_plan_follows_the_rendered_clips_and_the_voice_rate(
     flow.begin()
     assert flow.checklist is not None
     qtbot.addWidget(flow.checklist)
-    assert first.instruction in speaker.prepared
-    clips.update({first.instruction: 4.4, SWITCH_SIDES_LINE: 1.0})
+    assert first.part_line(0) in speaker.prepared
+    clips.update({first.part_line(0): 4.4, first.part_line(1): 1.0})
     flow.start_player(None)
     assert flow.window is not None and flow.engine is not None
     qtbot.addWidget(flow.window)

@@ -159,8 +159,10 @@ def test_warm_compress_steps_are_optional() -> None:
 def test_one_sided_techniques_are_timed_per_side() -> None:
     for routine in _by_id().values():
         for step in routine.steps:
-            one_sided = re.search(r"\bthis (side|shoulder)\b", step.instruction)
-            assert bool(one_sided) == bool(step.sides), (routine.id, step.title)
+            assert not re.search(r"\bthis (side|shoulder)\b", step.instruction), step.title
+            assert ("{side}" in step.instruction) == bool(step.sides), (routine.id, step.title)
+            for side in step.sides:
+                assert side in step.spoken_instruction(side), (routine.id, step.title)
             if step.sides:
                 assert set(step.sides) == {"left", "right"}, (routine.id, step.title)
 

@@ -30,6 +30,7 @@ from massage_timer.core.model.engine import (
     StepDone,
 )
 from massage_timer.core.model.session import NO_PREAMBLE, Outcome, Preamble, Session, SessionStart
+from massage_timer.core.model.speech_timing import LINE_DELAY
 from massage_timer.core.storage.history.store import HistoryStore
 
 MONDAY_9AM = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -263,13 +264,17 @@ def test_skip_and_back_move_the_session_and_only_finished_steps_are_recorded(
     heard = len(output.journal)
     jumps = [e for e in session.skip() if isinstance(e, Jumped)]
     assert [(j.command, j.part_number) for j in jumps] == [("skip", 1)]
-    assert output.journal[heard] == "speech:Do Squeeze."
+    clocks.advance(LINE_DELAY)
+    session.update()
+    assert output.journal[heard] == "speech:Do Squeeze. Work on your left side."
     record = store.get(sid)
     assert record is not None and record.steps_completed == 0  # skipped, not done
     clocks.advance(1.0)
     heard = len(output.journal)
     jumps = [e for e in session.back() if isinstance(e, Jumped)]
     assert [(j.command, j.part_number) for j in jumps] == [("back", 0)]
+    clocks.advance(LINE_DELAY)
+    session.update()
     assert output.journal[heard] == "speech:Do Tilt."
     assert "silence" not in output.journal  # a jump cuts nothing by itself
     run_until(session, clocks, steps_done(1))
@@ -295,7 +300,7 @@ def test_cues_reach_the_output_in_order(store: HistoryStore, clocks: FakeClocks)
     run_until(session, clocks, lambda e: isinstance(e, SessionFinished))
     assert output.journal[1:] == [
         "speech:Do Tilt.", "tone:work-start", "speech:Three", "speech:Two", "speech:One",
-        "tone:work-end", f"speech:{cues.CLOSING}",
+        f"speech:{cues.CLOSING}",  # no end tone under the closing line
     ]
 
 

@@ -23,7 +23,6 @@ from massage_timer.core.model.cues import (
     CLOSING,
     COUNTDOWN,
     HALFWAY,
-    SWITCH_SIDES,
     Cue,
     CueKind,
     CueOptions,
@@ -37,8 +36,8 @@ from massage_timer.core.model.routine import Routine, StepKind
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.model.speech_timing import (
     AS_WRITTEN,
+    LINE_DELAY,
     MIN_PREPARE_SECONDS,
-    SWITCH_SIDES_LINE,
     ClipSeconds,
     SpeechTiming,
     estimate_speaking_seconds,
@@ -50,6 +49,8 @@ from massage_timer.core.storage.loader import load_library
 RATES = (80, 300)
 ALL_RATES = range(80, 301, 10)
 OPTIONS = CueOptions(count_aloud=True, halfway_cue=True)
+TONE_SECONDS = 0.28
+"""The length of assets/sounds/work-start.wav and work-end.wav."""
 HAS_ESPEAK = ctypes.util.find_library("espeak-ng") is not None
 
 
@@ -66,6 +67,8 @@ class SimulatedVoice:
     playing: tuple[Cue, float] | None = None
     dropped: list[tuple[float, str, str]] = field(default_factory=list)
     heard: list[tuple[float, Cue]] = field(default_factory=list)
+    tone_until: float = -1.0
+    over_tones: list[tuple[float, str]] = field(default_factory=list)
 
     def busy(self) -> Cue | None:
         if self.playing is not None and self.playing[1] > self.clock() + 1e-9:
@@ -74,7 +77,12 @@ class SimulatedVoice:
 
     def play(self, cue: Cue) -> None:
         if cue.kind is CueKind.TONE:
+            if self.busy() is not None:
+                self.over_tones.append((self.clock(), f"{cue.text} under {self.busy()}"))
+            self.tone_until = self.clock() + TONE_SECONDS
             return
+        if self.clock() < self.tone_until - 1e-9:
+            self.over_tones.append((self.clock(), f"{cue.text!r} over a tone"))
         current = self.busy()
         if current is not None and current.priority > cue.priority:
             self.dropped.append((self.clock(), cue.text, current.text))
@@ -96,6 +104,7 @@ class Played:
     into_work: list[str]
     dropped: list[tuple[float, str, str]]
     heard: list[tuple[float, Cue]]
+    over_tones: list[tuple[float, str]]
 
 
 def play_session(routine: Routine, timing: SpeechTiming, heard_seconds: ClipSeconds) -> Played:
@@ -117,7 +126,7 @@ def play_session(routine: Routine, timing: SpeechTiming, heard_seconds: ClipSeco
     while (deadline := engine.next_deadline()) is not None:
         clock.now = max(clock.now, deadline)
         engine.update()
-    return Played(into_work, voice.dropped, voice.heard)
+    return Played(into_work, voice.dropped, voice.heard, voice.over_tones)
 
 
 def test_the_estimate_grows_with_the_words_and_shrinks_with_the_rate() -> None:
@@ -134,7 +143,8 @@ def test_a_written_prepare_is_kept_while_the_line_fits_and_extended_when_not() -
     assert prepare_seconds(None, 1.0) == MIN_PREPARE_SECONDS
     assert prepare_seconds(None, 7.2) == 10
     assert prepare_seconds(3, 2.5) == 3
-    assert prepare_seconds(3, 3.0) == 3
+    assert prepare_seconds(3, 3.0 - LINE_DELAY) == 3
+    assert prepare_seconds(3, 3.0) == 5, "the line starts LINE_DELAY into the get-ready"
     assert prepare_seconds(3, 3.5) == 6
     assert prepare_seconds(6, 12.07) == 15
     assert prepare_seconds(6, 12.07, extend_written=False) == 6
@@ -155,11 +165,14 @@ def test_the_real_clip_length_wins_over_the_estimate() -> None:
 def test_switch_sides_time_is_extended_only_when_the_line_does_not_fit() -> None:
     step = make_routine(hold("Squeeze", sides=["left", "right"], switch_prepare=1)).steps[0]
     assert AS_WRITTEN.part_prepare_seconds(step, 1) == 1
-    assert SpeechTiming(300, {SWITCH_SIDES_LINE: 0.7}.get).part_prepare_seconds(step, 1) == 1
-    assert SpeechTiming(300, {SWITCH_SIDES_LINE: 1.4}.get).part_prepare_seconds(step, 1) == 4
+    line = step.part_line(1)
+    assert line == "Now the right side."
+    assert SpeechTiming(300, {line: 1 - LINE_DELAY}.get).part_prepare_seconds(step, 1) == 1
+    assert SpeechTiming(300, {line: 0.7}.get).part_prepare_seconds(step, 1) == 3
+    assert SpeechTiming(300, {line: 1.4}.get).part_prepare_seconds(step, 1) == 4
     roomy = make_routine(hold("Squeeze", sides=["left", "right"])).steps[0]
-    assert SpeechTiming(80).part_prepare_seconds(roomy, 1) == roomy.switch_prepare
-    assert SWITCH_SIDES == SWITCH_SIDES_LINE
+    assert SpeechTiming(160).part_prepare_seconds(roomy, 1) == roomy.switch_prepare
+    assert SpeechTiming(80).part_prepare_seconds(roomy, 1) > roomy.switch_prepare
 
 
 def test_the_file_length_keeps_written_times_and_the_session_follows_the_voice() -> None:
@@ -188,7 +201,7 @@ def test_with_the_estimate_alone_no_instruction_runs_into_the_work(rate: int) ->
         played = play_session(routine, timing, timing.speaking_seconds)
         assert played.into_work == [], (routine.id, rate)
         assert played.dropped == [], (routine.id, rate)
-        instructions = [s.instruction for s in routine.steps if s.kind is not StepKind.REST]
+        instructions = [s.part_line(0) for s in routine.steps if s.kind is not StepKind.REST]
         assert set(instructions) <= {cue.text for _at, cue in played.heard}
 
 
@@ -199,10 +212,11 @@ def test_every_allowed_rate_gives_each_step_room_for_its_estimate() -> None:
             for step in routine.steps:
                 if step.kind is StepKind.REST:
                     continue
-                assert timing.speaking_seconds(step.instruction) <= timing.prepare_seconds(step)
+                spoken = timing.speaking_seconds(step.part_line(0))
+                assert LINE_DELAY + spoken <= timing.prepare_seconds(step)
                 for part in range(1, len(step.parts)):
-                    switch = timing.speaking_seconds(SWITCH_SIDES_LINE)
-                    assert switch <= timing.part_prepare_seconds(step, part)
+                    switch = timing.speaking_seconds(step.part_line(part))
+                    assert LINE_DELAY + switch <= timing.part_prepare_seconds(step, part)
 
 
 # --- the real voice ----------------------------------------------------------------
@@ -255,7 +269,8 @@ def test_the_estimate_is_never_shorter_than_the_real_clip(
     short = {text[:40]: (round(real, 2), round(estimate_speaking_seconds(text, rate), 2))
              for text, real in clips.items() if estimate_speaking_seconds(text, rate) < real}
     assert short == {}
-    assert {CLOSING, SWITCH_SIDES, HALFWAY, *COUNTDOWN.values(), number_word(12)} <= set(clips)
+    expected = {CLOSING, "Now the right side.", HALFWAY, *COUNTDOWN.values(), number_word(12)}
+    assert expected <= set(clips)
 
 
 @pytest.mark.slow
@@ -273,6 +288,8 @@ def test_real_clips_never_run_into_the_work_and_no_count_is_dropped(
         played = play_session(routine, timing, clips.get)
         assert played.into_work == [], (routine.id, rate)
         assert played.dropped == [], (routine.id, rate)
+        if rate >= 160:
+            assert played.over_tones == [], (routine.id, rate)
         counts = [cue for _at, cue in played.heard if cue.priority is Priority.COUNTDOWN]
         holds = [s for s in routine.steps if s.kind is StepKind.HOLD and s.work_seconds >= 5]
         assert len(counts) == 3 * sum(len(s.parts) for s in holds), routine.id
@@ -280,7 +297,7 @@ def test_real_clips_never_run_into_the_work_and_no_count_is_dropped(
 
 def test_a_clip_longer_than_a_written_prepare_moves_the_work_back(fake_clock: FakeClock) -> None:
     routine = make_routine(hold("Squeeze", seconds=10, prepare=3))
-    line = routine.steps[0].instruction
+    line = routine.steps[0].part_line(0)
     timing = SpeechTiming(160, {line: 4.2}.get)
     engine = SessionEngine(routine, fake_clock, timing=timing)
     starts = [e for e in engine.start() if isinstance(e, StepStarted)]
@@ -294,7 +311,7 @@ def test_a_clip_longer_than_a_written_prepare_moves_the_work_back(fake_clock: Fa
 
 def test_the_engine_is_planned_again_only_before_it_starts(fake_clock: FakeClock) -> None:
     routine = make_routine(hold("Squeeze", seconds=10, prepare=3))
-    line = routine.steps[0].instruction
+    line = routine.steps[0].part_line(0)
     clips: dict[str, float] = {}
     timing = SpeechTiming(300, clips.get)
     engine = SessionEngine(routine, fake_clock, timing=timing)
@@ -317,7 +334,7 @@ def test_a_core_session_plans_from_the_clips_ready_when_it_starts(tmp_path: Path
     from massage_timer.core.storage.history.store import HistoryStore
 
     routine = make_routine(hold("Squeeze", seconds=10, prepare=3))
-    line = routine.steps[0].instruction
+    line = routine.steps[0].part_line(0)
     clips: dict[str, float] = {}
     voice = SimulatedVoice(FakeClock(), lambda text: clips.get(text) or 0.0)
     store, _ = HistoryStore.open(tmp_path / "history.sqlite3")
@@ -325,7 +342,8 @@ def test_a_core_session_plans_from_the_clips_ready_when_it_starts(tmp_path: Path
         session = Session(routine, store, voice, options=OPTIONS,
                           clock=voice.clock, wall_clock=lambda: datetime.now(UTC),
                           timing=SpeechTiming(160, clips.get))
-        assert session.engine.planned_seconds == 13
+        # The estimate (2.7 s) said LINE_DELAY in does not fit in 3 s: 5 s, + 10 s work.
+        assert session.engine.planned_seconds == 15
         clips[line] = 4.0
         session.start()
         assert session.engine.planned_seconds == 16

@@ -272,3 +272,26 @@ def test_the_app_imports_no_pydantic_at_all(tmp_path: Path) -> None:
     )
     assert proc.stdout.split() == ["120", "8", "0", "0", "True", "False"]
     assert not (tmp_path / "cache").exists(), "nothing is cached: every start checks"
+
+
+def test_instruction_placeholders_and_the_new_strokes_fields_are_checked() -> None:
+    from routine_factory import hold, make_routine, strokes
+
+    sided = make_routine(hold("Press your {side} shoulder", sides=["left", "right"])).steps[0]
+    assert sided.part_line(0) == "Do Press your left shoulder."
+    assert sided.spoken_instruction("right") == "Do Press your right shoulder."
+    assert sided.part_line(1) == "Now the right side."
+    unmarked = make_routine(hold("Press", sides=["left", "right"])).steps[0]
+    assert unmarked.part_line(0) == "Do Press. Work on your left side."
+    for bad, message in [
+        (hold("Press {where}", sides=["left"]), "unknown placeholder '{where}'"),
+        (hold("Press {side}"), "needs 'sides'"),
+        (hold("Press {side"), "brace"),
+        (hold("Press", hold=2), "strokes steps only"),
+        (strokes("Tuck", cadence=3, hold=3), "at most cadence - 1"),
+        (strokes("Tuck", unit="kneads"), "unit"),
+    ]:
+        with pytest.raises(ValidationError, match=re.escape(message)):
+            make_routine(bad)
+    tucks = make_routine(strokes("Tuck", cadence=6, hold=5, unit="tucks")).steps[0]
+    assert tucks.repetition_unit.word(1) == "tuck" and tucks.repetition_unit.word(2) == "tucks"

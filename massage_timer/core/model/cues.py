@@ -19,22 +19,21 @@ from massage_timer.core.model.engine import (
     Event,
     FinalCountdown,
     Halfway,
+    PartLine,
     Paused,
     Phase,
     PhaseChanged,
+    Release,
     SessionFinished,
     SessionStopped,
-    StepStarted,
     Stroke,
-    SwitchSides,
     WorkEnded,
 )
 from massage_timer.core.model.routine import Routine, StepKind
 from massage_timer.core.model.settings import Settings
-from massage_timer.core.model.speech_timing import SWITCH_SIDES_LINE
 
-SWITCH_SIDES = SWITCH_SIDES_LINE
 HALFWAY = "Halfway."
+RELEASE = "Release."
 CLOSING = "Well done. The routine is complete."
 PAUSED = "Paused."
 COUNTDOWN = {3: "Three", 2: "Two", 1: "One"}
@@ -62,9 +61,10 @@ class Priority(IntEnum):
     TONE = 0
     HALFWAY = 1
     STROKE = 2
-    COUNTDOWN = 3
-    SWITCH_SIDES = 4
-    INSTRUCTION = 5
+    RELEASE = 3
+    COUNTDOWN = 4
+    SWITCH_SIDES = 5
+    INSTRUCTION = 6
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ class CueOutput(Protocol):
 
 
 def number_word(n: int) -> str:
-    """English word for 0-99, capitalised, as spoken for stroke counts."""
+    """English word for 0-99, capitalised, as spoken for the repetitions left."""
     if not 0 <= n < 100:
         raise ValueError(f"no word for {n}")
     if n < 20:
@@ -127,18 +127,19 @@ def lines_for_routine(routine: Routine, options: CueOptions) -> list[str]:
         return []
     lines: list[str] = []
     steps = routine.active_steps(options.include_optional)
-    lines.extend(step.instruction for step in steps[:1])
+    lines.extend(step.part_line(0) for step in steps[:1])
     holds = [s.work_seconds for s in steps if s.kind is StepKind.HOLD]
     if any(seconds >= COUNTDOWN_MIN_SECONDS for seconds in holds):
         lines.extend(COUNTDOWN[n] for n in (3, 2, 1))
-    if any(len(step.sides) > 1 for step in steps):
-        lines.append(SWITCH_SIDES)
+    lines.extend(step.part_line(i) for step in steps for i in range(1, len(step.parts)))
+    if any(step.hold is not None for step in steps):
+        lines.append(RELEASE)
     if options.halfway_cue and any(seconds >= HALFWAY_MIN_SECONDS for seconds in holds):
         lines.append(HALFWAY)
     if options.count_aloud:
         max_reps = max((s.reps or 0 for s in steps if s.kind is StepKind.STROKES), default=0)
         lines.extend(number_word(n) for n in range(1, max_reps + 1))
-    lines.extend(step.instruction for step in steps[1:])
+    lines.extend(step.part_line(0) for step in steps[1:])
     lines.append(PAUSED)
     lines.append(CLOSING)
     return list(dict.fromkeys(lines))
@@ -155,18 +156,24 @@ def _tone(name: str, options: CueOptions) -> Cue | None:
 def cue_for_event(event: Event, options: CueOptions) -> Cue | None:
     """The cue an engine event asks for, or None.
 
-    The instruction is spoken as a part starts (for a step's second side, "Switch
-    sides." instead); tones mark the start and the end of every work phase.
+    The part's line is spoken just after it starts: the instruction, naming the side
+    in a sided step, then "Now the right side." for the next side. Counts say what is
+    left, the number on screen; a held repetition is not counted but ends with
+    "Release." (a count would crowd it: the screen shows what is left). Tones mark the
+    start and the end of every work phase, except the very last end, when the voice
+    says the closing line instead (a tone would sit under it).
     """
     match event:
-        case StepStarted(part_index=0, step=step):
-            return _speech(step.instruction, Priority.INSTRUCTION, options)
-        case SwitchSides():
-            return _speech(SWITCH_SIDES, Priority.SWITCH_SIDES, options)
+        case PartLine(part_index=0, text=text):
+            return _speech(text, Priority.INSTRUCTION, options)
+        case PartLine(text=text):
+            return _speech(text, Priority.SWITCH_SIDES, options)
         case FinalCountdown(number=number) if number in COUNTDOWN:
             return _speech(COUNTDOWN[number], Priority.COUNTDOWN, options)
-        case Stroke(number=number) if options.count_aloud and 0 < number < 100:
-            return _speech(number_word(number), Priority.STROKE, options)
+        case Stroke(held=False) as stroke if options.count_aloud and 0 < stroke.left < 100:
+            return _speech(number_word(stroke.left), Priority.STROKE, options)
+        case Release():
+            return _speech(RELEASE, Priority.RELEASE, options)
         case Halfway() if options.halfway_cue:
             return _speech(HALFWAY, Priority.HALFWAY, options)
         case SessionFinished():
@@ -175,6 +182,8 @@ def cue_for_event(event: Event, options: CueOptions) -> Cue | None:
             return _speech(PAUSED, Priority.INSTRUCTION, options)
         case PhaseChanged(phase=Phase.WORK):
             return _tone(TONE_WORK_START, options)
+        case WorkEnded(final=True) if options.voice_enabled:
+            return None
         case WorkEnded():
             return _tone(TONE_WORK_END, options)
     return None

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from massage_timer.core.model.routine import Routine, Side, Step, StepKind
-from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
+from massage_timer.core.model.speech_timing import AS_WRITTEN, LINE_DELAY, SpeechTiming
 
 Clock = Callable[[], float]
 
@@ -29,6 +29,10 @@ DEFAULT_SUSPEND_THRESHOLD = 15.0
 
 BACK_RESTARTS_AFTER = 3.0
 """Back within this many seconds of a part's start goes to the previous part."""
+
+_DUE_SLACK = 1e-6
+"""A mark counts as due this close to its moment: a fractional offset (a line's
+delay) read back from a deadline does not always round-trip exactly."""
 
 HALFWAY_MIN_SECONDS = 10.0
 COUNTDOWN_MIN_SECONDS = 5.0
@@ -139,6 +143,17 @@ class SwitchSides(Event):
 
 
 @dataclass(frozen=True)
+class PartLine(Event):
+    """The line said as a part starts (``Step.part_line``) is due: :data:`LINE_DELAY`
+    after the part starts, so that it follows the tone that ended the work before."""
+
+    step_index: int
+    part_index: int
+    side: Side | None
+    text: str
+
+
+@dataclass(frozen=True)
 class PhaseChanged(Event):
     phase: Phase
     step_index: int
@@ -167,6 +182,24 @@ class FinalCountdown(Event):
 
 @dataclass(frozen=True)
 class Stroke(Event):
+    """A repetition begins; due :data:`LINE_DELAY` after its moment, so that a count
+    said for it never sits on the start tone."""
+
+    number: int
+    total: int
+    held: bool = False
+    """The repetition is held and ends with "Release." (``Step.hold``)."""
+
+    @property
+    def left(self) -> int:
+        """Repetitions left, this one included: the number the player shows now."""
+        return self.total - self.number + 1
+
+
+@dataclass(frozen=True)
+class Release(Event):
+    """The hold of a repetition (``Step.hold``) is over: time to let go."""
+
     number: int
     total: int
 
@@ -176,6 +209,8 @@ class WorkEnded(Event):
     step_index: int
     part_index: int
     side: Side | None
+    final: bool = False
+    """The last phase of the session: the closing line follows at once."""
 
 
 @dataclass(frozen=True)
@@ -487,7 +522,7 @@ class SessionEngine:
             seg = self.plan[self._seg]
             while (
                 self._mark < len(self._marks)
-                and seg.start + self._marks[self._mark].offset <= position
+                and seg.start + self._marks[self._mark].offset <= position + _DUE_SLACK
             ):
                 mark = self._marks[self._mark]
                 events.append(mark.make(self._origin + seg.start + mark.offset))
@@ -506,7 +541,8 @@ class SessionEngine:
     def _segment_end(self, seg: Segment, at: float) -> list[Event]:
         events: list[Event] = []
         if seg.phase is Phase.WORK:
-            events.append(WorkEnded(at, seg.step_index, seg.part_index, seg.side))
+            final = self._seg + 1 >= len(self.plan)
+            events.append(WorkEnded(at, seg.step_index, seg.part_index, seg.side, final))
         last_of_step = self._seg + 1 >= len(self.plan) or (
             self.plan[self._seg + 1].step_index != seg.step_index
         )
@@ -560,6 +596,14 @@ class SessionEngine:
             )
         )
         timed: list[_Mark] = []
+        if first_of_part:
+            text = seg.step.part_line(seg.part_index)
+            timed.append(
+                _Mark(
+                    min(LINE_DELAY, seg.duration),
+                    lambda at: PartLine(at, seg.step_index, seg.part_index, seg.side, text),
+                )
+            )
         whole = math.ceil(seg.duration - 1e-9)
         for n in range(whole, 0, -1):
             timed.append(_Mark(max(seg.duration - n, 0.0), _tick(n, seg.phase)))
@@ -568,7 +612,11 @@ class SessionEngine:
             if step.kind is StepKind.STROKES:
                 assert step.reps is not None and step.cadence is not None
                 for k in range(step.reps):
-                    timed.append(_Mark(k * step.cadence, _stroke(k + 1, step.reps)))
+                    begin = k * step.cadence
+                    held = step.hold is not None
+                    timed.append(_Mark(begin + LINE_DELAY, _stroke(k + 1, step.reps, held)))
+                    if step.hold is not None:
+                        timed.append(_Mark(begin + step.hold, _release(k + 1, step.reps)))
             else:
                 if seg.duration >= HALFWAY_MIN_SECONDS:
                     timed.append(
@@ -585,8 +633,12 @@ def _tick(n: int, phase: Phase) -> Callable[[float], Event]:
     return lambda at: Tick(at, n, phase)
 
 
-def _stroke(n: int, total: int) -> Callable[[float], Event]:
-    return lambda at: Stroke(at, n, total)
+def _stroke(n: int, total: int, held: bool) -> Callable[[float], Event]:
+    return lambda at: Stroke(at, n, total, held)
+
+
+def _release(n: int, total: int) -> Callable[[float], Event]:
+    return lambda at: Release(at, n, total)
 
 
 def _countdown(n: int) -> Callable[[float], Event]:

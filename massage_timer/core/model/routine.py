@@ -11,6 +11,7 @@ fields together are in ``__post_init__``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -18,7 +19,7 @@ from typing import Annotated, Any, Literal
 from msgspec import Meta, Struct
 
 from massage_timer.core.model import regions
-from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
+from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming, switch_line
 from massage_timer.core.model.validation import convert
 
 MAX_ROUTINE_SECONDS = 60 * 60
@@ -53,6 +54,28 @@ class Pressure(StrEnum):
     FIRM = "firm"
 
 
+class StrokeUnit(StrEnum):
+    """What one repetition of a strokes step is called, on screen ("6 turns left")."""
+
+    STROKES = "strokes"
+    TURNS = "turns"
+    TUCKS = "tucks"
+    SQUEEZES = "squeezes"
+    CIRCLES = "circles"
+    ROLLS = "rolls"
+
+    def word(self, count: int) -> str:
+        """The unit for ``count`` repetitions: "turn" for one, "turns" otherwise."""
+        return self.value[:-1] if count == 1 else self.value
+
+
+SIDE_PLACEHOLDER = "{side}"
+"""Where a sided step's instruction names the side being worked ("left" or "right")."""
+PLACEHOLDERS = frozenset({"side"})
+_BRACE = re.compile(r"[{}]")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
 class StepKind(StrEnum):
     HOLD = "hold"
     STROKES = "strokes"
@@ -73,7 +96,13 @@ StepId = Annotated[
     Slug,
     Meta(description="A stable name for the step (a slug): translations key steps by it."),
 ]
-Instruction = Annotated[Sentence, Meta(description="Spoken during the get-ready phase.")]
+Instruction = Annotated[
+    Sentence,
+    Meta(
+        description="Spoken during the get-ready phase. In a sided step, {side} is said "
+        "as the side being worked (left or right); without it the side is added."
+    ),
+]
 Cue = Annotated[ShortText, Meta(description="Short on-screen text during the work phase.")]
 OptionalFlag = Annotated[bool, Meta(description="Can be left out in the settings.")]
 StepKindField = Annotated[
@@ -117,6 +146,18 @@ RestSeconds = Annotated[
     float,
     Meta(ge=0, le=MAX_STEP_SECONDS, description="Seconds of rest after the work phase (per side)."),
 ]
+HoldEach = Annotated[
+    float,
+    Meta(
+        ge=1,
+        le=29,
+        description='Strokes steps: seconds each repetition is held before "Release" is '
+        "said; at least one second less than cadence.",
+    ),
+]
+UnitField = Annotated[
+    StrokeUnit, Meta(description='Strokes steps: what a repetition is called ("turns").')
+]
 EquipmentList = Annotated[tuple[Equipment, ...], Meta(max_length=8)]
 Areas = Annotated[tuple[RegionId, ...], Meta(max_length=16)]
 Sources = Annotated[tuple[SourceName, ...], Meta(min_length=1, max_length=10)]
@@ -141,6 +182,8 @@ class Step(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     switch_prepare: SwitchSeconds = DEFAULT_SWITCH_SECONDS
     rest_after: RestSeconds = 0
     optional: OptionalFlag = False
+    hold: HoldEach | None = None
+    unit: UnitField | None = None
 
     def __post_init__(self) -> None:
         """The rules that tie fields together (a ValueError here is reported at the
@@ -150,6 +193,11 @@ class Step(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
                 raise ValueError("a strokes step needs both 'reps' and 'cadence'")
             if self.seconds is not None:
                 raise ValueError("a strokes step takes 'reps' and 'cadence', not 'seconds'")
+            if self.hold is not None and self.hold > self.cadence - 1:
+                raise ValueError(
+                    f"'hold' is {self.hold:g} s; at most cadence - 1 ({self.cadence - 1:g} s), "
+                    "so that the release is said before the next repetition"
+                )
             if self.reps * self.cadence > MAX_STEP_SECONDS:
                 raise ValueError(
                     f"reps x cadence is {self.reps * self.cadence:g} s; "
@@ -160,11 +208,50 @@ class Step(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
                 raise ValueError(f"a {self.kind.value} step needs 'seconds'")
             if self.reps is not None or self.cadence is not None:
                 raise ValueError(f"a {self.kind.value} step takes 'seconds', not 'reps'/'cadence'")
+            for name in ("hold", "unit"):
+                if getattr(self, name) is not None:
+                    raise ValueError(f"'{name}' belongs to strokes steps only")
+        self._check_placeholders()
         if len(set(self.sides)) != len(self.sides):
             raise ValueError("each side may be listed once")
         for rid in self.regions:
             if not regions.is_known(rid):
                 raise ValueError(f"unknown region '{rid}'")
+
+    def _check_placeholders(self) -> None:
+        names = _PLACEHOLDER.findall(self.instruction)
+        for name in names:
+            if name not in PLACEHOLDERS:
+                known = ", ".join("{" + known + "}" for known in sorted(PLACEHOLDERS))
+                raise ValueError(
+                    f"unknown placeholder '{{{name}}}' in the instruction; known: {known}"
+                )
+        if len(_BRACE.findall(_PLACEHOLDER.sub("", self.instruction))) > 0:
+            raise ValueError("a brace in the instruction that is not part of '{side}'")
+        if names and not self.sides:
+            raise ValueError("'{side}' in the instruction needs 'sides'")
+
+    def spoken_instruction(self, side: Side | None) -> str:
+        """The instruction as said (and shown) for ``side``: ``{side}`` filled in, or,
+        in a sided step written without it, the side added, so the voice alone tells
+        which side to work."""
+        if side is None:
+            return self.instruction
+        if SIDE_PLACEHOLDER in self.instruction:
+            return self.instruction.replace(SIDE_PLACEHOLDER, side)
+        return f"{self.instruction} Work on your {side} side."
+
+    def part_line(self, part_index: int) -> str:
+        """What is said as a part starts: the instruction for the first side, then the
+        new side's name ("Now the right side.")."""
+        side = self.parts[part_index]
+        if part_index == 0 or side is None:
+            return self.spoken_instruction(side)
+        return switch_line(side)
+
+    @property
+    def repetition_unit(self) -> StrokeUnit:
+        return self.unit or StrokeUnit.STROKES
 
     @property
     def work_seconds(self) -> float:
@@ -182,7 +269,7 @@ class Step(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     @property
     def speaking_seconds(self) -> float:
         """How long the instruction takes to say at the default voice rate (an estimate)."""
-        return AS_WRITTEN.speaking_seconds(self.instruction)
+        return AS_WRITTEN.speaking_seconds(self.part_line(0))
 
     @property
     def prepare_seconds(self) -> float:

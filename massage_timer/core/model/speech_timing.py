@@ -32,8 +32,9 @@ DEFAULT_WORDS_PER_MINUTE = 160
 POSITION_SECONDS = 2.0
 """Time to get into position once the instruction has been heard."""
 MIN_PREPARE_SECONDS = 5.0
-SWITCH_SIDES_LINE = "Switch sides."
-"""What is said before each later side (``cues.SWITCH_SIDES``)."""
+LINE_DELAY = 0.4
+"""A line said as a part starts waits this long (the tones last 0.28 s), so that it
+never sits on the tone that ended the work before it; the engine plans it so."""
 SYLLABLE_UNITS = 0.6
 """Rate units (about one word) per syllable, fitted on espeak-ng's English voice."""
 LINE_UNITS = 2.0
@@ -50,11 +51,15 @@ ClipSeconds = Callable[[str], float | None]
 """The real length of ``text``'s rendered clip, or None while it is not ready."""
 
 
+def switch_line(side: str) -> str:
+    """What is said before each later side of a step: the side, by name."""
+    return f"Now the {side} side."
+
+
 class SpokenStep(Protocol):
     """What the timing needs from a step (``routine.Step`` fits)."""
 
-    @property
-    def instruction(self) -> str: ...
+    def part_line(self, part_index: int) -> str: ...
 
     @property
     def prepare(self) -> float | None: ...
@@ -95,7 +100,8 @@ def prepare_seconds(
     needed = max(MIN_PREPARE_SECONDS, math.ceil(spoken_seconds + POSITION_SECONDS))
     if written is None:
         return needed
-    return written if spoken_seconds <= written or not extend_written else needed
+    fits = LINE_DELAY + spoken_seconds <= written
+    return written if fits or not extend_written else needed
 
 
 @dataclass(frozen=True)
@@ -121,17 +127,17 @@ class SpeechTiming:
 
     def prepare_seconds(self, step: SpokenStep) -> float:
         """The get-ready time before the step's first side."""
-        spoken = self.speaking_seconds(step.instruction)
+        spoken = self.speaking_seconds(step.part_line(0))
         return prepare_seconds(step.prepare, spoken, extend_written=self.extend_written)
 
     def part_prepare_seconds(self, step: SpokenStep, part_index: int) -> float:
-        """Before a later side "Switch sides." is said: its time is extended alike."""
+        """Before a later side its name is said: its time is extended alike."""
         if part_index == 0:
             return self.prepare_seconds(step)
         if not self.extend_written:
             return step.switch_prepare
-        spoken = self.speaking_seconds(SWITCH_SIDES_LINE)
-        if spoken <= step.switch_prepare:
+        spoken = self.speaking_seconds(step.part_line(part_index))
+        if LINE_DELAY + spoken <= step.switch_prepare:
             return step.switch_prepare
         return float(math.ceil(spoken + POSITION_SECONDS))
 

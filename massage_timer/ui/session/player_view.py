@@ -286,7 +286,7 @@ class PlayerView(QWidget):
             self._paint_phase(segment.phase)
         if status.strokes_left is not None:
             self._countdown.setText(str(status.strokes_left))
-            unit = "stroke left" if status.strokes_left == 1 else "strokes left"
+            unit = f"{segment.step.repetition_unit.word(status.strokes_left)} left"
         else:
             self._countdown.setText(countdown(status.remaining))
             unit = "seconds" if status.remaining < 60 else "minutes"
@@ -301,7 +301,7 @@ class PlayerView(QWidget):
         self._step_title.setText(step.title)
         self._side.setText(SIDE_WORDS.get(segment.side or "", ""))
         if segment.phase is Phase.PREPARE:
-            self._cue.setText(step.instruction)
+            self._cue.setText(step.spoken_instruction(segment.side))
         elif step.kind is StepKind.REST:
             self._cue.setText(step.cue)
         else:
