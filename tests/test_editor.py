@@ -751,3 +751,19 @@ def test_quitting_with_unsaved_changes_asks(
     monkeypatch.setattr(questions, "ask_unsaved", lambda *_a: questions.Unsaved.DISCARD)
     app.quit()
     assert quits == [True] and not editor.isVisible()
+
+
+def test_hear_says_a_sided_instruction_with_its_side(
+    qtbot: QtBot, app: App, app_paths: AppPaths, audio: FakeAudio
+) -> None:
+    _user_file(app_paths)
+    app.reload_library()
+    editor = app.editing.edit("physio-three")
+    assert editor is not None
+    editor.tabs.setCurrentIndex(1)
+    type_into(qtbot, step_field(editor, "instruction"), "Press your {side} shoulder.")
+    child(editor, QCheckBox, "field_sides_left").click()
+    child(editor, QCheckBox, "field_sides_right").click()
+    child(editor, QPushButton, "editorHear").click()
+    assert [(c.kind, c.text) for c in audio.played][-1] == (
+        CueKind.SPEECH, "Press your left shoulder.")

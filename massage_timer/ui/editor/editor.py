@@ -717,11 +717,18 @@ class RoutineEditor(QDialog):
             return None
 
     def _on_hear(self) -> None:
+        """Say the instruction as a session would: a valid sided step for its first
+        side, ``{side}`` filled in; a step still being fixed as it is written."""
         row = self.current_row()
-        if 0 <= row < len(self._steps()):
+        if not 0 <= row < len(self._steps()):
+            return
+        step = self.current_step()
+        if step is not None:
+            text = step.spoken_instruction(step.parts[0])
+        else:
             text = str(self._steps()[row].get("instruction", "")).strip()
-            if text:
-                self.hearRequested.emit(text)
+        if text:
+            self.hearRequested.emit(text)
 
     def _on_play(self) -> None:
         step = self.current_step()
