@@ -227,6 +227,7 @@ def real_clips(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[int, d
     """Every line the shipped routines speak, rendered by pyttsx3 + espeak-ng at the
     slowest, the default and the fastest rate (one worker each: the rate is set when
     the engine starts); about a second a rate."""
+    from massage_timer.audio.playback import stop_point
     from massage_timer.audio.speech import SpeechSynth
 
     lines: list[str] = []
@@ -234,6 +235,7 @@ def real_clips(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[int, d
         lines += lines_for_routine(routine, OPTIONS)
     lines = list(dict.fromkeys(lines))
     found: dict[int, dict[str, float]] = {}
+    audible: dict[int, dict[str, float]] = {}
     for rate in (80, 160, 300):
         cache = tmp_path_factory.mktemp(f"speech-{rate}")
         seconds: dict[str, float | None] = {}
@@ -247,14 +249,22 @@ def real_clips(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[int, d
                 assert synth.wait_idle(120)
                 assert synth.available(), synth.unavailable_reason
                 seconds = {line: synth.clip_seconds(line) for line in lines}
+                audible[rate] = {
+                    line: stop_point(synth.path_for(line)) or 0.0 for line in lines
+                }
             finally:
                 synth.close()
             if synth.stats.failed == 0:
                 break
         assert all(s is not None and s > 0 for s in seconds.values()), rate
         found[rate] = {line: s for line, s in seconds.items() if s is not None}
+    AUDIBLE_SECONDS.clear()
+    AUDIBLE_SECONDS.update(audible)
     yield found
 
+
+AUDIBLE_SECONDS: dict[int, dict[str, float]] = {}
+"""Per rate, each line's length up to its last audible sample (filled with the clips)."""
 
 needs_espeak = pytest.mark.skipif(
     not HAS_ESPEAK, reason="libespeak-ng1 is not installed (apt install espeak-ng)")
@@ -288,8 +298,10 @@ def test_real_clips_never_run_into_the_work_and_no_count_is_dropped(
         played = play_session(routine, timing, clips.get)
         assert played.into_work == [], (routine.id, rate)
         assert played.dropped == [], (routine.id, rate)
-        if rate >= 160:
-            assert played.over_tones == [], (routine.id, rate)
+        # The player stops a clip at its last audible sample (audio.playback.stop_point):
+        # what sits on a tone is the audible speech, not the clip's silent tail.
+        heard = play_session(routine, timing, AUDIBLE_SECONDS[rate].get)
+        assert heard.over_tones == [], (routine.id, rate)
         counts = [cue for _at, cue in played.heard if cue.priority is Priority.COUNTDOWN]
         holds = [s for s in routine.steps if s.kind is StepKind.HOLD and s.work_seconds >= 5]
         assert len(counts) == 3 * sum(len(s.parts) for s in holds), routine.id
