@@ -67,7 +67,7 @@ def convert(data: Any, model: type[T], *, strip: bool = False) -> T:
 # -- the second look ------------------------------------------------------------------
 
 
-def _bare(kind: Any) -> Any:
+def bare_type(kind: Any) -> Any:
     """The type without ``Annotated`` and without ``| None``."""
     while True:
         origin = get_origin(kind)
@@ -83,13 +83,13 @@ def _bare(kind: Any) -> Any:
 
 
 def _struct(kind: Any) -> type[msgspec.Struct] | None:
-    bare = _bare(kind)
+    bare = bare_type(kind)
     return bare if isinstance(bare, type) and issubclass(bare, msgspec.Struct) else None
 
 
 def _item_type(kind: Any) -> Any | None:
     """``X`` for ``tuple[X, ...]`` (possibly annotated or optional), else None."""
-    bare = _bare(kind)
+    bare = bare_type(kind)
     if get_origin(bare) is tuple:
         args = get_args(bare)
         if len(args) == 2 and args[1] is Ellipsis:
@@ -248,7 +248,7 @@ def _or(items: list[str]) -> str:
 
 def _choices(kind: Any) -> str:
     """``'a', 'b' or 'c'``: the values a choice field takes."""
-    bare = _bare(kind)
+    bare = bare_type(kind)
     values: list[object] = []
     if isinstance(bare, type) and issubclass(bare, enum.Enum):
         values = [member.value for member in bare]
@@ -285,7 +285,7 @@ def _stripper(kind: Any) -> Callable[[Any], Any] | None:
     Each returns its argument itself when nothing needed stripping (the usual case),
     so a clean file is not copied.
     """
-    if _bare(kind) is str:
+    if bare_type(kind) is str:
         return _strip_text
     item = _item_type(kind)
     if item is not None:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from massage_timer.core.model.language import N_, _
 from massage_timer.core.model.routine import RegionId
+from massage_timer.core.model.validation import bare_type
 from massage_timer.ui.plain import plain_tooltip
 
 
@@ -92,21 +93,6 @@ def _metas(kind: Any) -> list[msgspec.Meta]:
             return out
 
 
-def bare(kind: Any) -> Any:
-    """The type without ``Annotated`` and ``| None``."""
-    while True:
-        origin = get_origin(kind)
-        if origin is Annotated:
-            kind = get_args(kind)[0]
-        elif origin in (Union, types.UnionType):
-            options = [a for a in get_args(kind) if a is not type(None)]
-            if len(options) != 1:
-                return kind
-            kind = options[0]
-        else:
-            return kind
-
-
 def is_optional(kind: Any) -> bool:
     while get_origin(kind) is Annotated:
         kind = get_args(kind)[0]
@@ -124,7 +110,7 @@ def max_length(kind: Any) -> int | None:
 
 def choices(kind: Any) -> list[str] | None:
     """The values of an enum or Literal type, else None."""
-    b = bare(kind)
+    b = bare_type(kind)
     if isinstance(b, type) and issubclass(b, enum.Enum):
         return [str(m.value) for m in b]
     if get_origin(b) is Literal:
@@ -133,7 +119,7 @@ def choices(kind: Any) -> list[str] | None:
 
 
 def item_type(kind: Any) -> Any | None:
-    b = bare(kind)
+    b = bare_type(kind)
     if get_origin(b) is tuple:
         args = get_args(b)
         if len(args) == 2 and args[1] is Ellipsis:
@@ -376,7 +362,7 @@ RegionFactory = Callable[[str, QWidget], FieldEditor]
 def make_field(name: str, kind: Any, regions: RegionFactory,
                parent: QWidget | None = None) -> FieldEditor | None:
     """The widget for a field of type ``kind``; None for a nested list of Structs."""
-    b = bare(kind)
+    b = bare_type(kind)
     item = item_type(kind)
     field: FieldEditor
     if item is not None:
@@ -384,7 +370,7 @@ def make_field(name: str, kind: Any, regions: RegionFactory,
             field = regions(name, parent) if parent is not None else regions(name, QWidget())
         elif (values := choices(item)) is not None:
             field = ChecksField(name, values, parent)
-        elif isinstance(bare(item), type) and issubclass(bare(item), msgspec.Struct):
+        elif isinstance(bare_type(item), type) and issubclass(bare_type(item), msgspec.Struct):
             return None
         else:
             field = LinesField(name, parent)
