@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -47,6 +48,27 @@ def fill(folder: Path) -> Path:
     return filler
 
 
+@contextlib.contextmanager
+def reachable_by_others(paths: list[Path]) -> Iterator[None]:
+    """Let other users pass through the folders above ``paths`` (a checkout under a
+    0700 ``/root``, as in a fresh container) for the time of the block, then put
+    every mode back as it was."""
+    changed: dict[Path, int] = {}
+    for path in paths:
+        for folder in [path, *path.parents]:
+            with contextlib.suppress(OSError):
+                mode = folder.stat().st_mode
+                if folder not in changed and not mode & 0o001:
+                    changed[folder] = mode
+                    folder.chmod(stat.S_IMODE(mode) | 0o001)
+    try:
+        yield
+    finally:
+        for folder, mode in changed.items():
+            with contextlib.suppress(OSError):
+                folder.chmod(stat.S_IMODE(mode))
+
+
 def run_as_nobody(code: str, *args: str, env: dict[str, str] | None = None,
                   timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """Run ``python -c code`` as the unprivileged ``nobody`` user (root only)."""
@@ -54,12 +76,16 @@ def run_as_nobody(code: str, *args: str, env: dict[str, str] | None = None,
     if os.geteuid() != 0 or setpriv is None:
         pytest.skip("switching to another user needs root and setpriv")
     repo = Path(__file__).resolve().parent.parent
-    return subprocess.run(
-        [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
-         sys.executable, "-c", code, *args],
-        capture_output=True, text=True, timeout=timeout, check=False,
-        env={**(env or os.environ), "PYTHONPATH": str(repo)},
-    )
+    python = Path(sys.executable)
+    needed = [repo, python.parent, python.resolve().parent, Path(sys.prefix),
+              Path(sys.base_prefix), *(Path(p) for p in sys.path if p)]
+    with reachable_by_others(needed):
+        return subprocess.run(
+            [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+             sys.executable, "-c", code, *args],
+            capture_output=True, text=True, timeout=timeout, check=False,
+            env={**(env or os.environ), "PYTHONPATH": str(repo)},
+        )
 
 
 def give_to_nobody(path: Path) -> None:
