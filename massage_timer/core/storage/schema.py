@@ -8,6 +8,7 @@ translation file) are this output; a test keeps them identical, and
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
 from pathlib import Path
@@ -59,8 +60,20 @@ def translation_schema() -> dict[str, Any]:
     }
 
 
+def _cleaned(node: Any) -> Any:
+    """Descriptions taken from docstrings, with their indentation removed the same way
+    on every Python (3.13 strips it when compiling a docstring; 3.11 keeps it), so the
+    generated file does not depend on the interpreter that wrote it."""
+    if isinstance(node, dict):
+        return {key: inspect.cleandoc(value) if key == "description" and isinstance(value, str)
+                else _cleaned(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_cleaned(item) for item in node]
+    return node
+
+
 def _text(schema: dict[str, Any]) -> str:
-    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return json.dumps(_cleaned(schema), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def routine_schema_text() -> str:
