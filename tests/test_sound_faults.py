@@ -305,6 +305,7 @@ def test_a_replaced_sound_server_is_said_once_and_nothing_plays(
 ) -> None:
     """QtMultimedia goes on "playing" into the old connection; the player notices the
     server's socket being replaced and says so once."""
+    from PySide6.QtCore import QFileSystemWatcher
     from PySide6.QtMultimedia import QAudioDevice
 
     from massage_timer.core.model.cues import Cue, CueKind, Priority
@@ -333,7 +334,10 @@ def test_a_replaced_sound_server_is_said_once_and_nothing_plays(
     player.play(Cue(CueKind.SPEECH, "Hold.", Priority.INSTRUCTION))
     assert made == []  # no new effect: Qt's dead connection is never asked again
     assert skipped == ["Hold."]
+    watcher = player.findChild(QFileSystemWatcher)
+    assert watcher is not None
+    assert watcher.directories() == []  # said once: the folder is watched no more
     (tmp_path / "pid").write_text("300\n")
-    qtbot.wait(200)  # a further change is not said again
+    qapp.processEvents()  # type: ignore[attr-defined]
     assert notices == [SERVER_LOST]
     player.deleteLater()
