@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from massage_timer.core.model.session import Outcome
-from massage_timer.core.storage.history.stats import Stats, local_zone, week_start
+from massage_timer.core.storage.history.stats import Stats, week_start
 from massage_timer.core.storage.history.store import HistoryStore, SessionRecord
+from massage_timer.core.storage.timezone import local_zone
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TOKYO = ZoneInfo("Asia/Tokyo")

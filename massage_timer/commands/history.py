@@ -10,9 +10,10 @@ from pathlib import Path
 from massage_timer.core.model.language import N_, _, ngettext
 from massage_timer.core.storage.history.export import FORMATS, ExportFormat, export_to_file, write
 from massage_timer.core.storage.history.schema import HistoryError
-from massage_timer.core.storage.history.stats import day_start, local_zone
+from massage_timer.core.storage.history.stats import day_start
 from massage_timer.core.storage.history.store import HistoryStore, SessionFilter
 from massage_timer.core.storage.paths import AppPaths
+from massage_timer.core.storage.timezone import local_zone
 
 NAME = "history"
 HELP = N_("export the session log as CSV or JSON (to standard output unless -o is given)")

@@ -66,7 +66,6 @@ from massage_timer.core.storage.history.stats import (
     Summary,
     WeekFigures,
     day_start,
-    local_zone,
 )
 from massage_timer.core.storage.history.store import (
     HistoryStore,
@@ -75,6 +74,7 @@ from massage_timer.core.storage.history.store import (
     SortKey,
     utc_now,
 )
+from massage_timer.core.storage.timezone import local_zone
 from massage_timer.ui.durations import clock
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.theme import Accent, accent, is_dark

@@ -14,9 +14,8 @@ import time as _time
 from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 from typing import Protocol
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import QObject, Qt, QTimer, QTimeZone, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from massage_timer.core.model.busy import BusyReason
 from massage_timer.core.model.language import _
@@ -29,6 +28,7 @@ from massage_timer.core.model.schedule import (
 )
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.storage.history.store import ReminderKind
+from massage_timer.core.storage.timezone import local_zone
 
 log = logging.getLogger("massage_timer.reminders")
 
@@ -40,17 +40,6 @@ class LogEvent(Protocol):
 
 def _never_busy() -> BusyReason | None:
     return None
-
-
-def local_zone() -> tzinfo:
-    """The desktop's time zone with its daylight-saving rules (fixed offset as a fallback)."""
-    zone_id = bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")
-    try:
-        return ZoneInfo(zone_id)
-    except (ZoneInfoNotFoundError, ValueError):
-        fallback = datetime.now().astimezone().tzinfo
-        assert fallback is not None
-        return fallback
 
 
 def _wall_now() -> datetime:

@@ -9,12 +9,9 @@ another time zone are counted right. The counting itself happens in SQL over the
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage.history.store import HistoryStore, to_epoch, utc_now
@@ -26,31 +23,6 @@ TREND_MIN_LEVEL = 3.0
 TREND_MIN_IMPROVEMENT = 0.5
 # A day counts towards the streak when a session there was finished or got past step 1.
 _STREAK_SESSION = f"(outcome = '{Outcome.COMPLETED}' OR steps_completed > 0)"
-
-
-def local_zone() -> tzinfo:
-    """The system's time zone with its DST rules (a fixed offset only as a last resort)."""
-    name = os.environ.get("TZ", "").lstrip(":")
-    candidates = [name] if name else []
-    with_link = Path("/etc/localtime")
-    if with_link.is_symlink():
-        target = str(with_link.resolve())
-        if "zoneinfo/" in target:
-            candidates.append(target.split("zoneinfo/", 1)[1])
-    for candidate in candidates:
-        try:
-            return ZoneInfo(candidate)
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-    if with_link.exists():
-        try:
-            with with_link.open("rb") as handle:
-                return ZoneInfo.from_file(handle, key="localtime")
-        except (OSError, ValueError):
-            pass
-    fallback = datetime.now().astimezone().tzinfo
-    assert fallback is not None
-    return fallback
 
 
 def day_start(day: date, tz: tzinfo) -> datetime:

@@ -780,19 +780,6 @@ class HistoryStore:
         """Read-only SQL for :mod:`~massage_timer.core.storage.history.stats`."""
         return list(self._conn.execute(sql, params))
 
-    def stream(
-        self,
-        sql: str,
-        params: Sequence[Any] = (),
-        functions: dict[str, Callable[[Any], Any]] | None = None,
-    ) -> Iterator[tuple[Any, ...]]:
-        """Read-only SQL, rows streamed; ``functions`` are one-argument SQL functions."""
-        for name, fn in (functions or {}).items():
-            self._conn.create_function(name, 1, fn, deterministic=True)
-        cur = self._conn.execute(sql, params)
-        while batch := cur.fetchmany(2000):
-            yield from batch
-
     def batches(
         self, sql: str, params: Sequence[Any] = (), size: int = 2000
     ) -> Iterator[list[tuple[Any, ...]]]:
