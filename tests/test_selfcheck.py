@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import shutil
 import sqlite3
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fs_faults import full_tmpfs
 from sound_server import null_sink_server
 
 from massage_timer.commands import selfcheck
@@ -126,19 +126,8 @@ def test_no_display_fails_with_the_reason(tmp_path: Path) -> None:
 @pytest.fixture
 def full_disk(tmp_path: Path) -> Iterator[Path]:
     """A real, tiny tmpfs filled to the last byte (root only)."""
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    if os.geteuid() != 0 or subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
-        capture_output=True, check=False,
-    ).returncode != 0:
-        pytest.skip("mounting a tmpfs needs root")
-    try:
-        with contextlib.suppress(OSError), (mount / "filler").open("wb") as filler:
-            filler.write(b"\0" * (1 << 20))
+    with full_tmpfs(tmp_path / "tiny") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 @pytest.mark.usefixtures("qapp", "mute", "sound")

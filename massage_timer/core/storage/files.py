@@ -21,7 +21,7 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -46,45 +46,55 @@ def _unreadable(exc: OSError) -> UnusableFileError:
     return UnusableFileError(exc.errno or errno.EIO, f"cannot be read: {exc.strerror or exc}")
 
 
-def read_regular_file(path: Path, max_bytes: int) -> bytes:
-    """The bytes of ``path`` if it is a regular file of at most ``max_bytes``.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+@contextlib.contextmanager
+def _opened_regular(path: Path) -> Iterator[tuple[int, os.stat_result]]:
+    """``path`` opened for reading and checked to be a regular file.
 
     Opened with ``O_NONBLOCK`` so a FIFO never waits for a writer, and checked with
-    ``fstat`` on the open descriptor (no race with a swapped file). A file that grows
-    while it is read is still cut off one byte past the limit.
+    ``fstat`` on the open descriptor (no race with a swapped file). Anything but a
+    regular file is an :class:`UnusableFileError`; other open errors pass through.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        if path.is_symlink():
-            raise UnusableFileError(errno.ENOENT, "is a link to nothing (broken link)") from None
-        raise
+        fd = os.open(path, _READ_FLAGS)
     except IsADirectoryError:
-        raise UnusableFileError(errno.EISDIR, "is a folder, not a file") from None
-    except OSError as exc:
-        raise _unreadable(exc) from None
+        raise UnusableFileError(errno.EISDIR, "is a folder, not a regular file") from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise UnusableFileError(errno.EINVAL, f"is {_kind(info.st_mode)}, not a regular file")
-        if info.st_size > max_bytes:
-            raise UnusableFileError(
-                errno.EFBIG, f"is {info.st_size} bytes; at most {max_bytes} are allowed"
-            )
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)
-        chunks: list[bytes] = []
-        remaining = max_bytes + 1
-        while remaining > 0 and (chunk := os.read(fd, min(remaining, 1 << 16))):
-            chunks.append(chunk)
-            remaining -= len(chunk)
+        yield fd, info
+    finally:
+        os.close(fd)
+
+
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``max_bytes``; the size
+    is checked before a byte is read, and a file that grows while it is read is still
+    cut off one byte past the limit."""
+    try:
+        with _opened_regular(path) as (fd, info):
+            if info.st_size > max_bytes:
+                raise UnusableFileError(
+                    errno.EFBIG, f"is {info.st_size} bytes; at most {max_bytes} are allowed"
+                )
+            if hasattr(os, "set_blocking"):
+                os.set_blocking(fd, True)
+            chunks: list[bytes] = []
+            remaining = max_bytes + 1
+            while remaining > 0 and (chunk := os.read(fd, min(remaining, 1 << 16))):
+                chunks.append(chunk)
+                remaining -= len(chunk)
     except UnusableFileError:
+        raise
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise UnusableFileError(errno.ENOENT, "is a link to nothing (broken link)") from None
         raise
     except OSError as exc:
         raise _unreadable(exc) from None
-    finally:
-        os.close(fd)
     data = b"".join(chunks)
     if len(data) > max_bytes:
         raise UnusableFileError(errno.EFBIG, f"is more than {max_bytes} bytes; that is not allowed")
@@ -95,20 +105,11 @@ def regular_file_head(path: Path, size: int) -> bytes | None:
     """The first ``size`` bytes of ``path``, ``None`` if there is no such file; raises
     :class:`UnusableFileError` for anything but a regular file (never blocks on a FIFO),
     and the plain ``OSError`` when the file cannot be opened (a storage problem)."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        fd = os.open(path, flags)
+        with _opened_regular(path) as (fd, _info):
+            return os.pread(fd, size, 0)
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
-        raise UnusableFileError(errno.EISDIR, "is a folder, not a regular file") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise UnusableFileError(errno.EINVAL, f"is {_kind(info.st_mode)}, not a regular file")
-        return os.pread(fd, size, 0)
-    finally:
-        os.close(fd)
 
 
 def _same_file(a: Path, b: Path) -> bool:
