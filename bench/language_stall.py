@@ -8,8 +8,8 @@ QtMultimedia player) runs offscreen in a child process: it first speaks English 
 warm worker, as after a session), then the language setting changes (the time the
 open windows take to follow is printed too), and a built-in routine is started; a
 1 ms PreciseTimer heartbeat runs from the moment its checklist is open until the
-worker has rendered every line of the routine in the new language. The stall is the longest gap between beats, minus
-1 ms. Prints one JSON object on its last line.
+worker has rendered every line of the routine in the new language. The stall is the
+longest gap between beats, minus 1 ms. Prints one JSON object on its last line.
 """
 
 from __future__ import annotations
@@ -127,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         return child(args.data_dir, args.language, args.routine, args.timeout)
     with tempfile.TemporaryDirectory(prefix="mt-bench-lang-") as name:
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CACHE_HOME=str(Path(name) / "cache"))
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
+                   XDG_CACHE_HOME=str(Path(name) / "cache"))
         proc = subprocess.run(
             [sys.executable, __file__, "--child", "--data-dir", str(Path(name) / "data"),
              "--language", args.language, "--routine", args.routine,

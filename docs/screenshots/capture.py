@@ -43,6 +43,7 @@ from massage_timer.ui.session.flow import SessionFlow
 from massage_timer.ui.theme import ThemeController
 
 OUT = Path(__file__).resolve().parent
+_out = [OUT]  # where save() writes: a language's own folder with --language
 
 
 class Clock:
@@ -80,8 +81,8 @@ def save(widget: QWidget, name: str) -> None:
     widget.show()
     widget.raise_()
     settle()
-    OUT.mkdir(exist_ok=True)
-    widget.grab().save(str(OUT / f"{name}.png"))
+    _out[0].mkdir(exist_ok=True)
+    widget.grab().save(str(_out[0] / f"{name}.png"))
     print("wrote", name)
 
 
@@ -177,7 +178,6 @@ def player_at_first_size(name: str) -> int:
 
 
 def main() -> int:
-    global OUT
     if sys.argv[1:2] == ["--player"]:
         return player_at_first_size(sys.argv[2])
     language = sys.argv[2] if sys.argv[1:2] == ["--language"] else None
@@ -189,7 +189,7 @@ def main() -> int:
     if language is not None:
         from massage_timer.ui.desktop.language import apply_language
 
-        OUT = OUT / apply_language(app, language)
+        _out[0] = OUT / apply_language(app, language)
         modes = ("light",)
     tmp = Path(tempfile.mkdtemp(prefix="mt-shots-"))
     paths = AppPaths.portable(tmp)
