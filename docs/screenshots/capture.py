@@ -28,6 +28,7 @@ import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer, SignalInstance
 from PySide6.QtWidgets import QLineEdit, QRadioButton, QWidget
@@ -185,7 +186,7 @@ def main() -> int:
     if not only_editor and language is None:
         small_screens()
     app = create_application()
-    modes = ("light", "dark")
+    modes: tuple[Literal["light", "dark"], ...] = ("light", "dark")
     if language is not None:
         from massage_timer.ui.desktop.language import apply_language
 
