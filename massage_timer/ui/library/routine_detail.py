@@ -39,7 +39,8 @@ def _side(side: str) -> str:
 
 def _step_detail(step: Step) -> str:
     if step.kind is StepKind.STROKES:
-        what = ngettext("{count} stroke", "{count} strokes", step.reps).format(count=step.reps)
+        reps = step.reps or 0
+        what = ngettext("{count} stroke", "{count} strokes", reps).format(count=reps)
     elif step.kind is StepKind.REST:
         # TRANSLATORS: a rest step's length ("rest 30 s").
         what = _("rest {length}").format(length=short_duration(step.work_seconds))

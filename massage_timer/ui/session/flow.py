@@ -30,7 +30,6 @@ from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from massage_timer import APP_DISPLAY_NAME
 from massage_timer.core.model.cues import CueOptions, CueOutput
-from massage_timer.core.model.language import _
 from massage_timer.core.model.engine import (
     Event,
     SessionEngine,
@@ -38,6 +37,7 @@ from massage_timer.core.model.engine import (
     SessionStopped,
     StepStarted,
 )
+from massage_timer.core.model.language import _
 from massage_timer.core.model.session import Outcome, Preamble, Session, SessionLog
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.model.short_check import (
