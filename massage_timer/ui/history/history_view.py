@@ -296,7 +296,9 @@ class HistoryView(QWidget):
         self._stats_timer.setSingleShot(True)
         self._stats_timer.setInterval(0)
         self._stats_timer.timeout.connect(self.refresh_figures)
+        self._fill_routines()
         self._retranslate()
+        self._update_count()
         self._stats_timer.start()
 
     # -- building --------------------------------------------------------------------
@@ -340,10 +342,11 @@ class HistoryView(QWidget):
         # TRANSLATORS: the history's filter by routine.
         self._routine_label.setText(_("&Routine"))
         self.routine_combo.setAccessibleName(_("Filter by routine"))
-        self._fill_routines()
+        if self.routine_combo.count():
+            self.routine_combo.setItemText(0, _("All routines"))
         self.model.retranslate()
         self._size_columns()
-        self._update_count()
+        self.count_label.setText(_sessions(self.model.total))
 
     def _size_columns(self) -> None:
         """Room for the longest usual text of each column, in the current language."""

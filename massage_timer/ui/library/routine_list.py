@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import (
@@ -71,6 +72,10 @@ def position_text(position: Position) -> str:
     return _(POSITIONS[position])
 
 
+_NOTE = re.compile(r" \([^()]*\)")
+"""A note in parentheses ("Scalenes (side of the neck)"), left out of short labels."""
+
+
 def area_label(key: str, *, short: bool = False) -> str:
     """A target area's name in the current language; ``short`` drops the note in
     parentheses. The names are the core's (:mod:`~massage_timer.core.model.regions`)."""
@@ -81,7 +86,7 @@ def area_label(key: str, *, short: bool = False) -> str:
     else:
         return key.replace("-", " ").capitalize()
     label = _(label)
-    return label.split(" (")[0] if short else label
+    return _NOTE.sub("", label) if short else label
 
 
 def routine_areas(routine: Routine) -> tuple[str, ...]:
