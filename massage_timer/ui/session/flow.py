@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
@@ -37,6 +37,7 @@ from massage_timer.core.model.engine import (
     SessionStopped,
     StepStarted,
 )
+from massage_timer.core.model.language import _
 from massage_timer.core.model.session import Outcome, Preamble, Session, SessionLog
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.model.short_check import (
@@ -77,13 +78,24 @@ class PlayerWindow(QWidget):
     def __init__(self, player: PlayerView, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("playerWindow")
-        self.setWindowTitle(f"{single_line(title)} — {APP_DISPLAY_NAME}")
-        self.setAccessibleName("Session")
+        self._routine_title = single_line(title)
         self.player = player
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
         layout.addWidget(player)
         fit_window(self, PLAYER_SIZE)
+        self._retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        # TRANSLATORS: the session window's title: the routine's, then the app's name.
+        self.setWindowTitle(_("{routine} — {app}").format(
+            routine=self._routine_title, app=APP_DISPLAY_NAME))
+        self.setAccessibleName(_("Session"))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()
@@ -170,7 +182,8 @@ class SessionFlow(QObject):
     def begin(self) -> None:
         self._session().prepare()
         dialog = SafetyChecklistDialog(parent=self._parent, now=self._wall)
-        dialog.setWindowTitle(f"Before you start: {single_line(self.routine.title)}")
+        title = single_line(self.routine.title)
+        dialog.set_title(lambda: _("Before you start: {title}").format(title=title))
         dialog.finished.connect(self._record_checklist)
         dialog.finished.connect(self._on_checklist_finished)
         self.checklist = dialog
@@ -210,7 +223,8 @@ class SessionFlow(QObject):
             return
         self._session().prepare()
         dialog = ShortCheckDialog(checklist, since, self._parent, tz=self._tz, now=self._wall)
-        dialog.setWindowTitle(f"Before your break: {single_line(self.routine.title)}")
+        title = single_line(self.routine.title)
+        dialog.set_title(lambda: _("Before your break: {title}").format(title=title))
         dialog.finished.connect(self._on_short_check_finished)
         self.short_check = dialog
         dialog.open()
