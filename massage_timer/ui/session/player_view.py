@@ -268,9 +268,8 @@ class PlayerView(QWidget):
         self._next.setAccessibleName(_("Next step"))
         self._notice.setAccessibleName(_("Notice"))
         back, forward = ("▶", "◀") if self._right_to_left() else ("◀", "▶")
-        # TRANSLATORS: the names of the keyboard's arrow keys, shown in tooltips.
-        back_key, forward_key = (_("Right"), _("Left")) if self._right_to_left() else (
-            _("Left"), _("Right"))
+        left, right = pgettext("keyboard key", "Left"), pgettext("keyboard key", "Right")
+        back_key, forward_key = (right, left) if self._right_to_left() else (left, right)
         # TRANSLATORS: the keys in parentheses are the keyboard's arrow keys, Space, Esc.
         for button, text, name, tip in (
             (self.back_button, f"{back}  {_('Back')}", _("Back to the previous part"),
