@@ -26,6 +26,7 @@ from wayland_compositor import WaylandCompositor
 from massage_timer.core.model.schedule import ReminderState
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.storage.history.store import HistoryStore
+from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui.reminders.busy import BusyDetector
 from massage_timer.ui.reminders.idle import IdleMonitor, create_idle_monitor
 
@@ -246,3 +247,24 @@ def test_pywayland_is_imported_only_on_a_wayland_session() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=env, cwd=REPO, timeout=60, check=True)
     assert out.stdout.strip() == "[]", out.stderr[-2000:]
+
+
+def test_the_running_app_asks_with_the_idle_time_setting(
+    qtbot: QtBot, compositor: WaylandCompositor, app_paths: AppPaths, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from test_live_settings import FakeAudio, _qapp
+
+    from massage_timer.ui.wiring import App
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    app = App(_qapp(), app_paths, audio=FakeAudio())
+    try:
+        assert app.reminders.idle.backend == "wayland"
+        qtbot.waitUntil(lambda: compositor.notifications() == [FIVE_MINUTES_MS])
+        app.store.update(idle_minutes=7)
+        qtbot.waitUntil(lambda: compositor.notifications() == [7 * 60 * 1000])
+    finally:
+        app.shutdown()
+        app.deleteLater()
+    qtbot.waitUntil(lambda: compositor.notifications() == [])
