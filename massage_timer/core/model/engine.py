@@ -327,6 +327,8 @@ class SessionEngine:
         if self.state is not State.READY:
             raise RuntimeError(f"the session is {self.state.value}; it cannot be replanned")
         self.plan = build_plan(self.steps, timing)
+        self.words = timing.words
+        """The session's own lines in the routine's language (from ``timing``)."""
         if not self.plan:
             raise ValueError(f"routine '{self.routine.id}' has no steps to play")
         self.planned_seconds = self.plan[-1].end
@@ -597,7 +599,7 @@ class SessionEngine:
         )
         timed: list[_Mark] = []
         if first_of_part:
-            text = seg.step.part_line(seg.part_index)
+            text = seg.step.part_line(seg.part_index, self.words)
             timed.append(
                 _Mark(
                     min(LINE_DELAY, seg.duration),

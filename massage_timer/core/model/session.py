@@ -167,7 +167,7 @@ class Session:
 
     def lines(self) -> list[str]:
         """Every line this session may speak, in about the order it needs them."""
-        return lines_for_routine(self.routine, self.options)
+        return lines_for_routine(self.routine, self.options, self.engine.words)
 
     def prepare(self) -> None:
         """Ask the output to get every line ready (called while the checklist shows)."""
@@ -244,7 +244,7 @@ class Session:
     # Internals
 
     def _on_engine_event(self, event: Event) -> None:
-        route_event(event, self.options, self._output)
+        route_event(event, self.options, self._output, self.engine.words)
         self._record(event)
         for listener in list(self._listeners):
             listener(event)
