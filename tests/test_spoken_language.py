@@ -185,3 +185,19 @@ def test_side_words_need_sides_and_are_checked() -> None:
         pass
     else:
         raise AssertionError("an unknown side in side_words was accepted")
+
+
+def test_a_display_shows_the_instruction_in_the_routine_language() -> None:
+    """What the player shows while the instruction is heard is the same line."""
+    from massage_timer.core.model.engine import Phase, build_plan
+
+    shown = translate_routine(ENGLISH_ROUTINE, "de", TRANSLATION).value
+    plan = build_plan(shown.steps, timing_for(True, 160, None, GERMAN))
+    prepares = [seg.instruction for seg in plan if seg.phase is Phase.PREPARE]
+    assert prepares[:4] == [
+        "Drücke deine linke Schulter.", "Drücke deine rechte Schulter.",
+        "Neige den Kopf. Arbeite auf der Seite links.",
+        "Neige den Kopf. Arbeite auf der Seite rechts.",
+    ]
+    english = build_plan(ENGLISH_ROUTINE.steps)
+    assert english[0].instruction == "Press your left shoulder."

@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from massage_timer.core.model.routine import Routine, Side, Step, StepKind
 from massage_timer.core.model.speech_timing import AS_WRITTEN, LINE_DELAY, SpeechTiming
+from massage_timer.core.model.spoken import ENGLISH, Words
 
 Clock = Callable[[], float]
 
@@ -69,10 +70,18 @@ class Segment:
     start: float
     duration: float
     step: Step
+    words: Words = ENGLISH
+    """The session's own lines in the routine's language (from the plan's timing)."""
 
     @property
     def end(self) -> float:
         return self.start + self.duration
+
+    @property
+    def instruction(self) -> str:
+        """The step's instruction as said for this side, in the routine's language
+        only: what a display shows while the instruction is heard."""
+        return self.step.spoken_instruction(self.side, self.words)
 
 
 def build_plan(
@@ -102,7 +111,8 @@ def build_plan(
                     continue
                 segments.append(
                     Segment(
-                        step_index, part_index, part_number, side, phase, offset, duration, step
+                        step_index, part_index, part_number, side, phase, offset, duration, step,
+                        timing.words,
                     )
                 )
                 offset += duration
