@@ -73,7 +73,7 @@ def display_problem() -> str | None:
     if platform.startswith("wayland"):
         return _wayland_problem(wayland) if wayland else "WAYLAND_DISPLAY is not set"
     if not wayland and not x11:
-        return "neither DISPLAY nor WAYLAND_DISPLAY is set"
+        return _("neither DISPLAY nor WAYLAND_DISPLAY is set")
     problems = [p for p in (
         _wayland_problem(wayland) if wayland else "WAYLAND_DISPLAY is not set",
         _x11_problem(x11) if x11 else "DISPLAY is not set",

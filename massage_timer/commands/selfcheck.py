@@ -78,12 +78,12 @@ def _version(dist: str, module: str | None = None) -> str:
     try:
         mod = __import__(module or dist)
     except Exception as exc:
-        return f"not available: {type(exc).__name__}: {exc}"
+        return _("not available: {reason}").format(reason=f"{type(exc).__name__}: {exc}")
     return str(getattr(mod, "__version__", "unknown"))
 
 
 def _missing(exc: ImportError) -> str:
-    return f"not available: {exc.name or exc}"
+    return _("not available: {reason}").format(reason=exc.name or exc)
 
 
 def _run_check(
@@ -154,7 +154,8 @@ def platform_problem(timeout: float = PLATFORM_PROBE_SECONDS) -> str | None:
         if child.is_alive():
             child.kill()
             child.join()
-            return f"starting Qt's platform plugin did not finish in {timeout:.0f} s"
+            return _("starting Qt's platform plugin did not finish in {seconds} s").format(
+                seconds=f"{timeout:.0f}")
         if child.exitcode == 0:
             return None
         text = errors.read_text("utf-8", errors="replace") if errors.exists() else ""
@@ -163,7 +164,8 @@ def platform_problem(timeout: float = PLATFORM_PROBE_SECONDS) -> str | None:
                if line.startswith("qt.qpa") or "platform plugin" in line
                or "display" in line.lower()]
     said = " ".join(dict.fromkeys(reasons or lines[-3:]))
-    return f"Qt cannot start (exit status {child.exitcode}): {said or 'no message'}"
+    return _("Qt cannot start (exit status {status}): {message}").format(
+        status=child.exitcode, message=said or _("no message"))
 
 
 def _check_qt_platform(state: dict[str, Any]) -> str:
@@ -192,7 +194,7 @@ def _check_folders(paths: AppPaths) -> str:
         if free < MIN_FREE_BYTES:
             raise CheckError(_("the disk holding {folder} is full ({free} KiB free)").format(
                 folder=folder, free=free // 1024))
-    return "config, data and cache folders writable, with room to spare"
+    return _("config, data and cache folders writable, with room to spare")
 
 
 def _ensure_display() -> None:
@@ -226,8 +228,12 @@ def _check_routines(paths: AppPaths, state: dict[str, Any]) -> str:
         raise CheckError(_("no built-in routine could be loaded"))
     if library.errors:
         shown = "; ".join(str(e) for e in library.errors[:3])
-        raise CheckError(f"{len(library.routines)} loaded, {len(library.errors)} errors: {shown}")
-    return f"{len(library.routines)} loaded ({len(builtin)} built-in), no errors"
+        raise CheckError(ngettext("{loaded} loaded, {count} error: {errors}",
+                                  "{loaded} loaded, {count} errors: {errors}",
+                                  len(library.errors)).format(
+            loaded=len(library.routines), count=len(library.errors), errors=shown))
+    return _("{loaded} loaded ({builtin} built-in), no errors").format(
+        loaded=len(library.routines), builtin=len(builtin))
 
 
 def _check_diagrams(state: dict[str, Any]) -> str:
@@ -240,9 +246,10 @@ def _check_diagrams(state: dict[str, Any]) -> str:
         ids = [r.id for r in REGIONS.values() if r.view is view]
         image = render_png(view.value, ids, 200)
         if image.isNull() or image.height() != 200:
-            raise CheckError(f"the {view.value} diagram rendered an empty image")
+            raise CheckError(_("the {view} diagram rendered an empty image").format(
+                view=view.value))
         done.append(view.value)
-    return f"{len(done)} rendered ({', '.join(done)})"
+    return _("{count} rendered ({views})").format(count=len(done), views=", ".join(done))
 
 
 def _check_window(paths: AppPaths, state: dict[str, Any]) -> str:
@@ -269,7 +276,7 @@ def _check_window(paths: AppPaths, state: dict[str, Any]) -> str:
         app.processEvents()
     if not shown:
         raise CheckError(_("the main window did not show"))
-    return "opened and closed"
+    return _("opened and closed")
 
 
 def _check_voice(state: dict[str, Any]) -> str:
@@ -280,25 +287,28 @@ def _check_voice(state: dict[str, Any]) -> str:
 
         state["engine"] = engine.default_engine_by_sys_platform()
     except Exception as exc:
-        state["engine"] = f"not available: {exc}"
+        state["engine"] = _("not available: {reason}").format(reason=exc)
     with tempfile.TemporaryDirectory(prefix="massage-timer-voice-") as tmp:
         synth = SpeechSynth(Path(tmp))
         try:
             synth.wait_started(30)
             state["voices"] = len(synth.voices())
             if not synth.available():
-                raise CheckError(f"unavailable: {synth.unavailable_reason}")
+                raise CheckError(_("unavailable: {reason}").format(
+                    reason=synth.unavailable_reason))
             synth.prepare([SPOKEN_LINE])
             if not synth.wait_idle(30):
                 raise CheckError(_("the speech engine did not answer within {seconds} s").format(
                     seconds=30))
             clip = synth.clip_for(SPOKEN_LINE)
             if clip is None:
-                raise CheckError(f"no clip rendered: {synth.last_error or 'unknown reason'}")
+                raise CheckError(_("no clip rendered: {reason}").format(
+                    reason=synth.last_error or _("unknown reason")))
             problem = clip_problem(clip)
             if problem:
-                raise CheckError(f"bad clip: {problem}")
-            return f"one line rendered to WAV ({clip.stat().st_size // 1024} KiB)"
+                raise CheckError(_("bad clip: {problem}").format(problem=problem))
+            return _("one line rendered to WAV ({size} KiB)").format(
+                size=clip.stat().st_size // 1024)
         finally:
             synth.close()
 
@@ -313,7 +323,8 @@ def _check_audio(state: dict[str, Any]) -> str:
                            "played (a session still runs, silently)"))
     default = QMediaDevices.defaultAudioOutput().description()
     names = ", ".join(o.description() for o in outputs[:3])
-    return f"{len(outputs)} found ({names}); default: {default}"
+    return _("{count} found ({names}); default: {default}").format(
+        count=len(outputs), names=names, default=default)
 
 
 def _check_tray(state: dict[str, Any]) -> str:
@@ -322,7 +333,7 @@ def _check_tray(state: dict[str, Any]) -> str:
     _qt_app(state)
     if not QSystemTrayIcon.isSystemTrayAvailable():
         raise CheckError(_("no system tray: reminders show in the window instead"))
-    return "available"
+    return _("available")
 
 
 def _check_idle(state: dict[str, Any]) -> str:
@@ -333,10 +344,11 @@ def _check_idle(state: dict[str, Any]) -> str:
     sleep = SleepWatcher()
     try:
         sleep.start()
-        resume = "logind PrepareForSleep" if sleep.active else "clock jumps only"
+        resume = "logind PrepareForSleep" if sleep.active else _("clock jumps only")
         if monitor.backend == "none":
-            raise CheckError(f"no idle source on this desktop; sleep seen by {resume}")
-        return f"{monitor.backend}; sleep seen by {resume}"
+            raise CheckError(_("no idle source on this desktop; sleep seen by {how}").format(
+                how=resume))
+        return _("{backend}; sleep seen by {how}").format(backend=monitor.backend, how=resume)
     finally:
         sleep.close()
         monitor.close()
@@ -349,12 +361,15 @@ def _check_history() -> str:
         store, notices = HistoryStore.open(Path(tmp) / "history.sqlite3")
         try:
             if store.in_memory:
-                raise CheckError(f"could not write to disk: {'; '.join(notices)}")
+                raise CheckError(_("could not write to disk: {notices}").format(
+                    notices="; ".join(notices)))
         finally:
             store.close()
-    return "opened and closed in a temporary folder" + (
-        f" ({len(notices)} notices)" if notices else ""
-    )
+    if notices:
+        return ngettext("opened and closed in a temporary folder ({count} notice)",
+                        "opened and closed in a temporary folder ({count} notices)",
+                        len(notices)).format(count=len(notices))
+    return _("opened and closed in a temporary folder")
 
 
 def _builtin_data() -> str:
