@@ -22,14 +22,10 @@ class View(StrEnum):
 @dataclass(frozen=True)
 class Region:
     id: str
-    message: str
-    """The English name, marked for translation (``N_``); shown as :attr:`label`."""
+    label: str
+    """The English name, marked for translation (``N_``): show it as ``_(label)``
+    (or through :func:`label`)."""
     view: View
-
-    @property
-    def label(self) -> str:
-        """The region's name in the current language."""
-        return _(self.message)
 
 
 REGIONS: dict[str, Region] = {
@@ -84,7 +80,7 @@ def label(region_id: str) -> str:
     """The name of a region or of a paired muscle's alias, in the current language."""
     if region_id in BILATERAL_MESSAGES:
         return _(BILATERAL_MESSAGES[region_id])
-    return REGIONS[region_id].label
+    return _(REGIONS[region_id].label)
 
 
 def avoid_reason(zone_id: str) -> str:

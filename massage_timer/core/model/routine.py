@@ -44,11 +44,11 @@ class Position(StrEnum):
     def label(self) -> str:
         """The position in the current language ("Seated")."""
         return {
-            Position.SEATED: pgettext("position", "Seated"),
-            Position.STANDING: pgettext("position", "Standing"),
-            Position.SEATED_OR_STANDING: pgettext("position", "Seated or standing"),
-            Position.LYING: pgettext("position", "Lying down"),
-            Position.PARTNER: pgettext("position", "With a partner"),
+            Position.SEATED: _("Seated"),
+            Position.STANDING: _("Standing"),
+            Position.SEATED_OR_STANDING: _("Seated or standing"),
+            Position.LYING: _("Lying"),
+            Position.PARTNER: _("With a partner"),
         }[self]
 
 
@@ -66,14 +66,14 @@ class Equipment(StrEnum):
     def label(self) -> str:
         """The equipment in the current language ("tennis ball")."""
         return {
-            Equipment.NONE: pgettext("equipment", "no equipment"),
-            Equipment.TENNIS_BALL: pgettext("equipment", "tennis ball"),
-            Equipment.TWO_BALLS_IN_A_SOCK: pgettext("equipment", "two balls in a sock"),
-            Equipment.TOWEL: pgettext("equipment", "towel"),
-            Equipment.WARM_COMPRESS: pgettext("equipment", "warm compress"),
-            Equipment.MASSAGE_OIL: pgettext("equipment", "massage oil"),
-            Equipment.CHAIR: pgettext("equipment", "chair"),
-            Equipment.WALL: pgettext("equipment", "wall"),
+            Equipment.NONE: _("No equipment"),
+            Equipment.TENNIS_BALL: _("tennis ball"),
+            Equipment.TWO_BALLS_IN_A_SOCK: _("two balls in a sock"),
+            Equipment.TOWEL: _("towel"),
+            Equipment.WARM_COMPRESS: _("warm compress"),
+            Equipment.MASSAGE_OIL: _("massage oil"),
+            Equipment.CHAIR: _("chair"),
+            Equipment.WALL: _("wall"),
         }[self]
 
 
@@ -87,14 +87,14 @@ class Pressure(StrEnum):
         """How firmly, in the current language, as shown ("moderate pressure")."""
         return {
             # TRANSLATORS: how firmly to press, shown beside a step's cue.
-            Pressure.LIGHT: pgettext("pressure", "light pressure"),
-            Pressure.MODERATE: pgettext("pressure", "moderate pressure"),
-            Pressure.FIRM: pgettext("pressure", "firm pressure"),
+            Pressure.LIGHT: _("light pressure"),
+            Pressure.MODERATE: _("moderate pressure"),
+            Pressure.FIRM: _("firm pressure"),
         }[self]
 
 
 class StrokeUnit(StrEnum):
-    """What one repetition of a strokes step is called, on screen ("6 turns left")."""
+    """What one repetition of a strokes step is called ("turns")."""
 
     STROKES = "strokes"
     TURNS = "turns"
@@ -121,27 +121,6 @@ class StrokeUnit(StrEnum):
                 return ngettext("roll", "rolls", count)
         # TRANSLATORS: a repetition unit: one massage stroke.
         return ngettext("stroke", "strokes", count)
-
-    def left(self, count: int) -> str:
-        """What is left, shown in the player: "6 turns left"."""
-        match self:
-            case StrokeUnit.TURNS:
-                return ngettext("{count} turn left", "{count} turns left", count).format(
-                    count=count)
-            case StrokeUnit.TUCKS:
-                return ngettext("{count} tuck left", "{count} tucks left", count).format(
-                    count=count)
-            case StrokeUnit.SQUEEZES:
-                return ngettext("{count} squeeze left", "{count} squeezes left",
-                                count).format(count=count)
-            case StrokeUnit.CIRCLES:
-                return ngettext("{count} circle left", "{count} circles left", count).format(
-                    count=count)
-            case StrokeUnit.ROLLS:
-                return ngettext("{count} roll left", "{count} rolls left", count).format(
-                    count=count)
-        return ngettext("{count} stroke left", "{count} strokes left", count).format(
-            count=count)
 
 
 SIDE_PLACEHOLDER = "{side}"
