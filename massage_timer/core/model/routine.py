@@ -32,8 +32,6 @@ MAX_FILE_BYTES = 256 * 1024
 
 
 class Position(StrEnum):
-    """The file's value stays English; :attr:`label` is the word shown."""
-
     SEATED = "seated"
     STANDING = "standing"
     SEATED_OR_STANDING = "seated or standing"
