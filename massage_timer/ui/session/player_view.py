@@ -374,7 +374,7 @@ class PlayerView(QWidget):
         side = SIDE_WORDS.get(segment.side or "")
         self._side.setText(_(side) if side else "")
         if segment.phase is Phase.PREPARE:
-            self._cue.setText(step.spoken_instruction(segment.side))
+            self._cue.setText(segment.instruction)
         elif step.kind is StepKind.REST:
             self._cue.setText(step.cue)
         else:
