@@ -21,8 +21,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 
 from massage_timer.core.model.busy import BusyPolicy, BusyReason, Probe, first_busy_reason
+from massage_timer.core.model.language import _
 from massage_timer.core.model.settings import Settings
 from massage_timer.ui.reminders import busy_dbus, busy_local
+from massage_timer.ui.reminders.reasons import REASON_TITLES
 
 log = logging.getLogger("massage_timer.busy")
 
@@ -75,9 +77,12 @@ class BusyDetector(QObject):
         return list(self._detectors)
 
     def offered(self) -> list[str]:
-        """One line per signal this desktop offers, e.g. "Do not disturb: ...", in order."""
-        lines = ["Meeting mode: from the tray or the Reminders menu"]
-        lines += [f"{d.reason.value.capitalize()}: {d.name}" for d in self._detectors]
+        """One line per signal this desktop offers, e.g. "Do not disturb: ...", in order,
+        in the current language (how it is read stays technical, untranslated)."""
+        lines = [_("Meeting mode: from the tray or the Reminders menu")]
+        # TRANSLATORS: {signal} is a busy signal, {source} how it is read (technical).
+        lines += [_("{signal}: {source}").format(signal=_(REASON_TITLES[d.reason]),
+                                                 source=d.name) for d in self._detectors]
         return lines
 
     def check(self) -> BusyReason | None:

@@ -21,13 +21,15 @@ from PySide6.QtCore import QObject, Qt, Signal
 from massage_timer.audio.playback import NO_OUTPUT, ClipSource, CuePlayer
 from massage_timer.audio.speech import SpeechSynth, VoiceInfo
 from massage_timer.core.model.cues import Cue, CueKind, Priority
+from massage_timer.core.model.language import N_, _
 
 log = logging.getLogger(__name__)
 
-SAMPLE_LINE = "Let your shoulders drop, and breathe out slowly."
-PREPARING = "Preparing the sample…"
-PLAYING = "Playing the sample."
-NO_SOUND = "No sound output was found, so the sample cannot be played."
+# TRANSLATORS: spoken aloud as a sample of the chosen voice; a calm massage instruction.
+SAMPLE_LINE = N_("Let your shoulders drop, and breathe out slowly.")
+PREPARING = N_("Preparing the sample…")
+PLAYING = N_("Playing the sample.")
+NO_SOUND = N_("No sound output was found, so the sample cannot be played.")
 
 
 class Synth(Protocol):
@@ -129,19 +131,19 @@ class VoicePreview(QObject):
         self.player.stop()
         self.player.set_volume(volume)
         if self.player.problem() == NO_OUTPUT:
-            self.statusChanged.emit(NO_SOUND)
+            self.statusChanged.emit(_(NO_SOUND))
             return
         self.start(voice, rate, volume)
         if self.unavailable_reason is not None:
             self.statusChanged.emit(self.unavailable_reason)
             return
         self._waiting = True
-        if self.clip_for(SAMPLE_LINE) is not None:
+        if self.clip_for(_(SAMPLE_LINE)) is not None:
             self._play()
             return
-        self.statusChanged.emit(PREPARING)
+        self.statusChanged.emit(_(PREPARING))
         assert self._synth is not None
-        self._synth.prepare([SAMPLE_LINE])
+        self._synth.prepare([_(SAMPLE_LINE)])
 
     def close(self) -> None:
         """Silence the sample and stop the worker, without waiting for it."""
@@ -166,8 +168,8 @@ class VoicePreview(QObject):
 
     def _play(self) -> None:
         self._waiting = False
-        self.player.play(Cue(CueKind.SPEECH, SAMPLE_LINE, Priority.INSTRUCTION))
-        self.statusChanged.emit(PLAYING if self.player.is_speaking() else "")
+        self.player.play(Cue(CueKind.SPEECH, _(SAMPLE_LINE), Priority.INSTRUCTION))
+        self.statusChanged.emit(_(PLAYING) if self.player.is_speaking() else "")
 
     def _on_voices(self, generation: int, voices: list[VoiceInfo]) -> None:
         if generation == self._generation and not self._closed:
@@ -175,7 +177,7 @@ class VoicePreview(QObject):
 
     def _on_clip_ready(self, generation: int, text: str) -> None:
         current = generation == self._generation and not self._closed
-        if current and self._waiting and text == SAMPLE_LINE:
+        if current and self._waiting and text == _(SAMPLE_LINE):
             self._play()
 
     def _on_unavailable(self, generation: int, reason: str) -> None:
