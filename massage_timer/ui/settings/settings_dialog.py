@@ -106,24 +106,20 @@ class SettingsDialog(QDialog):
         self._error.setObjectName("settingsError")
         self._error.setWordWrap(True)
         self._error.hide()
-        self._buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok
-            | QDialogButtonBox.StandardButton.Cancel
-            | QDialogButtonBox.StandardButton.RestoreDefaults,
-            self,
-        )
+        # Own buttons, not standard ones: Qt would set a standard button's text back to
+        # its own on every language change.
+        self._buttons = QDialogButtonBox(self)
         self._buttons.setObjectName("settingsButtons")
-        for role, name in (
-            (QDialogButtonBox.StandardButton.Ok, "settingsOk"),
-            (QDialogButtonBox.StandardButton.Cancel, "settingsCancel"),
-            (QDialogButtonBox.StandardButton.RestoreDefaults, "settingsDefaults"),
-        ):
-            self._buttons.button(role).setObjectName(name)
+        self._ok = self._buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self._cancel = self._buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
+        self._defaults = self._buttons.addButton("", QDialogButtonBox.ButtonRole.ResetRole)
+        for button, name in ((self._ok, "settingsOk"), (self._cancel, "settingsCancel"),
+                             (self._defaults, "settingsDefaults")):
+            button.setObjectName(name)
+        self._ok.setDefault(True)
         self._buttons.accepted.connect(self.accept)
         self._buttons.rejected.connect(self.reject)
-        self._buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
-            self._on_restore_defaults
-        )
+        self._defaults.clicked.connect(self._on_restore_defaults)
         layout = QVBoxLayout(self)
         layout.addWidget(self._tabs)
         layout.addWidget(self._error)
@@ -144,15 +140,13 @@ class SettingsDialog(QDialog):
             _("&Voice && sounds"), _("S&ession"), _("&Reminders"), _("&Appearance"),
         )):
             self._tabs.setTabText(index, text)
-        buttons = self._buttons
-        for role, text, accessible in (
-            (QDialogButtonBox.StandardButton.Ok, _("&Save"), _("Save settings")),
-            (QDialogButtonBox.StandardButton.Cancel, _("&Cancel"), _("Cancel")),
-            (QDialogButtonBox.StandardButton.RestoreDefaults, _("Restore &defaults"),
-             _("Restore defaults")),
+        for button, text, accessible in (
+            (self._ok, _("&Save"), _("Save settings")),
+            (self._cancel, _("&Cancel"), _("Cancel")),
+            (self._defaults, _("Restore &defaults"), _("Restore defaults")),
         ):
-            buttons.button(role).setText(text)
-            buttons.button(role).setAccessibleName(accessible)
+            button.setText(text)
+            button.setAccessibleName(accessible)
         for setter, message in self._texts:
             setter(message())
         locale = QLocale()
