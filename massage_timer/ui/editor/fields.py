@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import msgspec
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -148,6 +148,15 @@ class FieldEditor(QWidget):
     def focus_widget(self) -> QWidget:
         return self
 
+    def retranslate(self) -> None:
+        """The field's own texts in the current language (again on a language change)."""
+        self.focus_widget().setAccessibleName(plain_label(self.name))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
     def set_tip(self, text: str) -> None:
         self._tip = text
         self._show_tip()
@@ -264,7 +273,8 @@ class NumberField(TextField):
 
 
 class ChoiceField(FieldEditor):
-    NOT_SET = "(not set)"
+    # TRANSLATORS: the empty choice of an optional field in the routine editor.
+    NOT_SET = N_("(not set)")
 
     def __init__(self, name: str, values: list[str], optional: bool,
                  parent: QWidget | None = None) -> None:
@@ -272,7 +282,7 @@ class ChoiceField(FieldEditor):
         self.combo = QComboBox(self)
         self.combo.setObjectName(f"field_{name}")
         if optional:
-            self.combo.addItem(self.NOT_SET, None)
+            self.combo.addItem(_(self.NOT_SET), None)
         for v in values:
             self.combo.addItem(v, v)
         _layout(self).addWidget(self.combo)
@@ -281,6 +291,12 @@ class ChoiceField(FieldEditor):
 
     def focus_widget(self) -> QWidget:
         return self.combo
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        index = self.combo.findData(None)
+        if index >= 0:
+            self.combo.setItemText(index, _(self.NOT_SET))
 
     def value(self) -> Any:
         data = self.combo.currentData()
@@ -306,6 +322,10 @@ class FlagField(FieldEditor):
     def focus_widget(self) -> QWidget:
         return self.box
 
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.box.setText(plain_label(self.name))
+
     def value(self) -> Any:
         return self.box.isChecked()
 
@@ -324,13 +344,21 @@ class ChecksField(FieldEditor):
         for v in values:
             box = QCheckBox(v, self)
             box.setObjectName(f"field_{name}_{re.sub(r'[^a-z0-9]+', '_', v)}")
-            box.setAccessibleName(f"{plain_label(name)}: {v}")
             box.clicked.connect(lambda _c: self.edited.emit())
             layout.addWidget(box)
             self.boxes[v] = box
         layout.addStretch(1)
         if values:
             self.setFocusProxy(self.boxes[values[0]])
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        for value, box in self.boxes.items():
+            # TRANSLATORS: a check box's name for screen readers: a field, then one of its
+            # values as the routine file writes it, e.g. "Sides: left".
+            box.setAccessibleName(_("{field}: {choice}").format(
+                field=plain_label(self.name), choice=value))
 
     def value(self) -> Any:
         return [v for v, box in self.boxes.items() if box.isChecked()] + self._extra
@@ -385,6 +413,6 @@ def make_field(name: str, kind: Any, regions: RegionFactory,
         field = (LongTextField(name, parent) if limit is not None and limit > 200
                  else TextField(name, limit, parent))
     field.setObjectName(f"editorField_{name}")
-    field.focus_widget().setAccessibleName(plain_label(name))
+    field.retranslate()
     field.set_tip(description(kind))
     return field
