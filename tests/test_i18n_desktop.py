@@ -6,13 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QLocale
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 from untranslated import untranslated
 
+from massage_timer.core.model import regions
 from massage_timer.core.model.busy import BusyReason
 from massage_timer.core.model.language import PSEUDO, SOURCE
 from massage_timer.core.model.pseudo import pseudo
@@ -22,7 +31,9 @@ from massage_timer.core.storage.settings_store import SettingsStore
 from massage_timer.ui.desktop.background import BACKGROUND_HINT_NO_TRAY, CloseToBackground
 from massage_timer.ui.desktop.language import apply_language
 from massage_timer.ui.desktop.tray import ReminderTray
+from massage_timer.ui.editor.editor import RoutineEditor
 from massage_timer.ui.editor.library_actions import RoutineActions
+from massage_timer.ui.editor.region_picker import RegionPicker
 from massage_timer.ui.reminders.busy import BusyDetector, Detector
 from massage_timer.ui.reminders.prompt import ReminderPrompt
 from massage_timer.ui.reminders.reasons import reason_name
@@ -228,3 +239,79 @@ def test_busy_reasons_and_signals_are_translated(pseudo_locale: None) -> None:
         source="PulseAudio/PipeWire source outputs (pactl)")
     assert reason_name(BusyReason.MICROPHONE) == pseudo("microphone in use")
     assert PREPARING == "Preparing the sample…"  # marked, translated where shown
+
+
+ROUTINE_DATA = {"title": "My neck", "steps": [
+    {"title": "Glide", "kind": "hold", "seconds": "abc", "optional": True}]}
+"""A routine with problems: the editor shows its most text (marks, problems)."""
+
+
+def _outside_diagram(found: list[str]) -> list[str]:
+    """The body diagram (ui/diagram.py, shared with the library and the player) is
+    wrapped with them; Qt's tab scroll buttons are translated by Qt's catalogue."""
+    return [f for f in found if not f.startswith("regionDiagram.")
+            and f not in ("ScrollLeftButton.accessibleName: 'Scroll Left'",
+                          "ScrollRightButton.accessibleName: 'Scroll Right'")]
+
+
+def test_every_text_of_the_routine_editor_is_translatable(
+    qtbot: QtBot, tmp_path: Path, pseudo_locale: None
+) -> None:
+    editor = RoutineEditor(ROUTINE_DATA, folder=tmp_path)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.tabs.setCurrentIndex(1)
+    titles = {"My neck", "Glide"}
+    assert _outside_diagram(untranslated(editor, ignore=lambda t: t in titles)) == []
+    assert editor.step_list.item(0).text() == "⚠ " + pseudo(
+        "{number}. {title} ({kind}, {length}, optional)").format(
+        number=1, title="Glide", kind=pseudo("hold"), length="?")
+    assert editor.windowTitle().endswith(pseudo("{title} — Routine editor").format(
+        title="My neck"))
+
+
+def test_the_routine_editor_follows_a_language_change_while_open(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    editor = RoutineEditor(ROUTINE_DATA, folder=tmp_path)
+    qtbot.addWidget(editor)
+    editor.show()
+    assert editor.tabs.tabText(1) == "S&teps" and editor.add_step.text() == "&Add step"
+    assert editor.step_list.item(0).text() == "⚠ 1. Glide (hold, ?, optional)"
+    flag = editor.findChild(QCheckBox, "field_optional")
+    assert flag is not None and flag.text() == "Optional step"
+
+    _switch(PSEUDO.code)
+    assert editor.tabs.tabText(1) == pseudo("S&teps")
+    assert editor.add_step.text() == pseudo("&Add step")
+    assert editor.add_step.toolTip() == pseudo("Add a step after this one")
+    assert editor.step_list.item(0).text() == "⚠ " + pseudo(
+        "{number}. {title} ({kind}, {length}, optional)").format(
+        number=1, title="Glide", kind=pseudo("hold"), length="?")
+    assert flag.text() == pseudo("Optiona&l step").replace("&", "")
+    assert editor.windowTitle().endswith(pseudo("{title} — Routine editor").format(
+        title="My neck"))
+    assert _outside_diagram(untranslated(editor, ignore=lambda t: t in {"My neck", "Glide"})) \
+        == []
+
+    _switch(SOURCE)
+    assert editor.add_step.text() == "&Add step" and flag.text() == "Optional step"
+    assert editor.step_list.item(0).text() == "⚠ 1. Glide (hold, ?, optional)"
+
+
+def test_the_region_picker_says_why_in_the_current_language(qtbot: QtBot) -> None:
+    picker = RegionPicker("regions")
+    qtbot.addWidget(picker)
+    picker.toggle("avoid-front-of-neck")
+    assert picker.message.text().endswith(": this zone cannot be chosen.")
+    items = [picker.list.item(i).text() for i in range(picker.list.count())]
+    assert any(text.startswith("Never: ") and text.endswith("(side view)") for text in items)
+
+    _switch(PSEUDO.code)
+    assert picker.message.text() == pseudo("{why}: this zone cannot be chosen.").format(
+        why=pseudo(regions.AVOID_ZONES["avoid-front-of-neck"][0]))
+    assert picker.list.accessibleName() == pseudo(
+        "{field}: check the regions to work on").format(field=pseudo("Re&gions")
+                                                        .replace("&", ""))
+    items = [picker.list.item(i).text() for i in range(picker.list.count())]
+    assert all(text.startswith("[") for text in items)

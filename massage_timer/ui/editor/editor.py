@@ -464,6 +464,8 @@ class RoutineEditor(QDialog):
     def _step_text(self, index: int, step: Mapping[str, Any]) -> str:
         title = single_line(str(step.get("title", ""))) or _("(no title)")
         kind = str(step.get("kind", ""))
+        if kind in set(StepKind):  # shown as the kind field's choice shows it
+            kind = _(kind)
         try:
             seconds = convert(step, Step, strip=True).seconds_at(self._timing)
             length = short_duration(seconds)

@@ -64,6 +64,8 @@ LABELS = {
     "switch_prepare": N_("S&witch sides time (s)"),
     "rest_after": N_("Rest &after (s)"),
     "optional": N_("Optiona&l step"),
+    "hold": N_("Hold (s per stroke)"),
+    "unit": N_("Unit (what a stroke is called)"),
 }
 
 
@@ -151,6 +153,7 @@ class FieldEditor(QWidget):
     def retranslate(self) -> None:
         """The field's own texts in the current language (again on a language change)."""
         self.focus_widget().setAccessibleName(plain_label(self.name))
+        self._show_tip()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -170,11 +173,14 @@ class FieldEditor(QWidget):
         widget.setProperty("problem", message is not None)
         widget.setStyleSheet("border: 2px solid #d64545;" if message else "")
         widget.setAccessibleDescription(
-            _("Problem: {message}").format(message=message) if message else self._tip)
+            _("Problem: {message}").format(message=message) if message
+            else _(self._tip) if self._tip else "")
         self._show_tip()
 
     def _show_tip(self) -> None:
-        text = self._tip if self.problem is None else f"{self.problem}\n\n{self._tip}".strip()
+        # The tip is the model's field description, marked for translation where defined.
+        tip = _(self._tip) if self._tip else ""
+        text = tip if self.problem is None else f"{self.problem}\n\n{tip}".strip()
         self.focus_widget().setToolTip(plain_tooltip(text) if text else "")
 
 
@@ -281,10 +287,12 @@ class ChoiceField(FieldEditor):
         super().__init__(name, parent)
         self.combo = QComboBox(self)
         self.combo.setObjectName(f"field_{name}")
+        self._values = set(values)
         if optional:
             self.combo.addItem(_(self.NOT_SET), None)
         for v in values:
-            self.combo.addItem(v, v)
+            # A value as the routine file writes it, marked for translation by the model.
+            self.combo.addItem(_(v), v)
         _layout(self).addWidget(self.combo)
         self.combo.activated.connect(lambda _i: self.edited.emit())
         self.setFocusProxy(self.combo)
@@ -294,9 +302,12 @@ class ChoiceField(FieldEditor):
 
     def retranslate(self) -> None:
         super().retranslate()
-        index = self.combo.findData(None)
-        if index >= 0:
-            self.combo.setItemText(index, _(self.NOT_SET))
+        for index in range(self.combo.count()):
+            value = self.combo.itemData(index)
+            if value is None:
+                self.combo.setItemText(index, _(self.NOT_SET))
+            elif value in self._values:
+                self.combo.setItemText(index, _(str(value)))
 
     def value(self) -> Any:
         data = self.combo.currentData()
@@ -342,7 +353,7 @@ class ChecksField(FieldEditor):
         self.boxes: dict[str, QCheckBox] = {}
         self._extra: list[Any] = []
         for v in values:
-            box = QCheckBox(v, self)
+            box = QCheckBox(self)
             box.setObjectName(f"field_{name}_{re.sub(r'[^a-z0-9]+', '_', v)}")
             box.clicked.connect(lambda _c: self.edited.emit())
             layout.addWidget(box)
@@ -355,6 +366,7 @@ class ChecksField(FieldEditor):
     def retranslate(self) -> None:
         super().retranslate()
         for value, box in self.boxes.items():
+            box.setText(_(value))
             # TRANSLATORS: a check box's name for screen readers: a field, then one of its
             # values as the routine file writes it, e.g. "Sides: left".
             box.setAccessibleName(_("{field}: {choice}").format(
