@@ -21,7 +21,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from massage_timer.audio.playback import NO_OUTPUT, ClipSource, CuePlayer
 from massage_timer.audio.speech import SpeechSynth, VoiceInfo
 from massage_timer.core.model.cues import Cue, CueKind, Priority
-from massage_timer.core.model.language import N_, _
+from massage_timer.core.model.language import N_, SOURCE, _, negotiate
+from massage_timer.core.storage.catalogs import load_catalog, shipped_languages
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,8 @@ class VoicePreview(QObject):
         self._generation = 0
         self._waiting = False
         self._closed = False
+        self._voice_languages: dict[str, tuple[str, ...]] = {}
+        self._sample = _(SAMPLE_LINE)
         queued = Qt.ConnectionType.QueuedConnection
         self._voicesArrived.connect(self._on_voices, queued)
         self._clipArrived.connect(self._on_clip_ready, queued)
@@ -126,8 +129,21 @@ class VoicePreview(QObject):
                 self._unavailableArrived, generation, reason),
         )
 
+    def sample_line(self, voice: str | None) -> str:
+        """:data:`SAMPLE_LINE` in the voice's language where this copy ships it (an
+        English voice says it in English), else in the interface language (the system
+        default voice, a voice of another language)."""
+        shipped = {lang.code for lang in shipped_languages()}
+        for tag in self._voice_languages.get(voice or "", ()):
+            code = negotiate({"LANGUAGE": tag})
+            if code == SOURCE and tag.lower().startswith("en"):
+                return SAMPLE_LINE
+            if code != SOURCE and code in shipped:
+                return load_catalog(code).gettext(SAMPLE_LINE)
+        return _(SAMPLE_LINE)
+
     def preview(self, voice: str | None, rate: int, volume: float) -> None:
-        """Say :data:`SAMPLE_LINE` in this voice at this rate, as soon as it is rendered."""
+        """Say :meth:`sample_line` in this voice at this rate, as soon as it is rendered."""
         self.player.stop()
         self.player.set_volume(volume)
         if self.player.problem() == NO_OUTPUT:
@@ -138,12 +154,13 @@ class VoicePreview(QObject):
             self.statusChanged.emit(self.unavailable_reason)
             return
         self._waiting = True
-        if self.clip_for(_(SAMPLE_LINE)) is not None:
+        self._sample = self.sample_line(voice)
+        if self.clip_for(self._sample) is not None:
             self._play()
             return
         self.statusChanged.emit(_(PREPARING))
         assert self._synth is not None
-        self._synth.prepare([_(SAMPLE_LINE)])
+        self._synth.prepare([self._sample])
 
     def close(self) -> None:
         """Silence the sample and stop the worker, without waiting for it."""
@@ -168,16 +185,17 @@ class VoicePreview(QObject):
 
     def _play(self) -> None:
         self._waiting = False
-        self.player.play(Cue(CueKind.SPEECH, _(SAMPLE_LINE), Priority.INSTRUCTION))
+        self.player.play(Cue(CueKind.SPEECH, self._sample, Priority.INSTRUCTION))
         self.statusChanged.emit(_(PLAYING) if self.player.is_speaking() else "")
 
     def _on_voices(self, generation: int, voices: list[VoiceInfo]) -> None:
         if generation == self._generation and not self._closed:
+            self._voice_languages = {v.id: v.languages for v in voices}
             self.voicesFound.emit([(v.id, v.name) for v in voices])
 
     def _on_clip_ready(self, generation: int, text: str) -> None:
         current = generation == self._generation and not self._closed
-        if current and self._waiting and text == _(SAMPLE_LINE):
+        if current and self._waiting and text == self._sample:
             self._play()
 
     def _on_unavailable(self, generation: int, reason: str) -> None:
