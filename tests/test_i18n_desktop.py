@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
+    QTabWidget,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -315,3 +317,20 @@ def test_the_region_picker_says_why_in_the_current_language(qtbot: QtBot) -> Non
                                                         .replace("&", ""))
     items = [picker.list.item(i).text() for i in range(picker.list.count())]
     assert all(text.startswith("[") for text in items)
+
+
+def test_no_settings_page_scrolls_sideways_in_a_long_language(
+    qtbot: QtBot, pseudo_locale: None
+) -> None:
+    """A check box does not wrap: the dialog grows wider for it (the screen allows)."""
+    dialog = _settings_dialog(qtbot)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    tabs = dialog.findChild(QTabWidget, "settingsTabs")
+    assert tabs is not None
+    for index in range(tabs.count()):
+        tabs.setCurrentIndex(index)
+        area = tabs.currentWidget()
+        assert isinstance(area, QScrollArea) and area.widget() is not None
+        QApplication.sendPostedEvents()
+        assert area.viewport().width() >= area.widget().minimumSizeHint().width(), index

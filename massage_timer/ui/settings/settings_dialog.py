@@ -629,6 +629,8 @@ class SettingsDialog(QDialog):
             self._restyle()
         elif event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
+            if self.isVisible():
+                self._fit_wrapped_text()
         super().changeEvent(event)
 
     def show_reminders(self) -> None:
@@ -640,7 +642,21 @@ class SettingsDialog(QDialog):
         self._fit_wrapped_text()
 
     def _fit_wrapped_text(self) -> None:
-        """Grow to fit wrapped notes: tab pages do not pass height-for-width upwards."""
+        """Grow to fit wrapped notes: tab pages do not pass height-for-width upwards.
+        Grow wider first for rows that cannot wrap (a long check box in a long
+        language), as far as the screen allows, so no page scrolls sideways."""
+        room = client_area(available_area(self))
+        current = self._tabs.currentWidget()
+        viewport = current.viewport().width() if isinstance(current, QScrollArea) else 0
+        pages = [form.parentWidget() for form in self._forms]
+        widest = max((page.minimumSizeHint().width() for page in pages if page is not None),
+                     default=0)
+        wider = min(widest - viewport, room.width() - self.width()) if viewport else 0
+        if wider > 0:
+            self.resize(self.width() + wider, self.height())
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()
         width = self._tabs.currentWidget().width()
         needed = 0
         for form in self._forms:
