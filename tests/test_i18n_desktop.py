@@ -238,7 +238,7 @@ def test_busy_reasons_and_signals_are_translated(pseudo_locale: None) -> None:
     assert first == pseudo("Meeting mode: from the tray or the Reminders menu")
     assert second == pseudo("{signal}: {source}").format(
         signal=pseudo("Microphone in use"),
-        source="PulseAudio/PipeWire source outputs (pactl)")
+        source=pseudo("PulseAudio/PipeWire source outputs (pactl)"))
     assert reason_name(BusyReason.MICROPHONE) == pseudo("microphone in use")
     assert PREPARING == "Preparing the sample…"  # marked, translated where shown
 
