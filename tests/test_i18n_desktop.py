@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QLocale
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
+from test_live_settings import FakeAudio
 from untranslated import untranslated
 
 from massage_timer.core.model import regions
@@ -29,6 +31,7 @@ from massage_timer.core.model.language import PSEUDO, SOURCE
 from massage_timer.core.model.pseudo import pseudo
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.storage.catalogs import shipped_languages
+from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.settings_store import SettingsStore
 from massage_timer.ui.desktop.background import BACKGROUND_HINT_NO_TRAY, CloseToBackground
 from massage_timer.ui.desktop.language import apply_language
@@ -41,6 +44,7 @@ from massage_timer.ui.reminders.prompt import ReminderPrompt
 from massage_timer.ui.reminders.reasons import reason_name
 from massage_timer.ui.settings.settings_dialog import SettingsDialog
 from massage_timer.ui.settings.voice_preview import PREPARING
+from massage_timer.ui.wiring import App
 
 VOICES = [("voice-1", "Anna (German)"), ("voice-2", "Ben (English)")]
 ROUTINES = [("desk-micro-break", "Desk micro-break"), ("wall", "Wall release")]
@@ -334,3 +338,25 @@ def test_no_settings_page_scrolls_sideways_in_a_long_language(
         assert isinstance(area, QScrollArea) and area.widget() is not None
         QApplication.sendPostedEvents()
         assert area.viewport().width() >= area.widget().minimumSizeHint().width(), index
+
+
+def test_the_reminder_status_line_follows_a_language_change(
+    qtbot: QtBot, app_paths: AppPaths
+) -> None:
+    """The tray's "Next reminder at ..." line is computed text: it is said again."""
+    main = App(_qapp(), app_paths, audio=FakeAudio())
+    try:
+        main.store.update(reminders_enabled=True)
+        main.finish_startup()
+        status = main.tray.menu.findChild(QAction, "trayNextReminder")
+        assert status is not None
+        assert status.text().startswith("Next reminder at ")
+        main.store.update(language=PSEUDO.code)
+        qtbot.waitUntil(lambda: status.text().startswith(
+            pseudo("Next reminder at {time}")[:6]), timeout=2000)
+        assert main.reminders.service.status == status.text()
+        main.store.update(language="system")
+        qtbot.waitUntil(lambda: status.text().startswith("Next reminder at "), timeout=2000)
+    finally:
+        main.shutdown()
+        main.deleteLater()

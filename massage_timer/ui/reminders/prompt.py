@@ -24,11 +24,14 @@ class ReminderPrompt(QWidget):
 
     Signals:
         startRequested(), snoozeRequested(), skipRequested() (closing it is a skip)
+        languageChanged(): the interface language changed (the prompt, shown or not,
+            hears of it: the reminders' status line follows it too).
     """
 
     startRequested = Signal()
     snoozeRequested = Signal()
     skipRequested = Signal()
+    languageChanged = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -179,6 +182,7 @@ class ReminderPrompt(QWidget):
             self._restyle()
         elif event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
+            self.languageChanged.emit()
         super().changeEvent(event)
 
     def _restyle(self) -> None:

@@ -300,6 +300,11 @@ class ReminderController(QObject):
             self._timer.stop()
         else:
             self._timer.start(max(1, math.ceil(wait * 1000)))
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        """Say what happens next again if it reads differently now (also after a
+        language change)."""
         status = describe(self._schedule, self._wall())
         if status != self._status:
             self._status = status
