@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtMultimedia import QAudioDevice, QSoundEffect
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from massage_timer.audio.playback import ClipSource, CuePlayer
@@ -29,6 +29,7 @@ from massage_timer.core.model.language import PSEUDO
 from massage_timer.core.model.pseudo import pseudo
 from massage_timer.core.model.settings import Settings, replace
 from massage_timer.core.storage.catalogs import use_language
+from massage_timer.ui.desktop.language import apply_language
 from massage_timer.ui.settings.settings_dialog import SettingsDialog
 from massage_timer.ui.settings.voice_preview import (
     NO_SOUND,
@@ -333,3 +334,23 @@ def test_the_sample_is_said_in_the_voice_language(
     assert rig.preview.sample_line(None) == pseudo(SAMPLE_LINE)
     rig.preview.preview("gmw/en-GB", 150, 1.0)
     assert rig.synths[-1].prepared == [SAMPLE_LINE]
+
+
+def test_the_preview_status_follows_a_language_change(qtbot: QtBot, qapp: object,
+                                                      tmp_path: Path) -> None:
+    rig = Rig(tmp_path, outputs=False)
+    try:
+        dialog = open_dialog(qtbot, rig)
+        dialog.findChild(QPushButton, "voicePreview").click()
+        status = dialog.findChild(QLabel, "voicePreviewStatus")
+        assert status.text() == NO_SOUND
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        apply_language(app, PSEUDO.code)
+        QApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+        assert status.isVisibleTo(dialog) and status.text() == pseudo(NO_SOUND)
+        apply_language(app, "en")
+        QApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+        assert status.text() == NO_SOUND
+    finally:
+        rig.finish()

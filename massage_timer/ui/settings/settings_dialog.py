@@ -158,6 +158,8 @@ class SettingsDialog(QDialog):
             edit.setDisplayFormat(time_format)
         self.keep_screen_awake.setAccessibleDescription(_(self._screen_awake_note))
         self._busy_note.setText(self._offered_text())
+        if self._preview is not None:
+            self._preview.restate()
         if not self._error.isHidden():
             problem = self._problem()
             self._error.setText(problem[0] if problem is not None else "")

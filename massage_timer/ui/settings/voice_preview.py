@@ -92,6 +92,7 @@ class VoicePreview(QObject):
         self._closed = False
         self._voice_languages: dict[str, tuple[str, ...]] = {}
         self._sample = _(SAMPLE_LINE)
+        self._status: tuple[str, bool] = ("", False)
         queued = Qt.ConnectionType.QueuedConnection
         self._voicesArrived.connect(self._on_voices, queued)
         self._clipArrived.connect(self._on_clip_ready, queued)
@@ -147,20 +148,31 @@ class VoicePreview(QObject):
         self.player.stop()
         self.player.set_volume(volume)
         if self.player.problem() == NO_OUTPUT:
-            self.statusChanged.emit(_(NO_SOUND))
+            self._say(NO_SOUND)
             return
         self.start(voice, rate, volume)
         if self.unavailable_reason is not None:
-            self.statusChanged.emit(self.unavailable_reason)
+            self._say(self.unavailable_reason, translate=False)
             return
         self._waiting = True
         self._sample = self.sample_line(voice)
         if self.clip_for(self._sample) is not None:
             self._play()
             return
-        self.statusChanged.emit(_(PREPARING))
+        self._say(PREPARING)
         assert self._synth is not None
         self._synth.prepare([self._sample])
+
+    def restate(self) -> None:
+        """Say the status again, in the current language (after a language change)."""
+        message, translate = self._status
+        self.statusChanged.emit(_(message) if translate and message else message)
+
+    def _say(self, message: str, *, translate: bool = True) -> None:
+        """Emit ``message`` (one of this module's ``N_`` constants, or a reason already
+        in words when not ``translate``) and keep it for :meth:`restate`."""
+        self._status = (message, translate)
+        self.restate()
 
     def close(self) -> None:
         """Silence the sample and stop the worker, without waiting for it."""
@@ -186,7 +198,7 @@ class VoicePreview(QObject):
     def _play(self) -> None:
         self._waiting = False
         self.player.play(Cue(CueKind.SPEECH, self._sample, Priority.INSTRUCTION))
-        self.statusChanged.emit(_(PLAYING) if self.player.is_speaking() else "")
+        self._say(PLAYING if self.player.is_speaking() else "")
 
     def _on_voices(self, generation: int, voices: list[VoiceInfo]) -> None:
         if generation == self._generation and not self._closed:
@@ -201,4 +213,4 @@ class VoicePreview(QObject):
     def _on_unavailable(self, generation: int, reason: str) -> None:
         if generation == self._generation and not self._closed:
             self._waiting = False
-            self.statusChanged.emit(reason)
+            self._say(reason, translate=False)
