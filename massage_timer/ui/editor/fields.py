@@ -70,6 +70,15 @@ LABELS = {
 }
 
 
+KEY_NAMES = {
+    # TRANSLATORS: the box for the word said for the left side in a step's instruction.
+    "left": N_("for the left side"),
+    # TRANSLATORS: the box for the word said for the right side in a step's instruction.
+    "right": N_("for the right side"),
+}
+"""The keys of a table field, in words (a box's placeholder and accessible name)."""
+
+
 def label_for(name: str) -> str:
     """The form label of a field; a new field gets its name in words."""
     return _(LABELS[name]) if name in LABELS else name.replace("_", " ").capitalize()
@@ -213,6 +222,45 @@ class TextField(FieldEditor):
         text = "" if value is ABSENT else str(value)
         if self.edit.text() != text:
             self.edit.setText(text)
+
+
+class TableField(FieldEditor):
+    """A small table of short texts (``side_words = {left = "…", right = "…"}``): one
+    box per key, labelled with the key's own name; empty boxes are left out."""
+
+    def __init__(self, name: str, keys: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(name, parent)
+        layout = _layout(self)
+        self.edits: dict[str, QLineEdit] = {}
+        for key in keys:
+            edit = QLineEdit(self)
+            edit.setObjectName(f"field_{name}_{key}")
+            edit.textEdited.connect(self.edited)
+            layout.addWidget(edit)
+            self.edits[key] = edit
+        self.setFocusProxy(self.focus_widget())
+
+    def focus_widget(self) -> QWidget:
+        return next(iter(self.edits.values()))
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        for key, edit in self.edits.items():
+            word = _(KEY_NAMES[key]) if key in KEY_NAMES else key
+            edit.setPlaceholderText(word)
+            edit.setAccessibleName(_("{field}: {key}").format(field=plain_label(self.name),
+                                                              key=word))
+
+    def value(self) -> Any:
+        table = {key: edit.text() for key, edit in self.edits.items() if edit.text().strip()}
+        return table or ABSENT
+
+    def set_value(self, value: Any) -> None:
+        table = value if isinstance(value, dict) else {}
+        for key, edit in self.edits.items():
+            text = str(table.get(key, ""))
+            if edit.text() != text:
+                edit.setText(text)
 
 
 class LongTextField(FieldEditor):
@@ -406,7 +454,9 @@ def make_field(name: str, kind: Any, regions: RegionFactory,
     b = bare_type(kind)
     item = item_type(kind)
     field: FieldEditor
-    if item is not None:
+    if isinstance(b, type) and issubclass(b, msgspec.Struct):
+        field = TableField(name, [f.encode_name for f in msgspec.structs.fields(b)], parent)
+    elif item is not None:
         if item == RegionId:
             field = regions(name, parent) if parent is not None else regions(name, QWidget())
         elif (values := choices(item)) is not None:
