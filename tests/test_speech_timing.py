@@ -363,3 +363,15 @@ def test_a_core_session_plans_from_the_clips_ready_when_it_starts(tmp_path: Path
         assert row is not None and row.planned_seconds == 16
     finally:
         store.close()
+
+
+def test_accented_letters_are_counted_in_every_shipped_language() -> None:
+    """The estimate reads German, French, Polish or Portuguese words whole: an accented
+    vowel is a syllable, and a letter outside A-Z does not split a word."""
+    from massage_timer.core.model.speech_timing import syllables
+
+    assert syllables("Drücke") == 2
+    assert syllables("połóż dłoń") == 3
+    assert syllables("épaule") == 3
+    assert syllables("pescoço") == 3
+    assert syllables("Schulterblätter") == 4
