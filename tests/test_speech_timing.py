@@ -108,7 +108,8 @@ class Played:
 
 
 def play_session(routine: Routine, timing: SpeechTiming, heard_seconds: ClipSeconds) -> Played:
-    """Run ``routine`` planned with ``timing``, its lines lasting ``heard_seconds``."""
+    """Run ``routine`` planned with ``timing`` (whose ``words`` are the session's
+    language), its lines lasting ``heard_seconds``."""
     clock = FakeClock()
     voice = SimulatedVoice(clock, lambda text: heard_seconds(text) or 0.0)
     into_work: list[str] = []
@@ -118,7 +119,7 @@ def play_session(routine: Routine, timing: SpeechTiming, heard_seconds: ClipSeco
             busy = voice.busy()
             if busy is not None and busy.priority >= Priority.SWITCH_SIDES:
                 into_work.append(f"{event.step.title}: {busy.text[:40]!r}")
-        route_event(event, OPTIONS, voice)
+        route_event(event, OPTIONS, voice, timing.words)
 
     engine = SessionEngine(routine, clock, timing=timing)
     engine.subscribe(on_event)
