@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from massage_timer.audio.voices import NoVoiceError, choose_voice
-from massage_timer.core.model.language import SOURCE, _, ngettext
+from massage_timer.core.model.language import N_, SOURCE, _, ngettext
 from massage_timer.core.model.language import language as language_of
 from massage_timer.core.storage.digest import sha256_hex
 from massage_timer.core.storage.files import atomic_write_bytes
@@ -42,7 +42,7 @@ from massage_timer.core.storage.files import atomic_write_bytes
 log = logging.getLogger("massage_timer.audio.speech")
 
 MIN_RMS = 0.003
-INSTALL_ESPEAK = (
+INSTALL_ESPEAK = N_(
     "Voice guidance needs the espeak-ng speech engine: install espeak-ng "
     "(e.g. 'sudo apt install espeak-ng'); the session continues with on-screen cues."
 )
@@ -123,10 +123,12 @@ def unavailable_reason_for(error: BaseException) -> str:
     """A one-line notice a user can act on, for a synthesizer that cannot start."""
     text = str(error)
     if isinstance(error, ModuleNotFoundError) and "pyttsx3" in text:
-        return "Voice guidance needs the pyttsx3 package, which is not installed."
+        return _("Voice guidance needs the pyttsx3 package, which is not installed.")
     if "espeak" in text.lower() or isinstance(error, OSError):
-        return INSTALL_ESPEAK
-    return f"The speech engine could not start ({type(error).__name__}: {text[:120]})."
+        return _(INSTALL_ESPEAK)
+    # TRANSLATORS: {error} is the technical error, in English.
+    return _("The speech engine could not start ({error}).").format(
+        error=f"{type(error).__name__}: {text[:120]}")
 
 
 def wav_seconds(path: Path) -> float | None:
@@ -138,11 +140,17 @@ def wav_seconds(path: Path) -> float | None:
         return None
 
 
-def clip_problem(path: Path) -> str | None:
-    """Why the WAV at ``path`` is not a usable clip, or None when it holds sound."""
+def clip_problem(path: Path, *, listen: bool = True) -> str | None:
+    """Why the WAV at ``path`` is not a usable clip, or None when it holds sound.
+
+    ``listen=False`` checks only that the clip is whole (readable, not empty, all its
+    frames there): enough for a clip from the cache, which was listened to when it was
+    rendered. Listening (the RMS over every sample) is a Python loop of tens of
+    milliseconds a clip, so it runs in the synthesizer's own process, right after the
+    render, never beside the UI thread."""
     try:
         with wave.open(str(path), "rb") as clip:
-            width, frames = clip.getsampwidth(), clip.getnframes()
+            width, frames, channels = clip.getsampwidth(), clip.getnframes(), clip.getnchannels()
             data = clip.readframes(frames)
     except (OSError, EOFError, wave.Error) as exc:
         return f"unreadable clip: {exc}"
@@ -150,6 +158,10 @@ def clip_problem(path: Path) -> str | None:
         return "empty clip"
     if width != 2:
         return f"unexpected sample width {width}"
+    if len(data) < frames * width * channels:
+        return "truncated clip"
+    if not listen:
+        return None
     samples = array("h", data)
     if sys.byteorder == "big":
         samples.byteswap()
@@ -195,7 +207,7 @@ def _worker_main(
         except Exception as exc:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
         else:
-            conn.send(("ok", None))
+            conn.send(("ok", clip_problem(Path(path))))
 
 
 # --- the supervisor ------------------------------------------------------------------
@@ -351,7 +363,7 @@ class SpeechSynth:
                         self._idle.set()
         except Exception:
             log.exception("speech supervisor failed")
-            self._mark_unavailable("The speech worker failed; see the log for details.")
+            self._mark_unavailable(_("The speech worker failed; see the log for details."))
         finally:
             self._started.set()
             self._stop_process()
@@ -369,7 +381,7 @@ class SpeechSynth:
 
     def _handle(self, text: str) -> None:
         path = self.path_for(text)
-        if path.exists() and clip_problem(path) is None:
+        if path.exists() and clip_problem(path, listen=False) is None:
             self.stats.cache_hits += 1
             self._publish(text, path)
             return
@@ -381,8 +393,6 @@ class SpeechSynth:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         began = time.monotonic()
         problem = self._render(text, tmp)
-        if problem is None:
-            problem = clip_problem(tmp)
         if problem is None:
             atomic_write_bytes(path, tmp.read_bytes(), mode=0o644)
             self.stats.rendered += 1
@@ -419,7 +429,7 @@ class SpeechSynth:
             self._stop_process()
             return f"speech process died ({type(exc).__name__})"
         if reply[0] == "ok":
-            return None
+            return None if reply[1] is None else str(reply[1])
         return str(reply[1])
 
     def _wait_for(self, conn: Connection, timeout: float) -> bool:
@@ -435,9 +445,9 @@ class SpeechSynth:
 
     def _restart(self) -> bool:
         if self.stats.restarts >= self.max_restarts:
-            self._mark_unavailable(
+            self._mark_unavailable(_(
                 "The speech engine keeps failing; the session continues with on-screen cues."
-            )
+            ))
             return False
         self.stats.restarts += 1
         return self._start_process()
@@ -459,12 +469,12 @@ class SpeechSynth:
             if not self._wait_for(parent, self.start_timeout):
                 self._stop_process(graceful=False)
                 if not self._closing:
-                    self._mark_unavailable("The speech engine did not start in time.")
+                    self._mark_unavailable(_("The speech engine did not start in time."))
                 return False
             reply = parent.recv()
         except (EOFError, OSError):
             self._stop_process()
-            self._mark_unavailable("The speech engine stopped while starting.")
+            self._mark_unavailable(_("The speech engine stopped while starting."))
             return False
         if reply[0] == "no-voice":
             self._stop_process()
