@@ -15,7 +15,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from massage_timer.core.model.language import N_, _
 from massage_timer.core.storage import autostart
+from massage_timer.core.storage.catalogs import desktop_entry_lines
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.resources import asset
 
@@ -27,16 +29,20 @@ ENTRY_TEMPLATE = """\
 [Desktop Entry]
 Type=Application
 Name=Massage Timer
-GenericName=Self-Massage Timer
-Comment=Guided neck, shoulder and upper-back self-massage with posture-break reminders
-Exec={exec}
+{generic_name}{comment}Exec={exec}
 TryExec={try_exec}
 Icon=massage-timer
 Terminal=false
 Categories=Utility;Clock;
-Keywords=massage;stretching;neck;shoulder;back;posture;break;reminder;timer;
-StartupNotify=true
+{keywords}StartupNotify=true
 """
+# TRANSLATORS: the kind of program, shown under its name in a desktop's menu.
+GENERIC_NAME = N_("Self-Massage Timer")
+# TRANSLATORS: the one-line description in a desktop's menu.
+COMMENT = N_("Guided neck, shoulder and upper-back self-massage with posture-break reminders")
+# TRANSLATORS: search words for the desktop's menu: lower case, each followed by a ";",
+# no spaces around them. Keep the English ones only if people search for them.
+KEYWORDS = N_("massage;stretching;neck;shoulder;back;posture;break;reminder;timer;")
 
 
 def data_home() -> Path:
@@ -67,6 +73,9 @@ def entry_text(command: list[str]) -> str:
     return ENTRY_TEMPLATE.format(
         exec=" ".join(autostart.quote_exec_arg(a) for a in command),
         try_exec=command[0].replace("\\", "\\\\"),
+        generic_name=desktop_entry_lines("GenericName", GENERIC_NAME),
+        comment=desktop_entry_lines("Comment", COMMENT),
+        keywords=desktop_entry_lines("Keywords", KEYWORDS),
     )
 
 
@@ -114,25 +123,27 @@ def uninstall(base: Path) -> list[Path]:
 
 def run(args: argparse.Namespace, paths: AppPaths) -> int:
     if sys.platform in ("win32", "darwin"):
-        print("Desktop entries are for Linux desktops; on this system use the installer's "
-              "shortcut instead.", file=sys.stderr)
+        print(_("Desktop entries are for Linux desktops; on this system use the "
+                "installer's shortcut instead."), file=sys.stderr)
         return 1
     base = data_home()
     if args.uninstall_desktop_entry:
         removed = uninstall(base)
         for path in removed:
-            print(f"removed {path}")
+            print(_("removed {path}").format(path=path))
         if not removed:
-            print(f"no Massage Timer desktop entry found under {base}")
+            print(_("no Massage Timer desktop entry found under {folder}").format(folder=base))
         return 0
     root = Path(args.data_dir).expanduser().resolve() if args.data_dir is not None else None
     command = autostart.app_command(root)
     try:
         written = install(base, command)
     except OSError as exc:
-        print(f"could not install the desktop entry: {exc}", file=sys.stderr)
+        print(_("could not install the desktop entry: {reason}").format(reason=exc),
+              file=sys.stderr)
         return 1
     for path in written:
-        print(f"wrote {path}")
-    print(f"Massage Timer is now in the application menu (runs: {' '.join(command)}).")
+        print(_("wrote {path}").format(path=path))
+    print(_("Massage Timer is now in the application menu (runs: {command}).").format(
+        command=" ".join(command)))
     return 0

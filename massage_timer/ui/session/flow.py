@@ -48,6 +48,7 @@ from massage_timer.core.model.short_check import (
 )
 from massage_timer.core.model.speech_timing import ClipSeconds, SpeechTiming, timing_for
 from massage_timer.core.model.text import single_line
+from massage_timer.core.storage.catalogs import spoken_words
 from massage_timer.core.storage.checklist_file import load_checklist
 from massage_timer.core.storage.loader import LoadedRoutine
 from massage_timer.ui.screen_fit import fit_window
@@ -175,7 +176,8 @@ class SessionFlow(QObject):
         synthesizer (no ``clip_seconds``) nothing is said: the file's own times."""
         s = self.settings
         voiced = s.voice_enabled and self._clip_seconds is not None
-        return timing_for(voiced, s.voice_rate, self._clip_seconds)
+        return timing_for(voiced, s.voice_rate, self._clip_seconds,
+                          spoken_words(self.loaded.language))
 
     # Stage 1: checklist (speech renders meanwhile)
 

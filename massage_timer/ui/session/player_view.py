@@ -190,8 +190,8 @@ class PlayerView(QWidget):
 
         for key, signal in (
             (Qt.Key.Key_Space, self.pauseToggled),
-            (Qt.Key.Key_Right, self.skipRequested),
-            (Qt.Key.Key_Left, self.backRequested),
+            (Qt.Key.Key_Right, self._right_key),
+            (Qt.Key.Key_Left, self._left_key),
             (Qt.Key.Key_Escape, self.stopRequested),
         ):
             shortcut = QShortcut(QKeySequence(key), self)
@@ -267,12 +267,15 @@ class PlayerView(QWidget):
         self._step_progress.setAccessibleName(_("Step progress"))
         self._next.setAccessibleName(_("Next step"))
         self._notice.setAccessibleName(_("Notice"))
+        back, forward = ("▶", "◀") if self._right_to_left() else ("◀", "▶")
+        left, right = pgettext("keyboard key", "Left"), pgettext("keyboard key", "Right")
+        back_key, forward_key = (right, left) if self._right_to_left() else (left, right)
         # TRANSLATORS: the keys in parentheses are the keyboard's arrow keys, Space, Esc.
         for button, text, name, tip in (
-            (self.back_button, _("◀  Back"), _("Back to the previous part"),
-             _("Back to the previous part (Left)")),
-            (self.skip_button, _("Skip  ▶"), _("Skip to the next part"),
-             _("Skip to the next part (Right)")),
+            (self.back_button, f"{back}  {_('Back')}", _("Back to the previous part"),
+             _("Back to the previous part ({key})").format(key=back_key)),
+            (self.skip_button, f"{_('Skip')}  {forward}", _("Skip to the next part"),
+             _("Skip to the next part ({key})").format(key=forward_key)),
             (self.stop_button, _("Stop"), _("Stop the session now"),
              _("Stop the session now (Esc)")),
         ):
@@ -286,6 +289,17 @@ class PlayerView(QWidget):
         else:
             self._last_segment = None
             self.show_status(self._status)
+
+    def _right_to_left(self) -> bool:
+        return self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+
+    def _right_key(self) -> None:
+        """The arrow key pointing the way the session goes: right, unless the layout
+        runs right to left, where going on is to the left (as the buttons are)."""
+        (self.backRequested if self._right_to_left() else self.skipRequested).emit()
+
+    def _left_key(self) -> None:
+        (self.skipRequested if self._right_to_left() else self.backRequested).emit()
 
     @property
     def time_left(self) -> QLabel:
@@ -360,7 +374,7 @@ class PlayerView(QWidget):
         side = SIDE_WORDS.get(segment.side or "")
         self._side.setText(_(side) if side else "")
         if segment.phase is Phase.PREPARE:
-            self._cue.setText(step.spoken_instruction(segment.side))
+            self._cue.setText(segment.instruction)
         elif step.kind is StepKind.REST:
             self._cue.setText(step.cue)
         else:
@@ -400,7 +414,8 @@ class PlayerView(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and self._last_segment is not None:
             self._paint_phase(self._last_segment.phase)
-        elif event.type() == QEvent.Type.LanguageChange and hasattr(self, "stop_button"):
+        elif event.type() in (QEvent.Type.LanguageChange, QEvent.Type.LayoutDirectionChange
+                              ) and hasattr(self, "stop_button"):
             self._retranslate()
 
     @property
