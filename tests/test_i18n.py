@@ -402,3 +402,22 @@ def test_the_right_to_left_pseudo_locale_mirrors_the_app(
         main.deleteLater()
         apply_language(app, "en")
     assert app.layoutDirection() == Qt.LayoutDirection.LeftToRight
+
+
+def test_no_message_is_hidden_inside_an_f_string() -> None:
+    """Babel does not look inside f-strings: ``f"{_('Back')}"`` never reaches the
+    template, so the text stays English in every language."""
+    import ast
+
+    package = Path(__file__).resolve().parent.parent / "massage_timer"
+    hidden = []
+    for path in package.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name)
+                        and inner.func.id in {"_", "N_", "ngettext", "pgettext"}):
+                    hidden.append(f"{path.relative_to(package)}:{inner.lineno}")
+    assert hidden == []
