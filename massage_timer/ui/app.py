@@ -16,21 +16,23 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 
 from massage_timer import APP_DISPLAY_NAME, APP_NAME
 from massage_timer.core.model.language import _
-from massage_timer.core.model.schedule import Carried
 from massage_timer.core.storage.instance import InstanceLock
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui.desktop.application import Application, create_application
 from massage_timer.ui.desktop.first_paint import FirstPaintWatcher
 from massage_timer.ui.desktop.single_instance import SingleInstance, server_name
 from massage_timer.ui.wiring import App, create_main_window, open_routines_folder
+
+if TYPE_CHECKING:
+    from massage_timer.core.model.schedule import Carried
 
 __all__ = [
     "HANDOVER_ENV",
@@ -132,6 +134,10 @@ def _take_handover(lock: InstanceLock) -> Carried | None:
     text = os.environ.pop(HANDOVER_ENV, None)
     if not text:
         return None
+    from datetime import datetime
+
+    from massage_timer.core.model.schedule import Carried
+
     try:
         payload = json.loads(text)
         fd = payload.get("lock_fd")
