@@ -242,9 +242,10 @@ def child_idle(kind: str, data_dir: Path, idle: float, *, tray: bool = False) ->
                 running.window.close()  # to the background: reminders are on
 
         QTimer.singleShot(SETTLE_MS, close_window)
-        if tray:  # the app hands over to a fresh process: this script, as app-idle
-            from massage_timer.ui import app as app_module
+        from massage_timer.ui import app as app_module
 
+        if tray and hasattr(app_module, "handover_argv"):
+            # The app hands over to a fresh process: this script, as app-idle.
             app_module.handover_argv = lambda _args: [  # type: ignore[assignment]
                 sys.executable, __file__, "--child", "app-idle", "--tray",
                 "--data-dir", str(data_dir), "--idle", str(idle)]
