@@ -294,3 +294,55 @@ def test_a_session_ended_with_the_window_closed_hands_over(
     assert flow is not None and flow.checklist is not None
     flow.checklist.reject()  # the session ends (before its player, here)
     qtbot.waitUntil(lambda: bool(handed), timeout=2000)
+
+
+def _lean_with_recorder(
+    app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> tuple[App, list[Carried]]:
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
+    monkeypatch.setattr(wiring, "HANDOVER_DELAY_MS", 20)
+    app_paths.settings_file.parent.mkdir(parents=True, exist_ok=True)
+    app_paths.settings_file.write_text(ALWAYS_ON)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    ctl = App(app, app_paths, background=True, defer_startup=True)
+    handed: list[Carried] = []
+    ctl.hand_over = handed.append
+    return ctl, handed
+
+
+def test_a_reminder_answered_after_its_tone_hands_over(
+    qtbot: QtBot, app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reminder's tone loads QtMultimedia into the lean process for good: once the
+    reminder is answered, the process hands over to a fresh one."""
+    import types
+
+    if "PySide6.QtMultimedia" not in sys.modules:  # as after the tone
+        monkeypatch.setitem(sys.modules, "PySide6.QtMultimedia",
+                            types.ModuleType("PySide6.QtMultimedia"))
+    ctl, handed = _lean_with_recorder(app_paths, monkeypatch)
+    try:
+        qtbot.waitUntil(lambda: ctl.started, timeout=5000)
+        assert not ctl.has_window
+        ctl.tray.snoozeRequested.emit()  # an answer: the status line changes
+        qtbot.waitUntil(lambda: bool(handed), timeout=2000)
+    finally:
+        ctl.shutdown()
+        ctl.deleteLater()
+
+
+def test_a_lean_process_does_not_hand_over(
+    qtbot: QtBot, app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delitem(sys.modules, "PySide6.QtMultimedia", raising=False)
+    ctl, handed = _lean_with_recorder(app_paths, monkeypatch)
+    try:
+        qtbot.waitUntil(lambda: ctl.started, timeout=5000)
+        ctl.tray.snoozeRequested.emit()
+        timer = ctl.findChild(wiring.QTimer, "handoverTimer")
+        assert timer is not None and not timer.isActive()
+        assert not ctl.can_hand_over() and handed == []
+    finally:
+        ctl.shutdown()
+        ctl.deleteLater()

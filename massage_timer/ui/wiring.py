@@ -15,6 +15,7 @@ history, diagrams) are imported when the window is first asked for
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -371,6 +372,7 @@ class App(QObject):
         if self._sessions is not None:
             self._connect_sessions_to_reminders()
         self.reminders.statusChanged.connect(self.tray.set_status)
+        self.reminders.statusChanged.connect(self._hand_over_later)
         if self._carried is not None:
             self.reminders.service.schedule.carry_on(self._carried)
         self.reminders.start()
@@ -393,12 +395,18 @@ class App(QObject):
     # Handing over to a fresh background process
 
     def _hand_over_later(self) -> None:
-        """The window went to the background, or a session ended while it was there
-        (its player is a window of its own): hand over if that lasts."""
+        """The window went to the background, a session ended while it was there (its
+        player is a window of its own), or a reminder was answered: hand over if that
+        lasts and the process holds what a fresh background one would not."""
         window = self._window
-        if (self.hand_over is not None and self.tray.available and window is not None
-                and not window.isVisible()):
+        if (self.hand_over is not None and self.tray.available and self._carries_weight()
+                and (window is None or not window.isVisible())):
             self._handover_timer.start(HANDOVER_DELAY_MS)
+
+    def _carries_weight(self) -> bool:
+        """The window was built, or a sound played (QtMultimedia and its FFmpeg plugin
+        are never unloaded: a reminder's tone alone adds ~25 MB)."""
+        return self._window is not None or "PySide6.QtMultimedia" in sys.modules
 
     def can_hand_over(self) -> bool:
         """Nothing would be lost or cut short: the window stays closed, no other
@@ -410,8 +418,8 @@ class App(QObject):
             and self._started
             and not self._quitting
             and self.tray.available
-            and window is not None
-            and not window.isVisible()
+            and self._carries_weight()
+            and (window is None or not window.isVisible())
             and not self.session_running
             and not self.reminders.service.break_pending
             and not any(w.isVisible() for w in QApplication.topLevelWidgets())
