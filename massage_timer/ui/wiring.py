@@ -149,8 +149,9 @@ class App(QObject):
         self.hand_over: Callable[[Carried], None] | None = None
         """Set by ``run_app``: replaces this process by a fresh background one, given
         the schedule to go on with. What the window, a session's sound (QtMultimedia)
-        and their modules took is never given back inside a process; a process that
-        never built them is ~10 MB smaller, and ~40 MB after a session."""
+        and their modules took is never given back inside a process; a fresh
+        background process is ~10 MB smaller than one whose window was closed, ~44 MB
+        after a session (docs/performance.md)."""
         self._handover_timer = QTimer(self)
         self._handover_timer.setObjectName("handoverTimer")
         self._handover_timer.setSingleShot(True)
