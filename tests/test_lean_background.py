@@ -189,3 +189,24 @@ def test_notices_wait_for_the_window(qtbot: QtBot, app_paths: AppPaths, with_tra
     finally:
         ctl.shutdown()
         ctl.deleteLater()
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc/self/maps")
+def test_the_app_icon_needs_no_svg_renderer() -> None:
+    """The icon of every window and of the tray comes from its PNG renderings: an SVG
+    icon would keep QtSvg and its icon engine resident in the background."""
+    code = (
+        "from PySide6.QtWidgets import QApplication\n"
+        "from massage_timer.ui.desktop.application import create_application\n"
+        "app = create_application()\n"
+        "icon = app.windowIcon()\n"
+        "sizes = sorted(s.width() for s in icon.availableSizes())\n"
+        "drawn = not icon.pixmap(22, 22).isNull()\n"
+        "svg = any('Svg' in line for line in open('/proc/self/maps'))\n"
+        "print('SEEN', sizes[0], sizes[-1], drawn, svg)\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, cwd=REPO, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split("SEEN ", 1)[1].split() == ["16", "512", "True", "False"]
