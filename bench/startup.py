@@ -18,23 +18,31 @@ Background: ``--child app-idle`` runs the real app (``massage_timer.cli.main`` w
 ``--background``, as at login) over a data folder whose settings turn reminders on
 for every day, all day, every 60 min, so the schedule is live whatever the day of the
 run; the folder has seen one start before (as on a desk where the app is in use).
-Offscreen there is no tray, so the app waits as a minimized window; the offscreen
-platform keeps even a minimized window active, which a desktop's window manager does
-not, so the child takes the keyboard focus from it as a window manager would (else
-the search box's caret would blink twice a second). The only other thing added to
-the app is an application-wide event filter that counts Timer events (the app's own
-timers; Qt's internal socket notifiers are not timers and not counted). After a 1 s
-settling time the child stays idle for ``--idle`` seconds: CPU is measured with
-``getrusage`` (microsecond resolution) in the child; the resident memory in the
-background (``idle_rss_mb``) is ``VmRSS`` at the end of the idle time, split into
-anonymous and file-backed pages (``smaps_rollup``), and the peak is ``VmHWM`` after
-quitting. ``--child closed-idle`` is the same for an app started as usual whose window
-is then closed to the background (``closed_idle_*``).
+Offscreen there is no tray; with ``--tray`` the child says there is one
+(``QSystemTrayIcon.isSystemTrayAvailable``), as on a desktop with a tray, and the app
+builds no window (``idle_*``); without it (``idle_notray_*``) the app waits as a
+minimized window, which the offscreen platform keeps active (a desktop's window
+manager does not), so the child takes the keyboard focus from it as a window manager
+would (else the search box's caret would blink twice a second). The only other thing
+added to the app is an application-wide event filter that counts Timer events (the
+app's own timers; Qt's internal socket notifiers are not timers and not counted).
+After a 1 s settling time the child stays idle for ``--idle`` seconds: CPU is measured
+with ``getrusage`` (microsecond resolution) in the child; the resident memory in the
+background is ``VmRSS`` at the end of the idle time, split into anonymous and
+file-backed pages (``smaps_rollup``), and the peak is ``VmHWM`` after quitting.
+``--child closed-idle`` starts the app as usual and closes its window to the
+background: with ``--tray`` the app hands over to a fresh ``--background`` process
+after 10 s (``exec``, the same process id), which here is this script again as an
+``app-idle --tray`` child, so the figures (``closed_idle_*``) are those of the process
+after the hand-over; without a tray (``closed_notray_*``) there is no hand-over and the
+window stays built, minimized.
 
 Session: ``--child session`` (``--session-seconds``) plays the first built-in routine in
 the real app, with real speech and QtMultimedia cues on a PulseAudio null sink of its
 own (as ``bench/cues.py``), sampling ``VmRSS`` every 100 ms; ``session_peak_rss_mb`` is
-the process's ``VmHWM`` (the speech worker is a process of its own, not counted).
+the process's ``VmHWM``; the speech worker is a process of its own, reported beside
+it (``session_children_*``: resident and proportional set size at the end of the
+session, and its peak).
 Prints one JSON object last.
 """
 
@@ -126,17 +134,46 @@ def child_bare() -> int:
     return 0
 
 
-def child_idle(kind: str, data_dir: Path, idle: float) -> int:
+def _children_memory_mb() -> dict[str, float]:
+    """Resident, proportional (PSS) and peak resident memory of this process's
+    children (the speech worker), summed."""
+    total = {"rss_mb": 0.0, "pss_mb": 0.0, "hwm_mb": 0.0, "count": 0.0}
+    for task in Path("/proc/self/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text().splitlines()
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+            except OSError:
+                continue
+            fields = {k: v for k, _, v in (line.partition(":") for line in status + rollup)}
+            total["rss_mb"] += int(fields["VmRSS"].split()[0]) / 1024
+            total["hwm_mb"] += int(fields["VmHWM"].split()[0]) / 1024
+            total["pss_mb"] += int(fields["Pss"].split()[0]) / 1024
+            total["count"] += 1
+    return {k: round(v, 2) for k, v in total.items()}
+
+
+def _pss_mb() -> float:
+    for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def child_idle(kind: str, data_dir: Path, idle: float, *, tray: bool = False) -> int:
     """Background cost of the real app started in the background (``app``), of the
     real app started as usual whose window is then closed (``closed``), or of a hidden
     bare window (``bare``)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, str(REPO))
     from PySide6.QtCore import QEvent, QObject, QTimer
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
     counts = {"timer_events": 0}
-    result: dict[str, object] = {}
+    result: dict[str, object] = {"pid": os.getpid(), "tray": tray,
+                                 "handed_over": "MASSAGE_TIMER_HANDOVER" in os.environ}
+    if tray:  # as on a desktop with a tray (offscreen has none)
+        QSystemTrayIcon.isSystemTrayAvailable = staticmethod(lambda: True)  # type: ignore[method-assign]
 
     class Counter(QObject):
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:
@@ -146,7 +183,8 @@ def child_idle(kind: str, data_dir: Path, idle: float) -> int:
 
     # The app's create_application() reuses this instance, so the filter sees its timers.
     if kind in ("app", "closed"):
-        from massage_timer.ui.app import Application  # what the app creates
+        # What the app creates (from where a background start imports it).
+        from massage_timer.ui.desktop.application import Application
 
         app: QApplication = Application([sys.argv[0]])
     else:
@@ -170,7 +208,10 @@ def child_idle(kind: str, data_dir: Path, idle: float) -> int:
             cpu = (end.ru_utime - usage.ru_utime) + (end.ru_stime - usage.ru_stime)
             result["idle_seconds"] = round(wall, 3)
             result["rss_now_mb"] = round(_vm_rss_mb(), 2)
+            result["pss_now_mb"] = round(_pss_mb(), 2)
             result.update(_rss_split_mb())
+            result["has_window"] = any(
+                type(w).__name__ == "MainWindow" for w in app.topLevelWidgets())
             result["qt_modules"] = _qt_modules()
             result["idle_cpu_pct"] = round(cpu / wall * 100, 4)
             # The finishing timer itself is one Timer event; it is not the app's.
@@ -201,7 +242,21 @@ def child_idle(kind: str, data_dir: Path, idle: float) -> int:
                 running.window.close()  # to the background: reminders are on
 
         QTimer.singleShot(SETTLE_MS, close_window)
-        QTimer.singleShot(2 * SETTLE_MS, begin)
+        from massage_timer.ui import app as app_module
+
+        if tray and hasattr(app_module, "handover_argv"):
+            # The app hands over to a fresh process: this script, as app-idle.
+            app_module.handover_argv = lambda _args: [  # type: ignore[assignment]
+                sys.executable, __file__, "--child", "app-idle", "--tray",
+                "--data-dir", str(data_dir), "--idle", str(idle)]
+
+            def not_handed_over() -> None:
+                print("no hand-over within 60 s", file=sys.stderr, flush=True)
+                app.exit(3)
+
+            QTimer.singleShot(60_000, not_handed_over)
+        else:
+            QTimer.singleShot(2 * SETTLE_MS, begin)
     else:
         QTimer.singleShot(SETTLE_MS, begin)
     if kind in ("app", "closed"):
@@ -219,7 +274,7 @@ def child_idle(kind: str, data_dir: Path, idle: float) -> int:
     result["rss_mb"] = round(_vm_hwm_mb(), 2)
     result["exit_code"] = code
     print(json.dumps(result), flush=True)
-    return 0
+    return 0 if code == 0 else code
 
 
 def child_session(data_dir: Path, seconds: float) -> int:
@@ -262,6 +317,8 @@ def child_session(data_dir: Path, seconds: float) -> int:
     def stop(sampler: QTimer) -> None:
         sampler.stop()
         result["qt_modules"] = _qt_modules()
+        result["pss_mb"] = round(_pss_mb(), 2)
+        result["children"] = _children_memory_mb()
         controller().sessions.stop()
         QTimer.singleShot(2 * SETTLE_MS, after)
 
@@ -363,6 +420,8 @@ def measure_session(root: Path, seconds: float) -> dict[str, object]:
         "session_peak_rss_mb": result["peak_rss_mb"],
         "session_rss_before_mb": result["rss_before_mb"],
         "session_rss_after_mb": result["rss_after_mb"],
+        "session_pss_end_mb": result["pss_mb"],
+        "session_children": result["children"],
         "session_qt_modules": result["qt_modules"],
     }
 
@@ -401,13 +460,16 @@ def main(argv: list[str] | None = None) -> int:
     # Longer than a minute: QPixmapCache's timer ticks at 30 s, then every 10 s.
     parser.add_argument("--idle-seconds", type=float, default=120.0)
     parser.add_argument("--session-seconds", type=float, default=20.0)
+    parser.add_argument("--tray", action="store_true",
+                        help="(children) behave as on a desktop with a tray")
     args = parser.parse_args(argv)
     if args.child == "bare":
         return child_bare()
     if args.child == "session":
         return child_session(args.data_dir, args.idle)
     if args.child:
-        return child_idle(args.child.removesuffix("-idle"), args.data_dir, args.idle)
+        return child_idle(args.child.removesuffix("-idle"), args.data_dir, args.idle,
+                          tray=args.tray)
 
     with tempfile.TemporaryDirectory(prefix="mt-bench-startup-") as tmp:
         root = Path(tmp)
@@ -426,24 +488,28 @@ def main(argv: list[str] | None = None) -> int:
         # Background: all at once (they are idle, so they do not disturb each other).
         from massage_timer.core.storage.paths import AppPaths
 
-        idle_settings = AppPaths.portable(root / "app-idle").settings_file
-        idle_settings.parent.mkdir(parents=True)
-        idle_settings.write_text(IDLE_SETTINGS)
-        measure_app(root / "app-idle")  # its first start
-        timeout = args.idle_seconds + 120
-        # The same, started as usual with its window then closed to the background.
-        closed_settings = AppPaths.portable(root / "closed-idle").settings_file
-        closed_settings.parent.mkdir(parents=True)
-        # The background hint (a message box where there is no tray) is shown at the
-        # first close only; this measures every later one.
-        closed_settings.write_text(IDLE_SETTINGS + "shown_background_hint = true\n")
-        measure_app(root / "closed-idle")  # its first start
+        # "app": a background start, "closed": a usual start whose window is then
+        # closed to the background; each under a tray and without one.
+        kinds = {"app": ("app", True), "app-notray": ("app", False),
+                 "closed": ("closed", True), "closed-notray": ("closed", False),
+                 "bare": ("bare", False)}
+        for name, (kind, _tray) in kinds.items():
+            if kind == "bare":
+                continue
+            settings_file = AppPaths.portable(root / f"{name}-idle").settings_file
+            settings_file.parent.mkdir(parents=True)
+            # The background hint (a message box where there is no tray) is shown at
+            # the first close only; this measures every later one.
+            settings_file.write_text(IDLE_SETTINGS + (
+                "shown_background_hint = true\n" if kind == "closed" else ""))
+            measure_app(root / f"{name}-idle")  # its first start
+        timeout = args.idle_seconds + 180
         procs = {
-            kind: launch(["--child", f"{kind}-idle", "--data-dir", str(root / f"{kind}-idle"),
-                          "--idle", str(args.idle_seconds)])
-            for kind in ("app", "bare", "closed")
+            name: launch(["--child", f"{kind}-idle", "--data-dir", str(root / f"{name}-idle"),
+                          "--idle", str(args.idle_seconds), *(["--tray"] if tray else [])])
+            for name, (kind, tray) in kinds.items()
         }
-        idle = {kind: _child_json(f"{kind} idle", proc, timeout) for kind, proc in procs.items()}
+        idle = {name: _child_json(f"{name} idle", proc, timeout) for name, proc in procs.items()}
         session = measure_session(root, args.session_seconds)
 
     def figures(kind: str, key: str) -> list[float]:
@@ -476,17 +542,31 @@ def main(argv: list[str] | None = None) -> int:
         "idle_rss_split_mb": {k: idle["app"][k] for k in ("anon_mb", "file_mb")},
         "idle_peak_rss_mb": idle["app"]["rss_mb"],
         "idle_qt_modules": idle["app"]["qt_modules"],
+        "idle_pss_mb": idle["app"]["pss_now_mb"],
+        "idle_has_window": idle["app"]["has_window"],
+        "idle_notray_rss_mb": idle["app-notray"]["rss_now_mb"],
+        "idle_notray_cpu_pct": idle["app-notray"]["idle_cpu_pct"],
+        "idle_notray_wakeups_per_min": idle["app-notray"]["idle_wakeups_per_min"],
+        "idle_notray_rss_split_mb": {k: idle["app-notray"][k] for k in ("anon_mb", "file_mb")},
         "closed_idle_rss_mb": idle["closed"]["rss_now_mb"],
         "closed_idle_cpu_pct": idle["closed"]["idle_cpu_pct"],
         "closed_idle_wakeups_per_min": idle["closed"]["idle_wakeups_per_min"],
         "closed_idle_qt_modules": idle["closed"]["qt_modules"],
+        "closed_idle_handed_over": idle["closed"]["handed_over"],
+        "closed_idle_has_window": idle["closed"]["has_window"],
+        "closed_notray_rss_mb": idle["closed-notray"]["rss_now_mb"],
+        "closed_notray_cpu_pct": idle["closed-notray"]["idle_cpu_pct"],
+        "closed_notray_wakeups_per_min": idle["closed-notray"]["idle_wakeups_per_min"],
         **session,
-        "idle_window": idle["app"].get("window", "hidden"),
+        "idle_window": "none" if not idle["app"]["has_window"] else idle["app"].get(
+            "window", "hidden"),
+        "idle_notray_window": idle["app-notray"].get("window", "hidden"),
         "reminder_status": idle["app"].get("reminder_status"),
         "bare_cold_start_ms": round(bare_ms, 1),
         "bare_cold_start_ms_all": [round(x, 1) for x in figures("bare", "cold_start_ms")],
         "bare_rss_mb": round(max(figures("bare", "rss_mb")), 1),
         "bare_idle_rss_mb": idle["bare"]["rss_now_mb"],
+        "bare_idle_pss_mb": idle["bare"]["pss_now_mb"],
         "bare_idle_cpu_pct": idle["bare"]["idle_cpu_pct"],
         "bare_idle_wakeups_per_min": idle["bare"]["idle_wakeups_per_min"],
         "cold_start_ratio": round(cold_ms / bare_ms, 2),

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
+import logging
 import os
 import signal
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
@@ -27,7 +31,11 @@ from massage_timer.ui.desktop.first_paint import FirstPaintWatcher
 from massage_timer.ui.desktop.single_instance import SingleInstance, server_name
 from massage_timer.ui.wiring import App, create_main_window, open_routines_folder
 
+if TYPE_CHECKING:
+    from massage_timer.core.model.schedule import Carried
+
 __all__ = [
+    "HANDOVER_ENV",
     "STARTUP_MARK_ENV",
     "Application",
     "FirstPaintWatcher",
@@ -38,6 +46,11 @@ __all__ = [
 ]
 
 STARTUP_MARK_ENV = "MASSAGE_TIMER_STARTUP_MARK"
+HANDOVER_ENV = "MASSAGE_TIMER_HANDOVER"
+"""Set by a process for the one that replaces it (``exec``): the data folder's lock
+descriptor and the reminder schedule to go on with (JSON)."""
+
+log = logging.getLogger(__name__)
 
 
 def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -48,7 +61,9 @@ def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
     except OSError as exc:  # no private folder for the socket: the lock still holds
         print(f"{APP_NAME}: {exc.strerror or exc}", file=sys.stderr)
         name = ""
-    instance = SingleInstance(name, app, lock=InstanceLock(paths))
+    lock = InstanceLock(paths)
+    carried = _take_handover(lock)
+    instance = SingleInstance(name, app, lock=lock)
     if not instance.acquire(listen=False):
         if instance.held_elsewhere:
             message = _("another {app} is using {folder} and did not answer; not starting"
@@ -58,8 +73,10 @@ def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
         return 0
     running: list[App] = []
     _quit_on_signals(app, lambda: running[0].quit() if running else app.exit(0))
-    main = App(app, paths, background=bool(getattr(args, "background", False)), defer_startup=True)
+    main = App(app, paths, background=bool(getattr(args, "background", False)),
+               defer_startup=True, carried=carried)
     running.append(main)
+    main.hand_over = lambda schedule: _hand_over(instance, handover_argv(args), schedule)
     mark = os.environ.get(STARTUP_MARK_ENV)
     if mark:
         _report_first_paint(main, quit_after=mark == "exit")
@@ -70,6 +87,72 @@ def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
     code = app.exec()
     instance.release()
     return code
+
+
+def handover_argv(args: argparse.Namespace) -> list[str]:
+    """The command that starts this app again, in the background, on the same folders."""
+    if getattr(sys, "frozen", False):  # a bundle: the executable is the app
+        argv = [sys.executable]
+    else:
+        argv = [sys.executable, "-m", "massage_timer"]
+    argv.append("--background")
+    data_dir = getattr(args, "data_dir", None)
+    if data_dir is not None:
+        argv += ["--data-dir", str(Path(data_dir).absolute())]
+    for folder in getattr(args, "routines_dir", None) or []:
+        argv += ["--routines-dir", str(Path(folder).absolute())]
+    return argv
+
+
+def _hand_over(instance: SingleInstance, argv: list[str], schedule: Carried) -> None:
+    """Replace this process by ``argv`` (a lean background start, the same process id):
+    the lock is passed on open, so no other start can slip in, and the reminder
+    schedule goes on where it was. Called once the app has shut down (history closed,
+    settings saved, speech worker stopped, tray icon hidden)."""
+    payload = {
+        "lock_fd": instance.pass_on(),
+        "anchor": schedule.anchor.isoformat(),
+        "snooze_until": schedule.snooze_until.isoformat() if schedule.snooze_until else None,
+        "snoozed_reminder": schedule.snoozed_reminder,
+    }
+    env = dict(os.environ, **{HANDOVER_ENV: json.dumps(payload)})
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    try:
+        os.execve(argv[0], argv, env)
+    except OSError as exc:  # pragma: no cover - the interpreter went away
+        print(_("{app}: could not restart in the background: {error}").format(
+            app=APP_NAME, error=exc.strerror or exc), file=sys.stderr)
+        os._exit(1)
+
+
+def _take_handover(lock: InstanceLock) -> Carried | None:
+    """What the process this one replaced passed on (:func:`_hand_over`): the lock is
+    adopted, and the schedule returned. Anything unreadable is ignored: the lock is
+    then taken as usual and the schedule starts afresh."""
+    text = os.environ.pop(HANDOVER_ENV, None)
+    if not text:
+        return None
+    from datetime import datetime
+
+    from massage_timer.core.model.schedule import Carried
+
+    try:
+        payload = json.loads(text)
+        fd = payload.get("lock_fd")
+        if isinstance(fd, int) and not lock.adopt(fd):
+            log.warning("the lock passed on was not adopted")
+        until = payload.get("snooze_until")
+        return Carried(
+            datetime.fromisoformat(payload["anchor"]),
+            datetime.fromisoformat(until) if until else None,
+            bool(payload.get("snoozed_reminder")),
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        log.warning("unreadable hand-over from the previous process; starting afresh")
+        return None
 
 
 def _listen(instance: SingleInstance) -> None:

@@ -5,11 +5,17 @@ Each part listens to the settings that concern it (see
 builds them and connects what the windows ask for to the part that does it. The
 window is complete for its first paint; the history, the reminders, the idle monitor
 and the tray icon start right after it (:meth:`App.finish_startup`).
+
+A background start under a tray builds no window at all: the tray, the reminders and
+their prompt are what it needs, and the window's modules (library, editor, session,
+history, diagrams) are imported when the window is first asked for
+(:attr:`App.window`), so the process that waits all day stays small.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -30,22 +36,26 @@ from massage_timer.ui.desktop.background import CloseToBackground, release_paint
 from massage_timer.ui.desktop.first_paint import FirstPaintWatcher
 from massage_timer.ui.desktop.language import apply_language
 from massage_timer.ui.desktop.tray import ReminderTray
-from massage_timer.ui.editor.editing import RoutineEditing, voice_tryout
-from massage_timer.ui.history_window import HistoryWindow
-from massage_timer.ui.library.main_window import MainWindow
-from massage_timer.ui.sessions import Sessions
 from massage_timer.ui.sound import AudioFactory, Sound, real_audio
 from massage_timer.ui.theme import ThemeController
 
 if TYPE_CHECKING:
+    from massage_timer.core.model.schedule import Carried
     from massage_timer.core.storage.history.store import HistoryStore
+    from massage_timer.ui.editor.editing import RoutineEditing
+    from massage_timer.ui.history_window import HistoryWindow
+    from massage_timer.ui.library.main_window import MainWindow
     from massage_timer.ui.reminders.reminders import Reminders
+    from massage_timer.ui.sessions import Sessions
 
 log = logging.getLogger(__name__)
 
 # With a deferred start-up, the rest of it runs right after the window's first paint,
 # or after this long if the window is not painted by then.
 STARTUP_FALLBACK_MS = 500
+# After the window went to the background this long (and stayed there), the process
+# hands over to a fresh background one (see App.hand_over).
+HANDOVER_DELAY_MS = 10_000
 HOUR = timedelta(hours=1)
 
 
@@ -57,6 +67,9 @@ def create_main_window(
     Without a library given, Reload reads the folders again by itself; with one, the
     caller owns the library and its reloading.
     """
+    # Imported here on purpose: a background start under a tray builds no window.
+    from massage_timer.ui.library.main_window import MainWindow
+
     window = MainWindow()
     window.set_include_optional(settings.include_optional_steps)
     window.set_speech_timing(timing_for(settings.voice_enabled, settings.voice_rate))
@@ -90,6 +103,7 @@ class App(QObject):
         background: bool = False,
         defer_startup: bool = False,
         audio: AudioFactory | None = None,
+        carried: Carried | None = None,
     ) -> None:
         """Load the settings and the library, build the window and show it.
 
@@ -99,6 +113,12 @@ class App(QObject):
         tells when that has happened, and every entry point that needs them finishes
         the start-up first, so nothing depends on the order. ``audio`` makes the
         speech and the cue player (tests pass fakes).
+
+        A ``background`` start where the desktop has a tray builds no window: the
+        tray and the reminders run alone until something asks for the window
+        (:attr:`window`), which builds it then. Without a tray the window is built and
+        minimized, the one way back to the app. ``carried`` is the reminder schedule
+        of the process this one replaced (:attr:`hand_over`).
         """
         super().__init__(app)
         self.app = app
@@ -118,32 +138,146 @@ class App(QObject):
         self.theme.follow(self.store)
         self.library: Library = load_library(paths)
         self.notices += self._translation_notices()
-        self.window: MainWindow = create_main_window(paths, settings, self.library)
+        self._window: MainWindow | None = None
+        self._sessions: Sessions | None = None
+        self._history_window: HistoryWindow | None = None
+        self._editing: RoutineEditing | None = None
+        self._background: CloseToBackground | None = None
+        self._first_paint: FirstPaintWatcher | None = None
+        self._reminders_note_shown = False
+        self._carried = carried
+        self.hand_over: Callable[[Carried], None] | None = None
+        """Set by ``run_app``: replaces this process by a fresh background one, given
+        the schedule to go on with. What the window, a session's sound (QtMultimedia)
+        and their modules took is never given back inside a process; a fresh
+        background process is ~10 MB smaller than one whose window was closed, ~44 MB
+        after a session (docs/performance.md)."""
+        self._handover_timer = QTimer(self)
+        self._handover_timer.setObjectName("handoverTimer")
+        self._handover_timer.setSingleShot(True)
+        self._handover_timer.timeout.connect(self._try_hand_over)
         self.store.subscribe(self._on_include_optional_changed, fields=("include_optional_steps",))
         self.store.subscribe(self._on_voice_timing_changed, fields=("voice_enabled", "voice_rate"))
         self.store.subscribe(self._on_language_changed, fields=("language",))
         self.sound = Sound(
             self.store,
             audio or real_audio(paths.speech_cache_dir),
-            in_use=lambda: self.sessions.running,
+            in_use=lambda: self.session_running,
             parent=self,
         )
-        self.sessions = Sessions(
+        self.start_at_login = StartAtLogin(self.store, paths.root, notice=self._show_notice)
+
+        # The tray's menu is also the window's "Reminders" menu (added when the window
+        # is built); the icon itself is shown once the reminders run.
+        self.tray = ReminderTray(app.windowIcon(), parent=self)
+        self.tray.menu_title = lambda: _("&Reminders")
+        self.tray.menu.setTitle(self.tray.menu_title())
+        self.tray.follow(self.store)
+        self._connect()
+
+        self._defer_startup = defer_startup
+        if defer_startup:
+            # Hidden (background) or never painted (e.g. started minimized): do not wait.
+            timer = QTimer(self)
+            timer.setObjectName("startupTimer")
+            timer.setSingleShot(True)
+            timer.timeout.connect(self.finish_startup)
+            self._startup_timer = timer
+        if not background or not self.tray.available:
+            self._build_window()
+        if not defer_startup:
+            self.finish_startup()
+        elif self._startup_timer is not None:
+            self._startup_timer.start(0 if background else STARTUP_FALLBACK_MS)
+        if not background:
+            self.window.show()
+        elif not self.tray.available:
+            # No tray to come back through: stay reachable as a minimized window.
+            self.window.showMinimized()
+            # What its one paint cached is not needed there.
+            self.first_paint.add_callback(lambda: QTimer.singleShot(0, release_paint_caches))
+
+    # The window and the parts that live in it, built on first use
+
+    @property
+    def has_window(self) -> bool:
+        """Whether the main window exists (a background start under a tray has none
+        until the person opens it)."""
+        return self._window is not None
+
+    @property
+    def window(self) -> MainWindow:
+        """The main window, built (hidden) on first use with its sessions, History
+        window and editor."""
+        if self._window is None:
+            self._build_window()
+        assert self._window is not None
+        return self._window
+
+    def _parts(self) -> MainWindow:
+        return self.window
+
+    @property
+    def sessions(self) -> Sessions:
+        self._parts()  # built with the window
+        assert self._sessions is not None
+        return self._sessions
+
+    @property
+    def history_window(self) -> HistoryWindow:
+        self._parts()  # built with the window
+        assert self._history_window is not None
+        return self._history_window
+
+    @property
+    def editing(self) -> RoutineEditing:
+        self._parts()  # built with the window
+        assert self._editing is not None
+        return self._editing
+
+    @property
+    def background(self) -> CloseToBackground:
+        self._parts()  # built with the window
+        assert self._background is not None
+        return self._background
+
+    @property
+    def first_paint(self) -> FirstPaintWatcher:
+        """Fires at the main window's first paint (the window is built if need be)."""
+        self._parts()  # built with the window
+        assert self._first_paint is not None
+        return self._first_paint
+
+    @property
+    def session_running(self) -> bool:
+        """A session is under way (never without a window)."""
+        return self._sessions is not None and self._sessions.running
+
+    def _build_window(self) -> None:
+        # Imported here on purpose: a background start under a tray builds no window.
+        from massage_timer.ui.editor.editing import RoutineEditing, voice_tryout
+        from massage_timer.ui.history_window import HistoryWindow
+        from massage_timer.ui.sessions import Sessions
+
+        settings = self.store.settings
+        window = create_main_window(self.paths, settings, self.library)
+        self._window = window
+        self._sessions = Sessions(
             self.store,
             self.sound,
-            self.window,
+            window,
             library=lambda: self.library,
             history=lambda: self.history,
             bring_to_front=self.bring_to_front,
             parent=self,
         )
-        self.history_window = HistoryWindow(self.window)
+        self._history_window = HistoryWindow(window)
         hear, play = voice_tryout(self.sound, lambda: self.store.settings,
-                                  lambda text: self.window.show_notice(text, 8000),
-                                  busy=lambda: self.sessions.running)
-        self.editing = RoutineEditing(
-            paths,
-            self.window,
+                                  lambda text: window.show_notice(text, 8000),
+                                  busy=lambda: self.session_running)
+        self._editing = RoutineEditing(
+            self.paths,
+            window,
             library=lambda: self.library,
             reload=self.reload_library,
             settings=lambda: self.store.settings,
@@ -151,60 +285,44 @@ class App(QObject):
             play=play,
             parent=self,
         )
-        self.start_at_login = StartAtLogin(self.store, paths.root, notice=self.window.show_notice)
-
-        # The tray's menu is also the window's "Reminders" menu, so it is there from
-        # the first paint; the icon itself is shown once the reminders run.
-        self.tray = ReminderTray(app.windowIcon(), parent=self)
-        self.tray.menu_title = lambda: _("&Reminders")
-        self.tray.menu.setTitle(self.tray.menu_title())
         help_action = self._help_menu_action()
         if help_action is not None:
-            self.window.menuBar().insertMenu(help_action, self.tray.menu)
+            window.menuBar().insertMenu(help_action, self.tray.menu)
         else:
-            self.window.menuBar().addMenu(self.tray.menu)
-        self.tray.follow(self.store)
-        self.background = CloseToBackground(
-            self.window,
+            window.menuBar().addMenu(self.tray.menu)
+        self._background = CloseToBackground(
+            window,
             self.tray,
             self.store,
             quit_app=self.quit,
             quitting=lambda: self._quitting,
             before=self.finish_startup,
+            gone=self._hand_over_later,
         )
-        self._connect()
+        self._connect_window()
+        if self._started:
+            self._connect_sessions_to_reminders()
         # Reminders are on by default: say so on the first start (saved at quit, so
         # nothing is written before the first paint).
         self._reminders_note_shown = (
             settings.reminders_enabled and not settings.shown_reminders_note
         )
         if self._reminders_note_shown:
-            self.window.reminders_note.show_for(settings)
+            window.reminders_note.show_for(settings)
             self.store.subscribe(self._on_reminders_note_stale, fields=(
                 "reminders_enabled", "reminder_interval_minutes", "active_days",
                 "active_start", "active_end",
             ))
+        self._first_paint = FirstPaintWatcher(window, self._on_first_paint)
+        if self.notices:
+            window.show_notice(" ".join(self.notices))
 
-        self.first_paint = FirstPaintWatcher(self.window, self._on_first_paint)
-        if not defer_startup:
-            self.finish_startup()
+    def _show_notice(self, text: str, timeout_ms: int = 0) -> None:
+        """In the window's status bar; without a window, kept for when it is built."""
+        if self._window is None:
+            self.notices.append(text)
         else:
-            if self.notices:
-                self.window.show_notice(" ".join(self.notices))
-            # Hidden (background) or never painted (e.g. started minimized): do not wait.
-            timer = QTimer(self)
-            timer.setObjectName("startupTimer")
-            timer.setSingleShot(True)
-            timer.timeout.connect(self.finish_startup)
-            timer.start(0 if background else STARTUP_FALLBACK_MS)
-            self._startup_timer = timer
-        if not background:
-            self.window.show()
-        elif not self.tray.available:
-            # No tray to come back through: stay reachable as a minimized window.
-            self.window.showMinimized()
-        if background:  # what a paint of the window cached is not needed there
-            self.first_paint.add_callback(lambda: QTimer.singleShot(0, release_paint_caches))
+            self._window.show_notice(text, timeout_ms)
 
     @property
     def settings(self) -> Settings:
@@ -247,23 +365,75 @@ class App(QObject):
             create_idle_monitor(),
             self.sound,
             library=lambda: self.library,
-            session_running=lambda: self.sessions.running,
+            session_running=lambda: self.session_running,
             notify=self.tray.notify,
             parent=self,
         )
         self.reminders.startBreakRequested.connect(self.start_break)
-        self.sessions.playerStarted.connect(self.reminders.service.break_started)
-        self.sessions.cancelled.connect(self.reminders.service.break_cancelled)
+        if self._sessions is not None:
+            self._connect_sessions_to_reminders()
         self.reminders.statusChanged.connect(self.tray.set_status)
+        self.reminders.statusChanged.connect(self._hand_over_later)
+        if self._carried is not None:
+            self.reminders.service.schedule.carry_on(self._carried)
         self.reminders.start()
         if self.tray.available:
             self.tray.show()
         self.notices += self.history.pop_notices()
-        if self.notices:
-            self.window.show_notice(" ".join(self.notices))
+        if self.notices and self._window is not None:
+            self._window.show_notice(" ".join(self.notices))
         callbacks, self._when_started = self._when_started, []
         for callback in callbacks:
             callback()
+
+    def _connect_sessions_to_reminders(self) -> None:
+        """A break counts once its player runs (the window and the reminders may be
+        made in either order)."""
+        assert self._sessions is not None
+        self._sessions.playerStarted.connect(self.reminders.service.break_started)
+        self._sessions.cancelled.connect(self.reminders.service.break_cancelled)
+
+    # Handing over to a fresh background process
+
+    def _hand_over_later(self) -> None:
+        """The window went to the background, a session ended while it was there (its
+        player is a window of its own), or a reminder was answered: hand over if that
+        lasts and the process holds what a fresh background one would not."""
+        window = self._window
+        if (self.hand_over is not None and self.tray.available and self._carries_weight()
+                and (window is None or not window.isVisible())):
+            self._handover_timer.start(HANDOVER_DELAY_MS)
+
+    def _carries_weight(self) -> bool:
+        """The window was built, or a sound played (QtMultimedia and its FFmpeg plugin
+        are never unloaded: a reminder's tone alone adds ~25 MB)."""
+        return self._window is not None or "PySide6.QtMultimedia" in sys.modules
+
+    def can_hand_over(self) -> bool:
+        """Nothing would be lost or cut short: the window stays closed, no other
+        window or dialog shows (a reminder's prompt, an editor, Settings), no session
+        or asked-for break is under way, and the tray will bring the app back."""
+        window = self._window
+        return (
+            self.hand_over is not None
+            and self._started
+            and not self._quitting
+            and self.tray.available
+            and self._carries_weight()
+            and (window is None or not window.isVisible())
+            and not self.session_running
+            and not self.reminders.service.break_pending
+            and not any(w.isVisible() for w in QApplication.topLevelWidgets())
+        )
+
+    def _try_hand_over(self) -> None:
+        if not self.can_hand_over():
+            return
+        hand_over = self.hand_over
+        assert hand_over is not None
+        carried = self.reminders.service.schedule.carry()
+        self.shutdown()
+        hand_over(carried)
 
     def _open_history(self) -> HistoryStore:
         # Imported here on purpose, as in finish_startup.
@@ -289,7 +459,20 @@ class App(QObject):
         return actions[-1] if actions else None
 
     def _connect(self) -> None:
-        w, t = self.window, self.tray
+        t = self.tray
+        t.startBreakRequested.connect(self._on_tray_start_break)
+        t.snoozeRequested.connect(self._on_tray_snooze)
+        t.pauseHourRequested.connect(self._on_tray_pause_hour)
+        t.pauseTomorrowRequested.connect(self._on_tray_pause_tomorrow)
+        t.resumeRequested.connect(self._on_tray_resume)
+        t.openRequested.connect(self.bring_to_front)
+        t.quitRequested.connect(self.quit)
+        self.app.aboutToQuit.connect(self.shutdown)
+        if isinstance(self.app, Application):
+            self.app.quitRequested.connect(self._prepare_quit)
+
+    def _connect_window(self) -> None:
+        w = self.window
         w.startRequested.connect(self.start_session)
         w.historyRequested.connect(self.show_history)
         w.settingsRequested.connect(self.show_settings)
@@ -304,19 +487,10 @@ class App(QObject):
         r.deleteRequested.connect(e.delete)
         r.importRequested.connect(e.import_files)
         r.exportRequested.connect(e.export)
-        t.startBreakRequested.connect(self._on_tray_start_break)
-        t.snoozeRequested.connect(self._on_tray_snooze)
-        t.pauseHourRequested.connect(self._on_tray_pause_hour)
-        t.pauseTomorrowRequested.connect(self._on_tray_pause_tomorrow)
-        t.resumeRequested.connect(self._on_tray_resume)
-        t.openRequested.connect(self.bring_to_front)
-        t.quitRequested.connect(self.quit)
         self.sessions.breakTaken.connect(self._on_break_taken)
         self.sessions.ended.connect(self.notices_from_history)
         self.sessions.ended.connect(self._apply_pending_language)
-        self.app.aboutToQuit.connect(self.shutdown)
-        if isinstance(self.app, Application):
-            self.app.quitRequested.connect(self._prepare_quit)
+        self.sessions.ended.connect(self._hand_over_later)
 
     # The tray's (and the Reminders menu's) actions work before the start-up is done.
 
@@ -354,7 +528,7 @@ class App(QObject):
         self.finish_startup()
         notices = self.history.pop_notices()
         if notices:
-            self.window.show_notice(" ".join(notices))
+            self._show_notice(" ".join(notices))
 
     def bring_to_front(self) -> None:
         w = self.window
@@ -394,11 +568,14 @@ class App(QObject):
 
     def reload_library(self) -> None:
         self.library = load_library(self.paths)
-        self.window.set_library(self.library)
+        if self._window is not None:
+            self._window.set_library(self.library)
 
     def _on_reminders_note_stale(self, change: SettingsChange) -> None:
         """The first-start note says what the reminders are now, or goes when off."""
-        note = self.window.reminders_note
+        if self._window is None:
+            return
+        note = self._window.reminders_note
         if not note.isHidden():
             if change.new.reminders_enabled:
                 note.show_for(change.new)
@@ -406,17 +583,19 @@ class App(QObject):
                 note.hide()
 
     def _on_include_optional_changed(self, change: SettingsChange) -> None:
-        self.window.set_include_optional(change.new.include_optional_steps)
+        if self._window is not None:  # else it is built with the setting
+            self._window.set_include_optional(change.new.include_optional_steps)
 
     def _on_voice_timing_changed(self, change: SettingsChange) -> None:
         """The library's lengths follow the voice rate (see core.model.speech_timing)."""
         new = change.new
-        self.window.set_speech_timing(timing_for(new.voice_enabled, new.voice_rate))
+        if self._window is not None:  # else it is built with the setting
+            self._window.set_speech_timing(timing_for(new.voice_enabled, new.voice_rate))
 
     def _on_language_changed(self, change: SettingsChange) -> None:
         """A new language applies at once, except during a session: a routine is never
         shown or spoken in two languages, so it finishes in its own first."""
-        if self.sessions.running:
+        if self.session_running:
             self._language_pending = True
             return
         self._switch_language()
@@ -434,7 +613,7 @@ class App(QObject):
         self.reload_library()
         notices = self._translation_notices()
         if notices:
-            self.window.show_notice(" ".join(notices))
+            self._show_notice(" ".join(notices))
 
     def _translation_notices(self) -> list[str]:
         """Says which routines are shown in English because their translation into the
@@ -451,13 +630,13 @@ class App(QObject):
         ).format(count=len(fell_back), titles=", ".join(fell_back))]
 
     def _on_save_error(self, exc: OSError) -> None:
-        self.window.show_notice(_("Your settings could not be saved: {error}").format(
+        self._show_notice(_("Your settings could not be saved: {error}").format(
             error=exc.strerror or exc))
 
     # Quitting
 
     def quit(self) -> None:
-        if not self.editing.close_editor():
+        if self._editing is not None and not self._editing.close_editor():
             return  # the person kept editing
         self._prepare_quit()
         self.app.quit()
@@ -467,7 +646,8 @@ class App(QObject):
         if self._quitting:
             return
         self._quitting = True
-        self.sessions.stop()
+        if self._sessions is not None:
+            self._sessions.stop()
 
     def shutdown(self) -> None:
         """Save what must be saved and release every service (idempotent)."""
@@ -475,13 +655,16 @@ class App(QObject):
             return
         self._shut_down = True
         self._quitting = True
-        self.sessions.stop()
-        self.store.update_state(
-            window_geometry=self.window.geometry_state(),
-            last_routine_id=self.window.current_routine_id() or "",
-            shown_reminders_note=self.store.settings.shown_reminders_note
-            or self._reminders_note_shown,
-        )
+        window = self._window
+        if self._sessions is not None:
+            self._sessions.stop()
+        if window is not None:  # else nothing of it changed
+            self.store.update_state(
+                window_geometry=window.geometry_state(),
+                last_routine_id=window.current_routine_id() or "",
+                shown_reminders_note=self.store.settings.shown_reminders_note
+                or self._reminders_note_shown,
+            )
         self.tray.hide()
         self.sound.close()
         if self._started:  # else there is no history, reminder or idle monitor to close
@@ -489,5 +672,6 @@ class App(QObject):
             if not self.history.flush():
                 log.warning("history could not be written before quitting")
             self.history.close()
-        self.window.close()
-        self.window.deleteLater()
+        if window is not None:
+            window.close()
+            window.deleteLater()

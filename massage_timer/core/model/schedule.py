@@ -91,6 +91,17 @@ class Window:
         return self.start <= moment < self.end
 
 
+@dataclass(frozen=True)
+class Carried:
+    """What a schedule hands on to its successor in a new process (the app handing
+    over to a fresh background process): the start of the interval and a pending
+    snooze, so that the next reminder comes when it would have."""
+
+    anchor: datetime
+    snooze_until: datetime | None = None
+    snoozed_reminder: bool = False
+
+
 class ReminderSchedule:
     """The reminder state machine.
 
@@ -199,6 +210,19 @@ class ReminderSchedule:
         for target in targets:
             seconds = min(seconds, (target - now).total_seconds())
         return max(seconds, 0.0)
+
+    def carry(self) -> Carried:
+        """What :meth:`carry_on` needs to go on from here in another schedule."""
+        return Carried(self._anchor, self._snooze_until, self._snoozed_reminder)
+
+    def carry_on(self, carried: Carried) -> None:
+        """Go on from where the schedule that made ``carried`` was (a new one's
+        interval otherwise starts at its creation). Call before the first
+        :meth:`tick`, which acts on it (a reminder due meanwhile is due then)."""
+        self._anchor = carried.anchor.astimezone(UTC)
+        self._snooze_until = (
+            carried.snooze_until.astimezone(UTC) if carried.snooze_until else None)
+        self._snoozed_reminder = carried.snoozed_reminder and self._snooze_until is not None
 
     # -- driving --------------------------------------------------------------
 

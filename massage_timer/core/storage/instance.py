@@ -101,6 +101,11 @@ class InstanceLock:
         Where the lock cannot be taken at all (a read-only folder, no ``fcntl``), the
         socket alone keeps instances apart, and this returns ``True``.
         """
+        if self._fd is not None:  # adopted from the process this one replaced
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, 0)
+                os.pwrite(self._fd, os.fsencode(address) + b"\n", 0)
+            return True
         try:
             import fcntl
         except ImportError:  # pragma: no cover - Windows
@@ -118,6 +123,31 @@ class InstanceLock:
         with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)
             os.pwrite(fd, os.fsencode(address) + b"\n", 0)
+        self._fd = fd
+        return True
+
+    def pass_on(self) -> int | None:
+        """The lock's descriptor, made inheritable, for the process that replaces this
+        one (``exec``): the lock stays held across the exec, with no moment free."""
+        if self._fd is None:
+            return None
+        os.set_inheritable(self._fd, True)
+        return self._fd
+
+    def adopt(self, fd: int) -> bool:
+        """Hold the lock through ``fd``, passed on by the process this one replaced,
+        if it is this lock file's descriptor and holds its lock (else it is left
+        alone and :meth:`acquire` takes the lock as usual)."""
+        try:
+            import fcntl
+
+            mine, theirs = os.fstat(fd), self._file.lstat()
+            if (mine.st_dev, mine.st_ino) != (theirs.st_dev, theirs.st_ino):
+                return False
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # ours already: succeeds
+            os.set_inheritable(fd, False)
+        except (OSError, ImportError):
+            return False
         self._fd = fd
         return True
 

@@ -43,7 +43,8 @@ class CloseToBackground(QObject):
     """Turns a close of ``window`` into "keep running" while reminders are on, else a quit.
 
     ``before`` runs first (the deferred start-up, so the reminders exist); ``quitting``
-    says that the app is quitting, when the close must go through.
+    says that the app is quitting, when the close must go through; ``gone`` is called
+    once the window went to the background.
     """
 
     def __init__(
@@ -55,6 +56,7 @@ class CloseToBackground(QObject):
         quit_app: Callable[[], None],
         quitting: Callable[[], bool],
         before: Callable[[], None],
+        gone: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -63,6 +65,7 @@ class CloseToBackground(QObject):
         self._quit = quit_app
         self._quitting = quitting
         self._before = before
+        self._gone = gone
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -87,6 +90,8 @@ class CloseToBackground(QObject):
         watcher = FirstPaintWatcher(self._window, lambda: None)
         watcher.add_callback(lambda: QTimer.singleShot(0, self._release_if_away))
         watcher.add_callback(watcher.deleteLater)
+        if self._gone is not None:
+            self._gone()
         if self._store.settings.shown_background_hint:
             return
         self._store.update_state(shown_background_hint=True)

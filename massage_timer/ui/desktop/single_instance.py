@@ -142,6 +142,17 @@ class SingleInstance(QObject):
         if self._lock is not None:
             self._lock.release()
 
+    def pass_on(self) -> int | None:
+        """Stop listening and hand the data folder's lock to the process that will
+        replace this one by ``exec``: its inheritable descriptor (``None`` without a
+        lock). The successor adopts it (:meth:`InstanceLock.adopt`) and listens again;
+        a second start meanwhile finds the lock held and knocks until it does."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.close()
+            server.deleteLater()
+        return self._lock.pass_on() if self._lock is not None else None
+
     def _hand_over_to_holder(self) -> bool:
         """The lock's holder may listen elsewhere (another runtime folder) or still be
         starting: ask at the address it recorded until it answers or time is up."""
