@@ -373,3 +373,32 @@ def test_the_startup_notice_names_routines_shown_in_english(
     finally:
         main.shutdown()
         main.deleteLater()
+
+
+def test_the_right_to_left_pseudo_locale_mirrors_the_app(
+    qtbot: QtBot, app_paths: AppPaths
+) -> None:
+    """``ar_XB``: the layout runs right to left and every message and routine text is
+    forced right to left, so a window that does not mirror shows at a glance."""
+    from massage_timer.core.model.language import PSEUDO_RTL, resolve
+    from massage_timer.core.model.settings import Settings
+    from massage_timer.core.storage.settings_file import save_settings
+
+    assert negotiate({"LANGUAGE": "ar_XB"}) == "ar_XB"
+    assert resolve("ar_XB", {}) == "ar_XB"
+    save_settings(app_paths.settings_file, Settings(language=PSEUDO_RTL.code))
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    main = App(app, app_paths, audio=FakeAudio())
+    try:
+        assert TRANSLATOR.code == "ar_XB"
+        assert app.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        assert main.window.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        title = main.tray.menu.title()
+        assert title.startswith("\u202e[") and title.endswith("]\u202c")
+        assert all(r.routine.title.startswith("\u202e[") for r in main.library.routines)
+    finally:
+        main.shutdown()
+        main.deleteLater()
+        apply_language(app, "en")
+    assert app.layoutDirection() == Qt.LayoutDirection.LeftToRight

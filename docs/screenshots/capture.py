@@ -4,7 +4,10 @@ Run under Xvfb so the windows get real decorations-free X11 geometry::
 
     xvfb-run -s "-screen 0 1280x800x24" .venv/bin/python docs/screenshots/capture.py
 
-``capture.py editor`` re-creates only the routine editor's.
+``capture.py editor`` re-creates only the routine editor's. ``capture.py --language de``
+shows the windows in that language (light theme only) and saves them in ``de/``: the
+library, the checklist, the player, the summary, the history, the settings and the
+reminder, at 1280x800, to check that nothing is left in English or cut off.
 
 Each window is shown at 1280x800 (dialogs at their own size), in the light and the
 dark theme, with a throwaway data folder and a fake clock for the player, and saved
@@ -25,6 +28,7 @@ import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer, SignalInstance
 from PySide6.QtWidgets import QLineEdit, QRadioButton, QWidget
@@ -40,6 +44,7 @@ from massage_timer.ui.session.flow import SessionFlow
 from massage_timer.ui.theme import ThemeController
 
 OUT = Path(__file__).resolve().parent
+_out = [OUT]  # where save() writes: a language's own folder with --language
 
 
 class Clock:
@@ -77,7 +82,8 @@ def save(widget: QWidget, name: str) -> None:
     widget.show()
     widget.raise_()
     settle()
-    widget.grab().save(str(OUT / f"{name}.png"))
+    _out[0].mkdir(exist_ok=True)
+    widget.grab().save(str(_out[0] / f"{name}.png"))
     print("wrote", name)
 
 
@@ -175,16 +181,23 @@ def player_at_first_size(name: str) -> int:
 def main() -> int:
     if sys.argv[1:2] == ["--player"]:
         return player_at_first_size(sys.argv[2])
+    language = sys.argv[2] if sys.argv[1:2] == ["--language"] else None
     only_editor = sys.argv[1:] == ["editor"]
-    if not only_editor:
+    if not only_editor and language is None:
         small_screens()
     app = create_application()
+    modes: tuple[Literal["light", "dark"], ...] = ("light", "dark")
+    if language is not None:
+        from massage_timer.ui.desktop.language import apply_language
+
+        _out[0] = OUT / apply_language(app, language)
+        modes = ("light",)
     tmp = Path(tempfile.mkdtemp(prefix="mt-shots-"))
     paths = AppPaths.portable(tmp)
     settings = Settings()
     theme = ThemeController(app, "light", 1.0)
     library = load_library(paths)
-    for mode in ("light", "dark"):
+    for mode in modes:
         theme.set_mode(mode)
         settle()
         window = create_main_window(paths, settings, library)
@@ -195,7 +208,8 @@ def main() -> int:
             window.close()
             continue
         save(window, f"library-{mode}")
-        capture_editor(library, paths, mode)
+        if language is None:
+            capture_editor(library, paths, mode)
 
         dialog = SafetyChecklistDialog(parent=window)
         answer_all(dialog, set())

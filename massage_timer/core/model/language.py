@@ -50,6 +50,13 @@ PSEUDO = Language("en_XA", "Ëñğļîšĥ (þšéûðö)", "en-us")
 and about 40 % longer (:mod:`~massage_timer.core.model.pseudo`). Never listed, but the
 ``language`` setting and ``LANGUAGE=en_XA`` accept it."""
 
+PSEUDO_RTL = Language("ar_XB", "\u202eEnglish, right to left\u202c", "en-us",
+                      right_to_left=True)
+"""The right-to-left pseudo-locale: the layout mirrored as for Arabic or Hebrew and
+every message shown right to left, to check that the windows mirror correctly."""
+
+PSEUDO_LANGUAGES = {PSEUDO.code: PSEUDO, PSEUDO_RTL.code: PSEUDO_RTL}
+
 _ENV_ORDER = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 
@@ -75,7 +82,7 @@ def negotiate(env: Mapping[str, str], available: Mapping[str, Language] = LANGUA
         if not value:
             continue
         for item in value.split(":") if name == "LANGUAGE" else [value]:
-            if item == PSEUDO.code:
+            if item in PSEUDO_LANGUAGES:
                 return item
             for tag in _candidates(item):
                 if tag in available:
@@ -89,17 +96,17 @@ def negotiate(env: Mapping[str, str], available: Mapping[str, Language] = LANGUA
 
 def resolve(setting: str, env: Mapping[str, str],
             available: Mapping[str, Language] = LANGUAGES) -> str:
-    """The language to use: the ``language`` setting when it names one we have (or the
+    """The language to use: the ``language`` setting when it names one we have (or a
     pseudo-locale), else what the environment asks for."""
-    if setting == PSEUDO.code or (setting != SYSTEM and setting in available):
+    if setting in PSEUDO_LANGUAGES or (setting != SYSTEM and setting in available):
         return setting
     return negotiate(env, available)
 
 
 def language(code: str) -> Language:
     """The :class:`Language` of ``code``; English for a code we do not ship."""
-    if code == PSEUDO.code:
-        return PSEUDO
+    if code in PSEUDO_LANGUAGES:
+        return PSEUDO_LANGUAGES[code]
     return LANGUAGES.get(code, LANGUAGES[SOURCE])
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import gettext
 import re
+from collections.abc import Callable
 
 import msgspec
 
+from massage_timer.core.model.language import PSEUDO, PSEUDO_RTL
 from massage_timer.core.model.routine import Routine
 
 _ACCENTS = str.maketrans(
@@ -35,31 +37,50 @@ def pseudo(message: str) -> str:
     return f"[{out}{_PAD * pad}]"
 
 
+_RLO, _PDF = "\u202e", "\u202c"
+
+
+def pseudo_rtl(message: str) -> str:
+    """``message`` as :func:`pseudo` makes it, forced to run right to left (between
+    RIGHT-TO-LEFT OVERRIDE and POP DIRECTIONAL FORMATTING): in the mirrored layout of
+    the ``ar_XB`` pseudo-locale it reads as a right-to-left script would."""
+    return f"{_RLO}{pseudo(message)}{_PDF}" if message else message
+
+
 class PseudoTranslations(gettext.NullTranslations):
-    """A catalogue that translates every message with :func:`pseudo`."""
+    """A catalogue that translates every message with ``transform`` (:func:`pseudo`)."""
+
+    def __init__(self, transform: Callable[[str], str] = pseudo) -> None:
+        super().__init__()
+        self._transform = transform
 
     def gettext(self, message: str) -> str:
-        return pseudo(message)
+        return self._transform(message)
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return pseudo(msgid1 if n == 1 else msgid2)
+        return self._transform(msgid1 if n == 1 else msgid2)
 
     def pgettext(self, context: str, message: str) -> str:
-        return pseudo(message)
+        return self._transform(message)
 
     def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
-        return pseudo(msgid1 if n == 1 else msgid2)
+        return self._transform(msgid1 if n == 1 else msgid2)
 
 
-def pseudo_routine(routine: Routine) -> Routine:
-    """``routine`` with every word it shows or speaks in the pseudo-locale (ids, numbers
+TRANSFORMS: dict[str, Callable[[str], str]] = {PSEUDO.code: pseudo, PSEUDO_RTL.code: pseudo_rtl}
+"""Each pseudo-locale's code and what it does to a message."""
+
+
+def pseudo_routine(routine: Routine, transform: Callable[[str], str] = pseudo) -> Routine:
+    """``routine`` with every word it shows or speaks in a pseudo-locale (ids, numbers
     and timing untouched): what a long translation does to the library and the player."""
     steps = tuple(
-        msgspec.structs.replace(step, title=pseudo(step.title),
-                                instruction=pseudo(step.instruction), cue=pseudo(step.cue))
+        msgspec.structs.replace(step, title=transform(step.title),
+                                instruction=transform(step.instruction),
+                                cue=transform(step.cue))
         for step in routine.steps
     )
     return msgspec.structs.replace(
-        routine, title=pseudo(routine.title), summary=pseudo(routine.summary),
-        cautions=tuple(pseudo(c) for c in routine.cautions), steps=steps,
+        routine, title=transform(routine.title), summary=transform(routine.summary),
+        cautions=tuple(transform(c) for c in routine.cautions), steps=steps,
     )

@@ -13,12 +13,12 @@ from pathlib import Path
 from massage_timer.core.model.language import (
     DOMAIN,
     LANGUAGES,
-    PSEUDO,
+    PSEUDO_LANGUAGES,
     SOURCE,
     TRANSLATOR,
     Language,
 )
-from massage_timer.core.model.pseudo import PseudoTranslations
+from massage_timer.core.model.pseudo import TRANSFORMS, PseudoTranslations
 
 _PACKAGE = Path(__file__).resolve().parents[2]
 
@@ -33,8 +33,8 @@ def catalog_path(code: str) -> Path:
 
 def load_catalog(code: str) -> gettext.NullTranslations:
     """The catalogue for ``code``; English (the source) and a missing file read as is."""
-    if code == PSEUDO.code:
-        return PseudoTranslations()
+    if code in PSEUDO_LANGUAGES:
+        return PseudoTranslations(TRANSFORMS[code])
     if code == SOURCE or code not in LANGUAGES:
         return gettext.NullTranslations()
     try:
@@ -54,6 +54,6 @@ def shipped_languages() -> list[Language]:
 def use_language(code: str) -> str:
     """Switch every ``_()`` to ``code`` (or English when it is not shipped); returns the
     code in use."""
-    code = code if code in LANGUAGES or code == PSEUDO.code else SOURCE
+    code = code if code in LANGUAGES or code in PSEUDO_LANGUAGES else SOURCE
     TRANSLATOR.use(code, load_catalog(code))
     return code

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from massage_timer.core.model.language import PSEUDO, SOURCE, TRANSLATOR, _, ngettext
-from massage_timer.core.model.pseudo import pseudo_routine
+from massage_timer.core.model.language import SOURCE, TRANSLATOR, _, ngettext
+from massage_timer.core.model.pseudo import TRANSFORMS, pseudo_routine
 from massage_timer.core.model.routine import MAX_FILE_BYTES, Routine, validate_routine
 from massage_timer.core.model.translation import (
     Coverage,
@@ -249,8 +249,9 @@ def _load_dir(
         else:
             translation = _translation(routine, in_file, folder, origin, language=language,
                                        library=library)
-        shown = (Localized(pseudo_routine(routine), language, Coverage.TRANSLATED)
-                 if language == PSEUDO.code
+        shown = (Localized(pseudo_routine(routine, TRANSFORMS[language]), language,
+                           Coverage.TRANSLATED)
+                 if language in TRANSFORMS
                  else translate_routine(routine, language, translation))
         seen[routine.id] = LoadedRoutine(
             shown.value,
