@@ -90,6 +90,10 @@ def _pydantic_validators() -> tuple[Any, Any]:
     class Strict(BaseModel):
         model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
+    class PSideWords(Strict):
+        left: text(1, 40) | None = None  # type: ignore[valid-type]
+        right: text(1, 40) | None = None  # type: ignore[valid-type]
+
     class PStep(Strict):
         id: text(2, 64) | None = None  # type: ignore[valid-type]
         kind: model.StepKind
@@ -108,6 +112,7 @@ def _pydantic_validators() -> tuple[Any, Any]:
         optional: bool = False
         hold: Annotated[float, Field(ge=1, le=29)] | None = None
         unit: model.StrokeUnit | None = None
+        side_words: PSideWords | None = None
 
         work_seconds = model.Step.work_seconds
         parts = model.Step.parts

@@ -51,9 +51,10 @@ class FakeSink:
         self.log.append("silence")
 
 
-def test_number_words() -> None:
+def test_counts_are_said_as_digits_in_any_voice() -> None:
+    """Digits, not English words: the voice reads them in the routine's language."""
     assert [cues.number_word(n) for n in (1, 13, 20, 21, 50)] == [
-        "One", "Thirteen", "Twenty", "Twenty-one", "Fifty",
+        "1", "13", "20", "21", "50",
     ]
     with pytest.raises(ValueError):
         cues.number_word(100)
@@ -68,8 +69,8 @@ def test_lines_cover_every_spoken_cue_once_first_instruction_first() -> None:
     lines = cues.lines_for_routine(routine, ALL_ON)
     assert lines[0] == "Do Tilt. Work on your left side."
     assert len(lines) == len(set(lines))
-    expected = {"Do Tilt. Work on your left side.", "Do Knead.", "Rest.", "Three", "Two",
-                "One", "Four", "Now the right side.", cues.HALFWAY, cues.PAUSED, cues.CLOSING}
+    expected = {"Do Tilt. Work on your left side.", "Do Knead.", "Rest.", "3", "2",
+                "1", "4", "Now the right side.", cues.HALFWAY, cues.PAUSED, cues.CLOSING}
     assert set(lines) == expected
     assert lines[-1] == cues.CLOSING
 
@@ -81,7 +82,7 @@ def test_lines_follow_options() -> None:
         "Do Knead.", "Do Short.", cues.PAUSED, cues.CLOSING
     ]
     counted = cues.lines_for_routine(routine, CueOptions(count_aloud=True))
-    assert "Twelve" in counted and "Thirteen" not in counted
+    assert "12" in counted and "13" not in counted
     assert cues.lines_for_routine(routine, CueOptions(voice_enabled=False)) == []
 
 
@@ -118,8 +119,8 @@ def _part_line(part_index: int) -> PartLine:
         (SwitchSides(0.0, 0, "right"), None),
         (_part_line(0), Cue(CueKind.SPEECH, "Do Tilt left.", Priority.INSTRUCTION)),
         (_part_line(1), Cue(CueKind.SPEECH, "Now the right side.", Priority.SWITCH_SIDES)),
-        (FinalCountdown(0.0, 2), Cue(CueKind.SPEECH, "Two", Priority.COUNTDOWN)),
-        (Stroke(0.0, 7, 10), Cue(CueKind.SPEECH, "Four", Priority.STROKE)),
+        (FinalCountdown(0.0, 2), Cue(CueKind.SPEECH, "2", Priority.COUNTDOWN)),
+        (Stroke(0.0, 7, 10), Cue(CueKind.SPEECH, "4", Priority.STROKE)),
         (Release(0.0, 2, 5), Cue(CueKind.SPEECH, cues.RELEASE, Priority.RELEASE)),
         (WorkEnded(0.0, 0, 0, None), Cue(CueKind.TONE, cues.TONE_WORK_END, Priority.TONE)),
         (WorkEnded(0.0, 0, 0, None, final=True), None),
@@ -169,9 +170,9 @@ def test_a_whole_session_through_the_engine(fake_clock: FakeClock) -> None:
     assert tones == ["tone:work-start", "tone:work-end"] * 3
     assert set(spoken) <= set(cues.lines_for_routine(routine, ALL_ON))
     assert spoken == [
-        "Do Tilt. Work on your left side.", "Halfway.", "Three", "Two", "One",
-        "Now the right side.", "Halfway.", "Three", "Two", "One",
-        "Do Knead.", "Three", "Two", "One",
+        "Do Tilt. Work on your left side.", "Halfway.", "3", "2", "1",
+        "Now the right side.", "Halfway.", "3", "2", "1",
+        "Do Knead.", "3", "2", "1",
         cues.CLOSING,
     ]
     assert sink.log[-1] == f"speech:{cues.CLOSING}"

@@ -146,6 +146,6 @@ def test_cli_rejects_unknown_regions(tmp_path: Path, capsys: pytest.CaptureFixtu
     out = tmp_path / "bad.png"
     assert _run_cli(["neck-front", "-o", str(out)], tmp_path) == 2
     err = capsys.readouterr().err
-    assert "unknown region id(s): neck-front" in err
+    assert "unknown region id: neck-front" in err
     assert "suboccipitals" in err
     assert not out.exists()

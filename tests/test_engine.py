@@ -365,7 +365,7 @@ def test_the_spoken_count_is_the_number_on_screen(fake_clock: FakeClock) -> None
     engine.subscribe(on_event)
     engine.start()
     run_to_end(engine, fake_clock)
-    assert said == [(word, word) for word in ("Six", "Five", "Four", "Three", "Two", "One")]
+    assert said == [(word, word) for word in ("6", "5", "4", "3", "2", "1")]
 
 
 def test_a_held_repetition_is_released_before_the_next(fake_clock: FakeClock) -> None:

@@ -403,3 +403,27 @@ def test_skip_in_the_pain_rating_starts_without_a_rating(
     flow.summary.accept()
     row = store.get(flow.session_id or 0)
     assert row is not None and row.pain_before is None
+
+
+def test_in_a_right_to_left_layout_the_arrows_and_keys_point_the_other_way(
+    qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
+) -> None:
+    """Mirrored, the session runs from right to left: Skip is on the left and points
+    left, Back points right, and the arrow keys follow the buttons."""
+    flow = make_flow(qtbot, fake_clock, store, FakeSpeaker())
+    assert flow.window is not None and flow.engine is not None
+    player = flow.window.player
+    assert player.back_button.text().startswith("◀") and player.skip_button.text().endswith("▶")
+    flow.window.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    assert player.back_button.text().startswith("▶") and player.skip_button.text().endswith("◀")
+    assert player.back_button.toolTip() == "Back to the previous part (Right)"
+    qtbot.waitUntil(lambda: player.skip_button.x() < player.back_button.x(), timeout=2000)
+    flow.window.activateWindow()
+    qtbot.waitUntil(lambda: flow.window is not None and flow.window.isActiveWindow(), timeout=2000)
+    qtbot.keyClick(player.stop_button, Qt.Key.Key_Left)
+    assert label(flow, "sideLabel") == "Right side"
+    qtbot.keyClick(player.stop_button, Qt.Key.Key_Right)
+    assert label(flow, "sideLabel") == "Left side"
+    flow.stop()
+    assert flow.summary is not None
+    flow.summary.accept()

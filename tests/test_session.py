@@ -299,7 +299,7 @@ def test_cues_reach_the_output_in_order(store: HistoryStore, clocks: FakeClocks)
     session.start(NO_PREAMBLE)
     run_until(session, clocks, lambda e: isinstance(e, SessionFinished))
     assert output.journal[1:] == [
-        "speech:Do Tilt.", "tone:work-start", "speech:Three", "speech:Two", "speech:One",
+        "speech:Do Tilt.", "tone:work-start", "speech:3", "speech:2", "speech:1",
         f"speech:{cues.CLOSING}",  # no end tone under the closing line
     ]
 

@@ -43,12 +43,14 @@ from massage_timer.core.model.cues import (
     Cue,
     CueKind,
 )
+from massage_timer.core.model.language import N_, _
 from massage_timer.core.storage.resources import asset
 
 log = logging.getLogger("massage_timer.audio.playback")
 
-NO_OUTPUT = "No sound output was found; the session continues with on-screen cues."
-SERVER_LOST = (
+NO_OUTPUT = N_("No sound output was found; the session continues with on-screen cues.")
+"""Marked, English: :meth:`CuePlayer.problem` gives it in the current language."""
+SERVER_LOST = N_(
     "The sound server stopped or restarted; sound is off until Massage Timer is "
     "restarted. The session continues with on-screen cues."
 )
@@ -332,9 +334,9 @@ class CuePlayer(QObject):
 
     def _current_problem(self) -> str | None:
         if self._server_lost:
-            return SERVER_LOST
+            return _(SERVER_LOST)
         if not self._has_output:
-            return NO_OUTPUT
+            return _(NO_OUTPUT)
         if self._clips is None:
             return None
         notice: str | None = getattr(self._clips, "failure_notice", None)

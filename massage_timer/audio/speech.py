@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from massage_timer.audio.voices import NoVoiceError, choose_voice
-from massage_timer.core.model.language import SOURCE, _, ngettext
+from massage_timer.core.model.language import N_, SOURCE, _, ngettext
 from massage_timer.core.model.language import language as language_of
 from massage_timer.core.storage.digest import sha256_hex
 from massage_timer.core.storage.files import atomic_write_bytes
@@ -42,7 +42,7 @@ from massage_timer.core.storage.files import atomic_write_bytes
 log = logging.getLogger("massage_timer.audio.speech")
 
 MIN_RMS = 0.003
-INSTALL_ESPEAK = (
+INSTALL_ESPEAK = N_(
     "Voice guidance needs the espeak-ng speech engine: install espeak-ng "
     "(e.g. 'sudo apt install espeak-ng'); the session continues with on-screen cues."
 )
@@ -123,10 +123,12 @@ def unavailable_reason_for(error: BaseException) -> str:
     """A one-line notice a user can act on, for a synthesizer that cannot start."""
     text = str(error)
     if isinstance(error, ModuleNotFoundError) and "pyttsx3" in text:
-        return "Voice guidance needs the pyttsx3 package, which is not installed."
+        return _("Voice guidance needs the pyttsx3 package, which is not installed.")
     if "espeak" in text.lower() or isinstance(error, OSError):
-        return INSTALL_ESPEAK
-    return f"The speech engine could not start ({type(error).__name__}: {text[:120]})."
+        return _(INSTALL_ESPEAK)
+    # TRANSLATORS: {error} is the technical error, in English.
+    return _("The speech engine could not start ({error}).").format(
+        error=f"{type(error).__name__}: {text[:120]}")
 
 
 def wav_seconds(path: Path) -> float | None:
@@ -351,7 +353,7 @@ class SpeechSynth:
                         self._idle.set()
         except Exception:
             log.exception("speech supervisor failed")
-            self._mark_unavailable("The speech worker failed; see the log for details.")
+            self._mark_unavailable(_("The speech worker failed; see the log for details."))
         finally:
             self._started.set()
             self._stop_process()
@@ -435,9 +437,9 @@ class SpeechSynth:
 
     def _restart(self) -> bool:
         if self.stats.restarts >= self.max_restarts:
-            self._mark_unavailable(
+            self._mark_unavailable(_(
                 "The speech engine keeps failing; the session continues with on-screen cues."
-            )
+            ))
             return False
         self.stats.restarts += 1
         return self._start_process()
@@ -459,12 +461,12 @@ class SpeechSynth:
             if not self._wait_for(parent, self.start_timeout):
                 self._stop_process(graceful=False)
                 if not self._closing:
-                    self._mark_unavailable("The speech engine did not start in time.")
+                    self._mark_unavailable(_("The speech engine did not start in time."))
                 return False
             reply = parent.recv()
         except (EOFError, OSError):
             self._stop_process()
-            self._mark_unavailable("The speech engine stopped while starting.")
+            self._mark_unavailable(_("The speech engine stopped while starting."))
             return False
         if reply[0] == "no-voice":
             self._stop_process()

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from massage_timer.core.model.language import _
 from massage_timer.core.storage import autostart
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.resources import asset
@@ -114,25 +115,27 @@ def uninstall(base: Path) -> list[Path]:
 
 def run(args: argparse.Namespace, paths: AppPaths) -> int:
     if sys.platform in ("win32", "darwin"):
-        print("Desktop entries are for Linux desktops; on this system use the installer's "
-              "shortcut instead.", file=sys.stderr)
+        print(_("Desktop entries are for Linux desktops; on this system use the "
+                "installer's shortcut instead."), file=sys.stderr)
         return 1
     base = data_home()
     if args.uninstall_desktop_entry:
         removed = uninstall(base)
         for path in removed:
-            print(f"removed {path}")
+            print(_("removed {path}").format(path=path))
         if not removed:
-            print(f"no Massage Timer desktop entry found under {base}")
+            print(_("no Massage Timer desktop entry found under {folder}").format(folder=base))
         return 0
     root = Path(args.data_dir).expanduser().resolve() if args.data_dir is not None else None
     command = autostart.app_command(root)
     try:
         written = install(base, command)
     except OSError as exc:
-        print(f"could not install the desktop entry: {exc}", file=sys.stderr)
+        print(_("could not install the desktop entry: {reason}").format(reason=exc),
+              file=sys.stderr)
         return 1
     for path in written:
-        print(f"wrote {path}")
-    print(f"Massage Timer is now in the application menu (runs: {' '.join(command)}).")
+        print(_("wrote {path}").format(path=path))
+    print(_("Massage Timer is now in the application menu (runs: {command}).").format(
+        command=" ".join(command)))
     return 0

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from massage_timer.core.model import regions
-from massage_timer.core.model.language import N_, _
+from massage_timer.core.model.language import N_, _, ngettext
 from massage_timer.core.storage.files import write_output
 from massage_timer.core.storage.paths import AppPaths
 
@@ -46,11 +46,14 @@ def _known_ids() -> str:
 def run(args: argparse.Namespace, paths: AppPaths) -> int:
     bad = [rid for rid in args.regions if not regions.is_known(rid)]
     if bad:
-        print(f"massage-timer diagram: unknown region id(s): {', '.join(bad)}\n"
-              f"Known ids: {_known_ids()}", file=sys.stderr)
+        print("massage-timer diagram: " + ngettext(
+            "unknown region id: {ids}", "unknown region ids: {ids}", len(bad)).format(
+                ids=", ".join(bad)), file=sys.stderr)
+        print(_("Known ids: {ids}").format(ids=_known_ids()), file=sys.stderr)
         return 2
     if not 64 <= args.size <= 4000:
-        print("massage-timer diagram: --size must be between 64 and 4000", file=sys.stderr)
+        print("massage-timer diagram: " + _("--size must be between {low} and {high}").format(
+            low=64, high=4000), file=sys.stderr)
         return 2
 
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
@@ -62,7 +65,8 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
     if args.background is not None:
         background = QColor(args.background)
         if not background.isValid():
-            print(f"massage-timer diagram: not a colour: {args.background}", file=sys.stderr)
+            print("massage-timer diagram: " + _("not a colour: {value}").format(
+                value=args.background), file=sys.stderr)
             return 2
 
     view = args.view
@@ -79,14 +83,18 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     if not image.save(buffer, "PNG"):  # type: ignore[call-overload]  # stub wants bytes
-        print("massage-timer diagram: could not encode the PNG", file=sys.stderr)
+        print("massage-timer diagram: " + _("could not encode the PNG"), file=sys.stderr)
         return 1
     buffer.close()
     try:
         write_output(args.output, bytes(data.data()), protected=paths.protected_files)
     except OSError as err:
-        print(f"massage-timer diagram: cannot write {args.output}: {err.strerror}",
-              file=sys.stderr)
+        print("massage-timer diagram: " + _("cannot write {path}: {reason}").format(
+            path=args.output, reason=err.strerror), file=sys.stderr)
         return 1
-    print(f"Wrote {args.output} ({image.width()}x{image.height()}, {view} view)")
+    view_names = {"back": _("back view"), "side": _("side view"), "both": _("both views")}
+    # TRANSLATORS: after "massage-timer diagram": the file, its size in pixels, the view.
+    print(_("Wrote {path} ({width}x{height}, {view})").format(
+        path=args.output, width=image.width(), height=image.height(),
+        view=view_names.get(view, view)))
     return 0

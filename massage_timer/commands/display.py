@@ -14,6 +14,8 @@ import re
 import sys
 from pathlib import Path
 
+from massage_timer.core.model.language import _
+
 _X_DISPLAY = re.compile(r"^(?P<host>[^:]*):(?P<number>\d+)(?:\.\d+)?$")
 NON_SCREEN_PLATFORMS = ("offscreen", "minimal", "vnc", "vkkhrdisplay", "eglfs", "linuxfb")
 
@@ -33,13 +35,14 @@ def _unix_socket_answers(address: str) -> bool:
 def _x11_problem(display: str) -> str | None:
     match = _X_DISPLAY.match(display)
     if match is None:
-        return f"DISPLAY={display!r} is not a display name such as ':0'"
+        return _("DISPLAY={value} is not a display name such as ':0'").format(
+            value=repr(display))
     if match["host"] not in ("", "unix"):
         return None
     path = f"/tmp/.X11-unix/X{match['number']}"
     if Path(path).is_socket() or _unix_socket_answers("\0" + path):
         return None
-    return f"no X server answers on display {display}"
+    return _("no X server answers on display {display}").format(display=display)
 
 
 def _wayland_problem(name: str) -> str | None:
@@ -47,12 +50,12 @@ def _wayland_problem(name: str) -> str | None:
     if not path.is_absolute():
         runtime = os.environ.get("XDG_RUNTIME_DIR")
         if not runtime:
-            return "WAYLAND_DISPLAY is set but XDG_RUNTIME_DIR is not"
+            return _("WAYLAND_DISPLAY is set but XDG_RUNTIME_DIR is not")
         path = Path(runtime) / name
     with contextlib.suppress(OSError):
         if path.is_socket():
             return None
-    return f"no Wayland compositor answers at {path}"
+    return _("no Wayland compositor answers at {path}").format(path=path)
 
 
 def display_problem() -> str | None:
@@ -70,7 +73,7 @@ def display_problem() -> str | None:
     if platform.startswith("wayland"):
         return _wayland_problem(wayland) if wayland else "WAYLAND_DISPLAY is not set"
     if not wayland and not x11:
-        return "neither DISPLAY nor WAYLAND_DISPLAY is set"
+        return _("neither DISPLAY nor WAYLAND_DISPLAY is set")
     problems = [p for p in (
         _wayland_problem(wayland) if wayland else "WAYLAND_DISPLAY is not set",
         _x11_problem(x11) if x11 else "DISPLAY is not set",

@@ -28,9 +28,11 @@ def _day(text: str) -> date:
     try:
         day = date.fromisoformat(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+        raise argparse.ArgumentTypeError(_("not a date (YYYY-MM-DD): {text}").format(
+            text=repr(text))) from exc
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise argparse.ArgumentTypeError(f"give a date from {FIRST_DAY} to {LAST_DAY}")
+        raise argparse.ArgumentTypeError(_("give a date from {first} to {last}").format(
+            first=FIRST_DAY, last=LAST_DAY))
     return day
 
 

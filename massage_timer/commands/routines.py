@@ -64,14 +64,17 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
             r.routine.id,
             r.routine.title + (_(" (yours, replaces the built-in one)") if r.overrides else ""),
             _minutes(r.routine.total_seconds()),
-            r.routine.position.value,
-            ", ".join(e.value for e in r.routine.equipment),
+            r.routine.position.label,
+            ", ".join(e.label for e in r.routine.equipment),
             ", ".join(r.routine.areas),
             str(r.file),
         ))
         for r in library.routines
     ]
-    header = ("ID", "TITLE", "TIME", "POSITION", "EQUIPMENT", "AREAS", "FILE")
+    # TRANSLATORS: column headings of "massage-timer routines" (capitals as is usual in
+    # a terminal table; areas are region ids).
+    header = (_("ID"), _("TITLE"), _("TIME"), _("POSITION"), _("EQUIPMENT"), _("AREAS"),
+              _("FILE"))
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
     for row in [header, *rows]:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]

@@ -25,9 +25,31 @@ from pathlib import Path
 from typing import Any
 
 from massage_timer import APP_DISPLAY_NAME, __version__
+from massage_timer.core.model.language import N_, _, ngettext
 from massage_timer.core.storage.paths import AppPaths
 
 SPOKEN_LINE = "Massage Timer self check. Relax your shoulders."
+"""Rendered, never played: the voice check needs a line, not a translated one."""
+
+CHECK_NAMES = {
+    "display": N_("display"),
+    "Qt platform": N_("Qt platform"),
+    "routines": N_("routines"),
+    "diagrams": N_("diagrams"),
+    "main window": N_("main window"),
+    "data folders": N_("data folders"),
+    "history": N_("history"),
+    "voice": N_("voice"),
+    "audio output": N_("audio output"),
+    "tray": N_("tray"),
+    "idle source": N_("idle source"),
+}
+"""Each check's name (the key, English, is what the code and bug reports compare) and
+its message, shown in the person's language."""
+
+
+def _name(check: str) -> str:
+    return _(CHECK_NAMES[check]) if check in CHECK_NAMES else check
 
 
 class Status(StrEnum):
@@ -56,12 +78,12 @@ def _version(dist: str, module: str | None = None) -> str:
     try:
         mod = __import__(module or dist)
     except Exception as exc:
-        return f"not available: {type(exc).__name__}: {exc}"
+        return _("not available: {reason}").format(reason=f"{type(exc).__name__}: {exc}")
     return str(getattr(mod, "__version__", "unknown"))
 
 
 def _missing(exc: ImportError) -> str:
-    return f"not available: {exc.name or exc}"
+    return _("not available: {reason}").format(reason=exc.name or exc)
 
 
 def _run_check(
@@ -94,7 +116,7 @@ def _check_display(state: dict[str, Any]) -> str:
 
     problem = display_problem()
     if problem is not None:
-        raise CheckError(f"no window can be shown: {problem}")
+        raise CheckError(_("no window can be shown: {problem}").format(problem=problem))
     platform = os.environ.get("QT_QPA_PLATFORM")
     return f"QT_QPA_PLATFORM={platform}" if platform else (
         os.environ.get("WAYLAND_DISPLAY") or os.environ.get("DISPLAY") or "the system's"
@@ -132,7 +154,8 @@ def platform_problem(timeout: float = PLATFORM_PROBE_SECONDS) -> str | None:
         if child.is_alive():
             child.kill()
             child.join()
-            return f"starting Qt's platform plugin did not finish in {timeout:.0f} s"
+            return _("starting Qt's platform plugin did not finish in {seconds} s").format(
+                seconds=f"{timeout:.0f}")
         if child.exitcode == 0:
             return None
         text = errors.read_text("utf-8", errors="replace") if errors.exists() else ""
@@ -141,7 +164,8 @@ def platform_problem(timeout: float = PLATFORM_PROBE_SECONDS) -> str | None:
                if line.startswith("qt.qpa") or "platform plugin" in line
                or "display" in line.lower()]
     said = " ".join(dict.fromkeys(reasons or lines[-3:]))
-    return f"Qt cannot start (exit status {child.exitcode}): {said or 'no message'}"
+    return _("Qt cannot start (exit status {status}): {message}").format(
+        status=child.exitcode, message=said or _("no message"))
 
 
 def _check_qt_platform(state: dict[str, Any]) -> str:
@@ -164,11 +188,13 @@ def _check_folders(paths: AppPaths) -> str:
             with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
                 pass
         except OSError as exc:
-            raise CheckError(f"cannot write to {folder}: {exc.strerror or exc}") from None
+            raise CheckError(_("cannot write to {folder}: {reason}").format(
+                folder=folder, reason=exc.strerror or exc)) from None
         free = shutil.disk_usage(folder).free
         if free < MIN_FREE_BYTES:
-            raise CheckError(f"the disk holding {folder} is full ({free // 1024} KiB free)")
-    return "config, data and cache folders writable, with room to spare"
+            raise CheckError(_("the disk holding {folder} is full ({free} KiB free)").format(
+                folder=folder, free=free // 1024))
+    return _("config, data and cache folders writable, with room to spare")
 
 
 def _ensure_display() -> None:
@@ -199,11 +225,15 @@ def _check_routines(paths: AppPaths, state: dict[str, Any]) -> str:
     state["library"] = library
     builtin = [r for r in library.routines if r.origin is Origin.BUILTIN]
     if not builtin:
-        raise CheckError("no built-in routine could be loaded")
+        raise CheckError(_("no built-in routine could be loaded"))
     if library.errors:
         shown = "; ".join(str(e) for e in library.errors[:3])
-        raise CheckError(f"{len(library.routines)} loaded, {len(library.errors)} errors: {shown}")
-    return f"{len(library.routines)} loaded ({len(builtin)} built-in), no errors"
+        raise CheckError(ngettext("{loaded} loaded, {count} error: {errors}",
+                                  "{loaded} loaded, {count} errors: {errors}",
+                                  len(library.errors)).format(
+            loaded=len(library.routines), count=len(library.errors), errors=shown))
+    return _("{loaded} loaded ({builtin} built-in), no errors").format(
+        loaded=len(library.routines), builtin=len(builtin))
 
 
 def _check_diagrams(state: dict[str, Any]) -> str:
@@ -216,9 +246,10 @@ def _check_diagrams(state: dict[str, Any]) -> str:
         ids = [r.id for r in REGIONS.values() if r.view is view]
         image = render_png(view.value, ids, 200)
         if image.isNull() or image.height() != 200:
-            raise CheckError(f"the {view.value} diagram rendered an empty image")
+            raise CheckError(_("the {view} diagram rendered an empty image").format(
+                view=view.value))
         done.append(view.value)
-    return f"{len(done)} rendered ({', '.join(done)})"
+    return _("{count} rendered ({views})").format(count=len(done), views=", ".join(done))
 
 
 def _check_window(paths: AppPaths, state: dict[str, Any]) -> str:
@@ -244,8 +275,8 @@ def _check_window(paths: AppPaths, state: dict[str, Any]) -> str:
         window.deleteLater()
         app.processEvents()
     if not shown:
-        raise CheckError("the main window did not show")
-    return "opened and closed"
+        raise CheckError(_("the main window did not show"))
+    return _("opened and closed")
 
 
 def _check_voice(state: dict[str, Any]) -> str:
@@ -256,24 +287,28 @@ def _check_voice(state: dict[str, Any]) -> str:
 
         state["engine"] = engine.default_engine_by_sys_platform()
     except Exception as exc:
-        state["engine"] = f"not available: {exc}"
+        state["engine"] = _("not available: {reason}").format(reason=exc)
     with tempfile.TemporaryDirectory(prefix="massage-timer-voice-") as tmp:
         synth = SpeechSynth(Path(tmp))
         try:
             synth.wait_started(30)
             state["voices"] = len(synth.voices())
             if not synth.available():
-                raise CheckError(f"unavailable: {synth.unavailable_reason}")
+                raise CheckError(_("unavailable: {reason}").format(
+                    reason=synth.unavailable_reason))
             synth.prepare([SPOKEN_LINE])
             if not synth.wait_idle(30):
-                raise CheckError("the speech engine did not answer within 30 s")
+                raise CheckError(_("the speech engine did not answer within {seconds} s").format(
+                    seconds=30))
             clip = synth.clip_for(SPOKEN_LINE)
             if clip is None:
-                raise CheckError(f"no clip rendered: {synth.last_error or 'unknown reason'}")
+                raise CheckError(_("no clip rendered: {reason}").format(
+                    reason=synth.last_error or _("unknown reason")))
             problem = clip_problem(clip)
             if problem:
-                raise CheckError(f"bad clip: {problem}")
-            return f"one line rendered to WAV ({clip.stat().st_size // 1024} KiB)"
+                raise CheckError(_("bad clip: {problem}").format(problem=problem))
+            return _("one line rendered to WAV ({size} KiB)").format(
+                size=clip.stat().st_size // 1024)
         finally:
             synth.close()
 
@@ -284,11 +319,12 @@ def _check_audio(state: dict[str, Any]) -> str:
     _qt_app(state)
     outputs = QMediaDevices.audioOutputs()
     if not outputs:
-        raise CheckError("no audio output device: the voice, tones and counts cannot be "
-                         "played (a session still runs, silently)")
+        raise CheckError(_("no audio output device: the voice, tones and counts cannot be "
+                           "played (a session still runs, silently)"))
     default = QMediaDevices.defaultAudioOutput().description()
     names = ", ".join(o.description() for o in outputs[:3])
-    return f"{len(outputs)} found ({names}); default: {default}"
+    return _("{count} found ({names}); default: {default}").format(
+        count=len(outputs), names=names, default=default)
 
 
 def _check_tray(state: dict[str, Any]) -> str:
@@ -296,8 +332,8 @@ def _check_tray(state: dict[str, Any]) -> str:
 
     _qt_app(state)
     if not QSystemTrayIcon.isSystemTrayAvailable():
-        raise CheckError("no system tray: reminders show in the window instead")
-    return "available"
+        raise CheckError(_("no system tray: reminders show in the window instead"))
+    return _("available")
 
 
 def _check_idle(state: dict[str, Any]) -> str:
@@ -308,10 +344,11 @@ def _check_idle(state: dict[str, Any]) -> str:
     sleep = SleepWatcher()
     try:
         sleep.start()
-        resume = "logind PrepareForSleep" if sleep.active else "clock jumps only"
+        resume = "logind PrepareForSleep" if sleep.active else _("clock jumps only")
         if monitor.backend == "none":
-            raise CheckError(f"no idle source on this desktop; sleep seen by {resume}")
-        return f"{monitor.backend}; sleep seen by {resume}"
+            raise CheckError(_("no idle source on this desktop; sleep seen by {how}").format(
+                how=resume))
+        return _("{backend}; sleep seen by {how}").format(backend=monitor.backend, how=resume)
     finally:
         sleep.close()
         monitor.close()
@@ -324,12 +361,15 @@ def _check_history() -> str:
         store, notices = HistoryStore.open(Path(tmp) / "history.sqlite3")
         try:
             if store.in_memory:
-                raise CheckError(f"could not write to disk: {'; '.join(notices)}")
+                raise CheckError(_("could not write to disk: {notices}").format(
+                    notices="; ".join(notices)))
         finally:
             store.close()
-    return "opened and closed in a temporary folder" + (
-        f" ({len(notices)} notices)" if notices else ""
-    )
+    if notices:
+        return ngettext("opened and closed in a temporary folder ({count} notice)",
+                        "opened and closed in a temporary folder ({count} notices)",
+                        len(notices)).format(count=len(notices))
+    return _("opened and closed in a temporary folder")
 
 
 def _builtin_data() -> str:
@@ -371,7 +411,7 @@ def run_checks(paths: AppPaths) -> tuple[list[Check], dict[str, Any]]:
 
 
 def _table(rows: list[tuple[str, str]]) -> list[str]:
-    width = max(len(k) for k, _ in rows)
+    width = max(len(k) for k, _v in rows)
     return [f"  {k.ljust(width)}  {v}" for k, v in rows]
 
 
@@ -386,37 +426,50 @@ def _toml_parser() -> str:
 
 
 def report(paths: AppPaths, checks: list[Check], state: dict[str, Any]) -> str:
-    frozen = " (stand-alone bundle)" if getattr(sys, "frozen", False) else ""
+    """The report in the person's language; the status column (ok/warn/FAIL) stays as
+    is, for scripts and bug reports."""
+    voices = int(state.get("voices", 0))
     facts = [
         ("Python", f"{platform.python_version()} ({platform.python_implementation()}, "
                    f"{sys.platform} {platform.machine()})"),
         ("Qt", _qt_version()),
         ("PySide6", _version("PySide6-Essentials", "PySide6")),
         ("pyttsx3", _version("pyttsx3")),
-        ("routine parser", _toml_parser()),
-        ("voice engine", f"{state.get('engine', 'unknown')}, "
-                         f"{state.get('voices', 0)} voices"),
-        ("config folder", str(paths.config_dir)),
-        ("data folder", str(paths.data_dir)),
-        ("cache folder", str(paths.cache_dir)),
-        ("built-in data", _builtin_data()),
+        (_("routine parser"), _toml_parser()),
+        (_("voice engine"), ngettext("{engine}, {count} voice", "{engine}, {count} voices",
+                                     voices).format(engine=state.get("engine", "unknown"),
+                                                    count=voices)),
+        (_("config folder"), str(paths.config_dir)),
+        (_("data folder"), str(paths.data_dir)),
+        (_("cache folder"), str(paths.cache_dir)),
+        (_("built-in data"), _builtin_data()),
     ]
-    lines = [f"{APP_DISPLAY_NAME} {__version__} self-check{frozen}", *_table(facts), ""]
-    name_width = max(len(c.name) for c in checks)
+    if getattr(sys, "frozen", False):
+        title = _("{app} {version} self-check (stand-alone bundle)")
+    else:
+        title = _("{app} {version} self-check")
+    lines = [title.format(app=APP_DISPLAY_NAME, version=__version__), *_table(facts), ""]
+    name_width = max(len(_name(c.name)) for c in checks)
     lines += [
-        f"  {c.status.value:<4}  {c.name.ljust(name_width)}  {c.detail}  [{c.seconds:.1f} s]"
+        f"  {c.status.value:<4}  {_name(c.name).ljust(name_width)}  {c.detail}  "
+        f"[{c.seconds:.1f} s]"
         for c in checks
     ]
     failed = [c.name for c in checks if c.status is Status.FAIL]
-    warned = [c.name for c in checks if c.status is Status.WARN]
+    warned = [_name(c.name) for c in checks if c.status is Status.WARN]
     lines.append("")
     if failed == ["audio output"]:
-        lines.append("Result: the app runs here but cannot play sound: audio output failed.")
+        lines.append(_("Result: the app runs here but cannot play sound: audio output "
+                       "failed."))
     elif failed:
-        lines.append(f"Result: the app cannot run here: {', '.join(failed)} failed.")
+        lines.append(_("Result: the app cannot run here: {checks} failed.").format(
+            checks=", ".join(_name(name) for name in failed)))
+    elif warned:
+        lines.append(ngettext("Result: the app can run here ({count} warning: {checks}).",
+                              "Result: the app can run here ({count} warnings: {checks}).",
+                              len(warned)).format(count=len(warned), checks=", ".join(warned)))
     else:
-        note = f" ({len(warned)} warnings: {', '.join(warned)})" if warned else ""
-        lines.append(f"Result: the app can run here{note}.")
+        lines.append(_("Result: the app can run here."))
     return "\n".join(lines)
 
 

@@ -19,6 +19,7 @@ from PySide6.QtCore import QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 
 from massage_timer import APP_DISPLAY_NAME, APP_NAME
+from massage_timer.core.model.language import _
 from massage_timer.core.storage.instance import InstanceLock
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui.desktop.application import Application, create_application
@@ -50,8 +51,9 @@ def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
     instance = SingleInstance(name, app, lock=InstanceLock(paths))
     if not instance.acquire(listen=False):
         if instance.held_elsewhere:
-            print(f"{APP_NAME}: another {APP_DISPLAY_NAME} is using {paths.data_dir} and did "
-                  "not answer; not starting a second one.", file=sys.stderr)
+            message = _("another {app} is using {folder} and did not answer; not starting"
+                        " a second one.").format(app=APP_DISPLAY_NAME, folder=paths.data_dir)
+            print(f"{APP_NAME}: {message}", file=sys.stderr)
             return 1
         return 0
     running: list[App] = []
@@ -72,8 +74,9 @@ def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
 
 def _listen(instance: SingleInstance) -> None:
     if not instance.listen():  # pragma: no cover - the lock is ours: nobody can answer
-        print(f"{APP_NAME}: another {APP_DISPLAY_NAME} answered on this data folder's "
-              "socket.", file=sys.stderr)
+        message = _("another {app} answered on this data folder's socket.").format(
+            app=APP_DISPLAY_NAME)
+        print(f"{APP_NAME}: {message}", file=sys.stderr)
 
 
 def _report_first_paint(main: App, *, quit_after: bool) -> None:

@@ -13,11 +13,12 @@ from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QByteArray, QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from massage_timer.core.model import regions
+from massage_timer.core.model.language import _
 from massage_timer.core.model.regions import View
 from massage_timer.core.storage.resources import asset
 
@@ -157,14 +158,18 @@ def render_png(view: str, highlighted: Iterable[str] = (), size: int = 400,
 
 def describe(ids: Sequence[str], side: str | None = None) -> str:
     """Plain-words description of a highlight, for screen readers and tooltips."""
-    if ids:
-        target = "Target: " + "; ".join(regions.REGIONS[rid].label for rid in ids) + "."
-    else:
-        target = "No target area."
+    parts = [
+        # TRANSLATORS: {areas} lists the regions a step works on, separated by "; ".
+        _("Target: {areas}.").format(areas="; ".join(_(regions.REGIONS[rid].label)
+                                                     for rid in ids))
+        if ids else _("No target area.")
+    ]
     if side:
-        target += f" Working the {side} side."
-    return (target + " Never press the front of the neck or the bony points of the spine"
-            " (hatched red).")
+        parts.append(_("Working the left side.") if side == "left"
+                     else _("Working the right side."))
+    parts.append(_("Never press the front of the neck or the bony points of the spine"
+                   " (hatched red)."))
+    return " ".join(parts)
 
 
 class DiagramView(QWidget):
@@ -176,7 +181,7 @@ class DiagramView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("diagramView")
-        self.setAccessibleName("Body diagram")
+        self.setAccessibleName(_("Body diagram"))
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._ids: tuple[str, ...] = ()
@@ -209,6 +214,13 @@ class DiagramView(QWidget):
 
     def minimumSizeHint(self) -> QSize:
         return QSize(180, 140)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.setAccessibleName(_("Body diagram"))
+            self._update_description()
+            self.update()
 
     def _update_description(self) -> None:
         text = describe(self._ids, self._side)
@@ -251,24 +263,27 @@ class DiagramView(QWidget):
         box = float(metrics.ascent())
         text_color = self.palette().color(QPalette.ColorRole.WindowText)
         items: list[tuple[str, QBrush, QColor]] = [
-            ("Target", QBrush(QColor(ACCENT)), QColor(ACCENT_EDGE)),
-            ("Never press", QBrush(QColor(AVOID_RED), Qt.BrushStyle.BDiagPattern),
+            # TRANSLATORS: the diagram's legend: the areas a step works on.
+            (_("Target"), QBrush(QColor(ACCENT)), QColor(ACCENT_EDGE)),
+            # TRANSLATORS: the diagram's legend: the areas never to press on.
+            (_("Never press"), QBrush(QColor(AVOID_RED), Qt.BrushStyle.BDiagPattern),
              QColor(AVOID_RED)),
         ]
         if self._side:
-            items.append((f"Working: {self._side} side", QBrush(QColor(ACCENT)),
-                          QColor(ACCENT_EDGE)))
+            working = (_("Working: left side") if self._side == "left"
+                       else _("Working: right side"))
+            items.append((working, QBrush(QColor(ACCENT)), QColor(ACCENT_EDGE)))
         widths = [box + 6 + metrics.horizontalAdvance(label) for label, _, _ in items]
         spacing = 18.0
         x = rect.x() + max(4.0, (rect.width() - sum(widths) - spacing * (len(items) - 1)) / 2)
         y = rect.y() + (rect.height() - box) / 2
-        for (label, brush, edge), width in zip(items, widths, strict=True):
+        for n, ((label, brush, edge), width) in enumerate(zip(items, widths, strict=True)):
             swatch = QRectF(x, y, box, box)
             if brush.style() != Qt.BrushStyle.SolidPattern:
                 painter.fillRect(swatch, QColor(AVOID_FILL))
             painter.setPen(QPen(edge, 1.5))
             painter.setBrush(brush)
-            if label.startswith("Working"):
+            if n == 2:
                 painter.drawEllipse(swatch.center(), box / 2.5, box / 2.5)
             else:
                 painter.drawRoundedRect(swatch, 2, 2)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from massage_timer.core.model.language import ngettext
+
 
 def clock(seconds: float) -> str:
     """``"4:31"``, or ``"1:02:05"`` from an hour on (rounded to the second)."""
@@ -17,13 +19,19 @@ def duration(seconds: float) -> str:
     """``"4 min"`` for whole minutes, otherwise like :func:`clock`."""
     total = max(0, round(seconds))
     if total and total % 60 == 0 and total < 3600:
-        return f"{total // 60} min"
+        minutes = total // 60
+        # TRANSLATORS: a length in minutes, abbreviated ("4 min").
+        return ngettext("{count} min", "{count} min", minutes).format(count=minutes)
     return clock(total)
 
 
 def short_duration(seconds: float) -> str:
     """``"45 s"`` under a minute, otherwise like :func:`duration`."""
-    return f"{round(seconds)} s" if seconds < 60 else duration(seconds)
+    if seconds >= 60:
+        return duration(seconds)
+    whole = round(seconds)
+    # TRANSLATORS: a length in seconds, abbreviated ("45 s").
+    return ngettext("{count} s", "{count} s", whole).format(count=whole)
 
 
 def countdown(seconds: float) -> str:

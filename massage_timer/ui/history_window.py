@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QMainWindow, QScrollArea, QWidget
 
@@ -19,6 +19,23 @@ from massage_timer.ui.screen_fit import fit_window
 if TYPE_CHECKING:
     from massage_timer.core.storage.history.store import HistoryStore
     from massage_timer.ui.history.history_view import HistoryView
+
+
+class _Holder(QMainWindow):
+    """The History window's frame: its title follows the language."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyWindow")
+        self._retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        self.setWindowTitle(_("History — {app}").format(app=APP_DISPLAY_NAME))
 
 
 class HistoryWindow:
@@ -39,9 +56,7 @@ class HistoryWindow:
 
         if self._view is None:
             view = HistoryView(history)
-            holder = QMainWindow(self._parent)
-            holder.setObjectName("historyWindow")
-            holder.setWindowTitle(_("History — {app}").format(app=APP_DISPLAY_NAME))
+            holder = _Holder(self._parent)
             scroll = QScrollArea(holder)
             scroll.setObjectName("historyScroll")
             scroll.setWidget(view)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from massage_timer.core.model.language import pgettext
 from massage_timer.core.model.settings import Settings
 
 
@@ -26,6 +27,27 @@ class BusyReason(StrEnum):
     MICROPHONE = "microphone in use"
     CAMERA = "camera in use"
     PROGRAM = "listed program running"
+
+    @property
+    def label(self) -> str:
+        """The reason in the current language, as shown (the value stays stored)."""
+        match self:
+            case BusyReason.MEETING_MODE:
+                # TRANSLATORS: why a reminder waits (shown in the history and the tray).
+                return pgettext("busy", "meeting mode")
+            case BusyReason.FULL_SCREEN:
+                return pgettext("busy", "a full-screen window")
+            case BusyReason.INHIBITED:
+                # TRANSLATORS: a program (a video player, a call) asked the desktop
+                # not to go idle.
+                return pgettext("busy", "a program keeps the screen awake")
+            case BusyReason.DO_NOT_DISTURB:
+                return pgettext("busy", "do not disturb")
+            case BusyReason.MICROPHONE:
+                return pgettext("busy", "the microphone is in use")
+            case BusyReason.CAMERA:
+                return pgettext("busy", "the camera is in use")
+        return pgettext("busy", "a listed program is running")
 
 
 ORDER: tuple[BusyReason, ...] = (

@@ -31,24 +31,18 @@ from massage_timer.core.model.engine import (
 )
 from massage_timer.core.model.routine import Routine, StepKind
 from massage_timer.core.model.settings import Settings
+from massage_timer.core.model.spoken import ENGLISH, Words
 
-HALFWAY = "Halfway."
-RELEASE = "Release."
-CLOSING = "Well done. The routine is complete."
-PAUSED = "Paused."
-COUNTDOWN = {3: "Three", 2: "Two", 1: "One"}
+HALFWAY = ENGLISH.halfway
+RELEASE = ENGLISH.release
+CLOSING = ENGLISH.closing
+PAUSED = ENGLISH.paused
+COUNTDOWN = {n: ENGLISH.count(n) for n in (3, 2, 1)}
+"""The English lines (a routine in English says these); see :mod:`.spoken`."""
 
 TONE_WORK_START = "work-start"
 TONE_WORK_END = "work-end"
 TONE_REMINDER = "reminder"
-
-_ONES = (
-    "Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten",
-    "Eleven", "Twelve", "Thirteen", "Fourteen", "Fifteen", "Sixteen", "Seventeen",
-    "Eighteen", "Nineteen",
-)
-_TENS = ("", "", "Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety")
-
 
 class CueKind(StrEnum):
     SPEECH = "speech"
@@ -112,36 +106,37 @@ class CueOutput(Protocol):
 
 
 def number_word(n: int) -> str:
-    """English word for 0-99, capitalised, as spoken for the repetitions left."""
+    """A count as spoken for the repetitions left: digits, which the voice reads in its
+    own language (so a count is never in another language than the routine)."""
     if not 0 <= n < 100:
         raise ValueError(f"no word for {n}")
-    if n < 20:
-        return _ONES[n]
-    tens, ones = divmod(n, 10)
-    return _TENS[tens] if ones == 0 else f"{_TENS[tens]}-{_ONES[ones].lower()}"
+    return ENGLISH.count(n)
 
 
-def lines_for_routine(routine: Routine, options: CueOptions) -> list[str]:
-    """Every distinct line the session may speak, roughly in the order it is needed."""
+def lines_for_routine(
+    routine: Routine, options: CueOptions, words: Words = ENGLISH
+) -> list[str]:
+    """Every distinct line the session may speak, roughly in the order it is needed;
+    ``words`` in the routine's language."""
     if not options.voice_enabled:
         return []
     lines: list[str] = []
     steps = routine.active_steps(options.include_optional)
-    lines.extend(step.part_line(0) for step in steps[:1])
+    lines.extend(step.part_line(0, words) for step in steps[:1])
     holds = [s.work_seconds for s in steps if s.kind is StepKind.HOLD]
     if any(seconds >= COUNTDOWN_MIN_SECONDS for seconds in holds):
-        lines.extend(COUNTDOWN[n] for n in (3, 2, 1))
-    lines.extend(step.part_line(i) for step in steps for i in range(1, len(step.parts)))
+        lines.extend(words.count(n) for n in (3, 2, 1))
+    lines.extend(step.part_line(i, words) for step in steps for i in range(1, len(step.parts)))
     if any(step.hold is not None for step in steps):
-        lines.append(RELEASE)
+        lines.append(words.release)
     if options.halfway_cue and any(seconds >= HALFWAY_MIN_SECONDS for seconds in holds):
-        lines.append(HALFWAY)
+        lines.append(words.halfway)
     if options.count_aloud:
         max_reps = max((s.reps or 0 for s in steps if s.kind is StepKind.STROKES), default=0)
-        lines.extend(number_word(n) for n in range(1, max_reps + 1))
-    lines.extend(step.part_line(0) for step in steps[1:])
-    lines.append(PAUSED)
-    lines.append(CLOSING)
+        lines.extend(words.count(n) for n in range(1, max_reps + 1))
+    lines.extend(step.part_line(0, words) for step in steps[1:])
+    lines.append(words.paused)
+    lines.append(words.closing)
     return list(dict.fromkeys(lines))
 
 
@@ -153,7 +148,7 @@ def _tone(name: str, options: CueOptions) -> Cue | None:
     return Cue(CueKind.TONE, name, Priority.TONE) if options.tones_enabled else None
 
 
-def cue_for_event(event: Event, options: CueOptions) -> Cue | None:
+def cue_for_event(event: Event, options: CueOptions, words: Words = ENGLISH) -> Cue | None:
     """The cue an engine event asks for, or None.
 
     The part's line is spoken just after it starts: the instruction, naming the side
@@ -161,7 +156,8 @@ def cue_for_event(event: Event, options: CueOptions) -> Cue | None:
     left, the number on screen; a held repetition is not counted but ends with
     "Release." (a count would crowd it: the screen shows what is left). Tones mark the
     start and the end of every work phase, except the very last end, when the voice
-    says the closing line instead (a tone would sit under it).
+    says the closing line instead (a tone would sit under it). Every line is in
+    ``words``' language, the routine's (a part's line comes from the engine, alike).
     """
     match event:
         case PartLine(part_index=0, text=text):
@@ -169,17 +165,17 @@ def cue_for_event(event: Event, options: CueOptions) -> Cue | None:
         case PartLine(text=text):
             return _speech(text, Priority.SWITCH_SIDES, options)
         case FinalCountdown(number=number) if number in COUNTDOWN:
-            return _speech(COUNTDOWN[number], Priority.COUNTDOWN, options)
+            return _speech(words.count(number), Priority.COUNTDOWN, options)
         case Stroke(held=False) as stroke if options.count_aloud and 0 < stroke.left < 100:
-            return _speech(number_word(stroke.left), Priority.STROKE, options)
+            return _speech(words.count(stroke.left), Priority.STROKE, options)
         case Release():
-            return _speech(RELEASE, Priority.RELEASE, options)
+            return _speech(words.release, Priority.RELEASE, options)
         case Halfway() if options.halfway_cue:
-            return _speech(HALFWAY, Priority.HALFWAY, options)
+            return _speech(words.halfway, Priority.HALFWAY, options)
         case SessionFinished():
-            return _speech(CLOSING, Priority.INSTRUCTION, options)
+            return _speech(words.closing, Priority.INSTRUCTION, options)
         case Paused():
-            return _speech(PAUSED, Priority.INSTRUCTION, options)
+            return _speech(words.paused, Priority.INSTRUCTION, options)
         case PhaseChanged(phase=Phase.WORK):
             return _tone(TONE_WORK_START, options)
         case WorkEnded(final=True) if options.voice_enabled:
@@ -189,11 +185,13 @@ def cue_for_event(event: Event, options: CueOptions) -> Cue | None:
     return None
 
 
-def route_event(event: Event, options: CueOptions, output: CueOutput) -> None:
+def route_event(
+    event: Event, options: CueOptions, output: CueOutput, words: Words = ENGLISH
+) -> None:
     """Hand ``event``'s cue to ``output``; a stop or a pause silences it (once) first,
     and a pause then says "Paused." (nothing else sounds until the session resumes)."""
     if isinstance(event, SessionStopped | Paused):
         output.silence()
-    cue = cue_for_event(event, options)
+    cue = cue_for_event(event, options, words)
     if cue is not None:
         output.play(cue)

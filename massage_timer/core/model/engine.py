@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from massage_timer.core.model.routine import Routine, Side, Step, StepKind
 from massage_timer.core.model.speech_timing import AS_WRITTEN, LINE_DELAY, SpeechTiming
+from massage_timer.core.model.spoken import ENGLISH, Words
 
 Clock = Callable[[], float]
 
@@ -69,10 +70,18 @@ class Segment:
     start: float
     duration: float
     step: Step
+    words: Words = ENGLISH
+    """The session's own lines in the routine's language (from the plan's timing)."""
 
     @property
     def end(self) -> float:
         return self.start + self.duration
+
+    @property
+    def instruction(self) -> str:
+        """The step's instruction as said for this side, in the routine's language
+        only: what a display shows while the instruction is heard."""
+        return self.step.spoken_instruction(self.side, self.words)
 
 
 def build_plan(
@@ -102,7 +111,8 @@ def build_plan(
                     continue
                 segments.append(
                     Segment(
-                        step_index, part_index, part_number, side, phase, offset, duration, step
+                        step_index, part_index, part_number, side, phase, offset, duration, step,
+                        timing.words,
                     )
                 )
                 offset += duration
@@ -327,6 +337,8 @@ class SessionEngine:
         if self.state is not State.READY:
             raise RuntimeError(f"the session is {self.state.value}; it cannot be replanned")
         self.plan = build_plan(self.steps, timing)
+        self.words = timing.words
+        """The session's own lines in the routine's language (from ``timing``)."""
         if not self.plan:
             raise ValueError(f"routine '{self.routine.id}' has no steps to play")
         self.planned_seconds = self.plan[-1].end
@@ -597,7 +609,7 @@ class SessionEngine:
         )
         timed: list[_Mark] = []
         if first_of_part:
-            text = seg.step.part_line(seg.part_index)
+            text = seg.step.part_line(seg.part_index, self.words)
             timed.append(
                 _Mark(
                     min(LINE_DELAY, seg.duration),

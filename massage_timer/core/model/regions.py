@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from massage_timer.core.model.language import N_, _
+
 
 class View(StrEnum):
     BACK = "back"
@@ -21,23 +23,25 @@ class View(StrEnum):
 class Region:
     id: str
     label: str
+    """The English name, marked for translation (``N_``): show it as ``_(label)``
+    (or through :func:`label`)."""
     view: View
 
 
 REGIONS: dict[str, Region] = {
     r.id: r
     for r in (
-        Region("suboccipitals", "Suboccipital muscles (base of the skull)", View.BACK),
-        Region("upper-trapezius-left", "Upper trapezius, left", View.BACK),
-        Region("upper-trapezius-right", "Upper trapezius, right", View.BACK),
-        Region("levator-scapulae-left", "Levator scapulae, left", View.BACK),
-        Region("levator-scapulae-right", "Levator scapulae, right", View.BACK),
-        Region("middle-trapezius", "Middle trapezius", View.BACK),
-        Region("rhomboids-left", "Rhomboids, left", View.BACK),
-        Region("rhomboids-right", "Rhomboids, right", View.BACK),
-        Region("upper-erector-spinae", "Upper erector spinae", View.BACK),
-        Region("scalenes", "Scalenes (side of the neck)", View.SIDE),
-        Region("sternocleidomastoid", "Sternocleidomastoid", View.SIDE),
+        Region("suboccipitals", N_("Suboccipital muscles (base of the skull)"), View.BACK),
+        Region("upper-trapezius-left", N_("Upper trapezius, left"), View.BACK),
+        Region("upper-trapezius-right", N_("Upper trapezius, right"), View.BACK),
+        Region("levator-scapulae-left", N_("Levator scapulae, left"), View.BACK),
+        Region("levator-scapulae-right", N_("Levator scapulae, right"), View.BACK),
+        Region("middle-trapezius", N_("Middle trapezius"), View.BACK),
+        Region("rhomboids-left", N_("Rhomboids, left"), View.BACK),
+        Region("rhomboids-right", N_("Rhomboids, right"), View.BACK),
+        Region("upper-erector-spinae", N_("Upper erector spinae"), View.BACK),
+        Region("scalenes", N_("Scalenes (side of the neck)"), View.SIDE),
+        Region("sternocleidomastoid", N_("Sternocleidomastoid"), View.SIDE),
     )
 }
 
@@ -47,11 +51,20 @@ BILATERAL: dict[str, tuple[str, str]] = {
     "rhomboids": ("rhomboids-left", "rhomboids-right"),
 }
 
-AVOID_ZONES: dict[str, tuple[str, View]] = {
-    "avoid-front-of-neck": ("Front of the neck: major blood vessels, never press", View.SIDE),
-    "avoid-spine-back": ("Bony points of the spine: never press", View.BACK),
-    "avoid-spine-side": ("Bony points of the spine: never press", View.SIDE),
+BILATERAL_MESSAGES: dict[str, str] = {
+    "upper-trapezius": N_("Upper trapezius"),
+    "levator-scapulae": N_("Levator scapulae"),
+    "rhomboids": N_("Rhomboids"),
 }
+"""A paired muscle's name without a side (marked; see :func:`label`)."""
+
+AVOID_ZONES: dict[str, tuple[str, View]] = {
+    "avoid-front-of-neck": (N_("Front of the neck: major blood vessels, never press"),
+                            View.SIDE),
+    "avoid-spine-back": (N_("Bony points of the spine: never press"), View.BACK),
+    "avoid-spine-side": (N_("Bony points of the spine: never press"), View.SIDE),
+}
+"""Each zone's reason (English, marked: show it through :func:`avoid_reason`) and view."""
 
 LANDMARKS: tuple[str, ...] = (
     "skull-base",
@@ -61,6 +74,18 @@ LANDMARKS: tuple[str, ...] = (
     "shoulder-right-point",
     "spine-line",
 )
+
+
+def label(region_id: str) -> str:
+    """The name of a region or of a paired muscle's alias, in the current language."""
+    if region_id in BILATERAL_MESSAGES:
+        return _(BILATERAL_MESSAGES[region_id])
+    return _(REGIONS[region_id].label)
+
+
+def avoid_reason(zone_id: str) -> str:
+    """Why a zone must never be pressed, in the current language."""
+    return _(AVOID_ZONES[zone_id][0])
 
 
 def is_known(region_id: str) -> bool:

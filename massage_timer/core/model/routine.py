@@ -19,7 +19,9 @@ from typing import Annotated, Any, Literal
 from msgspec import Meta, Struct
 
 from massage_timer.core.model import regions
-from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming, switch_line
+from massage_timer.core.model.language import _, ngettext, pgettext
+from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
+from massage_timer.core.model.spoken import ENGLISH, Words
 from massage_timer.core.model.validation import convert
 
 MAX_ROUTINE_SECONDS = 60 * 60
@@ -36,6 +38,17 @@ class Position(StrEnum):
     LYING = "lying"
     PARTNER = "with partner"
 
+    @property
+    def label(self) -> str:
+        """The position in the current language ("Seated")."""
+        return {
+            Position.SEATED: _("Seated"),
+            Position.STANDING: _("Standing"),
+            Position.SEATED_OR_STANDING: _("Seated or standing"),
+            Position.LYING: _("Lying"),
+            Position.PARTNER: _("With a partner"),
+        }[self]
+
 
 class Equipment(StrEnum):
     NONE = "none"
@@ -47,15 +60,39 @@ class Equipment(StrEnum):
     CHAIR = "chair"
     WALL = "wall"
 
+    @property
+    def label(self) -> str:
+        """The equipment in the current language ("tennis ball")."""
+        return {
+            Equipment.NONE: _("No equipment"),
+            Equipment.TENNIS_BALL: _("tennis ball"),
+            Equipment.TWO_BALLS_IN_A_SOCK: _("two balls in a sock"),
+            Equipment.TOWEL: _("towel"),
+            Equipment.WARM_COMPRESS: _("warm compress"),
+            Equipment.MASSAGE_OIL: _("massage oil"),
+            Equipment.CHAIR: _("chair"),
+            Equipment.WALL: _("wall"),
+        }[self]
+
 
 class Pressure(StrEnum):
     LIGHT = "light"
     MODERATE = "moderate"
     FIRM = "firm"
 
+    @property
+    def label(self) -> str:
+        """How firmly, in the current language, as shown ("moderate pressure")."""
+        return {
+            # TRANSLATORS: how firmly to press, shown beside a step's cue.
+            Pressure.LIGHT: _("light pressure"),
+            Pressure.MODERATE: _("moderate pressure"),
+            Pressure.FIRM: _("firm pressure"),
+        }[self]
+
 
 class StrokeUnit(StrEnum):
-    """What one repetition of a strokes step is called, on screen ("6 turns left")."""
+    """What one repetition of a strokes step is called ("turns")."""
 
     STROKES = "strokes"
     TURNS = "turns"
@@ -65,8 +102,23 @@ class StrokeUnit(StrEnum):
     ROLLS = "rolls"
 
     def word(self, count: int) -> str:
-        """The unit for ``count`` repetitions: "turn" for one, "turns" otherwise."""
-        return self.value[:-1] if count == 1 else self.value
+        """The unit for ``count`` repetitions in the current language: "turn" for one,
+        "turns" otherwise (every language's plural forms: ngettext per unit)."""
+        match self:
+            case StrokeUnit.TURNS:
+                # TRANSLATORS: a repetition unit, shown after a count ("6 turns left").
+                return ngettext("turn", "turns", count)
+            case StrokeUnit.TUCKS:
+                # TRANSLATORS: a repetition unit: tucking the chin in.
+                return ngettext("tuck", "tucks", count)
+            case StrokeUnit.SQUEEZES:
+                return ngettext("squeeze", "squeezes", count)
+            case StrokeUnit.CIRCLES:
+                return ngettext("circle", "circles", count)
+            case StrokeUnit.ROLLS:
+                return ngettext("roll", "rolls", count)
+        # TRANSLATORS: a repetition unit: one massage stroke.
+        return ngettext("stroke", "strokes", count)
 
 
 SIDE_PLACEHOLDER = "{side}"
@@ -80,6 +132,18 @@ class StepKind(StrEnum):
     HOLD = "hold"
     STROKES = "strokes"
     REST = "rest"
+
+    @property
+    def label(self) -> str:
+        """The kind in the current language ("Hold")."""
+        return {
+            # TRANSLATORS: a kind of step: sustained pressure or stretch.
+            StepKind.HOLD: pgettext("step kind", "Hold"),
+            # TRANSLATORS: a kind of step: counted repetitions.
+            StepKind.STROKES: pgettext("step kind", "Strokes"),
+            # TRANSLATORS: a kind of step: a pause.
+            StepKind.REST: pgettext("step kind", "Rest"),
+        }[self]
 
 
 Side = Literal["left", "right"]
@@ -158,6 +222,25 @@ HoldEach = Annotated[
 UnitField = Annotated[
     StrokeUnit, Meta(description='Strokes steps: what a repetition is called ("turns").')
 ]
+SideWord = Annotated[str, Meta(min_length=1, max_length=40)]
+
+
+class SideWords(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The exact words that replace ``{side}`` in one step's instruction, for a
+    language whose grammar needs a particular form there (German "linke"/"rechten")."""
+
+    left: SideWord | None = None
+    right: SideWord | None = None
+
+
+SideWordsField = Annotated[
+    SideWords,
+    Meta(
+        description="The words that replace {side} in this step's instruction, e.g. "
+        '{left = "linke", right = "rechte"}; by default the language\'s own word for '
+        "left or right."
+    ),
+]
 EquipmentList = Annotated[tuple[Equipment, ...], Meta(max_length=8)]
 Areas = Annotated[tuple[RegionId, ...], Meta(max_length=16)]
 Sources = Annotated[tuple[SourceName, ...], Meta(min_length=1, max_length=10)]
@@ -184,70 +267,75 @@ class Step(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     optional: OptionalFlag = False
     hold: HoldEach | None = None
     unit: UnitField | None = None
+    side_words: SideWordsField | None = None
 
     def __post_init__(self) -> None:
         """The rules that tie fields together (a ValueError here is reported at the
         step's place in the file)."""
         if self.kind is StepKind.STROKES:
             if self.reps is None or self.cadence is None:
-                raise ValueError("a strokes step needs both 'reps' and 'cadence'")
+                raise ValueError(_("a strokes step needs both 'reps' and 'cadence'"))
             if self.seconds is not None:
-                raise ValueError("a strokes step takes 'reps' and 'cadence', not 'seconds'")
+                raise ValueError(_("a strokes step takes 'reps' and 'cadence', not 'seconds'"))
             if self.hold is not None and self.hold > self.cadence - 1:
-                raise ValueError(
-                    f"'hold' is {self.hold:g} s; at most cadence - 1 ({self.cadence - 1:g} s), "
+                raise ValueError(_(
+                    "'hold' is {hold} s; at most cadence - 1 ({most} s), "
                     "so that the release is said before the next repetition"
-                )
+                ).format(hold=f"{self.hold:g}", most=f"{self.cadence - 1:g}"))
             if self.reps * self.cadence > MAX_STEP_SECONDS:
-                raise ValueError(
-                    f"reps x cadence is {self.reps * self.cadence:g} s; "
-                    f"at most {MAX_STEP_SECONDS} s per side"
-                )
+                raise ValueError(_(
+                    "reps x cadence is {seconds} s; at most {most} s per side"
+                ).format(seconds=f"{self.reps * self.cadence:g}", most=MAX_STEP_SECONDS))
         else:
             if self.seconds is None:
-                raise ValueError(f"a {self.kind.value} step needs 'seconds'")
+                raise ValueError(_("a {kind} step needs 'seconds'").format(kind=self.kind.value))
             if self.reps is not None or self.cadence is not None:
-                raise ValueError(f"a {self.kind.value} step takes 'seconds', not 'reps'/'cadence'")
+                raise ValueError(_("a {kind} step takes 'seconds', not 'reps'/'cadence'").format(
+                    kind=self.kind.value))
             for name in ("hold", "unit"):
                 if getattr(self, name) is not None:
-                    raise ValueError(f"'{name}' belongs to strokes steps only")
+                    raise ValueError(_("'{name}' belongs to strokes steps only").format(name=name))
         self._check_placeholders()
         if len(set(self.sides)) != len(self.sides):
-            raise ValueError("each side may be listed once")
+            raise ValueError(_("each side may be listed once"))
         for rid in self.regions:
             if not regions.is_known(rid):
-                raise ValueError(f"unknown region '{rid}'")
+                raise ValueError(_("unknown region '{id}'").format(id=rid))
 
     def _check_placeholders(self) -> None:
         names = _PLACEHOLDER.findall(self.instruction)
         for name in names:
             if name not in PLACEHOLDERS:
                 known = ", ".join("{" + known + "}" for known in sorted(PLACEHOLDERS))
-                raise ValueError(
-                    f"unknown placeholder '{{{name}}}' in the instruction; known: {known}"
-                )
+                raise ValueError(_(
+                    "unknown placeholder '{placeholder}' in the instruction; known: {known}"
+                ).format(placeholder="{" + name + "}", known=known))
         if len(_BRACE.findall(_PLACEHOLDER.sub("", self.instruction))) > 0:
-            raise ValueError("a brace in the instruction that is not part of '{side}'")
+            raise ValueError(_("a brace in the instruction that is not part of '{side}'"))
         if names and not self.sides:
-            raise ValueError("'{side}' in the instruction needs 'sides'")
+            raise ValueError(_("'{side}' in the instruction needs 'sides'"))
+        if self.side_words is not None and not self.sides:
+            raise ValueError(_("'side_words' needs 'sides'"))
 
-    def spoken_instruction(self, side: Side | None) -> str:
-        """The instruction as said (and shown) for ``side``: ``{side}`` filled in, or,
-        in a sided step written without it, the side added, so the voice alone tells
-        which side to work."""
+    def spoken_instruction(self, side: Side | None, words: Words = ENGLISH) -> str:
+        """The instruction as said (and shown) for ``side``: ``{side}`` filled in (with
+        :attr:`side_words`, else ``words``' own word), or, in a sided step written
+        without it, the side added, so the voice alone tells which side to work.
+        ``words`` must be in the step's language (:mod:`.spoken`): never mixed."""
         if side is None:
             return self.instruction
         if SIDE_PLACEHOLDER in self.instruction:
-            return self.instruction.replace(SIDE_PLACEHOLDER, side)
-        return f"{self.instruction} Work on your {side} side."
+            own = getattr(self.side_words, side, None) if self.side_words else None
+            return self.instruction.replace(SIDE_PLACEHOLDER, own or words.side(side))
+        return f"{self.instruction} {words.work_on_side(words.side(side))}"
 
-    def part_line(self, part_index: int) -> str:
+    def part_line(self, part_index: int, words: Words = ENGLISH) -> str:
         """What is said as a part starts: the instruction for the first side, then the
-        new side's name ("Now the right side.")."""
+        new side's name ("Now the right side."), in ``words``' language."""
         side = self.parts[part_index]
         if part_index == 0 or side is None:
-            return self.spoken_instruction(side)
-        return switch_line(side)
+            return self.spoken_instruction(side, words)
+        return words.switch(words.side(side))
 
     @property
     def repetition_unit(self) -> StrokeUnit:
@@ -314,16 +402,15 @@ class Routine(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
         ids = [step.id for step in self.steps if step.id is not None]
         if len(set(ids)) != len(ids):
             twice = sorted({i for i in ids if ids.count(i) > 1})
-            raise ValueError(f"each step id may be used once: {', '.join(twice)}")
+            raise ValueError(_("each step id may be used once: {ids}").format(ids=", ".join(twice)))
         for rid in self.areas:
             if not regions.is_known(rid):
-                raise ValueError(f"unknown region '{rid}' in areas")
+                raise ValueError(_("unknown region '{id}' in areas").format(id=rid))
         total = self.total_seconds(include_optional=True)
         if total > MAX_ROUTINE_SECONDS:
-            raise ValueError(
-                f"the routine lasts {total / 60:.1f} minutes; at most "
-                f"{MAX_ROUTINE_SECONDS // 60} minutes are allowed"
-            )
+            raise ValueError(_(
+                "the routine lasts {minutes} minutes; at most {most} minutes are allowed"
+            ).format(minutes=f"{total / 60:.1f}", most=MAX_ROUTINE_SECONDS // 60))
 
     def total_seconds(
         self, include_optional: bool = True, timing: SpeechTiming = AS_WRITTEN

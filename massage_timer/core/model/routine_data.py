@@ -15,6 +15,7 @@ from typing import Any
 
 import msgspec
 
+from massage_timer.core.model.language import _
 from massage_timer.core.model.routine import Routine, Step
 
 Data = dict[str, Any]
@@ -81,7 +82,8 @@ def blank_routine(taken: Iterable[str] = ()) -> Data:
     """The start of a new routine: one hold step to fill in, a free id."""
     return {
         "id": free_id("my-routine", taken),
-        "title": "My routine",
+        # TRANSLATORS: the title a new routine starts with in the editor.
+        "title": _("My routine"),
         "summary": "",
         "version": "1.0",
         "position": "seated",
@@ -91,7 +93,8 @@ def blank_routine(taken: Iterable[str] = ()) -> Data:
 
 
 def blank_step() -> Data:
-    return {"kind": "hold", "title": "New step", "instruction": "", "cue": "", "seconds": 30}
+    # TRANSLATORS: the title a new step starts with in the editor.
+    return {"kind": "hold", "title": _("New step"), "instruction": "", "cue": "", "seconds": 30}
 
 
 def copy_data(data: Mapping[str, Any]) -> Data:

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from msgspec import Meta, Struct
 
+from massage_timer.core.model.language import _
 from massage_timer.core.model.validation import convert
 
 ItemId = Annotated[str, Meta(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=40)]
@@ -46,7 +47,7 @@ class Checklist(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     def __post_init__(self) -> None:
         ids = [item.id for item in self.items]
         if len(set(ids)) != len(ids):
-            raise ValueError("checklist item ids must be unique")
+            raise ValueError(_("checklist item ids must be unique"))
 
     def item(self, item_id: str) -> ChecklistItem:
         for item in self.items:

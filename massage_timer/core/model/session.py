@@ -29,6 +29,7 @@ from massage_timer.core.model.engine import (
     Status,
     StepDone,
 )
+from massage_timer.core.model.language import pgettext
 from massage_timer.core.model.routine import Routine
 from massage_timer.core.model.short_check import ChecklistKind
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
@@ -48,6 +49,25 @@ class Outcome(StrEnum):
     """A red flag on the checklist: no player, nothing recorded."""
     CANCELLED = "cancelled"
     """The checklist was closed: no player, nothing recorded."""
+
+    @property
+    def label(self) -> str:
+        """How the session ended, in the current language (the value stays stored)."""
+        match self:
+            case Outcome.RUNNING:
+                # TRANSLATORS: a session's outcome, shown in the history.
+                return pgettext("outcome", "Running")
+            case Outcome.COMPLETED:
+                return pgettext("outcome", "Completed")
+            case Outcome.STOPPED:
+                return pgettext("outcome", "Stopped")
+            case Outcome.INTERRUPTED:
+                # TRANSLATORS: a session's outcome: the app closed or crashed mid-session.
+                return pgettext("outcome", "Interrupted")
+            case Outcome.BLOCKED:
+                # TRANSLATORS: a session's outcome: the safety checklist said not today.
+                return pgettext("outcome", "Not started (checklist)")
+        return pgettext("outcome", "Cancelled")
 
     @property
     def stored(self) -> bool:
@@ -167,7 +187,7 @@ class Session:
 
     def lines(self) -> list[str]:
         """Every line this session may speak, in about the order it needs them."""
-        return lines_for_routine(self.routine, self.options)
+        return lines_for_routine(self.routine, self.options, self.engine.words)
 
     def prepare(self) -> None:
         """Ask the output to get every line ready (called while the checklist shows)."""
@@ -244,7 +264,7 @@ class Session:
     # Internals
 
     def _on_engine_event(self, event: Event) -> None:
-        route_event(event, self.options, self._output)
+        route_event(event, self.options, self._output, self.engine.words)
         self._record(event)
         for listener in list(self._listeners):
             listener(event)

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta, Struct
 
+from massage_timer.core.model.language import _
 from massage_timer.core.model.routine import Slug
 from massage_timer.core.model.validation import convert
 
@@ -115,7 +116,7 @@ class Settings(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
             self, "active_days", tuple(sorted(set(self.active_days)))
         )
         if self.active_start >= self.active_end:
-            raise ValueError("active_start must be earlier than active_end")
+            raise ValueError(_("active_start must be earlier than active_end"))
 
 
 EARLIEST_PAUSE_END = datetime(2000, 1, 1, tzinfo=UTC)

@@ -24,8 +24,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
+
+from massage_timer.core.model.spoken import ENGLISH, Words
 
 DEFAULT_WORDS_PER_MINUTE = 160
 """The default voice rate (``Settings.voice_rate``); lengths shown without settings."""
@@ -51,15 +53,10 @@ ClipSeconds = Callable[[str], float | None]
 """The real length of ``text``'s rendered clip, or None while it is not ready."""
 
 
-def switch_line(side: str) -> str:
-    """What is said before each later side of a step: the side, by name."""
-    return f"Now the {side} side."
-
-
 class SpokenStep(Protocol):
     """What the timing needs from a step (``routine.Step`` fits)."""
 
-    def part_line(self, part_index: int) -> str: ...
+    def part_line(self, part_index: int, words: Words = ...) -> str: ...
 
     @property
     def prepare(self) -> float | None: ...
@@ -112,12 +109,14 @@ class SpeechTiming:
     without it, or while a clip is not ready, the estimate at ``words_per_minute``
     stands in. A session builds its plan from this once, as it starts.
     ``extend_written`` off keeps a routine file's written times as they are
-    (:data:`AS_WRITTEN`, the file's own length).
+    (:data:`AS_WRITTEN`, the file's own length). ``words`` are the session's own lines
+    in the routine's language: what is said is what is timed.
     """
 
     words_per_minute: float = DEFAULT_WORDS_PER_MINUTE
     clip_seconds: ClipSeconds | None = None
     extend_written: bool = True
+    words: Words = ENGLISH
 
     def speaking_seconds(self, text: str) -> float:
         measured = self.clip_seconds(text) if self.clip_seconds is not None else None
@@ -127,7 +126,7 @@ class SpeechTiming:
 
     def prepare_seconds(self, step: SpokenStep) -> float:
         """The get-ready time before the step's first side."""
-        spoken = self.speaking_seconds(step.part_line(0))
+        spoken = self.speaking_seconds(step.part_line(0, self.words))
         return prepare_seconds(step.prepare, spoken, extend_written=self.extend_written)
 
     def part_prepare_seconds(self, step: SpokenStep, part_index: int) -> float:
@@ -136,7 +135,7 @@ class SpeechTiming:
             return self.prepare_seconds(step)
         if not self.extend_written:
             return step.switch_prepare
-        spoken = self.speaking_seconds(step.part_line(part_index))
+        spoken = self.speaking_seconds(step.part_line(part_index, self.words))
         if LINE_DELAY + spoken <= step.switch_prepare:
             return step.switch_prepare
         return float(math.ceil(spoken + POSITION_SECONDS))
@@ -149,9 +148,12 @@ a voice in play use it."""
 
 
 def timing_for(
-    voice_enabled: bool, words_per_minute: float, clip_seconds: ClipSeconds | None = None
+    voice_enabled: bool, words_per_minute: float, clip_seconds: ClipSeconds | None = None,
+    words: Words = ENGLISH,
 ) -> SpeechTiming:
     """The timing a session (and the lengths the library shows) uses with these
     settings: the voice's when it speaks; with the voice off nothing is said, so the
-    file's own times stand."""
-    return SpeechTiming(words_per_minute, clip_seconds) if voice_enabled else AS_WRITTEN
+    file's own times stand. ``words``: the routine's language (see :mod:`.spoken`)."""
+    if voice_enabled:
+        return SpeechTiming(words_per_minute, clip_seconds, words=words)
+    return AS_WRITTEN if words is ENGLISH else replace(AS_WRITTEN, words=words)

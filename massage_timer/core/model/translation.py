@@ -29,6 +29,7 @@ from massage_timer.core.model.routine import (
     Paragraph,
     Routine,
     ShortText,
+    SideWordsField,
     StepId,
 )
 from massage_timer.core.model.safety import Checklist, ItemId, LongText, Text
@@ -43,6 +44,7 @@ class StepTranslation(Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     title: ShortText
     instruction: Instruction
     cue: Cue
+    side_words: SideWordsField | None = None
 
 
 class RoutineTranslation(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -190,6 +192,7 @@ def translate_routine(
             title=translation.steps[step.id].title,  # type: ignore[index]
             instruction=translation.steps[step.id].instruction,  # type: ignore[index]
             cue=translation.steps[step.id].cue,  # type: ignore[index]
+            side_words=translation.steps[step.id].side_words,  # type: ignore[index]
         )
         for step in routine.steps
     )

@@ -7,6 +7,7 @@ beside them (a build hook compiles them: nothing compiled is edited by hand).
 
 from __future__ import annotations
 
+import functools
 import gettext
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from massage_timer.core.model.language import (
     Language,
 )
 from massage_timer.core.model.pseudo import TRANSFORMS, PseudoTranslations
+from massage_timer.core.model.spoken import ENGLISH, Words
 
 _PACKAGE = Path(__file__).resolve().parents[2]
 
@@ -57,3 +59,12 @@ def use_language(code: str) -> str:
     code = code if code in LANGUAGES or code in PSEUDO_LANGUAGES else SOURCE
     TRANSLATOR.use(code, load_catalog(code))
     return code
+
+
+@functools.cache
+def spoken_words(code: str) -> Words:
+    """The session's own lines (side names, "Release.", the closing line) in ``code``,
+    the routine's language, without touching the interface's language."""
+    if code == SOURCE:
+        return ENGLISH
+    return Words(load_catalog(code), code)

@@ -25,6 +25,8 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from massage_timer.core.model.language import _, ngettext
+
 
 class UnusableFileError(OSError):
     """A file that cannot be used, with a message a person can act on (no traceback)."""
@@ -32,18 +34,19 @@ class UnusableFileError(OSError):
 
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return _("is a folder, not a regular file")
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return _("is a named pipe (FIFO), not a regular file")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return _("is a device, not a regular file")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return _("is a socket, not a regular file")
+    return _("is not a regular file")
 
 
 def _unreadable(exc: OSError) -> UnusableFileError:
-    return UnusableFileError(exc.errno or errno.EIO, f"cannot be read: {exc.strerror or exc}")
+    return UnusableFileError(exc.errno or errno.EIO, _("cannot be read: {reason}").format(
+        reason=exc.strerror or exc))
 
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -60,11 +63,11 @@ def _opened_regular(path: Path) -> Iterator[tuple[int, os.stat_result]]:
     try:
         fd = os.open(path, _READ_FLAGS)
     except IsADirectoryError:
-        raise UnusableFileError(errno.EISDIR, "is a folder, not a regular file") from None
+        raise UnusableFileError(errno.EISDIR, _("is a folder, not a regular file")) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise UnusableFileError(errno.EINVAL, f"is {_kind(info.st_mode)}, not a regular file")
+            raise UnusableFileError(errno.EINVAL, _kind(info.st_mode))
         yield fd, info
     finally:
         os.close(fd)
@@ -78,7 +81,10 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
         with _opened_regular(path) as (fd, info):
             if info.st_size > max_bytes:
                 raise UnusableFileError(
-                    errno.EFBIG, f"is {info.st_size} bytes; at most {max_bytes} are allowed"
+                    errno.EFBIG, ngettext(
+                        "is {size} bytes; at most {most} is allowed",
+                        "is {size} bytes; at most {most} are allowed", max_bytes,
+                    ).format(size=info.st_size, most=max_bytes)
                 )
             if hasattr(os, "set_blocking"):
                 os.set_blocking(fd, True)
@@ -91,13 +97,16 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
         raise
     except FileNotFoundError:
         if path.is_symlink():
-            raise UnusableFileError(errno.ENOENT, "is a link to nothing (broken link)") from None
+            raise UnusableFileError(
+                errno.ENOENT, _("is a link to nothing (broken link)")) from None
         raise
     except OSError as exc:
         raise _unreadable(exc) from None
     data = b"".join(chunks)
     if len(data) > max_bytes:
-        raise UnusableFileError(errno.EFBIG, f"is more than {max_bytes} bytes; that is not allowed")
+        raise UnusableFileError(errno.EFBIG, ngettext(
+            "is more than {most} byte; that is not allowed",
+            "is more than {most} bytes; that is not allowed", max_bytes).format(most=max_bytes))
     return data
 
 
@@ -131,7 +140,7 @@ def write_output(
     """
     for guarded in protected:
         if _same_file(path, guarded) or _same_file(path.parent, guarded):
-            raise UnusableFileError(errno.EPERM, "is the app's own file; choose another name")
+            raise UnusableFileError(errno.EPERM, _("is the app's own file; choose another name"))
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -139,7 +148,7 @@ def write_output(
     except OSError as exc:
         raise UnusableFileError(exc.errno or errno.EIO, exc.strerror or str(exc)) from None
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise UnusableFileError(errno.EISDIR, "is a folder; give a file name")
+        raise UnusableFileError(errno.EISDIR, _("is a folder; give a file name"))
     if info is not None and not stat.S_ISREG(info.st_mode):
         with path.open("wb") as handle:
             handle.write(data)

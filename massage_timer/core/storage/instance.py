@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from massage_timer import APP_NAME
+from massage_timer.core.model.language import _
 from massage_timer.core.storage.digest import sha256_hex
 from massage_timer.core.storage.files import UnusableFileError, read_regular_file
 from massage_timer.core.storage.paths import AppPaths
@@ -47,7 +48,8 @@ def _private_dir(folder: Path) -> Path:
         folder.mkdir(mode=0o700, parents=True)
     if not _is_private_dir(folder):
         raise UnusableFileError(
-            errno.EACCES, f"{folder} is not a private folder of this user; not used"
+            errno.EACCES, _("{folder} is not a private folder of this user; not used").format(
+                folder=folder)
         )
     return folder
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from massage_timer.core.model.language import _
+
 _PACKAGE = Path(__file__).resolve().parents[2]
 
 
@@ -24,7 +26,7 @@ def _data_root() -> Path:
     if (checkout / "routines").is_dir() and (checkout / "assets").is_dir():
         return checkout
     raise FileNotFoundError(
-        "The built-in routines and assets are missing: reinstall Massage Timer."
+        _("The built-in routines and assets are missing: reinstall Massage Timer.")
     )
 
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from massage_timer.core.model.language import _
 from massage_timer.core.model.settings import (
     FIELD_NAMES,
     Settings,
@@ -45,15 +46,17 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
     except TomlInputError as exc:
         if not _is_regular(path):
             return Settings(), [
-                f"{path} {exc.message}: defaults are used and it is left as it is."
+                _("{path} {problem}: defaults are used and it is left as it is.").format(
+                    path=path, problem=exc.message)
             ]
         aside = _move_aside(path)
         return Settings(), [
-            f"The settings file could not be read ({exc.location}: {exc.message}); "
-            f"defaults are used. The old file was kept as {aside}."
+            _("The settings file could not be read ({location}: {problem}); "
+              "defaults are used. The old file was kept as {aside}.").format(
+                location=exc.location, problem=exc.message, aside=aside)
         ]
     notices = [
-        f"Unknown setting '{key}' in {path.name} was ignored."
+        _("Unknown setting '{key}' in {file} was ignored.").format(key=key, file=path.name)
         for key in sorted(data)
         if key not in FIELD_NAMES
     ]
@@ -73,8 +76,8 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
         return settings, notices
     aside = _move_aside(path)
     notices.append(
-        f"Some settings were invalid and were reset to their defaults: {', '.join(bad)}. "
-        f"The old file was kept as {aside}."
+        _("Some settings were invalid and were reset to their defaults: {names}. "
+          "The old file was kept as {aside}.").format(names=", ".join(bad), aside=aside)
     )
     return settings, notices
 

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from massage_timer.core.model.language import _
 from massage_timer.core.storage.files import UnusableFileError, read_regular_file
 
 # The compiled (mypyc) tomli parses about twice as fast as tomllib; tomli < 2.4 reads
@@ -49,17 +50,20 @@ def decode_toml(data: bytes) -> dict[str, Any]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise TomlInputError(f"byte {exc.start}", "is not UTF-8 text") from None
+        raise TomlInputError(f"byte {exc.start}", _("is not UTF-8 text")) from None
     text = text.removeprefix("\ufeff")
     try:
         return toml_loads(text)
     except TOMLDecodeError as exc:
         location, message = _syntax_error(exc)
-        raise TomlInputError(location, f"TOML syntax error: {message}") from None
+        # TRANSLATORS: {message} is the TOML parser's own (English) description.
+        raise TomlInputError(location, _("TOML syntax error: {message}").format(
+            message=message)) from None
     except RecursionError:
-        raise TomlInputError(FILE, "is nested too deeply to be read") from None
+        raise TomlInputError(FILE, _("is nested too deeply to be read")) from None
     except (ValueError, TypeError, OverflowError, MemoryError) as exc:
-        raise TomlInputError(FILE, f"cannot be read as TOML: {exc}") from None
+        raise TomlInputError(FILE, _("cannot be read as TOML: {reason}").format(
+            reason=exc)) from None
 
 
 def read_toml(path: Path, max_bytes: int) -> dict[str, Any]:
@@ -75,7 +79,8 @@ def read_toml(path: Path, max_bytes: int) -> dict[str, Any]:
     except FileNotFoundError:
         raise
     except OSError as exc:
-        raise TomlInputError(FILE, f"cannot be read: {exc.strerror or exc}") from None
+        raise TomlInputError(FILE, _("cannot be read: {reason}").format(
+            reason=exc.strerror or exc)) from None
     return decode_toml(data)
 
 

@@ -28,13 +28,16 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
+    QDateTime,
     QEvent,
+    QLocale,
     QMargins,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     QPointF,
     Qt,
+    QTime,
     QTimer,
     Signal,
 )
@@ -58,6 +61,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from massage_timer.core.model.language import N_, _, ngettext
 from massage_timer.core.model.session import Outcome
 from massage_timer.core.model.text import single_line
 from massage_timer.core.storage.history.export import ExportFormat, export_to_file
@@ -82,7 +86,12 @@ from massage_timer.ui.theme import Accent, accent, is_dark
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
-COLUMNS = ("Date and time", "Routine", "Duration", "Outcome", "Pain before → after")
+COLUMNS = (N_("Date and time"), N_("Routine"), N_("Duration"), N_("Outcome"),
+           N_("Pain before → after"))
+"""The table's headers (translated where shown)."""
+DATE_TIME_FORMAT = "ddd dd MMM yyyy  HH:mm"
+"""A session's start in the table: QLocale writes the day and month names of the
+language; one fixed order keeps the column readable at a glance."""
 _SORT_KEYS = (SortKey.STARTED, SortKey.ROUTINE, SortKey.DURATION, SortKey.OUTCOME,
               SortKey.PAIN)
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -92,13 +101,21 @@ _Index = QModelIndex | QPersistentModelIndex
 def format_outcome(record: SessionRecord) -> str:
     match record.outcome:
         case Outcome.INTERRUPTED:
-            return f"Interrupted at step {record.current_step + 1} of {record.steps_total}"
+            return ngettext("Interrupted at step {number} of {count}",
+                            "Interrupted at step {number} of {count}",
+                            record.steps_total).format(
+                number=record.current_step + 1, count=record.steps_total)
         case Outcome.STOPPED:
-            return f"Stopped after {record.steps_completed} of {record.steps_total} steps"
+            return ngettext("Stopped after {done} of {count} step",
+                            "Stopped after {done} of {count} steps",
+                            record.steps_total).format(
+                done=record.steps_completed, count=record.steps_total)
         case Outcome.COMPLETED:
-            return "Completed"
+            # TRANSLATORS: how a session ended, in the history table.
+            return _("Completed")
         case _:
-            return "Running"
+            # TRANSLATORS: a session still under way, in the history table.
+            return _("Running")
 
 
 def format_pain(record: SessionRecord) -> str:
@@ -108,7 +125,22 @@ def format_pain(record: SessionRecord) -> str:
     def show(value: int | None) -> str:
         return "–" if value is None else str(value)
 
-    return f"{show(record.pain_before)} → {show(record.pain_after)}"
+    # TRANSLATORS: the pain ratings before and after a session ("3 → 1").
+    return _("{before} → {after}").format(before=show(record.pain_before),
+                                          after=show(record.pain_after))
+
+
+def local_date_time(moment: datetime, tz: tzinfo, fmt: str | QLocale.FormatType) -> str:
+    """``moment`` in ``tz``, written by QLocale in the current language."""
+    local = moment.astimezone(tz)
+    qt = QDateTime(QDate(local.year, local.month, local.day),
+                   QTime(local.hour, local.minute, local.second))
+    return QLocale().toString(qt, fmt)
+
+
+def local_date(day: date, fmt: str | QLocale.FormatType) -> str:
+    """A date written by QLocale in the current language."""
+    return QLocale().toString(QDate(day.year, day.month, day.day), fmt)
 
 
 class SessionTableModel(QAbstractTableModel):
@@ -175,12 +207,19 @@ class SessionTableModel(QAbstractTableModel):
         self._descending = order == Qt.SortOrder.DescendingOrder
         self.reload()
 
+    def retranslate(self) -> None:
+        """Headers and cells again, in the language now in use."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._rows) - 1, len(COLUMNS) - 1))
+
     def headerData(
         self, section: int, orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return _(COLUMNS[section])
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -200,7 +239,7 @@ class SessionTableModel(QAbstractTableModel):
 
     def _text(self, record: SessionRecord, column: int) -> str:
         if column == 0:
-            return f"{record.started_at.astimezone(self._tz):%a %d %b %Y  %H:%M}"
+            return local_date_time(record.started_at, self._tz, DATE_TIME_FORMAT)
         if column == 1:
             return single_line(record.routine_title)
         if column == 2:
@@ -238,7 +277,6 @@ class HistoryView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("historyView")
-        self.setAccessibleName("Session history")
         self._store = store
         self._tz = tz or local_zone()
         self._now = now
@@ -259,21 +297,79 @@ class HistoryView(QWidget):
         self._stats_timer.setInterval(0)
         self._stats_timer.timeout.connect(self.refresh_figures)
         self._fill_routines()
+        self._retranslate()
         self._update_count()
         self._stats_timer.start()
 
     # -- building --------------------------------------------------------------------
 
-    def _named(self, widget: QWidget, name: str, accessible: str) -> None:
+    def _named(self, widget: QWidget, name: str) -> None:
         widget.setObjectName(name)
-        widget.setAccessibleName(accessible)
+
+    def _retranslate(self) -> None:
+        """Every text of the view in the current language; the figures and charts
+        follow on the next turn of the event loop."""
+        self.setAccessibleName(_("Session history"))
+        self.banner.setAccessibleName(_("Pain trend note"))
+        self.table.setAccessibleName(_("Sessions"))
+        self._delete_action.setText(_("Delete session"))
+        self.count_label.setAccessibleName(_("Number of sessions"))
+        self.delete_button.setText(_("&Delete session"))
+        self.delete_button.setAccessibleName(_("Delete the selected session"))
+        self.delete_all_button.setText(_("Delete &all…"))
+        self.delete_all_button.setAccessibleName(_("Delete all history"))
+        if self._export_thread is None:
+            self.export_button.setText(_("&Export…"))
+        else:
+            self.export_button.setText(_("Exporting…"))
+        self.export_button.setAccessibleName(
+            _("Export the sessions shown to a CSV or JSON file"))
+        self._summary_box.setAccessibleName(_("Summary"))
+        for key, caption in FIGURES:
+            self._captions[key].setText(_(caption))
+            self.figures[key].setAccessibleName(_(caption))
+        for view, title in ((self.sessions_chart, _("Sessions per week, last 12 weeks")),
+                            (self.pain_chart,
+                             _("Average pain before and after, last 12 weeks"))):
+            view.chart().setTitle(title)
+            view.setAccessibleName(title)
+        self.range_check.setText(_("&Dates from"))
+        self.range_check.setAccessibleName(_("Filter by date range"))
+        self.since_edit.setAccessibleName(_("From date"))
+        self.until_edit.setAccessibleName(_("To date"))
+        # TRANSLATORS: between the two dates of the history's date filter.
+        self._to_label.setText(_("&to"))
+        # TRANSLATORS: the history's filter by routine.
+        self._routine_label.setText(_("&Routine"))
+        self.routine_combo.setAccessibleName(_("Filter by routine"))
+        if self.routine_combo.count():
+            self.routine_combo.setItemText(0, _("All routines"))
+        self.model.retranslate()
+        self._size_columns()
+        self.count_label.setText(_sessions(self.model.total))
+
+    def _size_columns(self) -> None:
+        """Room for the longest usual text of each column, in the current language."""
+        metrics = self.fontMetrics()
+        sample_day = datetime(2026, 9, 30, 23, 59, tzinfo=self._tz)
+        widths = {
+            0: local_date_time(sample_day, self._tz, DATE_TIME_FORMAT),
+            2: "1:00:00",
+            3: ngettext("Interrupted at step {number} of {count}",
+                        "Interrupted at step {number} of {count}", 10).format(
+                number=10, count=10),
+            4: _(COLUMNS[4]),
+        }
+        header = self.table.horizontalHeader()
+        for column, sample in widths.items():
+            header.resizeSection(column, metrics.horizontalAdvance(sample + "    ") + 24)
 
     def _build(self) -> None:
         root = QVBoxLayout(self)
         root.setSpacing(10)
 
         self.banner = PlainLabel(self)
-        self._named(self.banner, "historyPainBanner", "Pain trend note")
+        self._named(self.banner, "historyPainBanner")
         self.banner.setWordWrap(True)
         self.banner.setFrameShape(QFrame.Shape.StyledPanel)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -282,10 +378,8 @@ class HistoryView(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self._build_summary(), 0)
-        self.sessions_chart = self._chart_view("historySessionsChart",
-                                               "Sessions per week, last 12 weeks")
-        self.pain_chart = self._chart_view("historyPainChart",
-                                           "Average pain before and after, last 12 weeks")
+        self.sessions_chart = self._chart_view("historySessionsChart")
+        self.pain_chart = self._chart_view("historyPainChart")
         top.addWidget(self.sessions_chart, 1)
         top.addWidget(self.pain_chart, 1)
         root.addLayout(top, 2)
@@ -293,7 +387,7 @@ class HistoryView(QWidget):
         root.addLayout(self._build_filters())
 
         self.table = QTableView(self)
-        self._named(self.table, "historyTable", "Sessions")
+        self._named(self.table, "historyTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -305,13 +399,9 @@ class HistoryView(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         metrics = self.fontMetrics()
-        widths = {0: "Wed 30 Sep 2026  23:59  ", 2: " 1:00:00 ",
-                  3: "Interrupted at step 10 of 10  ", 4: "Pain before → after  "}
-        for column, sample in widths.items():
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
-        delete_action = QAction("Delete session", self.table)
+        self._delete_action = delete_action = QAction(self.table)
         delete_action.setObjectName("historyDeleteAction")
         delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -322,19 +412,18 @@ class HistoryView(QWidget):
 
         buttons = QHBoxLayout()
         self.count_label = PlainLabel(self)
-        self._named(self.count_label, "historyCountLabel", "Number of sessions")
+        self._named(self.count_label, "historyCountLabel")
+        self.count_label.setWordWrap(True)
         buttons.addWidget(self.count_label, 1)
-        self.delete_button = QPushButton("&Delete session", self)
-        self._named(self.delete_button, "historyDeleteButton", "Delete the selected session")
+        self.delete_button = QPushButton(self)
+        self._named(self.delete_button, "historyDeleteButton")
         self.delete_button.setEnabled(False)
         self.delete_button.clicked.connect(self.delete_selected)
-        self.delete_all_button = QPushButton("Delete &all…", self)
-        self._named(self.delete_all_button, "historyDeleteAllButton",
-                    "Delete all history")
+        self.delete_all_button = QPushButton(self)
+        self._named(self.delete_all_button, "historyDeleteAllButton")
         self.delete_all_button.clicked.connect(self.delete_all)
-        self.export_button = QPushButton("&Export…", self)
-        self._named(self.export_button, "historyExportButton",
-                    "Export the sessions shown to a CSV or JSON file")
+        self.export_button = QPushButton(self)
+        self._named(self.export_button, "historyExportButton")
         self.export_button.clicked.connect(self.export)
         for button in (self.delete_button, self.delete_all_button, self.export_button):
             buttons.addWidget(button)
@@ -344,20 +433,19 @@ class HistoryView(QWidget):
     def _build_summary(self) -> QWidget:
         box = QFrame(self)
         box.setObjectName("historySummary")
-        box.setAccessibleName("Summary")
+        self._summary_box = box
         box.setFrameShape(QFrame.Shape.StyledPanel)
         grid = QGridLayout(box)
         grid.setVerticalSpacing(6)
         grid.setHorizontalSpacing(14)
         self.figures: dict[str, QLabel] = {}
-        rows = (("week", "This week"), ("month", "This month"), ("streak", "Days in a row"),
-                ("minutes", "Total time"), ("adherence", "Breaks taken"),
-                ("top", "Most used"))
-        for i, (key, caption) in enumerate(rows):
-            label = PlainLabel(caption, box)
+        self._captions: dict[str, QLabel] = {}
+        rows = FIGURES
+        for i, (key, _caption) in enumerate(rows):
+            label = PlainLabel("", box)
+            self._captions[key] = label
             value = PlainLabel("…", box)
             value.setObjectName(f"historyFigure_{key}")
-            value.setAccessibleName(caption)
             value.setWordWrap(key == "top")
             font = value.font()
             font.setBold(True)
@@ -371,14 +459,13 @@ class HistoryView(QWidget):
         box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         return box
 
-    def _chart_view(self, name: str, title: str) -> QChartView:
+    def _chart_view(self, name: str) -> QChartView:
         chart = QChart()
-        chart.setTitle(title)
         chart.legend().setVisible(False)
         chart.setMargins(QMargins(4, 4, 4, 4))
         chart.setBackgroundRoundness(0)
         view = QChartView(chart, self)
-        self._named(view, name, title)
+        self._named(view, name)
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
         view.setMinimumSize(200, 130)
         view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -386,15 +473,15 @@ class HistoryView(QWidget):
 
     def _build_filters(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.range_check = QCheckBox("&Dates from", self)
-        self._named(self.range_check, "historyRangeCheck", "Filter by date range")
+        self.range_check = QCheckBox(self)
+        self._named(self.range_check, "historyRangeCheck")
         now = self._now().astimezone(self._tz)
         today = QDate(now.year, now.month, now.day)
         self.since_edit = QDateEdit(today.addDays(-30), self)
-        self._named(self.since_edit, "historySinceEdit", "From date")
+        self._named(self.since_edit, "historySinceEdit")
         self.until_edit = QDateEdit(today, self)
-        self._named(self.until_edit, "historyUntilEdit", "To date")
-        to_label = PlainLabel("&to", self)
+        self._named(self.until_edit, "historyUntilEdit")
+        self._to_label = to_label = PlainLabel("", self)
         to_label.setBuddy(self.until_edit)
         for edit in (self.since_edit, self.until_edit):
             edit.setCalendarPopup(True)
@@ -402,9 +489,9 @@ class HistoryView(QWidget):
             edit.setEnabled(False)
             edit.dateChanged.connect(self._on_filter_changed)
         self.range_check.toggled.connect(self._on_range_toggled)
-        routine_label = PlainLabel("&Routine", self)
+        self._routine_label = routine_label = PlainLabel("", self)
         self.routine_combo = QComboBox(self)
-        self._named(self.routine_combo, "historyRoutineCombo", "Filter by routine")
+        self._named(self.routine_combo, "historyRoutineCombo")
         self.routine_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.routine_combo.setMinimumContentsLength(18)
@@ -422,7 +509,7 @@ class HistoryView(QWidget):
         current = self.routine_combo.currentData()
         self.routine_combo.blockSignals(True)
         self.routine_combo.clear()
-        self.routine_combo.addItem("All routines", None)
+        self.routine_combo.addItem(_("All routines"), None)
         for routine_id, title in self._store.routines():
             self.routine_combo.addItem(single_line(title), routine_id)
         found = self.routine_combo.findData(current)
@@ -434,6 +521,9 @@ class HistoryView(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_stats_timer"):
             self._apply_palette()
+            self._stats_timer.start()
+        elif event.type() == QEvent.Type.LanguageChange and hasattr(self, "_stats_timer"):
+            self._retranslate()
             self._stats_timer.start()
         super().changeEvent(event)
 
@@ -486,17 +576,31 @@ class HistoryView(QWidget):
         f = self.figures
         f["week"].setText(_sessions(s.sessions_this_week))
         f["month"].setText(_sessions(s.sessions_this_month))
-        f["streak"].setText(f"{s.streak_days:,} " + ("day" if s.streak_days == 1 else "days"))
+        locale = QLocale()
+        f["streak"].setText(ngettext("{count} day", "{count} days", s.streak_days).format(
+            count=locale.toString(s.streak_days)))
         hours, minutes = divmod(round(s.total_minutes), 60)
-        f["minutes"].setText(f"{hours:,} h {minutes} min" if hours else f"{minutes} min")
+        min_text = ngettext("{count} min", "{count} min", minutes).format(count=minutes)
+        f["minutes"].setText(
+            # TRANSLATORS: a total time in hours and minutes: "{hours} h" then "{minutes}".
+            _("{hours} {minutes}").format(
+                hours=ngettext("{count} h", "{count} h", hours).format(
+                    count=locale.toString(hours)),
+                minutes=min_text) if hours else min_text)
         adherence = s.adherence
         f["adherence"].setText(
-            "no reminders yet" if adherence is None
-            else f"{s.reminders_started:,} of {s.reminders_shown:,} ({adherence:.0%})"
+            _("no reminders yet") if adherence is None
+            # TRANSLATORS: reminders whose break was taken, of those shown ("3 of 4 (75%)").
+            else ngettext("{started} of {count} ({percent})", "{started} of {count} ({percent})",
+                          s.reminders_shown).format(
+                started=locale.toString(s.reminders_started),
+                count=locale.toString(s.reminders_shown),
+                percent=locale.toString(round(adherence * 100)) + locale.percent())
         )
-        f["top"].setText("\n".join(f"{single_line(u.title)} ({u.sessions:,})"
-                                    for u in s.top_routines)
-                         or "—")
+        # TRANSLATORS: a routine and how many sessions it had ("Neck release (12)").
+        f["top"].setText("\n".join(_("{title} ({count})").format(
+            title=single_line(u.title), count=locale.toString(u.sessions))
+            for u in s.top_routines) or "—")
 
     def _axis_pen(self) -> tuple[QColor, QColor]:
         pal = self.palette()
@@ -517,7 +621,7 @@ class HistoryView(QWidget):
         axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         axis.setRange(-0.5, len(weeks) - 0.5)
         for i in range((len(weeks) - 1) % 2, len(weeks), 2):
-            axis.append(f"{weeks[i].start:%d %b}".lstrip("0"), i)
+            axis.append(local_date(weeks[i].start, "d MMM"), i)
         axis.setStartValue(-0.5)
         axis.setGridLineVisible(False)
         self._style_axis(axis)
@@ -533,7 +637,7 @@ class HistoryView(QWidget):
     def _show_sessions_chart(self, weeks: list[WeekFigures]) -> None:
         chart = self._new_chart(self.sessions_chart)
         colour = accent(Accent.PRIMARY, self.palette())
-        bars = QBarSet("Sessions")
+        bars = QBarSet(_("Sessions"))
         bars.setColor(colour)
         bars.setBorderColor(colour)
         bars.append([float(w.sessions) for w in weeks])
@@ -541,8 +645,10 @@ class HistoryView(QWidget):
         series.setBarWidth(0.7)
         series.append(bars)
         self._plot(chart, [series], weeks, top=max((w.sessions for w in weeks), default=0))
-        self.sessions_chart.setAccessibleDescription(
-            "; ".join(f"week of {w.start:%d %B}: {w.sessions}" for w in weeks))
+        self.sessions_chart.setAccessibleDescription("; ".join(
+            # TRANSLATORS: read by screen readers: a week's sessions ("week of 4 May: 3").
+            _("week of {date}: {count}").format(
+                date=local_date(w.start, "d MMMM"), count=w.sessions) for w in weeks))
 
     def _plot(self, chart: QChart, series: Sequence[QBarSeries | QLineSeries],
               weeks: list[WeekFigures], top: float) -> None:
@@ -572,8 +678,10 @@ class HistoryView(QWidget):
         pal = self.palette()
         lines = []
         for name, attr, kind, style in (
-            ("Before", "pain_before", Accent.CAUTION, Qt.PenStyle.SolidLine),
-            ("After", "pain_after", Accent.SUCCESS, Qt.PenStyle.DashLine),
+            # TRANSLATORS: the pain chart's lines: the average rating before a session.
+            (_("Before"), "pain_before", Accent.CAUTION, Qt.PenStyle.SolidLine),
+            # TRANSLATORS: the pain chart's lines: the average rating after a session.
+            (_("After"), "pain_after", Accent.SUCCESS, Qt.PenStyle.DashLine),
         ):
             series = QLineSeries()
             series.setName(name)
@@ -584,7 +692,10 @@ class HistoryView(QWidget):
             lines.append(series)
         self._plot(chart, lines, weeks, top=10)
         self.pain_chart.setAccessibleDescription("; ".join(
-            f"week of {w.start:%d %B}: before {_avg(w.pain_before)}, after {_avg(w.pain_after)}"
+            # TRANSLATORS: read by screen readers: a week's average pain ratings.
+            _("week of {date}: before {before}, after {after}").format(
+                date=local_date(w.start, "d MMMM"), before=_avg(w.pain_before),
+                after=_avg(w.pain_after))
             for w in weeks))
 
     # -- filtering -------------------------------------------------------------------
@@ -641,9 +752,12 @@ class HistoryView(QWidget):
         record = self.selected_record()
         if record is None:
             return False
-        when = f"{record.started_at.astimezone(self._tz):%A %d %B %Y, %H:%M}"
-        if not self.confirm("Delete session",
-                            f"Delete the “{single_line(record.routine_title)}” session of {when}?"):
+        when = local_date_time(record.started_at, self._tz, QLocale.FormatType.LongFormat)
+        if not self.confirm(_("Delete session"),
+                            # TRANSLATORS: {routine} is a routine's title, {when} a date
+                            # and time.
+                            _("Delete the “{routine}” session of {when}?").format(
+                                routine=single_line(record.routine_title), when=when)):
             return False
         row = self.table.currentIndex().row()
         self._store.delete_session(record.id)
@@ -656,9 +770,12 @@ class HistoryView(QWidget):
     def delete_all(self) -> bool:
         n = self._store.count()
         if n == 0 or not self.confirm(
-            "Delete all history",
-            f"Delete all {n:,} sessions and reminder records? This cannot be undone; "
-            "export them first if you may want them later.",
+            _("Delete all history"),
+            ngettext("Delete {count} session and all reminder records? This cannot be"
+                     " undone; export it first if you may want it later.",
+                     "Delete all {count} sessions and reminder records? This cannot be"
+                     " undone; export them first if you may want them later.", n).format(
+                count=QLocale().toString(n)),
         ):
             return False
         self._store.delete_all()
@@ -671,14 +788,15 @@ class HistoryView(QWidget):
     def _ask_export_path(self) -> tuple[Path, ExportFormat] | None:
         stamp = self._now().astimezone(self._tz).date().isoformat()
         name, chosen = QFileDialog.getSaveFileName(
-            self, "Export history", str(Path.home() / f"massage-timer-history-{stamp}.csv"),
-            "CSV spreadsheet (*.csv);;JSON (*.json)",
+            self, _("Export history"), str(Path.home() / f"massage-timer-history-{stamp}.csv"),
+            # TRANSLATORS: file types of a save dialog; keep "(*.csv)" and ";;" as they are.
+            _("CSV spreadsheet (*.csv)") + ";;" + _("JSON (*.json)"),
         )
         if not name:
             return None
         path = Path(name)
         fmt: ExportFormat = "json" if path.suffix.lower() == ".json" or (
-            "JSON" in chosen and path.suffix.lower() != ".csv") else "csv"
+            "*.json" in chosen and path.suffix.lower() != ".csv") else "csv"
         if not path.suffix:
             path = path.with_suffix(f".{fmt}")
         return path, fmt
@@ -705,14 +823,15 @@ class HistoryView(QWidget):
             try:
                 n = export_to_file(snapshot, flt, path, fmt, tz, protected=protected)
             except OSError as exc:
-                signals.failed.emit(f"Could not write {path}: {exc.strerror or exc}")
+                signals.failed.emit(_("Could not write {path}: {reason}").format(
+                    path=path, reason=exc.strerror or exc))
             else:
                 signals.finished.emit(str(path), n)
             finally:
                 snapshot.close()
 
         self.export_button.setEnabled(False)
-        self.export_button.setText("Exporting…")
+        self.export_button.setText(_("Exporting…"))
         self._export_thread = threading.Thread(target=work, name="history-export",
                                                daemon=True)
         self._export_thread.start()
@@ -722,7 +841,7 @@ class HistoryView(QWidget):
             self._export_thread.join(timeout)
 
     def _export_done(self) -> None:
-        self.export_button.setText("&Export…")
+        self.export_button.setText(_("&Export…"))
         self.export_button.setEnabled(self.model.total > 0)
         if self._export_thread is not None:
             self._export_thread.join()
@@ -730,12 +849,16 @@ class HistoryView(QWidget):
 
     def _on_export_finished(self, path: str, n: int) -> None:
         self._export_done()
-        self.count_label.setText(f"{_sessions(self.model.total)} — exported {n:,} to {path}")
+        self.count_label.setText(
+            # TRANSLATORS: {sessions} is "12 sessions"; {path} the file written.
+            ngettext("{sessions} — exported {count} to {path}",
+                     "{sessions} — exported {count} to {path}", n).format(
+                sessions=_sessions(self.model.total), count=QLocale().toString(n), path=path))
         self.exportFinished.emit(path, n)
 
     def _on_export_failed(self, message: str) -> None:
         self._export_done()
-        box = QMessageBox(QMessageBox.Icon.Warning, "Export failed", message,
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Export failed"), message,
                           QMessageBox.StandardButton.Ok, self)
         box.setObjectName("historyExportFailedDialog")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -743,9 +866,16 @@ class HistoryView(QWidget):
         self.exportFailed.emit(message)
 
 
+FIGURES = (("week", N_("This week")), ("month", N_("This month")),
+           ("streak", N_("Days in a row")), ("minutes", N_("Total time")),
+           ("adherence", N_("Breaks taken")), ("top", N_("Most used")))
+"""The summary's figures and their captions (translated where shown)."""
+
+
 def _avg(value: float | None) -> str:
-    return "no rating" if value is None else f"{value:.1f}"
+    return _("no rating") if value is None else QLocale().toString(value, "f", 1)
 
 
 def _sessions(count: int) -> str:
-    return f"{count:,} session" if count == 1 else f"{count:,} sessions"
+    return ngettext("{count} session", "{count} sessions", count).format(
+        count=QLocale().toString(count))

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from massage_timer import APP_DISPLAY_NAME, __version__
+from massage_timer.core.model.language import _, ngettext, pgettext
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 from massage_timer.core.storage.loader import Library
 from massage_timer.ui.editor.library_actions import RoutineActions
@@ -61,13 +62,8 @@ from massage_timer.ui.plain import PlainLabel, plain_tooltip
 from massage_timer.ui.screen_fit import clamp_to_screen, fit_window
 from massage_timer.ui.theme import Accent, PrimaryButton, accent
 
-DURATION_CHOICES: tuple[tuple[str, int | None], ...] = (
-    ("Any length", None),
-    ("Up to 5 min", 5),
-    ("Up to 10 min", 10),
-    ("Up to 15 min", 15),
-    ("Up to 30 min", 30),
-)
+DURATION_CHOICES: tuple[int | None, ...] = (None, 5, 10, 15, 30)
+"""The length filter's choices in minutes (None: any length)."""
 DEFAULT_SIZE = QSize(1100, 720)
 FIRST_ROUTINE = "desk-micro-break"
 """Shown the first time: no equipment, seated, short; later the last one chosen."""
@@ -105,28 +101,23 @@ class MainWindow(QMainWindow):
 
         self._search = QLineEdit(self)
         self._search.setObjectName("routineSearch")
-        self._search.setAccessibleName("Search routines")
-        self._search.setPlaceholderText("Search routines (Ctrl+F)")
         self._search.setClearButtonEnabled(True)
         self._area = QComboBox(self)
         self._area.setObjectName("areaFilter")
-        self._area.setAccessibleName("Filter by target area")
         self._duration = QComboBox(self)
         self._duration.setObjectName("durationFilter")
-        self._duration.setAccessibleName("Filter by maximum length")
-        for text, minutes in DURATION_CHOICES:
-            self._duration.addItem(text, minutes)
+        for minutes in DURATION_CHOICES:
+            self._duration.addItem("", minutes)
 
         self._list = QListView(self)
         self._list.setObjectName("routineList")
-        self._list.setAccessibleName("Routines")
         self._list.setModel(self._proxy)
         self._list.setItemDelegate(RoutineDelegate(self._list))
         self._list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self._list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self._list.setAlternatingRowColors(True)
         self._list.setMinimumWidth(240)
-        self._empty = PlainLabel("No routine matches the search and filters.", self)
+        self._empty = PlainLabel("", self)
         self._empty.setObjectName("routineListEmpty")
         self._empty.setWordWrap(True)
         self._empty.hide()
@@ -139,7 +130,6 @@ class MainWindow(QMainWindow):
         self._broken_toggle.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._broken = QTreeWidget(self)
         self._broken.setObjectName("brokenRoutines")
-        self._broken.setAccessibleName("Routine files that could not be loaded")
         self._broken.setHeaderHidden(True)
         self._broken.setColumnCount(1)
         self._broken.setWordWrap(True)
@@ -157,16 +147,14 @@ class MainWindow(QMainWindow):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self._detail)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self._start = PrimaryButton("Start routine", self)
+        self._start = PrimaryButton("", self)
         self._start.setObjectName("startButton")
-        self._start.setAccessibleName("Start routine")
-        self._start.setToolTip("Start the chosen routine (Ctrl+Enter)")
 
         self.routine_actions = RoutineActions(self)
         self._build_layout(scroll)
         self._build_menus()
         self._connect()
-        self._update_broken([])
+        self._retranslate()
         self._on_current_changed()
 
     # -- public API --------------------------------------------------------------
@@ -250,17 +238,57 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_broken_toggle"):
             self._update_broken(self._library.errors)
+        elif event.type() == QEvent.Type.LanguageChange and hasattr(self, "_broken_toggle"):
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        """Every text of the window in the current language (and again on a change)."""
+        self.setWindowTitle(APP_DISPLAY_NAME)
+        self._search.setAccessibleName(_("Search routines"))
+        # TRANSLATORS: the keyboard shortcut stays as it is.
+        self._search.setPlaceholderText(_("Search routines (Ctrl+F)"))
+        self._area.setAccessibleName(_("Filter by target area"))
+        self._duration.setAccessibleName(_("Filter by maximum length"))
+        for i, minutes in enumerate(DURATION_CHOICES):
+            self._duration.setItemText(i, _("Any length") if minutes is None else ngettext(
+                "Up to {count} min", "Up to {count} min", minutes).format(count=minutes))
+        self._list.setAccessibleName(_("Routines"))
+        self._empty.setText(_("No routine matches the search and filters."))
+        self._broken.setAccessibleName(_("Routine files that could not be loaded"))
+        self._start.setText(_("Start routine"))
+        self._start.setAccessibleName(_("Start routine"))
+        # TRANSLATORS: the keyboard shortcut stays as it is.
+        self._start.setToolTip(_("Start the chosen routine (Ctrl+Enter)"))
+        self._area_label.setText(_("&Area:"))
+        self._length_label.setText(_("&Length:"))
+        self.start_action.setText(_("&Start routine"))
+        self.open_folder_action.setText(_("&Open routines folder"))
+        self.reload_action.setText(_("&Reload routines"))
+        self.quit_action.setText(_("&Quit"))
+        self.history_action.setText(_("&History"))
+        self.find_action.setText(_("&Find routine"))
+        self.settings_action.setText(_("&Settings…"))
+        self.about_action.setText(_("&About {app}").format(app=APP_DISPLAY_NAME))
+        self.safety_action.setText(_("&Safety information"))
+        self._file_menu.setTitle(_("&File"))
+        self._view_menu.setTitle(_("&View"))
+        # TRANSLATORS: the menu (in the menu bar) that holds the Settings window.
+        self._settings_menu.setTitle(pgettext("menu", "&Settings"))
+        self._help_menu.setTitle(_("&Help"))
+        self._fill_areas()
+        self._update_broken(self._library.errors)
+        self._model.refresh()
 
     # -- building ----------------------------------------------------------------
     def _build_layout(self, scroll: QScrollArea) -> None:
         filters = QHBoxLayout()
-        area_label_ = PlainLabel("&Area:", self)
-        area_label_.setBuddy(self._area)
-        length_label = PlainLabel("&Length:", self)
-        length_label.setBuddy(self._duration)
-        filters.addWidget(area_label_)
+        self._area_label = PlainLabel("", self)
+        self._area_label.setBuddy(self._area)
+        self._length_label = PlainLabel("", self)
+        self._length_label.setBuddy(self._duration)
+        filters.addWidget(self._area_label)
         filters.addWidget(self._area, 1)
-        filters.addWidget(length_label)
+        filters.addWidget(self._length_label)
         filters.addWidget(self._duration, 1)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -294,8 +322,8 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self._broken_toggle, self._broken)
         self.setTabOrder(self._broken, self._start)
 
-    def _action(self, text: str, name: str, shortcut: QKeySequence | str | None = None) -> QAction:
-        action = QAction(text, self)
+    def _action(self, name: str, shortcut: QKeySequence | str | None = None) -> QAction:
+        action = QAction(self)
         action.setObjectName(name)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -304,19 +332,19 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        self.start_action = self._action("&Start routine", "actionStart", "Ctrl+Return")
+        self.start_action = self._action("actionStart", "Ctrl+Return")
         self.start_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-        self.open_folder_action = self._action("&Open routines folder", "actionOpenFolder")
-        self.reload_action = self._action("&Reload routines", "actionReload",
+        self.open_folder_action = self._action("actionOpenFolder")
+        self.reload_action = self._action("actionReload",
                                           QKeySequence(QKeySequence.StandardKey.Refresh))
         self.reload_action.setShortcuts([QKeySequence("F5")])
-        self.quit_action = self._action("&Quit", "actionQuit", "Ctrl+Q")
-        self.history_action = self._action("&History", "actionHistory", "Ctrl+H")
-        self.find_action = self._action("&Find routine", "actionFind", "Ctrl+F")
-        self.settings_action = self._action("&Settings…", "actionPreferences", "Ctrl+,")
-        self.about_action = self._action(f"&About {APP_DISPLAY_NAME}", "actionAbout")
-        self.safety_action = self._action("&Safety information", "actionSafety")
-        file_menu = bar.addMenu("&File")
+        self.quit_action = self._action("actionQuit", "Ctrl+Q")
+        self.history_action = self._action("actionHistory", "Ctrl+H")
+        self.find_action = self._action("actionFind", "Ctrl+F")
+        self.settings_action = self._action("actionPreferences", "Ctrl+,")
+        self.about_action = self._action("actionAbout")
+        self.safety_action = self._action("actionSafety")
+        self._file_menu = file_menu = bar.addMenu("")
         file_menu.setObjectName("menuFile")
         file_menu.addAction(self.start_action)
         file_menu.addSeparator()
@@ -325,14 +353,14 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         bar.addMenu(self.routine_actions.menu)
-        view_menu = bar.addMenu("&View")
+        self._view_menu = view_menu = bar.addMenu("")
         view_menu.setObjectName("menuView")
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.history_action)
-        settings_menu = bar.addMenu("&Settings")
+        self._settings_menu = settings_menu = bar.addMenu("")
         settings_menu.setObjectName("menuSettings")
         settings_menu.addAction(self.settings_action)
-        help_menu = bar.addMenu("&Help")
+        self._help_menu = help_menu = bar.addMenu("")
         help_menu.setObjectName("menuHelp")
         help_menu.addAction(self.safety_action)
         help_menu.addAction(self.about_action)
@@ -364,7 +392,7 @@ class MainWindow(QMainWindow):
         )
         self._area.blockSignals(True)
         self._area.clear()
-        self._area.addItem("All areas", None)
+        self._area.addItem(_("All areas"), None)
         for key in keys:
             self._area.addItem(area_label(key, short=True), key)
         self._area.setCurrentIndex(max(0, self._area.findData(current)))
@@ -386,12 +414,20 @@ class MainWindow(QMainWindow):
             item = QTreeWidgetItem(parent, [f"{error.location}: {error.message}"])
             item.setToolTip(0, plain_tooltip(str(error)))
             item.setData(0, Qt.ItemDataRole.AccessibleTextRole,
-                         f"{error.file.name}, at {error.location}: {error.message}")
+                         # TRANSLATORS: read by screen readers for a problem in a routine
+                         # file; {location} is like steps[2].seconds.
+                         _("{file}, at {location}: {message}").format(
+                             file=error.file.name, location=error.location,
+                             message=error.message))
         self._broken.expandAll()
         files = len({e.file for e in errors})
+        problems = ngettext("{count} problem", "{count} problems", len(errors)).format(
+            count=len(errors))
         self._broken_toggle.setText(
-            f"Could not load {files} routine file{'s' if files != 1 else ''}"
-            f" ({len(errors)} problem{'s' if len(errors) != 1 else ''})"
+            # TRANSLATORS: {problems} is "{count} problem(s)", translated on its own.
+            ngettext("Could not load {count} routine file ({problems})",
+                     "Could not load {count} routine files ({problems})", files).format(
+                count=files, problems=problems)
         )
         self._broken_toggle.setAccessibleName(self._broken_toggle.text())
         color = accent(Accent.DANGER, QApplication.palette()).name()
@@ -453,12 +489,15 @@ class MainWindow(QMainWindow):
     def _on_about_triggered(self) -> None:
         QMessageBox.about(
             self,
-            f"About {APP_DISPLAY_NAME}",
-            f"<h3>{APP_DISPLAY_NAME} {html.escape(__version__)}</h3>"
-            "<p>Guided self-massage and stretching for the neck, shoulders and upper back,"
-            " with posture-break reminders.</p>"
-            "<p>It is not medical advice. If pain is severe, spreading or lasting, see a"
-            " doctor or physiotherapist.</p>",
+            _("About {app}").format(app=APP_DISPLAY_NAME),
+            "<h3>{app} {version}</h3><p>{what}</p><p>{advice}</p>".format(
+                app=APP_DISPLAY_NAME, version=html.escape(__version__),
+                what=html.escape(_(
+                    "Guided self-massage and stretching for the neck, shoulders and upper"
+                    " back, with posture-break reminders.")),
+                advice=html.escape(_(
+                    "It is not medical advice. If pain is severe, spreading or lasting,"
+                    " see a doctor or physiotherapist."))),
         )
 
     def _on_safety_triggered(self) -> None:

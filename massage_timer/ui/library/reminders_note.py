@@ -9,33 +9,47 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QLocale, QTime, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QToolButton, QWidget
 
+from massage_timer.core.model.language import _, ngettext, pgettext
 from massage_timer.core.model.settings import Settings
 from massage_timer.ui.plain import PlainLabel
 
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+def _day(day: int) -> str:
+    """The short name of ``day`` (0 = Monday) in the current language, from QLocale."""
+    return QLocale().dayName(day + 1, QLocale.FormatType.ShortFormat)
+
+
+def _time(text: str) -> str:
+    """A ``HH:MM`` setting as the current locale writes a time."""
+    time = QTime.fromString(text, "HH:mm")
+    return QLocale().toString(time, QLocale.FormatType.ShortFormat) if time.isValid() else text
 
 
 def days_text(days: tuple[int, ...]) -> str:
     """``(0, 1, 2, 3, 4)`` -> "Mon-Fri"; all seven -> "every day"; else a list."""
     ordered = sorted(set(days))
     if len(ordered) == 7:
-        return "every day"
+        return _("every day")
     if not ordered:
-        return "no days"
+        return _("no days")
     if len(ordered) > 2 and ordered == list(range(ordered[0], ordered[-1] + 1)):
-        return f"{DAY_NAMES[ordered[0]]}\u2013{DAY_NAMES[ordered[-1]]}"
-    return ", ".join(DAY_NAMES[d] for d in ordered)
+        # TRANSLATORS: a range of week days ("Mon–Fri").
+        return _("{first}\u2013{last}").format(first=_day(ordered[0]), last=_day(ordered[-1]))
+    return pgettext("list separator", ", ").join(_day(d) for d in ordered)
 
 
 def note_text(settings: Settings) -> str:
-    return (
-        f"Reminders are on: every {settings.reminder_interval_minutes} min, "
-        f"{settings.active_start}\u2013{settings.active_end}, "
-        f"{days_text(settings.active_days)}."
-    )
+    minutes = settings.reminder_interval_minutes
+    # TRANSLATORS: {start}–{end} are the hours reminders are active, {days} like "Mon–Fri".
+    return ngettext(
+        "Reminders are on: every {count} min, {start}\u2013{end}, {days}.",
+        "Reminders are on: every {count} min, {start}\u2013{end}, {days}.",
+        minutes,
+    ).format(count=minutes, start=_time(settings.active_start),
+             end=_time(settings.active_end), days=days_text(settings.active_days))
 
 
 class RemindersNote(QFrame):
@@ -44,17 +58,14 @@ class RemindersNote(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("remindersNote")
-        self.setAccessibleName("Reminders are on")
+        self._settings: Settings | None = None
         self.label = PlainLabel(self)
         self.label.setObjectName("remindersNoteText")
-        self.change_button = QPushButton("&Change\u2026", self)
+        self.change_button = QPushButton(self)
         self.change_button.setObjectName("remindersNoteChange")
-        self.change_button.setAccessibleName("Change the reminders")
         self.close_button = QToolButton(self)
         self.close_button.setObjectName("remindersNoteClose")
         self.close_button.setText("\u00d7")
-        self.close_button.setAccessibleName("Hide this note")
-        self.close_button.setToolTip("Hide this note")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(self.label, 1)
@@ -62,9 +73,26 @@ class RemindersNote(QFrame):
         layout.addWidget(self.close_button)
         self.change_button.clicked.connect(self._on_change)
         self.close_button.clicked.connect(self.hide)
+        self._retranslate()
         self.hide()
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        """Every text of the note in the current language."""
+        self.setAccessibleName(_("Reminders are on"))
+        self.change_button.setText(_("&Change\u2026"))
+        self.change_button.setAccessibleName(_("Change the reminders"))
+        self.close_button.setAccessibleName(_("Hide this note"))
+        self.close_button.setToolTip(_("Hide this note"))
+        if self._settings is not None:
+            self.label.setText(note_text(self._settings))
+
     def show_for(self, settings: Settings) -> None:
+        self._settings = settings
         self.label.setText(note_text(settings))
         self.show()
 

@@ -15,28 +15,46 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from massage_timer.core.model.language import _, ngettext
 from massage_timer.core.model.routine import Routine, Step, StepKind
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 from massage_timer.core.storage.loader import LoadedRoutine, Origin
 from massage_timer.core.storage.sources_file import describe
 from massage_timer.ui.diagram import DiagramView
 from massage_timer.ui.durations import clock, duration, short_duration
-from massage_timer.ui.library.routine_list import area_label, equipment_text, routine_areas
+from massage_timer.ui.library.routine_list import (
+    area_label,
+    equipment_text,
+    position_text,
+    routine_areas,
+)
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.theme import Accent, PaletteStyle, accent
 
 
+def _side(side: str) -> str:
+    # TRANSLATORS: the side of the body a step works on.
+    return _("left") if side == "left" else _("right")
+
+
 def _step_detail(step: Step) -> str:
     if step.kind is StepKind.STROKES:
-        what = f"{step.reps} strokes"
+        reps = step.reps or 0
+        what = ngettext("{count} stroke", "{count} strokes", reps).format(count=reps)
     elif step.kind is StepKind.REST:
-        what = f"rest {short_duration(step.work_seconds)}"
+        # TRANSLATORS: a rest step's length ("rest 30 s").
+        what = _("rest {length}").format(length=short_duration(step.work_seconds))
     else:
-        what = f"hold {short_duration(step.work_seconds)}"
+        # TRANSLATORS: a hold step's length ("hold 30 s").
+        what = _("hold {length}").format(length=short_duration(step.work_seconds))
     if len(step.sides) == 2:
-        what += f" per side ({step.sides[0]}, then {step.sides[1]})"
-    elif len(step.sides) == 1:
-        what += f" ({step.sides[0]} side)"
+        # TRANSLATORS: {what} is "hold 30 s" or "8 strokes"; {first} and {then} are
+        # "left" or "right".
+        return _("{what} per side ({first}, then {then})").format(
+            what=what, first=_side(step.sides[0]), then=_side(step.sides[1]))
+    if len(step.sides) == 1:
+        # TRANSLATORS: {what} is "hold 30 s" or "8 strokes"; {side} is "left" or "right".
+        return _("{what} ({side} side)").format(what=what, side=_side(step.sides[0]))
     return what
 
 
@@ -91,11 +109,11 @@ class RoutineDetail(QWidget):
         self._origin.setObjectName("detailOrigin")
         self._origin.setWordWrap(True)
         self._diagram = _make_diagram(self)
-        self._steps_heading = _heading("Steps", self)
+        self._steps_heading = _heading("", self)
         self._steps = StepList(self)
         self._cautions_box = _CautionFrame(self)
         caution_layout = QVBoxLayout(self._cautions_box)
-        cautions_heading = _heading("Take care", self._cautions_box, 1.0)
+        self._cautions_heading = cautions_heading = _heading("", self._cautions_box, 1.0)
         cautions_heading.setObjectName("detailCautionsHeading")
         self._cautions = PlainLabel(self._cautions_box)
         self._cautions.setObjectName("detailCautionsText")
@@ -123,7 +141,8 @@ class RoutineDetail(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_shown"):
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.LanguageChange) and hasattr(
+                self, "_shown"):
             self.show_routine(*self._shown)
 
     def show_routine(
@@ -134,6 +153,9 @@ class RoutineDetail(QWidget):
     ) -> None:
         """Show ``loaded``, its lengths with ``timing``'s get-ready times (the voice's)."""
         self._shown = (loaded, include_optional, timing)
+        self._steps_heading.setText(_("Steps"))
+        self._cautions_heading.setText(_("Take care"))
+        self._diagram.setAccessibleName(_("Diagram of the areas this routine works on"))
         widgets: list[QWidget] = [
             self._meta,
             self._summary,
@@ -145,7 +167,7 @@ class RoutineDetail(QWidget):
             self._sources,
         ]
         if loaded is None:
-            self._title.setText("Choose a routine")
+            self._title.setText(_("Choose a routine"))
             for widget in widgets:
                 widget.hide()
             self._diagram.clear()
@@ -156,26 +178,32 @@ class RoutineDetail(QWidget):
         self._title.setText(routine.title)
         total = duration(routine.total_seconds(include_optional, timing))
         areas = ", ".join(area_label(a) for a in routine_areas(routine))
-        self._meta.setText(
-            f"{total} · {routine.position.value.capitalize()} · {equipment_text(routine)}"
-            + (f"\nTarget areas: {areas}" if areas else "")
-        )
+        # TRANSLATORS: a routine's length, position and equipment.
+        meta = _("{length} · {position} · {equipment}").format(
+            length=total, position=position_text(routine.position),
+            equipment=equipment_text(routine))
+        if areas:
+            meta += "\n" + _("Target areas: {areas}").format(areas=areas)
+        self._meta.setText(meta)
         self._summary.setText(routine.summary)
         origin = {
             Origin.BUILTIN: "",
-            Origin.USER: f"Your routine: {loaded.file.name}",
-            Origin.EXTRA: f"From {loaded.file}",
+            Origin.USER: _("Your routine: {file}").format(file=loaded.file.name),
+            # TRANSLATORS: {file} is the path of a routine file from an extra folder.
+            Origin.EXTRA: _("From {file}").format(file=loaded.file),
         }[loaded.origin]
         if loaded.overrides is not None:
-            origin += f" (replaces the built-in {loaded.overrides.name})"
+            # TRANSLATORS: {origin} is "Your routine: neck.toml"; {file} a file name.
+            origin = _("{origin} (replaces the built-in {file})").format(
+                origin=origin, file=loaded.overrides.name)
         self._origin.setText(origin)
         self._origin.setVisible(bool(origin))
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         self._steps.show_steps(routine, include_optional, muted, timing)
-        self._steps.setAccessibleName(
-            "Steps: "
-            + "; ".join(f"{s.title}, {duration(s.seconds_at(timing))}" for s in routine.steps)
-        )
+        # TRANSLATORS: read by screen readers: {steps} lists "title, length" items.
+        self._steps.setAccessibleName(_("Steps: {steps}").format(
+            steps="; ".join(_("{title}, {length}").format(
+                title=s.title, length=duration(s.seconds_at(timing))) for s in routine.steps)))
         self._cautions.setText("\n".join(f"\u2022 {c}" for c in routine.cautions))
         self._cautions_box.setVisible(bool(routine.cautions))
         self._sources.setText(sources_text(routine.sources))
@@ -185,11 +213,12 @@ class RoutineDetail(QWidget):
 
 def sources_text(names: tuple[str, ...]) -> str:
     """Each source by its article title, with what it gave this app (plain text)."""
-    lines = ["Sources:"]
+    lines = [_("Sources:")]
     for name in names:
         source = describe(name)
-        lines.append(f"• {source.title}" + (f" — {source.contribution}"
-                                             if source.contribution else ""))
+        lines.append("• " + (_("{title} — {contribution}").format(
+            title=source.title, contribution=source.contribution)
+            if source.contribution else source.title))
     return "\n".join(lines)
 
 
@@ -226,12 +255,15 @@ class StepList(QWidget):
             skipped = step.optional and not include_optional
             if not skipped:
                 number += 1
-            tag = ""
-            if step.optional:
-                tag = " (optional, left out (see Settings))" if skipped else " (optional)"
+            title = step.title
+            if step.optional and skipped:
+                # TRANSLATORS: an optional step the Settings leave out of sessions.
+                title = _("{title} (optional, left out (see Settings))").format(title=title)
+            elif step.optional:
+                title = _("{title} (optional)").format(title=title)
             cells = (
-                "" if skipped else f"{number}.",
-                f"{step.title}{tag}",
+                "" if skipped else _("{number}.").format(number=number),
+                title,
                 _step_detail(step),
                 clock(step.seconds_at(timing)),
             )
@@ -267,7 +299,6 @@ class StepList(QWidget):
 def _make_diagram(parent: QWidget) -> DiagramView:
     view = DiagramView(parent)
     view.setObjectName("detailDiagram")
-    view.setAccessibleName("Diagram of the areas this routine works on")
     view.setMinimumHeight(200)
     view.setMaximumSize(480, 230)
     return view

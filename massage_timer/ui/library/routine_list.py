@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import (
@@ -22,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from massage_timer.core.model import regions
-from massage_timer.core.model.routine import Equipment, Routine
+from massage_timer.core.model.language import N_, _, pgettext
+from massage_timer.core.model.routine import Equipment, Position, Routine
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 from massage_timer.core.storage.loader import LoadedRoutine
 from massage_timer.ui.durations import duration
@@ -43,14 +45,48 @@ def area_key(region_id: str) -> str:
     return region_id
 
 
+POSITIONS: dict[Position, str] = {
+    Position.SEATED: N_("Seated"),
+    Position.STANDING: N_("Standing"),
+    Position.SEATED_OR_STANDING: N_("Seated or standing"),
+    Position.LYING: N_("Lying"),
+    Position.PARTNER: N_("With a partner"),
+}
+"""How each position is shown (the file's value is a key, not a word on screen)."""
+
+EQUIPMENT: dict[Equipment, str] = {
+    Equipment.NONE: N_("No equipment"),
+    Equipment.TENNIS_BALL: N_("tennis ball"),
+    Equipment.TWO_BALLS_IN_A_SOCK: N_("two balls in a sock"),
+    Equipment.TOWEL: N_("towel"),
+    Equipment.WARM_COMPRESS: N_("warm compress"),
+    Equipment.MASSAGE_OIL: N_("massage oil"),
+    Equipment.CHAIR: N_("chair"),
+    Equipment.WALL: N_("wall"),
+}
+"""How each piece of equipment is shown, in a list after the first is capitalised."""
+
+
+def position_text(position: Position) -> str:
+    """The routine's position in the current language."""
+    return _(POSITIONS[position])
+
+
+_NOTE = re.compile(r" \([^()]*\)")
+"""A note in parentheses ("Scalenes (side of the neck)"), left out of short labels."""
+
+
 def area_label(key: str, *, short: bool = False) -> str:
+    """A target area's name in the current language; ``short`` drops the note in
+    parentheses. The names are the core's (:mod:`~massage_timer.core.model.regions`)."""
     if key in regions.BILATERAL:
         label = regions.REGIONS[regions.BILATERAL[key][0]].label.removesuffix(", left")
     elif key in regions.REGIONS:
         label = regions.REGIONS[key].label
     else:
-        label = key.replace("-", " ").capitalize()
-    return label.split(" (")[0] if short else label
+        return key.replace("-", " ").capitalize()
+    label = _(label)
+    return _NOTE.sub("", label) if short else label
 
 
 def routine_areas(routine: Routine) -> tuple[str, ...]:
@@ -60,8 +96,13 @@ def routine_areas(routine: Routine) -> tuple[str, ...]:
 
 
 def equipment_text(routine: Routine) -> str:
-    items = [e.value for e in routine.equipment if e is not Equipment.NONE]
-    return ", ".join(items).capitalize() if items else "No equipment"
+    """What the routine needs, as one capitalised list ("Tennis ball, towel")."""
+    items = [_(EQUIPMENT[e]) for e in routine.equipment if e is not Equipment.NONE]
+    if not items:
+        return _(EQUIPMENT[Equipment.NONE])
+    # TRANSLATORS: the separator between items of a list ("tennis ball, towel").
+    text = pgettext("list separator", ", ").join(items)
+    return text[:1].upper() + text[1:]
 
 
 class RoutineListModel(QAbstractListModel):
@@ -84,6 +125,11 @@ class RoutineListModel(QAbstractListModel):
         self._include_optional = include_optional
         self._timing = timing
         self.endResetModel()
+
+    def refresh(self) -> None:
+        """Every row's texts again (the language changed)."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0))
 
     def routine_at(self, row: int) -> LoadedRoutine:
         return self._rows[row]
@@ -108,8 +154,10 @@ class RoutineListModel(QAbstractListModel):
             return routine_areas(routine)
         if role == LinesRole:
             seconds = routine.total_seconds(self._include_optional, self._timing)
-            meta = f"{duration(seconds)} · {routine.position.value.capitalize()} · "
-            meta += equipment_text(routine)
+            # TRANSLATORS: a routine's length, position and equipment, in the list.
+            meta = _("{length} · {position} · {equipment}").format(
+                length=duration(seconds), position=position_text(routine.position),
+                equipment=equipment_text(routine))
             areas = ", ".join(area_label(a, short=True) for a in routine_areas(routine))
             return (routine.title, meta, areas)
         if role == SearchRole:
@@ -117,7 +165,10 @@ class RoutineListModel(QAbstractListModel):
             return f"{routine.title} {routine.summary} {areas}".casefold()
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             _title, meta, areas = self.data(index, LinesRole)
-            text = f"{routine.title}. {meta}. {areas}"
+            # TRANSLATORS: a routine as a screen reader reads it: its title, then
+            # length, position and equipment, then target areas.
+            text = _("{title}. {details}. {areas}").format(
+                title=routine.title, details=meta, areas=areas)
             return plain_tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
         return None
 

@@ -1,11 +1,13 @@
 """How long the user has not touched keyboard or mouse, where the desktop tells us.
 
-Three sources are supported: GNOME's Mutter idle monitor over D-Bus (GNOME on X11 and
+Four sources are supported: GNOME's Mutter idle monitor over D-Bus (GNOME on X11 and
 Wayland), KDE's ``org.freedesktop.ScreenSaver.GetSessionIdleTime`` (Plasma on X11 and
-Wayland) and the X11 screen-saver extension (``libXss``, through ctypes, on any X11
-session). Elsewhere (wlroots Wayland compositors, Windows, macOS) idle time is not read
-and :meth:`IdleMonitor.idle_seconds` returns ``None``: the reminders then rely on
-suspend detection and on unanswered reminders being withdrawn. Suspend and resume come
+Wayland), the compositor's ``ext-idle-notify-v1`` on other Wayland desktops (sway,
+Hyprland, river, labwc, Wayfire: :mod:`.idle_wayland`, imported only there) and the X11
+screen-saver extension (``libXss``, through ctypes, on any X11 session). Elsewhere
+(Windows, macOS, a Wayland compositor without the protocol) idle time is not read and
+:meth:`IdleMonitor.idle_seconds` returns ``None``: the reminders then rely on suspend
+detection and on unanswered reminders being withdrawn. Suspend and resume come
 from logind's ``PrepareForSleep`` signal (:class:`SleepWatcher`), besides the wall
 clock jumping ahead.
 """
@@ -17,6 +19,7 @@ import ctypes.util
 import logging
 import os
 import sys
+from collections.abc import Callable
 from typing import Protocol
 
 from jeepney import DBusAddress, MatchRule, new_method_call
@@ -28,11 +31,14 @@ from massage_timer.ui.reminders.busy_dbus import Buses, DBusWatcher
 log = logging.getLogger("massage_timer.idle")
 
 
-
 class IdleSource(Protocol):
     name: str
 
     def idle_seconds(self) -> float | None: ...
+
+    def set_threshold(self, seconds: float) -> None:
+        """The reminders' idle time: a source that is told when it is reached (Wayland)
+        must know it; one that is read at each wake-up ignores it."""
 
     def close(self) -> None: ...
 
@@ -92,6 +98,9 @@ class X11Idle:
             return None
         return float(self._info.contents.idle) / 1000.0
 
+    def set_threshold(self, seconds: float) -> None:
+        pass
+
     def close(self) -> None:
         if self._display:
             self._x11.XFree(self._info)
@@ -119,6 +128,9 @@ class _DBusIdle:
         if not body or not isinstance(body[0], int):
             return None
         return body[0] / 1000.0
+
+    def set_threshold(self, seconds: float) -> None:
+        pass
 
     def close(self) -> None:
         self._buses.close()
@@ -199,31 +211,54 @@ class IdleMonitor:
             log.warning("idle time unavailable: %s", exc)
             return None
 
+    def set_threshold(self, seconds: float) -> None:
+        """The reminders' idle time, for a source that is told rather than asked."""
+        if self._source is not None:
+            self._source.set_threshold(seconds)
+
     def close(self) -> None:
         if self._source is not None:
             self._source.close()
             self._source = None
 
 
+def _wayland_idle() -> IdleSource:
+    from massage_timer.ui.reminders.idle_wayland import WaylandIdle
+
+    return WaylandIdle()
+
+
 def create_idle_monitor() -> IdleMonitor:
-    """Probe the desktop once (needs a QGuiApplication); cheap to query afterwards."""
+    """Probe the desktop once (needs a QGuiApplication); cheap to query afterwards.
+
+    The desktop's own service comes first (Mutter on GNOME, KDE's on Plasma, where
+    KWin also has ext-idle-notify), then ext-idle-notify on other Wayland desktops;
+    XScreenSaver only on X11 proper (under XWayland it sees X clients' input only).
+    """
     if not sys.platform.startswith("linux"):
         return IdleMonitor(None)
     platform = QGuiApplication.platformName()
     wayland = platform.startswith("wayland") or os.environ.get("XDG_SESSION_TYPE") == "wayland"
-    candidates: list[type[X11Idle] | type[_DBusIdle]] = []
+    compositor = bool(os.environ.get("WAYLAND_DISPLAY"))
     desktop = os.environ.get("XDG_CURRENT_DESKTOP", "").lower()
-    if "kde" in desktop:
-        candidates.append(KdeIdle)
-    if "gnome" in desktop or wayland:
-        candidates.append(GnomeIdle)
-    if wayland and KdeIdle not in candidates:
-        candidates.append(KdeIdle)
+    kde, gnome = "kde" in desktop, "gnome" in desktop
+    sources: dict[str, Callable[[], IdleSource]] = {}
+    if kde:
+        sources[KdeIdle.name] = KdeIdle
+    if gnome:
+        sources[GnomeIdle.name] = GnomeIdle
+    if compositor and not (kde or gnome):
+        sources["wayland"] = _wayland_idle
+    if wayland:
+        sources.setdefault(GnomeIdle.name, GnomeIdle)
+        sources.setdefault(KdeIdle.name, KdeIdle)
+    if compositor:
+        sources.setdefault("wayland", _wayland_idle)
     if platform == "xcb" and not wayland:
-        candidates.append(X11Idle)
-    for candidate in candidates:
+        sources[X11Idle.name] = X11Idle
+    for name, make in sources.items():
         try:
-            return IdleMonitor(candidate())
+            return IdleMonitor(make())
         except (OSError, ImportError) as exc:
-            log.info("idle source %s unavailable: %s", candidate.name, exc)
+            log.info("idle source %s unavailable: %s", name, exc)
     return IdleMonitor(None)

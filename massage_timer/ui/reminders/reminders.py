@@ -103,6 +103,7 @@ class Reminders(QObject):
         self._session_running = session_running
         self._notify = notify
         self.idle = idle
+        idle.set_threshold(store.settings.idle_minutes * 60)
         self.busy = busy or create_busy_detector(lambda: store.settings, parent=self)
         self.service = ReminderController(
             store.settings,
@@ -165,6 +166,8 @@ class Reminders(QObject):
                 self.service.stop()
         if "snooze_minutes" in change.fields:
             self.prompt.set_snooze_minutes(change.new.snooze_minutes)
+        if "idle_minutes" in change.fields:
+            self.idle.set_threshold(change.new.idle_minutes * 60)
 
     def _busy_reason(self) -> BusyReason | None:
         # A session of ours is the break itself (and its own screen-awake inhibitor

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from massage_timer.core.model.language import _, ngettext
 from massage_timer.core.model.safety import (
     Checklist,
     ChecklistItem,
@@ -81,14 +82,14 @@ class RedFlagRow(QFrame):
         help_text.setObjectName(f"redFlag_{item.id}_help")
         help_text.setWordWrap(True)
         help_text.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.no = QRadioButton("No", self)
-        self.yes = QRadioButton("Yes", self)
+        self.no = QRadioButton(self)
+        self.yes = QRadioButton(self)
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
-        for button, answer, word in ((self.no, NO, "No"), (self.yes, YES, "Yes")):
-            button.setObjectName(f"redFlag_{item.id}_{word.lower()}")
-            button.setAccessibleName(f"{word}: {item.question}")
+        for button, answer, word in ((self.no, NO, "no"), (self.yes, YES, "yes")):
+            button.setObjectName(f"redFlag_{item.id}_{word}")
             self.group.addButton(button, answer)
+        self._retranslate()
         texts = QVBoxLayout()
         texts.setSpacing(2)
         texts.addWidget(question)
@@ -102,6 +103,20 @@ class RedFlagRow(QFrame):
         layout.addWidget(self.yes)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._flagged = False
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "yes"):
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        """The answers' words in the current language (the question is content)."""
+        # TRANSLATORS: the answers to a safety question ("Do you have a fever?").
+        self.no.setText(_("No"))
+        self.yes.setText(_("Yes"))
+        # TRANSLATORS: read by screen readers: the answer, then the question it answers.
+        self.no.setAccessibleName(_("No: {question}").format(question=self.item.question))
+        self.yes.setAccessibleName(_("Yes: {question}").format(question=self.item.question))
 
     @property
     def answer(self) -> bool | None:
@@ -166,10 +181,9 @@ class SafetyChecklistDialog(QDialog):
         self._confirmed_at: datetime | None = None
         self._evaluation = evaluate(self._checklist, {})
         self.setObjectName("safetyChecklist")
-        self.setAccessibleName("Safety checklist")
-        self.setWindowTitle("Safety checklist")
+        self._title: Callable[[], str] = lambda: _("Safety checklist")
 
-        heading = _bold(PlainLabel("Is self-massage safe for you today?", self), 1.35)
+        self._heading = heading = _bold(PlainLabel("", self), 1.35)
         heading.setObjectName("checklistHeading")
         intro = PlainLabel(self._checklist.intro, self)
         intro.setObjectName("checklistIntro")
@@ -205,14 +219,14 @@ class SafetyChecklistDialog(QDialog):
         self._status.setObjectName("checklistStatus")
         self._status.setMinimumWidth(320)
         self._status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        self._pending = self._panel("checklistPending", "Answer every question", Accent.PRIMARY)
+        self._pending = self._panel("checklistPending", Accent.PRIMARY)
         self._pending_text = self._panel_text(self._pending, "")
-        self._rules = self._panel("checklistRules", "For this session", Accent.SUCCESS)
+        self._rules = self._panel("checklistRules", Accent.SUCCESS)
         self._panel_text(self._rules, _bullets(self._checklist.rules))
-        self._advice = self._panel("checklistAdvice", "See a doctor first", Accent.DANGER)
+        self._advice = self._panel("checklistAdvice", Accent.DANGER)
         self._panel_text(self._advice, self._checklist.advice)
-        reasons_heading = _bold(PlainLabel("Because you answered Yes to:", self._advice))
-        _vbox(self._advice).addWidget(reasons_heading)
+        self._reasons_heading = _bold(PlainLabel("", self._advice))
+        _vbox(self._advice).addWidget(self._reasons_heading)
         self._reasons = self._panel_text(self._advice, "")
         self._reasons.setObjectName("checklistReasons")
         status_layout = QVBoxLayout(self._status)
@@ -221,14 +235,12 @@ class SafetyChecklistDialog(QDialog):
             status_layout.addWidget(page)
         status_layout.addStretch(1)
 
-        self._close = QPushButton("Cancel", self)
+        self._close = QPushButton(self)
         self._close.setObjectName("checklistClose")
-        self._close.setAccessibleName("Cancel")
         self._close.setAutoDefault(False)
         self._close.clicked.connect(self.reject)
-        self._confirm = PrimaryButton("Start session", self)
+        self._confirm = PrimaryButton("", self)
         self._confirm.setObjectName("checklistConfirm")
-        self._confirm.setAccessibleName("Start session")
         self._confirm.setDefault(True)
         self._confirm.clicked.connect(self._on_confirm_clicked)
         buttons = QHBoxLayout()
@@ -248,9 +260,36 @@ class SafetyChecklistDialog(QDialog):
 
         self.setTabOrder(self._rows[-1].yes, self._confirm)
         self.setTabOrder(self._confirm, self._close)
-        self._refresh()
+        self._retranslate()
         self._fit_to_screen()
         self._rows[0].no.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def set_title(self, title: Callable[[], str]) -> None:
+        """The window title, made again in the new language when it changes."""
+        self._title = title
+        self.setWindowTitle(title())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_confirm"):
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        """Every text of the dialog's own in the current language (the questions,
+        rules and advice are the checklist's content, translated as data)."""
+        self.setWindowTitle(self._title())
+        self.setAccessibleName(_("Safety checklist"))
+        self._heading.setText(_("Is self-massage safe for you today?"))
+        for panel, title in ((self._pending, _("Answer every question")),
+                             (self._rules, _("For this session")),
+                             (self._advice, _("See a doctor first"))):
+            label = panel.findChild(QLabel, f"{panel.objectName()}Title")
+            assert label is not None
+            label.setText(title)
+        self._reasons_heading.setText(_("Because you answered Yes to:"))
+        self._confirm.setText(_("Start session"))
+        self._confirm.setAccessibleName(_("Start session"))
+        self._refresh()
 
     # -- results ---------------------------------------------------------------
     @property
@@ -278,7 +317,7 @@ class SafetyChecklistDialog(QDialog):
         return next(r for r in self._rows if r.item.id == item_id)
 
     # -- building ----------------------------------------------------------------
-    def _panel(self, name: str, title: str, kind: Accent) -> QFrame:
+    def _panel(self, name: str, kind: Accent) -> QFrame:
         frame = QFrame(self)
         frame.setObjectName(name)
         color = accent(kind, QApplication.palette()).name()
@@ -289,7 +328,7 @@ class SafetyChecklistDialog(QDialog):
         )
         layout = QVBoxLayout(frame)
         layout.setContentsMargins(14, 12, 14, 12)
-        label = _bold(PlainLabel(title, frame), 1.2)
+        label = _bold(PlainLabel("", frame), 1.2)
         label.setObjectName(f"{name}Title")
         label.setWordWrap(True)
         layout.addWidget(label)
@@ -322,10 +361,12 @@ class SafetyChecklistDialog(QDialog):
             self._show_page(self._advice)
         elif evaluation.verdict is Verdict.INCOMPLETE:
             left = len(evaluation.unanswered)
-            self._pending_text.setText(
-                f"{left} of {len(self._rows)} questions still to "
-                "answer. You can start once every answer is No."
-            )
+            self._pending_text.setText(ngettext(
+                "{left} of {count} question still to answer. You can start once every"
+                " answer is No.",
+                "{left} of {count} questions still to answer. You can start once every"
+                " answer is No.", len(self._rows),
+            ).format(left=left, count=len(self._rows)))
             self._show_page(self._pending)
         else:
             self._show_page(self._rules)
@@ -334,13 +375,13 @@ class SafetyChecklistDialog(QDialog):
         self._confirm.setEnabled(evaluation.may_start)
         self._confirm.setDefault(not blocked)
         self._close.setDefault(blocked)
-        self._close.setText("Close" if blocked else "Cancel")
+        self._close.setText(_("Close") if blocked else _("Cancel"))
         self._close.setAccessibleName(self._close.text())
         self._status.setAccessibleName(
             {
-                Verdict.BLOCKED: "See a doctor first",
-                Verdict.INCOMPLETE: "Answer every question",
-                Verdict.CLEAR: "Rules for this session",
+                Verdict.BLOCKED: _("See a doctor first"),
+                Verdict.INCOMPLETE: _("Answer every question"),
+                Verdict.CLEAR: _("Rules for this session"),
             }[evaluation.verdict]
         )
 
@@ -370,12 +411,12 @@ def show_safety_information(parent: QWidget | None = None) -> None:
     checklist = load_checklist()
     box = QMessageBox(parent)
     box.setObjectName("safetyInformation")
-    box.setWindowTitle("Safety information")
+    box.setWindowTitle(_("Safety information"))
     box.setIcon(QMessageBox.Icon.Information)
     box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText("During every session:\n\n" + _bullets(checklist.rules))
+    box.setText(_("During every session:") + "\n\n" + _bullets(checklist.rules))
     box.setInformativeText(
-        "Do not self-massage, and see a doctor first, if any of these apply:\n\n"
+        _("Do not self-massage, and see a doctor first, if any of these apply:") + "\n\n"
         + _bullets([item.question for item in checklist.items])
     )
     box.setStandardButtons(QMessageBox.StandardButton.Close)

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
@@ -37,6 +37,7 @@ from massage_timer.core.model.engine import (
     SessionStopped,
     StepStarted,
 )
+from massage_timer.core.model.language import _
 from massage_timer.core.model.session import Outcome, Preamble, Session, SessionLog
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.model.short_check import (
@@ -47,6 +48,7 @@ from massage_timer.core.model.short_check import (
 )
 from massage_timer.core.model.speech_timing import ClipSeconds, SpeechTiming, timing_for
 from massage_timer.core.model.text import single_line
+from massage_timer.core.storage.catalogs import spoken_words
 from massage_timer.core.storage.checklist_file import load_checklist
 from massage_timer.core.storage.loader import LoadedRoutine
 from massage_timer.ui.screen_fit import fit_window
@@ -77,13 +79,24 @@ class PlayerWindow(QWidget):
     def __init__(self, player: PlayerView, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("playerWindow")
-        self.setWindowTitle(f"{single_line(title)} — {APP_DISPLAY_NAME}")
-        self.setAccessibleName("Session")
+        self._routine_title = single_line(title)
         self.player = player
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
         layout.addWidget(player)
         fit_window(self, PLAYER_SIZE)
+        self._retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        # TRANSLATORS: the session window's title: the routine's, then the app's name.
+        self.setWindowTitle(_("{routine} — {app}").format(
+            routine=self._routine_title, app=APP_DISPLAY_NAME))
+        self.setAccessibleName(_("Session"))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()
@@ -163,14 +176,16 @@ class SessionFlow(QObject):
         synthesizer (no ``clip_seconds``) nothing is said: the file's own times."""
         s = self.settings
         voiced = s.voice_enabled and self._clip_seconds is not None
-        return timing_for(voiced, s.voice_rate, self._clip_seconds)
+        return timing_for(voiced, s.voice_rate, self._clip_seconds,
+                          spoken_words(self.loaded.language))
 
     # Stage 1: checklist (speech renders meanwhile)
 
     def begin(self) -> None:
         self._session().prepare()
         dialog = SafetyChecklistDialog(parent=self._parent, now=self._wall)
-        dialog.setWindowTitle(f"Before you start: {single_line(self.routine.title)}")
+        title = single_line(self.routine.title)
+        dialog.set_title(lambda: _("Before you start: {title}").format(title=title))
         dialog.finished.connect(self._record_checklist)
         dialog.finished.connect(self._on_checklist_finished)
         self.checklist = dialog
@@ -210,7 +225,8 @@ class SessionFlow(QObject):
             return
         self._session().prepare()
         dialog = ShortCheckDialog(checklist, since, self._parent, tz=self._tz, now=self._wall)
-        dialog.setWindowTitle(f"Before your break: {single_line(self.routine.title)}")
+        title = single_line(self.routine.title)
+        dialog.set_title(lambda: _("Before your break: {title}").format(title=title))
         dialog.finished.connect(self._on_short_check_finished)
         self.short_check = dialog
         dialog.open()

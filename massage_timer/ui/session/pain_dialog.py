@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -23,15 +23,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from massage_timer.core.model.language import N_, _
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.screen_fit import fit_window
 from massage_timer.ui.theme import PaletteStyle
 
 PAIN_MAX = 10
 QUESTIONS = {
-    "before": ("painBefore", "How much does it hurt now?"),
-    "after": ("painAfter", "How does it feel now?"),
+    "before": ("painBefore", N_("How much does it hurt now?")),
+    "after": ("painAfter", N_("How does it feel now?")),
 }
+"""Each rating's objectName and question (translated where shown)."""
 
 
 class PainScale(QWidget):
@@ -46,8 +48,7 @@ class PainScale(QWidget):
     def __init__(self, name: str, question: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(name)
-        self.setAccessibleName(question)
-        self.setAccessibleDescription("0 means no pain, 10 the worst pain you can imagine")
+        self._question = question
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
         row = QHBoxLayout()
@@ -57,8 +58,6 @@ class PainScale(QWidget):
             button.setCheckable(True)
             button.setAutoDefault(False)
             button.setObjectName(f"{name}_{n}")
-            button.setAccessibleName(f"{n} of {PAIN_MAX}")
-            button.setToolTip(_describe(n))
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.setMinimumWidth(button.fontMetrics().horizontalAdvance("10") + 20)
             button.setMinimumHeight(button.fontMetrics().height() * 2)
@@ -67,8 +66,8 @@ class PainScale(QWidget):
         self._group.idToggled.connect(self._on_id_toggled)
         self.style_follower = PaletteStyle(self, _scale_sheet)
         ends = QHBoxLayout()
-        low = PlainLabel("0 = no pain", self)
-        high = PlainLabel(f"{PAIN_MAX} = worst pain", self)
+        self._low = low = PlainLabel("", self)
+        self._high = high = PlainLabel("", self)
         high.setAlignment(Qt.AlignmentFlag.AlignRight)
         ends.addWidget(low)
         ends.addStretch(1)
@@ -77,6 +76,26 @@ class PainScale(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addLayout(ends)
+        self._retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_high"):
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        """Every text of the scale in the current language."""
+        self.setAccessibleName(_(self._question))
+        self.setAccessibleDescription(
+            _("{low} means no pain, {high} the worst pain you can imagine").format(
+                low=0, high=PAIN_MAX))
+        for n in range(PAIN_MAX + 1):
+            button = self.button(n)
+            # TRANSLATORS: read by screen readers for a button of the 0-10 pain scale.
+            button.setAccessibleName(_("{value} of {max}").format(value=n, max=PAIN_MAX))
+            button.setToolTip(_describe(n))
+        self._low.setText(_("{value} = no pain").format(value=0))
+        self._high.setText(_("{value} = worst pain").format(value=PAIN_MAX))
 
     @property
     def value(self) -> int | None:
@@ -129,14 +148,17 @@ def _scale_sheet(pal: QPalette) -> str:
 
 def _describe(value: int) -> str:
     if value == 0:
-        return "No pain"
+        return _("No pain")
     if value <= 3:
-        return "Mild"
+        # TRANSLATORS: a pain rating of 1-3.
+        return _("Mild")
     if value <= 6:
-        return "Moderate"
+        # TRANSLATORS: a pain rating of 4-6.
+        return _("Moderate")
     if value <= 9:
-        return "Severe"
-    return "Worst pain you can imagine"
+        # TRANSLATORS: a pain rating of 7-9.
+        return _("Severe")
+    return _("Worst pain you can imagine")
 
 
 class PainRatingDialog(QDialog):
@@ -153,27 +175,24 @@ class PainRatingDialog(QDialog):
         super().__init__(parent)
         name, question = QUESTIONS[kind]
         self.setObjectName(name)
-        self.setAccessibleName(question)
-        self.setWindowTitle("Pain rating")
+        self._question = question
         self._skipped = False
-        heading = PlainLabel(question, self)
+        self._heading = heading = PlainLabel("", self)
         heading.setObjectName(f"{name}Question")
         font = QFont(heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         heading.setFont(font)
         heading.setWordWrap(True)
-        hint = PlainLabel("Optional: choose a number, or skip.", self)
+        self._hint = hint = PlainLabel("", self)
         hint.setWordWrap(True)
         self._scale = PainScale(f"{name}Scale", question, self)
         heading.setBuddy(self._scale.button(0))
         buttons = QDialogButtonBox(self)
-        self._skip = buttons.addButton("&Skip", QDialogButtonBox.ButtonRole.RejectRole)
+        self._skip = buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
         self._skip.setObjectName(f"{name}Skip")
-        self._skip.setAccessibleName("Skip the pain rating")
-        self._continue = buttons.addButton("Continue", QDialogButtonBox.ButtonRole.AcceptRole)
+        self._continue = buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
         self._continue.setObjectName(f"{name}Continue")
-        self._continue.setAccessibleName("Continue")
         self._continue.setEnabled(False)
         self._skip.setDefault(True)
         self._skip.clicked.connect(self._on_skip_clicked)
@@ -187,6 +206,7 @@ class PainRatingDialog(QDialog):
         layout.addWidget(buttons)
         self.setTabOrder(self._scale.button(0), self._continue)
         self.setTabOrder(self._continue, self._skip)
+        self._retranslate()
         self._scale.focus_scale()
         fit_window(self, QSize(max(520, self.minimumSizeHint().width()), self.sizeHint().height()))
 
@@ -195,6 +215,22 @@ class PainRatingDialog(QDialog):
         if self._skipped or self.result() == QDialog.DialogCode.Rejected:
             return None
         return self._scale.value
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_continue"):
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        """Every text of the dialog in the current language."""
+        self.setAccessibleName(_(self._question))
+        self.setWindowTitle(_("Pain rating"))
+        self._heading.setText(_(self._question))
+        self._hint.setText(_("Optional: choose a number, or skip."))
+        self._skip.setText(_("&Skip"))
+        self._skip.setAccessibleName(_("Skip the pain rating"))
+        self._continue.setText(_("Continue"))
+        self._continue.setAccessibleName(_("Continue"))
 
     @property
     def scale(self) -> PainScale:

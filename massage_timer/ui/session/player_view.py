@@ -33,14 +33,20 @@ from PySide6.QtWidgets import (
 )
 
 from massage_timer.core.model.engine import Phase, Segment, State, Status
-from massage_timer.core.model.routine import StepKind
+from massage_timer.core.model.language import N_, _, ngettext, pgettext
+from massage_timer.core.model.routine import Pressure, StepKind, StrokeUnit
 from massage_timer.ui.diagram import DiagramView
 from massage_timer.ui.durations import clock, countdown
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.theme import Accent, accent
 
-PHASE_WORDS = {Phase.PREPARE: "Get ready", Phase.WORK: "Work", Phase.REST: "Rest"}
-SIDE_WORDS = {"left": "Left side", "right": "Right side"}
+PHASE_WORDS = {Phase.PREPARE: N_("Get ready"), Phase.WORK: N_("Work"), Phase.REST: N_("Rest")}
+SIDE_WORDS = {"left": N_("Left side"), "right": N_("Right side")}
+PRESSURE_WORDS = {
+    Pressure.LIGHT: N_("light pressure"),
+    Pressure.MODERATE: N_("moderate pressure"),
+    Pressure.FIRM: N_("firm pressure"),
+}
 BUTTON_MIN_WIDTH = 100
 """Wide enough to hit easily; narrow enough for four controls across 512 px (2x on
 1024x600)."""
@@ -57,8 +63,28 @@ def _label(name: str, text: str = "") -> QLabel:
 
 
 def _describe(segment: Segment) -> str:
-    side = f" ({segment.side})" if segment.side else ""
-    return f"{segment.step.title}{side}"
+    if segment.side == "left":
+        # TRANSLATORS: a step's title and the side it works ("Neck tilt (left)").
+        return _("{title} (left)").format(title=segment.step.title)
+    if segment.side == "right":
+        return _("{title} (right)").format(title=segment.step.title)
+    return segment.step.title
+
+
+def _reps_left(unit: StrokeUnit, n: int) -> str:
+    """What the big number counts down, under it: "strokes left", "turn left"..."""
+    # TRANSLATORS: shown under a large number: how many repetitions are left.
+    if unit is StrokeUnit.TURNS:
+        return ngettext("turn left", "turns left", n)
+    if unit is StrokeUnit.TUCKS:
+        return ngettext("tuck left", "tucks left", n)
+    if unit is StrokeUnit.SQUEEZES:
+        return ngettext("squeeze left", "squeezes left", n)
+    if unit is StrokeUnit.CIRCLES:
+        return ngettext("circle left", "circles left", n)
+    if unit is StrokeUnit.ROLLS:
+        return ngettext("roll left", "rolls left", n)
+    return ngettext("stroke left", "strokes left", n)
 
 
 class PlayerView(QWidget):
@@ -70,14 +96,13 @@ class PlayerView(QWidget):
     def __init__(self, routine_title: str, steps_total: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("playerView")
-        self.setAccessibleName("Session player")
         self._steps_total = steps_total
+        self._status: Status | None = None
         self._last_segment: Segment | None = None
         self._paused = False
         self._painted: tuple[Phase, bool] | None = None
 
         self._routine = _label("routineTitle", routine_title)
-        self._routine.setAccessibleName("Routine")
         font = self._routine.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
@@ -88,21 +113,17 @@ class PlayerView(QWidget):
         )
         self._progress = QProgressBar()
         self._progress.setObjectName("routineProgress")
-        self._progress.setAccessibleName("Routine progress")
         self._progress.setTextVisible(False)
         self._progress.setMaximumHeight(10)
 
         self._phase = _label("phaseLabel")
-        self._phase.setAccessibleName("Phase")
         self._side = _label("sideLabel")
-        self._side.setAccessibleName("Side being worked")
         for label in (self._phase, self._side):
             f = label.font()
             f.setPointSizeF(f.pointSizeF() * 1.4)
             f.setBold(True)
             label.setFont(f)
         self._step_title = _label("stepTitle")
-        self._step_title.setAccessibleName("Step")
         self._step_title.setWordWrap(True)
         f = self._step_title.font()
         f.setPointSizeF(f.pointSizeF() * 1.9)
@@ -112,7 +133,6 @@ class PlayerView(QWidget):
         self._compact = False
 
         self._countdown = _label("countdownLabel")
-        self._countdown.setAccessibleName("Countdown")
         self._countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         f = QFont(self.font())
         f.setPointSizeF(f.pointSizeF() * 11)
@@ -128,23 +148,19 @@ class PlayerView(QWidget):
         self._countdown_unit.setFont(f)
 
         self._cue = _label("cueLabel")
-        self._cue.setAccessibleName("Cue")
         self._cue.setWordWrap(True)
         self._cue.setAlignment(Qt.AlignmentFlag.AlignCenter)
         f = self._cue.font()
         f.setPointSizeF(f.pointSizeF() * 1.5)
         self._cue.setFont(f)
         self._step_progress = _label("stepProgress")
-        self._step_progress.setAccessibleName("Step progress")
         self._next = _label("nextStep")
-        self._next.setAccessibleName("Next step")
         self._next.setWordWrap(True)
         for label in (self._step_progress, self._next):
             f = label.font()
             f.setPointSizeF(f.pointSizeF() * 1.15)
             label.setFont(f)
         self._notice = _label("playerNotice")
-        self._notice.setAccessibleName("Notice")
         self._notice.setWordWrap(True)
         self._notice.hide()
 
@@ -152,10 +168,10 @@ class PlayerView(QWidget):
         self.diagram.setMinimumSize(160, 160)
         self.diagram.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
-        self.back_button = self._button("backButton", "◀  Back", "Back to the previous part (Left)")
-        self.pause_button = self._button("pauseButton", "Pause", "Pause or resume (Space)")
-        self.skip_button = self._button("skipButton", "Skip  ▶", "Skip to the next part (Right)")
-        self.stop_button = self._button("stopButton", "Stop", "Stop the session now (Esc)")
+        self.back_button = self._button("backButton")
+        self.pause_button = self._button("pauseButton")
+        self.skip_button = self._button("skipButton")
+        self.stop_button = self._button("stopButton")
         self.stop_button.setMinimumHeight(56)
         f = self.stop_button.font()
         f.setPointSizeF(f.pointSizeF() * 1.35)
@@ -174,8 +190,8 @@ class PlayerView(QWidget):
 
         for key, signal in (
             (Qt.Key.Key_Space, self.pauseToggled),
-            (Qt.Key.Key_Right, self.skipRequested),
-            (Qt.Key.Key_Left, self.backRequested),
+            (Qt.Key.Key_Right, self._right_key),
+            (Qt.Key.Key_Left, self._left_key),
             (Qt.Key.Key_Escape, self.stopRequested),
         ):
             shortcut = QShortcut(QKeySequence(key), self)
@@ -236,6 +252,54 @@ class PlayerView(QWidget):
         layout.addWidget(self._notice)
         layout.addLayout(controls)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        """Every text of the player in the current language, the state's included."""
+        self.setAccessibleName(_("Session player"))
+        self._routine.setAccessibleName(_("Routine"))
+        self._progress.setAccessibleName(_("Routine progress"))
+        self._phase.setAccessibleName(_("Phase"))
+        self._side.setAccessibleName(_("Side being worked"))
+        self._step_title.setAccessibleName(_("Step"))
+        self._countdown.setAccessibleName(_("Countdown"))
+        self._cue.setAccessibleName(_("Cue"))
+        self._step_progress.setAccessibleName(_("Step progress"))
+        self._next.setAccessibleName(_("Next step"))
+        self._notice.setAccessibleName(_("Notice"))
+        back, forward = ("▶", "◀") if self._right_to_left() else ("◀", "▶")
+        left, right = pgettext("keyboard key", "Left"), pgettext("keyboard key", "Right")
+        back_key, forward_key = (right, left) if self._right_to_left() else (left, right)
+        # TRANSLATORS: the keys in parentheses are the keyboard's arrow keys, Space, Esc.
+        for button, text, name, tip in (
+            (self.back_button, f"{back}  {_('Back')}", _("Back to the previous part"),
+             _("Back to the previous part ({key})").format(key=back_key)),
+            (self.skip_button, f"{_('Skip')}  {forward}", _("Skip to the next part"),
+             _("Skip to the next part ({key})").format(key=forward_key)),
+            (self.stop_button, _("Stop"), _("Stop the session now"),
+             _("Stop the session now (Esc)")),
+        ):
+            button.setText(text)
+            button.setAccessibleName(name)
+            button.setToolTip(tip)
+        self.pause_button.setToolTip(_("Pause or resume (Space)"))
+        if self._status is None:
+            self.pause_button.setText(_("Pause"))
+            self.pause_button.setAccessibleName(_("Pause"))
+        else:
+            self._last_segment = None
+            self.show_status(self._status)
+
+    def _right_to_left(self) -> bool:
+        return self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+
+    def _right_key(self) -> None:
+        """The arrow key pointing the way the session goes: right, unless the layout
+        runs right to left, where going on is to the left (as the buttons are)."""
+        (self.backRequested if self._right_to_left() else self.skipRequested).emit()
+
+    def _left_key(self) -> None:
+        (self.skipRequested if self._right_to_left() else self.backRequested).emit()
 
     @property
     def time_left(self) -> QLabel:
@@ -246,11 +310,9 @@ class PlayerView(QWidget):
     def countdown_label(self) -> QLabel:
         return self._countdown
 
-    def _button(self, name: str, text: str, tip: str) -> QPushButton:
-        button = QPushButton(text, self)
+    def _button(self, name: str) -> QPushButton:
+        button = QPushButton(self)
         button.setObjectName(name)
-        button.setAccessibleName(tip.split(" (", maxsplit=1)[0])
-        button.setToolTip(tip)
         button.setMinimumSize(BUTTON_MIN_WIDTH, 48)
         button.setAutoDefault(False)
         return button
@@ -261,10 +323,11 @@ class PlayerView(QWidget):
         self._notice.setVisible(bool(text))
 
     def show_status(self, status: Status) -> None:
+        self._status = status
         segment = status.segment
         paused = status.state is State.PAUSED
-        self.pause_button.setText("Resume" if paused else "Pause")
-        self.pause_button.setAccessibleName("Resume" if paused else "Pause")
+        self.pause_button.setText(_("Resume") if paused else _("Pause"))
+        self.pause_button.setAccessibleName(self.pause_button.text())
         live = status.state in (State.RUNNING, State.PAUSED, State.READY)
         for button in (self.pause_button, self.skip_button, self.back_button):
             button.setEnabled(live)
@@ -273,41 +336,54 @@ class PlayerView(QWidget):
         self._progress.setRange(0, 1000)
         self._progress.setValue(round(1000 * min(status.position / total, 1.0)))
         left = math.ceil(status.planned_seconds - status.position - 1e-6)
-        self._progress_text.setText(f"{clock(left)} left")
+        # TRANSLATORS: the routine's time left ("4:31 left").
+        self._progress_text.setText(_("{time} left").format(time=clock(left)))
         if segment is None:
             self._countdown.setText("0")
             return
         if segment is not self._last_segment:
             self._show_segment(segment)
-        phase_text = PHASE_WORDS[segment.phase]
-        self._phase.setText(f"{PAUSE_SYMBOL} Paused · {phase_text}" if paused else phase_text)
+        phase_text = _(PHASE_WORDS[segment.phase])
+        # TRANSLATORS: {symbol} is a pause sign, {phase} "Get ready", "Work" or "Rest".
+        self._phase.setText(_("{symbol} Paused · {phase}").format(
+            symbol=PAUSE_SYMBOL, phase=phase_text) if paused else phase_text)
         self._paused = paused
         if self._painted != (segment.phase, paused):
             self._paint_phase(segment.phase)
         if status.strokes_left is not None:
             self._countdown.setText(str(status.strokes_left))
-            unit = f"{segment.step.repetition_unit.word(status.strokes_left)} left"
+            unit = _reps_left(segment.step.repetition_unit, status.strokes_left)
         else:
-            self._countdown.setText(countdown(status.remaining))
-            unit = "seconds" if status.remaining < 60 else "minutes"
+            shown = countdown(status.remaining)
+            self._countdown.setText(shown)
+            # TRANSLATORS: shown under the countdown ("12" seconds, "1:05" minutes).
+            unit = (ngettext("second", "seconds", int(shown)) if shown.isdigit()
+                    else pgettext("countdown", "minutes"))
         self._countdown_unit.setText(unit)
-        self._countdown.setAccessibleDescription(f"{self._countdown.text()} {unit}")
+        # TRANSLATORS: read by screen readers: the countdown and its unit ("12 seconds").
+        self._countdown.setAccessibleDescription(_("{count} {unit}").format(
+            count=self._countdown.text(), unit=unit))
         nxt = status.next_segment
-        self._next.setText(f"Next: {_describe(nxt)}" if nxt else "Next: the end of the routine")
+        self._next.setText(_("Next: {step}").format(step=_describe(nxt)) if nxt
+                           else _("Next: the end of the routine"))
 
     def _show_segment(self, segment: Segment) -> None:
         self._last_segment = segment
         step = segment.step
         self._step_title.setText(step.title)
-        self._side.setText(SIDE_WORDS.get(segment.side or "", ""))
+        side = SIDE_WORDS.get(segment.side or "")
+        self._side.setText(_(side) if side else "")
         if segment.phase is Phase.PREPARE:
-            self._cue.setText(step.spoken_instruction(segment.side))
+            self._cue.setText(segment.instruction)
         elif step.kind is StepKind.REST:
             self._cue.setText(step.cue)
         else:
-            pressure = f" · {step.pressure.value} pressure" if step.pressure else ""
-            self._cue.setText(f"{step.cue}{pressure}")
-        self._step_progress.setText(f"Step {segment.step_index + 1} of {self._steps_total}")
+            self._cue.setText(_("{cue} · {pressure}").format(
+                cue=step.cue, pressure=_(PRESSURE_WORDS[step.pressure]))
+                if step.pressure else step.cue)
+        self._step_progress.setText(ngettext(
+            "Step {number} of {count}", "Step {number} of {count}", self._steps_total
+        ).format(number=segment.step_index + 1, count=self._steps_total))
         self.diagram.set_regions(step.regions, segment.side)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -338,6 +414,9 @@ class PlayerView(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and self._last_segment is not None:
             self._paint_phase(self._last_segment.phase)
+        elif event.type() in (QEvent.Type.LanguageChange, QEvent.Type.LayoutDirectionChange
+                              ) and hasattr(self, "stop_button"):
+            self._retranslate()
 
     @property
     def paused_look(self) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QLocale, QSize, Qt, QTime
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from massage_timer.core.model.language import _
 from massage_timer.core.model.safety import Checklist
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.screen_fit import available_area, client_area, fit_window
@@ -53,23 +54,19 @@ class ShortCheckDialog(QDialog):
         self._now = now
         self._confirmed_at: datetime | None = None
         self.setObjectName("shortCheck")
-        self.setWindowTitle("Before your break")
-        self.setAccessibleName("Short safety check")
-        when = since.astimezone(tz).strftime("%H:%M")
-        self.question = f"Has anything on this list changed since {when}?"
+        self._title: Callable[[], str] = lambda: _("Before your break")
+        local = since.astimezone(tz)
+        self._since = QTime(local.hour, local.minute)
+        self.question = ""
 
-        heading = PlainLabel(self.question, self)
+        self._heading = heading = PlainLabel("", self)
         heading.setObjectName("shortCheckHeading")
         heading.setWordWrap(True)
         font = QFont(heading.font())
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.25)
         heading.setFont(font)
-        intro = PlainLabel(
-            f"You answered No to every question at {when}. If any of these is now "
-            "true, or you are not sure, answer the full list.",
-            self,
-        )
+        self._intro = intro = PlainLabel("", self)
         intro.setObjectName("shortCheckIntro")
         intro.setWordWrap(True)
 
@@ -92,15 +89,15 @@ class ShortCheckDialog(QDialog):
         scroll.setBackgroundRole(QPalette.ColorRole.Base)
         scroll.setWidget(items)
 
-        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button = QPushButton(self)
         self.cancel_button.setObjectName("shortCheckCancel")
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self.reject)
-        self.changed_button = QPushButton("Something changed — answer the full list", self)
+        self.changed_button = QPushButton(self)
         self.changed_button.setObjectName("shortCheckChanged")
         self.changed_button.setAutoDefault(False)
         self.changed_button.clicked.connect(self._on_changed_clicked)
-        self.confirm_button = PrimaryButton("Nothing has changed — start", self)
+        self.confirm_button = PrimaryButton("", self)
         self.confirm_button.setObjectName("shortCheckConfirm")
         self.confirm_button.setDefault(True)
         self.confirm_button.clicked.connect(self._on_confirm_clicked)
@@ -115,11 +112,37 @@ class ShortCheckDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
+        self._retranslate()
         room = client_area(available_area(self)).width() - 40
         if buttons.minimumSize().width() > room:  # a narrow screen: the buttons stacked
             buttons.setDirection(QBoxLayout.Direction.TopToBottom)
         fit_window(self, QSize(640, 520))
         self.confirm_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def set_title(self, title: Callable[[], str]) -> None:
+        """The window title, made again in the new language when it changes."""
+        self._title = title
+        self.setWindowTitle(title())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "confirm_button"):
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        """The dialog's own texts in the current language (the items are content)."""
+        when = QLocale().toString(self._since, QLocale.FormatType.ShortFormat)
+        self.setWindowTitle(self._title())
+        self.setAccessibleName(_("Short safety check"))
+        # TRANSLATORS: {time} is when the full safety checklist was answered today.
+        self.question = _("Has anything on this list changed since {time}?").format(time=when)
+        self._heading.setText(self.question)
+        self._intro.setText(_(
+            "You answered No to every question at {time}. If any of these is now true,"
+            " or you are not sure, answer the full list.").format(time=when))
+        self.cancel_button.setText(_("Cancel"))
+        self.changed_button.setText(_("Something changed — answer the full list"))
+        self.confirm_button.setText(_("Nothing has changed — start"))
 
     @property
     def confirmed_at(self) -> datetime | None:

@@ -7,7 +7,7 @@ rating and note; the caller builds the session record from :attr:`pain_after` an
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from massage_timer.core.model.language import _, ngettext
 from massage_timer.core.model.session import Outcome
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.screen_fit import FitScrollArea, fit_window
@@ -32,11 +33,15 @@ def format_active_time(seconds: float) -> str:
     """``"45 s"``, ``"3 min"``, ``"6 min 30 s"``: how long the person actually worked."""
     total = max(0, round(seconds))
     minutes, secs = divmod(total, 60)
+    # TRANSLATORS: abbreviated lengths of time ("3 min", "45 s").
+    min_text = ngettext("{count} min", "{count} min", minutes).format(count=minutes)
+    sec_text = ngettext("{count} s", "{count} s", secs).format(count=secs)
     if minutes == 0:
-        return f"{secs} s"
+        return sec_text
     if secs == 0:
-        return f"{minutes} min"
-    return f"{minutes} min {secs} s"
+        return min_text
+    # TRANSLATORS: a length in minutes and seconds: "6 min" then "30 s".
+    return _("{minutes} {seconds}").format(minutes=min_text, seconds=sec_text)
 
 
 class SessionSummaryDialog(QDialog):
@@ -60,12 +65,12 @@ class SessionSummaryDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("sessionSummary")
-        self.setAccessibleName("Session summary")
-        self.setWindowTitle("Session summary")
         completed = outcome is Outcome.COMPLETED
-        self._heading = PlainLabel(
-            "Well done — session complete" if completed else "Session stopped", self
-        )
+        self._completed = completed
+        self._active_seconds = active_seconds
+        self._steps = (steps_completed, steps_total)
+        self._pain_before = pain_before
+        self._heading = PlainLabel("", self)
         self._heading.setObjectName("summaryHeading")
         font = QFont(self._heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.5)
@@ -78,45 +83,42 @@ class SessionSummaryDialog(QDialog):
         routine = PlainLabel(routine_title, self)
         routine.setObjectName("summaryRoutine")
         routine.setWordWrap(True)
-        time_label = PlainLabel(format_active_time(active_seconds), self)
+        self._time_label = time_label = PlainLabel("", self)
         time_label.setObjectName("summaryTime")
-        steps_label = PlainLabel(f"{steps_completed} of {steps_total}", self)
+        self._steps_label = steps_label = PlainLabel("", self)
         steps_label.setObjectName("summarySteps")
-        outcome_label = PlainLabel("Completed" if completed else "Stopped early", self)
+        self._outcome_label = outcome_label = PlainLabel("", self)
         outcome_label.setObjectName("summaryOutcome")
+        self._before_label = before_label = PlainLabel("", self)
+        before_label.setObjectName("summaryPainBefore")
+        self._form_labels = [PlainLabel("", self) for _row in range(5)]
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
-        form.addRow(PlainLabel("Routine:", self), routine)
-        form.addRow(PlainLabel("Time spent:", self), time_label)
-        form.addRow(PlainLabel("Steps completed:", self), steps_label)
-        form.addRow(PlainLabel("Outcome:", self), outcome_label)
-        before = "Not rated" if pain_before is None else f"{pain_before} / 10"
-        before_label = PlainLabel(before, self)
-        before_label.setObjectName("summaryPainBefore")
-        form.addRow(PlainLabel("Pain before:", self), before_label)
+        for label, field in zip(self._form_labels,
+                                (routine, time_label, steps_label, outcome_label, before_label),
+                                strict=True):
+            form.addRow(label, field)
 
         name, question = QUESTIONS["after"]
-        pain_heading = PlainLabel(question, self)
+        self._pain_question = question
+        self._pain_heading = pain_heading = PlainLabel("", self)
         pain_font = QFont(pain_heading.font())
         pain_font.setBold(True)
         pain_font.setPointSizeF(pain_font.pointSizeF() * 1.15)
         pain_heading.setFont(pain_font)
-        pain_hint = PlainLabel("Optional: leave it blank to skip.", self)
+        self._pain_hint = pain_hint = PlainLabel("", self)
         self._pain = PainScale(name, question, self)
         pain_heading.setBuddy(self._pain.button(0))
 
-        note_label = PlainLabel("&Note (optional):", self)
+        self._note_label = note_label = PlainLabel("", self)
         self._note = QLineEdit(self)
         self._note.setObjectName("sessionNote")
-        self._note.setAccessibleName("Note about this session")
         self._note.setMaxLength(NOTE_MAX_LENGTH)
-        self._note.setPlaceholderText("e.g. left side tighter than the right")
         note_label.setBuddy(self._note)
 
         buttons = QDialogButtonBox(self)
-        self._done = QPushButton("Done", self)
+        self._done = QPushButton(self)
         self._done.setObjectName("summaryDone")
-        self._done.setAccessibleName("Done")
         self._done.setDefault(True)
         buttons.addButton(self._done, QDialogButtonBox.ButtonRole.AcceptRole)
         self._done.clicked.connect(self.accept)
@@ -140,8 +142,42 @@ class SessionSummaryDialog(QDialog):
         outer.addWidget(buttons)
         self.setTabOrder(self._pain.button(0), self._note)
         self.setTabOrder(self._note, self._done)
+        self._retranslate()
         self._pain.focus_scale()
         fit_window(self, QSize(max(560, self.minimumSizeHint().width()), self.sizeHint().height()))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_done"):
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        """Every text of the summary in the current language."""
+        self.setAccessibleName(_("Session summary"))
+        self.setWindowTitle(_("Session summary"))
+        self._heading.setText(_("Well done — session complete") if self._completed
+                              else _("Session stopped"))
+        self._time_label.setText(format_active_time(self._active_seconds))
+        done, total = self._steps
+        # TRANSLATORS: steps completed of the routine's steps ("3 of 5").
+        self._steps_label.setText(ngettext("{done} of {count}", "{done} of {count}",
+                                           total).format(done=done, count=total))
+        self._outcome_label.setText(_("Completed") if self._completed else _("Stopped early"))
+        self._before_label.setText(
+            _("Not rated") if self._pain_before is None
+            # TRANSLATORS: a pain rating out of 10 ("4 / 10").
+            else _("{value} / {max}").format(value=self._pain_before, max=10))
+        for label, text in zip(self._form_labels, (
+                _("Routine:"), _("Time spent:"), _("Steps completed:"), _("Outcome:"),
+                _("Pain before:")), strict=True):
+            label.setText(text)
+        self._pain_heading.setText(_(self._pain_question))
+        self._pain_hint.setText(_("Optional: leave it blank to skip."))
+        self._note_label.setText(_("&Note (optional):"))
+        self._note.setAccessibleName(_("Note about this session"))
+        self._note.setPlaceholderText(_("e.g. left side tighter than the right"))
+        self._done.setText(_("Done"))
+        self._done.setAccessibleName(_("Done"))
 
     @property
     def pain_after(self) -> int | None:

@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from massage_timer.audio.playback import NO_OUTPUT, ClipSource, CuePlayer
 from massage_timer.audio.speech import SpeechSynth, VoiceInfo
 from massage_timer.core.model.cues import Cue, CueKind, Priority
+from massage_timer.core.model.language import _
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ class VoicePreview(QObject):
         """Say :data:`SAMPLE_LINE` in this voice at this rate, as soon as it is rendered."""
         self.player.stop()
         self.player.set_volume(volume)
-        if self.player.problem() == NO_OUTPUT:
+        if self.player.problem() == _(NO_OUTPUT):
             self.statusChanged.emit(NO_SOUND)
             return
         self.start(voice, rate, volume)

@@ -10,6 +10,8 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator
 
+from massage_timer.core.model.language import _
+
 # MIGRATIONS[i] takes the schema from version i to i + 1; never edit a shipped entry.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
@@ -113,9 +115,10 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     current = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if current > SCHEMA_VERSION:
         raise NewerHistoryError(
-            f"The history file was written by a newer version of Massage Timer "
-            f"(format {current}; this version reads up to {SCHEMA_VERSION}). "
-            "It was left untouched: update Massage Timer to see it."
+            _("The history file was written by a newer version of Massage Timer "
+              "(format {found}; this version reads up to {known}). "
+              "It was left untouched: update Massage Timer to see it.").format(
+                found=current, known=SCHEMA_VERSION)
         )
     if current < target:
         with transaction(conn):

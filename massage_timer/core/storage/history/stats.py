@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from massage_timer.core.model.language import _
 from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage.history.store import HistoryStore, to_epoch, utc_now
 
@@ -83,14 +84,17 @@ class PainTrend:
     def message(self) -> str:
         if not self.flagged:
             return ""
-        trend = ("has been rising" if self.reason == "rising"
-                 else "has not eased")
-        return (
-            f"Your pain rating {trend} over the last three weeks of regular sessions. "
-            "Self-massage is not a substitute for care: consider seeing a doctor or a "
-            "physiotherapist, and sooner if pain spreads into an arm or comes with "
-            "numbness or weakness."
-        )
+        if self.reason == "rising":
+            trend = _("Your pain rating has been rising over the last three weeks of "
+                      "regular sessions.")
+        else:
+            trend = _("Your pain rating has not eased over the last three weeks of "
+                      "regular sessions.")
+        advice = _("Self-massage is not a substitute for care: consider seeing a doctor "
+                   "or a physiotherapist, and sooner if pain spreads into an arm or comes "
+                   "with numbness or weakness.")
+        # TRANSLATORS: the pain-trend note: the trend, then the advice.
+        return _("{trend} {advice}").format(trend=trend, advice=advice)
 
 
 class Stats:

@@ -24,6 +24,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
+from massage_timer.core.model.language import _, ngettext
 from massage_timer.core.model.session import Outcome, SessionStart
 from massage_timer.core.model.short_check import ChecklistAnswer, ChecklistKind
 from massage_timer.core.storage.files import (
@@ -400,8 +401,8 @@ class HistoryStore:
             log.warning("history file %s unreadable: %s", path, exc)
             moved = _move_aside_with_companions(path, now())
             notices.append(
-                f"The history file could not be read, so it was moved to {moved} "
-                "and a new one was started."
+                _("The history file could not be read, so it was moved to {path} "
+                  "and a new one was started.").format(path=moved)
             )
             try:
                 conn = _open_disk(path, timeout=lock_timeout)
@@ -413,8 +414,11 @@ class HistoryStore:
             log.warning("history file %s is not a regular file: %s", path, exc)
             store = cls.memory_only(now=now)
             notices.append(
-                f"The history file {path} {exc.strerror}, so it was left as it is; "
-                "this time your sessions are kept in memory only."
+                # TRANSLATORS: {problem} is a file problem such as "is a folder, not
+                # a regular file".
+                _("The history file {path} {problem}, so it was left as it is; "
+                  "this time your sessions are kept in memory only.").format(
+                    path=path, problem=exc.strerror)
             )
             return store, notices
         except (OSError, sqlite3.Error) as exc:
@@ -435,7 +439,8 @@ class HistoryStore:
         try:
             regular_file_head(path, 0)
         except UnusableFileError as exc:
-            raise HistoryError(f"The history file {path} {exc.strerror}.") from None
+            raise HistoryError(_("The history file {path} {problem}.").format(
+                path=path, problem=exc.strerror)) from None
         memory = _connect(":memory:", timeout=0)
         try:
             try:
@@ -450,7 +455,8 @@ class HistoryStore:
             migrate(memory)
         except sqlite3.Error as exc:
             memory.close()
-            raise HistoryError(f"The history file {path} cannot be read: {exc}") from exc
+            raise HistoryError(_("The history file {path} cannot be read: {reason}").format(
+                path=path, reason=exc)) from exc
         except HistoryError:
             memory.close()
             raise
@@ -500,9 +506,10 @@ class HistoryStore:
 
     def _storage_notice(self, exc: BaseException) -> str:
         return (
-            f"Your session history cannot be saved to {self._path} right now "
-            f"({exc}). Sessions still run and are kept in memory; they will be "
-            "saved as soon as the disk can be written again."
+            _("Your session history cannot be saved to {path} right now "
+              "({reason}). Sessions still run and are kept in memory; they will be "
+              "saved as soon as the disk can be written again.").format(
+                path=self._path, reason=exc)
         )
 
     def _recover_interrupted(self) -> list[str]:
@@ -519,16 +526,24 @@ class HistoryStore:
             return []
         if len(rows) == 1:
             step, total = rows[0]
-            where = (f"at step {step + 1} of {total}" if step < total
-                     else f"after the last of its {total} steps")
-            return [
+            if step < total:
+                return [ngettext(
+                    "The last session did not finish (the app closed unexpectedly). It "
+                    "is kept in your history as interrupted at step {step} of {total}.",
+                    "The last session did not finish (the app closed unexpectedly). It "
+                    "is kept in your history as interrupted at step {step} of {total}.",
+                    total).format(step=step + 1, total=total)]
+            return [ngettext(
                 "The last session did not finish (the app closed unexpectedly). It is "
-                f"kept in your history as interrupted {where}."
-            ]
-        return [
-            f"{len(rows)} sessions did not finish (the app closed unexpectedly). They "
-            "are kept in your history as interrupted."
-        ]
+                "kept in your history as interrupted after its last step.",
+                "The last session did not finish (the app closed unexpectedly). It is "
+                "kept in your history as interrupted after the last of its {total} steps.",
+                total).format(total=total)]
+        return [ngettext(
+            "{count} session did not finish (the app closed unexpectedly). It is kept "
+            "in your history as interrupted.",
+            "{count} sessions did not finish (the app closed unexpectedly). They "
+            "are kept in your history as interrupted.", len(rows)).format(count=len(rows))]
 
     # -- state ---------------------------------------------------------------------
 
@@ -619,7 +634,8 @@ class HistoryStore:
         self._conn = disk
         self._backlog.ops.clear()
         self._in_memory = False
-        self._notices.append(f"Your session history was saved to {self._path} again.")
+        self._notices.append(_("Your session history was saved to {path} again.").format(
+            path=self._path))
         return True
 
     def start_session(self, start: SessionStart) -> int:
