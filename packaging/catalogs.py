@@ -100,6 +100,22 @@ def compile_all(*, only_stale: bool = False) -> list[Path]:
     return written
 
 
+DESKTOP_FILE = ROOT / "packaging" / "linux" / "io.github.massage_timer.MassageTimer.desktop"
+
+
+def write_desktop_file() -> Path:
+    """The shipped menu entry with every compiled language's name and comment in it
+    (tests/test_desktop_files.py keeps it equal to what the app writes)."""
+    sys.path.insert(0, str(ROOT))
+    from massage_timer.commands import desktop
+    from massage_timer.core.storage import autostart
+
+    text = desktop.entry_text([autostart.GUI_SCRIPT])
+    if not DESKTOP_FILE.exists() or DESKTOP_FILE.read_text(encoding="utf-8") != text:
+        DESKTOP_FILE.write_text(text, encoding="utf-8")
+    return DESKTOP_FILE
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "all"
     if command == "init":
@@ -114,6 +130,8 @@ def main(argv: list[str]) -> int:
     if command in ("compile", "all", "compile-stale"):
         for mo in compile_all(only_stale=command == "compile-stale"):
             print(f"compiled {mo.relative_to(ROOT)}")
+    if command in ("compile", "all"):
+        print(f"wrote {write_desktop_file().relative_to(ROOT)}")
     return 0
 
 

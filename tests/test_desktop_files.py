@@ -184,3 +184,30 @@ def test_cli_installs_into_xdg_data_home(tmp_path: Path, data_home: Path) -> Non
                           text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert _files(data_home) == set()
+
+
+def test_the_menu_entry_carries_each_languages_name_and_comment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A desktop menu shows the person's language whatever the app's setting: the
+    entry holds ``Comment[de]=`` and friends for every language that translates them."""
+    import gettext
+
+    from massage_timer.core.model.language import LANGUAGES
+    from massage_timer.core.storage import catalogs
+
+    class German(gettext.NullTranslations):
+        def gettext(self, message: str) -> str:
+            return {desktop.COMMENT: "Geführte Selbstmassage\nfür Nacken und Schultern",
+                    autostart.AUTOSTART_COMMENT: "Erinnerungen an Haltungspausen"
+                    }.get(message, message)
+
+    monkeypatch.setattr(catalogs, "shipped_languages",
+                        lambda: [LANGUAGES["en"], LANGUAGES["de"]])
+    monkeypatch.setattr(catalogs, "load_catalog", lambda _code: German())
+    entry = desktop.entry_text(["/usr/bin/massage-timer-gui"])
+    assert f"Comment={desktop.COMMENT}\n" in entry
+    assert "Comment[de]=Geführte Selbstmassage für Nacken und Schultern\n" in entry
+    assert "GenericName[de]" not in entry  # not translated: no line, English is used
+    login = autostart.entry_text(["/usr/bin/massage-timer-gui"])
+    assert "Comment[de]=Erinnerungen an Haltungspausen\n" in login

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from massage_timer.commands import diagram as diagram_command
 from massage_timer.core.model import regions
+from massage_timer.core.model.regions import View
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui import diagram
 from massage_timer.ui.diagram import DiagramView, region_bounds, render_png
@@ -149,3 +150,25 @@ def test_cli_rejects_unknown_regions(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "unknown region id: neck-front" in err
     assert "suboccipitals" in err
     assert not out.exists()
+
+
+def test_the_side_letters_follow_the_language() -> None:
+    """The back view marks the person's left and right with the language's own
+    initials (French G/D, Polish L/P), set in the drawing when it is rendered."""
+    from massage_timer.core.model.pseudo import pseudo
+    from massage_timer.core.storage.catalogs import use_language
+    from massage_timer.ui.diagram import side_initials, styled_svg
+
+    english = styled_svg(View.BACK, (), None, side_initials()).decode()
+    assert 'id="label-left">L</text>' in english and 'id="label-right">R</text>' in english
+    use_language("en_XA")
+    try:
+        left, right = side_initials()
+        assert (left, right) == (pseudo("L"), pseudo("R"))
+        shown = styled_svg(View.BACK, (), None, (left, right)).decode()
+        assert f'id="label-left">{left}</text>' in shown
+        assert f'id="label-right">{right}</text>' in shown
+        assert styled_svg(View.BACK, (), None, ("G", "<&>")).decode().count(
+            'id="label-right">&lt;&amp;&gt;</text>') == 1
+    finally:
+        use_language("en")

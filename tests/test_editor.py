@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import msgspec
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtWidgets import (
@@ -767,3 +768,25 @@ def test_hear_says_a_sided_instruction_with_its_side(
     child(editor, QPushButton, "editorHear").click()
     assert [(c.kind, c.text) for c in audio.played][-1] == (
         CueKind.SPEECH, "Press your left shoulder.")
+
+
+def test_a_table_field_edits_side_words_key_by_key(qtbot: QtBot) -> None:
+    """``side_words`` gets one box per side; empty boxes are left out of the file."""
+    from massage_timer.core.model.routine import Step
+    from massage_timer.ui.editor.fields import ABSENT, TableField, make_field
+
+    kinds = {f.encode_name: f.type for f in msgspec.structs.fields(Step)}
+    field = make_field("side_words", kinds["side_words"], lambda _n, _p: None)  # type: ignore[arg-type,return-value]
+    assert isinstance(field, TableField)
+    qtbot.addWidget(field)
+    assert list(field.edits) == ["left", "right"]
+    assert field.value() is ABSENT
+    field.set_value({"left": "linke"})
+    assert field.value() == {"left": "linke"}
+    with qtbot.waitSignal(field.edited):
+        qtbot.keyClicks(field.edits["right"], "rechte")
+    assert field.value() == {"left": "linke", "right": "rechte"}
+    assert field.edits["right"].accessibleName() == (
+        "Side words (said for the side): for the right side")
+    field.set_value(ABSENT)
+    assert field.value() is ABSENT

@@ -108,6 +108,31 @@ def test_renders_lines_into_the_cache(make_synth: MakeSynth, app_paths: AppPaths
     assert "Audio saved" not in capfd.readouterr().out
 
 
+def test_a_broken_cached_clip_is_rendered_again(make_synth: MakeSynth) -> None:
+    """A cached clip is checked for being whole (not listened to again: that was done
+    in the synthesizer's process when it was rendered); a truncated one is replaced."""
+    first = make_synth()
+    first.prepare(["Switch sides."])
+    assert first.wait_idle(WAIT)
+    clip = first.clip_for("Switch sides.")
+    assert clip is not None
+    whole = clip.read_bytes()
+    clip.write_bytes(whole[: len(whole) // 2])
+    assert clip_problem(clip, listen=False) == "truncated clip"
+    again = make_synth()
+    again.prepare(["Switch sides."])
+    assert again.wait_idle(WAIT)
+    assert (again.stats.rendered, again.stats.cache_hits) == (1, 0)
+    assert clip.read_bytes() == whole
+
+
+def test_only_listening_finds_a_silent_clip(tmp_path: Path) -> None:
+    silent = tmp_path / "silent.wav"
+    _write_wav(silent, 0.5, 0.0)
+    assert clip_problem(silent, listen=False) is None
+    assert (clip_problem(silent) or "").startswith("silent clip")
+
+
 def test_cache_key_depends_on_text_voice_rate_volume_and_engine(
         make_synth: MakeSynth) -> None:
     base = make_synth()

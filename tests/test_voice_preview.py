@@ -8,6 +8,7 @@ are fakes that never touch an audio device.
 from __future__ import annotations
 
 import math
+import sys
 import threading
 import time
 import wave
@@ -17,14 +18,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtMultimedia import QAudioDevice, QSoundEffect
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from massage_timer.audio.playback import ClipSource, CuePlayer
 from massage_timer.audio.speech import VoiceInfo
+from massage_timer.core.model.language import PSEUDO
+from massage_timer.core.model.pseudo import pseudo
 from massage_timer.core.model.settings import Settings, replace
+from massage_timer.core.storage.catalogs import use_language
+from massage_timer.ui.desktop.language import apply_language
 from massage_timer.ui.settings.settings_dialog import SettingsDialog
 from massage_timer.ui.settings.voice_preview import (
     NO_SOUND,
@@ -308,3 +313,44 @@ def test_with_a_real_speech_worker_the_voices_and_the_sample_arrive(
         assert [Path(e.source_path) for e in effects if e.playing] == [clip]
     finally:
         dialog.reject()
+
+
+def test_the_sample_is_said_in_the_voice_language(
+    qtbot: QtBot, rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An English voice says the English sample even when the interface is in another
+    language; a voice of a language without a catalogue here, or the system default,
+    says it in the interface language."""
+    monkeypatch.setattr(sys.modules[__name__], "VOICES", [
+        VoiceInfo("gmw/en-GB", "English (Great Britain)", ("en-gb",)),
+        VoiceInfo("bnt/sw", "Swahili", ("sw",)),
+    ])
+    use_language(PSEUDO.code)
+    rig.preview.start(None, 150, 1.0)
+    with qtbot.waitSignal(rig.preview.voicesFound, timeout=2000):
+        rig.gate.set()
+    assert rig.preview.sample_line("gmw/en-GB") == SAMPLE_LINE
+    assert rig.preview.sample_line("bnt/sw") == pseudo(SAMPLE_LINE)
+    assert rig.preview.sample_line(None) == pseudo(SAMPLE_LINE)
+    rig.preview.preview("gmw/en-GB", 150, 1.0)
+    assert rig.synths[-1].prepared == [SAMPLE_LINE]
+
+
+def test_the_preview_status_follows_a_language_change(qtbot: QtBot, qapp: object,
+                                                      tmp_path: Path) -> None:
+    rig = Rig(tmp_path, outputs=False)
+    try:
+        dialog = open_dialog(qtbot, rig)
+        dialog.findChild(QPushButton, "voicePreview").click()
+        status = dialog.findChild(QLabel, "voicePreviewStatus")
+        assert status.text() == NO_SOUND
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        apply_language(app, PSEUDO.code)
+        QApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+        assert status.isVisibleTo(dialog) and status.text() == pseudo(NO_SOUND)
+        apply_language(app, "en")
+        QApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+        assert status.text() == NO_SOUND
+    finally:
+        rig.finish()

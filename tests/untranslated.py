@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
     QComboBox,
     QGroupBox,
     QLabel,
@@ -39,8 +40,8 @@ def _pseudo(text: str) -> bool:
 
 def visible_texts(root: QWidget) -> Iterable[tuple[str, str]]:
     """(where, text) for every piece of interface text under ``root``: titles, labels,
-    buttons, tooltips, accessible names, placeholders, combo items, tabs, menus and
-    the headers of views."""
+    buttons, tooltips, accessible names, placeholders, spin box prefixes and suffixes,
+    combo items, tabs, menus and the headers of views."""
     widgets = [root, *root.findChildren(QWidget)]
     for w in widgets:
         name = w.objectName() or type(w).__name__
@@ -54,6 +55,11 @@ def visible_texts(root: QWidget) -> Iterable[tuple[str, str]]:
             yield f"{name}.text", w.text()
         if isinstance(w, QLineEdit) and w.placeholderText():
             yield f"{name}.placeholderText", w.placeholderText()
+        if isinstance(w, QAbstractSpinBox):
+            for attr in ("prefix", "suffix", "specialValueText"):
+                value = getattr(w, attr)() if hasattr(w, attr) else ""
+                if value:
+                    yield f"{name}.{attr}", value
         if isinstance(w, QGroupBox):
             yield f"{name}.title", w.title()
         if isinstance(w, QComboBox):

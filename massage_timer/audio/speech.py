@@ -140,11 +140,17 @@ def wav_seconds(path: Path) -> float | None:
         return None
 
 
-def clip_problem(path: Path) -> str | None:
-    """Why the WAV at ``path`` is not a usable clip, or None when it holds sound."""
+def clip_problem(path: Path, *, listen: bool = True) -> str | None:
+    """Why the WAV at ``path`` is not a usable clip, or None when it holds sound.
+
+    ``listen=False`` checks only that the clip is whole (readable, not empty, all its
+    frames there): enough for a clip from the cache, which was listened to when it was
+    rendered. Listening (the RMS over every sample) is a Python loop of tens of
+    milliseconds a clip, so it runs in the synthesizer's own process, right after the
+    render, never beside the UI thread."""
     try:
         with wave.open(str(path), "rb") as clip:
-            width, frames = clip.getsampwidth(), clip.getnframes()
+            width, frames, channels = clip.getsampwidth(), clip.getnframes(), clip.getnchannels()
             data = clip.readframes(frames)
     except (OSError, EOFError, wave.Error) as exc:
         return f"unreadable clip: {exc}"
@@ -152,6 +158,10 @@ def clip_problem(path: Path) -> str | None:
         return "empty clip"
     if width != 2:
         return f"unexpected sample width {width}"
+    if len(data) < frames * width * channels:
+        return "truncated clip"
+    if not listen:
+        return None
     samples = array("h", data)
     if sys.byteorder == "big":
         samples.byteswap()
@@ -197,7 +207,7 @@ def _worker_main(
         except Exception as exc:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
         else:
-            conn.send(("ok", None))
+            conn.send(("ok", clip_problem(Path(path))))
 
 
 # --- the supervisor ------------------------------------------------------------------
@@ -371,7 +381,7 @@ class SpeechSynth:
 
     def _handle(self, text: str) -> None:
         path = self.path_for(text)
-        if path.exists() and clip_problem(path) is None:
+        if path.exists() and clip_problem(path, listen=False) is None:
             self.stats.cache_hits += 1
             self._publish(text, path)
             return
@@ -383,8 +393,6 @@ class SpeechSynth:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         began = time.monotonic()
         problem = self._render(text, tmp)
-        if problem is None:
-            problem = clip_problem(tmp)
         if problem is None:
             atomic_write_bytes(path, tmp.read_bytes(), mode=0o644)
             self.stats.rendered += 1
@@ -421,7 +429,7 @@ class SpeechSynth:
             self._stop_process()
             return f"speech process died ({type(exc).__name__})"
         if reply[0] == "ok":
-            return None
+            return None if reply[1] is None else str(reply[1])
         return str(reply[1])
 
     def _wait_for(self, conn: Connection, timeout: float) -> bool:

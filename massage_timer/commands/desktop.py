@@ -15,8 +15,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from massage_timer.core.model.language import _
+from massage_timer.core.model.language import N_, _
 from massage_timer.core.storage import autostart
+from massage_timer.core.storage.catalogs import desktop_entry_lines
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.resources import asset
 
@@ -28,16 +29,20 @@ ENTRY_TEMPLATE = """\
 [Desktop Entry]
 Type=Application
 Name=Massage Timer
-GenericName=Self-Massage Timer
-Comment=Guided neck, shoulder and upper-back self-massage with posture-break reminders
-Exec={exec}
+{generic_name}{comment}Exec={exec}
 TryExec={try_exec}
 Icon=massage-timer
 Terminal=false
 Categories=Utility;Clock;
-Keywords=massage;stretching;neck;shoulder;back;posture;break;reminder;timer;
-StartupNotify=true
+{keywords}StartupNotify=true
 """
+# TRANSLATORS: the kind of program, shown under its name in a desktop's menu.
+GENERIC_NAME = N_("Self-Massage Timer")
+# TRANSLATORS: the one-line description in a desktop's menu.
+COMMENT = N_("Guided neck, shoulder and upper-back self-massage with posture-break reminders")
+# TRANSLATORS: search words for the desktop's menu: lower case, each followed by a ";",
+# no spaces around them. Keep the English ones only if people search for them.
+KEYWORDS = N_("massage;stretching;neck;shoulder;back;posture;break;reminder;timer;")
 
 
 def data_home() -> Path:
@@ -68,6 +73,9 @@ def entry_text(command: list[str]) -> str:
     return ENTRY_TEMPLATE.format(
         exec=" ".join(autostart.quote_exec_arg(a) for a in command),
         try_exec=command[0].replace("\\", "\\\\"),
+        generic_name=desktop_entry_lines("GenericName", GENERIC_NAME),
+        comment=desktop_entry_lines("Comment", COMMENT),
+        keywords=desktop_entry_lines("Keywords", KEYWORDS),
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
+from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QPointF, QRectF, QSize, Qt
@@ -18,7 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPaintEvent, QPalett
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from massage_timer.core.model import regions
-from massage_timer.core.model.language import _
+from massage_timer.core.model.language import _, pgettext
 from massage_timer.core.model.regions import View
 from massage_timer.core.storage.resources import asset
 
@@ -60,12 +61,27 @@ def _svg_source(view: View) -> str:
     return asset("diagrams", f"{view.value}.svg").read_text(encoding="utf-8")
 
 
+_SIDE_LABEL = re.compile(r'(<text\b[^>]*\bid="label-(left|right)"[^>]*>)[^<]*(</text>)')
+
+
+def side_initials() -> tuple[str, str]:
+    """The letters that mark the person's left and right on the back view, in the
+    interface's language (L/R, G/D, I/D, S/D, E/D, L/P…)."""
+    # TRANSLATORS: one letter under the back view of the body: the person's left.
+    left = pgettext("diagram: initial of left", "L")
+    # TRANSLATORS: one letter under the back view of the body: the person's right.
+    right = pgettext("diagram: initial of right", "R")
+    return left, right
+
+
 @lru_cache(maxsize=128)
-def styled_svg(view: View, highlighted: tuple[str, ...], side: str | None = None) -> bytes:
+def styled_svg(view: View, highlighted: tuple[str, ...], side: str | None = None,
+               initials: tuple[str, str] = ("L", "R")) -> bytes:
     """The view's SVG with ``highlighted`` (concrete ids) in the accent colour.
 
     ``side`` ("left"/"right") also marks that shoulder's landmark, so a one-sided step
-    shows at a glance which side is being worked.
+    shows at a glance which side is being worked; ``initials`` label the person's left
+    and right (see :func:`side_initials`).
     """
     rules = [
         f"#{rid} {{ fill: {ACCENT}; stroke: {ACCENT_EDGE}; stroke-width: 2; }}"
@@ -75,7 +91,8 @@ def styled_svg(view: View, highlighted: tuple[str, ...], side: str | None = None
     if side in ("left", "right") and view is View.BACK:
         rules.append(f"#shoulder-{side}-point {{ fill: {ACCENT}; stroke: {ACCENT_EDGE}; "
                      "stroke-width: 2; }")
-    text = _svg_source(view)
+    letters = {"left": escape(initials[0]), "right": escape(initials[1])}
+    text = _SIDE_LABEL.sub(lambda m: f"{m[1]}{letters[m[2]]}{m[3]}", _svg_source(view))
     if rules:
         style = '<style type="text/css">\n' + "\n".join(rules) + "\n</style>\n"
         # QtSvg applies a stylesheet only to elements parsed after it.
@@ -90,7 +107,7 @@ def make_renderer(view: View, highlighted: tuple[str, ...], side: str | None = N
                   ) -> QSvgRenderer:
     from PySide6.QtSvg import QSvgRenderer
 
-    renderer = QSvgRenderer(QByteArray(styled_svg(view, highlighted, side)))
+    renderer = QSvgRenderer(QByteArray(styled_svg(view, highlighted, side, side_initials())))
     renderer.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
     return renderer
 
@@ -186,7 +203,8 @@ class DiagramView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._ids: tuple[str, ...] = ()
         self._side: str | None = None
-        self._renderers: dict[tuple[View, tuple[str, ...], str | None], QSvgRenderer] = {}
+        self._renderers: dict[
+            tuple[View, tuple[str, ...], str | None, tuple[str, str]], QSvgRenderer] = {}
         self._update_description()
 
     @property
@@ -228,7 +246,7 @@ class DiagramView(QWidget):
         self.setToolTip(text)
 
     def _renderer(self, view: View) -> QSvgRenderer:
-        key = (view, self._ids, self._side)
+        key = (view, self._ids, self._side, side_initials())
         renderer = self._renderers.get(key)
         if renderer is None:
             if len(self._renderers) > 24:

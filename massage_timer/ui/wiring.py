@@ -382,7 +382,7 @@ class App(QObject):
             voices=[(v.id, v.name) for v in speech.voices()] if speech else [],
             routines=[(r.routine.id, r.routine.title) for r in self.library.routines],
             autostart_supported=supported(),
-            busy_signals=self._live_reminders().busy.offered(),
+            busy_signals=self._live_reminders().busy.offered,
             preview=preview,
         )
         dialog.accepted.connect(lambda: self.store.update(**dialog.changes()))

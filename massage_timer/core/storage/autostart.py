@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from massage_timer import APP_DISPLAY_NAME, APP_NAME
+from massage_timer.core.model.language import N_
+from massage_timer.core.storage.catalogs import desktop_entry_lines
 from massage_timer.core.storage.files import atomic_write_text
 
 ENTRY_NAME = f"{APP_NAME}.desktop"
@@ -71,6 +73,10 @@ def quote_exec_arg(arg: str) -> str:
     return '"' + inner.replace("\\", "\\\\") + '"'
 
 
+# TRANSLATORS: the description of the login item in a desktop's start-up settings.
+AUTOSTART_COMMENT = N_("Posture-break reminders")
+
+
 def entry_text(argv: Sequence[str]) -> str:
     exec_line = " ".join(quote_exec_arg(a) for a in argv)
     if any(c in exec_line for c in "\n\r"):
@@ -79,7 +85,7 @@ def entry_text(argv: Sequence[str]) -> str:
         "[Desktop Entry]\n"
         "Type=Application\n"
         f"Name={APP_DISPLAY_NAME}\n"
-        "Comment=Posture-break reminders\n"
+        f"{desktop_entry_lines('Comment', AUTOSTART_COMMENT)}"
         f"Exec={exec_line}\n"
         f"Icon={APP_NAME}\n"
         "Terminal=false\n"

@@ -68,3 +68,15 @@ def spoken_words(code: str) -> Words:
     if code == SOURCE:
         return ENGLISH
     return Words(load_catalog(code), code)
+
+
+def desktop_entry_lines(key: str, message: str) -> str:
+    """``key=message`` then ``key[code]=…`` for each shipped language that translates
+    it: a freedesktop entry carries its own translations, so the menu speaks the
+    person's language whatever the app's setting (what ``msgfmt --desktop`` does)."""
+    lines = [f"{key}={message}"]
+    for lang in shipped_languages():
+        text = load_catalog(lang.code).gettext(message) if lang.code != SOURCE else message
+        if text != message:
+            lines.append(f"{key}[{lang.code}]={' '.join(text.split())}")
+    return "\n".join(lines) + "\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QEvent, QObject, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QLocale, QObject, QTime, Signal, SignalInstance
 from PySide6.QtGui import QAction, QGuiApplication, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
@@ -214,7 +214,9 @@ class ReminderTray(QObject):
         in_meeting = meeting is not None and meeting > datetime.now().astimezone()
         self._end_meeting.setVisible(in_meeting)
         self._meeting_menu.setTitle(
-            _("&Meeting mode (until {time})").format(time=f"{meeting.astimezone():%H:%M}")
+            _("&Meeting mode (until {time})").format(time=QLocale().toString(
+                QTime(meeting.astimezone().hour, meeting.astimezone().minute),
+                QLocale.FormatType.ShortFormat))
             if in_meeting and meeting is not None else _("&Meeting mode"))
 
     def notify(self, title: str, text: str) -> bool:

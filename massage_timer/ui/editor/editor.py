@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from massage_timer.core.model.language import _
+from massage_timer.core.model.language import N_, _
 from massage_timer.core.model.routine import Routine, Step, StepKind
 from massage_timer.core.model.routine_data import Data, blank_step, copy_data, free_id, slug
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
@@ -54,7 +54,14 @@ from massage_timer.core.storage import routine_file
 from massage_timer.core.storage.loader import RoutineLoadError
 from massage_timer.ui.durations import duration, short_duration
 from massage_timer.ui.editor import questions
-from massage_timer.ui.editor.fields import ABSENT, FieldEditor, FlagField, label_for, make_field
+from massage_timer.ui.editor.fields import (
+    ABSENT,
+    FieldEditor,
+    FlagField,
+    label_for,
+    make_field,
+    plain_label,
+)
 from massage_timer.ui.editor.region_picker import RegionPicker
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.theme import PrimaryButton
@@ -195,7 +202,10 @@ class RoutineEditor(QDialog):
 
         self._routine_fields: dict[str, FieldEditor] = {}
         self._step_fields: dict[str, FieldEditor] = {}
+        self._button_texts: list[tuple[QPushButton, str, str]] = []
+        self._form_labels: list[tuple[QLabel, str]] = []
         self._build()
+        self._retranslate()
         for button in self.findChildren(QPushButton):
             # Enter in a field must not press a button (a dialog's default is Add step).
             button.setAutoDefault(False)
@@ -226,6 +236,7 @@ class RoutineEditor(QDialog):
                 form.addRow("", field)
             else:
                 label = QLabel(label_for(f.encode_name), parent)
+                self._form_labels.append((label, f.encode_name))
                 label.setBuddy(field.focus_widget())
                 form.addRow(label, field)
         return form
@@ -242,24 +253,24 @@ class RoutineEditor(QDialog):
         routine_scroll = QScrollArea(self)
         routine_scroll.setWidgetResizable(True)
         routine_scroll.setWidget(routine_page)
-        self.tabs.addTab(routine_scroll, _("&Routine"))
+        self.tabs.addTab(routine_scroll, "")
 
         steps_page = QWidget(self)
         self.step_list = QListWidget(steps_page)
         self.step_list.setObjectName("editorStepList")
-        self.step_list.setAccessibleName(_("Steps (drag to reorder, or Alt+Up and Alt+Down)"))
         self.step_list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.step_list.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.step_list.setMinimumWidth(240)
-        self.add_step = self._button("editorAddStep", _("&Add step"),
-                                     _("Add a step after this one"))
-        self.duplicate_step = self._button("editorDuplicateStep", _("Du&plicate step"),
-                                           _("Add a copy of this step after it"))
-        self.remove_step = self._button("editorRemoveStep", _("Re&move step"),
-                                        _("Remove this step (Delete in the list)"))
-        self.move_up = self._button("editorMoveUp", _("Move &up"), _("Move this step up (Alt+Up)"))
-        self.move_down = self._button("editorMoveDown", _("Move do&wn"),
-                                      _("Move this step down (Alt+Down)"))
+        self.add_step = self._button("editorAddStep", N_("&Add step"),
+                                     N_("Add a step after this one"))
+        self.duplicate_step = self._button("editorDuplicateStep", N_("Du&plicate step"),
+                                           N_("Add a copy of this step after it"))
+        self.remove_step = self._button("editorRemoveStep", N_("Re&move step"),
+                                        N_("Remove this step (Delete in the list)"))
+        self.move_up = self._button("editorMoveUp", N_("Move &up"),
+                                    N_("Move this step up (Alt+Up)"))
+        self.move_down = self._button("editorMoveDown", N_("Move do&wn"),
+                                      N_("Move this step down (Alt+Down)"))
         self.step_list.installEventFilter(self)
         self.move_up.setShortcut(QKeySequence("Alt+Up"))
         self.move_down.setShortcut(QKeySequence("Alt+Down"))
@@ -278,10 +289,10 @@ class RoutineEditor(QDialog):
         step_layout = QVBoxLayout(step_form_page)
         step_layout.addLayout(self._form(Step, self._step_fields, self._on_step_field_edited,
                                          step_form_page))
-        self.hear = self._button("editorHear", _("&Hear the instruction"),
-                                 _("Say the instruction in the voice chosen in the settings"))
-        self.play = self._button("editorPlayStep", _("Pla&y this step"),
-                                 _("Play this step with its countdown and cues (not recorded)"))
+        self.hear = self._button("editorHear", N_("&Hear the instruction"),
+                                 N_("Say the instruction in the voice chosen in the settings"))
+        self.play = self._button("editorPlayStep", N_("Pla&y this step"),
+                                 N_("Play this step with its countdown and cues (not recorded)"))
         try_row = QHBoxLayout()
         try_row.addWidget(self.hear)
         try_row.addWidget(self.play)
@@ -296,23 +307,22 @@ class RoutineEditor(QDialog):
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([280, 860])
         QVBoxLayout(steps_page).addWidget(splitter)
-        self.tabs.addTab(steps_page, _("S&teps"))
+        self.tabs.addTab(steps_page, "")
 
         self.problem_list = QListWidget(self)
         self.problem_list.setObjectName("editorProblems")
-        self.problem_list.setAccessibleName(_("Problems to fix before saving"))
         self.problem_list.setMaximumHeight(90)
         self.total = PlainLabel(self)
         self.total.setObjectName("editorTotal")
-        self.undo_button = self._button("editorUndo", _("Undo"), _("Undo (Ctrl+Z)"))
-        self.redo_button = self._button("editorRedo", _("Redo"), _("Redo (Ctrl+Shift+Z)"))
+        self.undo_button = self._button("editorUndo", N_("Undo"), N_("Undo (Ctrl+Z)"))
+        self.redo_button = self._button("editorRedo", N_("Redo"), N_("Redo (Ctrl+Shift+Z)"))
         self.undo_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
         self.redo_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Redo))
-        self.save_button = PrimaryButton(_("&Save"), self)
+        self.save_button = PrimaryButton("", self)
         self.save_button.setObjectName("editorSave")
-        self.save_button.setAccessibleName(_("Save"))
         self.save_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
-        self.cancel_button = self._button("editorCancel", _("Cancel"), _("Close without saving"))
+        self.cancel_button = self._button("editorCancel", N_("Cancel"),
+                                          N_("Close without saving"))
         bottom = QHBoxLayout()
         bottom.addWidget(self.undo_button)
         bottom.addWidget(self.redo_button)
@@ -321,9 +331,9 @@ class RoutineEditor(QDialog):
         bottom.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
-        problems_label = QLabel("&Problems:", self)
-        problems_label.setBuddy(self.problem_list)
-        layout.addWidget(problems_label)
+        self._problems_label = QLabel(self)
+        self._problems_label.setBuddy(self.problem_list)
+        layout.addWidget(self._problems_label)
         layout.addWidget(self.problem_list)
         layout.addLayout(bottom)
 
@@ -360,11 +370,41 @@ class RoutineEditor(QDialog):
         return super().eventFilter(watched, event)
 
     def _button(self, name: str, text: str, tip: str) -> QPushButton:
-        button = QPushButton(text, self)
+        """A button whose ``text`` and ``tip`` (marked with ``N_``) are translated by
+        :meth:`_retranslate`."""
+        button = QPushButton(self)
         button.setObjectName(name)
-        button.setAccessibleName(text.replace("&", ""))
-        button.setToolTip(tip)
+        self._button_texts.append((button, text, tip))
         return button
+
+    def _retranslate(self) -> None:
+        """Every text of the editor in the current language, also while it is open."""
+        for button, text, tip in self._button_texts:
+            button.setText(_(text))
+            button.setAccessibleName(_(text).replace("&", ""))
+            button.setToolTip(_(tip))
+        self.tabs.setTabText(0, _("&Routine"))
+        self.tabs.setTabText(1, _("S&teps"))
+        self.step_list.setAccessibleName(_("Steps (drag to reorder, or Alt+Up and Alt+Down)"))
+        self.problem_list.setAccessibleName(_("Problems to fix before saving"))
+        self.save_button.setText(_("&Save"))
+        self.save_button.setAccessibleName(_("Save"))
+        self._problems_label.setText(_("&Problems:"))
+        for label, name in self._form_labels:
+            label.setText(label_for(name))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+            self._recheck_texts()
+        super().changeEvent(event)
+
+    def _recheck_texts(self) -> None:
+        """The texts computed from the routine (steps, problems, total, title) again."""
+        for i, step in enumerate(self._steps()):
+            if i < self.step_list.count():
+                self.step_list.item(i).setText(self._step_text(i, step))
+        self._check()
 
     # -- state ---------------------------------------------------------------------
     @property
@@ -422,15 +462,20 @@ class RoutineEditor(QDialog):
         lst.blockSignals(False)
 
     def _step_text(self, index: int, step: Mapping[str, Any]) -> str:
-        title = single_line(str(step.get("title", ""))) or "(no title)"
+        title = single_line(str(step.get("title", ""))) or _("(no title)")
         kind = str(step.get("kind", ""))
+        if kind in set(StepKind):  # shown as the kind field's choice shows it
+            kind = _(kind)
         try:
             seconds = convert(step, Step, strip=True).seconds_at(self._timing)
             length = short_duration(seconds)
         except (ValidationError, ValueError, TypeError):
             length = "?"
-        optional = ", optional" if step.get("optional") is True else ""
-        return f"{index + 1}. {title} ({kind}, {length}{optional})"
+        # TRANSLATORS: a step in the editor's list: "3. Neck glide (massage, 1 min)";
+        # {kind} is the step's kind as the routine file writes it.
+        text = (_("{number}. {title} ({kind}, {length}, optional)")
+                if step.get("optional") is True else _("{number}. {title} ({kind}, {length})"))
+        return text.format(number=index + 1, title=title, kind=kind, length=length)
 
     def _show_step(self) -> None:
         row = self.current_row()
@@ -476,7 +521,8 @@ class RoutineEditor(QDialog):
             if len(made) >= 2:
                 self._data["id"] = free_id(made, self._taken)
                 self._routine_fields["id"].set_value(self._data["id"])
-        self._commit(before, f"Change {field.name}", f"routine.{field.name}")
+        self._commit(before, _("Change {field}").format(field=plain_label(field.name)),
+                     f"routine.{field.name}")
 
     def _on_step_field_edited(self, field: FieldEditor) -> None:
         row = self.current_row()
@@ -489,7 +535,8 @@ class RoutineEditor(QDialog):
             self._fit_kind(step)
             self._show_step()
         self.step_list.item(row).setText(self._step_text(row, step))
-        self._commit(before, f"Change {field.name} of step {row + 1}", f"step{row}.{field.name}")
+        self._commit(before, _("Change {field} of step {number}").format(
+            field=plain_label(field.name), number=row + 1), f"step{row}.{field.name}")
 
     @staticmethod
     def _fit_kind(step: Data) -> None:
@@ -522,12 +569,12 @@ class RoutineEditor(QDialog):
         self._step_fields["title"].setFocus()
 
     def _on_add_step(self) -> None:
-        self._insert_step(blank_step(), "Add a step")
+        self._insert_step(blank_step(), _("Add a step"))
 
     def _on_duplicate_step(self) -> None:
         row = self.current_row()
         if 0 <= row < len(self._steps()):
-            self._insert_step(copy_data(self._steps()[row]), "Duplicate a step")
+            self._insert_step(copy_data(self._steps()[row]), _("Duplicate a step"))
 
     def _on_remove_step(self) -> None:
         row = self.current_row()
@@ -538,7 +585,7 @@ class RoutineEditor(QDialog):
         del self._origins[row]
         self._fill_step_list(min(row, len(self._steps()) - 1))
         self._show_step()
-        self._commit(before, "Remove a step")
+        self._commit(before, _("Remove a step"))
 
     def _move(self, delta: int) -> None:
         row = self.current_row()
@@ -559,7 +606,7 @@ class RoutineEditor(QDialog):
         self._origins = [self._origins[i] for i in order]
         self._fill_step_list(row)
         self._show_step()
-        self._commit(before, "Move a step")
+        self._commit(before, _("Move a step"))
 
     def _on_rows_dragged(self, _parent: QModelIndex, start: int, _end: int,
                          _dest: QModelIndex, _row: int) -> None:
@@ -598,7 +645,8 @@ class RoutineEditor(QDialog):
         routine_id = self._data.get("id")
         other = self._taken.get(str(routine_id)) if routine_id is not None else None
         if other is not None and other != self._file:
-            problems.append(("id", f"'{routine_id}' is already used by {other.name}"))
+            problems.append(("id", _("'{id}' is already used by {file}").format(
+                id=routine_id, file=other.name)))
             self.routine = None
         self.problems = problems
         self.problem_list.clear()
@@ -621,7 +669,9 @@ class RoutineEditor(QDialog):
         where = (_("Step {number} “{title}”") if title else _("Step {number}")).format(
             number=index + 1, title=title)
         rest = location[match.end(1) + 1:].lstrip(".")
-        return f"{where}, {rest}" if rest else where
+        # TRANSLATORS: where a problem is: a step, then the field as the file names it,
+        # e.g. "Step 2 “Neck glide”, seconds".
+        return _("{step}, {field}").format(step=where, field=rest) if rest else where
 
     def _messages_for(self, prefix: str, names: list[str]) -> dict[str, str]:
         out: dict[str, str] = {}

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import msgspec
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -64,7 +64,19 @@ LABELS = {
     "switch_prepare": N_("S&witch sides time (s)"),
     "rest_after": N_("Rest &after (s)"),
     "optional": N_("Optiona&l step"),
+    "hold": N_("Hold (s per stroke)"),
+    "unit": N_("Unit (what a stroke is called)"),
+    "side_words": N_("Side words (said for the side)"),
 }
+
+
+KEY_NAMES = {
+    # TRANSLATORS: the box for the word said for the left side in a step's instruction.
+    "left": N_("for the left side"),
+    # TRANSLATORS: the box for the word said for the right side in a step's instruction.
+    "right": N_("for the right side"),
+}
+"""The keys of a table field, in words (a box's placeholder and accessible name)."""
 
 
 def label_for(name: str) -> str:
@@ -148,6 +160,16 @@ class FieldEditor(QWidget):
     def focus_widget(self) -> QWidget:
         return self
 
+    def retranslate(self) -> None:
+        """The field's own texts in the current language (again on a language change)."""
+        self.focus_widget().setAccessibleName(plain_label(self.name))
+        self._show_tip()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
     def set_tip(self, text: str) -> None:
         self._tip = text
         self._show_tip()
@@ -161,11 +183,14 @@ class FieldEditor(QWidget):
         widget.setProperty("problem", message is not None)
         widget.setStyleSheet("border: 2px solid #d64545;" if message else "")
         widget.setAccessibleDescription(
-            _("Problem: {message}").format(message=message) if message else self._tip)
+            _("Problem: {message}").format(message=message) if message
+            else _(self._tip) if self._tip else "")
         self._show_tip()
 
     def _show_tip(self) -> None:
-        text = self._tip if self.problem is None else f"{self.problem}\n\n{self._tip}".strip()
+        # The tip is the model's field description, marked for translation where defined.
+        tip = _(self._tip) if self._tip else ""
+        text = tip if self.problem is None else f"{self.problem}\n\n{tip}".strip()
         self.focus_widget().setToolTip(plain_tooltip(text) if text else "")
 
 
@@ -197,6 +222,45 @@ class TextField(FieldEditor):
         text = "" if value is ABSENT else str(value)
         if self.edit.text() != text:
             self.edit.setText(text)
+
+
+class TableField(FieldEditor):
+    """A small table of short texts (``side_words = {left = "…", right = "…"}``): one
+    box per key, labelled with the key's own name; empty boxes are left out."""
+
+    def __init__(self, name: str, keys: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(name, parent)
+        layout = _layout(self)
+        self.edits: dict[str, QLineEdit] = {}
+        for key in keys:
+            edit = QLineEdit(self)
+            edit.setObjectName(f"field_{name}_{key}")
+            edit.textEdited.connect(self.edited)
+            layout.addWidget(edit)
+            self.edits[key] = edit
+        self.setFocusProxy(self.focus_widget())
+
+    def focus_widget(self) -> QWidget:
+        return next(iter(self.edits.values()))
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        for key, edit in self.edits.items():
+            word = _(KEY_NAMES[key]) if key in KEY_NAMES else key
+            edit.setPlaceholderText(word)
+            edit.setAccessibleName(_("{field}: {key}").format(field=plain_label(self.name),
+                                                              key=word))
+
+    def value(self) -> Any:
+        table = {key: edit.text() for key, edit in self.edits.items() if edit.text().strip()}
+        return table or ABSENT
+
+    def set_value(self, value: Any) -> None:
+        table = value if isinstance(value, dict) else {}
+        for key, edit in self.edits.items():
+            text = str(table.get(key, ""))
+            if edit.text() != text:
+                edit.setText(text)
 
 
 class LongTextField(FieldEditor):
@@ -264,23 +328,35 @@ class NumberField(TextField):
 
 
 class ChoiceField(FieldEditor):
-    NOT_SET = "(not set)"
+    # TRANSLATORS: the empty choice of an optional field in the routine editor.
+    NOT_SET = N_("(not set)")
 
     def __init__(self, name: str, values: list[str], optional: bool,
                  parent: QWidget | None = None) -> None:
         super().__init__(name, parent)
         self.combo = QComboBox(self)
         self.combo.setObjectName(f"field_{name}")
+        self._values = set(values)
         if optional:
-            self.combo.addItem(self.NOT_SET, None)
+            self.combo.addItem(_(self.NOT_SET), None)
         for v in values:
-            self.combo.addItem(v, v)
+            # A value as the routine file writes it, marked for translation by the model.
+            self.combo.addItem(_(v), v)
         _layout(self).addWidget(self.combo)
         self.combo.activated.connect(lambda _i: self.edited.emit())
         self.setFocusProxy(self.combo)
 
     def focus_widget(self) -> QWidget:
         return self.combo
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        for index in range(self.combo.count()):
+            value = self.combo.itemData(index)
+            if value is None:
+                self.combo.setItemText(index, _(self.NOT_SET))
+            elif value in self._values:
+                self.combo.setItemText(index, _(str(value)))
 
     def value(self) -> Any:
         data = self.combo.currentData()
@@ -306,6 +382,10 @@ class FlagField(FieldEditor):
     def focus_widget(self) -> QWidget:
         return self.box
 
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.box.setText(plain_label(self.name))
+
     def value(self) -> Any:
         return self.box.isChecked()
 
@@ -322,15 +402,24 @@ class ChecksField(FieldEditor):
         self.boxes: dict[str, QCheckBox] = {}
         self._extra: list[Any] = []
         for v in values:
-            box = QCheckBox(v, self)
+            box = QCheckBox(self)
             box.setObjectName(f"field_{name}_{re.sub(r'[^a-z0-9]+', '_', v)}")
-            box.setAccessibleName(f"{plain_label(name)}: {v}")
             box.clicked.connect(lambda _c: self.edited.emit())
             layout.addWidget(box)
             self.boxes[v] = box
         layout.addStretch(1)
         if values:
             self.setFocusProxy(self.boxes[values[0]])
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        for value, box in self.boxes.items():
+            box.setText(_(value))
+            # TRANSLATORS: a check box's name for screen readers: a field, then one of its
+            # values as the routine file writes it, e.g. "Sides: left".
+            box.setAccessibleName(_("{field}: {choice}").format(
+                field=plain_label(self.name), choice=value))
 
     def value(self) -> Any:
         return [v for v, box in self.boxes.items() if box.isChecked()] + self._extra
@@ -365,7 +454,9 @@ def make_field(name: str, kind: Any, regions: RegionFactory,
     b = bare_type(kind)
     item = item_type(kind)
     field: FieldEditor
-    if item is not None:
+    if isinstance(b, type) and issubclass(b, msgspec.Struct):
+        field = TableField(name, [f.encode_name for f in msgspec.structs.fields(b)], parent)
+    elif item is not None:
         if item == RegionId:
             field = regions(name, parent) if parent is not None else regions(name, QWidget())
         elif (values := choices(item)) is not None:
@@ -385,6 +476,6 @@ def make_field(name: str, kind: Any, regions: RegionFactory,
         field = (LongTextField(name, parent) if limit is not None and limit > 200
                  else TextField(name, limit, parent))
     field.setObjectName(f"editorField_{name}")
-    field.focus_widget().setAccessibleName(plain_label(name))
+    field.retranslate()
     field.set_tip(description(kind))
     return field

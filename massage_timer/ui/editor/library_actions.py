@@ -18,9 +18,10 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QMainWindow, QMenu, QToolButton, QWidget
 
+from massage_timer.core.model.language import N_, _
 from massage_timer.core.storage.loader import LoadedRoutine, Origin
 
-READ_ONLY_TIP = "Built-in routines are never changed: duplicate one to edit the copy"
+READ_ONLY_TIP = N_("Built-in routines are never changed: duplicate one to edit the copy")
 
 
 def dropped_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
@@ -45,27 +46,21 @@ class RoutineActions(QObject):
         self._current: LoadedRoutine | None = None
         self.bar = _WrappingBar(window)
         self.bar.setObjectName("routineActions")
-        self.new_button = self._button("newRoutineButton", "&New", "Write a new routine")
-        self.duplicate_button = self._button("duplicateRoutineButton", "Dupli&cate",
-                                             "Duplicate to edit: make your own copy of this "
-                                             "routine to change")
-        self.duplicate_button.setAccessibleName("Duplicate to edit")
-        self.edit_button = self._button("editRoutineButton", "Ed&it", "Change this routine")
-        self.delete_button = self._button("deleteRoutineButton", "&Delete",
-                                          "Delete this routine (its file goes to the trash)")
-        self.import_button = self._button("importRoutineButton", "I&mport…",
-                                          "Add routine files to your routines")
+        self.new_button = self._button("newRoutineButton")
+        self.duplicate_button = self._button("duplicateRoutineButton")
+        self.edit_button = self._button("editRoutineButton")
+        self.delete_button = self._button("deleteRoutineButton")
+        self.import_button = self._button("importRoutineButton")
         self.bar.set_buttons([self.new_button, self.duplicate_button, self.edit_button,
                               self.delete_button, self.import_button])
 
-        self.new_action = self._action("&New routine…", "actionNewRoutine", "Ctrl+N")
-        self.duplicate_action = self._action("&Duplicate to edit…", "actionDuplicateRoutine",
-                                             "Ctrl+D")
-        self.edit_action = self._action("&Edit routine…", "actionEditRoutine", "Ctrl+E")
-        self.delete_action = self._action("De&lete routine", "actionDeleteRoutine")
-        self.import_action = self._action("&Import routine…", "actionImportRoutine", "Ctrl+I")
-        self.export_action = self._action("E&xport routine…", "actionExportRoutine")
-        self.menu = QMenu("R&outine", window)
+        self.new_action = self._action("actionNewRoutine", "Ctrl+N")
+        self.duplicate_action = self._action("actionDuplicateRoutine", "Ctrl+D")
+        self.edit_action = self._action("actionEditRoutine", "Ctrl+E")
+        self.delete_action = self._action("actionDeleteRoutine")
+        self.import_action = self._action("actionImportRoutine", "Ctrl+I")
+        self.export_action = self._action("actionExportRoutine")
+        self.menu = QMenu(window)
         self.menu.setObjectName("menuRoutine")
         for action in (self.new_action, self.duplicate_action, self.edit_action,
                        self.delete_action):
@@ -89,21 +84,46 @@ class RoutineActions(QObject):
         self.import_action.triggered.connect(lambda: self.importRequested.emit(None))
         window.setAcceptDrops(True)
         window.installEventFilter(self)
-        self.set_current(None)
+        self._retranslate()
 
-    def _button(self, name: str, text: str, tip: str) -> QToolButton:
+    def _retranslate(self) -> None:
+        """Every text of the buttons and the menu in the current language."""
+        for button, text, tip, accessible in (
+            (self.new_button, _("&New"), _("Write a new routine"), None),
+            (self.duplicate_button, _("Dupli&cate"),
+             _("Duplicate to edit: make your own copy of this routine to change"),
+             _("Duplicate to edit")),
+            (self.edit_button, _("Ed&it"), _("Change this routine"), None),
+            (self.delete_button, _("&Delete"),
+             _("Delete this routine (its file goes to the trash)"), None),
+            (self.import_button, _("I&mport…"), _("Add routine files to your routines"), None),
+        ):
+            button.setText(text)
+            button.setAccessibleName(accessible or text.replace("&", "").rstrip("…"))
+            button.setToolTip(tip)
+        for action, text in (
+            (self.new_action, _("&New routine…")),
+            (self.duplicate_action, _("&Duplicate to edit…")),
+            (self.edit_action, _("&Edit routine…")),
+            (self.delete_action, _("De&lete routine")),
+            (self.import_action, _("&Import routine…")),
+            (self.export_action, _("E&xport routine…")),
+        ):
+            action.setText(text)
+        self.menu.setTitle(_("R&outine"))
+        self.set_current(self._current)
+        self.bar.rearrange()
+
+    def _button(self, name: str) -> QToolButton:
         # Tool buttons are as wide as their text: the row stays narrower than the list.
         button = QToolButton(self.bar)
-        button.setText(text)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         button.setObjectName(name)
-        button.setAccessibleName(text.replace("&", "").rstrip("…"))
-        button.setToolTip(tip)
         return button
 
-    def _action(self, text: str, name: str, shortcut: str | None = None) -> QAction:
-        action = QAction(text, self._window)
+    def _action(self, name: str, shortcut: str | None = None) -> QAction:
+        action = QAction(self._window)
         action.setObjectName(name)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
@@ -120,9 +140,11 @@ class RoutineActions(QObject):
         for widget in (self.edit_button, self.edit_action, self.delete_button,
                        self.delete_action):
             widget.setEnabled(own)
-        self.edit_button.setToolTip("Change this routine" if own or not has else READ_ONLY_TIP)
-        self.delete_button.setToolTip("Delete this routine (its file goes to the trash)"
-                                      if own or not has else "Built-in routines cannot be deleted")
+        self.edit_button.setToolTip(
+            _("Change this routine") if own or not has else _(READ_ONLY_TIP))
+        self.delete_button.setToolTip(
+            _("Delete this routine (its file goes to the trash)") if own or not has
+            else _("Built-in routines cannot be deleted"))
 
     def _forward(self, signal: Signal) -> None:
         if self._current is not None:
@@ -130,7 +152,9 @@ class RoutineActions(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._window:
-            if isinstance(event, QDragEnterEvent) and dropped_files(event):
+            if event.type() == QEvent.Type.LanguageChange:
+                self._retranslate()
+            elif isinstance(event, QDragEnterEvent) and dropped_files(event):
                 event.acceptProposedAction()
                 return True
             if isinstance(event, QDropEvent) and event.type() == QEvent.Type.Drop:
@@ -160,6 +184,13 @@ class _WrappingBar(QWidget):
     def set_buttons(self, buttons: list[QToolButton]) -> None:
         self._buttons = buttons
         self._arrange(len(buttons))
+
+    def rearrange(self) -> None:
+        """Lay the buttons out again for their new texts (after a language change)."""
+        self.updateGeometry()
+        self._columns = 0
+        fits = not self.isVisible() or self._width_of(self._buttons) <= self.width()
+        self._arrange(len(self._buttons) if fits else self.WRAP_COLUMNS)
 
     def _width_of(self, buttons: list[QToolButton]) -> int:
         spacing = self._grid.horizontalSpacing() * max(len(buttons) - 1, 0)

@@ -52,7 +52,7 @@ class NoLog:
 
 
 def one_step_routine(step: Step) -> Routine:
-    return Routine(id="preview", title=step.title, summary="A preview of one step.",
+    return Routine(id="preview", title=step.title, summary=_("A preview of one step."),
                    version="1", position=Position.SEATED, sources=("preview",), steps=(step,))
 
 

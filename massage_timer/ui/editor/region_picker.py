@@ -17,6 +17,7 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from massage_timer.core.model import regions
+from massage_timer.core.model.language import _
 from massage_timer.core.model.regions import View
 from massage_timer.ui.diagram import DiagramView, region_bounds, styled_svg, view_rects
 from massage_timer.ui.editor.fields import FieldEditor, plain_label
@@ -28,10 +29,27 @@ _VIEWS = (View.BACK, View.SIDE)
 
 
 def _label(region_id: str) -> str:
+    """A region's name in the current language (both sides: the left one's, without
+    its side)."""
     if region_id in regions.BILATERAL:
-        left = regions.REGIONS[regions.BILATERAL[region_id][0]].label
-        return left.rsplit(",", 1)[0] + ", both sides"
-    return regions.REGIONS[region_id].label
+        left = _(regions.REGIONS[regions.BILATERAL[region_id][0]].label)
+        # TRANSLATORS: a paired muscle picked on both sides, e.g. "Upper trapezius".
+        return _("{region}, both sides").format(region=left.rsplit(",", 1)[0])
+    return _(regions.REGIONS[region_id].label)
+
+
+def _why(zone: str) -> str:
+    """Why an avoid zone cannot be chosen, in the current language."""
+    return _(regions.AVOID_ZONES[zone][0])
+
+
+def _zone_item_text(zone: str) -> str:
+    view = regions.AVOID_ZONES[zone][1]
+    # TRANSLATORS: an avoid zone in the region list: {zone} is its name, e.g.
+    # "Never: Front of the neck (side view)".
+    text = (_("Never: {zone} (back view)") if view is View.BACK
+            else _("Never: {zone} (side view)"))
+    return text.format(zone=_why(zone).split(":")[0])
 
 
 @cache
@@ -140,7 +158,6 @@ class RegionPicker(FieldEditor):
         self.diagram.setMinimumSize(260, 190)
         self.list = QListWidget(self)
         self.list.setObjectName(f"regionList_{name}")
-        self.list.setAccessibleName(f"{plain_label(name)}: check the regions to work on")
         ids = [*regions.REGIONS, *regions.BILATERAL]
         for rid in sorted(ids, key=lambda r: _label(r).casefold()):
             item = QListWidgetItem(_label(rid), self.list)
@@ -148,12 +165,14 @@ class RegionPicker(FieldEditor):
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
                           | Qt.ItemFlag.ItemIsSelectable)
             item.setCheckState(Qt.CheckState.Unchecked)
-        for zone, (why, view) in regions.AVOID_ZONES.items():
-            item = QListWidgetItem(f"Never: {why.split(':')[0]} ({view.value} view)", self.list)
+        for zone in regions.AVOID_ZONES:
+            item = QListWidgetItem(_zone_item_text(zone), self.list)
             item.setData(RegionIdRole, zone)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             item.setForeground(accent(Accent.DANGER, self.palette()))
-        self.message = PlainLabel("Click a muscle to add or remove it.", self)
+        self._said: tuple[str, str] | None = None
+        """The last message: (what happened, region or zone id), said again on a change."""
+        self.message = PlainLabel(self)
         self.message.setObjectName(f"regionMessage_{name}")
         self.message.setWordWrap(True)
         right = QVBoxLayout()
@@ -171,6 +190,32 @@ class RegionPicker(FieldEditor):
         self.list.itemActivated.connect(self._on_item_activated)
         self.list.itemClicked.connect(self._on_item_activated)
         self._syncing = False
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        # TRANSLATORS: {field} is the field's name, e.g. "Regions".
+        self.list.setAccessibleName(_("{field}: check the regions to work on").format(
+            field=plain_label(self.name)))
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            rid = str(item.data(RegionIdRole))
+            item.setText(_zone_item_text(rid) if rid in regions.AVOID_ZONES else _label(rid))
+        self._say()
+
+    def _say(self) -> None:
+        """The message under the diagram, in the current language."""
+        if self._said is None:
+            self.message.setText(_("Click a muscle to add or remove it."))
+            return
+        what, rid = self._said
+        if what == "avoid":
+            # TRANSLATORS: {why} says why a zone is avoided, e.g. "Front of the neck: ...".
+            self.message.setText(_("{why}: this zone cannot be chosen.").format(why=_why(rid)))
+        elif what == "removed":
+            self.message.setText(_("Removed: {region}.").format(region=_label(rid)))
+        else:
+            self.message.setText(_("Added: {region}.").format(region=_label(rid)))
 
     def focus_widget(self) -> QWidget:
         return self.list
@@ -185,22 +230,23 @@ class RegionPicker(FieldEditor):
     def toggle(self, region_id: str) -> None:
         """Add or remove ``region_id`` (as a click does); an avoid zone says why not."""
         if region_id in regions.AVOID_ZONES:
-            why = regions.AVOID_ZONES[region_id][0]
-            self.message.setText(f"{why}: this zone cannot be chosen.")
+            self._said = ("avoid", region_id)
+            self._say()
             return
         ids = self._ids
         alias = next((a for a, pair in regions.BILATERAL.items() if region_id in pair), None)
         if region_id in ids:
             ids.remove(region_id)
-            verb = "Removed"
+            verb = "removed"
         elif alias is not None and alias in ids:
             other = next(r for r in regions.BILATERAL[alias] if r != region_id)
             ids[ids.index(alias)] = other
-            verb = "Removed"
+            verb = "removed"
         else:
             ids.append(region_id)
-            verb = "Added"
-        self.message.setText(f"{verb}: {_label(region_id)}.")
+            verb = "added"
+        self._said = (verb, region_id)
+        self._say()
         self._sync()
         self.edited.emit()
 

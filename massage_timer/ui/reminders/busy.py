@@ -21,8 +21,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 
 from massage_timer.core.model.busy import BusyPolicy, BusyReason, Probe, first_busy_reason
+from massage_timer.core.model.language import N_, _
 from massage_timer.core.model.settings import Settings
 from massage_timer.ui.reminders import busy_dbus, busy_local
+from massage_timer.ui.reminders.reasons import REASON_TITLES
 
 log = logging.getLogger("massage_timer.busy")
 
@@ -32,7 +34,7 @@ class Detector:
     """One way of reading one busy signal here."""
 
     reason: BusyReason
-    name: str  # how it is read, for the Settings tab and the docs
+    name: str  # how it is read, for the Settings tab and the docs (N_-marked where prose)
     probe: Probe
 
 
@@ -75,9 +77,12 @@ class BusyDetector(QObject):
         return list(self._detectors)
 
     def offered(self) -> list[str]:
-        """One line per signal this desktop offers, e.g. "Do not disturb: ...", in order."""
-        lines = ["Meeting mode: from the tray or the Reminders menu"]
-        lines += [f"{d.reason.value.capitalize()}: {d.name}" for d in self._detectors]
+        """One line per signal this desktop offers, e.g. "Do not disturb: ...", in order,
+        in the current language (how it is read stays technical, untranslated)."""
+        lines = [_("Meeting mode: from the tray or the Reminders menu")]
+        # TRANSLATORS: {signal} is a busy signal, {source} how it is read (technical).
+        lines += [_("{signal}: {source}").format(signal=_(REASON_TITLES[d.reason]),
+                                                 source=_(d.name)) for d in self._detectors]
         return lines
 
     def check(self) -> BusyReason | None:
@@ -140,7 +145,10 @@ def create_busy_detector(
             log.info("full-screen detection unavailable: %s", exc)
         else:
             detectors.append(Detector(BusyReason.FULL_SCREEN,
-                                      "active X11 window in _NET_WM_STATE_FULLSCREEN", full))
+                                      # TRANSLATORS: how a busy signal is read; keep
+                                      # the technical names as they are.
+                                      N_("active X11 window in _NET_WM_STATE_FULLSCREEN"),
+                                      full))
             closers.append(full.close)
     bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
     if bus:
@@ -158,18 +166,24 @@ def create_busy_detector(
                                       lambda: busy_dbus.xfce_do_not_disturb(buses)))
     if "gnome" in desktop:
         detectors.append(Detector(BusyReason.DO_NOT_DISTURB,
-                                  "GNOME notifications show-banners (GSettings)",
+                                  # TRANSLATORS: how a busy signal is read; keep the
+                                  # technical names (show-banners, GSettings) as they are.
+                                  N_("GNOME notifications show-banners (GSettings)"),
                                   lambda: busy_dbus.gnome_banners_off(_gsettings_banners)))
     detectors.append(Detector(BusyReason.INHIBITED, "logind ListInhibitors (D-Bus)",
                               lambda: busy_dbus.logind_inhibited(buses)))
     if shutil.which("pactl"):
         detectors.append(Detector(BusyReason.MICROPHONE,
-                                  "PulseAudio/PipeWire source outputs (pactl)",
+                                  # TRANSLATORS: how a busy signal is read; keep the
+                                  # technical names as they are.
+                                  N_("PulseAudio/PipeWire source outputs (pactl)"),
                                   busy_local.microphone_in_use))
-    detectors.append(Detector(BusyReason.CAMERA, "open /dev/video* handles (/proc)",
+    # TRANSLATORS: how a busy signal is read; keep /dev/video* and /proc as they are.
+    detectors.append(Detector(BusyReason.CAMERA, N_("open /dev/video* handles (/proc)"),
                               busy_local.camera_in_use))
     detectors.append(Detector(
-        BusyReason.PROGRAM, "running processes (/proc)",
+        # TRANSLATORS: how a busy signal is read; keep /proc as it is.
+        BusyReason.PROGRAM, N_("running processes (/proc)"),
         lambda: busy_local.programs_running(settings().busy_programs)))
 
     def close_all() -> None:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from massage_timer.core.model.language import _, ngettext
+from massage_timer.core.model.language import _, ngettext, pgettext
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.screen_fit import fit_window
 from massage_timer.ui.theme import Accent, accent
@@ -24,17 +24,18 @@ class ReminderPrompt(QWidget):
 
     Signals:
         startRequested(), snoozeRequested(), skipRequested() (closing it is a skip)
+        languageChanged(): the interface language changed (the prompt, shown or not,
+            hears of it: the reminders' status line follows it too).
     """
 
     startRequested = Signal()
     snoozeRequested = Signal()
     skipRequested = Signal()
+    languageChanged = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reminderPrompt")
-        self.setAccessibleName(_("Posture break reminder"))
-        self.setWindowTitle(_("Time for a posture break"))
         self.setWindowFlags(
             Qt.WindowType.Tool
             | Qt.WindowType.WindowStaysOnTopHint
@@ -43,7 +44,7 @@ class ReminderPrompt(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
-        self._title = PlainLabel(_("Time for a posture break"), self)
+        self._title = PlainLabel(self)
         self._title.setObjectName("reminderTitle")
         self._title.setWordWrap(True)
         self._reason = PlainLabel(self)
@@ -51,12 +52,11 @@ class ReminderPrompt(QWidget):
         self._reason.setWordWrap(True)
         self._reason.setTextFormat(Qt.TextFormat.PlainText)
 
-        self._start = self._button("reminderStart", _("Start micro-break"),
-                                   _("Start the micro-break routine now"))
+        self._start = self._button("reminderStart")
         self._start.setDefault(True)
-        self._snooze = self._button("reminderSnooze", "", "")
-        self.set_snooze_minutes(10)
-        self._skip = self._button("reminderSkip", _("Skip"), _("Skip this break"))
+        self._snooze = self._button("reminderSnooze")
+        self._snooze_minutes = 10
+        self._skip = self._button("reminderSkip")
         self._start.clicked.connect(self._on_start)
         self._snooze.clicked.connect(self._on_snooze)
         self._skip.clicked.connect(self._on_skip)
@@ -73,13 +73,26 @@ class ReminderPrompt(QWidget):
         layout.addWidget(self._reason)
         layout.addLayout(buttons)
         self._answered = False
-        self.set_reason(60, "Desk micro-break", 2)
+        self._why: tuple[int, str | None, int] = (60, None, 2)
+        self._retranslate()
         self._restyle()
 
-    def _button(self, name: str, text: str, accessible: str) -> QPushButton:
-        button = QPushButton(text, self)
+    def _retranslate(self) -> None:
+        """Every text in the current language, the reason too (also while shown)."""
+        self.setAccessibleName(_("Posture break reminder"))
+        self.setWindowTitle(_("Time for a posture break"))
+        self._title.setText(_("Time for a posture break"))
+        self._start.setText(_("Start micro-break"))
+        self._start.setAccessibleName(_("Start the micro-break routine now"))
+        # TRANSLATORS: a button of the reminder: do not take the break this time.
+        self._skip.setText(pgettext("reminder", "Skip"))
+        self._skip.setAccessibleName(_("Skip this break"))
+        self.set_snooze_minutes(self._snooze_minutes)
+        self.set_reason(*self._why)
+
+    def _button(self, name: str) -> QPushButton:
+        button = QPushButton(self)
         button.setObjectName(name)
-        button.setAccessibleName(accessible)
         button.setAutoDefault(False)
         return button
 
@@ -95,20 +108,31 @@ class ReminderPrompt(QWidget):
     def skip_button(self) -> QPushButton:
         return self._skip
 
-    def set_reason(self, minutes: int, routine_title: str, routine_minutes: int) -> None:
+    def set_reason(self, minutes: int, routine_title: str | None, routine_minutes: int) -> None:
         """Say briefly why: how long since the last break (counted on through snoozes),
-        and what the break is."""
+        and what the break is (``None``: the built-in micro-break's name)."""
+        self._why = (minutes, routine_title, routine_minutes)
         if minutes % 60 == 0:
-            since = "an hour" if minutes == 60 else f"{minutes // 60} hours"
+            hours = minutes // 60
+            # TRANSLATORS: the singular may say "an hour" instead of the number.
+            since = ngettext("You have been at the desk for an hour.",
+                             "You have been at the desk for {count} hours.",
+                             hours).format(count=hours)
         else:
-            since = "a minute" if minutes == 1 else f"{minutes} minutes"
-        self._reason.setText(
-            f"You have been at the desk for {since}. {routine_title} "
-            f"({routine_minutes}\u00a0min) loosens the neck and shoulders."
-        )
+            # TRANSLATORS: the singular may say "a minute" instead of the number.
+            since = ngettext("You have been at the desk for a minute.",
+                             "You have been at the desk for {count} minutes.",
+                             minutes).format(count=minutes)
+        # TRANSLATORS: {routine} is a routine's title, {minutes} its length.
+        what = _("{routine} ({minutes}\u00a0min) loosens the neck and shoulders.").format(
+            routine=_("Desk micro-break") if routine_title is None else routine_title,
+            minutes=routine_minutes)
+        # TRANSLATORS: two sentences in a row: how long since the last break, then the break.
+        self._reason.setText(_("{since} {what}").format(since=since, what=what))
         self.adjustSize()
 
     def set_snooze_minutes(self, minutes: int) -> None:
+        self._snooze_minutes = minutes
         self._snooze.setText(_("Snooze {minutes} min").format(minutes=minutes))
         self._snooze.setAccessibleName(ngettext(
             "Remind me again in {minutes} minute", "Remind me again in {minutes} minutes",
@@ -156,6 +180,9 @@ class ReminderPrompt(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
             self._restyle()
+        elif event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+            self.languageChanged.emit()
         super().changeEvent(event)
 
     def _restyle(self) -> None:

@@ -134,6 +134,7 @@ class Reminders(QObject):
         p.startRequested.connect(s.start_break)
         p.snoozeRequested.connect(s.snooze)
         p.skipRequested.connect(s.skip)
+        p.languageChanged.connect(s.refresh_status)
         for signal in (p.startRequested, p.snoozeRequested, p.skipRequested):
             signal.connect(self._stop_speaking)
         store.subscribe(self._on_schedule_changed, fields=SCHEDULE_FIELDS)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, QObject, Qt, QTime, QTimer, Signal
 
 from massage_timer.core.model.busy import BusyReason
 from massage_timer.core.model.language import _
@@ -29,6 +29,7 @@ from massage_timer.core.model.schedule import (
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.storage.history.store import ReminderKind
 from massage_timer.core.storage.timezone import local_zone
+from massage_timer.ui.reminders.reasons import reason_name
 
 log = logging.getLogger("massage_timer.reminders")
 
@@ -57,7 +58,7 @@ def describe(schedule: ReminderSchedule, now: datetime) -> str:
         return _("Next reminder: an interval after you are back")
     if state is ReminderState.HELD:
         return _("Reminder held until you are free ({reason})").format(
-            reason=schedule.held_reason)
+            reason=reason_name(schedule.held_reason) if schedule.held_reason else "")
     at = schedule.next_reminder_at()
     if state is ReminderState.PAUSED and schedule.paused_until is not None:
         until = schedule.paused_until.astimezone(at.tzinfo if at else now.tzinfo)
@@ -70,12 +71,16 @@ def describe(schedule: ReminderSchedule, now: datetime) -> str:
 def _when(moment: datetime, now: datetime) -> str:
     local_now = now.astimezone(moment.tzinfo)
     days = (moment.date() - local_now.date()).days
-    clock = moment.strftime("%H:%M")
+    locale = QLocale()
+    clock = locale.toString(QTime(moment.hour, moment.minute), QLocale.FormatType.ShortFormat)
     if days == 0:
         return clock
     if days == 1:
-        return f"{clock} tomorrow"
-    return f"{clock} on {moment.strftime('%A')}"
+        # TRANSLATORS: a time of day, e.g. "Next reminder at {time}" with "07:30 tomorrow".
+        return _("{time} tomorrow").format(time=clock)
+    # TRANSLATORS: a time of day and a weekday's name, e.g. "09:00 on Monday".
+    return _("{time} on {weekday}").format(
+        time=clock, weekday=locale.dayName(moment.isoweekday(), QLocale.FormatType.LongFormat))
 
 
 class ReminderController(QObject):
@@ -295,6 +300,11 @@ class ReminderController(QObject):
             self._timer.stop()
         else:
             self._timer.start(max(1, math.ceil(wait * 1000)))
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        """Say what happens next again if it reads differently now (also after a
+        language change)."""
         status = describe(self._schedule, self._wall())
         if status != self._status:
             self._status = status

@@ -7,10 +7,11 @@ caller decides when to save and what to apply. Settings the user does not edit h
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt, QTime
+from PySide6.QtCore import QEvent, QLocale, Qt, QTime
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,7 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from massage_timer.core.model.language import _
+from massage_timer import APP_DISPLAY_NAME
+from massage_timer.core.model.language import N_, _, ngettext, pgettext
 from massage_timer.core.model.settings import BOUNDS, MAX_BUSY_PROGRAMS, Settings, replace
 from massage_timer.core.storage.catalogs import shipped_languages
 from massage_timer.ui.plain import PlainLabel
@@ -41,12 +43,12 @@ from massage_timer.ui.theme import Accent, accent
 if TYPE_CHECKING:
     from massage_timer.ui.settings.voice_preview import VoicePreview
 
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-SCREEN_AWAKE_NOTE = (
+SCREEN_AWAKE_NOTE = N_(
     "Works on Windows, macOS, and Linux desktops that offer the screen-saver inhibit "
     "service (GNOME, KDE Plasma, Xfce, Cinnamon, MATE). Elsewhere the screen may still dim."
 )
-AUTOSTART_NOTE_OTHER = "On this system, add Massage Timer to the login items yourself."
+AUTOSTART_NOTE_OTHER = N_("On this system, add {app} to the login items yourself.")
+NO_BUSY_SIGNALS = N_("Meeting mode only (no desktop signals found)")
 
 
 def _scrolling(page: QWidget) -> QScrollArea:
@@ -70,59 +72,54 @@ class SettingsDialog(QDialog):
         voices: Sequence[tuple[str, str]] = (),
         routines: Sequence[tuple[str, str]] = (),
         autostart_supported: bool = True,
-        busy_signals: Sequence[str] = (),
+        busy_signals: Sequence[str] | Callable[[], Sequence[str]] = (),
         screen_awake_note: str = SCREEN_AWAKE_NOTE,
         preview: VoicePreview | None = None,
     ) -> None:
         """``voices`` are those known already; ``preview``, when given, lists the rest
         as its speech worker finds them and plays the sample (see voice_preview);
-        ``busy_signals`` says how this desktop's busy signals are read, one line each."""
+        ``busy_signals`` says how this desktop's busy signals are read, one line each
+        (a callable is asked again when the language changes); ``screen_awake_note``
+        is a message marked with ``N_``, translated where shown."""
         super().__init__(parent)
         self.setObjectName("settingsDialog")
-        self.setAccessibleName("Settings")
-        self.setWindowTitle("Settings")
         self._original = settings
         self._result = settings
         self._notes: list[QLabel] = []
         self._forms: list[QFormLayout] = []
         self._preview = preview
+        self._screen_awake_note = screen_awake_note
+        self._busy_signals = busy_signals
+        self._autostart_supported = autostart_supported
+        self._texts: list[tuple[Callable[[str], None], Callable[[], str]]] = []
+        """(setter, text): every fixed text, set again when the language changes."""
 
         self._tabs = QTabWidget(self)
         self._tabs.setObjectName("settingsTabs")
-        self._tabs.setAccessibleName("Settings sections")
-        self._tabs.addTab(_scrolling(self._voice_tab(voices)), "&Voice && sounds")
-        self._tabs.addTab(_scrolling(self._session_tab(screen_awake_note)), "S&ession")
+        self._tabs.addTab(_scrolling(self._voice_tab(voices)), "")
+        self._tabs.addTab(_scrolling(self._session_tab()), "")
         self._tabs.addTab(
-            _scrolling(self._reminders_tab(routines, autostart_supported, busy_signals)),
-            "&Reminders",
-        )
-        self._tabs.addTab(_scrolling(self._appearance_tab()), "&Appearance")
+            _scrolling(self._reminders_tab(routines, autostart_supported)), "")
+        self._tabs.addTab(_scrolling(self._appearance_tab()), "")
 
         self._error = PlainLabel(self)
         self._error.setObjectName("settingsError")
         self._error.setWordWrap(True)
         self._error.hide()
-        self._buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok
-            | QDialogButtonBox.StandardButton.Cancel
-            | QDialogButtonBox.StandardButton.RestoreDefaults,
-            self,
-        )
+        # Own buttons, not standard ones: Qt would set a standard button's text back to
+        # its own on every language change.
+        self._buttons = QDialogButtonBox(self)
         self._buttons.setObjectName("settingsButtons")
-        for role, name, label in (
-            (QDialogButtonBox.StandardButton.Ok, "settingsOk", "Save settings"),
-            (QDialogButtonBox.StandardButton.Cancel, "settingsCancel", "Cancel"),
-            (QDialogButtonBox.StandardButton.RestoreDefaults, "settingsDefaults",
-             "Restore defaults"),
-        ):
-            button = self._buttons.button(role)
+        self._ok = self._buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self._cancel = self._buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
+        self._defaults = self._buttons.addButton("", QDialogButtonBox.ButtonRole.ResetRole)
+        for button, name in ((self._ok, "settingsOk"), (self._cancel, "settingsCancel"),
+                             (self._defaults, "settingsDefaults")):
             button.setObjectName(name)
-            button.setAccessibleName(label)
+        self._ok.setDefault(True)
         self._buttons.accepted.connect(self.accept)
         self._buttons.rejected.connect(self.reject)
-        self._buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
-            self._on_restore_defaults
-        )
+        self._defaults.clicked.connect(self._on_restore_defaults)
         layout = QVBoxLayout(self)
         layout.addWidget(self._tabs)
         layout.addWidget(self._error)
@@ -130,8 +127,53 @@ class SettingsDialog(QDialog):
         self._load(settings)
         self._on_voice_toggled()
         self._on_reminders_toggled()
+        self._retranslate()
         self._restyle()
         self._connect_preview()
+
+    def _retranslate(self) -> None:
+        """Every text of the dialog in the current language (also while it is open)."""
+        self.setWindowTitle(_("Settings"))
+        self.setAccessibleName(_("Settings"))
+        self._tabs.setAccessibleName(_("Settings sections"))
+        for index, text in enumerate((
+            _("&Voice && sounds"), _("S&ession"), _("&Reminders"), _("&Appearance"),
+        )):
+            self._tabs.setTabText(index, text)
+        for button, text, accessible in (
+            (self._ok, _("&Save"), _("Save settings")),
+            (self._cancel, _("&Cancel"), _("Cancel")),
+            (self._defaults, _("Restore &defaults"), _("Restore defaults")),
+        ):
+            button.setText(text)
+            button.setAccessibleName(accessible)
+        for setter, message in self._texts:
+            setter(message())
+        locale = QLocale()
+        for day, box in enumerate(self.day_boxes, start=1):
+            box.setText(locale.dayName(day, QLocale.FormatType.ShortFormat))
+            box.setAccessibleName(locale.dayName(day, QLocale.FormatType.LongFormat))
+        time_format = locale.timeFormat(QLocale.FormatType.ShortFormat)
+        for edit in (self.active_start, self.active_end):
+            edit.setDisplayFormat(time_format)
+        self.keep_screen_awake.setAccessibleDescription(_(self._screen_awake_note))
+        self._busy_note.setText(self._offered_text())
+        if self._preview is not None:
+            self._preview.restate()
+        if not self._error.isHidden():
+            problem = self._problem()
+            self._error.setText(problem[0] if problem is not None else "")
+
+    def _offered_text(self) -> str:
+        offered = self._busy_signals
+        lines = list(offered() if callable(offered) else offered) or [_(NO_BUSY_SIGNALS)]
+        # TRANSLATORS: followed by one line per desktop signal, e.g. "Do not disturb: ..."
+        return _("This desktop offers:\n{signals}").format(signals="\n".join(lines))
+
+    def _text(self, setter: Callable[[str], None], text: Callable[[], str]) -> None:
+        """Remember ``setter(text())``: done now by :meth:`_retranslate`, and again on a
+        language change."""
+        self._texts.append((setter, text))
 
     # -- building -------------------------------------------------------------
 
@@ -144,69 +186,92 @@ class SettingsDialog(QDialog):
         self._forms.append(form)
         return page, form
 
-    def _check(self, name: str, text: str, accessible: str | None = None) -> QCheckBox:
-        box = QCheckBox(text, self)
+    def _check(self, name: str, text: Callable[[], str],
+               accessible: Callable[[], str] | None = None) -> QCheckBox:
+        box = QCheckBox(self)
         box.setObjectName(name)
-        box.setAccessibleName(accessible or text.replace("&", ""))
+        self._text(box.setText, text)
+        self._text(box.setAccessibleName, accessible or (lambda: text().replace("&", "")))
         return box
 
-    def _spin(self, name: str, accessible: str, field: str, suffix: str,
-              step: int = 1, *, scale: int = 1) -> QSpinBox:
+    def _spin(self, name: str, accessible: Callable[[], str], field: str,
+              suffix: Callable[[], str], step: int = 1, *, scale: int = 1) -> QSpinBox:
         """A spin box over the model's bounds of ``field`` (times ``scale``, e.g. 100 for %)."""
         low, high = BOUNDS[field]
         spin = QSpinBox(self)
         spin.setObjectName(name)
-        spin.setAccessibleName(accessible)
+        self._text(spin.setAccessibleName, accessible)
         spin.setRange(round(low * scale), round(high * scale))
         spin.setSingleStep(step)
-        spin.setSuffix(suffix)
+        self._text(spin.setSuffix, suffix)
         return spin
 
-    def _combo(self, name: str, accessible: str, items: Sequence[tuple[str, str]]) -> QComboBox:
+    def _combo(self, name: str, accessible: Callable[[], str],
+               items: Sequence[tuple[str, Callable[[], str]]] = ()) -> QComboBox:
+        """A combo box whose first items are messages (data items are added after)."""
         combo = QComboBox(self)
         combo.setObjectName(name)
-        combo.setAccessibleName(accessible)
-        for value, label in items:
-            combo.addItem(label, value)
+        self._text(combo.setAccessibleName, accessible)
+        for index, (value, label) in enumerate(items):
+            combo.addItem("", value)
+            self._text(partial(combo.setItemText, index), label)
         return combo
 
-    def _note(self, text: str) -> QLabel:
-        label = PlainLabel(text, self)
+    def _note(self, text: Callable[[], str] | None = None) -> QLabel:
+        label = PlainLabel(self)
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.PlainText)
+        if text is not None:
+            self._text(label.setText, text)
         self._notes.append(label)
         return label
 
-    @staticmethod
-    def _row(form: QFormLayout, text: str, field: QWidget) -> None:
-        label = PlainLabel(text, field.parentWidget())
-        label.setBuddy(field)
-        form.addRow(label, field)
+    def _label(self, text: Callable[[], str], parent: QWidget | None = None,
+               buddy: QWidget | None = None) -> QLabel:
+        label = PlainLabel(parent or self)
+        self._text(label.setText, text)
+        if buddy is not None:
+            label.setBuddy(buddy)
+        return label
+
+    def _row(self, form: QFormLayout, text: Callable[[], str], field: QWidget) -> None:
+        form.addRow(self._label(text, field.parentWidget(), field), field)
 
     def _voice_tab(self, voices: Sequence[tuple[str, str]]) -> QWidget:
         page, form = self._page("settingsVoicePage")
-        self.voice_enabled = self._check("voiceEnabled", "Speak the instructions aloud")
-        self.voice_name = self._combo("voiceName", "Voice",
-                                      [("", "System default"), *voices])
-        self.voice_rate = self._spin("voiceRate", "Speaking rate in words per minute",
-                                     "voice_rate", " words/min", 10)
-        self.voice_volume = self._spin("voiceVolume", "Voice volume in percent", "voice_volume",
-                                       " %", 5, scale=100)
-        self.count_aloud = self._check("countAloud", "Count the strokes aloud")
-        self.halfway_cue = self._check("halfwayCue", "Say when a step is halfway through")
-        self.tones_enabled = self._check("tonesEnabled", "Play tones between steps")
+        self.voice_enabled = self._check("voiceEnabled", lambda: _("Speak the instructions aloud"))
+        self.voice_name = self._combo("voiceName", lambda: _("Voice"),
+                                      [("", lambda: _("System default"))])
+        for value, label in voices:
+            self.voice_name.addItem(label, value)
+        self.voice_rate = self._spin(
+            "voiceRate", lambda: _("Speaking rate in words per minute"), "voice_rate",
+            # TRANSLATORS: after the number in a spin box: "150 words/min"; keep the space.
+            lambda: pgettext("spin box suffix", " words/min"), 10)
+        self.voice_volume = self._spin(
+            "voiceVolume", lambda: _("Voice volume in percent"), "voice_volume",
+            # TRANSLATORS: after the number in a spin box: "80 %"; keep the space if usual.
+            lambda: pgettext("spin box suffix", " %"), 5, scale=100)
+        self.count_aloud = self._check("countAloud", lambda: _("Count the strokes aloud"))
+        self.halfway_cue = self._check("halfwayCue",
+                                       lambda: _("Say when a step is halfway through"))
+        self.tones_enabled = self._check("tonesEnabled", lambda: _("Play tones between steps"))
         # One width whether the voices are there at the first show or arrive after it.
         self.voice_name.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.voice_name.setMinimumContentsLength(24)
-        self.voice_preview = QPushButton("&Preview", self)
+        self.voice_preview = QPushButton(self)
         self.voice_preview.setObjectName("voicePreview")
-        self.voice_preview.setAccessibleName("Preview the voice")
-        self.voice_preview.setToolTip("Hear a sample sentence in this voice at this rate")
+        # TRANSLATORS: a button: play a sample sentence in the chosen voice.
+        self._text(self.voice_preview.setText, lambda: _("&Preview"))
+        self._text(self.voice_preview.setAccessibleName, lambda: _("Preview the voice"))
+        self._text(self.voice_preview.setToolTip,
+                   lambda: _("Hear a sample sentence in this voice at this rate"))
         self.voice_preview.setAutoDefault(False)
         self.voice_preview_status = PlainLabel(self)
         self.voice_preview_status.setObjectName("voicePreviewStatus")
-        self.voice_preview_status.setAccessibleName("Voice preview status")
+        self._text(self.voice_preview_status.setAccessibleName,
+                   lambda: _("Voice preview status"))
         self.voice_preview_status.setWordWrap(True)
         self.voice_preview_status.setTextFormat(Qt.TextFormat.PlainText)
         self.voice_preview_status.hide()
@@ -217,144 +282,162 @@ class SettingsDialog(QDialog):
         voice_layout.setContentsMargins(0, 0, 0, 0)
         voice_layout.addWidget(self.voice_name)
         voice_layout.addWidget(self.voice_preview)
-        voice_label = PlainLabel("Vo&ice:", page)
-        voice_label.setBuddy(self.voice_name)
-        form.addRow(voice_label, voice_row)
-        self._row(form, "Speaking ra&te:", self.voice_rate)
-        self._row(form, "Vo&lume:", self.voice_volume)
+        form.addRow(self._label(lambda: _("Vo&ice:"), page, self.voice_name), voice_row)
+        self._row(form, lambda: _("Speaking ra&te:"), self.voice_rate)
+        self._row(form, lambda: _("Vo&lume:"), self.voice_volume)
         form.addRow(self.voice_preview_status)
         form.addRow(self.count_aloud)
         form.addRow(self.halfway_cue)
         form.addRow(self.tones_enabled)
         return page
 
-    def _session_tab(self, screen_awake_note: str) -> QWidget:
+    def _session_tab(self) -> QWidget:
         page, form = self._page("settingsSessionPage")
         self.include_optional_steps = self._check(
-            "includeOptionalSteps", "Include optional steps in routines")
+            "includeOptionalSteps", lambda: _("Include optional steps in routines"))
         self.keep_screen_awake = self._check(
-            "keepScreenAwake", "Keep the screen awake during a session (where the system allows)",
-            "Keep the screen awake during a session")
-        self.keep_screen_awake.setAccessibleDescription(screen_awake_note)
+            "keepScreenAwake",
+            lambda: _("Keep the screen awake during a session (where the system allows)"),
+            lambda: _("Keep the screen awake during a session"))
         form.addRow(self.include_optional_steps)
         form.addRow(self.keep_screen_awake)
-        form.addRow(self._note(screen_awake_note))
+        form.addRow(self._note(lambda: _(self._screen_awake_note)))
         return page
 
     def _reminders_tab(
         self, routines: Sequence[tuple[str, str]], autostart_supported: bool,
-        busy_signals: Sequence[str] = (),
     ) -> QWidget:
         page, form = self._page("settingsRemindersPage")
-        self.reminders_enabled = self._check("remindersEnabled", "Remind me to take posture breaks")
+        self.reminders_enabled = self._check("remindersEnabled",
+                                             lambda: _("Remind me to take posture breaks"))
+
+        def minutes() -> str:
+            # TRANSLATORS: after the number in a spin box: "30 min"; keep the space.
+            return pgettext("spin box suffix", " min")
+
         self.reminder_interval = self._spin(
-            "reminderInterval", "Minutes between reminders",
-            "reminder_interval_minutes", " min", 5)
+            "reminderInterval", lambda: _("Minutes between reminders"),
+            "reminder_interval_minutes", minutes, 5)
         self.day_boxes: list[QCheckBox] = []
         days = QWidget(self)
         days.setObjectName("activeDays")
-        days.setAccessibleName("Active days")
+        self._text(days.setAccessibleName, lambda: _("Active days"))
         day_row = QHBoxLayout(days)
         day_row.setContentsMargins(0, 0, 0, 0)
-        for index, name in enumerate(DAY_NAMES):
-            box = self._check(f"activeDay{index}", name[:3], name)
+        for index in range(7):
+            box = QCheckBox(self)
+            box.setObjectName(f"activeDay{index}")
             self.day_boxes.append(box)
             day_row.addWidget(box)
         day_row.addStretch(1)
-        self.active_start = self._time("activeStart", "Active hours start")
-        self.active_end = self._time("activeEnd", "Active hours end")
+        self.active_start = self._time("activeStart", lambda: _("Active hours start"))
+        self.active_end = self._time("activeEnd", lambda: _("Active hours end"))
         hours = QWidget(self)
         hours_row = QHBoxLayout(hours)
         hours_row.setContentsMargins(0, 0, 0, 0)
         hours_row.addWidget(self.active_start)
-        to_label = PlainLabel("to", hours)
-        hours_row.addWidget(to_label)
+        # TRANSLATORS: between two times: "Active hours: 09:00 to 17:00".
+        hours_row.addWidget(self._label(lambda: pgettext("time range", "to"), hours))
         hours_row.addWidget(self.active_end)
         hours_row.addStretch(1)
-        self.snooze_minutes = self._spin("snoozeMinutes", "Snooze length in minutes",
-                                         "snooze_minutes", " min")
-        self.idle_minutes = self._spin("idleMinutes", "Minutes away that count as a break",
-                                       "idle_minutes", " min")
-        self.reminder_routine = self._combo("reminderRoutine", "Routine for the micro-break",
-                                            routines)
-        self.reminder_sound = self._check("reminderSound", "Play a tone with the reminder")
-        self.reminder_voice = self._check("reminderVoice", "Say the reminder aloud")
-        self.autostart = self._check("autostart", "Start Massage Timer in the background at login")
+        self.snooze_minutes = self._spin("snoozeMinutes", lambda: _("Snooze length in minutes"),
+                                         "snooze_minutes", minutes)
+        self.idle_minutes = self._spin(
+            "idleMinutes", lambda: _("Minutes away that count as a break"),
+            "idle_minutes", minutes)
+        self.reminder_routine = self._combo("reminderRoutine",
+                                            lambda: _("Routine for the micro-break"))
+        for value, title in routines:
+            self.reminder_routine.addItem(title, value)
+        self.reminder_sound = self._check("reminderSound",
+                                          lambda: _("Play a tone with the reminder"))
+        self.reminder_voice = self._check("reminderVoice", lambda: _("Say the reminder aloud"))
+        self.autostart = self._check(
+            "autostart", lambda: _("Start {app} in the background at login").format(
+                app=APP_DISPLAY_NAME))
         self.autostart.setEnabled(autostart_supported)
         self.reminders_enabled.toggled.connect(self._on_reminders_toggled)
 
         form.addRow(self.reminders_enabled)
-        self._row(form, "Re&mind every:", self.reminder_interval)
-        form.addRow(PlainLabel("Active days:", self), days)
-        hours_label = PlainLabel("Active &hours:", self)
-        hours_label.setBuddy(self.active_start)
-        form.addRow(hours_label, hours)
-        self._row(form, "S&nooze for:", self.snooze_minutes)
-        self._row(form, "Away for at least:", self.idle_minutes)
-        form.addRow(self._note(
+        self._row(form, lambda: _("Re&mind every:"), self.reminder_interval)
+        form.addRow(self._label(lambda: _("Active days:")), days)
+        form.addRow(self._label(lambda: _("Active &hours:"), buddy=self.active_start), hours)
+        self._row(form, lambda: _("S&nooze for:"), self.snooze_minutes)
+        self._row(form, lambda: _("Away for at least:"), self.idle_minutes)
+        form.addRow(self._note(lambda: _(
             "Being away from the computer that long, a locked screen or a sleeping "
             "computer counts as a break: the next reminder comes one interval after you "
-            "are back."))
-        self._row(form, "Micro-brea&k routine:", self.reminder_routine)
+            "are back.")))
+        self._row(form, lambda: _("Micro-brea&k routine:"), self.reminder_routine)
         form.addRow(self.reminder_sound)
         form.addRow(self.reminder_voice)
         form.addRow(self.autostart)
         if not autostart_supported:
-            form.addRow(self._note(AUTOSTART_NOTE_OTHER))
-        busy = self._busy_section(form, busy_signals)
+            form.addRow(self._note(
+                lambda: _(AUTOSTART_NOTE_OTHER).format(app=APP_DISPLAY_NAME)))
+        busy = self._busy_section(form)
         self._reminder_fields: list[QWidget] = [*busy,
             self.reminder_interval, days, hours, self.snooze_minutes, self.idle_minutes,
             self.reminder_routine, self.reminder_sound, self.reminder_voice,
         ]
         return page
 
-    def _busy_section(self, form: QFormLayout, offered: Sequence[str]) -> list[QWidget]:
+    def _busy_section(self, form: QFormLayout) -> list[QWidget]:
         """Quiet while busy: which signals hold a due reminder, and what this desktop offers."""
-        self.busy_full_screen = self._check("busyFullScreen", "A full-screen window is active")
+        self.busy_full_screen = self._check("busyFullScreen",
+                                            lambda: _("A full-screen window is active"))
         self.busy_inhibitors = self._check(
-            "busyInhibitors", "A video, call or presentation keeps the screen on")
-        self.busy_do_not_disturb = self._check("busyDoNotDisturb", "Do not disturb is on")
+            "busyInhibitors", lambda: _("A video, call or presentation keeps the screen on"))
+        self.busy_do_not_disturb = self._check("busyDoNotDisturb",
+                                               lambda: _("Do not disturb is on"))
         self.busy_microphone_camera = self._check(
-            "busyMicrophoneCamera", "Another program uses the microphone or the camera")
+            "busyMicrophoneCamera",
+            lambda: _("Another program uses the microphone or the camera"))
         self.busy_programs = QLineEdit(self)
         self.busy_programs.setObjectName("busyPrograms")
-        self.busy_programs.setAccessibleName("Programs that hold reminders, comma-separated")
-        self.busy_programs.setPlaceholderText("e.g. zoom, obs, teams")
-        form.addRow(PlainLabel("Hold a reminder until you are free when:", self))
+        self._text(self.busy_programs.setAccessibleName,
+                   lambda: _("Programs that hold reminders, comma-separated"))
+        # TRANSLATORS: examples of program names; keep them as they are run.
+        self._text(self.busy_programs.setPlaceholderText, lambda: _("e.g. zoom, obs, teams"))
+        form.addRow(self._label(lambda: _("Hold a reminder until you are free when:")))
         boxes = [self.busy_full_screen, self.busy_inhibitors, self.busy_do_not_disturb,
                  self.busy_microphone_camera]
         for box in boxes:
             form.addRow(box)
-        self._row(form, "Or these &programs run:", self.busy_programs)
-        lines = list(offered) or ["Meeting mode only (no desktop signals found)"]
-        form.addRow(self._note("This desktop offers:\n" + "\n".join(lines)))
+        self._row(form, lambda: _("Or these &programs run:"), self.busy_programs)
+        self._busy_note = self._note()
+        form.addRow(self._busy_note)
         return [*boxes, self.busy_programs]
 
     def _programs(self) -> tuple[str, ...]:
         return tuple(p.strip() for p in self.busy_programs.text().split(",") if p.strip())
 
-    def _time(self, name: str, accessible: str) -> QTimeEdit:
+    def _time(self, name: str, accessible: Callable[[], str]) -> QTimeEdit:
         edit = QTimeEdit(self)
         edit.setObjectName(name)
-        edit.setAccessibleName(accessible)
-        edit.setDisplayFormat("HH:mm")
+        self._text(edit.setAccessibleName, accessible)
         return edit
 
     def _appearance_tab(self) -> QWidget:
         page, form = self._page("settingsAppearancePage")
-        self.theme = self._combo("theme", "Theme", [
-            ("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"),
+        self.theme = self._combo("theme", lambda: _("Theme"), [
+            ("system", lambda: _("Follow the system")),
+            # TRANSLATORS: a colour theme.
+            ("light", lambda: pgettext("theme", "Light")),
+            # TRANSLATORS: a colour theme.
+            ("dark", lambda: pgettext("theme", "Dark")),
         ])
         self.font_scale = self._spin(
-            "fontScale", "Text size in percent", "font_scale", " %", 25, scale=100)
+            "fontScale", lambda: _("Text size in percent"), "font_scale",
+            lambda: pgettext("spin box suffix", " %"), 25, scale=100)
         # Each language in its own name: a person who cannot read the current one finds theirs.
-        self.language = self._combo("language", "Language", [
-            ("system", _("Follow the system")),
-            *((lang.code, lang.name) for lang in shipped_languages()),
-        ])
-        self._row(form, _("&Language:"), self.language)
-        self._row(form, "&Theme:", self.theme)
-        self._row(form, "Text si&ze:", self.font_scale)
+        self.language = self._combo("language", lambda: _("Language"),
+                                    [("system", lambda: _("Follow the system"))])
+        for lang in shipped_languages():
+            self.language.addItem(lang.name, lang.code)
+        self._row(form, lambda: _("&Language:"), self.language)
+        self._row(form, lambda: _("&Theme:"), self.theme)
+        self._row(form, lambda: _("Text si&ze:"), self.font_scale)
         return page
 
     # -- values ---------------------------------------------------------------
@@ -454,15 +537,17 @@ class SettingsDialog(QDialog):
 
     def _problem(self) -> tuple[str, QWidget] | None:
         if not any(box.isChecked() for box in self.day_boxes):
-            return "Choose at least one active day.", self.day_boxes[0]
+            return _("Choose at least one active day."), self.day_boxes[0]
         if self.active_start.time() >= self.active_end.time():
-            return "The active hours must start before they end.", self.active_end
+            return _("The active hours must start before they end."), self.active_end
         programs = self._programs()
         if len(programs) > MAX_BUSY_PROGRAMS or any(
             "/" in p or len(p) > 64 or not p.isprintable() for p in programs
         ):
-            return (f"List at most {MAX_BUSY_PROGRAMS} program names, without folders, "
-                    "separated by commas."), self.busy_programs
+            return ngettext(
+                "List at most {count} program name, without folders, separated by commas.",
+                "List at most {count} program names, without folders, separated by commas.",
+                MAX_BUSY_PROGRAMS).format(count=MAX_BUSY_PROGRAMS), self.busy_programs
         return None
 
     def accept(self) -> None:
@@ -544,6 +629,10 @@ class SettingsDialog(QDialog):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
             self._restyle()
+        elif event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+            if self.isVisible():
+                self._fit_wrapped_text()
         super().changeEvent(event)
 
     def show_reminders(self) -> None:
@@ -555,7 +644,21 @@ class SettingsDialog(QDialog):
         self._fit_wrapped_text()
 
     def _fit_wrapped_text(self) -> None:
-        """Grow to fit wrapped notes: tab pages do not pass height-for-width upwards."""
+        """Grow to fit wrapped notes: tab pages do not pass height-for-width upwards.
+        Grow wider first for rows that cannot wrap (a long check box in a long
+        language), as far as the screen allows, so no page scrolls sideways."""
+        room = client_area(available_area(self))
+        current = self._tabs.currentWidget()
+        viewport = current.viewport().width() if isinstance(current, QScrollArea) else 0
+        pages = [form.parentWidget() for form in self._forms]
+        widest = max((page.minimumSizeHint().width() for page in pages if page is not None),
+                     default=0)
+        wider = min(widest - viewport, room.width() - self.width()) if viewport else 0
+        if wider > 0:
+            self.resize(self.width() + wider, self.height())
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()
         width = self._tabs.currentWidget().width()
         needed = 0
         for form in self._forms:

@@ -21,14 +21,16 @@ from PySide6.QtCore import QObject, Qt, Signal
 from massage_timer.audio.playback import NO_OUTPUT, ClipSource, CuePlayer
 from massage_timer.audio.speech import SpeechSynth, VoiceInfo
 from massage_timer.core.model.cues import Cue, CueKind, Priority
-from massage_timer.core.model.language import _
+from massage_timer.core.model.language import N_, SOURCE, _, negotiate
+from massage_timer.core.storage.catalogs import load_catalog, shipped_languages
 
 log = logging.getLogger(__name__)
 
-SAMPLE_LINE = "Let your shoulders drop, and breathe out slowly."
-PREPARING = "Preparing the sample…"
-PLAYING = "Playing the sample."
-NO_SOUND = "No sound output was found, so the sample cannot be played."
+# TRANSLATORS: spoken aloud as a sample of the chosen voice; a calm massage instruction.
+SAMPLE_LINE = N_("Let your shoulders drop, and breathe out slowly.")
+PREPARING = N_("Preparing the sample…")
+PLAYING = N_("Playing the sample.")
+NO_SOUND = N_("No sound output was found, so the sample cannot be played.")
 
 
 class Synth(Protocol):
@@ -88,6 +90,9 @@ class VoicePreview(QObject):
         self._generation = 0
         self._waiting = False
         self._closed = False
+        self._voice_languages: dict[str, tuple[str, ...]] = {}
+        self._sample = _(SAMPLE_LINE)
+        self._status: tuple[str, bool] = ("", False)
         queued = Qt.ConnectionType.QueuedConnection
         self._voicesArrived.connect(self._on_voices, queued)
         self._clipArrived.connect(self._on_clip_ready, queued)
@@ -125,24 +130,49 @@ class VoicePreview(QObject):
                 self._unavailableArrived, generation, reason),
         )
 
+    def sample_line(self, voice: str | None) -> str:
+        """:data:`SAMPLE_LINE` in the voice's language where this copy ships it (an
+        English voice says it in English), else in the interface language (the system
+        default voice, a voice of another language)."""
+        shipped = {lang.code for lang in shipped_languages()}
+        for tag in self._voice_languages.get(voice or "", ()):
+            code = negotiate({"LANGUAGE": tag})
+            if code == SOURCE and tag.lower().startswith("en"):
+                return SAMPLE_LINE
+            if code != SOURCE and code in shipped:
+                return load_catalog(code).gettext(SAMPLE_LINE)
+        return _(SAMPLE_LINE)
+
     def preview(self, voice: str | None, rate: int, volume: float) -> None:
-        """Say :data:`SAMPLE_LINE` in this voice at this rate, as soon as it is rendered."""
+        """Say :meth:`sample_line` in this voice at this rate, as soon as it is rendered."""
         self.player.stop()
         self.player.set_volume(volume)
         if self.player.problem() == _(NO_OUTPUT):
-            self.statusChanged.emit(NO_SOUND)
+            self._say(NO_SOUND)
             return
         self.start(voice, rate, volume)
         if self.unavailable_reason is not None:
-            self.statusChanged.emit(self.unavailable_reason)
+            self._say(self.unavailable_reason, translate=False)
             return
         self._waiting = True
-        if self.clip_for(SAMPLE_LINE) is not None:
+        self._sample = self.sample_line(voice)
+        if self.clip_for(self._sample) is not None:
             self._play()
             return
-        self.statusChanged.emit(PREPARING)
+        self._say(PREPARING)
         assert self._synth is not None
-        self._synth.prepare([SAMPLE_LINE])
+        self._synth.prepare([self._sample])
+
+    def restate(self) -> None:
+        """Say the status again, in the current language (after a language change)."""
+        message, translate = self._status
+        self.statusChanged.emit(_(message) if translate and message else message)
+
+    def _say(self, message: str, *, translate: bool = True) -> None:
+        """Emit ``message`` (one of this module's ``N_`` constants, or a reason already
+        in words when not ``translate``) and keep it for :meth:`restate`."""
+        self._status = (message, translate)
+        self.restate()
 
     def close(self) -> None:
         """Silence the sample and stop the worker, without waiting for it."""
@@ -167,19 +197,20 @@ class VoicePreview(QObject):
 
     def _play(self) -> None:
         self._waiting = False
-        self.player.play(Cue(CueKind.SPEECH, SAMPLE_LINE, Priority.INSTRUCTION))
-        self.statusChanged.emit(PLAYING if self.player.is_speaking() else "")
+        self.player.play(Cue(CueKind.SPEECH, self._sample, Priority.INSTRUCTION))
+        self._say(PLAYING if self.player.is_speaking() else "")
 
     def _on_voices(self, generation: int, voices: list[VoiceInfo]) -> None:
         if generation == self._generation and not self._closed:
+            self._voice_languages = {v.id: v.languages for v in voices}
             self.voicesFound.emit([(v.id, v.name) for v in voices])
 
     def _on_clip_ready(self, generation: int, text: str) -> None:
         current = generation == self._generation and not self._closed
-        if current and self._waiting and text == SAMPLE_LINE:
+        if current and self._waiting and text == self._sample:
             self._play()
 
     def _on_unavailable(self, generation: int, reason: str) -> None:
         if generation == self._generation and not self._closed:
             self._waiting = False
-            self.statusChanged.emit(reason)
+            self._say(reason, translate=False)
