@@ -108,7 +108,8 @@ class Played:
 
 
 def play_session(routine: Routine, timing: SpeechTiming, heard_seconds: ClipSeconds) -> Played:
-    """Run ``routine`` planned with ``timing``, its lines lasting ``heard_seconds``."""
+    """Run ``routine`` planned with ``timing`` (whose ``words`` are the session's
+    language), its lines lasting ``heard_seconds``."""
     clock = FakeClock()
     voice = SimulatedVoice(clock, lambda text: heard_seconds(text) or 0.0)
     into_work: list[str] = []
@@ -118,7 +119,7 @@ def play_session(routine: Routine, timing: SpeechTiming, heard_seconds: ClipSeco
             busy = voice.busy()
             if busy is not None and busy.priority >= Priority.SWITCH_SIDES:
                 into_work.append(f"{event.step.title}: {busy.text[:40]!r}")
-        route_event(event, OPTIONS, voice)
+        route_event(event, OPTIONS, voice, timing.words)
 
     engine = SessionEngine(routine, clock, timing=timing)
     engine.subscribe(on_event)
@@ -363,3 +364,15 @@ def test_a_core_session_plans_from_the_clips_ready_when_it_starts(tmp_path: Path
         assert row is not None and row.planned_seconds == 16
     finally:
         store.close()
+
+
+def test_accented_letters_are_counted_in_every_shipped_language() -> None:
+    """The estimate reads German, French, Polish or Portuguese words whole: an accented
+    vowel is a syllable, and a letter outside A-Z does not split a word."""
+    from massage_timer.core.model.speech_timing import syllables
+
+    assert syllables("Drücke") == 2
+    assert syllables("połóż dłoń") == 3
+    assert syllables("épaule") == 3
+    assert syllables("pescoço") == 3
+    assert syllables("Schulterblätter") == 4

@@ -46,8 +46,9 @@ ESTIMATE_MARGIN_SECONDS = 0.5
 """Added to every estimate (in rate units, and in seconds) so that it is never shorter
 than the real clip."""
 
-_TOKEN = re.compile(r"[A-Za-z']+|\d+")
-_VOWELS = re.compile(r"[aeiouy]+")
+_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+")
+_VOWELS = re.compile(r"[aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿœąęįų]+")
+"""Vowel letters of the shipped languages: an accented vowel is a syllable too."""
 
 ClipSeconds = Callable[[str], float | None]
 """The real length of ``text``'s rendered clip, or None while it is not ready."""
@@ -66,7 +67,8 @@ class SpokenStep(Protocol):
 
 
 def syllables(text: str) -> int:
-    """A rough syllable count (vowel groups per word; two per digit, as spoken)."""
+    """A rough syllable count (vowel groups per word, in any of the shipped languages'
+    letters; two per digit, as spoken)."""
     count = 0
     for token in _TOKEN.findall(text):
         if token.isdigit():
