@@ -270,11 +270,12 @@ class PlayerView(QWidget):
         back, forward = ("▶", "◀") if self._right_to_left() else ("◀", "▶")
         left, right = pgettext("keyboard key", "Left"), pgettext("keyboard key", "Right")
         back_key, forward_key = (right, left) if self._right_to_left() else (left, right)
+        back_text, skip_text = _("Back"), _("Skip")
         # TRANSLATORS: the keys in parentheses are the keyboard's arrow keys, Space, Esc.
         for button, text, name, tip in (
-            (self.back_button, f"{back}  {_('Back')}", _("Back to the previous part"),
+            (self.back_button, f"{back}  {back_text}", _("Back to the previous part"),
              _("Back to the previous part ({key})").format(key=back_key)),
-            (self.skip_button, f"{_('Skip')}  {forward}", _("Skip to the next part"),
+            (self.skip_button, f"{skip_text}  {forward}", _("Skip to the next part"),
              _("Skip to the next part ({key})").format(key=forward_key)),
             (self.stop_button, _("Stop"), _("Stop the session now"),
              _("Stop the session now (Esc)")),
