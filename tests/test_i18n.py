@@ -419,3 +419,17 @@ def test_no_message_is_hidden_inside_an_f_string() -> None:
                         and inner.func.id in {"_", "N_", "ngettext", "pgettext"}):
                     hidden.append(f"{path.relative_to(package)}:{inner.lineno}")
     assert hidden == []
+
+
+def test_the_pseudo_locales_stretch_the_checklist_too() -> None:
+    from massage_timer.core.model.pseudo import pseudo_rtl
+    from massage_timer.core.storage.checklist_file import load_checklist
+
+    source = load_checklist(language="en")
+    for code, transform in (("en_XA", pseudo), ("ar_XB", pseudo_rtl)):
+        shown = load_checklist(language=code)
+        assert [i.id for i in shown.items] == [i.id for i in source.items]
+        assert shown.version == source.version
+        assert shown.items[0].question == transform(source.items[0].question)
+        assert shown.advice == transform(source.advice)
+        assert shown.rules == tuple(transform(r) for r in source.rules)

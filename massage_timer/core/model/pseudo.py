@@ -17,6 +17,7 @@ import msgspec
 
 from massage_timer.core.model.language import PSEUDO, PSEUDO_RTL
 from massage_timer.core.model.routine import Routine
+from massage_timer.core.model.safety import Checklist
 
 _ACCENTS = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
@@ -84,3 +85,14 @@ def pseudo_routine(routine: Routine, transform: Callable[[str], str] = pseudo) -
         routine, title=transform(routine.title), summary=transform(routine.summary),
         cautions=tuple(transform(c) for c in routine.cautions), steps=steps,
     )
+
+
+def pseudo_checklist(checklist: Checklist, transform: Callable[[str], str] = pseudo) -> Checklist:
+    """The checklist's words in a pseudo-locale (ids and version untouched), so that
+    its dialog is checked for clipping with long text like every other window."""
+    items = tuple(msgspec.structs.replace(item, question=transform(item.question),
+                                          help=transform(item.help))
+                  for item in checklist.items)
+    return msgspec.structs.replace(
+        checklist, intro=transform(checklist.intro), advice=transform(checklist.advice),
+        rules=tuple(transform(rule) for rule in checklist.rules), items=items)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from massage_timer.core.model.language import TRANSLATOR
+from massage_timer.core.model.pseudo import TRANSFORMS, pseudo_checklist
 from massage_timer.core.model.safety import Checklist, validate_checklist
 from massage_timer.core.model.translation import (
     ChecklistTranslation,
@@ -41,6 +42,9 @@ def localized_checklist(
     """``checklist`` in ``language`` if its translation covers every question and rule,
     else all of it in English (a safety question is never half in another language)."""
     code = TRANSLATOR.code if language is None else language
+    if code in TRANSFORMS:
+        return Localized(pseudo_checklist(checklist, TRANSFORMS[code]), code,
+                         Coverage.TRANSLATED)
     path = (folder / code / "checklist.toml" if folder is not None
             else checklist_translation_path(code))
     translation: ChecklistTranslation | None = None
