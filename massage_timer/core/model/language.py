@@ -26,19 +26,23 @@ class Language:
     voice: str
     """The espeak-ng voice that speaks it (the person may pick another of the language)."""
     right_to_left: bool = False
+    syllable_units: float = 0.6
+    """How long the voice takes over a syllable, in rate units (about a word): the
+    spoken-length estimate's weight, measured on espeak-ng's voice for the language
+    (``bench/speech_languages.py``); Dutch and Polish pack more sound into one."""
 
 
 LANGUAGES: dict[str, Language] = {
     lang.code: lang
     for lang in (
         Language("en", "English", "en-us"),
-        Language("de", "Deutsch", "de"),
+        Language("de", "Deutsch", "de", syllable_units=0.62),
         Language("fr", "Français", "fr-fr"),
         Language("es", "Español", "es"),
         Language("it", "Italiano", "it"),
         Language("pt_BR", "Português (Brasil)", "pt-br"),
-        Language("nl", "Nederlands", "nl"),
-        Language("pl", "Polski", "pl"),
+        Language("nl", "Nederlands", "nl", syllable_units=0.65),
+        Language("pl", "Polski", "pl", syllable_units=0.66),
     )
 }
 

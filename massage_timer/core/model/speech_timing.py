@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from massage_timer.core.model.language import language
 from massage_timer.core.model.spoken import ENGLISH, Words
 
 DEFAULT_WORDS_PER_MINUTE = 160
@@ -78,9 +79,11 @@ def syllables(text: str) -> int:
     return count
 
 
-def estimate_speaking_seconds(text: str, words_per_minute: float) -> float:
-    """How long ``text`` takes to say at ``words_per_minute``, erring on the long side."""
-    units = SYLLABLE_UNITS * syllables(text) + LINE_UNITS + ESTIMATE_MARGIN_UNITS
+def estimate_speaking_seconds(text: str, words_per_minute: float,
+                              syllable_units: float = SYLLABLE_UNITS) -> float:
+    """How long ``text`` takes to say at ``words_per_minute``, erring on the long side
+    (``syllable_units``: the language's weight, :attr:`.Language.syllable_units`)."""
+    units = syllable_units * syllables(text) + LINE_UNITS + ESTIMATE_MARGIN_UNITS
     return 60.0 / words_per_minute * units + ESTIMATE_MARGIN_SECONDS
 
 
@@ -124,7 +127,8 @@ class SpeechTiming:
         measured = self.clip_seconds(text) if self.clip_seconds is not None else None
         if measured is not None:
             return measured
-        return estimate_speaking_seconds(text, self.words_per_minute)
+        return estimate_speaking_seconds(text, self.words_per_minute,
+                                         language(self.words.language).syllable_units)
 
     def prepare_seconds(self, step: SpokenStep) -> float:
         """The get-ready time before the step's first side."""
