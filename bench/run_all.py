@@ -41,6 +41,8 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "history": ("history.py", [], ["--quick"]),
     "validator": ("validator.py", [], ["--runs", "1", "--files", "50", "--repeat", "2"]),
     "busy": ("busy.py", [], ["--checks", "10", "--seconds", "5"]),
+    "language_stall": ("language_stall.py", [], []),
+    "speech_languages": ("speech_languages.py", [], []),
 }
 
 # key -> (target, "max" when lower is better); shown in the table.
@@ -54,6 +56,7 @@ TARGETS: dict[str, dict[str, float]] = {
                 "language_ratio": 1.05},
     "library": {"load_ms": 500},
     "busy": {"check_ms_p50": 20, "idle_wakeups_per_min": 1, "idle_cpu_pct": 0.01},
+    "language_stall": {"ui_stall_ms_max": 16},
 }
 
 

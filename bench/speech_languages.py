@@ -68,7 +68,7 @@ def main() -> int:
                 }
             result[code] = per_rate
             print(code, json.dumps(per_rate), file=sys.stderr, flush=True)
-    print(json.dumps({"speech_languages": result}))
+    print(json.dumps(result))
     return 0
 
 
