@@ -92,7 +92,8 @@ def test_the_status_line_says_why_a_reminder_is_held() -> None:
                                 wall=clocks.wall, tz=UTC)
     clocks.advance(3600)
     schedule.tick(None, lambda: BusyReason.MICROPHONE)
-    assert describe(schedule, clocks.now) == "Reminder held until you are free (microphone in use)"
+    assert describe(schedule, clocks.now) == (
+        "Reminder held until you are free (the microphone is in use)")
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import export_reading
 import pytest
 from PySide6.QtCharts import QBarSeries, QLineSeries
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -27,7 +27,7 @@ from pytestqt.qtbot import QtBot
 
 from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage.history.store import HistoryStore, SessionRecord
-from massage_timer.ui.history.history_view import PAGE_SIZE, HistoryView
+from massage_timer.ui.history.history_view import PAGE_SIZE, HistoryView, date_time_format
 from massage_timer.ui.theme import dark_palette, light_palette
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -78,8 +78,22 @@ def test_model_loads_pages_lazily(view: HistoryView, qtbot: QtBot) -> None:
     assert model.rowCount() == 450
     starts = [model.record(i).started_at for i in range(450)]  # type: ignore[union-attr]
     assert starts == sorted(starts, reverse=True)
-    assert model.index(0, 0).data() == "Wed 20 May 2026  13:00"
+    assert model.index(0, 0).data() == QLocale().toString(
+        QDateTime(QDate(2026, 5, 20), QTime(13, 0)), date_time_format())
     assert view.count_label.text() == "450 sessions"
+
+
+def test_dates_and_times_follow_the_locale(view: HistoryView) -> None:
+    """The table writes the locale's own date order and clock; the date filters too."""
+    try:
+        for name, expected in (("en_US", "Wed 5/20/26  1:00\u202fPM"),
+                               ("de_DE", "Mi. 20.05.26  13:00")):
+            QLocale.setDefault(QLocale(name))
+            view.model.beginResetModel()
+            view.model.endResetModel()
+            assert view.model.index(0, 0).data().replace(" PM", "\u202fPM") == expected
+    finally:
+        QLocale.setDefault(QLocale.system())
 
 
 def test_sorting_by_any_column_uses_the_store(view: HistoryView) -> None:

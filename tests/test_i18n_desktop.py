@@ -41,7 +41,6 @@ from massage_timer.ui.editor.library_actions import RoutineActions
 from massage_timer.ui.editor.region_picker import RegionPicker
 from massage_timer.ui.reminders.busy import BusyDetector, Detector
 from massage_timer.ui.reminders.prompt import ReminderPrompt
-from massage_timer.ui.reminders.reasons import reason_name
 from massage_timer.ui.settings.settings_dialog import SettingsDialog
 from massage_timer.ui.settings.voice_preview import PREPARING
 from massage_timer.ui.wiring import App
@@ -243,7 +242,7 @@ def test_busy_reasons_and_signals_are_translated(pseudo_locale: None) -> None:
     assert second == pseudo("{signal}: {source}").format(
         signal=pseudo("Microphone in use"),
         source=pseudo("PulseAudio/PipeWire source outputs (pactl)"))
-    assert reason_name(BusyReason.MICROPHONE) == pseudo("microphone in use")
+    assert BusyReason.MICROPHONE.label == pseudo("the microphone is in use")
     assert PREPARING == "Preparing the sample…"  # marked, translated where shown
 
 

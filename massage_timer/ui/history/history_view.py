@@ -89,9 +89,12 @@ PAGE_SIZE = 200
 COLUMNS = (N_("Date and time"), N_("Routine"), N_("Duration"), N_("Outcome"),
            N_("Pain before → after"))
 """The table's headers (translated where shown)."""
-DATE_TIME_FORMAT = "ddd dd MMM yyyy  HH:mm"
-"""A session's start in the table: QLocale writes the day and month names of the
-language; one fixed order keeps the column readable at a glance."""
+def date_time_format() -> str:
+    """A session's start in the table: the weekday, then the locale's own short date
+    and time (its order, its separators, its 12- or 24-hour clock)."""
+    locale = QLocale()
+    short = QLocale.FormatType.ShortFormat
+    return f"ddd {locale.dateFormat(short)}  {locale.timeFormat(short)}"
 _SORT_KEYS = (SortKey.STARTED, SortKey.ROUTINE, SortKey.DURATION, SortKey.OUTCOME,
               SortKey.PAIN)
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -239,7 +242,7 @@ class SessionTableModel(QAbstractTableModel):
 
     def _text(self, record: SessionRecord, column: int) -> str:
         if column == 0:
-            return local_date_time(record.started_at, self._tz, DATE_TIME_FORMAT)
+            return local_date_time(record.started_at, self._tz, date_time_format())
         if column == 1:
             return single_line(record.routine_title)
         if column == 2:
@@ -353,7 +356,7 @@ class HistoryView(QWidget):
         metrics = self.fontMetrics()
         sample_day = datetime(2026, 9, 30, 23, 59, tzinfo=self._tz)
         widths = {
-            0: local_date_time(sample_day, self._tz, DATE_TIME_FORMAT),
+            0: local_date_time(sample_day, self._tz, date_time_format()),
             2: "1:00:00",
             3: ngettext("Interrupted at step {number} of {count}",
                         "Interrupted at step {number} of {count}", 10).format(
@@ -485,7 +488,7 @@ class HistoryView(QWidget):
         to_label.setBuddy(self.until_edit)
         for edit in (self.since_edit, self.until_edit):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDisplayFormat(QLocale().dateFormat(QLocale.FormatType.ShortFormat))
             edit.setEnabled(False)
             edit.dateChanged.connect(self._on_filter_changed)
         self.range_check.toggled.connect(self._on_range_toggled)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from massage_timer.core.model import regions
-from massage_timer.core.model.language import N_, _, pgettext
+from massage_timer.core.model.language import _, pgettext
 from massage_timer.core.model.routine import Equipment, Position, Routine
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 from massage_timer.core.storage.loader import LoadedRoutine
@@ -45,31 +45,9 @@ def area_key(region_id: str) -> str:
     return region_id
 
 
-POSITIONS: dict[Position, str] = {
-    Position.SEATED: N_("Seated"),
-    Position.STANDING: N_("Standing"),
-    Position.SEATED_OR_STANDING: N_("Seated or standing"),
-    Position.LYING: N_("Lying"),
-    Position.PARTNER: N_("With a partner"),
-}
-"""How each position is shown (the file's value is a key, not a word on screen)."""
-
-EQUIPMENT: dict[Equipment, str] = {
-    Equipment.NONE: N_("No equipment"),
-    Equipment.TENNIS_BALL: N_("tennis ball"),
-    Equipment.TWO_BALLS_IN_A_SOCK: N_("two balls in a sock"),
-    Equipment.TOWEL: N_("towel"),
-    Equipment.WARM_COMPRESS: N_("warm compress"),
-    Equipment.MASSAGE_OIL: N_("massage oil"),
-    Equipment.CHAIR: N_("chair"),
-    Equipment.WALL: N_("wall"),
-}
-"""How each piece of equipment is shown, in a list after the first is capitalised."""
-
-
 def position_text(position: Position) -> str:
-    """The routine's position in the current language."""
-    return _(POSITIONS[position])
+    """The routine's position in the current language (the core's label)."""
+    return position.label
 
 
 _NOTE = re.compile(r" \([^()]*\)")
@@ -97,9 +75,9 @@ def routine_areas(routine: Routine) -> tuple[str, ...]:
 
 def equipment_text(routine: Routine) -> str:
     """What the routine needs, as one capitalised list ("Tennis ball, towel")."""
-    items = [_(EQUIPMENT[e]) for e in routine.equipment if e is not Equipment.NONE]
+    items = [e.label for e in routine.equipment if e is not Equipment.NONE]
     if not items:
-        return _(EQUIPMENT[Equipment.NONE])
+        return Equipment.NONE.label
     # TRANSLATORS: the separator between items of a list ("tennis ball, towel").
     text = pgettext("list separator", ", ").join(items)
     return text[:1].upper() + text[1:]

@@ -29,7 +29,6 @@ from massage_timer.core.model.schedule import (
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.storage.history.store import ReminderKind
 from massage_timer.core.storage.timezone import local_zone
-from massage_timer.ui.reminders.reasons import reason_name
 
 log = logging.getLogger("massage_timer.reminders")
 
@@ -58,7 +57,7 @@ def describe(schedule: ReminderSchedule, now: datetime) -> str:
         return _("Next reminder: an interval after you are back")
     if state is ReminderState.HELD:
         return _("Reminder held until you are free ({reason})").format(
-            reason=reason_name(schedule.held_reason) if schedule.held_reason else "")
+            reason=schedule.held_reason.label if schedule.held_reason else "")
     at = schedule.next_reminder_at()
     if state is ReminderState.PAUSED and schedule.paused_until is not None:
         until = schedule.paused_until.astimezone(at.tzinfo if at else now.tzinfo)
