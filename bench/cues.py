@@ -12,7 +12,8 @@ that PID at the end.
   ``isPlaying`` (checked right after ``play()`` and on ``playingChanged``).
 - speech start: the same with voice on and the speech cache warm (a second
   ``SpeechSynth`` over the cache the first one filled; clips preloaded into the
-  player as ``CuePlayer.preload`` allows): get-ready phase start → the line playing.
+  player as ``CuePlayer.preload`` allows): the moment a part's line is due
+  (``PartLine``) → the line playing.
 - stop silence: Stop while a line plays → no effect playing.
 - UI stall: a 1 ms PreciseTimer heartbeat runs during the speech session while a
   cold ``SpeechSynth`` renders fresh lines; the longest gap between beats, minus 1 ms.
@@ -110,7 +111,7 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
     from massage_timer.audio.playback import CuePlayer, SessionSound, tone_path
     from massage_timer.audio.speech import SpeechSynth
     from massage_timer.core.model.cues import TONE_WORK_START, CueOptions, lines_for_routine
-    from massage_timer.core.model.engine import Phase, PhaseChanged, SessionFinished
+    from massage_timer.core.model.engine import PartLine, Phase, PhaseChanged, SessionFinished
     from massage_timer.core.model.session import Session
     from massage_timer.core.storage.history.store import HistoryStore, utc_now
     from massage_timer.ui.session.adapter import SessionAdapter
@@ -215,7 +216,9 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
     speech_pending: list[tuple[float, list[float]]] = []
 
     def on_speech_event(event: object) -> None:
-        if isinstance(event, PhaseChanged) and event.phase is Phase.PREPARE:
+        # The instruction is due LINE_DELAY after its part starts (PartLine), not at
+        # the phase change: timed from the moment it is due.
+        if isinstance(event, PartLine):
             current = speaker._speaking
             if current is not None:
                 seen: list[float] = []
