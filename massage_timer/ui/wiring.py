@@ -225,14 +225,35 @@ class App(QObject):
 
     @property
     def history_window(self) -> HistoryWindow:
-        self._parts()  # built with the window
-        assert self._history_window is not None
+        """The History window's holder, made on first use (not needed for the first
+        paint; its charts and table wait for its first show anyway)."""
+        if self._history_window is None:
+            from massage_timer.ui.history_window import HistoryWindow
+
+            self._history_window = HistoryWindow(self.window)
         return self._history_window
 
     @property
     def editing(self) -> RoutineEditing:
-        self._parts()  # built with the window
-        assert self._editing is not None
+        """The routine actions' work (new, edit, import, ...), made on first use: its
+        modules (the cue plan, the TOML writer) are not needed for the first paint."""
+        if self._editing is None:
+            from massage_timer.ui.editor.editing import RoutineEditing, voice_tryout
+
+            window = self.window
+            hear, play = voice_tryout(self.sound, lambda: self.store.settings,
+                                      lambda text: window.show_notice(text, 8000),
+                                      busy=lambda: self.session_running)
+            self._editing = RoutineEditing(
+                self.paths,
+                window,
+                library=lambda: self.library,
+                reload=self.reload_library,
+                settings=lambda: self.store.settings,
+                hear=hear,
+                play=play,
+                parent=self,
+            )
         return self._editing
 
     @property
@@ -255,8 +276,6 @@ class App(QObject):
 
     def _build_window(self) -> None:
         # Imported here on purpose: a background start under a tray builds no window.
-        from massage_timer.ui.editor.editing import RoutineEditing, voice_tryout
-        from massage_timer.ui.history_window import HistoryWindow
         from massage_timer.ui.sessions import Sessions
 
         settings = self.store.settings
@@ -269,20 +288,6 @@ class App(QObject):
             library=lambda: self.library,
             history=lambda: self.history,
             bring_to_front=self.bring_to_front,
-            parent=self,
-        )
-        self._history_window = HistoryWindow(window)
-        hear, play = voice_tryout(self.sound, lambda: self.store.settings,
-                                  lambda text: window.show_notice(text, 8000),
-                                  busy=lambda: self.session_running)
-        self._editing = RoutineEditing(
-            self.paths,
-            window,
-            library=lambda: self.library,
-            reload=self.reload_library,
-            settings=lambda: self.store.settings,
-            hear=hear,
-            play=play,
             parent=self,
         )
         help_action = self._help_menu_action()
@@ -480,13 +485,14 @@ class App(QObject):
         w.reloadRequested.connect(self.reload_library)
         w.quitRequested.connect(self.quit)
         w.openRoutinesFolderRequested.connect(lambda: open_routines_folder(self.paths))
-        r, e = w.routine_actions, self.editing
-        r.newRequested.connect(e.new_routine)
-        r.duplicateRequested.connect(e.duplicate)
-        r.editRequested.connect(e.edit)
-        r.deleteRequested.connect(e.delete)
-        r.importRequested.connect(e.import_files)
-        r.exportRequested.connect(e.export)
+        # Through the property: the editing part is made at the first action.
+        r = w.routine_actions
+        r.newRequested.connect(lambda: self.editing.new_routine())
+        r.duplicateRequested.connect(lambda routine_id: self.editing.duplicate(routine_id))
+        r.editRequested.connect(lambda routine_id: self.editing.edit(routine_id))
+        r.deleteRequested.connect(lambda routine_id: self.editing.delete(routine_id))
+        r.importRequested.connect(lambda files: self.editing.import_files(files))
+        r.exportRequested.connect(lambda routine_id: self.editing.export(routine_id))
         self.sessions.breakTaken.connect(self._on_break_taken)
         self.sessions.ended.connect(self.notices_from_history)
         self.sessions.ended.connect(self._apply_pending_language)
@@ -522,7 +528,8 @@ class App(QObject):
 
     def _on_break_taken(self) -> None:
         self.reminders.service.record_break()
-        self.history_window.refresh()
+        if self._history_window is not None:  # else it shows the new break when made
+            self._history_window.refresh()
 
     def notices_from_history(self) -> None:
         self.finish_startup()
