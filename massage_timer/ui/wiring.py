@@ -18,6 +18,7 @@ import logging
 import sys
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, QUrl
@@ -485,18 +486,37 @@ class App(QObject):
         w.reloadRequested.connect(self.reload_library)
         w.quitRequested.connect(self.quit)
         w.openRoutinesFolderRequested.connect(lambda: open_routines_folder(self.paths))
-        # Through the property: the editing part is made at the first action.
         r = w.routine_actions
-        r.newRequested.connect(lambda: self.editing.new_routine())
-        r.duplicateRequested.connect(lambda routine_id: self.editing.duplicate(routine_id))
-        r.editRequested.connect(lambda routine_id: self.editing.edit(routine_id))
-        r.deleteRequested.connect(lambda routine_id: self.editing.delete(routine_id))
-        r.importRequested.connect(lambda files: self.editing.import_files(files))
-        r.exportRequested.connect(lambda routine_id: self.editing.export(routine_id))
+        r.newRequested.connect(self._new_routine)
+        r.duplicateRequested.connect(self._duplicate_routine)
+        r.editRequested.connect(self._edit_routine)
+        r.deleteRequested.connect(self._delete_routine)
+        r.importRequested.connect(self._import_routines)
+        r.exportRequested.connect(self._export_routine)
         self.sessions.breakTaken.connect(self._on_break_taken)
         self.sessions.ended.connect(self.notices_from_history)
         self.sessions.ended.connect(self._apply_pending_language)
         self.sessions.ended.connect(self._hand_over_later)
+
+    # The routine actions, through :attr:`editing` (made at the first of them).
+
+    def _new_routine(self) -> None:
+        self.editing.new_routine()
+
+    def _duplicate_routine(self, routine_id: str) -> None:
+        self.editing.duplicate(routine_id)
+
+    def _edit_routine(self, routine_id: str) -> None:
+        self.editing.edit(routine_id)
+
+    def _delete_routine(self, routine_id: str) -> None:
+        self.editing.delete(routine_id)
+
+    def _import_routines(self, files: list[Path] | None) -> None:
+        self.editing.import_files(files)
+
+    def _export_routine(self, routine_id: str) -> None:
+        self.editing.export(routine_id)
 
     # The tray's (and the Reminders menu's) actions work before the start-up is done.
 
