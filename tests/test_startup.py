@@ -78,6 +78,32 @@ def test_entry_points_finish_the_start_up_first(qtbot: QtBot, deferred: App) -> 
     assert deferred.sessions.flow is None
 
 
+def test_the_routine_actions_make_the_editing_part_when_first_used(
+    qtbot: QtBot, deferred: App
+) -> None:
+    """The editing part is not made for the first paint; the window's New and Edit
+    still open the editor, through it, and Quit closes that editor first."""
+    assert deferred._editing is None
+    actions = deferred.window.routine_actions
+    actions.newRequested.emit()
+    editor = deferred.editing.editor
+    assert editor is not None and editor.isVisible()
+    editor.undo_stack.setClean()
+    editor.close()
+    qtbot.waitUntil(lambda: deferred.editing.editor is None)
+    routine_id = deferred.library.routines[0].routine.id
+    actions.editRequested.emit(routine_id)
+    assert deferred.editing.editor is not None
+    deferred.editing.editor.undo_stack.setClean()
+    assert deferred.editing.close_editor()
+
+
+def test_the_history_window_is_made_when_first_asked_for(deferred: App) -> None:
+    assert deferred._history_window is None, "not needed for the first paint"
+    made = deferred.history_window
+    assert deferred._history_window is made and deferred.history_window is made
+
+
 def test_tray_menu_works_before_the_start_up(deferred: App) -> None:
     assert not deferred.started
     deferred.tray.snoozeRequested.emit()
