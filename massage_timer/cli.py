@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import importlib
 import io
 import os
@@ -142,28 +141,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = getattr(args, "handler", None)
     if handler is not None:
         return _run_command(handler, args, paths)
-    # No cyclic garbage collection until the start-up is done (``run_app`` turns it
-    # back on then): the imports and the window make thousands of long-lived objects,
-    # and collecting among them before the first paint found nothing and cost ~8 ms.
-    gc.disable()
-    try:
-        # The Qt-free modules the first paint needs, imported before Qt on purpose:
-        # once PySide6 is loaded, its import hook reads the source of every module
-        # imported after it (to look for ``from __feature__ import``), a cost per module.
-        from massage_timer.commands.display import display_problem
+    # The Qt-free modules the first paint needs, imported before Qt on purpose: once
+    # PySide6 is loaded, its import hook reads the source of every module imported
+    # after it (to look for ``from __feature__ import``), a cost per module.
+    from massage_timer.commands.display import display_problem
 
-        problem = display_problem()
-        if problem is not None:
-            print(_("{app}: cannot show a window here: {problem}. Start it from a desktop "
-                    "session; '{app} --help' lists the commands that need no window.").format(
-                        app=APP_NAME, problem=problem),
-                  file=sys.stderr)
-            return 2
-        from massage_timer.ui.app import run_app
+    problem = display_problem()
+    if problem is not None:
+        print(_("{app}: cannot show a window here: {problem}. Start it from a desktop "
+                "session; '{app} --help' lists the commands that need no window.").format(
+                    app=APP_NAME, problem=problem),
+              file=sys.stderr)
+        return 2
+    from massage_timer.ui.app import run_app
 
-        return run_app(args, paths)
-    finally:
-        gc.enable()
+    return run_app(args, paths)
 
 
 def _run_command(

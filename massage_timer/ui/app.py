@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import json
 import logging
 import os
@@ -84,8 +83,6 @@ def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
     instance.activateRequested.connect(main.bring_to_front)
     # Listening loads QtNetwork: after the first paint (the lock holds meanwhile).
     main.when_started(lambda: _listen(instance))
-    # The command line paused the garbage collector for the start-up (cli.main).
-    main.when_started(gc.enable)
     app.setQuitOnLastWindowClosed(False)
     code = app.exec()
     instance.release()
