@@ -208,8 +208,8 @@ class App(QObject):
 
     @property
     def window(self) -> MainWindow:
-        """The main window, built (hidden) on first use with its sessions, History
-        window and editor."""
+        """The main window, built (hidden) on first use with its sessions (the History
+        window and the editing part follow at their own first use)."""
         if self._window is None:
             self._build_window()
         assert self._window is not None
