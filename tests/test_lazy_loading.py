@@ -20,6 +20,12 @@ from massage_timer.ui.app import STARTUP_MARK_ENV
 REPO = Path(__file__).resolve().parent.parent
 HEAVY = ("PySide6.QtCharts", "PySide6.QtMultimedia", "PySide6.QtSvg", "PySide6.QtNetwork",
          "PySide6.QtDBus", "_hashlib")
+# Not needed for the first paint: the routine editing part (with the cue plan and the
+# TOML writer it uses) and the History window are made at their first use.
+WINDOW_PARTS = ("massage_timer.ui.editor.editing", "massage_timer.ui.editor.questions",
+                "massage_timer.ui.history_window", "massage_timer.core.model.cues",
+                "massage_timer.core.model.engine", "massage_timer.core.storage.routine_file",
+                "tomlkit")
 
 CHILD = """
 import json, linecache, sys
@@ -28,6 +34,7 @@ from massage_timer.ui import app
 from PySide6.QtCore import QObject, QTimer
 
 HEAVY = HEAVY_NAMES
+WINDOW_PARTS = WINDOW_PARTS_NAMES
 seen = {}
 
 def loaded():
@@ -52,6 +59,7 @@ def report(controller, *, quit_after):
 
     def shown():
         seen["first_paint"] = loaded()
+        seen["window_parts"] = sorted(m for m in WINDOW_PARTS if m in sys.modules)
         seen["sources_read"] = sorted(f for f in linecache.cache if "massage_timer" in f)
         controller.when_started(started)
 
@@ -61,7 +69,7 @@ app._report_first_paint = report
 code = main([a for a in sys.argv[1:] if a != "--close"])
 print("SEEN " + json.dumps(seen), flush=True)
 sys.exit(code)
-""".replace("HEAVY_NAMES", repr(HEAVY))
+""".replace("HEAVY_NAMES", repr(HEAVY)).replace("WINDOW_PARTS_NAMES", repr(WINDOW_PARTS))
 
 
 def _start(data_dir: Path, *extra: str) -> dict[str, object]:
@@ -85,6 +93,7 @@ def test_a_usual_start_paints_before_loading_any_heavy_qt_module(tmp_path: Path)
     _start(tmp_path)  # the first start
     seen = _start(tmp_path)  # a usual one
     assert seen["first_paint"] == [], seen
+    assert seen["window_parts"] == [], seen
     assert seen["listening"] is True
     for module in ("PySide6.QtCharts", "PySide6.QtMultimedia", "_hashlib"):
         assert module not in seen["started"], seen  # type: ignore[operator]

@@ -78,6 +78,32 @@ def test_entry_points_finish_the_start_up_first(qtbot: QtBot, deferred: App) -> 
     assert deferred.sessions.flow is None
 
 
+def test_the_routine_actions_make_the_editing_part_when_first_used(
+    qtbot: QtBot, deferred: App
+) -> None:
+    """The editing part is not made for the first paint; the window's New and Edit
+    still open the editor, through it, and Quit closes that editor first."""
+    assert deferred._editing is None
+    actions = deferred.window.routine_actions
+    actions.newRequested.emit()
+    editor = deferred.editing.editor
+    assert editor is not None and editor.isVisible()
+    editor.undo_stack.setClean()
+    editor.close()
+    qtbot.waitUntil(lambda: deferred.editing.editor is None)
+    routine_id = deferred.library.routines[0].routine.id
+    actions.editRequested.emit(routine_id)
+    assert deferred.editing.editor is not None
+    deferred.editing.editor.undo_stack.setClean()
+    assert deferred.editing.close_editor()
+
+
+def test_the_history_window_is_made_when_first_asked_for(deferred: App) -> None:
+    assert deferred._history_window is None, "not needed for the first paint"
+    made = deferred.history_window
+    assert deferred._history_window is made and deferred.history_window is made
+
+
 def test_tray_menu_works_before_the_start_up(deferred: App) -> None:
     assert not deferred.started
     deferred.tray.snoozeRequested.emit()
@@ -244,3 +270,43 @@ def test_going_to_the_background_drops_the_cached_pixmaps(
     finally:
         ctl.shutdown()
         ctl.deleteLater()
+
+
+CATALOG_CHILD = """
+import sys
+from massage_timer.cli import main
+from massage_timer.core.storage import catalogs
+from massage_timer.ui import app
+
+read = []
+load = catalogs.load_catalog
+
+def counted(code):
+    read.append(code)
+    return load(code)
+
+catalogs.load_catalog = counted
+
+def report(controller, *, quit_after):
+    def shown():
+        print("READ AT FIRST PAINT", " ".join(read), flush=True)
+        controller.when_started(controller.quit)
+    controller.first_paint.add_callback(shown)
+
+app._report_first_paint = report
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_german_start_reads_the_german_catalogue_once(tmp_path: Path) -> None:
+    """The command line switches to the environment's language, and the window's
+    language (the setting: ``system``) is that one: its catalogue is not read again."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", LANGUAGE="de",
+               **{STARTUP_MARK_ENV: "1"})
+    proc = subprocess.run(
+        [sys.executable, "-c", CATALOG_CHILD, "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=120, cwd=REPO, env=env, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("READ AT")]
+    assert lines == ["READ AT FIRST PAINT de"], proc.stdout + proc.stderr[-2000:]

@@ -18,6 +18,7 @@ import logging
 import sys
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, QUrl
@@ -207,8 +208,8 @@ class App(QObject):
 
     @property
     def window(self) -> MainWindow:
-        """The main window, built (hidden) on first use with its sessions, History
-        window and editor."""
+        """The main window, built (hidden) on first use with its sessions (the History
+        window and the editing part follow at their own first use)."""
         if self._window is None:
             self._build_window()
         assert self._window is not None
@@ -225,14 +226,35 @@ class App(QObject):
 
     @property
     def history_window(self) -> HistoryWindow:
-        self._parts()  # built with the window
-        assert self._history_window is not None
+        """The History window's holder, made on first use (not needed for the first
+        paint; its charts and table wait for its first show anyway)."""
+        if self._history_window is None:
+            from massage_timer.ui.history_window import HistoryWindow
+
+            self._history_window = HistoryWindow(self.window)
         return self._history_window
 
     @property
     def editing(self) -> RoutineEditing:
-        self._parts()  # built with the window
-        assert self._editing is not None
+        """The routine actions' work (new, edit, import, ...), made on first use: its
+        modules (the cue plan, the TOML writer) are not needed for the first paint."""
+        if self._editing is None:
+            from massage_timer.ui.editor.editing import RoutineEditing, voice_tryout
+
+            window = self.window
+            hear, play = voice_tryout(self.sound, lambda: self.store.settings,
+                                      lambda text: window.show_notice(text, 8000),
+                                      busy=lambda: self.session_running)
+            self._editing = RoutineEditing(
+                self.paths,
+                window,
+                library=lambda: self.library,
+                reload=self.reload_library,
+                settings=lambda: self.store.settings,
+                hear=hear,
+                play=play,
+                parent=self,
+            )
         return self._editing
 
     @property
@@ -255,8 +277,6 @@ class App(QObject):
 
     def _build_window(self) -> None:
         # Imported here on purpose: a background start under a tray builds no window.
-        from massage_timer.ui.editor.editing import RoutineEditing, voice_tryout
-        from massage_timer.ui.history_window import HistoryWindow
         from massage_timer.ui.sessions import Sessions
 
         settings = self.store.settings
@@ -269,20 +289,6 @@ class App(QObject):
             library=lambda: self.library,
             history=lambda: self.history,
             bring_to_front=self.bring_to_front,
-            parent=self,
-        )
-        self._history_window = HistoryWindow(window)
-        hear, play = voice_tryout(self.sound, lambda: self.store.settings,
-                                  lambda text: window.show_notice(text, 8000),
-                                  busy=lambda: self.session_running)
-        self._editing = RoutineEditing(
-            self.paths,
-            window,
-            library=lambda: self.library,
-            reload=self.reload_library,
-            settings=lambda: self.store.settings,
-            hear=hear,
-            play=play,
             parent=self,
         )
         help_action = self._help_menu_action()
@@ -480,17 +486,37 @@ class App(QObject):
         w.reloadRequested.connect(self.reload_library)
         w.quitRequested.connect(self.quit)
         w.openRoutinesFolderRequested.connect(lambda: open_routines_folder(self.paths))
-        r, e = w.routine_actions, self.editing
-        r.newRequested.connect(e.new_routine)
-        r.duplicateRequested.connect(e.duplicate)
-        r.editRequested.connect(e.edit)
-        r.deleteRequested.connect(e.delete)
-        r.importRequested.connect(e.import_files)
-        r.exportRequested.connect(e.export)
+        r = w.routine_actions
+        r.newRequested.connect(self._new_routine)
+        r.duplicateRequested.connect(self._duplicate_routine)
+        r.editRequested.connect(self._edit_routine)
+        r.deleteRequested.connect(self._delete_routine)
+        r.importRequested.connect(self._import_routines)
+        r.exportRequested.connect(self._export_routine)
         self.sessions.breakTaken.connect(self._on_break_taken)
         self.sessions.ended.connect(self.notices_from_history)
         self.sessions.ended.connect(self._apply_pending_language)
         self.sessions.ended.connect(self._hand_over_later)
+
+    # The routine actions, through :attr:`editing` (made at the first of them).
+
+    def _new_routine(self) -> None:
+        self.editing.new_routine()
+
+    def _duplicate_routine(self, routine_id: str) -> None:
+        self.editing.duplicate(routine_id)
+
+    def _edit_routine(self, routine_id: str) -> None:
+        self.editing.edit(routine_id)
+
+    def _delete_routine(self, routine_id: str) -> None:
+        self.editing.delete(routine_id)
+
+    def _import_routines(self, files: list[Path] | None) -> None:
+        self.editing.import_files(files)
+
+    def _export_routine(self, routine_id: str) -> None:
+        self.editing.export(routine_id)
 
     # The tray's (and the Reminders menu's) actions work before the start-up is done.
 
@@ -522,7 +548,8 @@ class App(QObject):
 
     def _on_break_taken(self) -> None:
         self.reminders.service.record_break()
-        self.history_window.refresh()
+        if self._history_window is not None:  # else it shows the new break when made
+            self._history_window.refresh()
 
     def notices_from_history(self) -> None:
         self.finish_startup()

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from massage_timer.core.model.language import SOURCE, language, resolve
+from massage_timer.core.model.language import SOURCE, TRANSLATOR, language, resolve
 from massage_timer.core.storage.catalogs import use_language
 
 _INSTALLED: list[QTranslator] = []
@@ -42,7 +42,10 @@ def apply_language(app: QApplication, setting: str,
                    env: Mapping[str, str] | None = None) -> str:
     """Use the language of the ``language`` setting (``system``: the environment's)
     for everything shown from now on; returns its code."""
-    code = use_language(resolve(setting, os.environ if env is None else env))
+    wanted = resolve(setting, os.environ if env is None else env)
+    # At start-up the command line has already switched to the environment's
+    # language, usually the setting's too: its catalogue is not read a second time.
+    code = wanted if TRANSLATOR.code == wanted else use_language(wanted)
     for old in _INSTALLED:
         app.removeTranslator(old)
     _INSTALLED.clear()
