@@ -89,8 +89,7 @@ def test_dates_and_times_follow_the_locale(view: HistoryView) -> None:
         for name, expected in (("en_US", "Wed 5/20/26  1:00\u202fPM"),
                                ("de_DE", "Mi. 20.05.26  13:00")):
             QLocale.setDefault(QLocale(name))
-            view.model.beginResetModel()
-            view.model.endResetModel()
+            view.model.retranslate()
             assert view.model.index(0, 0).data().replace(" PM", "\u202fPM") == expected
     finally:
         QLocale.setDefault(QLocale.system())

@@ -158,6 +158,7 @@ class SessionTableModel(QAbstractTableModel):
         self._descending = True
         self._rows: list[SessionRecord] = []
         self._total = 0
+        self._date_format = date_time_format()
         self.reload()
 
     @property
@@ -212,6 +213,7 @@ class SessionTableModel(QAbstractTableModel):
 
     def retranslate(self) -> None:
         """Headers and cells again, in the language now in use."""
+        self._date_format = date_time_format()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         if self._rows:
             self.dataChanged.emit(self.index(0, 0),
@@ -242,7 +244,7 @@ class SessionTableModel(QAbstractTableModel):
 
     def _text(self, record: SessionRecord, column: int) -> str:
         if column == 0:
-            return local_date_time(record.started_at, self._tz, date_time_format())
+            return local_date_time(record.started_at, self._tz, self._date_format)
         if column == 1:
             return single_line(record.routine_title)
         if column == 2:
@@ -340,6 +342,8 @@ class HistoryView(QWidget):
         self.range_check.setAccessibleName(_("Filter by date range"))
         self.since_edit.setAccessibleName(_("From date"))
         self.until_edit.setAccessibleName(_("To date"))
+        for edit in (self.since_edit, self.until_edit):
+            edit.setDisplayFormat(QLocale().dateFormat(QLocale.FormatType.ShortFormat))
         # TRANSLATORS: between the two dates of the history's date filter.
         self._to_label.setText(_("&to"))
         # TRANSLATORS: the history's filter by routine.
@@ -488,7 +492,6 @@ class HistoryView(QWidget):
         to_label.setBuddy(self.until_edit)
         for edit in (self.since_edit, self.until_edit):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat(QLocale().dateFormat(QLocale.FormatType.ShortFormat))
             edit.setEnabled(False)
             edit.dateChanged.connect(self._on_filter_changed)
         self.range_check.toggled.connect(self._on_range_toggled)
