@@ -202,6 +202,11 @@ class CuePlayer(QObject):
         """One-line notice of what is missing for sound, or None."""
         return self._problem
 
+    @property
+    def has_output(self) -> bool:
+        """Whether there is an audio output to play on (a sound server and a device)."""
+        return self._has_output
+
     def set_volume(self, volume: float) -> None:
         self._volume = max(0.0, min(1.0, volume))
         for effect in self._effects.values():

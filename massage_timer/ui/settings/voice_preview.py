@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from massage_timer.audio.playback import NO_OUTPUT, ClipSource, CuePlayer
+from massage_timer.audio.playback import ClipSource, CuePlayer
 from massage_timer.audio.speech import SpeechSynth, VoiceInfo
 from massage_timer.core.model.cues import Cue, CueKind, Priority
 from massage_timer.core.model.language import N_, SOURCE, _, negotiate
@@ -147,7 +147,7 @@ class VoicePreview(QObject):
         """Say :meth:`sample_line` in this voice at this rate, as soon as it is rendered."""
         self.player.stop()
         self.player.set_volume(volume)
-        if self.player.problem() == _(NO_OUTPUT):
+        if not self.player.has_output:
             self._say(NO_SOUND)
             return
         self.start(voice, rate, volume)
