@@ -186,15 +186,11 @@ def translate_routine(
     gaps = routine_gaps(routine, translation)
     if gaps:
         return Localized(routine, source, Coverage.INCOMPLETE, gaps)
+    words = [translation.steps[step.id] for step in routine.steps]  # type: ignore[index]
     steps = tuple(
-        msgspec.structs.replace(
-            step,
-            title=translation.steps[step.id].title,  # type: ignore[index]
-            instruction=translation.steps[step.id].instruction,  # type: ignore[index]
-            cue=translation.steps[step.id].cue,  # type: ignore[index]
-            side_words=translation.steps[step.id].side_words,  # type: ignore[index]
-        )
-        for step in routine.steps
+        msgspec.structs.replace(step, title=own.title, instruction=own.instruction,
+                                cue=own.cue, side_words=own.side_words)
+        for step, own in zip(routine.steps, words, strict=True)
     )
     translated = msgspec.structs.replace(
         routine, title=translation.title, summary=translation.summary,
