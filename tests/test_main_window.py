@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from massage_timer.core.model.settings import Settings
+from massage_timer.core.model.speech_timing import timing_for
 from massage_timer.core.storage.loader import Library, LoadedRoutine, Origin, RoutineError
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui.app import create_main_window
@@ -421,3 +422,53 @@ def test_the_step_rows_of_the_previous_routine_are_not_left_showing(
              if label.isVisibleTo(window)]
     rows = step_list.text().count("\n") + 1
     assert len(shown) == 4 * rows
+
+
+def test_a_start_shows_the_chosen_routine_once_and_times_each_routine_once(
+    qtbot: QtBot, app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Building the window renders the detail of the routine it opens on once (a new
+    library resets the list and then selects: both used to render it), and works out
+    each routine's length once however often the list, its filter and tooltips ask."""
+    from massage_timer.core.model.routine import Routine
+    from massage_timer.ui.library.routine_detail import RoutineDetail
+
+    shown: list[str | None] = []
+    real_show = RoutineDetail.show_routine
+
+    def show(self: RoutineDetail, loaded: LoadedRoutine | None, *args: object,
+             **kwargs: object) -> None:
+        shown.append(loaded.routine.id if loaded is not None else None)
+        real_show(self, loaded, *args, **kwargs)  # type: ignore[arg-type]
+
+    timed: list[str] = []
+    real_total = Routine.total_seconds
+
+    def total(self: Routine, *args: object, **kwargs: object) -> float:
+        timed.append(self.id)
+        return real_total(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    library = _library()
+    monkeypatch.setattr(RoutineDetail, "show_routine", show)
+    monkeypatch.setattr(Routine, "total_seconds", total)
+    win = create_main_window(app_paths, Settings(voice_rate=120), library)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    chosen = win.current_routine_id()
+    assert chosen is not None
+    assert [s for s in shown if s is not None] == [chosen]
+    list_rows = [r.routine.id for r in library.routines]
+    # Each row once for the list, and the chosen routine once more for the detail.
+    assert sorted(timed) == sorted([*list_rows, chosen])
+
+    for row in range(win.routine_list.model().rowCount()):
+        win.routine_list.model().index(row, 0).data(LinesRole)
+    assert sorted(timed) == sorted([*list_rows, chosen])
+    other = next(r for r in list_rows if r != chosen)
+    assert win.select_routine(other)
+    assert [s for s in shown if s is not None] == [chosen, other]
+
+    timed.clear()
+    win.set_speech_timing(timing_for(True, 200))
+    assert sorted(timed) == sorted([*list_rows, other]), "a new voice rate times them again"

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -175,11 +174,15 @@ class MainWindow(QMainWindow):
 
     def set_include_optional(self, include: bool) -> None:
         """Whether optional steps count (the setting); changes the times shown."""
+        if include == self._include_optional:
+            return
         self._include_optional = include
         self.set_library(self._library)
 
     def set_speech_timing(self, timing: SpeechTiming) -> None:
         """The get-ready times of the user's voice (its rate); changes the times shown."""
+        if timing == self._timing:
+            return
         self._timing = timing
         self.set_library(self._library)
 
@@ -463,7 +466,9 @@ class MainWindow(QMainWindow):
     def _on_current_changed(self, *_args: object) -> None:
         routine_id = self.current_routine_id()
         loaded = self._library.get(routine_id) if routine_id else None
-        self._detail.show_routine(loaded, self._include_optional, self._timing)
+        # A new library resets the list (current: none), then selects: each says so.
+        if not self._detail.shows(loaded, self._include_optional, self._timing):
+            self._detail.show_routine(loaded, self._include_optional, self._timing)
         self._start.setEnabled(loaded is not None)
         self.routine_actions.set_current(loaded)
         self.start_action.setEnabled(loaded is not None)
@@ -487,6 +492,8 @@ class MainWindow(QMainWindow):
         self._broken.setVisible(shown)
 
     def _on_about_triggered(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # made at first use, not at the start
+
         QMessageBox.about(
             self,
             _("About {app}").format(app=APP_DISPLAY_NAME),

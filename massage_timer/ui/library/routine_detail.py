@@ -145,6 +145,14 @@ class RoutineDetail(QWidget):
                 self, "_shown"):
             self.show_routine(*self._shown)
 
+    def shows(
+        self, loaded: LoadedRoutine | None, include_optional: bool, timing: SpeechTiming
+    ) -> bool:
+        """Whether this is what is on show already (the same loaded routine, not an equal one)."""
+        shown = getattr(self, "_shown", None)
+        return (shown is not None and shown[0] is loaded
+                and shown[1:] == (include_optional, timing))
+
     def show_routine(
         self,
         loaded: LoadedRoutine | None,

@@ -91,6 +91,9 @@ class RoutineListModel(QAbstractListModel):
         self._rows: list[LoadedRoutine] = []
         self._include_optional = False
         self._timing = AS_WRITTEN
+        # Each row's length, worked out at its first use: the list, its filter and its
+        # tooltips ask for it many times, and each answer counts every line's syllables.
+        self._seconds: dict[int, float] = {}
 
     def set_routines(
         self,
@@ -102,6 +105,7 @@ class RoutineListModel(QAbstractListModel):
         self._rows = list(routines)
         self._include_optional = include_optional
         self._timing = timing
+        self._seconds.clear()
         self.endResetModel()
 
     def refresh(self) -> None:
@@ -127,11 +131,11 @@ class RoutineListModel(QAbstractListModel):
         if role == RoutineIdRole:
             return routine.id
         if role == SecondsRole:
-            return routine.total_seconds(self._include_optional, self._timing)
+            return self._row_seconds(index.row())
         if role == AreasRole:
             return routine_areas(routine)
         if role == LinesRole:
-            seconds = routine.total_seconds(self._include_optional, self._timing)
+            seconds = self._row_seconds(index.row())
             # TRANSLATORS: a routine's length, position and equipment, in the list.
             meta = _("{length} · {position} · {equipment}").format(
                 length=duration(seconds), position=position_text(routine.position),
@@ -149,6 +153,14 @@ class RoutineListModel(QAbstractListModel):
                 title=routine.title, details=meta, areas=areas)
             return plain_tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
         return None
+
+
+    def _row_seconds(self, row: int) -> float:
+        seconds = self._seconds.get(row)
+        if seconds is None:
+            seconds = self._rows[row].routine.total_seconds(self._include_optional, self._timing)
+            self._seconds[row] = seconds
+        return seconds
 
 
 class RoutineFilterModel(QSortFilterProxyModel):
