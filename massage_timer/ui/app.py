@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
 import os
 import signal
@@ -109,6 +108,8 @@ def _hand_over(instance: SingleInstance, argv: list[str], schedule: Carried) -> 
     the lock is passed on open, so no other start can slip in, and the reminder
     schedule goes on where it was. Called once the app has shut down (history closed,
     settings saved, speech worker stopped, tray icon hidden)."""
+    import json  # only a hand-over needs it, not a start
+
     payload = {
         "lock_fd": instance.pass_on(),
         "anchor": schedule.anchor.isoformat(),
@@ -135,6 +136,7 @@ def _take_handover(lock: InstanceLock) -> Carried | None:
     text = os.environ.pop(HANDOVER_ENV, None)
     if not text:
         return None
+    import json
     from datetime import datetime
 
     from massage_timer.core.model.schedule import Carried

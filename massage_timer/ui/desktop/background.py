@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QPixmapCache
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow
 
 from massage_timer import APP_DISPLAY_NAME
 from massage_timer.core.model.language import N_, _
@@ -97,6 +97,8 @@ class CloseToBackground(QObject):
         self._store.update_state(shown_background_hint=True)
         text = _(BACKGROUND_HINT if self._tray.available else BACKGROUND_HINT_NO_TRAY)
         if not self._tray.notify(APP_DISPLAY_NAME, text):
+            from PySide6.QtWidgets import QMessageBox  # made at first use, not at the start
+
             box = QMessageBox(
                 QMessageBox.Icon.Information,
                 APP_DISPLAY_NAME,
