@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import signal
 import sqlite3
@@ -12,6 +11,7 @@ import textwrap
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from massage_timer.core.model.session import Outcome
@@ -422,7 +422,7 @@ def test_a_session_cut_off_after_its_last_step_never_reads_step_n_plus_one(
     in between): the notice must not say "step 3 of 2"."""
     db = tmp_path / "h.sqlite3"
     store, _ = HistoryStore.open(db, now=lambda: T0)
-    sid = store.start_session(dataclasses.replace(start(), steps_total=2))
+    sid = store.start_session(msgspec.structs.replace(start(), steps_total=2))
     store.step_completed(sid, 1, 1, 60.0)
     store.step_completed(sid, 2, 2, 120.0)
     store._conn.close()  # dies without finishing

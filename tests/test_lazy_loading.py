@@ -28,7 +28,7 @@ WINDOW_PARTS = ("massage_timer.ui.editor.editing", "massage_timer.ui.editor.ques
                 "tomlkit")
 
 CHILD = """
-import json, linecache, sys
+import dataclasses, json, linecache, sys
 from massage_timer.cli import main  # before PySide6, as the app imports them
 from massage_timer.ui import app
 from PySide6.QtCore import QObject, QTimer
@@ -39,6 +39,13 @@ seen = {}
 
 def loaded():
     return sorted(m for m in HEAVY if m in sys.modules)
+
+def own_dataclasses():
+    return sorted(f"{name}.{key}" for name, module in list(sys.modules.items())
+                  if name.split(".")[0] == "massage_timer"
+                  for key, value in list(vars(module).items())
+                  if isinstance(value, type) and value.__module__ == name
+                  and dataclasses.is_dataclass(value))
 
 def report(controller, *, quit_after):
     def background():
@@ -59,6 +66,7 @@ def report(controller, *, quit_after):
 
     def shown():
         seen["first_paint"] = loaded()
+        seen["dataclasses"] = own_dataclasses()
         seen["window_parts"] = sorted(m for m in WINDOW_PARTS if m in sys.modules)
         seen["sources_read"] = sorted(f for f in linecache.cache if "massage_timer" in f)
         controller.when_started(started)
@@ -99,6 +107,14 @@ def test_a_usual_start_paints_before_loading_any_heavy_qt_module(tmp_path: Path)
         assert module not in seen["started"], seen  # type: ignore[operator]
     if os.name == "posix":  # the listener is a plain Unix socket there
         assert "PySide6.QtNetwork" not in seen["started"], seen  # type: ignore[operator]
+
+
+def test_no_dataclass_is_made_before_the_first_paint(tmp_path: Path) -> None:
+    """Making a dataclass generates and compiles its methods (about half a millisecond
+    each, a dozen were on this path); the records loaded before the first paint are
+    msgspec Structs, made in C. Widget-side dataclasses may come later, at first use."""
+    seen = _start(tmp_path)
+    assert seen["dataclasses"] == [], seen
 
 
 def test_pyside_reads_no_module_source_at_start(tmp_path: Path) -> None:

@@ -9,9 +9,10 @@ answers into one reason, so the schedule and the history log speak the same word
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+import msgspec
 
 from massage_timer.core.model.language import pgettext
 from massage_timer.core.model.settings import Settings
@@ -62,8 +63,7 @@ ORDER: tuple[BusyReason, ...] = (
 """Cheapest and surest first: a check stops at the first signal that says busy."""
 
 
-@dataclass(frozen=True)
-class BusyPolicy:
+class BusyPolicy(msgspec.Struct, frozen=True):
     """Which signals count, from the settings (all on by default)."""
 
     full_screen: bool = True

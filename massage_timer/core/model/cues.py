@@ -9,9 +9,10 @@ rendered while the checklist is shown.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Protocol
+
+import msgspec
 
 from massage_timer.core.model.engine import (
     COUNTDOWN_MIN_SECONDS,
@@ -61,8 +62,7 @@ class Priority(IntEnum):
     INSTRUCTION = 6
 
 
-@dataclass(frozen=True)
-class Cue:
+class Cue(msgspec.Struct, frozen=True):
     """One thing to play: a line of speech (``text`` is the line) or a tone (its name)."""
 
     kind: CueKind
@@ -70,8 +70,7 @@ class Cue:
     priority: Priority
 
 
-@dataclass(frozen=True)
-class CueOptions:
+class CueOptions(msgspec.Struct, frozen=True):
     """The settings that decide what is heard."""
 
     voice_enabled: bool = True

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
+
+import msgspec
 
 from massage_timer.core.model.routine import Routine, Side, Step, StepKind
 from massage_timer.core.model.speech_timing import AS_WRITTEN, LINE_DELAY, SpeechTiming
@@ -58,8 +59,7 @@ class PauseReason(StrEnum):
     SUSPEND = "suspend"
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(msgspec.Struct, frozen=True):
     """One phase of one part (a step on one side) at a planned offset."""
 
     step_index: int
@@ -124,21 +124,18 @@ def build_plan(
 # noticed), so listeners can measure their own lateness.
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(msgspec.Struct, frozen=True):
     at: float
 
 
-@dataclass(frozen=True)
-class SessionStarted(Event):
+class SessionStarted(Event, frozen=True):
     routine_id: str
     planned_seconds: float
     steps_total: int
     parts_total: int
 
 
-@dataclass(frozen=True)
-class StepStarted(Event):
+class StepStarted(Event, frozen=True):
     step_index: int
     part_index: int
     part_number: int
@@ -146,14 +143,12 @@ class StepStarted(Event):
     step: Step
 
 
-@dataclass(frozen=True)
-class SwitchSides(Event):
+class SwitchSides(Event, frozen=True):
     step_index: int
     side: Side
 
 
-@dataclass(frozen=True)
-class PartLine(Event):
+class PartLine(Event, frozen=True):
     """The line said as a part starts (``Step.part_line``) is due: :data:`LINE_DELAY`
     after the part starts, so that it follows the tone that ended the work before."""
 
@@ -163,8 +158,7 @@ class PartLine(Event):
     text: str
 
 
-@dataclass(frozen=True)
-class PhaseChanged(Event):
+class PhaseChanged(Event, frozen=True):
     phase: Phase
     step_index: int
     part_index: int
@@ -173,25 +167,21 @@ class PhaseChanged(Event):
     step: Step
 
 
-@dataclass(frozen=True)
-class Tick(Event):
+class Tick(Event, frozen=True):
     remaining: int
     phase: Phase
 
 
-@dataclass(frozen=True)
-class Halfway(Event):
+class Halfway(Event, frozen=True):
     step_index: int
     side: Side | None
 
 
-@dataclass(frozen=True)
-class FinalCountdown(Event):
+class FinalCountdown(Event, frozen=True):
     number: int
 
 
-@dataclass(frozen=True)
-class Stroke(Event):
+class Stroke(Event, frozen=True):
     """A repetition begins; due :data:`LINE_DELAY` after its moment, so that a count
     said for it never sits on the start tone."""
 
@@ -206,16 +196,14 @@ class Stroke(Event):
         return self.total - self.number + 1
 
 
-@dataclass(frozen=True)
-class Release(Event):
+class Release(Event, frozen=True):
     """The hold of a repetition (``Step.hold``) is over: time to let go."""
 
     number: int
     total: int
 
 
-@dataclass(frozen=True)
-class WorkEnded(Event):
+class WorkEnded(Event, frozen=True):
     step_index: int
     part_index: int
     side: Side | None
@@ -223,52 +211,44 @@ class WorkEnded(Event):
     """The last phase of the session: the closing line follows at once."""
 
 
-@dataclass(frozen=True)
-class StepDone(Event):
+class StepDone(Event, frozen=True):
     step_index: int
     steps_completed: int
 
 
-@dataclass(frozen=True)
-class Paused(Event):
+class Paused(Event, frozen=True):
     reason: PauseReason
 
 
-@dataclass(frozen=True)
-class Resumed(Event):
+class Resumed(Event, frozen=True):
     pass
 
 
-@dataclass(frozen=True)
-class Jumped(Event):
+class Jumped(Event, frozen=True):
     """Skip or back moved the session to the start of another part."""
 
     command: str
     part_number: int
 
 
-@dataclass(frozen=True)
-class SessionFinished(Event):
+class SessionFinished(Event, frozen=True):
     active_seconds: float
     steps_completed: int
     steps_total: int
 
 
-@dataclass(frozen=True)
-class SessionStopped(Event):
+class SessionStopped(Event, frozen=True):
     active_seconds: float
     steps_completed: int
     steps_total: int
 
 
-@dataclass(frozen=True)
-class CommandIgnored(Event):
+class CommandIgnored(Event, frozen=True):
     command: str
     reason: str
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(msgspec.Struct, frozen=True):
     """What a display needs at one moment; derived, never stored."""
 
     state: State
@@ -285,8 +265,7 @@ class Status:
 Listener = Callable[[Event], None]
 
 
-@dataclass(frozen=True)
-class _Mark:
+class _Mark(msgspec.Struct, frozen=True):
     offset: float
     make: Callable[[float], Event]
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+import msgspec
 
 DOMAIN = "massage_timer"
 SOURCE = "en"
 
 
-@dataclass(frozen=True, slots=True)
-class Language:
+class Language(msgspec.Struct, frozen=True):
     code: str
     """BCP 47-ish tag used for files and settings: ``en``, ``pt_BR``."""
     name: str

@@ -8,8 +8,9 @@ suffix; in a step worked one side at a time, the alias resolves to that side.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+import msgspec
 
 from massage_timer.core.model.language import N_, _
 
@@ -19,8 +20,7 @@ class View(StrEnum):
     SIDE = "side"
 
 
-@dataclass(frozen=True)
-class Region:
+class Region(msgspec.Struct, frozen=True):
     id: str
     label: str
     """The English name, marked for translation (``N_``): show it as ``_(label)``

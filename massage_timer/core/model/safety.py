@@ -9,10 +9,10 @@ session from starting, just as a yes does.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
+import msgspec
 from msgspec import Meta, Struct
 
 from massage_timer.core.model.language import _
@@ -68,8 +68,7 @@ class Verdict(StrEnum):
     BLOCKED = "blocked"
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(msgspec.Struct, frozen=True):
     """The outcome of a set of answers; ``blocking`` and ``unanswered`` hold item ids."""
 
     verdict: Verdict

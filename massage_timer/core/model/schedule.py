@@ -22,9 +22,10 @@ pause). All times kept here are UTC; local time is used only for the active hour
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+
+import msgspec
 
 from massage_timer.core.model.busy import BusyReason
 from massage_timer.core.model.settings import Settings
@@ -57,8 +58,7 @@ BusyCheck = Callable[[], BusyReason | None]
 """Asked only when a reminder falls due or is held: why the person is busy, or ``None``."""
 
 
-@dataclass(frozen=True)
-class ScheduleConfig:
+class ScheduleConfig(msgspec.Struct, frozen=True):
     enabled: bool = True
     interval: timedelta = timedelta(minutes=60)
     active_days: frozenset[int] = frozenset(range(5))
@@ -80,8 +80,7 @@ class ScheduleConfig:
         )
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(msgspec.Struct, frozen=True):
     """One day's active hours, as UTC instants."""
 
     start: datetime
@@ -91,8 +90,7 @@ class Window:
         return self.start <= moment < self.end
 
 
-@dataclass(frozen=True)
-class Carried:
+class Carried(msgspec.Struct, frozen=True):
     """What a schedule hands on to its successor in a new process (the app handing
     over to a fresh background process): the start of the interval and a pending
     snooze, so that the next reminder comes when it would have."""

@@ -13,10 +13,11 @@ Every place that talks about how a session ended uses :class:`Outcome`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
+
+import msgspec
 
 from massage_timer.core.model.cues import CueOptions, CueOutput, lines_for_routine, route_event
 from massage_timer.core.model.engine import (
@@ -84,8 +85,7 @@ _STORED = frozenset({Outcome.RUNNING, Outcome.COMPLETED, Outcome.STOPPED, Outcom
 _PLAYED = frozenset({Outcome.COMPLETED, Outcome.STOPPED})
 
 
-@dataclass(frozen=True, slots=True)
-class SessionStart:
+class SessionStart(msgspec.Struct, frozen=True):
     """What the player knows when a session starts (all times UTC-aware)."""
 
     routine_id: str
@@ -101,8 +101,7 @@ class SessionStart:
     checklist_kind: ChecklistKind | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Preamble:
+class Preamble(msgspec.Struct, frozen=True):
     """What the person answered before the player: the checklist and the pain rating."""
 
     pain_before: int | None = None

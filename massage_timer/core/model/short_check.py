@@ -10,10 +10,11 @@ restart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import Protocol
+
+import msgspec
 
 
 class ChecklistKind(StrEnum):
@@ -25,8 +26,7 @@ class ChecklistKind(StrEnum):
     """"Nothing has changed" since a full checklist answered all No the same day."""
 
 
-@dataclass(frozen=True, slots=True)
-class ChecklistAnswer:
+class ChecklistAnswer(msgspec.Struct, frozen=True):
     """One finished checklist (confirmed, or stopped by a red flag); ``at`` is aware."""
 
     at: datetime

@@ -24,8 +24,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from typing import Protocol
+
+import msgspec
 
 from massage_timer.core.model.language import language
 from massage_timer.core.model.spoken import ENGLISH, Words
@@ -106,8 +107,7 @@ def prepare_seconds(
     return written if fits or not extend_written else needed
 
 
-@dataclass(frozen=True)
-class SpeechTiming:
+class SpeechTiming(msgspec.Struct, frozen=True):
     """Get-ready times at one voice rate, from real clip lengths where known.
 
     ``clip_seconds`` looks up a rendered clip's length (``SpeechSynth.clip_seconds``);
@@ -162,4 +162,4 @@ def timing_for(
     file's own times stand. ``words``: the routine's language (see :mod:`.spoken`)."""
     if voice_enabled:
         return SpeechTiming(words_per_minute, clip_seconds, words=words)
-    return AS_WRITTEN if words is ENGLISH else replace(AS_WRITTEN, words=words)
+    return AS_WRITTEN if words is ENGLISH else msgspec.structs.replace(AS_WRITTEN, words=words)

@@ -12,8 +12,9 @@ current ``_()``. Counts are said as digits, which the voice reads in its own lan
 from __future__ import annotations
 
 import gettext
-from dataclasses import dataclass, field
 from typing import Protocol
+
+import msgspec
 
 from massage_timer.core.model.language import SOURCE
 
@@ -26,15 +27,14 @@ class Catalog(Protocol):
     def pgettext(self, context: str, message: str, /) -> str: ...
 
 
-@dataclass(frozen=True)
-class Words:
+class Words(msgspec.Struct, frozen=True):
     """The session's own lines in the language of ``catalog`` (``language`` its code).
 
     Each message is looked up through a local ``_``/``pgettext`` bound to ``catalog``
     (not the interface's), so that extraction still finds it.
     """
 
-    catalog: Catalog = field(default_factory=gettext.NullTranslations)
+    catalog: Catalog = msgspec.field(default_factory=gettext.NullTranslations)
     language: str = SOURCE
 
     def side(self, side: str) -> str:

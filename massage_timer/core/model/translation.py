@@ -14,7 +14,6 @@ The file layout is documented in ``docs/routines.md``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -95,8 +94,7 @@ class Coverage(StrEnum):
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Localized(Generic[T]):
+class Localized(Struct, Generic[T], frozen=True):
     value: T
     language: str
     coverage: Coverage

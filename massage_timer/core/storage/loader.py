@@ -7,9 +7,10 @@ plain words, so a person editing a routine can fix it without reading a tracebac
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+
+import msgspec
 
 from massage_timer.core.model.language import SOURCE, TRANSLATOR, _, ngettext
 from massage_timer.core.model.pseudo import TRANSFORMS, pseudo_routine
@@ -43,8 +44,7 @@ class Origin(StrEnum):
     EXTRA = "extra"
 
 
-@dataclass(frozen=True)
-class RoutineError:
+class RoutineError(msgspec.Struct, frozen=True):
     file: Path
     location: str
     message: str
@@ -61,8 +61,7 @@ class RoutineLoadError(Exception):
         self.errors = errors
 
 
-@dataclass(frozen=True)
-class LoadedRoutine:
+class LoadedRoutine(msgspec.Struct, frozen=True):
     routine: Routine
     """In :attr:`language`: the wanted one when its translation is whole, else English."""
     file: Path
@@ -81,10 +80,9 @@ class LoadedRoutine:
         return self.coverage is Coverage.INCOMPLETE
 
 
-@dataclass
-class Library:
-    routines: list[LoadedRoutine] = field(default_factory=list)
-    errors: list[RoutineError] = field(default_factory=list)
+class Library(msgspec.Struct):
+    routines: list[LoadedRoutine] = msgspec.field(default_factory=list)
+    errors: list[RoutineError] = msgspec.field(default_factory=list)
 
     def get(self, routine_id: str) -> LoadedRoutine | None:
         return next((r for r in self.routines if r.routine.id == routine_id), None)

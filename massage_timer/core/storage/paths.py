@@ -6,17 +6,16 @@ mode, and what tests use) keeps every file out of the user's real folders.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
 import platformdirs
 
 from massage_timer import APP_NAME
 from massage_timer.core.storage.files import with_companions
 
 
-@dataclass(frozen=True)
-class AppPaths:
+class AppPaths(msgspec.Struct, frozen=True):
     """The four folders the app uses; none is created until something is written."""
 
     config_dir: Path

@@ -10,10 +10,10 @@ before it is written, and written atomically.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import tomlkit
 from tomlkit.container import Container
 from tomlkit.items import AoT, Item, Table
@@ -121,8 +121,7 @@ def save(path: Path, data: bytes) -> Routine:
     return routine
 
 
-@dataclass(frozen=True)
-class Incoming:
+class Incoming(msgspec.Struct, frozen=True):
     """A routine file to import: its bytes, already checked, and its routine."""
 
     source: Path

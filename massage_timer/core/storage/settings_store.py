@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from massage_timer.core.model.settings import FIELDS, Settings, replace, with_state
 from massage_timer.core.storage.settings_file import load_settings, save_settings
@@ -23,8 +24,7 @@ from massage_timer.core.storage.settings_file import load_settings, save_setting
 log = logging.getLogger("massage_timer.settings")
 
 
-@dataclass(frozen=True, slots=True)
-class SettingsChange:
+class SettingsChange(msgspec.Struct, frozen=True):
     """What a listener is told: the settings before and after, and which fields differ."""
 
     old: Settings
@@ -36,8 +36,7 @@ Listener = Callable[[SettingsChange], None]
 Saver = Callable[[Settings], None]
 
 
-@dataclass(frozen=True, slots=True)
-class _Subscription:
+class _Subscription(msgspec.Struct, frozen=True):
     callback: Listener
     fields: frozenset[str]
 

@@ -7,8 +7,9 @@ it contributed. A name it does not know (a user's own routine) is shown as writt
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
+
+import msgspec
 
 from massage_timer.core.storage.resources import asset
 from massage_timer.core.storage.toml_input import read_toml
@@ -16,8 +17,7 @@ from massage_timer.core.storage.toml_input import read_toml
 MAX_SOURCES_BYTES = 64 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(msgspec.Struct, frozen=True):
     name: str
     title: str
     contribution: str = ""

@@ -10,8 +10,9 @@ another time zone are counted right. The counting itself happens in SQL over the
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+
+import msgspec
 
 from massage_timer.core.model.language import _
 from massage_timer.core.model.session import Outcome
@@ -35,15 +36,13 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-@dataclass(frozen=True, slots=True)
-class RoutineUse:
+class RoutineUse(msgspec.Struct, frozen=True):
     routine_id: str
     title: str
     sessions: int
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(msgspec.Struct, frozen=True):
     """The headline figures; ``adherence`` is None until a reminder was shown."""
 
     total_sessions: int
@@ -62,16 +61,14 @@ class Summary:
         return min(1.0, self.reminders_started / self.reminders_shown)
 
 
-@dataclass(frozen=True, slots=True)
-class WeekFigures:
+class WeekFigures(msgspec.Struct, frozen=True):
     start: date
     sessions: int
     pain_before: float | None
     pain_after: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class PainTrend:
+class PainTrend(msgspec.Struct, frozen=True):
     """The gentle flag: pain not improving over ~3 weeks of regular sessions, or rising."""
 
     flagged: bool

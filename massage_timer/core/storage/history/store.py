@@ -18,11 +18,12 @@ import logging
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
+
+import msgspec
 
 from massage_timer.core.model.language import _, ngettext
 from massage_timer.core.model.session import Outcome, SessionStart
@@ -76,8 +77,7 @@ class _UnreadableError(Exception):
     """The file cannot be used as a history store and is moved aside."""
 
 
-@dataclass(frozen=True, slots=True)
-class SessionRecord:
+class SessionRecord(msgspec.Struct, frozen=True):
     """One row of the log, as the view and the export see it."""
 
     id: int
@@ -102,7 +102,7 @@ class SessionRecord:
     """``None`` for sessions from before the short check (their checklist was full)."""
 
 
-_RECORD_COLUMNS = tuple(f.name for f in fields(SessionRecord))
+_RECORD_COLUMNS = SessionRecord.__struct_fields__
 _TIME_COLUMNS = frozenset({"checklist_confirmed_at", "started_at", "ended_at"})
 _SELECT = f"SELECT {', '.join(_RECORD_COLUMNS)} FROM sessions"
 
@@ -138,8 +138,7 @@ _ORDER = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class SessionFilter:
+class SessionFilter(msgspec.Struct, frozen=True):
     """Sessions started in ``[since, until)`` (aware datetimes), optionally one routine."""
 
     since: datetime | None = None
@@ -205,18 +204,16 @@ def _start_params(start: SessionStart) -> dict[str, Any]:
     }
 
 
-@dataclass(slots=True)
-class _Op:
+class _Op(msgspec.Struct):
     kind: str
     args: dict[str, Any]
     session_id: int | None = None
 
 
-@dataclass
-class _Backlog:
+class _Backlog(msgspec.Struct):
     """Writes made while the file could not be written, in order, for :meth:`flush`."""
 
-    ops: list[_Op] = field(default_factory=list)
+    ops: list[_Op] = msgspec.field(default_factory=list)
 
 
 def _apply(conn: sqlite3.Connection, op: _Op, id_map: dict[int, int]) -> int:
