@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
-from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QPointF, QRectF, QSize, Qt
@@ -91,6 +90,8 @@ def styled_svg(view: View, highlighted: tuple[str, ...], side: str | None = None
     if side in ("left", "right") and view is View.BACK:
         rules.append(f"#shoulder-{side}-point {{ fill: {ACCENT}; stroke: {ACCENT_EDGE}; "
                      "stroke-width: 2; }")
+    from html import escape  # with the first diagram drawn, not at the start
+
     letters = {"left": escape(initials[0]), "right": escape(initials[1])}
     text = _SIDE_LABEL.sub(lambda m: f"{m[1]}{letters[m[2]]}{m[3]}", _svg_source(view))
     if rules:

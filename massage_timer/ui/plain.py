@@ -8,8 +8,6 @@ through :func:`plain_tooltip`, and nothing the app shows is parsed as markup.
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -30,9 +28,13 @@ class PlainLabel(QLabel):
 
 def plain_tooltip(text: str) -> str:
     """A tooltip that shows ``text`` literally (tooltips otherwise guess at HTML)."""
+    import html  # at the first tooltip: its entity table is not needed to start
+
     return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 
 def plain_message(text: str) -> str:
     """Text for a desktop notification, whose body servers may read as markup."""
+    import html
+
     return html.escape(text, quote=False)

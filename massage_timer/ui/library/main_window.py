@@ -7,7 +7,6 @@ with whoever connects them (see :mod:`massage_timer.ui.app`).
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
@@ -492,6 +491,8 @@ class MainWindow(QMainWindow):
         self._broken.setVisible(shown)
 
     def _on_about_triggered(self) -> None:
+        import html
+
         from PySide6.QtWidgets import QMessageBox  # made at first use, not at the start
 
         QMessageBox.about(
