@@ -7,9 +7,11 @@ must not become a silent default), and every value is bounded so that a bad or
 hostile file stays harmless: at most 60 minutes in all, steps of 1-600 s, 1-50
 strokes, short strings, region ids that are names not paths. The rules that tie
 fields together are in ``__post_init__``.
-"""
 
-from __future__ import annotations
+The annotations here are real objects, not strings (no ``from __future__ import
+annotations``): msgspec reads them at the first check of a file, before the first
+paint, and strings would be parsed and compiled then.
+"""
 
 import re
 from collections.abc import Mapping

@@ -4,9 +4,11 @@ Read from and written to ``settings.toml`` by
 :mod:`~massage_timer.core.storage.settings_file`. One msgspec Struct holds the
 defaults and the bounds, so building the defaults costs nothing and checking a file
 or a change (:func:`validate_settings`, :func:`replace`) needs no other definition.
-"""
 
-from __future__ import annotations
+The annotations here are real objects, not strings (no ``from __future__ import
+annotations``): msgspec reads them at the first check of a file, before the first
+paint, and strings would be parsed and compiled then.
+"""
 
 from collections.abc import Mapping
 from datetime import UTC, datetime

@@ -9,9 +9,11 @@ translation: they are the routine's, so a translation cannot change what a sessi
 
 The same all-or-nothing rule holds for the safety checklist (:func:`translate_checklist`).
 The file layout is documented in ``docs/routines.md``.
-"""
 
-from __future__ import annotations
+The annotations here are real objects, not strings (no ``from __future__ import
+annotations``): msgspec reads them at the first check of a file, before the first
+paint, and strings would be parsed and compiled then.
+"""
 
 from collections.abc import Mapping
 from enum import StrEnum
