@@ -142,8 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is not None:
         return _run_command(handler, args, paths)
     # The Qt-free modules the first paint needs, imported before Qt on purpose: once
-    # PySide6 is loaded, its import hook reads the source of every module imported
-    # after it (to look for ``from __feature__ import``), a cost per module.
+    # PySide6 is loaded, every import goes through its hooks (the ``__feature__`` one is
+    # taken off again by massage_timer.ui, the lazy-class one stays), a cost per import.
     from massage_timer.commands.display import display_problem
 
     problem = display_problem()
