@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import importlib
 import linecache
 import sys
 from pathlib import Path
@@ -32,6 +33,6 @@ def test_modules_imported_after_pyside_are_not_read_as_source(
         "from PySide6.QtCore import QObject\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, "fresh_module_for_the_hook", raising=False)
-    import fresh_module_for_the_hook  # noqa: F401
+    importlib.import_module("fresh_module_for_the_hook")
 
     assert not [f for f in linecache.cache if "fresh_module_for_the_hook" in f]
