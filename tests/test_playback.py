@@ -317,3 +317,45 @@ def test_real_playback_starts_and_stops_on_a_null_sink(tmp_path: Path) -> None:
     assert result["stopped_at_once"] is True
     assert result["silent_after_100ms"] is True
     assert result["cut_to_long"] == ["long.wav"]
+
+
+def _backend_probe() -> None:
+    """Child process: make the cue player, play a tone, and print which plugins are mapped."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QImageReader
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    paths = QCoreApplication.libraryPaths()
+    player = CuePlayer(None)
+    player.play(TONE)
+    tones = [e for e in player.findChildren(QSoundEffect)
+             if e.source().fileName() == "work-start.wav"]
+    _wait(app, lambda: any(e.isPlaying() for e in tones), 3000)
+    maps = Path("/proc/self/maps").read_text()
+    print(json.dumps({
+        "ffmpeg_mapped": "ffmpegmediaplugin" in maps,
+        "backend_mapped": "plugins/multimedia/" in maps,
+        "tone_playing": any(e.isPlaying() for e in tones),
+        "library_paths_kept": QCoreApplication.libraryPaths() == paths,
+        "svg_images": b"svg" in [bytes(f.data()) for f in QImageReader.supportedImageFormats()],
+    }))
+    player.stop()
+
+
+@pytest.mark.audio
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/maps")
+@pytest.mark.skipif(shutil.which("pulseaudio") is None, reason="pulseaudio is not installed")
+def test_the_player_loads_no_media_backend_plugin() -> None:
+    """QSoundEffect needs no backend: the FFmpeg one (Qt Quick, Qml, libavcodec, 12-20 MB
+    resident) is never loaded, while tones play and other plugins still load."""
+    with null_sink_server() as env:
+        code = f"import sys; sys.path.insert(0, {str(HERE)!r}); " \
+               "import test_playback; test_playback._backend_probe()"
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                              text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "No QtMultimedia backends found" not in done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result == {"ffmpeg_mapped": False, "backend_mapped": False, "tone_playing": True,
+                      "library_paths_kept": True, "svg_images": True}

@@ -19,6 +19,10 @@ QtMultimedia connects to the sound server once per process and never notices whe
 that server dies or restarts: it goes on "playing" into the old connection. So the
 player watches the server's socket, and when it is replaced says once that sound
 is off until the app restarts, instead of pretending to play.
+
+QtMultimedia runs without a backend plugin here (:func:`start_multimedia`): the app
+only plays WAV files through ``QSoundEffect``, which needs none, and the FFmpeg
+backend would map Qt Quick, Qml and libavcodec into the process for nothing.
 """
 
 from __future__ import annotations
@@ -29,11 +33,25 @@ import sys
 import wave
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QFileSystemWatcher,
+    QMessageLogContext,
+    QObject,
+    Qt,
+    QTimer,
+    QtMsgType,
+    QUrl,
+    Signal,
+    qFormatLogMessage,
+    qInstallMessageHandler,
+)
 from PySide6.QtMultimedia import QAudioDevice, QMediaDevices, QSoundEffect
 
 from massage_timer.core.model.cues import (
@@ -72,6 +90,49 @@ class ClipSource(Protocol):
     def unavailable_reason(self) -> str | None: ...
 
     def clip_for(self, text: str) -> Path | None: ...
+
+
+NO_BACKEND_WARNING = "No QtMultimedia backends found."
+"""How Qt starts the warning it gives when it finds no backend plugin, as intended here."""
+
+
+@contextmanager
+def no_backend_plugins() -> Iterator[None]:
+    """Hide Qt's plugin folders (and the "no backends" warning) while QtMultimedia
+    picks its backend, so that it picks none.
+
+    QtMultimedia makes its one integration per process the first time any of its
+    objects asks for it, and then loads a backend plugin (FFmpeg: Qt Quick, Qml,
+    libavcodec and more, 12-20 MB resident). ``QMediaDevices``, ``QAudioDevice`` and
+    ``QSoundEffect``, all the app uses, work without one. The plugin folders are given
+    back at once: image formats, platform themes and the rest keep loading from them.
+    """
+    paths = QCoreApplication.libraryPaths()
+    previous: Callable[[QtMsgType, QMessageLogContext, str], object] | None = None
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if message.startswith(NO_BACKEND_WARNING):
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            sys.stderr.write(qFormatLogMessage(kind, context, message) + "\n")
+
+    previous = qInstallMessageHandler(handler)
+    QCoreApplication.setLibraryPaths([])
+    try:
+        yield
+    finally:
+        QCoreApplication.setLibraryPaths(paths)
+        qInstallMessageHandler(previous)
+
+
+@cache
+def start_multimedia() -> None:
+    """Make QtMultimedia's integration without a backend plugin (see
+    :func:`no_backend_plugins`); call before any other QtMultimedia use. Runs once."""
+    with no_backend_plugins():
+        QMediaDevices.defaultAudioOutput()
 
 
 def tone_path(name: str) -> Path:
@@ -169,6 +230,7 @@ class CuePlayer(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        start_multimedia()
         self._new_effect = effect_factory or _default_effect
         self._clips = clips
         self._volume = volume
