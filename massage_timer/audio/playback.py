@@ -72,7 +72,12 @@ SERVER_LOST = N_(
     "The sound server stopped or restarted; sound is off until Massage Timer is "
     "restarted. The session continues with on-screen cues."
 )
-MAX_LOADED_CLIPS = 64
+MAX_PLAYED_BYTES = 512 * 1024
+"""WAV bytes of speech clips kept loaded once played: about 12 s of espeak-ng's 22 kHz
+16-bit speech, which ``QSoundEffect`` holds decoded at twice that. The short lines that
+come back (counts, "Switch sides") stay loaded; a long instruction is dropped soon after
+it has played, and loaded again (a few milliseconds, off the UI thread) if it returns.
+Without this bound a whole routine kept every line it had said: ~1 MB a step."""
 # A clip is stopped this long after its last audible sample, and at least this long
 # before its end: the audio thread reads ahead of the UI thread's clock by a buffer.
 KEEP_AFTER_SOUND = 0.06
@@ -194,6 +199,13 @@ def _identity(socket: Path) -> tuple[int, int, str] | None:
     return info.st_dev, info.st_ino, pid
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _default_effect(parent: QObject) -> QSoundEffect:
     return QSoundEffect(QMediaDevices.defaultAudioOutput(), parent)
 
@@ -238,6 +250,7 @@ class CuePlayer(QObject):
         self._devices = QMediaDevices(self)
         self._devices.audioOutputsChanged.connect(self._on_outputs_changed)
         self._effects: OrderedDict[Path, QSoundEffect] = OrderedDict()
+        self._played: dict[Path, int] = {}
         self._speaking: tuple[Cue, QSoundEffect] | None = None
         self._server_lost = False
         self._watch_server(server_socket or sound_server_socket())
@@ -281,7 +294,8 @@ class CuePlayer(QObject):
         return self._speaking is not None and self._is_active(self._speaking[1])
 
     def preload(self, paths: Sequence[Path]) -> None:
-        """Start loading clips that will be needed soon (returns at once)."""
+        """Start loading clips that will be needed soon (returns at once); each stays
+        loaded until it has played."""
         if self._has_output:
             for path in paths:
                 self._effect(path)
@@ -312,6 +326,9 @@ class CuePlayer(QObject):
         effect = self._effect(path)
         effect.play()
         self._speaking = (cue, effect)
+        if path not in self._played:
+            self._played[path] = _size(path)
+            self._evict()
         self.cueStarted.emit(cue.text)
 
     @staticmethod
@@ -331,7 +348,6 @@ class CuePlayer(QObject):
         effect.setSource(QUrl.fromLocalFile(str(path)))
         effect.statusChanged.connect(lambda: self._on_status_changed(effect, path))
         self._effects[path] = effect
-        self._evict()
         return effect
 
     def _stop_at_end(self, effect: QSoundEffect, path: Path) -> None:
@@ -356,12 +372,16 @@ class CuePlayer(QObject):
         effect.playingChanged.connect(on_playing_changed)
 
     def _evict(self) -> None:
+        """Unload the least recently used played clips past :data:`MAX_PLAYED_BYTES`,
+        never one that is playing (tones are never counted)."""
+        total = sum(self._played.values())
         for path in list(self._effects):
-            if len(self._effects) <= MAX_LOADED_CLIPS:
+            if total <= MAX_PLAYED_BYTES:
                 break
             effect = self._effects[path]
-            if self._is_active(effect) or path.parent == tone_path(TONE_REMINDER).parent:
+            if path not in self._played or self._is_active(effect):
                 continue
+            total -= self._played.pop(path)
             del self._effects[path]
             effect.deleteLater()
 
@@ -372,6 +392,7 @@ class CuePlayer(QObject):
                 self.cueSkipped.emit(self._speaking[0].text)
                 self._speaking = None
             self._effects.pop(path, None)
+            self._played.pop(path, None)
             effect.deleteLater()
 
     def _on_outputs_changed(self) -> None:
@@ -379,6 +400,7 @@ class CuePlayer(QObject):
         for effect in self._effects.values():
             effect.deleteLater()
         self._effects.clear()
+        self._played.clear()
         self._has_output = not self._server_lost and bool(self._outputs())
         self._refresh_problem()
 
