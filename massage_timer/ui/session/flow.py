@@ -369,14 +369,20 @@ class SessionFlow(QObject):
         MB), until its native window is destroyed; the widget itself stays, for what
         reads its answers, and would make a new one if shown again."""
         done = [window for window in windows if window is not None]
+        if not done:
+            return
+        timer = QTimer(self)  # goes with the flow, and what it holds with it
+        timer.setSingleShot(True)
 
         def release() -> None:
             for window in done:
                 if not window.isVisible():
                     window.destroy()
+            done.clear()
+            timer.deleteLater()
 
-        if done:
-            QTimer.singleShot(0, self, release)
+        timer.timeout.connect(release)
+        timer.start(0)
 
     # Stage 3: summary
 
