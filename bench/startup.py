@@ -37,12 +37,15 @@ after 10 s (``exec``, the same process id), which here is this script again as a
 after the hand-over; without a tray (``closed_notray_*``) there is no hand-over and the
 window stays built, minimized.
 
-Session: ``--child session`` (``--session-seconds``) plays the first built-in routine in
-the real app, with real speech and QtMultimedia cues on a PulseAudio null sink of its
-own (as ``bench/cues.py``), sampling ``VmRSS`` every 100 ms; ``session_peak_rss_mb`` is
-the process's ``VmHWM``; the speech worker is a process of its own, reported beside
-it (``session_children_*``: resident and proportional set size at the end of the
-session, and its peak).
+Session: ``--child session`` plays a built-in routine (``--session-routine``, the
+reminder's desk micro-break by default) in the real app, with real speech and
+QtMultimedia cues on a PulseAudio null sink of its own (as ``bench/cues.py``), sampling
+``VmRSS`` every 100 ms: the whole routine to its summary (``--session-seconds 0``, the
+default: a session keeps growing as its lines are said, so its first seconds are not
+its peak), or the first ``--session-seconds`` and then Stop. ``session_peak_rss_mb`` is
+the process's ``VmHWM``, 2 s after the summary shows; the speech worker is a process of
+its own, reported beside it (``session_children_*``: resident and proportional set
+size at the end of the session, and its peak).
 Prints one JSON object last.
 """
 
@@ -277,12 +280,19 @@ def child_idle(kind: str, data_dir: Path, idle: float, *, tray: bool = False) ->
     return 0 if code == 0 else code
 
 
-def child_session(data_dir: Path, seconds: float) -> int:
-    """Memory at the peak of a session: the real app (usual start) plays the first
-    built-in routine with its real audio (speech rendered by its worker process, cues
-    through QtMultimedia) for ``seconds``, sampling its own resident memory; then the
-    session is stopped and, after a settling time, memory is read again. The safety
-    checklist and the pain rating are skipped (they are dialogs, measured by the start)."""
+SESSION_ROUTINE = "desk-micro-break"
+"""The routine the session plays: the one a reminder's break starts, about 4.5 minutes."""
+SESSION_TIMEOUT = 15 * 60
+"""Seconds a whole routine may take (the longest built-in one is 15 minutes)."""
+
+
+def child_session(data_dir: Path, seconds: float, routine_id: str = SESSION_ROUTINE) -> int:
+    """Memory at the peak of a session: the real app (usual start) plays ``routine_id``
+    with its real audio (speech rendered by its worker process, cues through
+    QtMultimedia) to its end, or for ``seconds`` and then Stop when ``seconds`` > 0,
+    sampling its own resident memory; with the summary shown and after a settling time,
+    memory is read again. The safety checklist and the pain rating are skipped (they
+    are dialogs, measured by the start)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, str(REPO))
     from PySide6.QtCore import QTimer
@@ -301,7 +311,9 @@ def child_session(data_dir: Path, seconds: float) -> int:
         main = controller()
         main.finish_startup()
         result["rss_before_mb"] = round(_vm_rss_mb(), 2)
-        routine = main.library.routines[0].routine
+        loaded = main.library.get(routine_id)
+        assert loaded is not None, routine_id
+        routine = loaded.routine
         main.start_session(routine.id)
         flow = main.sessions.flow
         assert flow is not None and flow.checklist is not None
@@ -309,17 +321,26 @@ def child_session(data_dir: Path, seconds: float) -> int:
         flow.checklist.hide()
         flow.start_player(None)
         result["routine"] = routine.id
+        began = time.monotonic()
         sampler = QTimer(app)
-        sampler.timeout.connect(lambda: samples.append(_vm_rss_mb()))
-        sampler.start(100)
-        QTimer.singleShot(round(seconds * 1000), lambda: stop(sampler))
 
-    def stop(sampler: QTimer) -> None:
+        def sample() -> None:
+            samples.append(_vm_rss_mb())
+            if seconds <= 0 and flow.summary is not None and "played_seconds" not in result:
+                end(sampler, began)  # the routine ran to its end
+
+        sampler.timeout.connect(sample)
+        sampler.start(100)
+        if seconds > 0:
+            QTimer.singleShot(round(seconds * 1000), lambda: end(sampler, began))
+
+    def end(sampler: QTimer, began: float) -> None:
         sampler.stop()
+        result["played_seconds"] = round(time.monotonic() - began, 1)
         result["qt_modules"] = _qt_modules()
         result["pss_mb"] = round(_pss_mb(), 2)
         result["children"] = _children_memory_mb()
-        controller().sessions.stop()
+        controller().sessions.stop()  # to the summary, if not there yet
         QTimer.singleShot(2 * SETTLE_MS, after)
 
     def after() -> None:
@@ -388,12 +409,11 @@ def measure_app(data_dir: Path, timeout: float = 120, language: str = "en") -> d
     }
 
 
-def measure_session(root: Path, seconds: float) -> dict[str, object]:
+def measure_session(root: Path, seconds: float,
+                    routine: str = SESSION_ROUTINE) -> dict[str, object]:
     """The ``session`` child over a data folder that has started before, with a
     PulseAudio null sink of its own when ``pulseaudio`` is installed (as
-    ``bench/cues.py``), so the cues really play."""
-    if seconds <= 0:
-        return {}
+    ``bench/cues.py``), so the cues really play; ``seconds`` 0 plays the whole routine."""
     data_dir = root / "session"
     measure_app(data_dir)
     pulse = None
@@ -406,15 +426,17 @@ def measure_session(root: Path, seconds: float) -> dict[str, object]:
         env = dict(_env(), XDG_RUNTIME_DIR=str(runtime))
     try:
         result = _child_json("session", launch(
-            ["--child", "session", "--data-dir", str(data_dir), "--idle", str(seconds)],
-            env=env), seconds + 120)
+            ["--child", "session", "--data-dir", str(data_dir), "--idle", str(seconds),
+             "--session-routine", routine],
+            env=env), (seconds or SESSION_TIMEOUT) + 120)
     finally:
         if pulse is not None:
             from cues import stop_pulseaudio
 
             stop_pulseaudio(pulse)
     return {
-        "session_seconds": seconds,
+        "session_routine": routine,
+        "session_seconds": result["played_seconds"],
         "session_audio": "pulseaudio null sink" if pulse is not None else "none",
         "session_rss_max_mb": result["session_rss_max_mb"],
         "session_peak_rss_mb": result["peak_rss_mb"],
@@ -459,14 +481,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     # Longer than a minute: QPixmapCache's timer ticks at 30 s, then every 10 s.
     parser.add_argument("--idle-seconds", type=float, default=120.0)
-    parser.add_argument("--session-seconds", type=float, default=20.0)
+    parser.add_argument("--session-seconds", type=float, default=0.0,
+                        help="seconds of the session before Stop; 0 (default): the whole routine")
+    parser.add_argument("--session-routine", default=SESSION_ROUTINE)
     parser.add_argument("--tray", action="store_true",
                         help="(children) behave as on a desktop with a tray")
     args = parser.parse_args(argv)
     if args.child == "bare":
         return child_bare()
     if args.child == "session":
-        return child_session(args.data_dir, args.idle)
+        return child_session(args.data_dir, args.idle, args.session_routine)
     if args.child:
         return child_idle(args.child.removesuffix("-idle"), args.data_dir, args.idle,
                           tray=args.tray)
@@ -510,7 +534,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, (kind, tray) in kinds.items()
         }
         idle = {name: _child_json(f"{name} idle", proc, timeout) for name, proc in procs.items()}
-        session = measure_session(root, args.session_seconds)
+        session = measure_session(root, args.session_seconds, args.session_routine)
 
     def figures(kind: str, key: str) -> list[float]:
         return [r[key] for r in runs[kind]]

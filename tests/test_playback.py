@@ -19,12 +19,26 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEventLoop, QObject, QTimer, QUrl
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QTimer, QUrl
 from PySide6.QtMultimedia import QAudioDevice, QSoundEffect
 from sound_server import null_sink_server
 
-from massage_timer.audio.playback import NO_OUTPUT, CuePlayer, SessionSound
-from massage_timer.core.model.cues import Cue, CueKind, CueOutput, Priority
+from massage_timer.audio.playback import (
+    MAX_PLAYED_BYTES,
+    NO_OUTPUT,
+    CuePlayer,
+    SessionSound,
+    tone_path,
+)
+from massage_timer.core.model.cues import (
+    TONE_REMINDER,
+    TONE_WORK_END,
+    TONE_WORK_START,
+    Cue,
+    CueKind,
+    CueOutput,
+    Priority,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -219,6 +233,43 @@ def test_volume_applies_to_every_clip(
     assert {e.volume() for e in player.findChildren(FakeEffect)} == {1.0}
 
 
+def test_a_routine_keeps_only_its_recent_lines_loaded(qapp: object, tmp_path: Path) -> None:
+    """Each instruction plays once and the counts come back every step: what stays
+    loaded is bounded (the counts and the last lines), and a dropped line plays again."""
+    counts = {word: tmp_path / f"{word}.wav" for word in ("One", "Two", "Three")}
+    lines = {f"Instruction {i}.": tmp_path / f"line{i}.wav" for i in range(12)}
+    for path in counts.values():
+        path.write_bytes(bytes(20_000))
+    for path in lines.values():
+        path.write_bytes(bytes(200_000))
+    player = CuePlayer(FakeClips({**counts, **lines}), outputs=lambda: [QAudioDevice()],
+                       effect_factory=FakeEffect)
+    started: list[str] = []
+    player.cueStarted.connect(started.append)
+
+    def say(text: str, priority: Priority) -> None:
+        player.play(speech(text, priority))
+        for effect in player.findChildren(FakeEffect):
+            effect.playing = False  # the line ends
+
+    def loaded() -> set[str]:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        return {Path(e.loaded).name for e in player.findChildren(FakeEffect)}
+
+    for line in lines:
+        say(line, Priority.INSTRUCTION)
+        for count in counts:
+            say(count, Priority.COUNTDOWN)
+    kept = loaded()
+    tones = {tone_path(name).name for name in (TONE_WORK_START, TONE_WORK_END, TONE_REMINDER)}
+    assert tones | {f"{word}.wav" for word in counts} <= kept
+    assert sum((tmp_path / name).stat().st_size for name in kept - tones) <= MAX_PLAYED_BYTES
+    assert "line11.wav" in kept and "line0.wav" not in kept
+    assert started == [text for line in lines for text in (line, *counts)]
+    say("Instruction 0.", Priority.INSTRUCTION)
+    assert started[-1] == "Instruction 0." and "line0.wav" in loaded()
+
+
 # --- real playback on a PulseAudio null sink, in a child process -------------------------
 
 
@@ -317,3 +368,45 @@ def test_real_playback_starts_and_stops_on_a_null_sink(tmp_path: Path) -> None:
     assert result["stopped_at_once"] is True
     assert result["silent_after_100ms"] is True
     assert result["cut_to_long"] == ["long.wav"]
+
+
+def _backend_probe() -> None:
+    """Child process: make the cue player, play a tone, and print which plugins are mapped."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QImageReader
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    paths = QCoreApplication.libraryPaths()
+    player = CuePlayer(None)
+    player.play(TONE)
+    tones = [e for e in player.findChildren(QSoundEffect)
+             if e.source().fileName() == "work-start.wav"]
+    _wait(app, lambda: any(e.isPlaying() for e in tones), 3000)
+    maps = Path("/proc/self/maps").read_text()
+    print(json.dumps({
+        "ffmpeg_mapped": "ffmpegmediaplugin" in maps,
+        "backend_mapped": "plugins/multimedia/" in maps,
+        "tone_playing": any(e.isPlaying() for e in tones),
+        "library_paths_kept": QCoreApplication.libraryPaths() == paths,
+        "svg_images": b"svg" in [bytes(f.data()) for f in QImageReader.supportedImageFormats()],
+    }))
+    player.stop()
+
+
+@pytest.mark.audio
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/maps")
+@pytest.mark.skipif(shutil.which("pulseaudio") is None, reason="pulseaudio is not installed")
+def test_the_player_loads_no_media_backend_plugin() -> None:
+    """QSoundEffect needs no backend: the FFmpeg one (Qt Quick, Qml, libavcodec, 12-20 MB
+    resident) is never loaded, while tones play and other plugins still load."""
+    with null_sink_server() as env:
+        code = f"import sys; sys.path.insert(0, {str(HERE)!r}); " \
+               "import test_playback; test_playback._backend_probe()"
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                              text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "No QtMultimedia backends found" not in done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result == {"ffmpeg_mapped": False, "backend_mapped": False, "tone_playing": True,
+                      "library_paths_kept": True, "svg_images": True}

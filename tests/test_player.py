@@ -405,6 +405,40 @@ def test_skip_in_the_pain_rating_starts_without_a_rating(
     assert row is not None and row.pain_before is None
 
 
+def test_windows_that_are_done_give_back_their_backing_store(
+    qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
+) -> None:
+    """A hidden window keeps a buffer its size (1-2 MB) until its native window goes:
+    the checklist and the pain rating let it go once the player runs, the player once
+    the summary shows; the widgets stay, and the keys that closed them were safe."""
+    loaded = LoadedRoutine(THREE_STEPS, Path("three.toml"), Origin.BUILTIN, "abc123")
+    flow = SessionFlow(loaded, Settings(), store, FakeSpeaker(), clock=fake_clock)
+    flow.begin()
+    checklist = flow.checklist
+    assert checklist is not None
+    qtbot.addWidget(checklist)
+    for button in checklist.findChildren(QRadioButton):
+        if button.objectName().endswith("_no"):
+            button.setChecked(True)
+    checklist.findChild(QPushButton, "checklistConfirm").click()
+    pain = flow.pain_dialog
+    assert pain is not None and pain.windowHandle() is not None
+    qtbot.addWidget(pain)
+    qtbot.keyClick(pain, Qt.Key.Key_Return)
+    window = flow.window
+    assert window is not None and window.isVisible()
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: checklist.windowHandle() is None and pain.windowHandle() is None)
+    assert window.windowHandle() is not None
+    qtbot.keyClick(window.player, Qt.Key.Key_Escape)  # Esc stops
+    summary = flow.summary
+    assert summary is not None and summary.isVisible()
+    qtbot.waitUntil(lambda: window.windowHandle() is None)
+    assert summary.windowHandle() is not None and flow.window is window
+    summary.accept()
+    assert flow.outcome is Outcome.STOPPED
+
+
 def test_in_a_right_to_left_layout_the_arrows_and_keys_point_the_other_way(
     qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
 ) -> None:

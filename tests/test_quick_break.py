@@ -15,7 +15,7 @@ import pytest
 from conftest import FakeClocks
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QRadioButton
+from PySide6.QtWidgets import QAbstractButton, QApplication, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from massage_timer.core.model.engine import State
@@ -29,6 +29,11 @@ from massage_timer.core.storage.history.store import HistoryStore
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.reminders.service import ReminderController
+from massage_timer.ui.session.checklist_dialog import SafetyChecklistDialog
+from massage_timer.ui.session.flow import PlayerWindow
+from massage_timer.ui.session.pain_dialog import PainRatingDialog
+from massage_timer.ui.session.short_check import ShortCheckDialog
+from massage_timer.ui.session.summary_dialog import SessionSummaryDialog
 from massage_timer.ui.wiring import App
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise.*")
@@ -224,6 +229,34 @@ def test_reminder_start_to_a_running_player_in_two_activations(
     assert record.checklist_version == str(checklist.version)
     assert record.checklist_confirmed_at is not None and record.pain_before is None
     flow.stop()
+
+
+def test_a_finished_session_leaves_no_window_behind(qtbot: QtBot, app: App) -> None:
+    """The session's windows are the main window's children: each session would
+    otherwise leave its checklist, pain rating, player and summary (~2.3 MB) behind."""
+    def session_windows() -> list[QWidget]:
+        return [w for kind in (SafetyChecklistDialog, PainRatingDialog, PlayerWindow,
+                               SessionSummaryDialog, ShortCheckDialog)
+                for w in app.window.findChildren(kind)]
+
+    for _ in range(2):
+        app.start_session("desk-micro-break")
+        flow = app.sessions.flow
+        assert flow is not None and flow.checklist is not None
+        for button in flow.checklist.findChildren(QRadioButton):
+            if button.objectName().endswith("_no"):
+                button.setChecked(True)
+        confirm = flow.checklist.findChild(QAbstractButton, "checklistConfirm")
+        assert confirm is not None
+        confirm.click()
+        assert flow.pain_dialog is not None
+        flow.pain_dialog.skip_button().click()
+        assert flow.window is not None and flow.window.isVisible()
+        flow.stop()
+        assert flow.summary is not None and flow.summary.isVisible()
+        flow.summary.accept()
+        assert app.sessions.flow is None
+        qtbot.waitUntil(lambda: session_windows() == [])
 
 
 def test_the_ordinary_start_keeps_the_full_checklist_and_the_pain_rating(

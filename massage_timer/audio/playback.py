@@ -19,6 +19,10 @@ QtMultimedia connects to the sound server once per process and never notices whe
 that server dies or restarts: it goes on "playing" into the old connection. So the
 player watches the server's socket, and when it is replaced says once that sound
 is off until the app restarts, instead of pretending to play.
+
+QtMultimedia runs without a backend plugin here (:func:`start_multimedia`): the app
+only plays WAV files through ``QSoundEffect``, which needs none, and the FFmpeg
+backend would map Qt Quick, Qml and libavcodec into the process for nothing.
 """
 
 from __future__ import annotations
@@ -29,11 +33,25 @@ import sys
 import wave
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QFileSystemWatcher,
+    QMessageLogContext,
+    QObject,
+    Qt,
+    QTimer,
+    QtMsgType,
+    QUrl,
+    Signal,
+    qFormatLogMessage,
+    qInstallMessageHandler,
+)
 from PySide6.QtMultimedia import QAudioDevice, QMediaDevices, QSoundEffect
 
 from massage_timer.core.model.cues import (
@@ -54,7 +72,12 @@ SERVER_LOST = N_(
     "The sound server stopped or restarted; sound is off until Massage Timer is "
     "restarted. The session continues with on-screen cues."
 )
-MAX_LOADED_CLIPS = 64
+MAX_PLAYED_BYTES = 512 * 1024
+"""WAV bytes of speech clips kept loaded once played: about 12 s of espeak-ng's 22 kHz
+16-bit speech, which ``QSoundEffect`` holds decoded at twice that. The short lines that
+come back (counts, "Switch sides") stay loaded; a long instruction is dropped soon after
+it has played, and loaded again (a few milliseconds, off the UI thread) if it returns.
+Without this bound a whole routine kept every line it had said: ~1 MB a step."""
 # A clip is stopped this long after its last audible sample, and at least this long
 # before its end: the audio thread reads ahead of the UI thread's clock by a buffer.
 KEEP_AFTER_SOUND = 0.06
@@ -72,6 +95,49 @@ class ClipSource(Protocol):
     def unavailable_reason(self) -> str | None: ...
 
     def clip_for(self, text: str) -> Path | None: ...
+
+
+NO_BACKEND_WARNING = "No QtMultimedia backends found."
+"""How Qt starts the warning it gives when it finds no backend plugin, as intended here."""
+
+
+@contextmanager
+def no_backend_plugins() -> Iterator[None]:
+    """Hide Qt's plugin folders (and the "no backends" warning) while QtMultimedia
+    picks its backend, so that it picks none.
+
+    QtMultimedia makes its one integration per process the first time any of its
+    objects asks for it, and then loads a backend plugin (FFmpeg: Qt Quick, Qml,
+    libavcodec and more, 12-20 MB resident). ``QMediaDevices``, ``QAudioDevice`` and
+    ``QSoundEffect``, all the app uses, work without one. The plugin folders are given
+    back at once: image formats, platform themes and the rest keep loading from them.
+    """
+    paths = QCoreApplication.libraryPaths()
+    previous: Callable[[QtMsgType, QMessageLogContext, str], object] | None = None
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if message.startswith(NO_BACKEND_WARNING):
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            sys.stderr.write(qFormatLogMessage(kind, context, message) + "\n")
+
+    previous = qInstallMessageHandler(handler)
+    QCoreApplication.setLibraryPaths([])
+    try:
+        yield
+    finally:
+        QCoreApplication.setLibraryPaths(paths)
+        qInstallMessageHandler(previous)
+
+
+@cache
+def start_multimedia() -> None:
+    """Make QtMultimedia's integration without a backend plugin (see
+    :func:`no_backend_plugins`); call before any other QtMultimedia use. Runs once."""
+    with no_backend_plugins():
+        QMediaDevices.defaultAudioOutput()
 
 
 def tone_path(name: str) -> Path:
@@ -133,6 +199,13 @@ def _identity(socket: Path) -> tuple[int, int, str] | None:
     return info.st_dev, info.st_ino, pid
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _default_effect(parent: QObject) -> QSoundEffect:
     return QSoundEffect(QMediaDevices.defaultAudioOutput(), parent)
 
@@ -169,6 +242,7 @@ class CuePlayer(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        start_multimedia()
         self._new_effect = effect_factory or _default_effect
         self._clips = clips
         self._volume = volume
@@ -176,6 +250,7 @@ class CuePlayer(QObject):
         self._devices = QMediaDevices(self)
         self._devices.audioOutputsChanged.connect(self._on_outputs_changed)
         self._effects: OrderedDict[Path, QSoundEffect] = OrderedDict()
+        self._played: dict[Path, int] = {}
         self._speaking: tuple[Cue, QSoundEffect] | None = None
         self._server_lost = False
         self._watch_server(server_socket or sound_server_socket())
@@ -219,7 +294,8 @@ class CuePlayer(QObject):
         return self._speaking is not None and self._is_active(self._speaking[1])
 
     def preload(self, paths: Sequence[Path]) -> None:
-        """Start loading clips that will be needed soon (returns at once)."""
+        """Start loading clips that will be needed soon (returns at once); each stays
+        loaded until it has played."""
         if self._has_output:
             for path in paths:
                 self._effect(path)
@@ -250,6 +326,9 @@ class CuePlayer(QObject):
         effect = self._effect(path)
         effect.play()
         self._speaking = (cue, effect)
+        if path not in self._played:
+            self._played[path] = _size(path)
+            self._evict()
         self.cueStarted.emit(cue.text)
 
     @staticmethod
@@ -269,7 +348,6 @@ class CuePlayer(QObject):
         effect.setSource(QUrl.fromLocalFile(str(path)))
         effect.statusChanged.connect(lambda: self._on_status_changed(effect, path))
         self._effects[path] = effect
-        self._evict()
         return effect
 
     def _stop_at_end(self, effect: QSoundEffect, path: Path) -> None:
@@ -294,12 +372,16 @@ class CuePlayer(QObject):
         effect.playingChanged.connect(on_playing_changed)
 
     def _evict(self) -> None:
+        """Unload the least recently used played clips past :data:`MAX_PLAYED_BYTES`,
+        never one that is playing (tones are never counted)."""
+        total = sum(self._played.values())
         for path in list(self._effects):
-            if len(self._effects) <= MAX_LOADED_CLIPS:
+            if total <= MAX_PLAYED_BYTES:
                 break
             effect = self._effects[path]
-            if self._is_active(effect) or path.parent == tone_path(TONE_REMINDER).parent:
+            if path not in self._played or self._is_active(effect):
                 continue
+            total -= self._played.pop(path)
             del self._effects[path]
             effect.deleteLater()
 
@@ -310,6 +392,7 @@ class CuePlayer(QObject):
                 self.cueSkipped.emit(self._speaking[0].text)
                 self._speaking = None
             self._effects.pop(path, None)
+            self._played.pop(path, None)
             effect.deleteLater()
 
     def _on_outputs_changed(self) -> None:
@@ -317,6 +400,7 @@ class CuePlayer(QObject):
         for effect in self._effects.values():
             effect.deleteLater()
         self._effects.clear()
+        self._played.clear()
         self._has_output = not self._server_lost and bool(self._outputs())
         self._refresh_problem()
 

@@ -15,6 +15,7 @@ as a failed render and is not kept.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import logging
 import math
@@ -29,7 +30,6 @@ import wave
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib import metadata
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol
@@ -120,6 +120,18 @@ def pyttsx3_renderer() -> Renderer:
 
 
 def _version(dist: str) -> str:
+    """The installed version of the package ``dist`` (its import name too).
+
+    Read from the name of its ``dist-info`` folder beside the package, as pip installs
+    it: ``importlib.metadata`` would bring email, csv and zipfile into the UI process
+    (about 1 MB resident) for this one lookup, so it is only the fallback.
+    """
+    spec = importlib.util.find_spec(dist)
+    if spec is not None and spec.origin:
+        for info in Path(spec.origin).parent.parent.glob(f"{dist}-*.dist-info"):
+            return info.name[len(dist) + 1:-len(".dist-info")]
+    from importlib import metadata
+
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:

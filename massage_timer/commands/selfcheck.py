@@ -316,7 +316,10 @@ def _check_voice(state: dict[str, Any]) -> str:
 def _check_audio(state: dict[str, Any]) -> str:
     from PySide6.QtMultimedia import QMediaDevices
 
+    from massage_timer.audio.playback import start_multimedia
+
     _qt_app(state)
+    start_multimedia()
     outputs = QMediaDevices.audioOutputs()
     if not outputs:
         raise CheckError(_("no audio output device: the voice, tones and counts cannot be "

@@ -41,7 +41,9 @@ def real_audio(cache_dir: Path) -> AudioFactory:
         # before the first session or spoken reminder, so a start at login stays light.
         from massage_timer.audio.playback import CuePlayer
         from massage_timer.audio.speech import SpeechSynth
+        from massage_timer.ui.desktop.allocator import return_freed_memory
 
+        return_freed_memory()
         speech = None
         if speech_wanted(settings):
             speech = SpeechSynth(

@@ -411,8 +411,8 @@ class App(QObject):
             self._handover_timer.start(HANDOVER_DELAY_MS)
 
     def _carries_weight(self) -> bool:
-        """The window was built, or a sound played (QtMultimedia and its FFmpeg plugin
-        are never unloaded: a reminder's tone alone adds ~25 MB)."""
+        """The window was built, or a sound played (QtMultimedia, QtNetwork and the
+        sound server's libraries are never unloaded)."""
         return self._window is not None or "PySide6.QtMultimedia" in sys.modules
 
     def can_hand_over(self) -> bool:

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
@@ -309,6 +309,7 @@ class SessionFlow(QObject):
         player.setFocus()
         adapter.start(Preamble(pain_before, self._checklist_version, self._confirmed_at,
                                self._checklist_kind))
+        self._release_later(self.checklist, self.short_check, self.pain_dialog)
         self.playerStarted.emit()
 
     def stop(self) -> None:
@@ -357,7 +358,31 @@ class SessionFlow(QObject):
         if self.window is not None:
             self.window.closed.disconnect(self.stop)
             self.window.close()
+            self._release_later(self.window)
         summary.open()
+
+    def _release_later(self, *windows: QWidget | None) -> None:
+        """Free the window-system side of windows that are done, at the next turn of the
+        event loop (never under the click or key that closed them).
+
+        A hidden window keeps its backing store, a buffer the size of the window (1-2
+        MB), until its native window is destroyed; the widget itself stays, for what
+        reads its answers, and would make a new one if shown again."""
+        done = [window for window in windows if window is not None]
+        if not done:
+            return
+        timer = QTimer(self)  # goes with the flow, and what it holds with it
+        timer.setSingleShot(True)
+
+        def release() -> None:
+            for window in done:
+                if not window.isVisible():
+                    window.destroy()
+            done.clear()
+            timer.deleteLater()
+
+        timer.timeout.connect(release)
+        timer.start(0)
 
     # Stage 3: summary
 

@@ -1,0 +1,44 @@
+"""glibc's allocator set to give freed memory back, before a session's sound starts.
+
+A session frees as much as it allocates: each spoken line is decoded into a buffer of
+a few hundred kilobytes and dropped once said (``audio.playback``), the speech
+supervisor reads every clip, and Qt's audio threads come and go. With glibc's defaults
+those buffers land in per-thread arenas and, past the first large free, in the main
+heap (its mmap threshold rises to the largest block freed), where freed pages are rarely
+returned. Over a whole routine that is ~2 MB of resident memory that nothing uses.
+One arena for the threads made from here on, and a fixed 128 KiB mmap threshold (large
+blocks are mapped and unmapped on their own), keep it returned. Measured, and why:
+docs/performance.md, "Session peak memory".
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import sys
+from functools import cache
+
+log = logging.getLogger(__name__)
+
+M_MMAP_THRESHOLD = -3
+M_ARENA_MAX = -8
+MMAP_THRESHOLD = 128 * 1024
+"""glibc's own starting value, kept fixed instead of rising with each large free."""
+
+
+@cache
+def return_freed_memory() -> bool:
+    """Set glibc's allocator as described above, once; False where there is no glibc
+    (another C library, another system), which keeps its own behaviour."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
+    mallopt.restype = ctypes.c_int
+    done = bool(mallopt(M_ARENA_MAX, 1)) and bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+    if not done:
+        log.debug("mallopt refused the allocator settings")
+    return done
