@@ -82,8 +82,12 @@ def before():
     ctl.finish_startup()
     if mode == "due":  # the interval ends a moment after the hand-over
         interval = ctl.reminders.service.schedule.config.interval
-        carry = lambda self: Carried(datetime.now().astimezone() - interval
-                                     + timedelta(seconds=1.5))
+        now = datetime.now().astimezone()
+        soon = now + timedelta(seconds=1.5)
+        if now - interval >= now.replace(hour=0, minute=0, second=0, microsecond=0):
+            carry = lambda self: Carried(soon - interval)
+        else:  # in the first interval of the day's active hours, which restart the count
+            carry = lambda self: Carried(now, snooze_until=soon, snoozed_reminder=True)
         ReminderSchedule.carry = carry
     else:
         ctl.tray.snoozeRequested.emit()  # a pending snooze is carried too
