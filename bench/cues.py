@@ -108,7 +108,7 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
     from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
     from PySide6.QtWidgets import QApplication
 
-    from massage_timer.audio.playback import CuePlayer, SessionSound, tone_path
+    from massage_timer.audio.playback import CuePlayer, SessionSound, start_multimedia, tone_path
     from massage_timer.audio.speech import SpeechSynth
     from massage_timer.core.model.cues import TONE_WORK_START, CueOptions, lines_for_routine
     from massage_timer.core.model.engine import PartLine, Phase, PhaseChanged, SessionFinished
@@ -117,6 +117,7 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, object]:
     from massage_timer.ui.session.adapter import SessionAdapter
 
     QApplication.instance() or QApplication([sys.argv[0]])
+    start_multimedia()  # as the app's player does: QtMultimedia with no backend plugin
     outputs = [d.description() for d in QMediaDevices.audioOutputs()]
     if not outputs:
         raise RuntimeError("no audio output visible to Qt (is the null sink up?)")

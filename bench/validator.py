@@ -45,9 +45,9 @@ def _routine_docs(count: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]
     """The built-in routines, and ``count`` copies of them with unique ids, as parsed TOML."""
     import tomllib
 
-    from massage_timer.core.storage.resources import builtin_routines_dir
-
-    texts = [p.read_text(encoding="utf-8") for p in sorted(builtin_routines_dir().glob("*.toml"))]
+    # The checkout's folder, not the app's resources module: that would import msgspec
+    # (the app's records are Structs) before its import is timed.
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "routines").glob("*.toml"))]
     builtin = [tomllib.loads(text) for text in texts]
     copies = []
     for i in range(count):
