@@ -193,6 +193,16 @@ class Activations:
         QTest.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
+def confirm_no_red_flags(checklist: SafetyChecklistDialog) -> None:
+    """Answer every question of the full checklist No, and confirm."""
+    for button in checklist.findChildren(QRadioButton):
+        if button.objectName().endswith("_no"):
+            button.setChecked(True)
+    confirm = checklist.findChild(QAbstractButton, "checklistConfirm")
+    assert confirm is not None
+    confirm.click()
+
+
 def test_reminder_start_to_a_running_player_in_two_activations(
     qtbot: QtBot, app: App
 ) -> None:
@@ -243,12 +253,7 @@ def test_a_finished_session_leaves_no_window_behind(qtbot: QtBot, app: App) -> N
         app.start_session("desk-micro-break")
         flow = app.sessions.flow
         assert flow is not None and flow.checklist is not None
-        for button in flow.checklist.findChildren(QRadioButton):
-            if button.objectName().endswith("_no"):
-                button.setChecked(True)
-        confirm = flow.checklist.findChild(QAbstractButton, "checklistConfirm")
-        assert confirm is not None
-        confirm.click()
+        confirm_no_red_flags(flow.checklist)
         assert flow.pain_dialog is not None
         flow.pain_dialog.skip_button().click()
         assert flow.window is not None and flow.window.isVisible()
@@ -266,12 +271,7 @@ def test_the_ordinary_start_keeps_the_full_checklist_and_the_pain_rating(
     app.start_session("desk-micro-break")
     flow = app.sessions.flow
     assert flow is not None and flow.short_check is None and flow.checklist is not None
-    for button in flow.checklist.findChildren(QRadioButton):
-        if button.objectName().endswith("_no"):
-            button.setChecked(True)
-    confirm = flow.checklist.findChild(QAbstractButton, "checklistConfirm")
-    assert confirm is not None
-    confirm.click()
+    confirm_no_red_flags(flow.checklist)
     assert flow.pain_dialog is not None and flow.pain_dialog.isVisible()
     flow.pain_dialog.skip_button().click()  # on without a rating (Esc cancels the start)
     assert flow.window is not None
@@ -320,12 +320,7 @@ def test_without_a_full_checklist_today_the_break_asks_the_full_list(
     app.reminders.prompt.start_button.click()
     flow = app.sessions.flow
     assert flow is not None and flow.short_check is None and flow.checklist is not None
-    for button in flow.checklist.findChildren(QRadioButton):
-        if button.objectName().endswith("_no"):
-            button.setChecked(True)
-    confirm = flow.checklist.findChild(QAbstractButton, "checklistConfirm")
-    assert confirm is not None
-    confirm.click()
+    confirm_no_red_flags(flow.checklist)
     # A reminder's break: no pain rating before, straight to the player.
     assert flow.pain_dialog is None and flow.window is not None
     last = app.history.last_full_checklist()
