@@ -6,7 +6,8 @@ methods, properties and signals (GNOME SessionManager, Notifications, logind's
 Manager, Mutter's IdleMonitor, KDE's PolicyAgent and ScreenSaver, Xfce's xfconf), with a state the
 test sets through stdin, one JSON object a line: ``{"notifications_inhibited": true}``.
 It prints ``ready`` once it owns its names and ``ok`` after each change (and the change
-signals it sends). Also :class:`BusServices`, the test side: a private ``dbus-daemon``
+signals it sends); ``{"ask": "screen_saver_inhibitors"}`` prints that part of the state
+as one JSON line instead. Also :class:`BusServices`, the test side: a private ``dbus-daemon``
 and this helper, stopped by their own PIDs.
 """
 
@@ -42,6 +43,7 @@ NOTIFY = DBusAddress("/org/freedesktop/Notifications",
                      interface="org.freedesktop.Notifications")
 LOGIND = DBusAddress("/org/freedesktop/login1", interface="org.freedesktop.login1.Manager")
 XFCONF = DBusAddress("/org/xfce/Xfconf", interface="org.xfce.Xfconf")
+SCREEN_SAVER = "/org/freedesktop/ScreenSaver"
 POLICY = DBusAddress("/org/kde/Solid/PowerManagement/PolicyAgent",
                      interface="org.kde.Solid.PowerManagement.PolicyAgent")
 
@@ -51,8 +53,9 @@ class Services:
         self.state: dict[str, Any] = {
             "inhibited_actions": 0, "notifications_inhibited": False,
             "logind_inhibitors": [], "kde_inhibited": False, "idle_ms": 0,
-            "xfce_dnd": False,
+            "xfce_dnd": False, "screen_saver_inhibitors": {},
         }
+        self._cookies = 0
 
     def answer(self, msg: Any) -> Any:
         f = msg.header.fields
@@ -79,6 +82,14 @@ class Services:
                              (f"no property {msg.body[1]}",))
         elif member == "GetIdletime":
             return new_method_return(msg, "t", (s["idle_ms"],))
+        elif (path, member) == (SCREEN_SAVER, "Inhibit"):
+            self._cookies += 1
+            application, reason = msg.body
+            s["screen_saver_inhibitors"][str(self._cookies)] = [application, reason]
+            return new_method_return(msg, "u", (self._cookies,))
+        elif (path, member) == (SCREEN_SAVER, "UnInhibit"):
+            s["screen_saver_inhibitors"].pop(str(msg.body[0]), None)
+            return new_method_return(msg)
         elif member == "GetSessionIdleTime":
             return new_method_return(msg, "u", (s["idle_ms"],))
         elif (path, member) == (POLICY.object_path, "HasInhibition"):
@@ -131,7 +142,11 @@ def main() -> None:
                 line = sys.stdin.readline()
                 if not line:
                     return
-                for signal in services.change(json.loads(line)):
+                request = json.loads(line)
+                if "ask" in request:
+                    print(json.dumps(services.state[request["ask"]]), flush=True)
+                    continue
+                for signal in services.change(request):
                     conn.send(signal)
                 print("ok", flush=True)
                 continue
@@ -171,6 +186,13 @@ class BusServices:
         self.helper.stdin.write(json.dumps(changes) + "\n")
         self.helper.stdin.flush()
         self._expect("ok")
+
+    def ask(self, key: str) -> Any:
+        """One part of the services' state, as they hold it now."""
+        assert self.helper.stdin is not None and self.helper.stdout is not None
+        self.helper.stdin.write(json.dumps({"ask": key}) + "\n")
+        self.helper.stdin.flush()
+        return json.loads(self.helper.stdout.readline())
 
     def close(self) -> None:
         for proc in (self.helper, self.daemon):

@@ -7,6 +7,7 @@ user's real settings, history or cache.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -34,6 +35,8 @@ settings.register_profile(
     "slow", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+from busy_services import BusServices  # noqa: E402
 
 from massage_timer.core.storage.paths import AppPaths  # noqa: E402
 
@@ -120,3 +123,17 @@ def qapp_cls() -> type:
     from massage_timer.ui.app import Application
 
     return Application
+
+
+@pytest.fixture
+def bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[BusServices]:
+    """A private D-Bus (session and system) with the stand-in desktop services of
+    ``busy_services.py`` on it, and no sound server."""
+    if shutil.which("dbus-daemon") is None:
+        pytest.skip("dbus-daemon is not installed (Debian: dbus-daemon)")
+    services = BusServices()
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", services.address)
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", services.address)
+    monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent")
+    yield services
+    services.close()

@@ -37,18 +37,6 @@ needs_dbus = pytest.mark.skipif(shutil.which("dbus-daemon") is None,
 
 
 @pytest.fixture
-def bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[BusServices]:
-    if shutil.which("dbus-daemon") is None:
-        pytest.skip("dbus-daemon is not installed (Debian: dbus-daemon)")
-    services = BusServices()
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", services.address)
-    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", services.address)
-    monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent")  # no sound server here
-    yield services
-    services.close()
-
-
-@pytest.fixture
 def history(tmp_path: Path) -> Iterator[HistoryStore]:
     store, _notices = HistoryStore.open(tmp_path / "history.sqlite3")
     yield store

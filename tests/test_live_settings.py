@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from busy_services import BusServices
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from massage_timer.core.model.cues import TONE_REMINDER, Cue, CueKind
+from massage_timer.core.model.language import _
 from massage_timer.core.model.settings import BOUNDS, FIELDS, Settings
 from massage_timer.core.storage import autostart
 from massage_timer.core.storage.paths import AppPaths
@@ -365,6 +367,22 @@ def test_keep_screen_awake_follows_the_setting_during_a_session(
     assert log == ["inhibit", "release", "inhibit", "release"]
     running.store.update(keep_screen_awake=False)
     assert len(log) == 4, "no session, nothing to release"
+
+
+def test_a_session_keeps_the_real_screen_saver_off_until_it_ends(
+    running: App, bus: BusServices
+) -> None:
+    running.start_session("desk-micro-break")
+    flow = running.sessions.flow
+    assert flow is not None
+    assert bus.ask("screen_saver_inhibitors") == {}, "not before the player starts"
+    flow.playerStarted.emit()
+    assert list(bus.ask("screen_saver_inhibitors").values()) == [
+        ["massage-timer", _(sessions.SCREEN_AWAKE_REASON)]]
+    assert flow.checklist is not None
+    flow.checklist.reject()
+    assert running.sessions.flow is None
+    assert bus.ask("screen_saver_inhibitors") == {}
 
 
 def test_autostart_follows_the_setting(running: App, app_paths: AppPaths) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtGui import QGuiApplication
 from massage_timer.core.model.busy import BusyPolicy, BusyReason, Probe, first_busy_reason
 from massage_timer.core.model.language import N_, _
 from massage_timer.core.model.settings import Settings
+from massage_timer.ui.desktop.buses import Buses
 from massage_timer.ui.reminders import busy_dbus, busy_local
 from massage_timer.ui.reminders.reasons import REASON_TITLES
 
@@ -135,7 +136,7 @@ def create_busy_detector(
     closers: list[Callable[[], None]] = []
     if not sys.platform.startswith("linux"):
         return BusyDetector(settings, detectors, parent=parent)
-    buses = busy_dbus.Buses()
+    buses = Buses()
     closers.append(buses.close)
     desktop = os.environ.get("XDG_CURRENT_DESKTOP", "").lower()
     if QGuiApplication.platformName() == "xcb":

@@ -3,8 +3,8 @@
 Each probe is one short method call (a 250 ms timeout; a missing service answers at
 once), made only when a reminder falls due or is held. While a reminder is held,
 :class:`DBusWatcher` listens for the services' change signals so the reminder is shown
-as soon as the person is free, without polling. jeepney builds the typed arguments
-(uint32, structs) that QtDBus cannot from Python.
+as soon as the person is free, without polling. The calls go through
+:class:`~massage_timer.ui.desktop.buses.Buses` (jeepney).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Any
 from jeepney import (
     DBusAddress,
     MatchRule,
-    MessageType,
     Properties,
     message_bus,
     new_method_call,
@@ -25,9 +24,10 @@ from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.wrappers import DBusErrorResponse
 from PySide6.QtCore import QObject, QSocketNotifier, Signal
 
+from massage_timer.ui.desktop.buses import TIMEOUT_S, Buses
+
 log = logging.getLogger("massage_timer.busy")
 
-TIMEOUT_S = 0.25
 GSM_INHIBIT_IDLE = 8  # org.gnome.SessionManager: the "idle" bit of InhibitedActions
 KDE_CHANGE_SCREEN_SETTINGS = 4  # PolicyAgent: what presentation mode and players inhibit
 
@@ -49,42 +49,6 @@ KDE_POLICY = DBusAddress(
 )
 XFCONF = DBusAddress("/org/xfce/Xfconf", bus_name="org.xfce.Xfconf",
                      interface="org.xfce.Xfconf")
-
-
-class Buses:
-    """The session and system bus connections, opened on first use and kept."""
-
-    def __init__(self) -> None:
-        self._conns: dict[str, DBusConnection | None] = {}
-
-    def get(self, bus: str) -> DBusConnection | None:
-        if bus not in self._conns:
-            try:
-                self._conns[bus] = open_dbus_connection(bus=bus)
-            except (OSError, KeyError, ValueError) as exc:
-                log.info("no %s D-Bus: %s", bus.lower(), exc)
-                self._conns[bus] = None
-        return self._conns[bus]
-
-    def call(self, bus: str, message: Any) -> tuple[Any, ...] | None:
-        """The reply's body, or ``None`` if the bus or the service is not there."""
-        conn = self.get(bus)
-        if conn is None:
-            return None
-        try:
-            reply = conn.send_and_get_reply(message, timeout=TIMEOUT_S)
-        except (DBusErrorResponse, TimeoutError, OSError) as exc:
-            log.debug("D-Bus call %s failed: %s", message.header.fields, exc)
-            return None
-        if reply.header.message_type is MessageType.error:
-            return None  # no such service here (or it does not know the method)
-        return tuple(reply.body)
-
-    def close(self) -> None:
-        for conn in self._conns.values():
-            if conn is not None:
-                conn.close()
-        self._conns.clear()
 
 
 def _property(buses: Buses, bus: str, address: DBusAddress, name: str) -> Any:

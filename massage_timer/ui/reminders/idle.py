@@ -26,7 +26,8 @@ from jeepney import DBusAddress, MatchRule, new_method_call
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 
-from massage_timer.ui.reminders.busy_dbus import Buses, DBusWatcher
+from massage_timer.ui.desktop.buses import Buses
+from massage_timer.ui.reminders.busy_dbus import DBusWatcher
 
 log = logging.getLogger("massage_timer.idle")
 
