@@ -370,6 +370,54 @@ def test_real_playback_starts_and_stops_on_a_null_sink(tmp_path: Path) -> None:
     assert result["cut_to_long"] == ["long.wav"]
 
 
+def _eviction_probe(folder: str) -> None:
+    """Child process: say more lines than stay loaded, one cutting the next, as a
+    routine's instructions do, and print what is left and what went wrong."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    raised: list[str] = []
+    sys.excepthook = lambda kind, value, tb: raised.append(f"{kind.__name__}: {value}")
+    work = Path(folder)
+    clips = {f"Line {i}.": work / f"line{i}.wav" for i in range(16)}
+    for path in clips.values():
+        _write_sine(path, 1.0)
+    player = CuePlayer(FakeClips(clips))
+    for text in clips:
+        player.play(speech(text, Priority.INSTRUCTION))
+        _wait(app, player.is_speaking, 1000)
+        _wait(app, lambda: False, 60)
+    player.stop()
+    _wait(app, lambda: False, 300)
+    loaded = [Path(e.source().toLocalFile()).name for e in player.findChildren(QSoundEffect)]
+    player.play(speech("Line 15.", Priority.INSTRUCTION))
+    _wait(app, player.is_speaking, 1000)
+    player.deleteLater()  # as when the app quits in the middle of a line
+    _wait(app, lambda: False, 100)
+    print(json.dumps({"raised": raised, "lines_loaded": sorted(n for n in loaded
+                                                              if n.startswith("line"))}))
+
+
+@pytest.mark.audio
+@pytest.mark.skipif(shutil.which("pulseaudio") is None, reason="pulseaudio is not installed")
+def test_lines_dropped_from_memory_end_quietly_on_a_null_sink(tmp_path: Path) -> None:
+    """Played lines unloaded to keep memory bounded, and a player deleted in the middle
+    of a line (the app quitting): Qt reports the clips' playing state as they go, and
+    nothing may raise then; only the recent lines stay loaded."""
+    with null_sink_server() as env:
+        code = f"import sys; sys.path.insert(0, {str(HERE)!r}); " \
+               f"import test_playback; test_playback._eviction_probe({str(tmp_path)!r})"
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                              text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["raised"] == [], result
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    kept = result["lines_loaded"]
+    assert "line15.wav" in kept and "line0.wav" not in kept
+    assert sum((tmp_path / name).stat().st_size for name in kept) <= MAX_PLAYED_BYTES
+
+
 def _backend_probe() -> None:
     """Child process: make the cue player, play a tone, and print which plugins are mapped."""
     from PySide6.QtCore import QCoreApplication

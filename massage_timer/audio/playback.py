@@ -53,6 +53,7 @@ from PySide6.QtCore import (
     qInstallMessageHandler,
 )
 from PySide6.QtMultimedia import QAudioDevice, QMediaDevices, QSoundEffect
+from shiboken6 import isValid
 
 from massage_timer.core.model.cues import (
     TONE_REMINDER,
@@ -364,6 +365,8 @@ class CuePlayer(QObject):
         timer.timeout.connect(effect.stop)
 
         def on_playing_changed() -> None:
+            if not isValid(effect):
+                return  # reported from its destructor: the timer, its child, goes with it
             if effect.isPlaying():
                 timer.start()
             else:
