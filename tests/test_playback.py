@@ -270,6 +270,66 @@ def test_a_routine_keeps_only_its_recent_lines_loaded(qapp: object, tmp_path: Pa
     assert started[-1] == "Instruction 0." and "line0.wav" in loaded()
 
 
+class LoadingEffect(FakeEffect):
+    """As Qt's own: a play asked for while the clip loads waits for the load, and until
+    then the effect reports neither playing nor looping."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.ready = False
+        self.queued = False
+
+    def play(self) -> None:
+        self.plays += 1
+        if self.ready:
+            self.playing = True
+        else:
+            self.queued = True
+
+    def stop(self) -> None:
+        self.playing = self.queued = False
+
+    def status(self) -> QSoundEffect.Status:
+        return QSoundEffect.Status.Ready if self.ready else QSoundEffect.Status.Loading
+
+    def finish_loading(self) -> None:
+        self.ready = True
+        self.playing, self.queued = self.queued, False
+
+
+def test_a_long_line_still_loading_is_being_said_and_stays_loaded(
+    qapp: object, tmp_path: Path
+) -> None:
+    """A line bigger than the whole bound (a long instruction at a slow voice) that is
+    still loading when the next cue comes: it counts as being said, is not unloaded
+    under the player's feet, and the lines after it play (a deleted line here once
+    raised on the next cue, which stopped the session's clock)."""
+    long_line, short_line = tmp_path / "long.wav", tmp_path / "short.wav"
+    long_line.write_bytes(bytes(MAX_PLAYED_BYTES + 100_000))
+    short_line.write_bytes(bytes(20_000))
+    player = CuePlayer(FakeClips({"A long instruction.": long_line, "Two": short_line}),
+                       outputs=lambda: [QAudioDevice()], effect_factory=LoadingEffect)
+    dropped: list[str] = []
+    player.cueDropped.connect(dropped.append)
+
+    player.play(speech("A long instruction.", Priority.INSTRUCTION))
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    effect = _effect_for(player, "long.wav")
+    assert isinstance(effect, LoadingEffect) and effect.queued
+    assert player.is_speaking(), "asked to play and loading"
+    player.play(speech("Halfway.", Priority.HALFWAY))
+    assert dropped == [], "no clip for it: skipped, not dropped"
+    player.play(speech("Two", Priority.HALFWAY))
+    assert dropped == ["Two"], "a lower cue does not cut a line that is loading"
+    effect.finish_loading()
+    assert effect.playing and player.is_speaking()
+    effect.playing = False  # the line ends
+    player.play(speech("Two", Priority.COUNTDOWN))
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert player.is_speaking()
+    assert "long.wav" not in {Path(e.loaded).name for e in player.findChildren(FakeEffect)}
+
+
 # --- real playback on a PulseAudio null sink, in a child process -------------------------
 
 

@@ -108,6 +108,29 @@ def advance(flow: SessionFlow, clock: FakeClock, seconds: float) -> None:
         flow.adapter.wake()
 
 
+def test_the_deadline_timer_is_rearmed_when_a_listener_raises(
+    qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
+) -> None:
+    """An error in anything listening to the session must not stop its clock: the
+    next deadline is still armed, and the session then runs on."""
+    flow = make_flow(qtbot, fake_clock, store, FakeSpeaker())
+    assert flow.adapter is not None and flow.session is not None
+    failures = [RuntimeError("a listener failed")]
+
+    def fail_once(_event: eng.Event) -> None:
+        if failures:
+            raise failures.pop()
+
+    flow.session.subscribe(fail_once)
+    fake_clock.set(fake_clock.now + 2.0)
+    flow.adapter.timer.stop()  # as once its single shot has fired
+    with pytest.raises(RuntimeError, match="a listener failed"):
+        flow.adapter.wake()
+    assert flow.adapter.timer.isActive()
+    advance(flow, fake_clock, 1.0)
+    assert label(flow, "phaseLabel") == "Work"
+
+
 def test_three_step_routine_runs_to_the_end(
     qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
 ) -> None:

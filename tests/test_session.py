@@ -7,6 +7,7 @@ interrupted at its true step; stop and pause must silence the sound exactly once
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -354,3 +355,31 @@ def test_no_outcome_is_spelled_as_a_string_in_the_app() -> None:
         for match in literal.finditer(path.read_text(encoding="utf-8"))
     ]
     assert found == []
+
+
+class BrokenOutput(FakeOutput):
+    """A sound output whose every cue raises, as a deleted Qt object would."""
+
+    def play(self, cue: Cue) -> None:
+        super().play(cue)
+        raise RuntimeError("Internal C++ object already deleted.")
+
+
+def test_a_failing_sound_output_costs_its_cues_not_the_session_or_its_record(
+    store: HistoryStore, db: Path, clocks: FakeClocks, caplog: pytest.LogCaptureFixture,
+) -> None:
+    output = BrokenOutput()
+    session = make_session(store, output, clocks)
+    seen: list[Event] = []
+    session.subscribe(seen.append)
+    with caplog.at_level(logging.ERROR, logger="massage_timer.core.model.session"):
+        session.start()
+        run_until(session, clocks, lambda e: isinstance(e, SessionFinished))
+    assert session.outcome is Outcome.COMPLETED
+    assert sum(isinstance(e, StepDone) for e in seen) == len(THREE_STEPS.steps)
+    assert any(line.startswith("speech:") for line in output.journal)
+    assert session.session_id is not None
+    row = on_disk(db, session.session_id)
+    assert row["outcome"] == "completed"
+    assert row["steps_completed"] == len(THREE_STEPS.steps)
+    assert "the sound output failed" in caplog.text

@@ -332,11 +332,14 @@ class CuePlayer(QObject):
             self._evict()
         self.cueStarted.emit(cue.text)
 
-    @staticmethod
-    def _is_active(effect: QSoundEffect) -> bool:
-        return effect.isPlaying() or (
-            effect.status() is QSoundEffect.Status.Loading and effect.loopsRemaining() > 0
-        )
+    def _is_active(self, effect: QSoundEffect) -> bool:
+        """Playing, or the line being said and still loading: Qt holds a play asked for
+        while a clip loads until it is loaded, and reports it as neither playing nor
+        looping until then."""
+        if effect.isPlaying():
+            return True
+        return (self._speaking is not None and self._speaking[1] is effect
+                and effect.status() is QSoundEffect.Status.Loading)
 
     def _effect(self, path: Path) -> QSoundEffect:
         effect = self._effects.get(path)
@@ -376,13 +379,15 @@ class CuePlayer(QObject):
 
     def _evict(self) -> None:
         """Unload the least recently used played clips past :data:`MAX_PLAYED_BYTES`,
-        never one that is playing (tones are never counted)."""
+        never the line being said (it may still be loading; the next line asks whether
+        it plays) nor one that is playing; tones are never counted."""
         total = sum(self._played.values())
+        speaking = self._speaking[1] if self._speaking is not None else None
         for path in list(self._effects):
             if total <= MAX_PLAYED_BYTES:
                 break
             effect = self._effects[path]
-            if path not in self._played or self._is_active(effect):
+            if path not in self._played or effect is speaking or self._is_active(effect):
                 continue
             total -= self._played.pop(path)
             del self._effects[path]

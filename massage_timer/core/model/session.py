@@ -12,6 +12,7 @@ Every place that talks about how a session ended uses :class:`Outcome`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
@@ -34,6 +35,8 @@ from massage_timer.core.model.language import pgettext
 from massage_timer.core.model.routine import Routine
 from massage_timer.core.model.short_check import ChecklistKind
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
+
+log = logging.getLogger(__name__)
 
 WallClock = Callable[[], datetime]
 Listener = Callable[[Event], None]
@@ -263,7 +266,14 @@ class Session:
     # Internals
 
     def _on_engine_event(self, event: Event) -> None:
-        route_event(event, self.options, self._output, self.engine.words)
+        try:
+            route_event(event, self.options, self._output, self.engine.words)
+        except Exception:
+            # The sound is a collaborator outside the session's control (a device, a
+            # server, Qt's objects): a failure there costs that cue, never the record,
+            # the listeners or the clock that runs the rest of the session.
+            log.exception("the sound output failed on %s; the session goes on",
+                          type(event).__name__)
         self._record(event)
         for listener in list(self._listeners):
             listener(event)

@@ -68,8 +68,10 @@ class SessionAdapter(QObject):
         self._rearm()
 
     def _on_deadline(self) -> None:
-        self.session.update()
-        self._rearm()
+        try:
+            self.session.update()
+        finally:
+            self._rearm()  # whatever a listener raised, the session's clock goes on
 
     def _rearm(self) -> None:
         if self.session.state is not self._state:
