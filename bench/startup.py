@@ -142,7 +142,11 @@ def _children_memory_mb() -> dict[str, float]:
     children (the speech worker), summed."""
     total = {"rss_mb": 0.0, "pss_mb": 0.0, "hwm_mb": 0.0, "count": 0.0}
     for task in Path("/proc/self/task").iterdir():
-        for pid in (task / "children").read_text().split():
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue  # a thread that ended after the listing (Qt's loader threads come and go)
+        for pid in children:
             try:
                 status = Path(f"/proc/{pid}/status").read_text().splitlines()
                 rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
