@@ -13,7 +13,7 @@ bound of what the file must hold when the kill lands:
 Usage: python tests/reliability_child.py HISTORY_FILE STEPS STEP_SECONDS
 
 It also holds the failing synthesizers of the voice-failure tests, because the speech
-worker process (multiprocessing "spawn") must import them by module name.
+worker process (``massage_timer.audio.speech_worker``) must import them by module name.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def routine(steps: int, seconds: float) -> Routine:
 
 
 # Synthesizers that fail, for the voice-failure tests. They run in the speech worker
-# process (multiprocessing "spawn"), which imports them from this module by name.
+# process (massage_timer.audio.speech_worker), which imports them from this module by name.
 
 
 class _FailingRenderer:

@@ -116,8 +116,8 @@ def main() -> int:
     load.timeout.connect(tick)
 
     def worker_pid() -> int | None:
-        process = synth._process
-        return process.pid if process is not None else None
+        worker = synth._worker
+        return worker.pid if worker is not None else None
 
     def probe() -> None:
         player.play(Cue(CueKind.TONE, TONE_REMINDER, Priority.TONE))

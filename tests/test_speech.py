@@ -7,7 +7,12 @@ from this module by name, so they must stay at module level.
 from __future__ import annotations
 
 import ctypes.util
+import functools
+import json
 import math
+import os
+import subprocess
+import sys
 import threading
 import time
 import wave
@@ -362,3 +367,112 @@ def test_every_fresh_worker_speaks_at_the_set_rate(tmp_path: Path) -> None:
             synth.close()
     assert None not in lengths
     assert max(lengths) - min(lengths) < 0.05, lengths  # type: ignore[operator,type-var]
+
+
+# -- the worker process ----------------------------------------------------------------
+
+_FRESH_SESSION = """
+import json, os, sys
+from pathlib import Path
+from test_speech import fake_renderer
+from massage_timer.audio.speech import SpeechSynth
+
+synth = SpeechSynth(Path(sys.argv[1]), factory=fake_renderer, engine_id="fake")
+assert synth.wait_started(20) and synth.available(), synth.unavailable_reason
+synth.prepare(["Switch sides."])
+assert synth.wait_idle(20)
+worker = synth._worker
+pid = worker.pid if worker is not None else None
+synth.close()
+synth._thread.join(5)
+children = []
+for task in Path("/proc/self/task").glob("*"):
+    children += (task / "children").read_text().split()
+print(json.dumps({
+    "clip": synth.clip_for("Switch sides.") is not None,
+    "imported": sorted(m for m in ("multiprocessing", "pickle", "_pickle") if m in sys.modules),
+    "worker": pid, "children": children,
+}))
+"""
+
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+
+
+@needs_proc
+def test_the_worker_brings_no_multiprocessing_and_leaves_no_process(
+        tmp_path: Path, repo_root: Path) -> None:
+    """A fresh interpreter (pytest itself may have imported them): starting a
+    SpeechSynth imports neither multiprocessing nor pickle into the UI process (with
+    them came ~2 MB and a resource-tracker process), and close() leaves no child."""
+    tests = repo_root / "tests"
+    done = subprocess.run(
+        [sys.executable, "-c", _FRESH_SESSION, str(tmp_path / "speech")],
+        cwd=repo_root, capture_output=True, text=True, timeout=60, check=False,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tests), str(repo_root)])},
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.splitlines()[-1])
+    assert result["clip"]
+    assert result["imported"] == []
+    assert result["worker"] is not None
+    assert result["children"] == []
+    assert not Path(f"/proc/{result['worker']}").exists()
+
+
+def test_a_factory_the_worker_cannot_import_is_refused(app_paths: AppPaths) -> None:
+    def nested() -> FakeRenderer:
+        return FakeRenderer()
+
+    anonymous = lambda: FakeRenderer()  # noqa: E731, PLW0108 (the case under test)
+    for factory in (nested, anonymous, functools.partial(fake_renderer)):
+        with pytest.raises(ValueError, match="top level of an importable module"):
+            SpeechSynth(app_paths.speech_cache_dir, factory=factory, engine_id="fake")
+
+
+@needs_proc
+def test_the_worker_ends_when_its_parent_dies(tmp_path: Path, repo_root: Path) -> None:
+    """Its stdin comes to an end: it exits then, even in the middle of a render that
+    hangs (no supervisor is left to kill it)."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _ORPHAN, str(tmp_path / "speech")], cwd=repo_root,
+        stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(repo_root / "tests"),
+                                                          str(repo_root)])},
+    )
+    try:
+        assert parent.stdout is not None
+        worker = int(parent.stdout.readline())
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while _running(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(worker)
+
+
+_ORPHAN = """
+import sys, time
+from pathlib import Path
+from test_speech import fake_renderer
+from massage_timer.audio.speech import SpeechSynth
+
+synth = SpeechSynth(Path(sys.argv[1]), factory=fake_renderer, engine_id="fake",
+                    line_timeout=60)
+assert synth.wait_started(20) and synth.available(), synth.unavailable_reason
+synth.prepare(["hang here"])
+time.sleep(0.5)
+assert synth._worker is not None
+print(synth._worker.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie, dead but not yet reaped, is not)."""
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return status.rsplit(")", 1)[1].split()[0] != "Z"

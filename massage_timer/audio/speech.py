@@ -1,11 +1,16 @@
 """Spoken cues rendered ahead of time: pyttsx3 -> WAV clips in the speech cache.
 
-pyttsx3 runs in its own child process (multiprocessing "spawn"), fed one line at a
-time by a supervisor thread. A process, not a thread, because a hung synthesizer
-can then be killed and replaced, and its "Audio saved to ..." prints go to the
-child's own stdout, which it points at /dev/null. The UI thread only queues lines
-(:meth:`SpeechSynth.prepare`) and looks up finished clips (:meth:`SpeechSynth.clip_for`);
-neither waits.
+pyttsx3 runs in its own child process (``audio/speech_worker.py``, started with
+``subprocess.Popen``), fed one line at a time by a supervisor thread over the child's
+stdin and stdout, one JSON object per line each way. A process, not a thread, because
+a hung synthesizer can then be killed and replaced, and its "Audio saved to ..."
+prints go to the child's own stdout, which it points at /dev/null (its replies go
+through a copy of that pipe taken first). Not ``multiprocessing``: that would bring
+pickle and the rest of it into the UI process and start a resource-tracker process
+beside the worker. The renderer factory is passed by its import name, with this
+process's ``sys.path``, so it must be defined at the top level of an importable
+module. The UI thread only queues lines (:meth:`SpeechSynth.prepare`) and looks up
+finished clips (:meth:`SpeechSynth.clip_for`); neither waits.
 
 Clips are cached under ``AppPaths.speech_cache_dir`` by a hash of text, voice, rate,
 volume and engine, and are written atomically; a clip that is empty or silent counts
@@ -19,9 +24,9 @@ import importlib.util
 import json
 import logging
 import math
-import multiprocessing
 import os
 import queue
+import subprocess
 import sys
 import tempfile
 import threading
@@ -30,11 +35,9 @@ import wave
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
-from massage_timer.audio.voices import NoVoiceError, choose_voice
 from massage_timer.core.model.language import N_, SOURCE, _, ngettext
 from massage_timer.core.model.language import language as language_of
 from massage_timer.core.storage.digest import sha256_hex
@@ -191,42 +194,134 @@ def clip_problem(path: Path, *, listen: bool = True) -> str | None:
 # --- the child process ---------------------------------------------------------------
 
 
-def _worker_main(
-    conn: Connection, factory: RendererFactory, voice: str | None, rate: int | None,
-    volume: float, *, language: str = SOURCE,
-) -> None:
-    """Entry point of the synthesizer process: init, pick the voice for ``language``,
-    announce, then render on request."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    sys.stdout = open(os.devnull, "w")  # noqa: SIM115, PTH123
-    try:
-        renderer = factory()
-        voices = renderer.voices()
+def factory_name(factory: RendererFactory) -> str:
+    """``module:qualname`` of ``factory``, by which the worker process imports it.
+
+    Raises ValueError for a factory that cannot be imported by name there (a lambda,
+    a nested function, a ``functools.partial``, one defined in a script run as
+    ``__main__``)."""
+    module = getattr(factory, "__module__", None)
+    qualname = getattr(factory, "__qualname__", None)
+    if module == "__main__":
+        spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+        module = getattr(spec, "name", None)  # run with -m: importable by that name
+    found: Any = sys.modules.get(module) if isinstance(module, str) else None
+    for part in (qualname or "<none>").split("."):
+        found = getattr(found, part, None)
+    if found is not factory or not isinstance(module, str) or not isinstance(qualname, str):
+        raise ValueError(
+            f"the speech renderer factory {factory!r} must be a function or class defined "
+            "at the top level of an importable module: the speech worker process imports "
+            "it by name")
+    return f"{module}:{qualname}"
+
+
+def worker_command() -> list[str]:
+    """The command line that starts a speech worker process (``audio/speech_worker.py``).
+
+    ``-P``: not the current folder first on its path (another checkout there would be
+    imported instead of this package); it takes this process's ``sys.path`` once it runs."""
+    if getattr(sys, "frozen", False):  # a bundle: its launcher dispatches the flag
+        return [sys.executable, "--speech-worker"]
+    return [sys.executable, "-P", "-m", "massage_timer.audio.speech_worker"]
+
+
+def _worker_env() -> dict[str, str] | None:
+    """The worker's environment: this one, plus the folder this package was imported
+    from when that is not an installed package's (a source checkout, a git worktree),
+    so that ``-m`` finds this very package and not another copy."""
+    if getattr(sys, "frozen", False):
+        return None
+    root = Path(__file__).resolve().parent.parent.parent
+    if root.name in ("site-packages", "dist-packages"):
+        return None
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(root), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+class _Worker:
+    """One speech worker process, and a thread that reads its replies into a queue.
+
+    The thread owns the reply pipe (closing it under a blocked read would wait for that
+    read); it ends when the process does."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            close_fds=True, env=_worker_env(),
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self._requests = self.process.stdin
+        self._replies: queue.SimpleQueue[dict[str, Any] | None] = queue.SimpleQueue()
+        self._next: list[dict[str, Any] | None] = []
+        threading.Thread(target=self._read, args=(self.process.stdout,),
+                         name="speech-replies", daemon=True).start()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def _read(self, stream: IO[bytes]) -> None:
         try:
-            chosen = choose_voice(voices, voice, language)
-        except NoVoiceError:
-            conn.send(("no-voice", language))
-            return
-        renderer.configure(chosen, rate, volume)
-    except BaseException as exc:
-        conn.send(("unavailable", unavailable_reason_for(exc)))
-        return
-    conn.send(("ready", renderer.engine_id, voices))
-    while True:
-        try:
-            request = conn.recv()
-        except EOFError:
-            return
-        if request is None:
-            return
-        text, path = request
-        try:
-            renderer.render(text, Path(path))
-        except Exception as exc:
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
-        else:
-            conn.send(("ok", clip_problem(Path(path))))
+            for line in stream:
+                try:
+                    reply = json.loads(line)
+                except ValueError:
+                    log.warning("speech worker sent %r", line[:200])
+                    continue
+                if isinstance(reply, dict):
+                    self._replies.put(reply)
+        except (OSError, ValueError):
+            pass
+        finally:
+            self._replies.put(None)
+            with contextlib.suppress(OSError):
+                stream.close()
+
+    def send(self, request: dict[str, Any]) -> None:
+        """Raises OSError (BrokenPipeError) when the process has gone."""
+        self._requests.write(json.dumps(request).encode("ascii") + b"\n")
+        self._requests.flush()
+
+    def poll(self, timeout: float | None) -> bool:
+        """Whether a reply (or the end of the pipe) is there, waiting up to ``timeout``."""
+        if not self._next:
+            try:
+                self._next.append(self._replies.get(timeout=timeout))
+            except queue.Empty:
+                return False
+        return True
+
+    def recv(self) -> dict[str, Any]:
+        """The next reply; raises EOFError once the process has gone."""
+        self.poll(None)
+        reply = self._next.pop()
+        if reply is None:
+            self._next.append(None)  # stays at the end
+            raise EOFError("the speech worker has gone")
+        return reply
+
+    def stop(self, *, graceful: bool) -> None:
+        """End the process and reap it: asked to quit, or killed at once."""
+        if graceful:
+            with contextlib.suppress(OSError):
+                self.send({"quit": True})
+        with contextlib.suppress(OSError):
+            self._requests.close()  # its end of stdin: it exits even mid-render
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(0.5 if graceful else 0)
+        self.kill()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            with contextlib.suppress(OSError):
+                self.process.kill()
+            try:
+                self.process.wait(1.0)
+            except subprocess.TimeoutExpired:
+                log.warning("speech worker %d did not end after SIGKILL", self.pid)
 
 
 # --- the supervisor ------------------------------------------------------------------
@@ -274,7 +369,7 @@ class SpeechSynth:
         self.cache_dir = cache_dir
         self.voice, self.rate, self.volume = voice, rate, volume
         self.language = language
-        self._factory = factory
+        self._factory = factory_name(factory)
         self._engine_key = engine_id or f"pyttsx3-{_version('pyttsx3')}"
         self.line_timeout = line_timeout
         self.start_timeout = start_timeout
@@ -296,8 +391,7 @@ class SpeechSynth:
         self._idle = threading.Event()
         self._idle.set()
         self._closing = False
-        self._process: multiprocessing.process.BaseProcess | None = None
-        self._conn: Connection | None = None
+        self._worker: _Worker | None = None
         self._thread = threading.Thread(target=self._run, name="speech-synth", daemon=True)
         self._thread.start()
 
@@ -362,9 +456,9 @@ class SpeechSynth:
         self._closing = True
         self._queue.put(None)
         self._thread.join(timeout)
-        process = self._process
-        if process is not None and process.is_alive():
-            process.kill()
+        worker = self._worker
+        if worker is not None:
+            worker.kill()
 
     # -- the supervisor thread --
 
@@ -406,7 +500,7 @@ class SpeechSynth:
             return
         if not self.available() or self._closing:
             return
-        if self._conn is None and not self._restart():
+        if self._worker is None and not self._restart():
             return
         tmp = self.cache_dir / f".{path.stem}.{os.getpid()}.render.wav"
         self.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -435,30 +529,32 @@ class SpeechSynth:
             self.on_clip_ready(text, path)
 
     def _render(self, text: str, tmp: Path) -> str | None:
-        assert self._conn is not None
+        worker = self._worker
+        assert worker is not None
         try:
-            self._conn.send((text, str(tmp)))
-            if not self._wait_for(self._conn, self.line_timeout):
+            worker.send({"render": text, "path": str(tmp)})
+            if not self._wait_for(worker, self.line_timeout):
                 self._stop_process(graceful=False)
                 if self._closing:
                     return "closed while rendering"
                 return f"no answer within {self.line_timeout:g} s"
-            reply = self._conn.recv()
-        except (EOFError, OSError, BrokenPipeError) as exc:
+            reply = worker.recv()
+        except (EOFError, OSError) as exc:
             self._stop_process()
             return f"speech process died ({type(exc).__name__})"
-        if reply[0] == "ok":
-            return None if reply[1] is None else str(reply[1])
-        return str(reply[1])
+        if reply.get("reply") == "ok":
+            problem = reply.get("problem")
+            return None if problem is None else str(problem)
+        return str(reply.get("message"))
 
-    def _wait_for(self, conn: Connection, timeout: float) -> bool:
+    def _wait_for(self, worker: _Worker, timeout: float) -> bool:
         """Wait for a reply in short slices, so that close() is never held up."""
         deadline = time.monotonic() + timeout
         while not self._closing:
             left = deadline - time.monotonic()
             if left <= 0:
                 return False
-            if conn.poll(min(left, 0.05)):
+            if worker.poll(min(left, 0.05)):
                 return True
         return False
 
@@ -472,41 +568,37 @@ class SpeechSynth:
         return self._start_process()
 
     def _start_process(self) -> bool:
-        ctx = multiprocessing.get_context("spawn")
-        parent, child = ctx.Pipe()
-        process = ctx.Process(
-            target=_worker_main,
-            args=(child, self._factory, self.voice, self.rate, self.volume),
-            kwargs={"language": self.language},
-            name="speech-worker",
-            daemon=True,
-        )
-        process.start()
-        child.close()
-        self._process, self._conn = process, parent
+        worker = self._worker = _Worker()
         try:
-            if not self._wait_for(parent, self.start_timeout):
+            worker.send({
+                "factory": self._factory, "sys_path": list(sys.path), "voice": self.voice,
+                "rate": self.rate, "volume": self.volume, "language": self.language,
+            })
+            if not self._wait_for(worker, self.start_timeout):
                 self._stop_process(graceful=False)
                 if not self._closing:
                     self._mark_unavailable(_("The speech engine did not start in time."))
                 return False
-            reply = parent.recv()
+            reply = worker.recv()
         except (EOFError, OSError):
             self._stop_process()
             self._mark_unavailable(_("The speech engine stopped while starting."))
             return False
-        if reply[0] == "no-voice":
+        if reply.get("reply") == "no-voice":
             self._stop_process()
             self._mark_unavailable(_(
                 "No installed voice speaks {language}: its text is shown but not spoken."
-            ).format(language=language_of(str(reply[1])).name))
+            ).format(language=language_of(str(reply.get("language"))).name))
             return False
-        if reply[0] != "ready":
+        if reply.get("reply") != "ready":
             self._stop_process()
-            self._mark_unavailable(str(reply[1]))
+            self._mark_unavailable(str(reply.get("reason")))
             return False
         first = not self._voices
-        self._voices = list(reply[2])
+        self._voices = [
+            VoiceInfo(str(v["id"]), str(v["name"]), tuple(str(x) for x in v["languages"]))
+            for v in reply.get("voices", ())
+        ]
         self._started.set()
         if first and self.on_voices is not None:
             self.on_voices(list(self._voices))
@@ -521,15 +613,6 @@ class SpeechSynth:
                 self.on_unavailable(reason)
 
     def _stop_process(self, *, graceful: bool = True) -> None:
-        conn, process = self._conn, self._process
-        self._conn = self._process = None
-        if conn is not None:
-            if graceful:
-                with contextlib.suppress(OSError):
-                    conn.send(None)
-            conn.close()
-        if process is not None:
-            process.join(0.5 if graceful else 0)
-            if process.is_alive():
-                process.kill()
-                process.join(1.0)
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.stop(graceful=graceful)
