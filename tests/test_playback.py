@@ -241,7 +241,7 @@ def test_a_routine_keeps_only_its_recent_lines_loaded(qapp: object, tmp_path: Pa
     for path in counts.values():
         path.write_bytes(bytes(20_000))
     for path in lines.values():
-        path.write_bytes(bytes(200_000))
+        path.write_bytes(bytes(MAX_PLAYED_BYTES // 4))  # an instruction: several stay loaded
     player = CuePlayer(FakeClips({**counts, **lines}), outputs=lambda: [QAudioDevice()],
                        effect_factory=FakeEffect)
     started: list[str] = []
