@@ -17,6 +17,7 @@ import wave
 from array import array
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QTimer, QUrl
@@ -408,16 +409,23 @@ def _audio_probe(folder: str) -> None:
     print(json.dumps(result))
 
 
-@pytest.mark.audio
-@pytest.mark.skipif(shutil.which("pulseaudio") is None, reason="pulseaudio is not installed")
-def test_real_playback_starts_and_stops_on_a_null_sink(tmp_path: Path) -> None:
+def _probe_on_null_sink(probe: str, *args: str) -> tuple[dict[str, Any], str]:
+    """Run ``test_playback.<probe>(*args)`` in a child process on a null sink of its own:
+    the JSON it printed last, and its stderr."""
+    call = ", ".join(repr(arg) for arg in args)
     with null_sink_server() as env:
         code = f"import sys; sys.path.insert(0, {str(HERE)!r}); " \
-               f"import test_playback; test_playback._audio_probe({str(tmp_path)!r})"
+               f"import test_playback; test_playback.{probe}({call})"
         done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                               text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1]), done.stderr
+
+
+@pytest.mark.audio
+@pytest.mark.skipif(shutil.which("pulseaudio") is None, reason="pulseaudio is not installed")
+def test_real_playback_starts_and_stops_on_a_null_sink(tmp_path: Path) -> None:
+    result, _stderr = _probe_on_null_sink("_audio_probe", str(tmp_path))
     print(result)
     assert result["outputs"], result
     assert result["problem"] is None
@@ -464,15 +472,9 @@ def test_lines_dropped_from_memory_end_quietly_on_a_null_sink(tmp_path: Path) ->
     """Played lines unloaded to keep memory bounded, and a player deleted in the middle
     of a line (the app quitting): Qt reports the clips' playing state as they go, and
     nothing may raise then; only the recent lines stay loaded."""
-    with null_sink_server() as env:
-        code = f"import sys; sys.path.insert(0, {str(HERE)!r}); " \
-               f"import test_playback; test_playback._eviction_probe({str(tmp_path)!r})"
-        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                              text=True, timeout=60, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result, stderr = _probe_on_null_sink("_eviction_probe", str(tmp_path))
     assert result["raised"] == [], result
-    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert "Traceback" not in stderr, stderr[-2000:]
     kept = result["lines_loaded"]
     assert "line15.wav" in kept and "line0.wav" not in kept
     assert sum((tmp_path / name).stat().st_size for name in kept) <= MAX_PLAYED_BYTES
@@ -508,13 +510,7 @@ def _backend_probe() -> None:
 def test_the_player_loads_no_media_backend_plugin() -> None:
     """QSoundEffect needs no backend: the FFmpeg one (Qt Quick, Qml, libavcodec, 12-20 MB
     resident) is never loaded, while tones play and other plugins still load."""
-    with null_sink_server() as env:
-        code = f"import sys; sys.path.insert(0, {str(HERE)!r}); " \
-               "import test_playback; test_playback._backend_probe()"
-        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                              text=True, timeout=60, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "No QtMultimedia backends found" not in done.stderr
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result, stderr = _probe_on_null_sink("_backend_probe")
+    assert "No QtMultimedia backends found" not in stderr
     assert result == {"ffmpeg_mapped": False, "backend_mapped": False, "tone_playing": True,
                       "library_paths_kept": True, "svg_images": True}
