@@ -173,7 +173,7 @@ def child_idle(kind: str, data_dir: Path, idle: float, *, tray: bool = False) ->
     bare window (``bare``)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, str(REPO))
-    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtCore import QEvent, QObject, Qt, QTimer
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
     counts = {"timer_events": 0}
@@ -233,7 +233,13 @@ def child_idle(kind: str, data_dir: Path, idle: float, *, tray: bool = False) ->
                     result["reminder_status"] = running[0].reminders.service.status
             app.quit()
 
-        QTimer.singleShot(round(idle * 1000), finish)
+        # Precise: a coarse single shot (Qt's default from 2 s) may end the window up to
+        # 5 % early, and a minute's wake-up then counts over less than its minute.
+        window = QTimer(app)
+        window.setSingleShot(True)
+        window.setTimerType(Qt.TimerType.PreciseTimer)
+        window.timeout.connect(finish)
+        window.start(round(idle * 1000))
 
     if kind == "closed":
 
