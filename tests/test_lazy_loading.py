@@ -21,12 +21,13 @@ REPO = Path(__file__).resolve().parent.parent
 HEAVY = ("PySide6.QtCharts", "PySide6.QtMultimedia", "PySide6.QtSvg", "PySide6.QtNetwork",
          "PySide6.QtDBus", "_hashlib")
 # Not needed for the first paint: the routine editing part (with the cue plan and the
-# TOML writer it uses) and the History window are made at their first use, and html's
-# entity table waits for the first tooltip or diagram.
+# TOML writer it uses) and the History window are made at their first use, html's
+# entity table waits for the first tooltip or diagram, and jeepney (D-Bus) for the
+# reminders' first call or the first session's screen inhibit.
 WINDOW_PARTS = ("massage_timer.ui.editor.editing", "massage_timer.ui.editor.questions",
                 "massage_timer.ui.history_window", "massage_timer.core.model.cues",
                 "massage_timer.core.model.engine", "massage_timer.core.storage.routine_file",
-                "tomlkit", "html")
+                "tomlkit", "html", "jeepney")
 
 CHILD = """
 import dataclasses, json, linecache, sys

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from busy_services import BusServices
-from jeepney import DBusAddress
 
 from massage_timer.ui.desktop.screen_awake import APPLICATION, ScreenAwake
 
@@ -56,9 +55,7 @@ def test_no_session_bus_means_no_inhibition_and_no_wait(
 def test_a_bus_without_a_screen_saver_means_no_inhibition(
     monkeypatch: pytest.MonkeyPatch, bus: BusServices,
 ) -> None:
-    nobody = DBusAddress("/org/freedesktop/ScreenSaver", bus_name="org.example.Nobody",
-                         interface="org.freedesktop.ScreenSaver")
-    monkeypatch.setattr("massage_timer.ui.desktop.screen_awake.SCREEN_SAVER", nobody)
+    monkeypatch.setattr("massage_timer.ui.desktop.screen_awake.SERVICE", "org.example.Nobody")
     awake = ScreenAwake.inhibit("reason")
     assert not awake.active
     assert bus.ask("screen_saver_inhibitors") == {}

@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TYPE_CHECKING
 
-from jeepney import DBusAddress, new_method_call
-
-from massage_timer.ui.desktop.buses import Buses
+if TYPE_CHECKING:
+    from massage_timer.ui.desktop.buses import Buses
 
 log = logging.getLogger(__name__)
 
-SCREEN_SAVER = DBusAddress(
-    "/org/freedesktop/ScreenSaver", bus_name="org.freedesktop.ScreenSaver",
-    interface="org.freedesktop.ScreenSaver",
-)
+SERVICE = "org.freedesktop.ScreenSaver"
+PATH = "/org/freedesktop/ScreenSaver"
 APPLICATION = "massage-timer"
 """How the inhibition names the app to the desktop (some list it, e.g. KDE's battery applet)."""
 
@@ -44,9 +42,12 @@ class ScreenAwake:
     def inhibit(cls, reason: str) -> ScreenAwake:
         if not sys.platform.startswith("linux"):
             return cls(None)
+        # jeepney loads with the first session (or the reminders' first D-Bus call),
+        # not before the library window's first paint.
+        from massage_timer.ui.desktop.buses import Buses
+
         buses = Buses()
-        body = buses.call("SESSION", new_method_call(
-            SCREEN_SAVER, "Inhibit", "ss", (APPLICATION, reason)))
+        body = buses.call("SESSION", _call("Inhibit", "ss", (APPLICATION, reason)))
         cookie = body[0] if body and isinstance(body[0], int) else None
         if cookie is None:
             log.info("the screen saver offers no inhibit here")
@@ -60,5 +61,12 @@ class ScreenAwake:
         if buses is None:
             return
         if cookie is not None:
-            buses.call("SESSION", new_method_call(SCREEN_SAVER, "UnInhibit", "u", (cookie,)))
+            buses.call("SESSION", _call("UnInhibit", "u", (cookie,)))
         buses.close()
+
+
+def _call(method: str, signature: str, body: tuple[object, ...]) -> object:
+    from jeepney import DBusAddress, new_method_call
+
+    return new_method_call(DBusAddress(PATH, bus_name=SERVICE, interface=SERVICE),
+                           method, signature, body)
