@@ -76,9 +76,10 @@ SERVER_LOST = N_(
 MAX_PLAYED_BYTES = 192 * 1024
 """WAV bytes of speech clips kept loaded once played, besides the line being said: about
 4.5 s of espeak-ng's 22 kHz 16-bit speech, which ``QSoundEffect`` holds decoded at twice
-that. The short lines that come back (the counts, a stroke's cue, "Switch sides": ~180 KB
-together) stay loaded; a long instruction is dropped soon after it has played, and loaded
-again (a few milliseconds, off the UI thread) if it returns. Without this bound a whole
+that. At the default voice rate the short lines that come back (the counts, a stroke's
+cue, "Switch sides": ~180 KB together) stay loaded; a long instruction is dropped soon
+after it has played, and loaded again (a few milliseconds, off the UI thread) if it
+returns, as the counts are at the slowest rate (~73 KB each there). Without this bound a whole
 routine kept every line it had said: ~1 MB a step; at 512 KiB the session's peak was
 0.65 MB higher than at 128 KiB (docs/performance.md, "Session peak memory")."""
 # A clip is stopped this long after its last audible sample, and at least this long
