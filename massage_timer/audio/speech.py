@@ -33,7 +33,7 @@ import threading
 import time
 import wave
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -216,6 +216,26 @@ def factory_name(factory: RendererFactory) -> str:
     return f"{module}:{qualname}"
 
 
+def send_json_line(stream: IO[bytes], message: dict[str, Any]) -> None:
+    """One message of the worker protocol, either way: a JSON object on a line of its own."""
+    stream.write(json.dumps(message).encode("ascii") + b"\n")
+    stream.flush()
+
+
+def json_lines(stream: IO[bytes], sender: str) -> Iterator[dict[str, Any]]:
+    """The worker protocol's messages on ``stream`` until it ends; a line that is not a
+    JSON object is logged and skipped."""
+    for line in stream:
+        try:
+            message = json.loads(line)
+        except ValueError:
+            message = None
+        if isinstance(message, dict):
+            yield message
+        else:
+            log.warning("%s sent %r", sender, line[:200])
+
+
 def worker_command() -> list[str]:
     """The command line that starts a speech worker process (``audio/speech_worker.py``).
 
@@ -265,14 +285,8 @@ class _Worker:
 
     def _read(self, stream: IO[bytes]) -> None:
         try:
-            for line in stream:
-                try:
-                    reply = json.loads(line)
-                except ValueError:
-                    log.warning("speech worker sent %r", line[:200])
-                    continue
-                if isinstance(reply, dict):
-                    self._replies.put(reply)
+            for reply in json_lines(stream, "speech worker"):
+                self._replies.put(reply)
         except (OSError, ValueError):
             pass
         finally:
@@ -282,8 +296,7 @@ class _Worker:
 
     def send(self, request: dict[str, Any]) -> None:
         """Raises OSError (BrokenPipeError) when the process has gone."""
-        self._requests.write(json.dumps(request).encode("ascii") + b"\n")
-        self._requests.flush()
+        send_json_line(self._requests, request)
 
     def poll(self, timeout: float | None) -> bool:
         """Whether a reply (or the end of the pipe) is there, waiting up to ``timeout``."""

@@ -30,7 +30,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, cast
 
-from massage_timer.audio.speech import Renderer, clip_problem, unavailable_reason_for
+from massage_timer.audio.speech import (
+    Renderer,
+    clip_problem,
+    json_lines,
+    send_json_line,
+    unavailable_reason_for,
+)
 from massage_timer.audio.voices import NoVoiceError, choose_voice
 from massage_timer.core.model.language import SOURCE
 
@@ -46,31 +52,16 @@ def import_factory(name: str) -> Callable[[], Renderer]:
     return cast(Callable[[], Renderer], found)
 
 
-class _Replies:
-    def __init__(self, stream: IO[bytes]) -> None:
-        self._stream = stream
-
-    def send(self, reply: dict[str, Any]) -> None:
-        self._stream.write(json.dumps(reply).encode("ascii") + b"\n")
-        self._stream.flush()
-
-
 def _read_requests(stdin: IO[bytes], requests: queue.SimpleQueue[dict[str, Any]]) -> None:
     """Pass each request on; at the end of stdin, end the whole process there and then."""
     try:
-        for line in stdin:
-            try:
-                request = json.loads(line)
-            except ValueError:
-                print(f"speech worker: not a request: {line[:200]!r}", file=sys.stderr)
-                continue
-            if isinstance(request, dict):
-                requests.put(request)
+        for request in json_lines(stdin, "the app"):
+            requests.put(request)
     finally:
         os._exit(0)
 
 
-def serve(stdin: IO[bytes], replies: _Replies) -> int:
+def serve(stdin: IO[bytes], replies: IO[bytes]) -> int:
     """Init the engine, pick the voice for the language, announce, then render on request."""
     first = stdin.readline()
     if not first:
@@ -84,13 +75,13 @@ def serve(stdin: IO[bytes], replies: _Replies) -> int:
         try:
             chosen = choose_voice(voices, start.get("voice"), language)
         except NoVoiceError:
-            replies.send({"reply": "no-voice", "language": language})
+            send_json_line(replies, {"reply": "no-voice", "language": language})
             return 0
         renderer.configure(chosen, start.get("rate"), float(start.get("volume", 1.0)))
     except BaseException as exc:
-        replies.send({"reply": "unavailable", "reason": unavailable_reason_for(exc)})
+        send_json_line(replies, {"reply": "unavailable", "reason": unavailable_reason_for(exc)})
         return 0
-    replies.send({
+    send_json_line(replies, {
         "reply": "ready", "engine": renderer.engine_id,
         "voices": [{"id": v.id, "name": v.name, "languages": list(v.languages)}
                    for v in voices],
@@ -106,16 +97,16 @@ def serve(stdin: IO[bytes], replies: _Replies) -> int:
         try:
             renderer.render(str(request["render"]), path)
         except Exception as exc:
-            replies.send({"reply": "error", "message": f"{type(exc).__name__}: {exc}"})
+            send_json_line(replies, {"reply": "error", "message": f"{type(exc).__name__}: {exc}"})
         else:
-            replies.send({"reply": "ok", "problem": clip_problem(path)})
+            send_json_line(replies, {"reply": "ok", "problem": clip_problem(path)})
 
 
 def main() -> int:
     # Ctrl+C in a terminal reaches the whole process group: the parent decides when
     # this process ends (a quit request, or the end of stdin).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    replies = _Replies(os.fdopen(os.dup(1), "wb"))
+    replies = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.close(devnull)
