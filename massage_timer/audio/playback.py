@@ -390,7 +390,7 @@ class CuePlayer(QObject):
             if total <= MAX_PLAYED_BYTES:
                 break
             effect = self._effects[path]
-            if path not in self._played or effect is speaking or self._is_active(effect):
+            if path not in self._played or effect is speaking or effect.isPlaying():
                 continue
             total -= self._played.pop(path)
             del self._effects[path]
