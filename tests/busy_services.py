@@ -180,18 +180,20 @@ class BusServices:
         line = self.helper.stdout.readline().strip()
         assert line == word, f"stand-in services said {line!r}"
 
+    def _tell(self, request: dict[str, Any]) -> None:
+        assert self.helper.stdin is not None
+        self.helper.stdin.write(json.dumps(request) + "\n")
+        self.helper.stdin.flush()
+
     def set(self, **changes: Any) -> None:
         """Change the services' state; returns once their signals are sent."""
-        assert self.helper.stdin is not None
-        self.helper.stdin.write(json.dumps(changes) + "\n")
-        self.helper.stdin.flush()
+        self._tell(changes)
         self._expect("ok")
 
     def ask(self, key: str) -> Any:
         """One part of the services' state, as they hold it now."""
-        assert self.helper.stdin is not None and self.helper.stdout is not None
-        self.helper.stdin.write(json.dumps({"ask": key}) + "\n")
-        self.helper.stdin.flush()
+        self._tell({"ask": key})
+        assert self.helper.stdout is not None
         return json.loads(self.helper.stdout.readline())
 
     def close(self) -> None:
