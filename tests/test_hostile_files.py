@@ -19,7 +19,12 @@ from test_loader import GOOD, write
 
 from massage_timer.cli import main
 from massage_timer.core.model.text import printable, single_line
-from massage_timer.core.storage.files import UnusableFileError, read_regular_file, write_output
+from massage_timer.core.storage.files import (
+    UnusableFileError,
+    move_into_place,
+    read_regular_file,
+    write_output,
+)
 from massage_timer.core.storage.paths import AppPaths
 
 LIMIT = 1024
@@ -80,6 +85,35 @@ def test_output_replaces_a_regular_file_atomically(tmp_path: Path) -> None:
     write_output(out, b"new")
     assert out.read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temp file left
+
+
+def test_a_finished_file_is_moved_into_place_with_its_mode(tmp_path: Path) -> None:
+    written = tmp_path / ".clip.render.wav"
+    written.write_bytes(b"RIFF new")
+    written.chmod(0o600)
+    path = tmp_path / "clip.wav"
+    path.write_bytes(b"RIFF old")
+    inode = written.stat().st_ino
+    move_into_place(written, path, mode=0o644)
+    assert path.read_bytes() == b"RIFF new"
+    assert path.stat().st_ino == inode  # renamed, not copied
+    assert path.stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["clip.wav"]
+
+
+@pytest.mark.parametrize("kind", ["link", "fifo"])
+def test_only_a_regular_file_is_moved_into_place(tmp_path: Path, kind: str) -> None:
+    written = tmp_path / ".clip.render.wav"
+    if kind == "link":
+        (tmp_path / "elsewhere").write_bytes(b"RIFF")
+        written.symlink_to(tmp_path / "elsewhere")
+    else:
+        os.mkfifo(written)
+    path = tmp_path / "clip.wav"
+    path.write_bytes(b"RIFF old")
+    with pytest.raises(OSError):
+        move_into_place(written, path)
+    assert path.read_bytes() == b"RIFF old"
 
 
 def test_output_through_a_link_keeps_the_link(tmp_path: Path) -> None:

@@ -131,6 +131,18 @@ def test_a_broken_cached_clip_is_rendered_again(make_synth: MakeSynth) -> None:
     assert clip.read_bytes() == whole
 
 
+@pytest.mark.parametrize("missing", [1, 2, 3000])
+def test_a_clip_short_of_its_last_frame_is_truncated(tmp_path: Path, missing: int) -> None:
+    """The cache's check reads the last frame only; a byte short of it is enough."""
+    clip = tmp_path / "line.wav"
+    _write_wav(clip, 0.5, 0.5)
+    assert clip_problem(clip, listen=False) is None
+    whole = clip.read_bytes()
+    clip.write_bytes(whole[:-missing])
+    assert clip_problem(clip, listen=False) == "truncated clip"
+    assert clip_problem(clip) == "truncated clip"
+
+
 def test_only_listening_finds_a_silent_clip(tmp_path: Path) -> None:
     silent = tmp_path / "silent.wav"
     _write_wav(silent, 0.5, 0.0)

@@ -41,7 +41,7 @@ from typing import IO, Any, Protocol
 from massage_timer.core.model.language import N_, SOURCE, _, ngettext
 from massage_timer.core.model.language import language as language_of
 from massage_timer.core.storage.digest import sha256_hex
-from massage_timer.core.storage.files import atomic_write_bytes
+from massage_timer.core.storage.files import move_into_place
 
 log = logging.getLogger("massage_timer.audio.speech")
 
@@ -173,14 +173,19 @@ def clip_problem(path: Path, *, listen: bool = True) -> str | None:
     try:
         with wave.open(str(path), "rb") as clip:
             width, frames, channels = clip.getsampwidth(), clip.getnframes(), clip.getnchannels()
-            data = clip.readframes(frames)
+            if frames == 0:
+                return "empty clip"
+            if not listen:  # whole if its last frame is there: not read into memory
+                clip.setpos(frames - 1)
+                whole = len(clip.readframes(1)) == width * channels
+            else:
+                data = clip.readframes(frames)
+                whole = len(data) >= frames * width * channels
     except (OSError, EOFError, wave.Error) as exc:
         return f"unreadable clip: {exc}"
-    if frames == 0 or not data:
-        return "empty clip"
     if width != 2:
         return f"unexpected sample width {width}"
-    if len(data) < frames * width * channels:
+    if not whole:
         return "truncated clip"
     if not listen:
         return None
@@ -520,7 +525,11 @@ class SpeechSynth:
         began = time.monotonic()
         problem = self._render(text, tmp)
         if problem is None:
-            atomic_write_bytes(path, tmp.read_bytes(), mode=0o644)
+            try:
+                move_into_place(tmp, path, mode=0o644)
+            except OSError as exc:
+                problem = f"the clip could not be kept ({exc})"
+        if problem is None:
             self.stats.rendered += 1
             self.stats.render_seconds += time.monotonic() - began
         with contextlib.suppress(OSError):

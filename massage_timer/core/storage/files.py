@@ -191,8 +191,33 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int = 0o600) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    _sync_folder(path.parent)
+
+
+def move_into_place(written: Path, path: Path, *, mode: int = 0o600) -> None:
+    """Make the finished file ``written`` (in ``path``'s folder) become ``path`` atomically.
+
+    For a file another process wrote, such as a rendered speech clip: it is synced and
+    renamed over ``path``, never read into memory to be written again. Anything but a
+    regular file at ``written`` (a link, a FIFO) is refused with an :class:`OSError`.
+    """
+    fd = os.open(written, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnusableFileError(errno.EINVAL, f"{written} is {_kind(info.st_mode)}")
+        os.fsync(fd)
+        os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
+    written.replace(path)
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (best effort: some file systems refuse)."""
     with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+        dir_fd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
