@@ -228,6 +228,49 @@ def test_a_clip_without_a_tail_stops_just_before_its_end(tmp_path: Path) -> None
     assert tone is not None and 0.2 < tone < 0.28 - playback.STOP_BEFORE_END + 0.001
 
 
+def _stop_point_read_whole(path: Path) -> float:
+    """The stop point computed over every sample at once (what the tail scan must match)."""
+    with wave.open(str(path), "rb") as clip:
+        rate, channels, frames = clip.getframerate(), clip.getnchannels(), clip.getnframes()
+        samples = array("h", clip.readframes(frames))
+    index = len(samples) - 1
+    while index >= 0 and abs(samples[index]) < playback.AUDIBLE * 32768:
+        index -= 1
+    last = max(0, index) // channels
+    return max(0.0, min(frames / rate - playback.STOP_BEFORE_END,
+                        last / rate + playback.KEEP_AFTER_SOUND))
+
+
+@pytest.mark.parametrize(("sound", "silence", "channels"), [
+    (1.0, 1.0, 1),   # a tail of several chunks
+    (0.5, playback.TAIL_FRAMES / 22050, 1),  # a tail of exactly one chunk
+    (0.0, 0.7, 1),   # nothing audible at all
+    (0.8, 0.33, 2),  # stereo
+    (0.01, 0.0, 1),  # shorter than a chunk
+])
+def test_the_tail_scan_finds_what_a_whole_read_finds(
+    tmp_path: Path, sound: float, silence: float, channels: int
+) -> None:
+    path = tmp_path / "line.wav"
+    rate = 22050
+    loud = array("h", [6000 if i % 3 else -7000 for i in range(round(sound * rate) * channels)])
+    loud.extend([3] * (round(silence * rate) * channels))  # quieter than AUDIBLE
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(loud.tobytes())
+    assert stop_point(path) == pytest.approx(_stop_point_read_whole(path), abs=1e-9)
+
+
+def test_a_truncated_clip_stops_after_its_last_sound_present(tmp_path: Path) -> None:
+    clip = write_wav(tmp_path / "line.wav", sound=1.0, silence=0.5)
+    data = clip.read_bytes()
+    clip.write_bytes(data[: len(data) - round(0.7 * 22050) * 2])  # the header still says 1.5 s
+    at = stop_point(clip)
+    assert at is not None and at == pytest.approx(0.8 + playback.KEEP_AFTER_SOUND, abs=0.001)
+
+
 def test_an_unreadable_clip_has_no_stop_point(tmp_path: Path) -> None:
     (tmp_path / "broken.wav").write_bytes(b"RIFF....WAVEfmt nonsense")
     assert stop_point(tmp_path / "broken.wav") is None
