@@ -116,6 +116,24 @@ def test_diagram_view_describes_what_it_shows(qtbot: QtBot) -> None:
     assert "No target" in view.accessibleDescription()
 
 
+def test_a_diagram_keeps_only_the_views_it_shows(qtbot: QtBot) -> None:
+    """A player shows a new highlight each step: the views parsed for earlier steps go."""
+    from PySide6.QtSvg import QSvgRenderer
+
+    view = DiagramView()
+    qtbot.addWidget(view)
+    view.resize(420, 300)
+    images = []
+    for regions_shown, side in [(["upper-trapezius"], "left"), (["upper-trapezius"], "right"),
+                                (["levator-scapulae"], "left"), (["rhomboids"], None)]:
+        view.set_regions(regions_shown, side=side)
+        images.append(view.grab().toImage())
+        qtbot.wait_until(lambda: len(view.findChildren(QSvgRenderer)) == 2)
+    assert len(set(map(bytes, (i.constBits() for i in images)))) == 4  # each step drawn anew
+    view.set_regions(["upper-trapezius"], side="left")
+    assert view.grab().toImage() == images[0]  # parsed again, drawn the same
+
+
 def _run_cli(argv: list[str], tmp_path: Path) -> int:
     parser = argparse.ArgumentParser()
     diagram_command.add_arguments(parser)

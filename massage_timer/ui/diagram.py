@@ -250,8 +250,10 @@ class DiagramView(QWidget):
         key = (view, self._ids, self._side, side_initials())
         renderer = self._renderers.get(key)
         if renderer is None:
-            if len(self._renderers) > 24:
-                self._renderers.clear()
+            # Only what is shown now is kept: a parsed view holds ~40 KB and is parsed
+            # again in ~0.2 ms, where a player kept one for every step it had shown.
+            for shown in [k for k in self._renderers if k[1:] != key[1:]]:
+                self._renderers.pop(shown).deleteLater()
             renderer = make_renderer(view, self._ids, self._side)
             renderer.setParent(self)
             self._renderers[key] = renderer
