@@ -264,6 +264,65 @@ def test_a_finished_session_leaves_no_window_behind(qtbot: QtBot, app: App) -> N
         qtbot.waitUntil(lambda: session_windows() == [])
 
 
+def test_the_player_takes_the_library_windows_place_and_gives_it_back(
+    qtbot: QtBot, app: App
+) -> None:
+    """Hidden behind the player, the library window would keep a buffer of its size
+    (2-3 MB): it steps aside with its native window, and is back where it was once the
+    summary is closed."""
+    library = app.window
+    library.resize(700, 500)
+    library.move(40, 30)
+    geometry = library.geometry()
+    app.start_session("desk-micro-break")
+    flow = app.sessions.flow
+    assert flow is not None and flow.checklist is not None
+    assert library.isVisible(), "the dialogs before the player open over the library"
+    confirm_no_red_flags(flow.checklist)
+    assert flow.pain_dialog is not None
+    flow.pain_dialog.skip_button().click()
+    player = flow.window
+    assert player is not None and player.isVisible()
+    assert not library.isVisible() and library.windowHandle() is None
+    assert app.sessions.library_stepped_aside
+    # The tray's Open (or a second start of the app) brings the session forward, not the
+    # library.
+    app.bring_to_front()
+    assert player.isVisible() and not library.isVisible()
+    app.start_session("desk-micro-break")  # another start raises this session
+    assert app.sessions.flow is flow and not library.isVisible()
+    flow.stop()
+    summary = flow.summary
+    assert summary is not None and summary.isVisible()
+    assert not player.isVisible() and not library.isVisible()
+    qtbot.waitUntil(lambda: player.windowHandle() is None)  # its buffer freed too
+    summary.accept()
+    assert app.sessions.flow is None and library.isVisible()
+    assert library.geometry() == geometry
+    assert not app.sessions.library_stepped_aside
+    app.bring_to_front()
+    assert library.isVisible()
+
+
+def test_a_reminders_break_gives_the_library_back_too(qtbot: QtBot, app: App) -> None:
+    """From the background: the reminder's Start shows the library (as it always did),
+    the player takes its place, and it is back after the summary."""
+    app.window.hide()
+    full_checklist_answered_now(app)
+    app.reminders.service.reminderDue.emit()
+    app.reminders.prompt.start_button.click()
+    flow = app.sessions.flow
+    assert flow is not None and flow.short_check is not None
+    assert app.window.isVisible()
+    flow.short_check.confirm_button.click()
+    assert flow.window is not None and flow.window.isVisible()
+    assert not app.window.isVisible()
+    flow.stop()
+    assert flow.summary is not None
+    flow.summary.accept()
+    assert app.window.isVisible()
+
+
 def test_the_ordinary_start_keeps_the_full_checklist_and_the_pain_rating(
     qtbot: QtBot, app: App
 ) -> None:

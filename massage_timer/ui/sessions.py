@@ -1,6 +1,9 @@
 """Starting and ending guided sessions: one at a time, with the screen kept awake.
 
-Moved as is from the old controller (the flow itself is :mod:`~massage_timer.ui.session.flow`).
+While the player runs it takes the library window's place: the library is hidden and
+its window-system side freed (a buffer the size of the window, 2-3 MB, that nobody sees
+behind the player), and it comes back where it was when the session is over (its
+summary closed). The flow itself is :mod:`~massage_timer.ui.session.flow`.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ class Sessions(QObject):
         self._bring_to_front = bring_to_front
         self.flow: SessionFlow | None = None
         self._player_running = False
+        self._stepped_aside = False
         self._screen: ScreenAwake | None = None
         store.subscribe(self._on_keep_screen_awake_changed, fields=("keep_screen_awake",))
 
@@ -110,6 +114,16 @@ class Sessions(QObject):
         if self.flow is not None:
             self.flow.stop()
 
+    @property
+    def library_stepped_aside(self) -> bool:
+        """The library window is hidden because the player has its place."""
+        return self._stepped_aside
+
+    def raise_flow(self) -> None:
+        """Bring the session's window that shows (player, summary or dialog) to the front."""
+        if self.flow is not None:
+            self._raise_flow()
+
     def _raise_flow(self) -> None:
         flow = self.flow
         assert flow is not None
@@ -123,6 +137,7 @@ class Sessions(QObject):
 
     def _on_player_started(self) -> None:
         self._player_running = True
+        self._library_aside()
         if self._store.settings.keep_screen_awake:
             self._screen = ScreenAwake.inhibit(_(SCREEN_AWAKE_REASON))
         self.playerStarted.emit()
@@ -135,6 +150,22 @@ class Sessions(QObject):
         elif not change.new.keep_screen_awake:
             self._release_screen()
 
+    def _library_aside(self) -> None:
+        window = self._window
+        if not window.isVisible() or window.isMinimized():
+            return
+        self._stepped_aside = True
+        window.hide()
+        # Its native window goes with its buffer; the player, a window of its own
+        # parented to it, is kept (destroySubWindows=False).
+        window.destroy(True, False)
+
+    def _library_back(self) -> None:
+        if not self._stepped_aside:
+            return
+        self._stepped_aside = False
+        self._window.show()
+
     def _release_screen(self) -> None:
         screen, self._screen = self._screen, None
         if screen is not None:
@@ -144,6 +175,7 @@ class Sessions(QObject):
         flow, self.flow = self.flow, None
         player_ran, self._player_running = self._player_running, False
         self._release_screen()
+        self._library_back()
         if outcome.played:
             self.breakTaken.emit()
         elif not player_ran:

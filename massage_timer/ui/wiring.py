@@ -558,6 +558,10 @@ class App(QObject):
             self._show_notice(" ".join(notices))
 
     def bring_to_front(self) -> None:
+        """Show the library window, or the session's window while the player has its place."""
+        if self._sessions is not None and self._sessions.library_stepped_aside:
+            self._sessions.raise_flow()
+            return
         w = self.window
         if w.isMinimized():
             w.showNormal()

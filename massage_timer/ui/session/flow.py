@@ -104,6 +104,13 @@ class PlayerWindow(QWidget):
 
 
 class SessionFlow(QObject):
+    """Checklist, pain rating, player and summary of one session, in that order.
+
+    Signals:
+        playerStarted(): the player window shows and the session runs.
+        ended(Outcome): the flow is over.
+    """
+
     playerStarted = Signal()
     ended = Signal(object)
 
