@@ -432,26 +432,32 @@ def test_windows_that_are_done_give_back_their_backing_store(
     qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
 ) -> None:
     """A hidden window keeps a buffer its size (1-2 MB) until its native window goes:
-    the checklist and the pain rating let it go once the player runs, the player once
-    the summary shows; the widgets stay, and the keys that closed them were safe."""
+    the checklist and the pain rating go whole once the player runs (their answers are
+    recorded), the player's window once the summary shows; the keys that closed them
+    were safe."""
     loaded = LoadedRoutine(THREE_STEPS, Path("three.toml"), Origin.BUILTIN, "abc123")
     flow = SessionFlow(loaded, Settings(), store, FakeSpeaker(), clock=fake_clock)
     flow.begin()
     checklist = flow.checklist
     assert checklist is not None
-    qtbot.addWidget(checklist)
+    gone: list[str] = []
+    checklist.destroyed.connect(lambda: gone.append("checklist"))
     for button in checklist.findChildren(QRadioButton):
         if button.objectName().endswith("_no"):
             button.setChecked(True)
     checklist.findChild(QPushButton, "checklistConfirm").click()
     pain = flow.pain_dialog
     assert pain is not None and pain.windowHandle() is not None
-    qtbot.addWidget(pain)
+    pain.destroyed.connect(lambda: gone.append("pain rating"))
     qtbot.keyClick(pain, Qt.Key.Key_Return)
     window = flow.window
     assert window is not None and window.isVisible()
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: checklist.windowHandle() is None and pain.windowHandle() is None)
+    assert flow.checklist is None and flow.pain_dialog is None
+    qtbot.waitUntil(lambda: sorted(gone) == ["checklist", "pain rating"])
+    assert flow.session_id is not None
+    record = store.get(flow.session_id)
+    assert record is not None and record.checklist_confirmed_at is not None
     assert window.windowHandle() is not None
     qtbot.keyClick(window.player, Qt.Key.Key_Escape)  # Esc stops
     summary = flow.summary
