@@ -490,3 +490,24 @@ def test_in_a_right_to_left_layout_the_arrows_and_keys_point_the_other_way(
     flow.stop()
     assert flow.summary is not None
     flow.summary.accept()
+
+
+def test_each_step_gives_the_freed_memory_back(
+    qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session frees what each step's lines and records took: at every step (and
+    side) that starts, the free pages inside the heap go back to the system."""
+    from massage_timer.ui.session import flow as flow_module
+
+    given_back: list[bool] = []
+    monkeypatch.setattr(flow_module, "give_back_free_pages", lambda: given_back.append(True))
+    flow = make_flow(qtbot, fake_clock, store, FakeSpeaker())
+    assert given_back == [True]  # the first step has started
+    assert flow.session is not None
+    started: list[eng.StepStarted] = []
+    flow.session.subscribe(
+        lambda event: started.append(event) if isinstance(event, eng.StepStarted) else None)
+    advance(flow, fake_clock, 120)
+    assert flow.summary is not None
+    assert [(e.step_index, e.side) for e in started] == [(0, "right"), (1, None), (2, None)]
+    assert len(given_back) == 1 + len(started)

@@ -7,8 +7,10 @@ those buffers land in per-thread arenas and, past the first large free, in the m
 heap (its mmap threshold rises to the largest block freed), where freed pages are rarely
 returned. Over a whole routine that is ~2 MB of resident memory that nothing uses.
 One arena for the threads made from here on, and a fixed 128 KiB mmap threshold (large
-blocks are mapped and unmapped on their own), keep it returned. Measured, and why:
-docs/performance.md, "Session peak memory".
+blocks are mapped and unmapped on their own), keep it returned. Smaller blocks freed in
+the middle of the heap stay with the process until :func:`give_back_free_pages` returns
+their pages, which a session does as it lets go of its dialogs and at each step (0.1-0.3
+ms each). Measured, and why: docs/performance.md, "Session peak memory".
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import sys
+from collections.abc import Callable
 from functools import cache
 
 log = logging.getLogger(__name__)
@@ -42,3 +45,23 @@ def return_freed_memory() -> bool:
     if not done:
         log.debug("mallopt refused the allocator settings")
     return done
+
+
+def give_back_free_pages() -> bool:
+    """Return the whole free pages inside the heap to the system (glibc's
+    ``malloc_trim``); False where there is no glibc."""
+    trim = _malloc_trim()
+    return trim is not None and bool(trim(0))
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    trim.argtypes = (ctypes.c_size_t,)
+    trim.restype = ctypes.c_int
+    return trim

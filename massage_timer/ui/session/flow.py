@@ -51,6 +51,7 @@ from massage_timer.core.model.text import single_line
 from massage_timer.core.storage.catalogs import spoken_words
 from massage_timer.core.storage.checklist_file import load_checklist
 from massage_timer.core.storage.loader import LoadedRoutine
+from massage_timer.ui.desktop.allocator import give_back_free_pages
 from massage_timer.ui.screen_fit import fit_window
 from massage_timer.ui.session.adapter import SessionAdapter
 from massage_timer.ui.session.checklist_dialog import SafetyChecklistDialog
@@ -60,6 +61,10 @@ from massage_timer.ui.session.short_check import CHANGED, ShortCheckDialog
 from massage_timer.ui.session.summary_dialog import SessionSummaryDialog
 
 log = logging.getLogger(__name__)
+
+RELEASED_AFTER_MS = 100
+"""When the dialogs let go of before the player are surely deleted (a turn of the event
+loop), and their memory can be given back."""
 
 PLAYER_SIZE = QSize(1100, 720)
 """The player's size where the screen allows; a smaller screen bounds it."""
@@ -339,6 +344,7 @@ class SessionFlow(QObject):
         window.player.show_status(session.status())
         if isinstance(event, StepStarted):
             self.refresh_notice()
+            give_back_free_pages()  # what the last step's lines and the history freed
         if isinstance(event, SessionFinished | SessionStopped):
             self._show_summary(event)
 
@@ -376,6 +382,7 @@ class SessionFlow(QObject):
                 dialog.hide()
                 dialog.deleteLater()
         self.checklist = self.short_check = self.pain_dialog = None
+        QTimer.singleShot(RELEASED_AFTER_MS, give_back_free_pages)
 
     def _release_later(self, *windows: QWidget | None) -> None:
         """Free the window-system side of windows that are done, at the next turn of the
