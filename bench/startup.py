@@ -11,8 +11,13 @@ desk after the first does (settings saved, the history there), and
 ``first_start_ms`` gives each run a fresh data folder: the very first start, which
 creates them. Both check every routine file and the settings. Peak RSS is the child's
 ``ru_maxrss`` from ``wait4`` (the kernel's high-water mark, what ``VmHWM`` shows), so
-it covers the whole run, deferred work and quitting included. ``--child bare`` is the
-floor: a bare ``QWidget`` reporting its first paint and its own ``VmHWM``.
+it covers the whole run, deferred work and quitting included. ``bench/bare_window.py``
+is the floor: a bare ``QWidget`` reporting its first paint and its own ``VmHWM``.
+
+The children below run this module imported (``python -c "import startup; ..."``, its
+bytecode cached), never as a script: a script is compiled from source at every run,
+which cost each child ~1.5 MB of heap and ~5 ms that the app never pays. The imports
+only the parent needs are made in :func:`main`.
 
 Background: ``--child app-idle`` runs the real app (``massage_timer.cli.main`` with
 ``--background``, as at login) over a data folder whose settings turn reminders on
@@ -56,7 +61,6 @@ import json
 import os
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -65,6 +69,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+BENCH = REPO / "bench"
 MARK = "massage-timer: shown "
 SETTLE_MS = 1000
 # Reminders live all day, every day: the idle run always has a schedule to keep.
@@ -107,34 +112,6 @@ def _rss_split_mb() -> dict[str, float]:
 
 def _qt_modules() -> list[str]:
     return sorted(m for m in sys.modules if m.startswith("PySide6.Qt"))
-
-
-def child_bare() -> int:
-    """The floor: a bare window; prints its first paint and peak RSS as JSON."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEvent, QObject, QTimer
-    from PySide6.QtWidgets import QApplication, QWidget
-
-    shown: list[float] = []
-
-    class Watcher(QObject):
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and obj is window and not shown:
-                shown.append(time.monotonic())
-                QTimer.singleShot(0, app.quit)
-            return False
-
-    app = QApplication([sys.argv[0]])
-    window = QWidget()
-    window.setWindowTitle("bare")
-    window.resize(800, 600)
-    watcher = Watcher()
-    app.installEventFilter(watcher)
-    window.show()
-    app.exec()
-    print(json.dumps({"shown_at": shown[0] if shown else None,
-                      "rss_mb": round(_vm_hwm_mb(), 2)}), flush=True)
-    return 0
 
 
 def _children_memory_mb() -> dict[str, float]:
@@ -260,7 +237,7 @@ def child_idle(kind: str, data_dir: Path, idle: float, *, tray: bool = False) ->
         if tray and hasattr(app_module, "handover_argv"):
             # The app hands over to a fresh process: this script, as app-idle.
             app_module.handover_argv = lambda _args: [  # type: ignore[assignment]
-                sys.executable, __file__, "--child", "app-idle", "--tray",
+                *child_command(["--child", "app-idle", "--tray"]),
                 "--data-dir", str(data_dir), "--idle", str(idle)]
 
             def not_handed_over() -> None:
@@ -458,10 +435,19 @@ def measure_session(root: Path, seconds: float,
     }
 
 
+def child_command(args: list[str]) -> list[str]:
+    """This module's ``--child`` mode, imported (see the module docstring), with
+    :data:`BENCH` on ``PYTHONPATH`` (which :func:`launch` sets, and a hand-over's
+    ``exec`` keeps)."""
+    return [sys.executable, "-c", "import startup, sys; sys.exit(startup.main())", *args]
+
+
 def launch(args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    env = dict(env or _env())
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(BENCH), env.get("PYTHONPATH"))))
     return subprocess.Popen(
-        [sys.executable, __file__, *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env or _env(), cwd=REPO,
+        child_command(args),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
     )
 
 
@@ -475,7 +461,10 @@ def _child_json(name: str, proc: subprocess.Popen[str], timeout: float) -> dict[
 
 def measure_bare() -> dict[str, float]:
     began = time.monotonic()
-    result = _child_json("bare window", launch(["--child", "bare"]), 120)
+    result = _child_json("bare window", subprocess.Popen(
+        [sys.executable, str(BENCH / "bare_window.py")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=REPO,
+    ), 120)
     shown = result.get("shown_at")
     if not isinstance(shown, float):
         raise RuntimeError("bare: the window was never painted")
@@ -485,7 +474,7 @@ def measure_bare() -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child",
-                        choices=("bare", "app-idle", "closed-idle", "bare-idle", "session"))
+                        choices=("app-idle", "closed-idle", "bare-idle", "session"))
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--idle", type=float, default=0.0)
     # Nine: the ratios sit near their targets, where the median of five moved by ±0.02.
@@ -498,13 +487,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tray", action="store_true",
                         help="(children) behave as on a desktop with a tray")
     args = parser.parse_args(argv)
-    if args.child == "bare":
-        return child_bare()
     if args.child == "session":
         return child_session(args.data_dir, args.idle, args.session_routine)
     if args.child:
         return child_idle(args.child.removesuffix("-idle"), args.data_dir, args.idle,
                           tray=args.tray)
+
+    import statistics  # the parent's only
 
     with tempfile.TemporaryDirectory(prefix="mt-bench-startup-") as tmp:
         root = Path(tmp)
