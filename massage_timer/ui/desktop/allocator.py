@@ -33,14 +33,9 @@ MMAP_THRESHOLD = 128 * 1024
 def return_freed_memory() -> bool:
     """Set glibc's allocator as described above, once; False where there is no glibc
     (another C library, another system), which keeps its own behaviour."""
-    if not sys.platform.startswith("linux"):
+    mallopt = _glibc("mallopt", (ctypes.c_int, ctypes.c_int))
+    if mallopt is None:
         return False
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return False
-    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
-    mallopt.restype = ctypes.c_int
     done = bool(mallopt(M_ARENA_MAX, 1)) and bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
     if not done:
         log.debug("mallopt refused the allocator settings")
@@ -50,18 +45,19 @@ def return_freed_memory() -> bool:
 def give_back_free_pages() -> bool:
     """Return the whole free pages inside the heap to the system (glibc's
     ``malloc_trim``); False where there is no glibc."""
-    trim = _malloc_trim()
+    trim = _glibc("malloc_trim", (ctypes.c_size_t,))
     return trim is not None and bool(trim(0))
 
 
 @cache
-def _malloc_trim() -> Callable[[int], int] | None:
+def _glibc(name: str, argtypes: tuple[type, ...]) -> Callable[..., int] | None:
+    """glibc's function ``name`` taking ``argtypes`` and returning an int, or None."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        trim = ctypes.CDLL(None).malloc_trim
+        function = getattr(ctypes.CDLL(None), name)
     except (OSError, AttributeError):
         return None
-    trim.argtypes = (ctypes.c_size_t,)
-    trim.restype = ctypes.c_int
-    return trim
+    function.argtypes = argtypes
+    function.restype = ctypes.c_int
+    return function  # type: ignore[no-any-return]
