@@ -82,7 +82,7 @@ class Sessions(QObject):
         from massage_timer.ui.session.flow import SessionFlow
 
         if self.flow is not None:
-            self._raise_flow()
+            self.raise_flow()
             return
         loaded = self._library().get(routine_id)
         if loaded is None:
@@ -121,12 +121,9 @@ class Sessions(QObject):
 
     def raise_flow(self) -> None:
         """Bring the session's window that shows (player, summary or dialog) to the front."""
-        if self.flow is not None:
-            self._raise_flow()
-
-    def _raise_flow(self) -> None:
         flow = self.flow
-        assert flow is not None
+        if flow is None:
+            return
         for widget in (flow.window, flow.summary, flow.pain_dialog, flow.checklist,
                        flow.short_check):
             if widget is not None and widget.isVisible():

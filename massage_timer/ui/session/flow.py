@@ -379,7 +379,6 @@ class SessionFlow(QObject):
         only its window (the checklist holds ~0.6 MB, the pain rating ~0.25 MB)."""
         for dialog in (self.checklist, self.short_check, self.pain_dialog):
             if dialog is not None:
-                dialog.hide()
                 dialog.deleteLater()
         self.checklist = self.short_check = self.pain_dialog = None
         QTimer.singleShot(RELEASED_AFTER_MS, give_back_free_pages)
