@@ -445,9 +445,12 @@ def child_command(args: list[str]) -> list[str]:
 def launch(args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     env = dict(env or _env())
     env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(BENCH), env.get("PYTHONPATH"))))
+    return _popen(child_command(args), env)
+
+
+def _popen(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        child_command(args),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
     )
 
 
@@ -461,10 +464,8 @@ def _child_json(name: str, proc: subprocess.Popen[str], timeout: float) -> dict[
 
 def measure_bare() -> dict[str, float]:
     began = time.monotonic()
-    result = _child_json("bare window", subprocess.Popen(
-        [sys.executable, str(BENCH / "bare_window.py")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=REPO,
-    ), 120)
+    result = _child_json(
+        "bare window", _popen([sys.executable, str(BENCH / "bare_window.py")], _env()), 120)
     shown = result.get("shown_at")
     if not isinstance(shown, float):
         raise RuntimeError("bare: the window was never painted")

@@ -40,8 +40,6 @@ from massage_timer.audio.speech import (
 from massage_timer.audio.voices import NoVoiceError, choose_voice
 from massage_timer.core.model.language import SOURCE
 
-FROZEN_FLAG = "--speech-worker"
-
 
 def import_factory(name: str) -> Callable[[], Renderer]:
     """The renderer factory named ``module:qualname``."""
