@@ -488,6 +488,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tray", action="store_true",
                         help="(children) behave as on a desktop with a tray")
     args = parser.parse_args(argv)
+    if args.child:
+        from massage_timer import collector
+
+        collector.pause()  # as the command's entry point does (massage_timer/__main__.py)
     if args.child == "session":
         return child_session(args.data_dir, args.idle, args.session_routine)
     if args.child:

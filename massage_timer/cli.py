@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 
-from massage_timer import APP_DISPLAY_NAME, APP_NAME, __version__
+from massage_timer import APP_DISPLAY_NAME, APP_NAME, __version__, collector
 from massage_timer.core.model.language import _, negotiate
 from massage_timer.core.storage.catalogs import use_language
 from massage_timer.core.storage.paths import AppPaths
@@ -130,17 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     use_language(negotiate(os.environ))
     args = parse_args(argv)
     paths = paths_from_args(args)
-    if args.self_check:
-        from massage_timer.commands import selfcheck
-
-        return selfcheck.run(args, paths)
-    if args.install_desktop_entry or args.uninstall_desktop_entry:
-        from massage_timer.commands import desktop
-
-        return desktop.run(args, paths)
-    handler = getattr(args, "handler", None)
-    if handler is not None:
-        return _run_command(handler, args, paths)
+    command = _command(args)
+    if command is not None:
+        collector.resume()  # a command's own work is no start-up
+        return command(args, paths)
     # The Qt-free modules the first paint needs, imported before Qt on purpose: once
     # PySide6 is loaded, every import goes through its hooks (the ``__feature__`` one is
     # taken off again by massage_timer.ui, the lazy-class one stays), a cost per import.
@@ -156,6 +149,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     from massage_timer.ui.app import run_app
 
     return run_app(args, paths)
+
+
+def _command(args: argparse.Namespace) -> Callable[[argparse.Namespace, AppPaths], int] | None:
+    """What ``args`` ask for instead of starting the app, if anything."""
+    if args.self_check:
+        from massage_timer.commands import selfcheck
+
+        return selfcheck.run
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        from massage_timer.commands import desktop
+
+        return desktop.run
+    handler: Callable[[argparse.Namespace, AppPaths], int] | None = getattr(
+        args, "handler", None)
+    if handler is None:
+        return None
+    return lambda args, paths: _run_command(handler, args, paths)
 
 
 def _run_command(

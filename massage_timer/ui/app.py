@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 
-from massage_timer import APP_DISPLAY_NAME, APP_NAME
+from massage_timer import APP_DISPLAY_NAME, APP_NAME, collector
 from massage_timer.core.model.language import _
 from massage_timer.core.storage.instance import InstanceLock
 from massage_timer.core.storage.paths import AppPaths
@@ -82,6 +82,7 @@ def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
     instance.activateRequested.connect(main.bring_to_front)
     # Listening loads QtNetwork: after the first paint (the lock holds meanwhile).
     main.when_started(lambda: _listen(instance))
+    main.when_started(collector.resume)
     app.setQuitOnLastWindowClosed(False)
     code = app.exec()
     instance.release()
