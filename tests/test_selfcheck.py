@@ -221,3 +221,24 @@ def test_self_check_reports_a_broken_platform_plugin_and_skips_the_qt_checks(
     assert "Qt cannot start" in done.stdout
     assert "not checked: Qt cannot start here" in done.stdout
     assert "Result: the app cannot run here" in done.stdout
+
+
+@pytest.mark.parametrize(("language", "one", "more"), [
+    ("en", "display failed.", "display, data folders failed."),
+    ("es", "ha fallado pantalla.", "han fallado pantalla, carpetas de datos."),
+    ("pl", "nie powiodło się sprawdzenie: ", "nie powiodły się sprawdzenia: "),
+])
+def test_the_verdict_agrees_with_how_many_checks_failed(
+    tmp_path: Path, language: str, one: str, more: str,
+) -> None:
+    from massage_timer.core.storage.catalogs import use_language
+
+    use_language(language)
+    paths = AppPaths.portable(tmp_path)
+    checks = [
+        selfcheck.Check("display", selfcheck.Status.FAIL, "-"),
+        selfcheck.Check("data folders", selfcheck.Status.OK, "-"),
+    ]
+    assert one in selfcheck.report(paths, checks, {}).splitlines()[-1]
+    checks[1].status = selfcheck.Status.FAIL
+    assert more in selfcheck.report(paths, checks, {}).splitlines()[-1]

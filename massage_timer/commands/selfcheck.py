@@ -465,7 +465,9 @@ def report(paths: AppPaths, checks: list[Check], state: dict[str, Any]) -> str:
         lines.append(_("Result: the app runs here but cannot play sound: audio output "
                        "failed."))
     elif failed:
-        lines.append(_("Result: the app cannot run here: {checks} failed.").format(
+        lines.append(ngettext("Result: the app cannot run here: {checks} failed.",
+                              "Result: the app cannot run here: {checks} failed.",
+                              len(failed)).format(
             checks=", ".join(_name(name) for name in failed)))
     elif warned:
         lines.append(ngettext("Result: the app can run here ({count} warning: {checks}).",
