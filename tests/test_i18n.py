@@ -4,6 +4,7 @@ complete and faithful to its source."""
 
 from __future__ import annotations
 
+import gettext
 import os
 import re
 import subprocess
@@ -133,10 +134,22 @@ def _signature(text: str) -> tuple[list[str], list[str], int]:
             text.count("&") - 2 * text.count("&&"))
 
 
+def _forms_for_one_only(plural_expr: str, forms: int) -> set[int]:
+    """The plural forms that only n == 1 selects. As msgfmt allows, such a form may
+    leave the number out ("eine Minute" for "1 Minute", which espeak-ng would read
+    "eins Minute"); a form that also serves 0, or 21, must keep it."""
+    choose = gettext.c2py(plural_expr)
+    numbers: dict[int, set[int]] = {form: set() for form in range(forms)}
+    for n in range(1000):
+        numbers[choose(n)].add(n)
+    return {form for form, ns in numbers.items() if ns == {1}}
+
+
 def _problems(po: Path) -> list[str]:
     with po.open("rb") as handle:
         catalog = read_po(handle, locale=po.parent.parent.name)
     expected_forms = catalog.num_plurals
+    for_one = _forms_for_one_only(catalog.plural_expr, expected_forms)
     problems = []
     for message in catalog:
         if not message.id:
@@ -152,8 +165,15 @@ def _problems(po: Path) -> list[str]:
             problems.append(f"{where}: {len(strings)} plural forms, the language has "
                             f"{expected_forms}")
         source = _signature(ids[-1])
-        for string in strings:
-            if _signature(string)[:2] != source[:2]:
+        for form, string in enumerate(strings):
+            placeholders, markup, _accelerators = _signature(string)
+            if len(ids) > 1 and form in for_one:  # may leave out the number, nothing else
+                faithful = (set(placeholders) <= set(source[0])
+                            and len(set(source[0]) - set(placeholders)) <= 1
+                            and markup == source[1])
+            else:
+                faithful = (placeholders, markup) == source[:2]
+            if not faithful:
                 problems.append(f"{where}: placeholders or markup differ: {string!r}")
             if "&" in ids[0] and _signature(string)[2] != _signature(ids[0])[2]:
                 problems.append(f"{where}: keyboard accelerator (&) lost: {string!r}")
@@ -172,15 +192,35 @@ def test_the_completeness_check_catches_each_kind_of_fault(tmp_path: Path) -> No
         'msgid "<b>bold</b> %s"\nmsgstr "fett %s"\n\n'
         'msgid "&Quit"\nmsgstr "Beenden"\n\n'
         'msgid "{n} step"\nmsgid_plural "{n} steps"\nmsgstr[0] "{n} Schritt"\nmsgstr[1] ""\n\n'
-        'msgid "fine {x}"\nmsgstr "gut {x}"\n',
+        'msgid "{n} day"\nmsgid_plural "{n} days"\nmsgstr[0] "ein Tag"\nmsgstr[1] "Tage"\n\n'
+        'msgid "{n} hour"\nmsgid_plural "{n} hours"\nmsgstr[0] "{n} {m} Stunde"\n'
+        'msgstr[1] "{n} Stunden"\n\n'
+        'msgid "{n} week of {name}"\nmsgid_plural "{n} weeks of {name}"\n'
+        'msgstr[0] "eine Woche"\nmsgstr[1] "{n} Wochen von {name}"\n\n'
+        'msgid "fine {x}"\nmsgstr "gut {x}"\n\n'
+        'msgid "fine {n} minute"\nmsgid_plural "fine {n} minutes"\nmsgstr[0] "eine Minute"\n'
+        'msgstr[1] "{n} Minuten"\n',
         encoding="utf-8",
     )
     found = "\n".join(_problems(po))
     for fault in ("'untranslated': not translated", "'Hello {name}': placeholders",
                   "'<b>bold</b> %s': placeholders", "'&Quit': keyboard accelerator",
-                  "'{n} step': not translated"):
+                  "'{n} step': not translated",
+                  # Only the form for n == 1 may leave the number out, and add nothing.
+                  "'{n} day': placeholders or markup differ: 'Tage'",
+                  "'{n} hour': placeholders or markup differ: '{n} {m} Stunde'",
+                  "'{n} week of {name}': placeholders or markup differ: 'eine Woche'"):
         assert fault in found
+    assert "ein Tag" not in found
     assert "fine" not in found
+
+
+def test_a_form_that_also_serves_zero_keeps_the_number() -> None:
+    french = "(n > 1)"  # form 0 is 0 and 1
+    polish = ("(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2)")
+    assert _forms_for_one_only(french, 2) == set()
+    assert _forms_for_one_only("(n != 1)", 2) == {0}
+    assert _forms_for_one_only(polish, 3) == {0}
 
 
 @pytest.mark.parametrize("po", PO_FILES, ids=lambda p: p.parent.parent.name)

@@ -453,3 +453,23 @@ def test_after_a_snooze_the_time_since_the_last_break_counts_on(
     assert controller.minutes_since_break() == 1
     prompt.set_reason(1, "Desk micro-break", 4)
     assert "at the desk for a minute." in prompt._reason.text()
+
+
+@pytest.mark.parametrize(("language", "one", "five"), [
+    ("en", "about 1 minute.", "about 5 minutes."),
+    ("de", "etwa eine Minute.", "etwa 5 Minuten."),
+    ("es", "alrededor de un minuto.", "unos 5 minutos."),
+    ("it", "circa un minuto.", "circa 5 minuti."),
+    ("pl", "około minuty.", "około 5 minut."),
+])
+def test_the_spoken_reminder_says_one_minute_in_words_where_the_voice_would_not(
+    language: str, one: str, five: str,
+) -> None:
+    """espeak-ng reads "1 Minute" as "eins Minute", "1 minuto" as "uno minuto" and
+    "około 1 minuty" as "około jeden minuty": the singular says it in words."""
+    from massage_timer.core.storage.catalogs import use_language
+    from massage_timer.ui.reminders.reminders import spoken_line
+
+    use_language(language)
+    assert spoken_line("Micro", 1).endswith(one)
+    assert spoken_line("Micro", 5).endswith(five)
