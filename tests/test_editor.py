@@ -4,6 +4,7 @@ import and export."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import msgspec
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -31,6 +33,7 @@ from massage_timer.core.model.regions import View
 from massage_timer.core.model.routine import StepKind
 from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage import routine_file
+from massage_timer.core.storage.catalogs import shipped_languages
 from massage_timer.core.storage.loader import Origin, load_routine_file
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.toml_input import decode_toml
@@ -790,3 +793,49 @@ def test_a_table_field_edits_side_words_key_by_key(qtbot: QtBot) -> None:
         "Side words (said for the side): for the right side")
     field.set_value(ABSENT)
     assert field.value() is ABSENT
+
+
+def _mnemonic(text: str) -> str | None:
+    """The letter Alt+ reaches a control by ("&&" is a literal ampersand)."""
+    at = text.replace("&&", "\0\0").find("&")
+    if at < 0 or at + 1 >= len(text):
+        return None
+    return unicodedata.normalize("NFKD", text[at + 1])[0].casefold()
+
+
+@pytest.mark.parametrize("code", ["en", "en_XA", *(lang.code for lang in shipped_languages())])
+def test_no_two_controls_of_an_editor_tab_share_an_accelerator(app: App, code: str) -> None:
+    """Alt+letter reaches one control on each tab, in every language: with two, the
+    keys only cycle between them. What shows on both tabs (the tab names, Save, the
+    problems) counts on each; a step's fields count all at once (which of them show
+    depends on the step's kind)."""
+    from massage_timer.ui.desktop.language import apply_language
+
+    editor = app.editing.new_routine()
+    assert editor is not None
+    apply_language(_qapp(), code)
+    QApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+    tabs = editor.tabs
+
+    def letters(widgets: list[QWidget]) -> list[tuple[str, str]]:
+        found = []
+        for widget in widgets:
+            if isinstance(widget, QLabel) and widget.buddy() is None:
+                continue  # Qt gives a label's accelerator to its buddy only
+            if isinstance(widget, QLabel | QAbstractButton):
+                letter = _mnemonic(widget.text())
+                if letter:
+                    found.append((letter, widget.text()))
+        return found
+
+    always = letters([w for w in editor.findChildren(QWidget) if not tabs.isAncestorOf(w)])
+    always += [(letter, tabs.tabText(i)) for i in range(tabs.count())
+               if (letter := _mnemonic(tabs.tabText(i)))]
+    assert len(always) == 4  # the two tabs, Save and the problems
+    for i in range(tabs.count()):
+        on_tab = always + letters(tabs.widget(i).findChildren(QWidget))
+        by_letter: dict[str, list[str]] = {}
+        for letter, text in on_tab:
+            by_letter.setdefault(letter, []).append(text)
+        assert {k: v for k, v in by_letter.items() if len(v) > 1} == {}, tabs.tabText(i)
+        assert len(on_tab) >= 9

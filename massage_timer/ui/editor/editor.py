@@ -263,13 +263,13 @@ class RoutineEditor(QDialog):
         self.step_list.setMinimumWidth(240)
         self.add_step = self._button("editorAddStep", N_("&Add step"),
                                      N_("Add a step after this one"))
-        self.duplicate_step = self._button("editorDuplicateStep", N_("Du&plicate step"),
+        self.duplicate_step = self._button("editorDuplicateStep", N_("&Duplicate step"),
                                            N_("Add a copy of this step after it"))
         self.remove_step = self._button("editorRemoveStep", N_("Re&move step"),
                                         N_("Remove this step (Delete in the list)"))
-        self.move_up = self._button("editorMoveUp", N_("Move &up"),
+        self.move_up = self._button("editorMoveUp", N_("Move up"),
                                     N_("Move this step up (Alt+Up)"))
-        self.move_down = self._button("editorMoveDown", N_("Move do&wn"),
+        self.move_down = self._button("editorMoveDown", N_("Move down"),
                                       N_("Move this step down (Alt+Down)"))
         self.step_list.installEventFilter(self)
         self.move_up.setShortcut(QKeySequence("Alt+Up"))
