@@ -839,3 +839,13 @@ def test_no_two_controls_of_an_editor_tab_share_an_accelerator(app: App, code: s
             by_letter.setdefault(letter, []).append(text)
         assert {k: v for k, v in by_letter.items() if len(v) > 1} == {}, tabs.tabText(i)
         assert len(on_tab) >= 9
+
+
+def test_alt_up_and_down_stay_with_the_focused_control(app: App) -> None:
+    """They move a step in the step list (see above); elsewhere they stay with the
+    control that has the focus: Alt+Down opens a drop-down list. So the Move buttons
+    hold no shortcut of their own, which would take these keys from the whole editor."""
+    editor = app.editing.new_routine()
+    assert editor is not None
+    for button in (editor.move_up, editor.move_down):
+        assert button.shortcut().isEmpty(), button.objectName()

@@ -272,8 +272,6 @@ class RoutineEditor(QDialog):
         self.move_down = self._button("editorMoveDown", N_("Move down"),
                                       N_("Move this step down (Alt+Down)"))
         self.step_list.installEventFilter(self)
-        self.move_up.setShortcut(QKeySequence("Alt+Up"))
-        self.move_down.setShortcut(QKeySequence("Alt+Down"))
         list_box = QVBoxLayout()
         list_box.addWidget(self.step_list, 1)
         for row in ((self.add_step, self.duplicate_step, self.remove_step),
