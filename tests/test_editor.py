@@ -701,6 +701,31 @@ def test_ctrl_z_in_a_field_is_the_editors_undo(qtbot: QtBot, app: App, app_paths
     assert editor.data["title"] == "Renamed"
 
 
+def test_ctrl_s_ctrl_z_and_ctrl_shift_z_work_from_any_control(
+    qtbot: QtBot, app: App, app_paths: AppPaths
+) -> None:
+    """Not only in a text field: from the step list too. (A button's own shortcut was
+    replaced by its label's accelerator each time the editor was translated.)"""
+    path = _user_file(app_paths)
+    app.reload_library()
+    editor = app.editing.edit("physio-three")
+    assert editor is not None
+    editor.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)  # a window's shortcuts
+    editor.tabs.setCurrentIndex(1)
+    type_into(qtbot, step_field(editor, "seconds"), "25")
+    editor.step_list.setFocus()
+    qtbot.keyClick(editor.step_list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(editor.undo_stack.isClean)
+    qtbot.keyClick(editor.step_list, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: not editor.undo_stack.isClean())
+    assert editor.data["steps"][0]["seconds"] == 25
+    assert save_button(editor).text() == "&Save", "its accelerator stays Alt+S"
+    qtbot.keyClick(editor.step_list, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "seconds = 25" in path.read_text(encoding="utf-8"))
+
+
 def test_a_problem_leads_to_its_field_and_the_keyboard_moves_and_removes_steps(
     qtbot: QtBot, app: App, app_paths: AppPaths
 ) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 
 import msgspec
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -314,11 +314,14 @@ class RoutineEditor(QDialog):
         self.total.setObjectName("editorTotal")
         self.undo_button = self._button("editorUndo", N_("Undo"), N_("Undo (Ctrl+Z)"))
         self.redo_button = self._button("editorRedo", N_("Redo"), N_("Redo (Ctrl+Shift+Z)"))
-        self.undo_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
-        self.redo_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Redo))
         self.save_button = PrimaryButton("", self)
         self.save_button.setObjectName("editorSave")
-        self.save_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
+        # Shortcuts of the dialog, not of the buttons: a button's label sets the
+        # button's one shortcut to its accelerator each time it is translated.
+        for key, button in ((QKeySequence.StandardKey.Undo, self.undo_button),
+                            (QKeySequence.StandardKey.Redo, self.redo_button),
+                            (QKeySequence.StandardKey.Save, self.save_button)):
+            QShortcut(key, self).activated.connect(button.animateClick)
         self.cancel_button = self._button("editorCancel", N_("Cancel"),
                                           N_("Close without saving"))
         bottom = QHBoxLayout()
