@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from accelerators import clashes, in_view, menus, views
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QLineEdit,
+    QMainWindow,
     QScrollBar,
     QTextEdit,
     QWidget,
@@ -27,10 +29,12 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from massage_timer.core.model.settings import Settings
+from massage_timer.core.storage.catalogs import shipped_languages
 from massage_timer.core.storage.history.store import HistoryStore
 from massage_timer.core.storage.loader import load_library
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui.app import create_main_window
+from massage_timer.ui.desktop.language import apply_language
 from massage_timer.ui.history.history_view import HistoryView
 from massage_timer.ui.reminders.prompt import ReminderPrompt
 from massage_timer.ui.session.checklist_dialog import SafetyChecklistDialog
@@ -168,3 +172,27 @@ def test_text_stays_legible_at_large_font(qtbot: QtBot, windows: dict[str, QWidg
     finally:
         font.setPointSizeF(original)
         app.setFont(font)
+
+
+@pytest.mark.parametrize("code", ["en", "en_XA", *(lang.code for lang in shipped_languages())])
+def test_no_two_controls_in_view_share_an_accelerator(
+    windows: dict[str, QWidget], code: str
+) -> None:
+    """In every language, Alt + a letter reaches one control of what a window shows
+    (each page of its tabs in turn, its menu bar's titles with it), and one item of each
+    menu. The routine editor has its own test (tests/test_editor.py)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_language(app, code)
+    QApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+    found: dict[str, dict[str, list[str]]] = {}
+    for name, window in windows.items():
+        for view in views(window):
+            if shared := clashes(in_view(window)):
+                found[f"{name} {view}"] = shared
+        if isinstance(window, QMainWindow):
+            for title, items in menus(window):
+                if shared := clashes(items):
+                    found[f"{name} menu {title}"] = shared
+    assert found == {}
+    assert len(in_view(windows["main"])) >= 10, "the check sees the window's controls"

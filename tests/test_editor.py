@@ -4,12 +4,12 @@ import and export."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
 import pytest
+from accelerators import accelerator, clashes
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -820,14 +820,6 @@ def test_a_table_field_edits_side_words_key_by_key(qtbot: QtBot) -> None:
     assert field.value() is ABSENT
 
 
-def _mnemonic(text: str) -> str | None:
-    """The letter Alt+ reaches a control by ("&&" is a literal ampersand)."""
-    at = text.replace("&&", "\0\0").find("&")
-    if at < 0 or at + 1 >= len(text):
-        return None
-    return unicodedata.normalize("NFKD", text[at + 1])[0].casefold()
-
-
 @pytest.mark.parametrize("code", ["en", "en_XA", *(lang.code for lang in shipped_languages())])
 def test_no_two_controls_of_an_editor_tab_share_an_accelerator(app: App, code: str) -> None:
     """Alt+letter reaches one control on each tab, in every language: with two, the
@@ -842,27 +834,18 @@ def test_no_two_controls_of_an_editor_tab_share_an_accelerator(app: App, code: s
     QApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
     tabs = editor.tabs
 
-    def letters(widgets: list[QWidget]) -> list[tuple[str, str]]:
-        found = []
-        for widget in widgets:
-            if isinstance(widget, QLabel) and widget.buddy() is None:
-                continue  # Qt gives a label's accelerator to its buddy only
-            if isinstance(widget, QLabel | QAbstractButton):
-                letter = _mnemonic(widget.text())
-                if letter:
-                    found.append((letter, widget.text()))
-        return found
+    def texts(widgets: list[QWidget]) -> list[str]:
+        """Every control's text with an accelerator, shown or not."""
+        return [w.text() for w in widgets
+                if isinstance(w, QAbstractButton) or (isinstance(w, QLabel) and w.buddy())
+                if accelerator(w.text())]
 
-    always = letters([w for w in editor.findChildren(QWidget) if not tabs.isAncestorOf(w)])
-    always += [(letter, tabs.tabText(i)) for i in range(tabs.count())
-               if (letter := _mnemonic(tabs.tabText(i)))]
+    always = texts([w for w in editor.findChildren(QWidget) if not tabs.isAncestorOf(w)])
+    always += [tabs.tabText(i) for i in range(tabs.count()) if accelerator(tabs.tabText(i))]
     assert len(always) == 4  # the two tabs, Save and the problems
     for i in range(tabs.count()):
-        on_tab = always + letters(tabs.widget(i).findChildren(QWidget))
-        by_letter: dict[str, list[str]] = {}
-        for letter, text in on_tab:
-            by_letter.setdefault(letter, []).append(text)
-        assert {k: v for k, v in by_letter.items() if len(v) > 1} == {}, tabs.tabText(i)
+        on_tab = always + texts(tabs.widget(i).findChildren(QWidget))
+        assert clashes(on_tab) == {}, tabs.tabText(i)
         assert len(on_tab) >= 9
 
 

@@ -319,7 +319,7 @@ class HistoryView(QWidget):
         self.table.setAccessibleName(_("Sessions"))
         self._delete_action.setText(_("Delete session"))
         self.count_label.setAccessibleName(_("Number of sessions"))
-        self.delete_button.setText(_("&Delete session"))
+        self.delete_button.setText(_("De&lete session"))
         self.delete_button.setAccessibleName(_("Delete the selected session"))
         self.delete_all_button.setText(_("Delete &all…"))
         self.delete_all_button.setAccessibleName(_("Delete all history"))
