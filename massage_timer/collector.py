@@ -36,8 +36,3 @@ def resume() -> None:
     if _pause.made:
         _pause.made = False
         gc.enable()
-
-
-def paused() -> bool:
-    """Whether a pause made by :func:`pause` is under way."""
-    return _pause.made
