@@ -150,6 +150,7 @@ def _problems(po: Path) -> list[str]:
         catalog = read_po(handle, locale=po.parent.parent.name)
     expected_forms = catalog.num_plurals
     for_one = _forms_for_one_only(catalog.plural_expr, expected_forms)
+    form_of_one = gettext.c2py(catalog.plural_expr)(1)
     problems = []
     for message in catalog:
         if not message.id:
@@ -167,12 +168,13 @@ def _problems(po: Path) -> list[str]:
         source = _signature(ids[-1])
         for form, string in enumerate(strings):
             placeholders, markup, _accelerators = _signature(string)
+            faithful = (placeholders, markup) == source[:2]
             if len(ids) > 1 and form in for_one:  # may leave out the number, nothing else
                 faithful = (set(placeholders) <= set(source[0])
                             and len(set(source[0]) - set(placeholders)) <= 1
                             and markup == source[1])
-            else:
-                faithful = (placeholders, markup) == source[:2]
+            elif len(ids) > 1 and form == form_of_one:  # or say what the English one says
+                faithful = faithful or (placeholders, markup) == _signature(ids[0])[:2]
             if not faithful:
                 problems.append(f"{where}: placeholders or markup differ: {string!r}")
             if "&" in ids[0] and _signature(string)[2] != _signature(ids[0])[2]:
@@ -213,6 +215,28 @@ def test_the_completeness_check_catches_each_kind_of_fault(tmp_path: Path) -> No
         assert fault in found
     assert "ein Tag" not in found
     assert "fine" not in found
+
+
+def test_the_form_for_one_may_say_what_the_english_singular_says(tmp_path: Path) -> None:
+    """French form 0 serves 0 and 1: it may leave the number out only where the English
+    singular does ("about a minute"), and the form for many never may."""
+    po = tmp_path / "fr" / "LC_MESSAGES" / "massage_timer.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: fr\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n"Content-Type: text/plain; '
+        'charset=utf-8\\n"\n\n'
+        'msgid "{t} takes a minute"\nmsgid_plural "{t} takes {n} minutes"\n'
+        'msgstr[0] "{t} dure une minute"\nmsgstr[1] "{t} dure {n} minutes"\n\n'
+        'msgid "{n} day"\nmsgid_plural "{n} days"\n'
+        'msgstr[0] "un jour"\nmsgstr[1] "{n} jours"\n\n'
+        'msgid "a week"\nmsgid_plural "{n} weeks"\n'
+        'msgstr[0] "une semaine"\nmsgstr[1] "des semaines"\n',
+        encoding="utf-8",
+    )
+    found = _problems(po)
+    assert found == ["fr: '{n} day': placeholders or markup differ: 'un jour'",
+                     "fr: 'a week': placeholders or markup differ: 'des semaines'"]
 
 
 def test_a_form_that_also_serves_zero_keeps_the_number() -> None:

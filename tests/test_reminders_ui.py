@@ -456,17 +456,21 @@ def test_after_a_snooze_the_time_since_the_last_break_counts_on(
 
 
 @pytest.mark.parametrize(("language", "one", "five"), [
-    ("en", "about 1 minute.", "about 5 minutes."),
+    ("en", "about a minute.", "about 5 minutes."),
     ("de", "etwa eine Minute.", "etwa 5 Minuten."),
     ("es", "alrededor de un minuto.", "unos 5 minutos."),
+    ("fr", "environ une minute.", "environ 5 minutes."),
     ("it", "circa un minuto.", "circa 5 minuti."),
+    ("nl", "ongeveer een minuut.", "ongeveer 5 minuten."),
     ("pl", "około minuty.", "około 5 minut."),
+    ("pt_BR", "cerca de um minuto.", "cerca de 5 minutos."),
 ])
-def test_the_spoken_reminder_says_one_minute_in_words_where_the_voice_would_not(
+def test_the_spoken_reminder_says_one_minute_in_words(
     language: str, one: str, five: str,
 ) -> None:
-    """espeak-ng reads "1 Minute" as "eins Minute", "1 minuto" as "uno minuto" and
-    "około 1 minuty" as "około jeden minuty": the singular says it in words."""
+    """espeak-ng reads "1 Minute" as "eins Minute", "1 minuto" as "uno minuto", "1
+    minute" in French as "un minute" and "około 1 minuty" as "około jeden minuty": the
+    form for one minute says it in words."""
     from massage_timer.core.storage.catalogs import use_language
     from massage_timer.ui.reminders.reminders import spoken_line
 

@@ -66,8 +66,11 @@ def reminder_text(settings: Settings, library: Library) -> tuple[str, int]:
 
 
 def spoken_line(title: str, minutes: int) -> str:
-    """What the voice says when a reminder is shown (``reminder_voice``)."""
-    return ngettext("Time for a posture break. {title} takes about {minutes} minute.",
+    """What the voice says when a reminder is shown (``reminder_voice``); ``minutes``
+    is at least 1."""
+    # TRANSLATORS: said aloud. {minutes} is never 0; the form for one minute says it in
+    # words, as the voice would read "1" wrongly ("eins Minute", "uno minuto").
+    return ngettext("Time for a posture break. {title} takes about a minute.",
                     "Time for a posture break. {title} takes about {minutes} minutes.",
                     minutes).format(title=title, minutes=minutes)
 
