@@ -182,13 +182,22 @@ def _problems(po: Path) -> list[str]:
     return problems
 
 
-def test_the_completeness_check_catches_each_kind_of_fault(tmp_path: Path) -> None:
-    po = tmp_path / "xx" / "LC_MESSAGES" / "massage_timer.po"
+def _catalogue(folder: Path, code: str, plural: str, messages: str) -> Path:
+    """A catalogue of ``messages`` (.po entries) for ``code``, in ``folder``/``code``."""
+    po = folder / code / "LC_MESSAGES" / "massage_timer.po"
     po.parent.mkdir(parents=True)
     po.write_text(
-        'msgid ""\nmsgstr ""\n"Language: de\\n"\n'
-        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n"Content-Type: text/plain; '
-        'charset=utf-8\\n"\n\n'
+        f'msgid ""\nmsgstr ""\n"Language: {code}\\n"\n'
+        f'"Plural-Forms: nplurals=2; plural={plural};\\n"\n'
+        '"Content-Type: text/plain; charset=utf-8\\n"\n\n' + messages,
+        encoding="utf-8",
+    )
+    return po
+
+
+def test_the_completeness_check_catches_each_kind_of_fault(tmp_path: Path) -> None:
+    po = _catalogue(
+        tmp_path, "xx", "(n != 1)",
         'msgid "untranslated"\nmsgstr ""\n\n'
         'msgid "Hello {name}"\nmsgstr "Hallo {nome}"\n\n'
         'msgid "<b>bold</b> %s"\nmsgstr "fett %s"\n\n'
@@ -202,7 +211,6 @@ def test_the_completeness_check_catches_each_kind_of_fault(tmp_path: Path) -> No
         'msgid "fine {x}"\nmsgstr "gut {x}"\n\n'
         'msgid "fine {n} minute"\nmsgid_plural "fine {n} minutes"\nmsgstr[0] "eine Minute"\n'
         'msgstr[1] "{n} Minuten"\n',
-        encoding="utf-8",
     )
     found = "\n".join(_problems(po))
     for fault in ("'untranslated': not translated", "'Hello {name}': placeholders",
@@ -220,19 +228,14 @@ def test_the_completeness_check_catches_each_kind_of_fault(tmp_path: Path) -> No
 def test_the_form_for_one_may_say_what_the_english_singular_says(tmp_path: Path) -> None:
     """French form 0 serves 0 and 1: it may leave the number out only where the English
     singular does ("about a minute"), and the form for many never may."""
-    po = tmp_path / "fr" / "LC_MESSAGES" / "massage_timer.po"
-    po.parent.mkdir(parents=True)
-    po.write_text(
-        'msgid ""\nmsgstr ""\n"Language: fr\\n"\n'
-        '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n"Content-Type: text/plain; '
-        'charset=utf-8\\n"\n\n'
+    po = _catalogue(
+        tmp_path, "fr", "(n > 1)",
         'msgid "{t} takes a minute"\nmsgid_plural "{t} takes {n} minutes"\n'
         'msgstr[0] "{t} dure une minute"\nmsgstr[1] "{t} dure {n} minutes"\n\n'
         'msgid "{n} day"\nmsgid_plural "{n} days"\n'
         'msgstr[0] "un jour"\nmsgstr[1] "{n} jours"\n\n'
         'msgid "a week"\nmsgid_plural "{n} weeks"\n'
         'msgstr[0] "une semaine"\nmsgstr[1] "des semaines"\n',
-        encoding="utf-8",
     )
     found = _problems(po)
     assert found == ["fr: '{n} day': placeholders or markup differ: 'un jour'",
