@@ -32,7 +32,9 @@ def collector_on() -> Iterator[None]:
         yield
     finally:
         collector.resume()
-        if not was_on:
+        if was_on:
+            gc.enable()
+        else:
             gc.disable()
 
 
