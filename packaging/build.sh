@@ -5,9 +5,9 @@
 #
 #   packaging/build.sh [--dist DIR] [--work DIR] [--no-tar]
 #
-# Uses the project's .venv when it has PyInstaller, else makes its own build venv
-# under the work folder. PYTHON=/path/to/python overrides both; GZIP_LEVEL=1..9
-# trades tarball size for speed (default 6).
+# Uses the project's .venv-dev (./dev test makes it) when it has PyInstaller, else
+# makes its own build venv under the work folder. PYTHON=/path/to/python overrides
+# both; GZIP_LEVEL=1..9 trades tarball size for speed (default 6).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
@@ -29,8 +29,8 @@ say() { printf '==> %s\n' "$*" >&2; }
 
 if [ -n "${PYTHON:-}" ]; then
   PY=$PYTHON
-elif [ -x "$ROOT/.venv/bin/python" ] && "$ROOT/.venv/bin/python" -c 'import PyInstaller, PySide6, pyttsx3, babel' 2>/dev/null; then
-  PY=$ROOT/.venv/bin/python
+elif [ -x "$ROOT/.venv-dev/bin/python" ] && "$ROOT/.venv-dev/bin/python" -c 'import PyInstaller, PySide6, pyttsx3, babel' 2>/dev/null; then
+  PY=$ROOT/.venv-dev/bin/python
 else
   PY=$WORK/venv/bin/python
   if ! "$PY" -c 'import PyInstaller, massage_timer, babel' 2>/dev/null; then

@@ -48,6 +48,7 @@ def test_startup_bench_runs_the_app_to_its_first_paint_and_back(repo_root: Path)
                 "first_start_rss_mb", "idle_cpu_pct", "idle_wakeups_per_min"):
         assert figures[key] > 0 or key.startswith("idle_"), key
     assert figures["reminder_status"].startswith("Next reminder")
+    assert figures["libraries_evicted"] > 0, "the libraries' page cache was not reset"
     for key in ("idle_rss_mb", "closed_idle_rss_mb", "bare_idle_rss_mb", "session_peak_rss_mb",
                 "session_rss_max_mb"):
         assert figures[key] > 0, key
