@@ -4,13 +4,15 @@ import and export."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
 import pytest
 from accelerators import accelerator, clashes
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -37,7 +39,7 @@ from massage_timer.core.storage.catalogs import shipped_languages
 from massage_timer.core.storage.loader import Origin, load_routine_file
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.toml_input import decode_toml
-from massage_timer.ui.editor import questions
+from massage_timer.ui.editor import editing, questions
 from massage_timer.ui.editor.editor import RoutineEditor
 from massage_timer.ui.editor.region_picker import RegionPicker
 from massage_timer.ui.wiring import App
@@ -857,3 +859,53 @@ def test_alt_up_and_down_stay_with_the_focused_control(app: App) -> None:
     assert editor is not None
     for button in (editor.move_up, editor.move_down):
         assert button.shortcut().isEmpty(), button.objectName()
+
+
+class _FileManager(QObject):
+    """Stands in for the desktop's file manager: the URLs Qt asked it to open."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[QUrl] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(url)
+
+
+def test_open_routines_folder_makes_the_folder_and_hands_it_to_the_file_manager(
+        app: App) -> None:
+    folder = app.paths.user_routines_dir
+    shutil.rmtree(folder, ignore_errors=True)
+    manager = _FileManager()
+    QDesktopServices.setUrlHandler("file", manager, "open")
+    try:
+        app.window.open_folder_action.trigger()
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    assert folder.is_dir()
+    assert [url.toLocalFile() for url in manager.opened] == [str(folder)]
+
+
+def test_open_routines_folder_says_why_when_it_cannot(
+        app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No file manager, or a folder that cannot be made: a notice in the window, and
+    the app goes on."""
+
+    class NoFileManager:
+        @staticmethod
+        def openUrl(_url: QUrl) -> bool:  # noqa: N802 (Qt's name)
+            return False
+
+    monkeypatch.setattr(editing, "QDesktopServices", NoFileManager)
+    folder = app.paths.user_routines_dir
+    app.window.open_folder_action.trigger()
+    assert app.window.statusBar().currentMessage() == f"No file manager opened {folder}."
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("a file where the folder goes\n")
+    app.window.open_folder_action.trigger()
+    message = app.window.statusBar().currentMessage()
+    assert message.startswith(f"Could not make the folder {folder}: "), message
+    assert folder.is_file()

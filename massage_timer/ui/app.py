@@ -28,7 +28,7 @@ from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui.desktop.application import Application, create_application
 from massage_timer.ui.desktop.first_paint import FirstPaintWatcher
 from massage_timer.ui.desktop.single_instance import SingleInstance, server_name
-from massage_timer.ui.wiring import App, create_main_window, open_routines_folder
+from massage_timer.ui.wiring import App, create_main_window
 
 if TYPE_CHECKING:
     from massage_timer.core.model.schedule import Carried
@@ -40,7 +40,6 @@ __all__ = [
     "FirstPaintWatcher",
     "create_application",
     "create_main_window",
-    "open_routines_folder",
     "run_app",
 ]
 

@@ -21,8 +21,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 
 from massage_timer.core.model.language import _, ngettext
@@ -80,13 +80,6 @@ def create_main_window(
     if library is None:
         window.reloadRequested.connect(lambda: window.set_library(load_library(paths)))
     return window
-
-
-def open_routines_folder(paths: AppPaths) -> bool:
-    """Open the user's routine folder in the file manager (created when missing)."""
-    folder = paths.user_routines_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
 
 class App(QObject):
@@ -485,7 +478,7 @@ class App(QObject):
         w.reminders_note.changeRequested.connect(lambda: self.show_settings(reminders=True))
         w.reloadRequested.connect(self.reload_library)
         w.quitRequested.connect(self.quit)
-        w.openRoutinesFolderRequested.connect(lambda: open_routines_folder(self.paths))
+        w.openRoutinesFolderRequested.connect(self._open_routines_folder)
         r = w.routine_actions
         r.newRequested.connect(self._new_routine)
         r.duplicateRequested.connect(self._duplicate_routine)
@@ -499,6 +492,9 @@ class App(QObject):
         self.sessions.ended.connect(self._hand_over_later)
 
     # The routine actions, through :attr:`editing` (made at the first of them).
+
+    def _open_routines_folder(self) -> None:
+        self.editing.open_folder()
 
     def _new_routine(self) -> None:
         self.editing.new_routine()

@@ -1,4 +1,5 @@
-"""What the library's routine actions do: new, duplicate, edit, delete, import, export.
+"""What the library's routine actions do: new, duplicate, edit, delete, import, export,
+and opening the user's routine folder.
 
 A built-in routine (or one from a ``--routines-dir`` folder) is never changed: it is
 duplicated into the user's folder under a new id, and the copy is edited. Every file
@@ -13,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QFile, QObject
+from PySide6.QtCore import QFile, QObject, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QWidget
 
 from massage_timer.core.model.cues import Cue, CueKind, CueOptions, Priority
@@ -188,6 +190,21 @@ class RoutineEditing(QObject):
                 self._window, _("{file} cannot be imported").format(file=source.name), str(exc))
             return None
         return new_id or routine.id
+
+    def open_folder(self) -> bool:
+        """Open the user's routine folder in the file manager, made first if missing.
+        Says in the window why when it cannot (no file manager, a folder it cannot make)."""
+        folder = self.folder
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self._notice(_("Could not make the folder {folder}: {error}").format(
+                folder=folder, error=exc.strerror or exc))
+            return False
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            return True
+        self._notice(_("No file manager opened {folder}.").format(folder=folder))
+        return False
 
     def export(self, routine_id: str, target: Path | None = None) -> Path | None:
         loaded = self._library().get(routine_id)
