@@ -894,7 +894,7 @@ def test_open_routines_folder_says_why_when_it_cannot(
 
     class NoFileManager:
         @staticmethod
-        def openUrl(_url: QUrl) -> bool:  # noqa: N802 (Qt's name)
+        def openUrl(_url: QUrl) -> bool:
             return False
 
     monkeypatch.setattr(editing, "QDesktopServices", NoFileManager)
