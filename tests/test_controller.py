@@ -240,3 +240,38 @@ def test_the_first_start_says_reminders_are_on_once(
     finally:
         second.shutdown()
         second.deleteLater()
+
+
+def test_a_notice_is_never_hidden_behind_the_reminders_note(
+    qtbot: QtBot, app_paths: AppPaths
+) -> None:
+    """A first start after a settings file was moved aside shows both: the notice takes
+    the status bar while it is there, and the note that reminders are on comes back
+    after it, saying what they are by then."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app_paths.settings_file.parent.mkdir(parents=True, exist_ok=True)
+    app_paths.settings_file.write_text("broken = = =\n")
+    first = App(app, app_paths)
+    try:
+        window = first.window
+        qtbot.waitExposed(window)
+        bar, note = window.statusBar(), window.reminders_note
+        assert bar.currentMessage().startswith("The settings file could not be read")
+        assert bar.toolTip() == bar.currentMessage(), "the whole notice, where it is cut"
+        assert note.active and not note.isVisible()
+        first.store.update(reminder_interval_minutes=45)
+        assert not note.isVisible()
+        bar.clearMessage()
+        assert note.isVisible() and bar.toolTip() == ""
+        assert note.label.text().startswith("Reminders are on: every 45 min")
+        window.show_notice("Exported to a file.", 50)
+        assert not note.isVisible()
+        qtbot.waitUntil(note.isVisible, timeout=2000)
+        window.show_notice("Saved.")
+        first.store.update(reminders_enabled=False)
+        bar.clearMessage()
+        assert not note.isVisible() and not note.active, "gone once reminders are off"
+    finally:
+        first.shutdown()
+        first.deleteLater()

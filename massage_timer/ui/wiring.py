@@ -603,11 +603,11 @@ class App(QObject):
         if self._window is None:
             return
         note = self._window.reminders_note
-        if not note.isHidden():
+        if note.active:
             if change.new.reminders_enabled:
-                note.show_for(change.new)
+                note.update_for(change.new)
             else:
-                note.hide()
+                note.dismiss()
 
     def _on_include_optional_changed(self, change: SettingsChange) -> None:
         if self._window is not None:  # else it is built with the setting

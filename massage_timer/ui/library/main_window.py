@@ -90,7 +90,10 @@ class MainWindow(QMainWindow):
         self._library = Library()
         self._first_routine = ""
         self.reminders_note = RemindersNote(self)
-        self.statusBar().addPermanentWidget(self.reminders_note, 1)
+        bar = self.statusBar()
+        bar.addPermanentWidget(self.reminders_note, 1)
+        bar.messageChanged.connect(self.reminders_note.set_covered)
+        bar.messageChanged.connect(self._on_notice_changed)
         self._include_optional = False
         self._timing = AS_WRITTEN
         self._model = RoutineListModel(self)
@@ -207,6 +210,10 @@ class MainWindow(QMainWindow):
     def show_notice(self, text: str, timeout_ms: int = 0) -> None:
         """A one-line notice in the status bar (settings reset, no voice, ...)."""
         self.statusBar().showMessage(text, timeout_ms)
+
+    def _on_notice_changed(self, text: str) -> None:
+        # One line: a long notice (a moved-aside file's path) is cut at the window's edge.
+        self.statusBar().setToolTip(text)
 
     def geometry_state(self) -> str:
         """The window geometry as base64 text, for ``settings.window_geometry``."""

@@ -2,6 +2,8 @@
 
 Reminders are on by default, so a person who never opens Settings would otherwise be
 surprised by the first prompt. The note shows once (``settings.shown_reminders_note``).
+It shares the status bar with the window's notices (a settings file moved aside, an
+export): a notice takes the whole bar while it is there, and the note comes back after.
 
 Signals:
     changeRequested(): Change… was clicked (open the reminder settings).
@@ -59,6 +61,7 @@ class RemindersNote(QFrame):
         super().__init__(parent)
         self.setObjectName("remindersNote")
         self._settings: Settings | None = None
+        self._covered = False
         self.label = PlainLabel(self)
         self.label.setObjectName("remindersNoteText")
         self.change_button = QPushButton(self)
@@ -72,7 +75,7 @@ class RemindersNote(QFrame):
         layout.addWidget(self.change_button)
         layout.addWidget(self.close_button)
         self.change_button.clicked.connect(self._on_change)
-        self.close_button.clicked.connect(self.hide)
+        self.close_button.clicked.connect(self.dismiss)
         self._retranslate()
         self.hide()
 
@@ -91,11 +94,32 @@ class RemindersNote(QFrame):
         if self._settings is not None:
             self.label.setText(note_text(self._settings))
 
+    @property
+    def active(self) -> bool:
+        """Shown and not dismissed, even while a notice in the status bar covers it."""
+        return self._settings is not None
+
     def show_for(self, settings: Settings) -> None:
+        self.update_for(settings)
+        self.setVisible(not self._covered)
+
+    def set_covered(self, message: str) -> None:
+        """The status bar's notice (``QStatusBar.messageChanged``): while there is one,
+        the note makes room for it."""
+        self._covered = bool(message)
+        if self.active:
+            self.setVisible(not self._covered)
+
+    def update_for(self, settings: Settings) -> None:
+        """Say what the reminders are now, without showing the note over a notice."""
         self._settings = settings
         self.label.setText(note_text(settings))
-        self.show()
+
+    def dismiss(self) -> None:
+        """Hide the note for good (its close button, Change…, reminders turned off)."""
+        self._settings = None
+        self.hide()
 
     def _on_change(self) -> None:
-        self.hide()
+        self.dismiss()
         self.changeRequested.emit()
