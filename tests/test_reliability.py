@@ -644,9 +644,10 @@ def _live_qt() -> dict[str, int]:
 
 def _settle(timeout: float = 5.0) -> None:
     """Run the event loop until no ``QTimer.singleShot`` is pending, then delete what
-    is to be deleted (the reminders' own timer, which the test drives, stays). A session hands a few things to real-time single shots (the dialogs'
-    memory given back 100 ms after the player starts), which the fake clocks do not
-    drive: counted at once, they are there or not depending on the machine's speed."""
+    is to be deleted (the reminders' own timer, which the test drives, stays). A session
+    hands a few things to real-time single shots (the dialogs' memory given back 100 ms
+    after the player starts), which the fake clocks do not drive: counted at once, they
+    are there or not depending on the machine's speed."""
     deadline = time.monotonic() + timeout
 
     def pending() -> bool:  # QTimer.singleShot's own timers have no parent
