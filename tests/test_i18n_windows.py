@@ -29,7 +29,8 @@ from untranslated import untranslated
 from massage_timer.core.model.language import PSEUDO, SOURCE, TRANSLATOR
 from massage_timer.core.model.pseudo import pseudo, pseudo_routine
 from massage_timer.core.model.session import Outcome
-from massage_timer.core.model.settings import Settings
+from massage_timer.core.model.settings import Settings, replace
+from massage_timer.core.storage.catalogs import shipped_languages
 from massage_timer.core.storage.checklist_file import load_checklist
 from massage_timer.core.storage.history.store import HistoryStore, SessionRecord
 from massage_timer.core.storage.loader import (
@@ -452,3 +453,18 @@ def test_a_language_change_event_alone_is_enough(qtbot: QtBot, qapp: QApplicatio
     use_language(SOURCE)
     QCoreApplication.sendEvent(qapp, QEvent(QEvent.Type.LanguageChange))
     qtbot.waitUntil(lambda: dialog.windowTitle() == "Pain rating", timeout=2000)
+
+
+@pytest.mark.parametrize("code", [language.code for language in shipped_languages()])
+def test_the_reminders_note_ends_on_one_full_stop(qapp: QApplication, code: str) -> None:
+    """QLocale's short day names end with a full stop in several languages ("Fr.",
+    "ven.", "pt."): the sentence that ends on them takes no second one."""
+    from massage_timer.ui.library.reminders_note import note_text
+
+    _switch(qapp, code)
+    try:
+        for days in ((0, 1, 2, 3, 4), (0, 2, 4), (5,), tuple(range(7))):
+            text = note_text(replace(Settings(), active_days=days))
+            assert text.endswith(".") and not text.endswith(".."), (code, text)
+    finally:
+        _switch(qapp, SOURCE)

@@ -46,12 +46,15 @@ def days_text(days: tuple[int, ...]) -> str:
 def note_text(settings: Settings) -> str:
     minutes = settings.reminder_interval_minutes
     # TRANSLATORS: {start}–{end} are the hours reminders are active, {days} like "Mon–Fri".
-    return ngettext(
+    text = ngettext(
         "Reminders are on: every {count} min, {start}\u2013{end}, {days}.",
         "Reminders are on: every {count} min, {start}\u2013{end}, {days}.",
         minutes,
     ).format(count=minutes, start=_time(settings.active_start),
              end=_time(settings.active_end), days=days_text(settings.active_days))
+    # A sentence that ends on an abbreviated day ("Mo.–Fr.", "lun.–ven.") takes no
+    # second full stop.
+    return text[:-1] if text.endswith("..") and not text.endswith("...") else text
 
 
 class RemindersNote(QFrame):
