@@ -495,8 +495,9 @@ def evict_libraries() -> int:
     files: list[Path] = []
     for package in LIBRARY_PACKAGES:
         spec = importlib.util.find_spec(package)  # finds, without importing (no mapping)
-        for folder in (spec.submodule_search_locations or []) if spec else []:
-            files += Path(folder).rglob("*.so*")
+        if spec is not None:
+            for folder in spec.submodule_search_locations or []:
+                files += Path(folder).rglob("*.so*")
     libdir, library = sysconfig.get_config_var("LIBDIR"), sysconfig.get_config_var("LDLIBRARY")
     if libdir and library:
         files.append(Path(libdir) / library)
