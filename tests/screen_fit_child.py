@@ -21,6 +21,7 @@ from massage_timer.core.model.settings import Settings
 from massage_timer.core.storage.checklist_file import load_checklist
 from massage_timer.core.storage.history.store import HistoryStore
 from massage_timer.core.storage.loader import load_library
+from massage_timer.ui.eliding_combo import ElidingComboBox
 from massage_timer.ui.history_window import HistoryWindow
 from massage_timer.ui.library.main_window import MainWindow
 from massage_timer.ui.reminders.prompt import ReminderPrompt
@@ -70,6 +71,17 @@ def main() -> None:
     main_window = MainWindow()
     main_window.set_library(library)
     out["main"] = report(main_window, main_window.start_button)
+    out["main"]["widths"] = {  # each as wide as its text needs, or its text is cut
+        name: [widget.width(), widget.sizeHint().width()]
+        for name in ("newRoutineButton", "duplicateRoutineButton", "editRoutineButton",
+                     "deleteRoutineButton", "importRoutineButton")
+        if (widget := main_window.findChild(QWidget, name)) is not None
+    }
+    out["main"]["filters"] = {  # the choice as shown, and whole
+        name: [combo.shown_text(), combo.currentText()]
+        for name in ("areaFilter", "durationFilter")
+        if (combo := main_window.findChild(ElidingComboBox, name)) is not None
+    }
 
     engine = SessionEngine(routine, lambda: 1000.0)
     engine.start()

@@ -4,7 +4,8 @@ Each case runs tests/screen_fit_child.py in a child process on an offscreen scre
 the given size (the offscreen platform's ``configfile``), at 1x, at 2x
 (``QT_SCALE_FACTOR``) or with 144-dpi fonts (``QT_FONT_DPI``), and checks that each
 window's frame, and the player's Stop, Pause, Skip, Back and time left, lie inside
-the available area and are not cut off.
+the available area and are not cut off, and that the library's buttons and filters
+show their texts whole (on a short screen a filter may end its choice with "…").
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from massage_timer.ui.screen_fit import FRAME_MARGINS, clamp_to_screen, fit_window
+from massage_timer.ui.screen_fit import (
+    FRAME_MARGINS,
+    SHORT_SCREEN,
+    clamp_to_screen,
+    fit_window,
+)
 
 CHILD = Path(__file__).with_name("screen_fit_child.py")
 SIZES = [(1024, 600), (1366, 768), (1920, 1080)]
@@ -72,6 +78,17 @@ def test_every_window_and_the_session_controls_fit_the_screen(
         if area[3] >= 360:  # else History scrolls (2x on 1024x600: 300 px high)
             assert inside([x, y, w, h], area), f"{part} at {[x, y, w, h]} is off {area}"
             assert (visible_w, visible_h) == (w, h), f"{part} is cut off"
+    buttons = result["main"]["widths"]
+    assert len(buttons) == 5
+    for name, (given, needed) in buttons.items():
+        assert given >= needed, f"the library's {name} is cut: {given} px of {needed}"
+    filters = result["main"]["filters"]
+    assert len(filters) == 2
+    for name, (shown, whole) in filters.items():
+        if area[3] >= SHORT_SCREEN:  # else the list keeps the room: one row, shortened
+            assert shown == whole, f"the library's {name} shows {shown!r} of {whole!r}"
+        else:
+            assert shown == whole or (shown.endswith("…") and whole.startswith(shown[:-1]))
     player = result["player"]["frame"]
     for part in PLAYER_PARTS:
         assert inside(result["player"]["parts"][part][:4], player)

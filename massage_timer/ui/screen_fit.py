@@ -16,6 +16,10 @@ from PySide6.QtWidgets import QDialog, QFrame, QScrollArea, QStyle, QWidget
 FRAME_MARGINS = QMargins(8, 40, 8, 8)
 """Room kept for the frame and title bar, which are unknown until the window shows."""
 
+SHORT_SCREEN = 360
+"""Below this available height (device-independent px: 1024x600 at 2x has 300), a
+window keeps every row it can for its main content rather than wrap its controls."""
+
 
 def screen_of(widget: QWidget) -> QScreen | None:
     """The screen ``widget`` opens on: its parent's, else its own, else the primary."""
@@ -32,6 +36,11 @@ def available_area(widget: QWidget) -> QRect:
     """The available geometry (without panels) of the screen ``widget`` opens on."""
     screen = screen_of(widget)
     return screen.availableGeometry() if screen is not None else QRect(0, 0, 1024, 600)
+
+
+def short_screen(widget: QWidget) -> bool:
+    """Whether ``widget`` opens on a screen with less than :data:`SHORT_SCREEN` of height."""
+    return available_area(widget).height() < SHORT_SCREEN
 
 
 def client_area(area: QRect) -> QRect:

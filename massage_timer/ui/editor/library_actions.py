@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence, QResizeEvent
-from PySide6.QtWidgets import QGridLayout, QMainWindow, QMenu, QToolButton, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QSizePolicy, QToolButton
 
 from massage_timer.core.model.language import N_, _
 from massage_timer.core.storage.loader import LoadedRoutine, Origin
+from massage_timer.ui.wrapping_row import WrappingRow
 
 READ_ONLY_TIP = N_("Built-in routines are never changed: duplicate one to edit the copy")
 
@@ -44,14 +45,14 @@ class RoutineActions(QObject):
         super().__init__(window)
         self._window = window
         self._current: LoadedRoutine | None = None
-        self.bar = _WrappingBar(window)
+        self.bar = WrappingRow(window)
         self.bar.setObjectName("routineActions")
         self.new_button = self._button("newRoutineButton")
         self.duplicate_button = self._button("duplicateRoutineButton")
         self.edit_button = self._button("editRoutineButton")
         self.delete_button = self._button("deleteRoutineButton")
         self.import_button = self._button("importRoutineButton")
-        self.bar.set_buttons([self.new_button, self.duplicate_button, self.edit_button,
+        self.bar.set_widgets([self.new_button, self.duplicate_button, self.edit_button,
                               self.delete_button, self.import_button])
 
         self.new_action = self._action("actionNewRoutine", "Ctrl+N")
@@ -116,8 +117,10 @@ class RoutineActions(QObject):
 
     def _button(self, name: str) -> QToolButton:
         # Tool buttons are as wide as their text: the row stays narrower than the list.
+        # Wrapped, each fills its column, so that the rows line up without gaps.
         button = QToolButton(self.bar)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         button.setObjectName(name)
         return button
@@ -164,57 +167,3 @@ class RoutineActions(QObject):
                     self.importRequested.emit(files)
                     return True
         return super().eventFilter(watched, event)
-
-
-class _WrappingBar(QWidget):
-    """The library's routine buttons: one row where there is room, else two, so the
-    library window still fits a small screen (1024x600 at 2x is 512 px wide)."""
-
-    WRAP_COLUMNS = 3
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._grid = QGridLayout(self)
-        self._grid.setContentsMargins(0, 0, 0, 0)
-        self._grid.setHorizontalSpacing(4)
-        self._grid.setVerticalSpacing(4)
-        self._buttons: list[QToolButton] = []
-        self._columns = 0
-
-    def set_buttons(self, buttons: list[QToolButton]) -> None:
-        self._buttons = buttons
-        self._arrange(len(buttons))
-
-    def rearrange(self) -> None:
-        """Lay the buttons out again for their new texts (after a language change)."""
-        self.updateGeometry()
-        self._columns = 0
-        fits = not self.isVisible() or self._width_of(self._buttons) <= self.width()
-        self._arrange(len(self._buttons) if fits else self.WRAP_COLUMNS)
-
-    def _width_of(self, buttons: list[QToolButton]) -> int:
-        spacing = self._grid.horizontalSpacing() * max(len(buttons) - 1, 0)
-        return sum(b.sizeHint().width() for b in buttons) + spacing
-
-    def minimumSizeHint(self) -> QSize:
-        step = self.WRAP_COLUMNS
-        rows = [self._buttons[i:i + step] for i in range(0, len(self._buttons), step)]
-        widest = max((self._width_of(row) for row in rows), default=0)
-        return QSize(widest, super().minimumSizeHint().height())
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        fits = self._width_of(self._buttons) <= event.size().width()
-        self._arrange(len(self._buttons) if fits else self.WRAP_COLUMNS)
-
-    def _arrange(self, columns: int) -> None:
-        if columns == self._columns or not self._buttons:
-            return
-        self._columns = columns
-        for button in self._buttons:
-            self._grid.removeWidget(button)
-        for index, button in enumerate(self._buttons):
-            self._grid.addWidget(button, index // columns, index % columns)
-        for column in range(len(self._buttons)):
-            self._grid.setColumnStretch(column, 0)
-        self._grid.setColumnStretch(columns, 1)

@@ -20,11 +20,10 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QComboBox,
     QFrame,
     QHBoxLayout,
     QLineEdit,
@@ -46,6 +45,7 @@ from massage_timer.core.model.language import _, ngettext, pgettext
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 from massage_timer.core.storage.loader import Library
 from massage_timer.ui.editor.library_actions import RoutineActions
+from massage_timer.ui.eliding_combo import ElidingComboBox
 from massage_timer.ui.library.reminders_note import RemindersNote
 from massage_timer.ui.library.routine_detail import RoutineDetail
 from massage_timer.ui.library.routine_list import (
@@ -57,8 +57,9 @@ from massage_timer.ui.library.routine_list import (
     routine_areas,
 )
 from massage_timer.ui.plain import PlainLabel, plain_tooltip
-from massage_timer.ui.screen_fit import clamp_to_screen, fit_window
+from massage_timer.ui.screen_fit import clamp_to_screen, fit_window, short_screen
 from massage_timer.ui.theme import Accent, PrimaryButton, accent
+from massage_timer.ui.wrapping_row import WrappingRow
 
 DURATION_CHOICES: tuple[int | None, ...] = (None, 5, 10, 15, 30)
 """The length filter's choices in minutes (None: any length)."""
@@ -103,9 +104,9 @@ class MainWindow(QMainWindow):
         self._search = QLineEdit(self)
         self._search.setObjectName("routineSearch")
         self._search.setClearButtonEnabled(True)
-        self._area = QComboBox(self)
+        self._area = ElidingComboBox(self)
         self._area.setObjectName("areaFilter")
-        self._duration = QComboBox(self)
+        self._duration = ElidingComboBox(self)
         self._duration.setObjectName("durationFilter")
         for minutes in DURATION_CHOICES:
             self._duration.addItem("", minutes)
@@ -243,6 +244,11 @@ class MainWindow(QMainWindow):
     def detail(self) -> RoutineDetail:
         return self._detail
 
+    def showEvent(self, event: QShowEvent) -> None:
+        # On a short screen the list keeps the room: the filters stay on one row.
+        self._filters.set_max_rows(1 if short_screen(self) else None)
+        super().showEvent(event)
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_broken_toggle"):
@@ -290,19 +296,18 @@ class MainWindow(QMainWindow):
 
     # -- building ----------------------------------------------------------------
     def _build_layout(self, scroll: QScrollArea) -> None:
-        filters = QHBoxLayout()
-        self._area_label = PlainLabel("", self)
+        self._filters = filters = WrappingRow(self, group=2, spacing=6)
+        filters.setObjectName("routineFilters")
+        self._area_label = PlainLabel("", filters)
         self._area_label.setBuddy(self._area)
-        self._length_label = PlainLabel("", self)
+        self._length_label = PlainLabel("", filters)
         self._length_label.setBuddy(self._duration)
-        filters.addWidget(self._area_label)
-        filters.addWidget(self._area, 1)
-        filters.addWidget(self._length_label)
-        filters.addWidget(self._duration, 1)
+        filters.set_widgets([self._area_label, self._area, self._length_label, self._duration],
+                            stretch=[0, 1, 0, 1])
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(self._search)
-        left_layout.addLayout(filters)
+        left_layout.addWidget(filters)
         left_layout.addWidget(self._list, 1)
         left_layout.addWidget(self.routine_actions.bar)
         left_layout.addWidget(self._empty)
