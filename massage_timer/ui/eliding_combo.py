@@ -34,6 +34,7 @@ class ElidingComboBox(QComboBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._sizes: dict[str, QSize] = {}  # by text, for the current font and style
         self.currentIndexChanged.connect(self._choice_changed)
         # Also when the items change with the combo's own signals blocked.
         model = self.model()
@@ -77,6 +78,11 @@ class ElidingComboBox(QComboBox):
                 return True
         return super().event(event)
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._sizes.clear()
+        super().changeEvent(event)
+
     def _choice_changed(self) -> None:
         self.updateGeometry()
 
@@ -93,7 +99,10 @@ class ElidingComboBox(QComboBox):
 
     def _size_for(self, text: str) -> QSize:
         """As QComboBox measures its items (``recomputeSizeHint``), for ``text``."""
-        metrics = self.fontMetrics()
-        contents = QSize(metrics.horizontalAdvance(text), max(metrics.height(), 14) + 2)
-        return self.style().sizeFromContents(
-            QStyle.ContentsType.CT_ComboBox, self._option(), contents, self)
+        size = self._sizes.get(text)
+        if size is None:
+            metrics = self.fontMetrics()
+            contents = QSize(metrics.horizontalAdvance(text), max(metrics.height(), 14) + 2)
+            size = self._sizes[text] = self.style().sizeFromContents(
+                QStyle.ContentsType.CT_ComboBox, self._option(), contents, self)
+        return QSize(size)
