@@ -263,3 +263,12 @@ def test_held_to_one_row_the_widgets_give_up_room_in_step_with_what_they_can_spa
     row.set_max_rows(None)
     QCoreApplication.processEvents()
     assert row.columns == 2 and long.shown_text() == LONG
+
+
+def test_a_combo_measures_its_choice_again_in_a_larger_font(qtbot: QtBot) -> None:
+    combo = combo_with(qtbot, LONG)
+    before = combo.sizeHint().width()
+    font = QFont(combo.font())
+    font.setPointSizeF(font.pointSizeF() * 2)
+    combo.setFont(font)
+    assert combo.sizeHint().width() > before * 1.5
