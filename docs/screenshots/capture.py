@@ -16,7 +16,8 @@ with ``QWidget.grab()``.
 The player is also shown at its first size on small screens, each in a child process
 on an offscreen screen of that size (``player-1024x600.png``, ``player-1366x768-144dpi``
 with 144-dpi fonts, ``player-1024x600-paused``): Stop, Pause, Skip and the time left
-must all be in view.
+must all be in view. So is the library in Polish at 150 % text on 1024x600
+(``library-1024x600-pl-150pct``): its filters and buttons wrap, none is cut.
 """
 
 from __future__ import annotations
@@ -141,6 +142,7 @@ SMALL_SCREENS: dict[str, tuple[int, int, dict[str, str]]] = {
     "player-1024x600": (1024, 600, {}),
     "player-1024x600-paused": (1024, 600, {}),
     "player-1366x768-144dpi": (1366, 768, {"QT_FONT_DPI": "144"}),
+    "library-1024x600-pl-150pct": (1024, 600, {}),
 }
 
 
@@ -152,7 +154,22 @@ def small_screens() -> None:
             "name": name, "x": 0, "y": 0, "width": width, "height": height,
             "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
         env = {**os.environ, **extra, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
-        subprocess.run([sys.executable, __file__, "--player", name], env=env, check=True)
+        mode = "--library" if name.startswith("library") else "--player"
+        subprocess.run([sys.executable, __file__, mode, name], env=env, check=True)
+
+
+def library_in_polish_large(name: str) -> int:
+    """The library at the size it opens with on this process's screen, in Polish at
+    150 % text: long words in a narrow pane, where the filters and buttons wrap."""
+    from massage_timer.ui.desktop.language import apply_language
+
+    app = create_application()
+    apply_language(app, "pl")
+    ThemeController(app, "light", 1.5)
+    paths = AppPaths.portable(Path(tempfile.mkdtemp(prefix="mt-shots-")))
+    window = create_main_window(paths, Settings(), load_library(paths))
+    save(window, name)
+    return 0
 
 
 def player_at_first_size(name: str) -> int:
@@ -181,6 +198,8 @@ def player_at_first_size(name: str) -> int:
 def main() -> int:
     if sys.argv[1:2] == ["--player"]:
         return player_at_first_size(sys.argv[2])
+    if sys.argv[1:2] == ["--library"]:
+        return library_in_polish_large(sys.argv[2])
     language = sys.argv[2] if sys.argv[1:2] == ["--language"] else None
     only_editor = sys.argv[1:] == ["editor"]
     if not only_editor and language is None:
