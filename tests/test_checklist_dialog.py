@@ -170,3 +170,41 @@ def test_fits_1280x800_without_scrolling(dialog: SafetyChecklistDialog) -> None:
         dialog.resize(1100, 800 - 60)
         QApplication.processEvents()
         assert scroll.verticalScrollBar().maximum() == 0, answer
+
+
+def test_the_advice_after_a_yes_is_never_cut_it_scrolls(qtbot: QtBot) -> None:
+    """At a large text size in a small window, the advice and every red flag answered
+    Yes are laid out whole (the panel scrolls); once they were cut mid-sentence."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font = app.font()
+    large = app.font()
+    large.setPointSizeF(font.pointSizeF() * 1.5)
+    app.setFont(large)
+    try:
+        dlg = SafetyChecklistDialog(now=lambda: MOMENT)
+        qtbot.addWidget(dlg)
+        dlg.show()
+        qtbot.waitExposed(dlg)
+        yes = ITEM_IDS[2:5]
+        for item_id in ITEM_IDS:
+            _radio(dlg, item_id, "yes" if item_id in yes else "no").click()
+        dlg.resize(900, 450)
+        QApplication.processEvents()
+        assert _status(dlg) == "checklistAdvice"
+        advice = dlg.findChild(QFrame, "checklistAdvice")
+        reasons = dlg.findChild(QLabel, "checklistReasons")
+        for item_id in yes:
+            assert CHECKLIST.item(item_id).question in reasons.text()
+        for label in advice.findChildren(QLabel):
+            assert label.wordWrap(), label.text()
+            needed = label.heightForWidth(label.width())
+            assert label.height() >= needed, f"{label.text()[:40]!r} is cut"
+        scroll = dlg.findChild(QScrollArea, "checklistStatusScroll")
+        bar = scroll.verticalScrollBar()
+        assert bar.maximum() > 0, "the advice is taller than the window: it scrolls"
+        assert scroll.widget().height() <= scroll.viewport().height() + bar.maximum()
+        assert scroll.focusPolicy() != Qt.FocusPolicy.NoFocus, "the keyboard scrolls it too"
+        assert scroll.accessibleName() == "See a doctor first"
+    finally:
+        app.setFont(font)

@@ -226,6 +226,7 @@ class SafetyChecklistDialog(QDialog):
         self._advice = self._panel("checklistAdvice", Accent.DANGER)
         self._panel_text(self._advice, self._checklist.advice)
         self._reasons_heading = _bold(PlainLabel("", self._advice))
+        self._reasons_heading.setWordWrap(True)
         _vbox(self._advice).addWidget(self._reasons_heading)
         self._reasons = self._panel_text(self._advice, "")
         self._reasons.setObjectName("checklistReasons")
@@ -234,6 +235,16 @@ class SafetyChecklistDialog(QDialog):
         for page in (self._pending, self._rules, self._advice):
             status_layout.addWidget(page)
         status_layout.addStretch(1)
+        # The advice after a Yes is the one text that must be read whole: where the
+        # screen is too short for it (large text, a long-worded language), it scrolls
+        # rather than being cut.
+        self._status_scroll = QScrollArea(self)
+        self._status_scroll.setObjectName("checklistStatusScroll")
+        self._status_scroll.setWidgetResizable(True)
+        self._status_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._status_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._status_scroll.setWidget(self._status)
+        self._status_scroll.viewport().setBackgroundRole(QPalette.ColorRole.Window)
 
         self._close = QPushButton(self)
         self._close.setObjectName("checklistClose")
@@ -251,7 +262,7 @@ class SafetyChecklistDialog(QDialog):
         body = QHBoxLayout()
         body.setSpacing(16)
         body.addWidget(self._scroll, 5)
-        body.addWidget(self._status, 3)
+        body.addWidget(self._status_scroll, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(intro)
@@ -377,13 +388,13 @@ class SafetyChecklistDialog(QDialog):
         self._close.setDefault(blocked)
         self._close.setText(_("Close") if blocked else _("Cancel"))
         self._close.setAccessibleName(self._close.text())
-        self._status.setAccessibleName(
-            {
-                Verdict.BLOCKED: _("See a doctor first"),
-                Verdict.INCOMPLETE: _("Answer every question"),
-                Verdict.CLEAR: _("Rules for this session"),
-            }[evaluation.verdict]
-        )
+        status = {
+            Verdict.BLOCKED: _("See a doctor first"),
+            Verdict.INCOMPLETE: _("Answer every question"),
+            Verdict.CLEAR: _("Rules for this session"),
+        }[evaluation.verdict]
+        self._status.setAccessibleName(status)
+        self._status_scroll.setAccessibleName(status)
 
     @property
     def status_page(self) -> str:
