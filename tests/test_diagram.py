@@ -190,3 +190,29 @@ def test_the_side_letters_follow_the_language() -> None:
             'id="label-right">&lt;&amp;&gt;</text>') == 1
     finally:
         use_language("en")
+
+
+def _legend_lines(view: DiagramView) -> list[list[str]]:
+    lines: dict[float, list[str]] = {}
+    for item, _swatch, text in view.legend():
+        lines.setdefault(text.top(), []).append(item.label)
+    return [lines[top] for top in sorted(lines)]
+
+
+def test_the_legend_wraps_onto_lines_rather_than_cut_a_label(qtbot: QtBot) -> None:
+    view = DiagramView()
+    qtbot.addWidget(view)
+    view.set_regions(["upper-trapezius"], side="left")
+    view.resize(900, 300)
+    assert _legend_lines(view) == [["Target", "Never press", "Working: left side"]]
+    view.resize(260, 300)
+    lines = _legend_lines(view)
+    assert len(lines) >= 2
+    assert [label for line in lines for label in line] == [
+        "Target", "Never press", "Working: left side"]
+    for item, swatch, text in view.legend():
+        assert QRectF(view.rect()).contains(swatch)
+        needed = view.fontMetrics().horizontalAdvance(item.label)
+        assert text.left() >= 0 and text.left() + needed <= view.width(), item.label
+    tops = [text.top() for _item, _swatch, text in view.legend()]
+    assert max(tops) + view.fontMetrics().height() <= view.height()

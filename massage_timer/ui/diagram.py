@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QByteArray, QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPaintEvent, QPalette, QPen
@@ -190,6 +190,18 @@ def describe(ids: Sequence[str], side: str | None = None) -> str:
     return " ".join(parts)
 
 
+LEGEND_SPACING = 18.0
+
+
+class LegendItem(NamedTuple):
+    """One entry of the diagram's legend: a swatch and what it means."""
+
+    label: str
+    brush: QBrush
+    edge: QColor
+    round: bool = False
+
+
 class DiagramView(QWidget):
     """Back and side view of the head, neck and upper back, with a legend.
 
@@ -262,9 +274,9 @@ class DiagramView(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        metrics = self.fontMetrics()
-        legend_h = metrics.height() + 8
-        area = QRectF(self.rect()).adjusted(4, 4, -4, -(legend_h + 4))
+        legend = self.legend()
+        top = min((swatch.top() for _item, swatch, _text in legend), default=self.height())
+        area = QRectF(self.rect()).adjusted(4, 4, -4, -(self.height() - top + 4))
         views = (View.BACK, View.SIDE)
         rects = view_rects(views)
         total = rects[-1].united(rects[0])
@@ -276,38 +288,67 @@ class DiagramView(QWidget):
                 target = QRectF(dx + rect.x() * scale, dy + rect.y() * scale,
                                 rect.width() * scale, rect.height() * scale)
                 self._renderer(view).render(painter, target)
-        self._paint_legend(painter, QRectF(0, self.height() - legend_h, self.width(), legend_h))
+        self._paint_legend(painter, legend)
         painter.end()
 
-    def _paint_legend(self, painter: QPainter, rect: QRectF) -> None:
+    def legend(self) -> list[tuple[LegendItem, QRectF, QRectF]]:
+        """The legend's items, each with where its swatch and its label go at the
+        present size: in centred lines at the bottom, as many as the labels need (a
+        long-worded language or large text would cut a single line)."""
         metrics = self.fontMetrics()
         box = float(metrics.ascent())
-        text_color = self.palette().color(QPalette.ColorRole.WindowText)
-        items: list[tuple[str, QBrush, QColor]] = [
+        items = self._legend_items()
+        widths = [box + 6 + metrics.horizontalAdvance(item.label) for item in items]
+        lines: list[list[int]] = []
+        used = 0.0
+        for n, width in enumerate(widths):
+            if lines and used + LEGEND_SPACING + width <= self.width() - 8:
+                lines[-1].append(n)
+                used += LEGEND_SPACING + width
+            else:
+                lines.append([n])
+                used = width
+        line_h = metrics.height() + 4
+        top = self.height() - len(lines) * line_h - 4
+        placed = []
+        for row, line in enumerate(lines):
+            span = sum(widths[n] for n in line) + LEGEND_SPACING * (len(line) - 1)
+            x = max(4.0, (self.width() - span) / 2)
+            y = top + row * line_h + (line_h - box) / 2
+            for n in line:
+                swatch = QRectF(x, y, box, box)
+                text = QRectF(x + box + 6, top + row * line_h, widths[n] - box - 6, line_h)
+                placed.append((items[n], swatch, text))
+                x += widths[n] + LEGEND_SPACING
+        return placed
+
+    def _legend_items(self) -> list[LegendItem]:
+        items = [
             # TRANSLATORS: the diagram's legend: the areas a step works on.
-            (_("Target"), QBrush(QColor(ACCENT)), QColor(ACCENT_EDGE)),
+            LegendItem(_("Target"), QBrush(QColor(ACCENT)), QColor(ACCENT_EDGE)),
             # TRANSLATORS: the diagram's legend: the areas never to press on.
-            (_("Never press"), QBrush(QColor(AVOID_RED), Qt.BrushStyle.BDiagPattern),
-             QColor(AVOID_RED)),
+            LegendItem(_("Never press"), QBrush(QColor(AVOID_RED), Qt.BrushStyle.BDiagPattern),
+                       QColor(AVOID_RED)),
         ]
         if self._side:
             working = (_("Working: left side") if self._side == "left"
                        else _("Working: right side"))
-            items.append((working, QBrush(QColor(ACCENT)), QColor(ACCENT_EDGE)))
-        widths = [box + 6 + metrics.horizontalAdvance(label) for label, _, _ in items]
-        spacing = 18.0
-        x = rect.x() + max(4.0, (rect.width() - sum(widths) - spacing * (len(items) - 1)) / 2)
-        y = rect.y() + (rect.height() - box) / 2
-        for n, ((label, brush, edge), width) in enumerate(zip(items, widths, strict=True)):
-            swatch = QRectF(x, y, box, box)
-            if brush.style() != Qt.BrushStyle.SolidPattern:
+            items.append(LegendItem(working, QBrush(QColor(ACCENT)), QColor(ACCENT_EDGE),
+                                    round=True))
+        return items
+
+    def _paint_legend(self, painter: QPainter,
+                      legend: list[tuple[LegendItem, QRectF, QRectF]]) -> None:
+        metrics = self.fontMetrics()
+        text_color = self.palette().color(QPalette.ColorRole.WindowText)
+        for item, swatch, text in legend:
+            if item.brush.style() != Qt.BrushStyle.SolidPattern:
                 painter.fillRect(swatch, QColor(AVOID_FILL))
-            painter.setPen(QPen(edge, 1.5))
-            painter.setBrush(brush)
-            if n == 2:
-                painter.drawEllipse(swatch.center(), box / 2.5, box / 2.5)
+            painter.setPen(QPen(item.edge, 1.5))
+            painter.setBrush(item.brush)
+            if item.round:
+                painter.drawEllipse(swatch.center(), swatch.width() / 2.5, swatch.width() / 2.5)
             else:
                 painter.drawRoundedRect(swatch, 2, 2)
             painter.setPen(text_color)
-            painter.drawText(QPointF(x + box + 6, y + metrics.ascent() - 1), label)
-            x += width + spacing
+            painter.drawText(QPointF(text.x(), swatch.y() + metrics.ascent() - 1), item.label)
