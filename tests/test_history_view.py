@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import export_reading
 import pytest
+import shiboken6
 from PySide6.QtCharts import QBarSeries, QLineSeries
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime, QTimer
 from PySide6.QtWidgets import (
@@ -57,13 +58,17 @@ def store() -> Iterator[HistoryStore]:
 
 
 @pytest.fixture
-def view(qtbot: QtBot, store: HistoryStore) -> HistoryView:
+def view(qtbot: QtBot, store: HistoryStore) -> Iterator[HistoryView]:
     widget = HistoryView(store, tz=BERLIN, now=lambda: NOW)
     qtbot.addWidget(widget)
     widget.resize(1100, 760)
     widget.show()
     qtbot.waitUntil(lambda: widget.figures["week"].text() != "…", timeout=2000)
-    return widget
+    yield widget
+    # Gone before the store closes: the language switched back after each test would
+    # have it refresh its figures from a closed store.
+    widget.close()
+    shiboken6.delete(widget)
 
 
 def test_model_loads_pages_lazily(view: HistoryView, qtbot: QtBot) -> None:
@@ -289,3 +294,41 @@ def test_the_history_window_closes_with_esc_and_ctrl_w(
     history.show(store)
     assert window.isVisible(), "shown again from the menu"
     window.close()
+
+
+def test_a_narrow_table_keeps_room_for_the_routine(view: HistoryView, qtbot: QtBot) -> None:
+    """At large text the outcome and pain columns give way (ending with "…") rather
+    than leave the routine a letter or two, and the table does not scroll sideways."""
+    header = view.table.horizontalHeader()
+    font = view.font()
+    large = view.font()
+    large.setPointSizeF(font.pointSizeF() * 1.5)
+    view.setFont(large)
+    view.resize(1008, 552)
+    qtbot.waitUntil(lambda: view.table.viewport().width() < 1000)
+    QApplication.processEvents()
+    room = view.table.viewport().width()
+    assert header.sectionSize(1) >= room * 0.25 - 1
+    assert sum(header.sectionSize(c) for c in range(5)) <= room
+    assert view.table.horizontalScrollBar().maximum() == 0
+    view.setFont(font)
+    view.resize(1600, 760)
+    qtbot.waitUntil(lambda: view.table.viewport().width() > 1500)
+    QApplication.processEvents()
+    wide = {c: header.sectionSize(c) for c in (0, 2, 3, 4)}
+    assert wide == view._wanted, "with room, every column is as wide as it wants"
+
+
+def test_a_cell_tells_its_whole_text_and_the_note(view: HistoryView, store: HistoryStore,
+                                                  qtbot: QtBot) -> None:
+    model = view.model
+    tip = model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(0, 1).data() in tip
+    record = model.record(0)
+    assert record is not None
+    store.set_pain_after(record.id, record.pain_after, "<b>warm</b> first")
+    model.reload()
+    tip = model.index(0, 3).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(0, 3).data() in tip and "&lt;b&gt;warm&lt;/b&gt; first" in tip
+    assert model.headerData(4, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == (
+        "Pain before → after")

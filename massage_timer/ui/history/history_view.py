@@ -41,7 +41,15 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPalette, QPen
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -80,12 +88,14 @@ from massage_timer.core.storage.history.store import (
 )
 from massage_timer.core.storage.timezone import local_zone
 from massage_timer.ui.durations import clock
-from massage_timer.ui.plain import PlainLabel
+from massage_timer.ui.plain import PlainLabel, plain_tooltip
 from massage_timer.ui.theme import Accent, accent, is_dark
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
+ROUTINE_SHARE = 0.25
+"""The least part of a narrow table's width the routine column keeps."""
 COLUMNS = (N_("Date and time"), N_("Routine"), N_("Duration"), N_("Outcome"),
            N_("Pain before → after"))
 """The table's headers (translated where shown)."""
@@ -223,8 +233,9 @@ class SessionTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(COLUMNS[section])
+        if orientation == Qt.Orientation.Horizontal and role in (
+                Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return _(COLUMNS[section])  # a narrow column's header ends with "…"
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -235,7 +246,9 @@ class SessionTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(record, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return record.note or None
+            # The cell whole (a narrow column ends it with "…"), then the person's note.
+            lines = [self._text(record, column), *([record.note] if record.note else [])]
+            return plain_tooltip("\n".join(lines))
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 4):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == RECORD_ROLE:
@@ -295,6 +308,7 @@ class HistoryView(QWidget):
             self._ask_export_path
         )
         self.model = SessionTableModel(store, self._tz, self)
+        self._wanted: dict[int, int] = {}  # each column's width, room allowing
         self._build()
         self._stats_timer = QTimer(self)
         self._stats_timer.setObjectName("historyStatsTimer")
@@ -356,7 +370,8 @@ class HistoryView(QWidget):
         self.count_label.setText(_sessions(self.model.total))
 
     def _size_columns(self) -> None:
-        """Room for the longest usual text of each column, in the current language."""
+        """Room for the longest usual text of each column, in the current language
+        (:meth:`_fit_columns` gives some of it back on a narrow table)."""
         metrics = self.fontMetrics()
         sample_day = datetime(2026, 9, 30, 23, 59, tzinfo=self._tz)
         widths = {
@@ -367,9 +382,30 @@ class HistoryView(QWidget):
                 number=10, count=10),
             4: _(COLUMNS[4]),
         }
+        self._wanted = {column: metrics.horizontalAdvance(sample + "    ") + 24
+                        for column, sample in widths.items()}
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as it wants where the table has the room; where it has
+        not (large text, a long-worded language), the outcome and pain columns give
+        up to half their width, ending their texts with "…", so that the routine keeps
+        :data:`ROUTINE_SHARE` of the table instead of a letter or two."""
+        room = self.table.viewport().width()
+        widths = dict(self._wanted)
+        over = sum(widths.values()) + room * ROUTINE_SHARE - room
+        spare = {column: widths[column] // 2 for column in (3, 4)}
+        if over > 0:
+            part = min(1.0, over / sum(spare.values()))
+            for column, give in spare.items():
+                widths[column] -= round(give * part)
         header = self.table.horizontalHeader()
-        for column, sample in widths.items():
-            header.resizeSection(column, metrics.horizontalAdvance(sample + "    ") + 24)
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)  # the table is laid out anew already
+        self._fit_columns()
 
     def _build(self) -> None:
         root = QVBoxLayout(self)
@@ -405,6 +441,7 @@ class HistoryView(QWidget):
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)  # a narrow column's header
         metrics = self.fontMetrics()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
@@ -531,6 +568,8 @@ class HistoryView(QWidget):
         elif event.type() == QEvent.Type.LanguageChange and hasattr(self, "_stats_timer"):
             self._retranslate()
             self._stats_timer.start()
+        elif event.type() == QEvent.Type.FontChange and hasattr(self, "_stats_timer"):
+            self._size_columns()  # a new text size (Settings, Appearance)
         super().changeEvent(event)
 
     def _apply_palette(self) -> None:
