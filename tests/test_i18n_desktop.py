@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QScrollArea,
+    QStyle,
     QTabWidget,
     QWidget,
 )
@@ -337,6 +338,37 @@ def test_no_settings_page_scrolls_sideways_in_a_long_language(
         assert isinstance(area, QScrollArea) and area.widget() is not None
         QApplication.sendPostedEvents()
         assert area.viewport().width() >= area.widget().minimumSizeHint().width(), index
+
+
+@pytest.mark.parametrize("code", ["es", "pt_BR"])
+def test_every_settings_page_fits_beside_a_vertical_scroll_bar(qtbot: QtBot, code: str) -> None:
+    """At large text a page scrolls up and down on a short screen: the dialog is
+    wide enough for its widest row and that scroll bar, so none scrolls sideways
+    too (Spanish and Portuguese once did, on the Reminders page)."""
+    app = _qapp()
+    font = app.font()
+    large = app.font()
+    large.setPointSizeF(font.pointSizeF() * 1.5)
+    app.setFont(large)
+    try:
+        _switch(code)
+        dialog = _settings_dialog(qtbot)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        extent = dialog.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, dialog)
+        tabs = dialog.findChild(QTabWidget, "settingsTabs")
+        assert tabs is not None
+        for index in range(tabs.count()):
+            tabs.setCurrentIndex(index)
+            area = tabs.currentWidget()
+            assert isinstance(area, QScrollArea) and area.widget() is not None
+            QApplication.sendPostedEvents()
+            beside = area.width() - 2 * area.frameWidth() - extent
+            assert beside >= area.widget().minimumSizeHint().width(), (code, index)
+            assert area.horizontalScrollBar().maximum() == 0, (code, index)
+    finally:
+        app.setFont(font)
+        _switch(SOURCE)
 
 
 def test_the_reminder_status_line_follows_a_language_change(

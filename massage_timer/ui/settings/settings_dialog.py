@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QStyle,
     QTabWidget,
     QTimeEdit,
     QVBoxLayout,
@@ -649,7 +650,14 @@ class SettingsDialog(QDialog):
         language), as far as the screen allows, so no page scrolls sideways."""
         room = client_area(available_area(self))
         current = self._tabs.currentWidget()
-        viewport = current.viewport().width() if isinstance(current, QScrollArea) else 0
+        viewport = 0
+        if isinstance(current, QScrollArea):
+            # Room for a vertical scroll bar too: the page shown now may not need one
+            # where a longer page on a short screen does.
+            bar = current.verticalScrollBar()
+            viewport = current.viewport().width() - (
+                0 if bar.isVisible() else self.style().pixelMetric(
+                    QStyle.PixelMetric.PM_ScrollBarExtent, None, self))
         pages = [form.parentWidget() for form in self._forms]
         widest = max((page.minimumSizeHint().width() for page in pages if page is not None),
                      default=0)
