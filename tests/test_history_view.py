@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 import export_reading
 import pytest
 import shiboken6
-from PySide6.QtCharts import QBarSeries, QLineSeries
+from PySide6.QtCharts import QBarSeries, QCategoryAxis, QLineSeries
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime, QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -332,3 +333,31 @@ def test_a_cell_tells_its_whole_text_and_the_note(view: HistoryView, store: Hist
     assert model.index(0, 3).data() in tip and "&lt;b&gt;warm&lt;/b&gt; first" in tip
     assert model.headerData(4, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == (
         "Pain before → after")
+
+
+def _dates_under(view: HistoryView) -> list[str]:
+    axes = [a for a in view.sessions_chart.chart().axes() if isinstance(a, QCategoryAxis)]
+    assert len(axes) == 1
+    return axes[0].categoriesLabels()
+
+
+def test_a_narrower_chart_shows_fewer_dates_but_always_the_last_week(
+        view: HistoryView, qtbot: QtBot) -> None:
+    """Under a narrow chart (large text, a small screen) QtCharts cut every date to
+    "…": the chart now shows as many whole dates as fit, the latest week's among them."""
+    wide = _dates_under(view)
+    assert 2 <= len(wide) <= 6
+    font = view.font()
+    large = view.font()
+    large.setPointSizeF(font.pointSizeF() * 1.5)
+    view.setFont(large)
+    view.resize(700, 600)
+    qtbot.waitUntil(lambda: len(_dates_under(view)) < len(wide))
+    narrow = _dates_under(view)
+    assert narrow[-1] == wide[-1], "the last week keeps its date"
+    room = view.sessions_chart.width()
+    metrics = QFontMetrics(view._axis_font())
+    assert sum(metrics.horizontalAdvance(date) for date in narrow) * 1.3 < room
+    view.setFont(font)
+    view.resize(1100, 760)
+    qtbot.waitUntil(lambda: _dates_under(view) == wide)

@@ -10,6 +10,7 @@ on a worker thread from a snapshot of the store.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
@@ -44,6 +45,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QColor,
+    QFont,
+    QFontMetrics,
     QKeySequence,
     QPainter,
     QPalette,
@@ -309,6 +312,8 @@ class HistoryView(QWidget):
         )
         self.model = SessionTableModel(store, self._tz, self)
         self._wanted: dict[int, int] = {}  # each column's width, room allowing
+        self._weeks: list[WeekFigures] = []  # what the charts show
+        self._label_steps: dict[str, int] = {}  # each chart's weeks between dates
         self._build()
         self._stats_timer = QTimer(self)
         self._stats_timer.setObjectName("historyStatsTimer")
@@ -406,6 +411,15 @@ class HistoryView(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)  # the table is laid out anew already
         self._fit_columns()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A chart's width changes with the window's and with the summary beside it.
+        if (event.type() == QEvent.Type.Resize and self._weeks
+                and isinstance(watched, QChartView)
+                and self._label_step(self._weeks, self._axis_font(), watched.width())
+                != self._label_steps.get(watched.objectName())):
+            self._stats_timer.start()
+        return super().eventFilter(watched, event)
 
     def _build(self) -> None:
         root = QVBoxLayout(self)
@@ -513,6 +527,7 @@ class HistoryView(QWidget):
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
         view.setMinimumSize(200, 130)
         view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        view.installEventFilter(self)  # fewer dates under a narrower chart
         return view
 
     def _build_filters(self) -> QHBoxLayout:
@@ -610,7 +625,7 @@ class HistoryView(QWidget):
     def refresh_figures(self) -> None:
         summary = self._stats.summary()
         self._show_summary(summary)
-        weeks = self._stats.weekly()
+        self._weeks = weeks = self._stats.weekly()
         self._show_sessions_chart(weeks)
         self._show_pain_chart(weeks)
         trend = self._stats.pain_trend()
@@ -656,21 +671,38 @@ class HistoryView(QWidget):
         axis.setLabelsBrush(text)
         axis.setGridLineColor(grid)
         axis.setLinePenColor(grid)
-        font = axis.labelsFont()
-        font.setPointSizeF(max(self.font().pointSizeF() * 0.85, 7.0))
-        axis.setLabelsFont(font)
+        axis.setLabelsFont(self._axis_font())
 
-    def _week_axis(self, weeks: list[WeekFigures]) -> QCategoryAxis:
-        """Dates under every other week (12 dates do not fit a narrow chart)."""
+    def _axis_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(self.font().pointSizeF() * 0.85, 7.0))
+        return font
+
+    def _week_axis(self, weeks: list[WeekFigures], view: QChartView) -> QCategoryAxis:
+        """Dates under every other week, or fewer: as many as fit the chart whole
+        (twelve do not fit a narrow chart, and a cut date reads "…")."""
         axis = QCategoryAxis()
         axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         axis.setRange(-0.5, len(weeks) - 0.5)
-        for i in range((len(weeks) - 1) % 2, len(weeks), 2):
+        self._style_axis(axis)
+        step = self._label_step(weeks, axis.labelsFont(), view.width())
+        self._label_steps[view.objectName()] = step
+        for i in range((len(weeks) - 1) % step, len(weeks), step):  # the last week has one
             axis.append(local_date(weeks[i].start, "d MMM"), i)
         axis.setStartValue(-0.5)
         axis.setGridLineVisible(False)
-        self._style_axis(axis)
         return axis
+
+    @staticmethod
+    def _label_step(weeks: list[WeekFigures], font: QFont, width: int) -> int:
+        """Every how many weeks a date goes under a chart ``width`` px wide (QtCharts
+        gives a date the room between its neighbours, and wants some to spare)."""
+        metrics = QFontMetrics(font)
+        label = max((metrics.horizontalAdvance(local_date(w.start, "d MMM")) for w in weeks),
+                    default=0)
+        plot = width - metrics.horizontalAdvance("10") - 50  # the values' axis, margins
+        per_week = max(plot, 1) / max(len(weeks), 1)
+        return max(2, math.ceil((label * 1.3 + 10) / per_week))
 
     def _new_chart(self, view: QChartView) -> QChart:
         chart = view.chart()
@@ -680,7 +712,7 @@ class HistoryView(QWidget):
         return chart
 
     def _show_sessions_chart(self, weeks: list[WeekFigures]) -> None:
-        chart = self._new_chart(self.sessions_chart)
+        self._new_chart(self.sessions_chart)
         colour = accent(Accent.PRIMARY, self.palette())
         bars = QBarSet(_("Sessions"))
         bars.setColor(colour)
@@ -689,14 +721,16 @@ class HistoryView(QWidget):
         series = QBarSeries()
         series.setBarWidth(0.7)
         series.append(bars)
-        self._plot(chart, [series], weeks, top=max((w.sessions for w in weeks), default=0))
+        self._plot(self.sessions_chart, [series], weeks,
+                   top=max((w.sessions for w in weeks), default=0))
         self.sessions_chart.setAccessibleDescription("; ".join(
             # TRANSLATORS: read by screen readers: a week's sessions ("week of 4 May: 3").
             _("week of {date}: {count}").format(
                 date=local_date(w.start, "d MMMM"), count=w.sessions) for w in weeks))
 
-    def _plot(self, chart: QChart, series: Sequence[QBarSeries | QLineSeries],
+    def _plot(self, view: QChartView, series: Sequence[QBarSeries | QLineSeries],
               weeks: list[WeekFigures], top: float) -> None:
+        chart = view.chart()
         x = QValueAxis()
         x.setRange(-0.5, len(weeks) - 0.5)
         x.setVisible(False)
@@ -710,7 +744,7 @@ class HistoryView(QWidget):
             y.setRange(0, step * 4)
             y.setTickCount(5)
         self._style_axis(y)
-        chart.addAxis(self._week_axis(weeks), Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(self._week_axis(weeks, view), Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         for item in series:
@@ -719,7 +753,7 @@ class HistoryView(QWidget):
             item.attachAxis(y)
 
     def _show_pain_chart(self, weeks: list[WeekFigures]) -> None:
-        chart = self._new_chart(self.pain_chart)
+        self._new_chart(self.pain_chart)
         pal = self.palette()
         lines = []
         for name, attr, kind, style in (
@@ -735,7 +769,7 @@ class HistoryView(QWidget):
             series.append([QPointF(i, float(getattr(w, attr)))
                            for i, w in enumerate(weeks) if getattr(w, attr) is not None])
             lines.append(series)
-        self._plot(chart, lines, weeks, top=10)
+        self._plot(self.pain_chart, lines, weeks, top=10)
         self.pain_chart.setAccessibleDescription("; ".join(
             # TRANSLATORS: read by screen readers: a week's average pain ratings.
             _("week of {date}: before {before}, after {after}").format(
