@@ -301,6 +301,8 @@ def test_a_narrow_table_keeps_room_for_the_routine(view: HistoryView, qtbot: QtB
     """At large text the outcome and pain columns give way (ending with "…") rather
     than leave the routine a letter or two, and the table does not scroll sideways."""
     header = view.table.horizontalHeader()
+    first = {c: header.sectionSize(c) for c in (0, 2, 3, 4)}
+    assert first == view._wanted, "a table shown with room has every column whole"
     font = view.font()
     large = view.font()
     large.setPointSizeF(font.pointSizeF() * 1.5)

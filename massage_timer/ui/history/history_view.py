@@ -51,7 +51,6 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPen,
-    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -408,17 +407,17 @@ class HistoryView(QWidget):
         for column, width in widths.items():
             header.resizeSection(column, width)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)  # the table is laid out anew already
-        self._fit_columns()
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # A chart's width changes with the window's and with the summary beside it.
-        if (event.type() == QEvent.Type.Resize and self._weeks
-                and isinstance(watched, QChartView)
-                and self._label_step(self._weeks, self._axis_font(), watched.width())
-                != self._label_steps.get(watched.objectName())):
-            self._stats_timer.start()
+        if event.type() != QEvent.Type.Resize:
+            pass
+        elif isinstance(watched, QChartView):
+            # Its width changes with the window's and with the summary beside it.
+            if self._weeks and self._label_step(
+                    self._weeks, self._axis_font(), watched.width()
+            ) != self._label_steps.get(watched.objectName()):
+                self._stats_timer.start()
+        elif self._wanted:  # the table's viewport
+            self._fit_columns()
         return super().eventFilter(watched, event)
 
     def _build(self) -> None:
@@ -466,6 +465,7 @@ class HistoryView(QWidget):
         delete_action.triggered.connect(self.delete_selected)
         self.table.addAction(delete_action)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.table.viewport().installEventFilter(self)  # the columns follow its width
         root.addWidget(self.table, 3)
 
         buttons = QHBoxLayout()
