@@ -9,19 +9,21 @@ from pathlib import Path
 
 import pytest
 from conftest import FakeClock
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QRadioButton
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QRadioButton
 from pytestqt.qtbot import QtBot
 from routine_factory import hold, make_routine, rest, strokes
 
 from massage_timer.core.model import engine as eng
 from massage_timer.core.model.cues import Cue, CueKind
+from massage_timer.core.model.engine import SessionEngine
 from massage_timer.core.model.session import Outcome
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.model.speech_timing import LINE_DELAY
 from massage_timer.core.storage.history.store import HistoryStore
 from massage_timer.core.storage.loader import LoadedRoutine, Origin
 from massage_timer.ui.session.flow import SessionFlow
+from massage_timer.ui.session.player_view import PlayerView
 
 
 @dataclass
@@ -511,3 +513,41 @@ def test_each_step_gives_the_freed_memory_back(
     assert flow.summary is not None
     assert [(e.step_index, e.side) for e in started] == [(0, "right"), (1, None), (2, None)]
     assert len(given_back) == 1 + len(started)
+
+
+def test_a_long_instruction_at_large_text_stays_in_view(qtbot: QtBot) -> None:
+    """At 1.5x text in a 1024x600 screen's window, the get-ready instruction once ran
+    below the edge of the player (nobody scrolls mid-stroke): the countdown now gives
+    up height so that every line of it shows."""
+    instruction = ("Sit tall with your shoulders low. With the opposite hand, grasp the "
+                   "muscle on top of your shoulder near its outer edge and squeeze, then "
+                   "breathe out slowly and let the shoulder sink under your fingers.")
+    routine = make_routine(hold("Squeeze", 20, instruction=instruction))
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font = app.font()
+    large = app.font()
+    large.setPointSizeF(font.pointSizeF() * 1.5)
+    app.setFont(large)
+    try:
+        engine = SessionEngine(routine, lambda: 1000.0)
+        engine.start()
+        player = PlayerView(routine.title, len(engine.steps))
+        qtbot.addWidget(player)
+        player.resize(1008, 552)
+        player.show()
+        qtbot.waitExposed(player)
+        player.show_status(engine.status())
+        cue = player.findChild(QLabel, "cueLabel")
+        assert cue is not None and cue.text() == instruction
+
+        def in_view() -> bool:
+            viewport = player.body.viewport()
+            shown = QRect(cue.mapTo(viewport, cue.rect().topLeft()), cue.size())
+            return viewport.rect().contains(shown) and cue.height() >= cue.heightForWidth(
+                cue.width())
+
+        qtbot.waitUntil(in_view)
+        assert player.countdown_label.font().pixelSize() >= 28, "still a clear number"
+    finally:
+        app.setFont(font)

@@ -18,8 +18,16 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontInfo, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontInfo,
+    QFontMetrics,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -218,7 +226,7 @@ class PlayerView(QWidget):
         text_col.addWidget(self._step_progress)
         text_col.addWidget(self._next)
 
-        card = QFrame()
+        self._card = card = QFrame()
         card.setObjectName("playerCard")
         card.setFrameShape(QFrame.Shape.StyledPanel)
         card.setLayout(text_col)
@@ -386,17 +394,15 @@ class PlayerView(QWidget):
             "Step {number} of {count}", "Step {number} of {count}", self._steps_total
         ).format(number=segment.step_index + 1, count=self._steps_total))
         self.diagram.set_regions(step.regions, segment.side)
+        self._fit_later()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """A short window gets a smaller countdown, and a very short one leaves out
         the diagram and shrinks the step title, so the number stays in view."""
         super().resizeEvent(event)
         compact = self.height() < COMPACT_HEIGHT
-        f = self._countdown.font()
-        px = max(28, min(self._countdown_px, self.height() // (7 if compact else 5)))
-        if f.pixelSize() != px:
-            f.setPixelSize(px)
-            self._countdown.setFont(f)
+        self._fit_countdown()
+        self._fit_later()
         if compact:
             self.body.ensureWidgetVisible(self._countdown, 0, 0)
         if compact != self._compact:
@@ -405,6 +411,28 @@ class PlayerView(QWidget):
             title = self._step_title.font()
             title.setPointSizeF(self._step_title_pt * (0.7 if compact else 1.0))
             self._step_title.setFont(title)
+
+    def _fit_later(self) -> None:
+        """Fit the countdown again once the layout has settled (new texts, new size)."""
+        QTimer.singleShot(0, self, self._fit_countdown)
+
+    def _fit_countdown(self) -> None:
+        """The countdown as large as a share of the window's height allows, and no
+        larger than leaves the card's texts in view: at large text a long instruction
+        under it once went below the edge, and nobody scrolls mid-stroke."""
+        compact = self.height() < COMPACT_HEIGHT
+        most = max(28, min(self._countdown_px, self.height() // (7 if compact else 5)))
+        card = self._card
+        needed = card.heightForWidth(card.width()) if card.hasHeightForWidth() else -1
+        font = self._countdown.font()
+        if needed > 0 and font.pixelSize() > 0:
+            others = needed - self._countdown.sizeHint().height()
+            room = self.body.viewport().height() - others
+            per_px = QFontMetrics(font).height() / font.pixelSize()
+            most = max(28, min(most, int(room / per_px)))
+        if font.pixelSize() != most:
+            font.setPixelSize(most)
+            self._countdown.setFont(font)
 
     @property
     def compact(self) -> bool:
