@@ -63,6 +63,22 @@ def _english_again() -> Iterator[None]:
             qt_side.apply_language(app, SOURCE)
 
 
+@pytest.fixture(autouse=True)
+def _desktop_text_size_again() -> Iterator[None]:
+    """Whatever text size a test gave the app (Settings' text size does, through the
+    app's font), the next one starts at the desktop's own."""
+    yield
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    if widgets is None:
+        return
+    from PySide6.QtGui import QFontDatabase
+
+    app = widgets.QApplication.instance()
+    desktop = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+    if isinstance(app, widgets.QApplication) and app.font() != desktop:
+        app.setFont(desktop)
+
+
 class FakeClock:
     """A monotonic clock that moves only when a test moves it."""
 

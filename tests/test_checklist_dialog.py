@@ -9,6 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from datetime import UTC, datetime
 
 import pytest
+from large_text import large_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
@@ -175,13 +176,7 @@ def test_fits_1280x800_without_scrolling(dialog: SafetyChecklistDialog) -> None:
 def test_the_advice_after_a_yes_is_never_cut_it_scrolls(qtbot: QtBot) -> None:
     """At a large text size in a small window, the advice and every red flag answered
     Yes are laid out whole (the panel scrolls); once they were cut mid-sentence."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    font = app.font()
-    large = app.font()
-    large.setPointSizeF(font.pointSizeF() * 1.5)
-    app.setFont(large)
-    try:
+    with large_text():
         dlg = SafetyChecklistDialog(now=lambda: MOMENT)
         qtbot.addWidget(dlg)
         dlg.show()
@@ -206,5 +201,3 @@ def test_the_advice_after_a_yes_is_never_cut_it_scrolls(qtbot: QtBot) -> None:
         assert scroll.widget().height() <= scroll.viewport().height() + bar.maximum()
         assert scroll.focusPolicy() != Qt.FocusPolicy.NoFocus, "the keyboard scrolls it too"
         assert scroll.accessibleName() == "See a doctor first"
-    finally:
-        app.setFont(font)

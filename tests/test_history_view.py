@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import export_reading
 import pytest
 import shiboken6
+from large_text import large_font
 from PySide6.QtCharts import QBarSeries, QCategoryAxis, QLineSeries
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime, QTimer
 from PySide6.QtGui import QFontMetrics
@@ -304,9 +305,7 @@ def test_a_narrow_table_keeps_room_for_the_routine(view: HistoryView, qtbot: QtB
     first = {c: header.sectionSize(c) for c in (0, 2, 3, 4)}
     assert first == view._wanted, "a table shown with room has every column whole"
     font = view.font()
-    large = view.font()
-    large.setPointSizeF(font.pointSizeF() * 1.5)
-    view.setFont(large)
+    view.setFont(large_font())
     view.resize(1008, 552)
     qtbot.waitUntil(lambda: view.table.viewport().width() < 1000)
     QApplication.processEvents()
@@ -350,9 +349,7 @@ def test_a_narrower_chart_shows_fewer_dates_but_always_the_last_week(
     wide = _dates_under(view)
     assert 2 <= len(wide) <= 6
     font = view.font()
-    large = view.font()
-    large.setPointSizeF(font.pointSizeF() * 1.5)
-    view.setFont(large)
+    view.setFont(large_font())
     view.resize(700, 600)
     qtbot.waitUntil(lambda: len(_dates_under(view)) < len(wide))
     narrow = _dates_under(view)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from large_text import large_text
 from PySide6.QtCore import QEvent, QLocale
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -345,12 +346,7 @@ def test_every_settings_page_fits_beside_a_vertical_scroll_bar(qtbot: QtBot, cod
     """At large text a page scrolls up and down on a short screen: the dialog is
     wide enough for its widest row and that scroll bar, so none scrolls sideways
     too (Spanish and Portuguese once did, on the Reminders page)."""
-    app = _qapp()
-    font = app.font()
-    large = app.font()
-    large.setPointSizeF(font.pointSizeF() * 1.5)
-    app.setFont(large)
-    try:
+    with large_text():
         _switch(code)
         dialog = _settings_dialog(qtbot)
         dialog.show()
@@ -366,9 +362,7 @@ def test_every_settings_page_fits_beside_a_vertical_scroll_bar(qtbot: QtBot, cod
             beside = area.width() - 2 * area.frameWidth() - extent
             assert beside >= area.widget().minimumSizeHint().width(), (code, index)
             assert area.horizontalScrollBar().maximum() == 0, (code, index)
-    finally:
-        app.setFont(font)
-        _switch(SOURCE)
+    _switch(SOURCE)
 
 
 def test_the_reminder_status_line_follows_a_language_change(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FakeClock
+from large_text import large_text
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QRadioButton
 from pytestqt.qtbot import QtBot
@@ -283,7 +284,6 @@ def test_summary_pain_after_is_recorded(
 def test_phase_colours_follow_a_theme_change(
     qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
 ) -> None:
-    from PySide6.QtWidgets import QApplication
 
     from massage_timer.ui.theme import ThemeController
 
@@ -523,13 +523,7 @@ def test_a_long_instruction_at_large_text_stays_in_view(qtbot: QtBot) -> None:
                    "muscle on top of your shoulder near its outer edge and squeeze, then "
                    "breathe out slowly and let the shoulder sink under your fingers.")
     routine = make_routine(hold("Squeeze", 20, instruction=instruction))
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    font = app.font()
-    large = app.font()
-    large.setPointSizeF(font.pointSizeF() * 1.5)
-    app.setFont(large)
-    try:
+    with large_text():
         engine = SessionEngine(routine, lambda: 1000.0)
         engine.start()
         player = PlayerView(routine.title, len(engine.steps))
@@ -549,5 +543,3 @@ def test_a_long_instruction_at_large_text_stays_in_view(qtbot: QtBot) -> None:
 
         qtbot.waitUntil(in_view)
         assert player.countdown_label.font().pixelSize() >= 28, "still a clear number"
-    finally:
-        app.setFont(font)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from large_text import large_text
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QSize
 from PySide6.QtGui import QFont, QHelpEvent
 from PySide6.QtWidgets import (
@@ -211,12 +212,8 @@ def test_a_combo_follows_its_items_even_with_its_signals_blocked(qtbot: QtBot) -
 @pytest.fixture
 def polish(qapp: QApplication) -> Iterator[QApplication]:
     _switch(qapp, "pl")
-    font = QFont(qapp.font())
-    large = QFont(font)
-    large.setPointSizeF(font.pointSizeF() * 1.5)  # as Settings' text size 150 % does
-    qapp.setFont(large)
-    yield qapp
-    qapp.setFont(font)
+    with large_text():
+        yield qapp
     _switch(qapp, SOURCE)
 
 

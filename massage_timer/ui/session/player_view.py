@@ -149,6 +149,10 @@ class PlayerView(QWidget):
         f.setFeature(QFont.Tag("tnum"), 1)
         self._countdown.setFont(f)
         self._countdown_px = QFontInfo(f).pixelSize()
+        self._fit_timer = QTimer(self)  # one fit once the layout settles, however asked
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit_countdown)
         self._countdown_unit = _label("countdownUnit")
         self._countdown_unit.setAlignment(Qt.AlignmentFlag.AlignCenter)
         f = self._countdown_unit.font()
@@ -414,7 +418,7 @@ class PlayerView(QWidget):
 
     def _fit_later(self) -> None:
         """Fit the countdown again once the layout has settled (new texts, new size)."""
-        QTimer.singleShot(0, self, self._fit_countdown)
+        self._fit_timer.start()
 
     def _fit_countdown(self) -> None:
         """The countdown as large as a share of the window's height allows, and no
