@@ -324,10 +324,8 @@ def test_the_region_picker_says_why_in_the_current_language(qtbot: QtBot) -> Non
     assert all(text.startswith("[") for text in items)
 
 
-def test_no_settings_page_scrolls_sideways_in_a_long_language(
-    qtbot: QtBot, pseudo_locale: None
-) -> None:
-    """A check box does not wrap: the dialog grows wider for it (the screen allows)."""
+def _settings_pages(qtbot: QtBot) -> Iterator[tuple[int, QScrollArea]]:
+    """The Settings dialog, shown, each of its pages in turn."""
     dialog = _settings_dialog(qtbot)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -338,6 +336,14 @@ def test_no_settings_page_scrolls_sideways_in_a_long_language(
         area = tabs.currentWidget()
         assert isinstance(area, QScrollArea) and area.widget() is not None
         QApplication.sendPostedEvents()
+        yield index, area
+
+
+def test_no_settings_page_scrolls_sideways_in_a_long_language(
+    qtbot: QtBot, pseudo_locale: None
+) -> None:
+    """A check box does not wrap: the dialog grows wider for it (the screen allows)."""
+    for index, area in _settings_pages(qtbot):
         assert area.viewport().width() >= area.widget().minimumSizeHint().width(), index
 
 
@@ -348,17 +354,8 @@ def test_every_settings_page_fits_beside_a_vertical_scroll_bar(qtbot: QtBot, cod
     too (Spanish and Portuguese once did, on the Reminders page)."""
     with large_text():
         _switch(code)
-        dialog = _settings_dialog(qtbot)
-        dialog.show()
-        qtbot.waitExposed(dialog)
-        extent = dialog.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, dialog)
-        tabs = dialog.findChild(QTabWidget, "settingsTabs")
-        assert tabs is not None
-        for index in range(tabs.count()):
-            tabs.setCurrentIndex(index)
-            area = tabs.currentWidget()
-            assert isinstance(area, QScrollArea) and area.widget() is not None
-            QApplication.sendPostedEvents()
+        for index, area in _settings_pages(qtbot):
+            extent = area.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, area)
             beside = area.width() - 2 * area.frameWidth() - extent
             assert beside >= area.widget().minimumSizeHint().width(), (code, index)
             assert area.horizontalScrollBar().maximum() == 0, (code, index)

@@ -408,17 +408,19 @@ class HistoryView(QWidget):
             header.resizeSection(column, width)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.Resize:
-            pass
-        elif isinstance(watched, QChartView):
-            # Its width changes with the window's and with the summary beside it.
-            if self._weeks and self._label_step(
-                    self._weeks, self._axis_font(), watched.width()
-            ) != self._label_steps.get(watched.objectName()):
-                self._stats_timer.start()
-        elif self._wanted:  # the table's viewport
-            self._fit_columns()
+        if event.type() == QEvent.Type.Resize:
+            if isinstance(watched, QChartView):
+                self._relabel(watched)
+            elif self._wanted:  # the table's viewport
+                self._fit_columns()
         return super().eventFilter(watched, event)
+
+    def _relabel(self, view: QChartView) -> None:
+        """Draw the charts again if ``view``'s new width takes another step between
+        dates (it changes with the window's and with the summary beside it)."""
+        step = self._label_step(self._weeks, self._axis_font(), view.width())
+        if self._weeks and step != self._label_steps.get(view.objectName()):
+            self._stats_timer.start()
 
     def _build(self) -> None:
         root = QVBoxLayout(self)
@@ -704,12 +706,11 @@ class HistoryView(QWidget):
         per_week = max(plot, 1) / max(len(weeks), 1)
         return max(2, math.ceil((label * 1.3 + 10) / per_week))
 
-    def _new_chart(self, view: QChartView) -> QChart:
+    def _new_chart(self, view: QChartView) -> None:
         chart = view.chart()
         chart.removeAllSeries()
         for axis in chart.axes():
             chart.removeAxis(axis)
-        return chart
 
     def _show_sessions_chart(self, weeks: list[WeekFigures]) -> None:
         self._new_chart(self.sessions_chart)

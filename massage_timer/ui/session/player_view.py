@@ -405,8 +405,8 @@ class PlayerView(QWidget):
         the diagram and shrinks the step title, so the number stays in view."""
         super().resizeEvent(event)
         compact = self.height() < COMPACT_HEIGHT
-        self._fit_countdown()
-        self._fit_later()
+        self._fit_countdown()  # now, for the number's place below; again once the
+        self._fit_later()  # texts under it are laid out at the new width
         if compact:
             self.body.ensureWidgetVisible(self._countdown, 0, 0)
         if compact != self._compact:
