@@ -44,9 +44,7 @@ class ElidingComboBox(QComboBox):
 
     def shown_text(self) -> str:
         """The current choice as it shows at the present width."""
-        room = self._text_room()
-        return self.fontMetrics().elidedText(self.currentText(), Qt.TextElideMode.ElideRight,
-                                             room)
+        return self._shown_text(self._option())
 
     def sizeHint(self) -> QSize:
         return self._size_for(self.currentText() or "x" * 7)
@@ -58,7 +56,7 @@ class ElidingComboBox(QComboBox):
         painter = QStylePainter(self)
         option = self._option()
         painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
-        option.currentText = self.shown_text()
+        option.currentText = self._shown_text(option)
         painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
     def cut_choice_tip(self) -> str:
@@ -91,11 +89,12 @@ class ElidingComboBox(QComboBox):
         self.initStyleOption(option)
         return option
 
-    def _text_room(self) -> int:
+    def _shown_text(self, option: QStyleOptionComboBox) -> str:
         field = self.style().subControlRect(
-            QStyle.ComplexControl.CC_ComboBox, self._option(),
-            QStyle.SubControl.SC_ComboBoxEditField, self)
-        return field.width()
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField,
+            self)
+        return self.fontMetrics().elidedText(self.currentText(), Qt.TextElideMode.ElideRight,
+                                             field.width())
 
     def _size_for(self, text: str) -> QSize:
         """As QComboBox measures its items (``recomputeSizeHint``), for ``text``."""
