@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import itertools
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -15,22 +16,26 @@ import export_reading
 import pytest
 import shiboken6
 from large_text import large_font
-from PySide6.QtCharts import QBarSeries, QCategoryAxis, QLineSeries
+from PySide6.QtCharts import QBarSeries, QCategoryAxis, QChartView, QLineSeries
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime, QTimer
-from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
     QDateEdit,
+    QGraphicsTextItem,
     QMessageBox,
     QTableView,
 )
 from pytestqt.qtbot import QtBot
 
+from massage_timer.core.model.language import _
 from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage.history.store import HistoryStore, SessionRecord
+from massage_timer.ui.desktop.language import apply_language
+from massage_timer.ui.history.chart_panel import LABEL_PADDING, date_labels, value_ticks
 from massage_timer.ui.history.history_view import PAGE_SIZE, HistoryView, date_time_format
+from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.theme import dark_palette, light_palette
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -342,21 +347,92 @@ def _dates_under(view: HistoryView) -> list[str]:
     return axes[0].categoriesLabels()
 
 
+def _drawn_texts(view: QChartView) -> list[str]:
+    """Every text QtCharts draws in ``view`` (axis labels, a title, a legend); its
+    items come as plain QGraphicsItems, their QObject side says what they are."""
+    texts = []
+    for item in view.scene().items():
+        drawn = item.toGraphicsObject() if item.isVisible() else None
+        if isinstance(drawn, QGraphicsTextItem) and drawn.toPlainText():
+            texts.append(drawn.toPlainText())
+    return texts
+
+
 def test_a_narrower_chart_shows_fewer_dates_but_always_the_last_week(
         view: HistoryView, qtbot: QtBot) -> None:
     """Under a narrow chart (large text, a small screen) QtCharts cut every date to
-    "…": the chart now shows as many whole dates as fit, the latest week's among them."""
+    "...": the chart now shows as many whole dates as fit, the latest week's among them."""
     wide = _dates_under(view)
     assert 2 <= len(wide) <= 6
     font = view.font()
     view.setFont(large_font())
-    view.resize(700, 600)
-    qtbot.waitUntil(lambda: len(_dates_under(view)) < len(wide))
+    view.resize(760, 600)
+    qtbot.waitUntil(lambda: 0 < len(_dates_under(view)) < len(wide))
     narrow = _dates_under(view)
     assert narrow[-1] == wide[-1], "the last week keeps its date"
-    room = view.sessions_chart.width()
-    metrics = QFontMetrics(view._axis_font())
-    assert sum(metrics.horizontalAdvance(date) for date in narrow) * 1.3 < room
+    for chart in (view.sessions_chart, view.pain_chart):
+        qtbot.waitUntil(lambda chart=chart: narrow[-1] in _drawn_texts(chart))
+        drawn = _drawn_texts(chart)
+        assert not [text for text in drawn if text.endswith("...")], drawn
     view.setFont(font)
     view.resize(1100, 760)
     qtbot.waitUntil(lambda: _dates_under(view) == wide)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_at_large_text_on_a_small_screen_the_charts_cut_no_text(
+        view: HistoryView, qtbot: QtBot, language: str) -> None:
+    """At 150 % text in a 1000 px wide History window, QtCharts cut the charts' titles
+    ("Sessions per week,..."), the legend ("Vor...", "Nac...") and the values beside a
+    short chart. Titles and legend are now labels that wrap; dates and values are as
+    many as fit whole."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_language(app, language)
+    view.setFont(large_font())
+    view.resize(1000, 550)
+    qtbot.waitUntil(lambda: view.pain_panel.legend_entries()
+                    and view.pain_panel.legend_entries()[0].text == _("Before"))
+    qtbot.wait(50)  # the charts laid out at their new size
+    for panel in (view.sessions_panel, view.pain_panel):
+        title = panel.title
+        assert title.wordWrap() and title.text()
+        assert title.heightForWidth(title.width()) <= title.height()
+        drawn = _drawn_texts(panel.view)
+        assert drawn and not [text for text in drawn if text.endswith("...")], drawn
+        assert panel.view.chart().title() == ""
+        assert not panel.view.chart().legend().isVisible()
+    entries = view.pain_panel.legend_entries()
+    assert [entry.text for entry in entries] == [_("Before"), _("After")]
+    assert entries[0].pen.style() != entries[1].pen.style(), "told apart without colour"
+    labels = [w for w in view.pain_panel.legend.findChildren(PlainLabel) if w.isVisible()]
+    assert {label.text() for label in labels} == {_("Before"), _("After")}
+    for label in labels:
+        assert label.width() >= label.sizeHint().width(), label.text()
+    assert not view.sessions_panel.legend.isVisible()
+
+
+def test_dates_under_the_weeks_follow_qtcharts_rule() -> None:
+    """QtCharts gives each of n labels the axis' width / (n + 1), less 4 px a side."""
+    assert date_labels(12, 40, 1000) == [1, 3, 5, 7, 9, 11], "every other week at most"
+    assert date_labels(12, 60, 150) == [11], "only the last week where one fits"
+    assert date_labels(12, 60, 120) == [], "none where not even one fits whole"
+    assert date_labels(0, 60, 1000) == []
+    for width in range(100, 1200, 7):
+        dated = date_labels(12, 55, width)
+        if not dated:
+            assert width / 2 - 2 * LABEL_PADDING < 55, width
+            continue
+        assert dated[-1] == 11
+        assert width / (len(dated) + 1) - 2 * LABEL_PADDING >= 55, width
+        steps = {b - a for a, b in itertools.pairwise(dated)}
+        assert len(steps) <= 1 and min(steps, default=2) >= 2
+
+
+def test_values_beside_a_short_chart_are_as_many_as_fit() -> None:
+    """QtCharts gives each of n value labels the axis' height / n, less 4 px a side."""
+    assert value_ticks((6, 3, 2), 20, 200) == 6
+    assert value_ticks((6, 3, 2), 20, 100) == 3
+    assert value_ticks((6, 3, 2), 20, 60) == 2
+    assert value_ticks((6, 3, 2), 20, 20) == 2, "never fewer than the fewest choice"
+    assert value_ticks((5, 3, 2), 20, 140) == 5

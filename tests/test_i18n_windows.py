@@ -391,8 +391,11 @@ def test_the_history_window_has_no_unwrapped_text(
     for key in ("week", "month", "streak", "minutes", "adherence"):
         assert "[" in view.figures[key].text(), key
     chart = view.pain_chart.chart()
-    assert chart.title() == pseudo("Average pain before and after, last 12 weeks")
+    assert view.pain_panel.title.text() == pseudo("Average pain before and after, last 12 weeks")
+    assert view.pain_chart.accessibleName() == view.pain_panel.title.text()
     assert [s.name() for s in chart.series()] == [pseudo("Before"), pseudo("After")]
+    assert [e.text for e in view.pain_panel.legend_entries()] == [pseudo("Before"),
+                                                                  pseudo("After")]
     assert view.pain_chart.accessibleDescription().startswith("[")
     assert view.sessions_chart.accessibleDescription().startswith("[")
     # The confirmation and the failure message are messages too.

@@ -10,7 +10,6 @@ on a worker thread from a snapshot of the store.
 from __future__ import annotations
 
 import logging
-import math
 import threading
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
@@ -32,11 +31,11 @@ from PySide6.QtCore import (
     QDateTime,
     QEvent,
     QLocale,
-    QMargins,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     QPointF,
+    QSize,
     Qt,
     QTime,
     QTimer,
@@ -48,7 +47,6 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QKeySequence,
-    QPainter,
     QPalette,
     QPen,
 )
@@ -90,6 +88,13 @@ from massage_timer.core.storage.history.store import (
 )
 from massage_timer.core.storage.timezone import local_zone
 from massage_timer.ui.durations import clock
+from massage_timer.ui.history.chart_panel import (
+    LABEL_PADDING,
+    ChartPanel,
+    LegendEntry,
+    date_labels,
+    value_ticks,
+)
 from massage_timer.ui.plain import PlainLabel, plain_tooltip
 from massage_timer.ui.theme import Accent, accent, is_dark
 
@@ -151,6 +156,24 @@ def local_date_time(moment: datetime, tz: tzinfo, fmt: str | QLocale.FormatType)
     qt = QDateTime(QDate(local.year, local.month, local.day),
                    QTime(local.hour, local.minute, local.second))
     return QLocale().toString(qt, fmt)
+
+
+PAIN_TICKS = (6, 3, 2)
+"""The pain chart's labelled values, as many as fit: 0, 2, 4... 10, else 0, 5, 10."""
+COUNT_TICKS = (5, 3, 2)
+"""The sessions chart's labelled values, as many as fit (four steps, else two, else one)."""
+DATE_FORMAT = "d MMM"
+MIN_DATES = 2
+"""The dates a chart has room for at the least (its minimum width follows)."""
+MIN_CHART_WIDTH, MIN_CHART_HEIGHT = 200, 130
+"""The dates under the charts' weeks."""
+
+
+def _date_width(weeks: list[WeekFigures], font: QFont) -> int:
+    """The widest date under ``weeks`` in ``font``."""
+    metrics = QFontMetrics(font)
+    return max((metrics.horizontalAdvance(local_date(w.start, DATE_FORMAT)) for w in weeks),
+               default=0)
 
 
 def local_date(day: date, fmt: str | QLocale.FormatType) -> str:
@@ -312,7 +335,8 @@ class HistoryView(QWidget):
         self.model = SessionTableModel(store, self._tz, self)
         self._wanted: dict[int, int] = {}  # each column's width, room allowing
         self._weeks: list[WeekFigures] = []  # what the charts show
-        self._label_steps: dict[str, int] = {}  # each chart's weeks between dates
+        self._dated: dict[str, list[int]] = {}  # the weeks with a date, chart by chart
+        self._ticks: dict[str, int] = {}  # the values with a label, chart by chart
         self._build()
         self._stats_timer = QTimer(self)
         self._stats_timer.setObjectName("historyStatsTimer")
@@ -351,11 +375,8 @@ class HistoryView(QWidget):
         for key, caption in FIGURES:
             self._captions[key].setText(_(caption))
             self.figures[key].setAccessibleName(_(caption))
-        for view, title in ((self.sessions_chart, _("Sessions per week, last 12 weeks")),
-                            (self.pain_chart,
-                             _("Average pain before and after, last 12 weeks"))):
-            view.chart().setTitle(title)
-            view.setAccessibleName(title)
+        self.sessions_panel.set_title(_("Sessions per week, last 12 weeks"))
+        self.pain_panel.set_title(_("Average pain before and after, last 12 weeks"))
         self.range_check.setText(_("&Dates from"))
         self.range_check.setAccessibleName(_("Filter by date range"))
         self.since_edit.setAccessibleName(_("From date"))
@@ -371,6 +392,7 @@ class HistoryView(QWidget):
             self.routine_combo.setItemText(0, _("All routines"))
         self.model.retranslate()
         self._size_columns()
+        self._fit_chart_widths()
         self.count_label.setText(_sessions(self.model.total))
 
     def _size_columns(self) -> None:
@@ -416,10 +438,13 @@ class HistoryView(QWidget):
         return super().eventFilter(watched, event)
 
     def _relabel(self, view: QChartView) -> None:
-        """Draw the charts again if ``view``'s new width takes another step between
-        dates (it changes with the window's and with the summary beside it)."""
-        step = self._label_step(self._weeks, self._axis_font(), view.width())
-        if self._weeks and step != self._label_steps.get(view.objectName()):
+        """Draw the charts again if ``view``'s new size puts dates under other weeks or
+        labels beside other values (it changes with the window's and with the summary
+        beside it)."""
+        name = view.objectName()
+        dated = self._dated_weeks(self._weeks, self._axis_font(), view)
+        ticks = self._value_ticks(view, PAIN_TICKS if view is self.pain_chart else COUNT_TICKS)
+        if self._weeks and (dated, ticks) != (self._dated.get(name), self._ticks.get(name)):
             self._stats_timer.start()
 
     def _build(self) -> None:
@@ -436,10 +461,12 @@ class HistoryView(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self._build_summary(), 0)
-        self.sessions_chart = self._chart_view("historySessionsChart")
-        self.pain_chart = self._chart_view("historyPainChart")
-        top.addWidget(self.sessions_chart, 1)
-        top.addWidget(self.pain_chart, 1)
+        self.sessions_panel = self._chart_panel("historySessionsChart")
+        self.pain_panel = self._chart_panel("historyPainChart")
+        self.sessions_chart = self.sessions_panel.view
+        self.pain_chart = self.pain_panel.view
+        top.addWidget(self.sessions_panel, 1)
+        top.addWidget(self.pain_panel, 1)
         root.addLayout(top, 2)
 
         root.addLayout(self._build_filters())
@@ -519,18 +546,11 @@ class HistoryView(QWidget):
         box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         return box
 
-    def _chart_view(self, name: str) -> QChartView:
-        chart = QChart()
-        chart.legend().setVisible(False)
-        chart.setMargins(QMargins(4, 4, 4, 4))
-        chart.setBackgroundRoundness(0)
-        view = QChartView(chart, self)
-        self._named(view, name)
-        view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        view.setMinimumSize(200, 130)
-        view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        view.installEventFilter(self)  # fewer dates under a narrower chart
-        return view
+    def _chart_panel(self, name: str) -> ChartPanel:
+        panel = ChartPanel(name, self)
+        panel.view.setMinimumSize(MIN_CHART_WIDTH, MIN_CHART_HEIGHT)
+        panel.view.installEventFilter(self)  # fewer dates under a narrower chart
+        return panel
 
     def _build_filters(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -587,6 +607,7 @@ class HistoryView(QWidget):
             self._stats_timer.start()
         elif event.type() == QEvent.Type.FontChange and hasattr(self, "_stats_timer"):
             self._size_columns()  # a new text size (Settings, Appearance)
+            self._fit_chart_widths()
         super().changeEvent(event)
 
     def _apply_palette(self) -> None:
@@ -597,16 +618,11 @@ class HistoryView(QWidget):
             f"border: 1px solid palette(mid); border-left: 4px solid {border}; "
             "padding: 8px 10px; }"
         )
-        text = pal.color(QPalette.ColorRole.WindowText)
         for view in (self.sessions_chart, self.pain_chart):
             chart = view.chart()
             chart.setTheme(QChart.ChartTheme.ChartThemeDark if is_dark(pal)
                            else QChart.ChartTheme.ChartThemeLight)
             chart.setBackgroundBrush(pal.color(QPalette.ColorRole.Base))
-            chart.setTitleBrush(text)
-            chart.legend().setLabelColor(text)
-            chart.legend().setVisible(view is self.pain_chart)
-            chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
             view.setBackgroundBrush(pal.color(QPalette.ColorRole.Window))
 
     # -- figures ---------------------------------------------------------------------
@@ -680,31 +696,58 @@ class HistoryView(QWidget):
         font.setPointSizeF(max(self.font().pointSizeF() * 0.85, 7.0))
         return font
 
-    def _week_axis(self, weeks: list[WeekFigures], view: QChartView) -> QCategoryAxis:
+    def _week_axis(self, weeks: list[WeekFigures], panel: ChartPanel) -> QCategoryAxis:
         """Dates under every other week, or fewer: as many as fit the chart whole
-        (twelve do not fit a narrow chart, and a cut date reads "…")."""
+        (twelve do not fit a narrow chart, and a cut date reads "...")."""
         axis = QCategoryAxis()
         axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         axis.setRange(-0.5, len(weeks) - 0.5)
         self._style_axis(axis)
-        step = self._label_step(weeks, axis.labelsFont(), view.width())
-        self._label_steps[view.objectName()] = step
-        for i in range((len(weeks) - 1) % step, len(weeks), step):  # the last week has one
-            axis.append(local_date(weeks[i].start, "d MMM"), i)
+        font = axis.labelsFont()
+        dated = self._dated_weeks(weeks, font, panel.view)
+        self._dated[panel.view.objectName()] = dated
+        for i in dated:
+            axis.append(local_date(weeks[i].start, DATE_FORMAT), i)
         axis.setStartValue(-0.5)
         axis.setGridLineVisible(False)
+        panel.fit_last_date(_date_width(weeks, font) if dated else 0,
+                            self._plot_size(panel.view).width() / max(len(weeks), 1))
         return axis
 
-    @staticmethod
-    def _label_step(weeks: list[WeekFigures], font: QFont, width: int) -> int:
-        """Every how many weeks a date goes under a chart ``width`` px wide (QtCharts
-        gives a date the room between its neighbours, and wants some to spare)."""
+    def _fit_chart_widths(self) -> None:
+        """Each chart as wide as two dates need under it where the room allows (short
+        of room, the charts and the summary beside them give up width alike)."""
+        font = self._axis_font()
         metrics = QFontMetrics(font)
-        label = max((metrics.horizontalAdvance(local_date(w.start, "d MMM")) for w in weeks),
-                    default=0)
-        plot = width - metrics.horizontalAdvance("10") - 50  # the values' axis, margins
-        per_week = max(plot, 1) / max(len(weeks), 1)
-        return max(2, math.ceil((label * 1.3 + 10) / per_week))
+        widest = max(metrics.horizontalAdvance(local_date(date(2026, month, 28), DATE_FORMAT))
+                     for month in range(1, 13))
+        overhead = metrics.horizontalAdvance("10") + 40  # the values' axis, the margins
+        width = max(MIN_CHART_WIDTH, overhead + (MIN_DATES + 1) * (widest + 2 * LABEL_PADDING))
+        for panel in (self.sessions_panel, self.pain_panel):
+            panel.preferred_width = width
+            panel.updateGeometry()
+
+    def _plot_size(self, view: QChartView) -> QSize:
+        """The size of ``view``'s plot: the view's less what the chart's last layout
+        took for the axes' labels and the margins (an estimate before the first)."""
+        panel = self.pain_panel if view is self.pain_chart else self.sessions_panel
+        overhead = panel.plot_overhead()
+        if overhead.isEmpty():
+            metrics = QFontMetrics(self._axis_font())
+            overhead = QSize(metrics.horizontalAdvance("10") + 40, metrics.height() + 30)
+        return QSize(max(view.width() - overhead.width(), 0),
+                     max(view.height() - overhead.height(), 0))
+
+    def _value_ticks(self, view: QChartView, choices: Sequence[int]) -> int:
+        """How many of the values get a label beside ``view``'s plot."""
+        return value_ticks(choices, QFontMetrics(self._axis_font()).height(),
+                           self._plot_size(view).height())
+
+    def _dated_weeks(self, weeks: list[WeekFigures], font: QFont,
+                     view: QChartView) -> list[int]:
+        """The weeks whose date goes under ``view`` (see :func:`date_labels`)."""
+        return date_labels(len(weeks), _date_width(weeks, font),
+                           self._plot_size(view).width())
 
     def _new_chart(self, view: QChartView) -> None:
         chart = view.chart()
@@ -722,30 +765,31 @@ class HistoryView(QWidget):
         series = QBarSeries()
         series.setBarWidth(0.7)
         series.append(bars)
-        self._plot(self.sessions_chart, [series], weeks,
+        self._plot(self.sessions_panel, [series], weeks,
                    top=max((w.sessions for w in weeks), default=0))
         self.sessions_chart.setAccessibleDescription("; ".join(
             # TRANSLATORS: read by screen readers: a week's sessions ("week of 4 May: 3").
             _("week of {date}: {count}").format(
                 date=local_date(w.start, "d MMMM"), count=w.sessions) for w in weeks))
 
-    def _plot(self, view: QChartView, series: Sequence[QBarSeries | QLineSeries],
+    def _plot(self, panel: ChartPanel, series: Sequence[QBarSeries | QLineSeries],
               weeks: list[WeekFigures], top: float) -> None:
-        chart = view.chart()
+        chart = panel.view.chart()
         x = QValueAxis()
         x.setRange(-0.5, len(weeks) - 0.5)
         x.setVisible(False)
         y = QValueAxis()
         y.setLabelFormat("%d")
+        ticks = self._value_ticks(panel.view, PAIN_TICKS if top == 10 else COUNT_TICKS)
+        self._ticks[panel.view.objectName()] = ticks
         if top == 10:
             y.setRange(0, 10)
-            y.setTickCount(6)
         else:
-            step = max(1, -(-int(top * 1.1) // 4))
-            y.setRange(0, step * 4)
-            y.setTickCount(5)
+            step = max(1, -(-int(top * 1.1) // (ticks - 1)))
+            y.setRange(0, step * (ticks - 1))
+        y.setTickCount(ticks)
         self._style_axis(y)
-        chart.addAxis(self._week_axis(weeks, view), Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(self._week_axis(weeks, panel), Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         for item in series:
@@ -770,7 +814,8 @@ class HistoryView(QWidget):
             series.append([QPointF(i, float(getattr(w, attr)))
                            for i, w in enumerate(weeks) if getattr(w, attr) is not None])
             lines.append(series)
-        self._plot(self.pain_chart, lines, weeks, top=10)
+        self._plot(self.pain_panel, lines, weeks, top=10)
+        self.pain_panel.set_legend([LegendEntry(line.name(), line.pen()) for line in lines])
         self.pain_chart.setAccessibleDescription("; ".join(
             # TRANSLATORS: read by screen readers: a week's average pain ratings.
             _("week of {date}: before {before}, after {after}").format(
