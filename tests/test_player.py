@@ -24,7 +24,7 @@ from massage_timer.core.model.speech_timing import LINE_DELAY
 from massage_timer.core.storage.history.store import HistoryStore
 from massage_timer.core.storage.loader import LoadedRoutine, Origin
 from massage_timer.ui.session.flow import SessionFlow
-from massage_timer.ui.session.player_view import PlayerView
+from massage_timer.ui.session.player_view import MIN_COUNTDOWN_PX, TEXT_SCALES, PlayerView
 
 
 @dataclass
@@ -543,3 +543,45 @@ def test_a_long_instruction_at_large_text_stays_in_view(qtbot: QtBot) -> None:
 
         qtbot.waitUntil(in_view)
         assert player.countdown_label.font().pixelSize() >= 28, "still a clear number"
+
+
+def test_a_long_title_and_instruction_shrink_before_the_player_scrolls(
+        qtbot: QtBot) -> None:
+    """In German at 1.5x text on a 1024x600 screen, a two-line step title over a
+    four-line get-ready instruction left the player's body scrolling even with the
+    smallest countdown: the title and the instruction now give up some size first,
+    and take it back when the window grows."""
+    title = "Drücken außen an der Schulter, dann langsam loslassen"
+    instruction = ("Setz dich aufrecht hin, die Schultern tief. Greif mit der anderen Hand "
+                   "den Muskel oben auf deiner linken Schulter, nahe am äußeren Rand, und "
+                   "drück zu. Atme dann langsam aus und lass die Schulter unter deinen "
+                   "Fingern sinken.")
+    routine = make_routine(hold(title, 20, instruction=instruction))
+    with large_text():
+        engine = SessionEngine(routine, lambda: 1000.0)
+        engine.start()
+        player = PlayerView(routine.title, len(engine.steps))
+        qtbot.addWidget(player)
+        player.resize(1008, 552)
+        player.show()
+        qtbot.waitExposed(player)
+        player.show_status(engine.status())
+        cue = player.findChild(QLabel, "cueLabel")
+        step_title = player.findChild(QLabel, "stepTitle")
+        assert cue is not None and step_title is not None
+        usual_cue, usual_title = player._cue_pt, player._step_title_pt
+
+        def fits() -> bool:
+            return player.body.verticalScrollBar().maximum() == 0
+
+        qtbot.waitUntil(fits)
+        assert cue.height() >= cue.heightForWidth(cue.width()), "every line shows"
+        assert cue.font().pointSizeF() < usual_cue, "the instruction gave up some size"
+        assert cue.font().pointSizeF() >= usual_cue * TEXT_SCALES[-1] - 0.01
+        assert step_title.font().pointSizeF() >= usual_title * TEXT_SCALES[-1] - 0.01
+        assert player.countdown_label.font().pixelSize() == MIN_COUNTDOWN_PX
+
+        player.resize(1008, 900)
+        qtbot.waitUntil(lambda: cue.font().pointSizeF() == usual_cue)
+        assert step_title.font().pointSizeF() == usual_title
+        qtbot.waitUntil(lambda: player.countdown_label.font().pixelSize() > MIN_COUNTDOWN_PX)

@@ -59,6 +59,12 @@ BUTTON_MIN_WIDTH = 100
 """Wide enough to hit easily; narrow enough for four controls across 512 px (2x on
 1024x600)."""
 COMPACT_HEIGHT = 420
+MIN_COUNTDOWN_PX = 28
+"""The countdown's smallest size: still a number read at a glance."""
+TEXT_SCALES = (1.0, 0.9, 0.8, 0.7)
+"""The sizes the step's title and the instruction try, largest first, when even the
+smallest countdown leaves them too little room (0.7 of the instruction's 1.5 times the
+text size is still larger than the text around it)."""
 """Below this height (logical pixels) the player leaves out the diagram."""
 PAUSE_SYMBOL = "\u275a\u275a"
 """Two heavy bars: common fonts (DejaVu) have them, unlike the U+23F8 pause sign."""
@@ -165,6 +171,8 @@ class PlayerView(QWidget):
         f = self._cue.font()
         f.setPointSizeF(f.pointSizeF() * 1.5)
         self._cue.setFont(f)
+        self._cue_pt = f.pointSizeF()
+        self._text_scale = 1.0
         self._step_progress = _label("stepProgress")
         self._next = _label("nextStep")
         self._next.setWordWrap(True)
@@ -412,9 +420,7 @@ class PlayerView(QWidget):
         if compact != self._compact:
             self._compact = compact
             self.diagram.setVisible(not compact)
-            title = self._step_title.font()
-            title.setPointSizeF(self._step_title_pt * (0.7 if compact else 1.0))
-            self._step_title.setFont(title)
+            self._scale_texts(self._text_scale, force=True)
 
     def _fit_later(self) -> None:
         """Fit the countdown again once the layout has settled (new texts, new size)."""
@@ -425,7 +431,9 @@ class PlayerView(QWidget):
         larger than leaves the card's texts in view: at large text a long instruction
         under it once went below the edge, and nobody scrolls mid-stroke."""
         compact = self.height() < COMPACT_HEIGHT
-        most = max(28, min(self._countdown_px, self.height() // (7 if compact else 5)))
+        self._scale_texts(1.0)  # the countdown gives up height first
+        most = max(MIN_COUNTDOWN_PX,
+                   min(self._countdown_px, self.height() // (7 if compact else 5)))
         card = self._card
         needed = card.heightForWidth(card.width()) if card.hasHeightForWidth() else -1
         font = self._countdown.font()
@@ -433,10 +441,36 @@ class PlayerView(QWidget):
             others = needed - self._countdown.sizeHint().height()
             room = self.body.viewport().height() - others
             per_px = QFontMetrics(font).height() / font.pixelSize()
-            most = max(28, min(most, int(room / per_px)))
+            most = max(MIN_COUNTDOWN_PX, min(most, int(room / per_px)))
         if font.pixelSize() != most:
             font.setPixelSize(most)
             self._countdown.setFont(font)
+        if most == MIN_COUNTDOWN_PX:
+            self._fit_texts()
+
+    def _fit_texts(self) -> None:
+        """With the countdown at its smallest, the step's title and the instruction
+        give up some size (down to :data:`TEXT_SCALES`' last) before the card scrolls:
+        a long get-ready instruction at large text, in a long-worded language."""
+        card = self._card
+        room = self.body.viewport().height()
+        for scale in TEXT_SCALES:
+            self._scale_texts(scale)
+            if not card.hasHeightForWidth() or card.heightForWidth(card.width()) <= room:
+                break
+
+    def _scale_texts(self, scale: float, *, force: bool = False) -> None:
+        """The step's title and the instruction at ``scale`` times their usual size
+        (a compact window's title smaller still)."""
+        if scale == self._text_scale and not force:
+            return
+        self._text_scale = scale
+        title = self._step_title.font()
+        title.setPointSizeF(self._step_title_pt * scale * (0.7 if self._compact else 1.0))
+        self._step_title.setFont(title)
+        cue = self._cue.font()
+        cue.setPointSizeF(self._cue_pt * scale)
+        self._cue.setFont(cue)
 
     @property
     def compact(self) -> bool:
