@@ -9,7 +9,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import Qt
+from large_text import large_text
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -161,6 +162,27 @@ def test_summary_rating_is_skippable(qtbot: QtBot) -> None:
     with qtbot.waitSignal(dlg.accepted, timeout=500):
         qtbot.mouseClick(dlg.findChild(QPushButton, "summaryDone"), Qt.MouseButton.LeftButton)
     assert dlg.pain_after is None and dlg.note == ""
+
+
+def test_a_summary_with_a_wrapping_routine_title_needs_no_scrolling(qtbot: QtBot) -> None:
+    """At large text a long routine title wraps in the summary's narrow form, on more
+    lines than its size hint counted: the dialog scrolled by that line, hiding the
+    note. It now grows by what its content still hides, where the screen has room."""
+    title = "Tense neck: squeeze the shoulder and let go, slowly, both sides"
+    with large_text():
+        dlg = SessionSummaryDialog(title, 13, 0, 5, Outcome.STOPPED)
+        qtbot.addWidget(dlg)
+        dlg.show()
+        qtbot.waitExposed(dlg)
+        routine = dlg.findChild(QLabel, "summaryRoutine")
+        assert routine is not None and routine.wordWrap()
+        bar = dlg._scroll.verticalScrollBar()
+        qtbot.waitUntil(lambda: bar.maximum() == 0)
+        assert routine.height() > routine.fontMetrics().height(), "the title did wrap"
+        note = dlg.findChild(QLineEdit, "sessionNote")
+        viewport = dlg._scroll.viewport()
+        shown = note.geometry().translated(note.parentWidget().mapTo(viewport, QPoint()))
+        assert viewport.rect().contains(shown)
 
 
 # -- theme -------------------------------------------------------------------------

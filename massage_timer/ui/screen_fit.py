@@ -64,6 +64,21 @@ def fit_window(window: QWidget, preferred: QSize | None = None) -> QSize:
     return size
 
 
+def grow_to_content(window: QWidget, scroll: QScrollArea) -> None:
+    """Make ``window`` taller by what ``scroll`` still hides, as far as its screen
+    allows: a size hint is made for the widest layout of wrapped texts, and a
+    narrower window wraps them onto more lines than it counted (a form's in
+    particular), so a window sized from it scrolled by a line or two."""
+    hidden = scroll.verticalScrollBar().maximum()
+    if hidden <= 0:
+        return
+    area = client_area(available_area(window))
+    height = min(window.height() + hidden, area.height())
+    if height > window.height():
+        window.resize(window.width(), height)
+        place_inside(window, area)
+
+
 def place_inside(window: QWidget, area: QRect) -> None:
     """Centre ``window`` on ``area`` (its parent's centre if it has one), fully inside."""
     size = window.size()

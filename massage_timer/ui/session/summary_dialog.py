@@ -7,8 +7,8 @@ rating and note; the caller builds the session record from :attr:`pain_after` an
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from massage_timer.core.model.language import _, ngettext
 from massage_timer.core.model.session import Outcome
 from massage_timer.ui.plain import PlainLabel
-from massage_timer.ui.screen_fit import FitScrollArea, fit_window
+from massage_timer.ui.screen_fit import FitScrollArea, fit_window, grow_to_content
 from massage_timer.ui.session.pain_dialog import QUESTIONS, PainScale
 from massage_timer.ui.theme import Accent, accent
 
@@ -137,7 +137,8 @@ class SessionSummaryDialog(QDialog):
         layout.addWidget(note_label)
         layout.addWidget(self._note)
         outer = QVBoxLayout(self)
-        outer.addWidget(FitScrollArea(content, self), 1)
+        self._scroll = FitScrollArea(content, self)
+        outer.addWidget(self._scroll, 1)
         outer.addSpacing(4)
         outer.addWidget(buttons)
         self.setTabOrder(self._pain.button(0), self._note)
@@ -145,6 +146,13 @@ class SessionSummaryDialog(QDialog):
         self._retranslate()
         self._pain.focus_scale()
         fit_window(self, QSize(max(560, self.minimumSizeHint().width()), self.sizeHint().height()))
+        self._grown = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._grown:  # once laid out at its width: the user may resize it after
+            self._grown = True
+            QTimer.singleShot(0, self, lambda: grow_to_content(self, self._scroll))
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
