@@ -176,6 +176,24 @@ def test_instructions_and_cues_are_short() -> None:
             assert len(step.cue) <= 40, (routine.id, step.cue)
 
 
+def test_no_instruction_or_cue_writes_a_number_of_its_own() -> None:
+    """Times and counts are the step's fields (``seconds``, ``reps``, ``hold``), which
+    the player shows and the voice says: the chin tucks' cue once read "hold 5 s"
+    beside ``hold = 5`` in every language, and would have gone on saying 5 after an
+    edit to the hold. The words, in the source and every translation, carry none."""
+    texts: list[tuple[str, str]] = []
+    for routine in _by_id().values():
+        texts += [(f"{routine.id}/{step.id}", text) for step in routine.steps
+                  for text in (step.instruction, step.cue)]
+    for path in sorted((builtin_routines_dir() / "translations").glob("*/*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        texts += [(f"{path.parent.name}/{path.stem}/{step_id}", step.get(field, ""))
+                  for step_id, step in data.get("steps", {}).items()
+                  for field in ("instruction", "cue")]
+    assert len(texts) > 100
+    assert [(where, text) for where, text in texts if re.search(r"\d", text)] == []
+
+
 def test_cautions_name_the_zones_never_to_press() -> None:
     for routine in _by_id().values():
         text = " ".join(routine.cautions).lower()
