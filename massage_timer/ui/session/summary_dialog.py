@@ -146,13 +146,19 @@ class SessionSummaryDialog(QDialog):
         self._retranslate()
         self._pain.focus_scale()
         fit_window(self, QSize(max(560, self.minimumSizeHint().width()), self.sizeHint().height()))
+        # Once laid out at its width (not QTimer.singleShot's context form: its wrapper
+        # outlived the dialog, one per session, in the eight-hour workday test).
+        self._grow = QTimer(self)
+        self._grow.setSingleShot(True)
+        self._grow.setInterval(0)
+        self._grow.timeout.connect(lambda: grow_to_content(self, self._scroll))
         self._grown = False
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._grown:  # once laid out at its width: the user may resize it after
+        if not self._grown:  # the first time only: the user may resize it after
             self._grown = True
-            QTimer.singleShot(0, self, lambda: grow_to_content(self, self._scroll))
+            self._grow.start()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
