@@ -18,6 +18,7 @@ from routine_factory import hold, make_routine, rest, strokes
 from massage_timer.core.model import engine as eng
 from massage_timer.core.model.cues import Cue, CueKind
 from massage_timer.core.model.engine import SessionEngine
+from massage_timer.core.model.routine import Routine
 from massage_timer.core.model.session import Outcome
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.model.speech_timing import LINE_DELAY
@@ -515,6 +516,22 @@ def test_each_step_gives_the_freed_memory_back(
     assert len(given_back) == 1 + len(started)
 
 
+def _small_screen_player(qtbot: QtBot, routine: Routine) -> tuple[PlayerView, QLabel]:
+    """A player in a 1024x600 screen's window, in the get-ready phase of ``routine``'s
+    first step, and its instruction's label."""
+    engine = SessionEngine(routine, lambda: 1000.0)
+    engine.start()
+    player = PlayerView(routine.title, len(engine.steps))
+    qtbot.addWidget(player)
+    player.resize(1008, 552)
+    player.show()
+    qtbot.waitExposed(player)
+    player.show_status(engine.status())
+    cue = player.findChild(QLabel, "cueLabel")
+    assert cue is not None
+    return player, cue
+
+
 def test_a_long_instruction_at_large_text_stays_in_view(qtbot: QtBot) -> None:
     """At 1.5x text in a 1024x600 screen's window, the get-ready instruction once ran
     below the edge of the player (nobody scrolls mid-stroke): the countdown now gives
@@ -524,16 +541,8 @@ def test_a_long_instruction_at_large_text_stays_in_view(qtbot: QtBot) -> None:
                    "breathe out slowly and let the shoulder sink under your fingers.")
     routine = make_routine(hold("Squeeze", 20, instruction=instruction))
     with large_text():
-        engine = SessionEngine(routine, lambda: 1000.0)
-        engine.start()
-        player = PlayerView(routine.title, len(engine.steps))
-        qtbot.addWidget(player)
-        player.resize(1008, 552)
-        player.show()
-        qtbot.waitExposed(player)
-        player.show_status(engine.status())
-        cue = player.findChild(QLabel, "cueLabel")
-        assert cue is not None and cue.text() == instruction
+        player, cue = _small_screen_player(qtbot, routine)
+        assert cue.text() == instruction
 
         def in_view() -> bool:
             viewport = player.body.viewport()
@@ -558,17 +567,9 @@ def test_a_long_title_and_instruction_shrink_before_the_player_scrolls(
                    "Fingern sinken.")
     routine = make_routine(hold(title, 20, instruction=instruction))
     with large_text():
-        engine = SessionEngine(routine, lambda: 1000.0)
-        engine.start()
-        player = PlayerView(routine.title, len(engine.steps))
-        qtbot.addWidget(player)
-        player.resize(1008, 552)
-        player.show()
-        qtbot.waitExposed(player)
-        player.show_status(engine.status())
-        cue = player.findChild(QLabel, "cueLabel")
+        player, cue = _small_screen_player(qtbot, routine)
         step_title = player.findChild(QLabel, "stepTitle")
-        assert cue is not None and step_title is not None
+        assert step_title is not None
         usual_cue, usual_title = player._cue_pt, player._step_title_pt
 
         def fits() -> bool:

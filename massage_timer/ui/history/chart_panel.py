@@ -181,13 +181,15 @@ class ChartPanel(QWidget):
         if margins.right() != right:
             chart.setMargins(QMargins(margins.left(), margins.top(), right, margins.bottom()))
 
-    def plot_overhead(self) -> QSize:
-        """How much of the view's width and height is not the plot (the axes' labels,
-        the margins), as last laid out; empty before the chart has been laid out."""
+    def plot_size(self, estimate: QSize) -> QSize:
+        """The size of the chart's plot at the view's size: the view's less what the
+        chart's last layout took for the axes' labels and the margins (``estimate``
+        before its first layout)."""
         chart = self.view.chart()
         plot = chart.plotArea()
-        if plot.width() <= 0 or plot.height() <= 0:
-            return QSize()
-        return QSize(max(0, round(chart.size().width() - plot.width())),
-                     max(0, round(chart.size().height() - plot.height())))
+        overhead = estimate if plot.width() <= 0 or plot.height() <= 0 else QSize(
+            max(0, round(chart.size().width() - plot.width())),
+            max(0, round(chart.size().height() - plot.height())))
+        return QSize(max(self.view.width() - overhead.width(), 0),
+                     max(self.view.height() - overhead.height(), 0))
 

@@ -163,10 +163,10 @@ PAIN_TICKS = (6, 3, 2)
 COUNT_TICKS = (5, 3, 2)
 """The sessions chart's labelled values, as many as fit (four steps, else two, else one)."""
 DATE_FORMAT = "d MMM"
-MIN_DATES = 2
-"""The dates a chart has room for at the least (its minimum width follows)."""
-MIN_CHART_WIDTH, MIN_CHART_HEIGHT = 200, 130
 """The dates under the charts' weeks."""
+MIN_DATES = 2
+"""The dates a chart asks room for (its preferred width follows)."""
+MIN_CHART_WIDTH, MIN_CHART_HEIGHT = 200, 130
 
 
 def _date_width(weeks: list[WeekFigures], font: QFont) -> int:
@@ -441,9 +441,10 @@ class HistoryView(QWidget):
         """Draw the charts again if ``view``'s new size puts dates under other weeks or
         labels beside other values (it changes with the window's and with the summary
         beside it)."""
+        panel = self.pain_panel if view is self.pain_chart else self.sessions_panel
         name = view.objectName()
-        dated = self._dated_weeks(self._weeks, self._axis_font(), view)
-        ticks = self._value_ticks(view, PAIN_TICKS if view is self.pain_chart else COUNT_TICKS)
+        dated = self._dated_weeks(self._weeks, self._axis_font(), panel)
+        ticks = self._value_ticks(panel, PAIN_TICKS if panel is self.pain_panel else COUNT_TICKS)
         if self._weeks and (dated, ticks) != (self._dated.get(name), self._ticks.get(name)):
             self._stats_timer.start()
 
@@ -704,14 +705,14 @@ class HistoryView(QWidget):
         axis.setRange(-0.5, len(weeks) - 0.5)
         self._style_axis(axis)
         font = axis.labelsFont()
-        dated = self._dated_weeks(weeks, font, panel.view)
+        dated = self._dated_weeks(weeks, font, panel)
         self._dated[panel.view.objectName()] = dated
         for i in dated:
             axis.append(local_date(weeks[i].start, DATE_FORMAT), i)
         axis.setStartValue(-0.5)
         axis.setGridLineVisible(False)
         panel.fit_last_date(_date_width(weeks, font) if dated else 0,
-                            self._plot_size(panel.view).width() / max(len(weeks), 1))
+                            self._plot_size(panel).width() / max(len(weeks), 1))
         return axis
 
     def _fit_chart_widths(self) -> None:
@@ -721,33 +722,31 @@ class HistoryView(QWidget):
         metrics = QFontMetrics(font)
         widest = max(metrics.horizontalAdvance(local_date(date(2026, month, 28), DATE_FORMAT))
                      for month in range(1, 13))
-        overhead = metrics.horizontalAdvance("10") + 40  # the values' axis, the margins
+        overhead = self._estimated_overhead().width()
         width = max(MIN_CHART_WIDTH, overhead + (MIN_DATES + 1) * (widest + 2 * LABEL_PADDING))
         for panel in (self.sessions_panel, self.pain_panel):
             panel.preferred_width = width
             panel.updateGeometry()
 
-    def _plot_size(self, view: QChartView) -> QSize:
-        """The size of ``view``'s plot: the view's less what the chart's last layout
-        took for the axes' labels and the margins (an estimate before the first)."""
-        panel = self.pain_panel if view is self.pain_chart else self.sessions_panel
-        overhead = panel.plot_overhead()
-        if overhead.isEmpty():
-            metrics = QFontMetrics(self._axis_font())
-            overhead = QSize(metrics.horizontalAdvance("10") + 40, metrics.height() + 30)
-        return QSize(max(view.width() - overhead.width(), 0),
-                     max(view.height() - overhead.height(), 0))
+    def _estimated_overhead(self) -> QSize:
+        """What a chart takes beside and under its plot (the values' axis, the dates,
+        the margins), before its first layout says."""
+        metrics = QFontMetrics(self._axis_font())
+        return QSize(metrics.horizontalAdvance("10") + 40, metrics.height() + 30)
 
-    def _value_ticks(self, view: QChartView, choices: Sequence[int]) -> int:
-        """How many of the values get a label beside ``view``'s plot."""
+    def _plot_size(self, panel: ChartPanel) -> QSize:
+        return panel.plot_size(self._estimated_overhead())
+
+    def _value_ticks(self, panel: ChartPanel, choices: Sequence[int]) -> int:
+        """How many of the values get a label beside ``panel``'s plot."""
         return value_ticks(choices, QFontMetrics(self._axis_font()).height(),
-                           self._plot_size(view).height())
+                           self._plot_size(panel).height())
 
     def _dated_weeks(self, weeks: list[WeekFigures], font: QFont,
-                     view: QChartView) -> list[int]:
-        """The weeks whose date goes under ``view`` (see :func:`date_labels`)."""
+                     panel: ChartPanel) -> list[int]:
+        """The weeks whose date goes under ``panel``'s chart (see :func:`date_labels`)."""
         return date_labels(len(weeks), _date_width(weeks, font),
-                           self._plot_size(view).width())
+                           self._plot_size(panel).width())
 
     def _new_chart(self, view: QChartView) -> None:
         chart = view.chart()
@@ -780,7 +779,7 @@ class HistoryView(QWidget):
         x.setVisible(False)
         y = QValueAxis()
         y.setLabelFormat("%d")
-        ticks = self._value_ticks(panel.view, PAIN_TICKS if top == 10 else COUNT_TICKS)
+        ticks = self._value_ticks(panel, PAIN_TICKS if top == 10 else COUNT_TICKS)
         self._ticks[panel.view.objectName()] = ticks
         if top == 10:
             y.setRange(0, 10)
