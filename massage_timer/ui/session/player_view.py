@@ -59,13 +59,13 @@ BUTTON_MIN_WIDTH = 100
 """Wide enough to hit easily; narrow enough for four controls across 512 px (2x on
 1024x600)."""
 COMPACT_HEIGHT = 420
+"""Below this height (logical pixels) the player leaves out the diagram."""
 MIN_COUNTDOWN_PX = 28
 """The countdown's smallest size: still a number read at a glance."""
 TEXT_SCALES = (1.0, 0.9, 0.8, 0.7)
 """The sizes the step's title and the instruction try, largest first, when even the
 smallest countdown leaves them too little room (0.7 of the instruction's 1.5 times the
 text size is still larger than the text around it)."""
-"""Below this height (logical pixels) the player leaves out the diagram."""
 PAUSE_SYMBOL = "\u275a\u275a"
 """Two heavy bars: common fonts (DejaVu) have them, unlike the U+23F8 pause sign."""
 
