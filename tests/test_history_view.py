@@ -17,7 +17,7 @@ import pytest
 import shiboken6
 from large_text import large_font
 from PySide6.QtCharts import QBarSeries, QCategoryAxis, QChartView, QLineSeries
-from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime, QTimer
+from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, Qt, QTime, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -98,11 +98,15 @@ def test_model_loads_pages_lazily(view: HistoryView, qtbot: QtBot) -> None:
 def test_dates_and_times_follow_the_locale(view: HistoryView) -> None:
     """The table writes the locale's own date order and clock; the date filters too."""
     try:
-        for name, expected in (("en_US", "Wed 5/20/26  1:00\u202fPM"),
-                               ("de_DE", "Mi. 20.05.26  13:00")):
+        for name, expected, edits in (("en_US", "Wed 5/20/26  1:00\u202fPM", "M/d/yy"),
+                                      ("de_DE", "Mi. 20.05.26  13:00", "dd.MM.yy"),
+                                      ("C", "Wed 2026-05-20  13:00", "yyyy-MM-dd")):
             QLocale.setDefault(QLocale(name))
             view.model.retranslate()
             assert view.model.index(0, 0).data().replace(" PM", "\u202fPM") == expected
+            QApplication.sendEvent(view, QEvent(QEvent.Type.LanguageChange))
+            assert view.since_edit.displayFormat() == edits
+            assert view.until_edit.displayFormat() == edits
     finally:
         QLocale.setDefault(QLocale.system())
 

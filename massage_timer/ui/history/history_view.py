@@ -106,12 +106,24 @@ ROUTINE_SHARE = 0.25
 COLUMNS = (N_("Date and time"), N_("Routine"), N_("Duration"), N_("Outcome"),
            N_("Pain before → after"))
 """The table's headers (translated where shown)."""
+ISO_DATE = "yyyy-MM-dd"
+"""The short date under the C locale (``LANG=C``, a bare system)."""
+
+
+def short_date_format(locale: QLocale) -> str:
+    """The locale's own short date (its order, its separators), or ISO 8601 under the
+    C locale, whose own "d MM yyyy" reads as three loose numbers."""
+    if locale.language() == QLocale.Language.C:
+        return ISO_DATE
+    return locale.dateFormat(QLocale.FormatType.ShortFormat)
+
+
 def date_time_format() -> str:
-    """A session's start in the table: the weekday, then the locale's own short date
-    and time (its order, its separators, its 12- or 24-hour clock)."""
+    """A session's start in the table: the weekday, then the locale's short date and
+    time (its 12- or 24-hour clock)."""
     locale = QLocale()
-    short = QLocale.FormatType.ShortFormat
-    return f"ddd {locale.dateFormat(short)}  {locale.timeFormat(short)}"
+    return (f"ddd {short_date_format(locale)}  "
+            f"{locale.timeFormat(QLocale.FormatType.ShortFormat)}")
 _SORT_KEYS = (SortKey.STARTED, SortKey.ROUTINE, SortKey.DURATION, SortKey.OUTCOME,
               SortKey.PAIN)
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -382,7 +394,7 @@ class HistoryView(QWidget):
         self.since_edit.setAccessibleName(_("From date"))
         self.until_edit.setAccessibleName(_("To date"))
         for edit in (self.since_edit, self.until_edit):
-            edit.setDisplayFormat(QLocale().dateFormat(QLocale.FormatType.ShortFormat))
+            edit.setDisplayFormat(short_date_format(QLocale()))
         # TRANSLATORS: between the two dates of the history's date filter.
         self._to_label.setText(_("&to"))
         # TRANSLATORS: the history's filter by routine.
