@@ -414,6 +414,30 @@ def test_at_large_text_on_a_small_screen_the_charts_cut_no_text(
     for label in labels:
         assert label.width() >= label.sizeHint().width(), label.text()
     assert not view.sessions_panel.legend.isVisible()
+    _assert_plots_level(view)
+
+
+def _assert_plots_level(view: HistoryView) -> None:
+    sessions, pain = view.sessions_chart, view.pain_chart
+    assert (sessions.y(), sessions.height()) == (pain.y(), pain.height())
+    top = [view.mapFromGlobal(v.mapToGlobal(v.chart().plotArea().topLeft().toPoint())).y()
+           for v in (sessions, pain)]
+    assert abs(top[0] - top[1]) <= 1, top
+    heights = [v.chart().plotArea().height() for v in (sessions, pain)]
+    assert abs(heights[0] - heights[1]) <= 1, heights
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (900, 600)])
+def test_the_charts_plots_stay_level_beside_the_pain_legend(
+        view: HistoryView, qtbot: QtBot, size: tuple[int, int]) -> None:
+    """Only the pain chart has a legend under it, and the titles may wrap to different
+    lines: the two plots still start and end at the same height, side by side."""
+    view.resize(*size)
+    qtbot.waitUntil(lambda: bool(view.pain_panel.legend_entries()))
+    qtbot.wait(50)
+    assert view.pain_panel.legend.isVisible()
+    assert not view.sessions_panel.legend.isVisible()
+    _assert_plots_level(view)
 
 
 def test_dates_under_the_weeks_follow_qtcharts_rule() -> None:

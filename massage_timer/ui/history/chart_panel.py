@@ -4,6 +4,7 @@ QtCharts draws a chart's title and legend in the chart and cuts what does not fi
 "...": at 150 % text on a 1024x600 screen the History window's charts read "Sessions
 per week,..." over "Vor..." and "Nac...". Here the title is a label above the chart
 and the legend a row under it, both wrapping; the chart itself draws only its plot.
+Charts side by side share one grid, so their plots stay level.
 
 The dates under the weeks follow QtCharts' own rule for a category axis: each label
 gets the axis' width shared among the labels plus one, less a padding on each side.
@@ -17,9 +18,9 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from PySide6.QtCharts import QChart, QChartView
-from PySide6.QtCore import QMargins, QPointF, QSize, Qt
+from PySide6.QtCore import QMargins, QObject, QPointF, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QSizePolicy, QWidget
 
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.wrapping_row import WrappingRow
@@ -104,19 +105,35 @@ class Swatch(QWidget):
         painter.end()
 
 
-class ChartPanel(QWidget):
-    """A title label, a :class:`QChartView` and a legend row, one under the other."""
+class ChartView(QChartView):
+    """A chart view that asks for :attr:`preferred_width` (0: QtCharts' own width)."""
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, chart: QChart, parent: QWidget | None = None) -> None:
+        super().__init__(chart, parent)
+        self.preferred_width = 0
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        if self.preferred_width:
+            hint.setWidth(self.preferred_width)
+        return hint
+
+
+class ChartPanel(QObject):
+    """A chart's title label, its :class:`ChartView` and its legend row.
+
+    They are three widgets that :meth:`place` puts in one column of a grid, not one
+    widget: charts side by side then share the grid's rows, so their plots stay level
+    whichever has the longer title or a legend under it.
+    """
+
+    def __init__(self, name: str, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName(f"{name}Panel")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        self.title = PlainLabel(self)
+        self.title = PlainLabel(parent)
         self.title.setObjectName(f"{name}Title")
         self.title.setWordWrap(True)
-        self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
@@ -124,26 +141,36 @@ class ChartPanel(QWidget):
         chart.legend().setVisible(False)
         chart.setMargins(QMargins(MARGIN, MARGIN, MARGIN, MARGIN))
         chart.setBackgroundRoundness(0)
-        self.view = QChartView(chart, self)
+        self.view = ChartView(chart, parent)
         self.view.setObjectName(name)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.legend = WrappingRow(self, group=2, spacing=6)
+        self.legend = WrappingRow(parent, group=2, spacing=6)
         self.legend.setObjectName(f"{name}Legend")
         self.legend.hide()
-        self.preferred_width = 0
-        """The width the panel asks for (0: its layout's)."""
+        # The chart's width is the view's to ask: a long title wraps instead.
+        policy = self.title.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        self.title.setSizePolicy(policy)
         self._legend: list[LegendEntry] = []
         self._legend_widgets: list[QWidget] = []
-        layout.addWidget(self.title)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.legend)
 
-    def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        if self.preferred_width:
-            hint.setWidth(self.preferred_width)
-        return hint
+    @property
+    def preferred_width(self) -> int:
+        """The width the chart asks for (0: QtCharts' own)."""
+        return self.view.preferred_width
+
+    @preferred_width.setter
+    def preferred_width(self, width: int) -> None:
+        self.view.preferred_width = width
+        self.view.updateGeometry()
+
+    def place(self, grid: QGridLayout, column: int, row: int = 0) -> None:
+        """The title, the chart and the legend in ``column``, from ``row`` down."""
+        grid.addWidget(self.title, row, column)
+        grid.addWidget(self.view, row + 1, column)
+        grid.addWidget(self.legend, row + 2, column, Qt.AlignmentFlag.AlignHCenter)
+        grid.setRowStretch(row + 1, 1)
 
     def set_title(self, text: str) -> None:
         self.title.setText(text)

@@ -472,14 +472,17 @@ class HistoryView(QWidget):
         self.banner.hide()
         root.addWidget(self.banner)
 
-        top = QHBoxLayout()
-        top.addWidget(self._build_summary(), 0)
+        top = QGridLayout()
+        top.setVerticalSpacing(2)
+        top.addWidget(self._build_summary(), 0, 0, 3, 1)
         self.sessions_panel = self._chart_panel("historySessionsChart")
         self.pain_panel = self._chart_panel("historyPainChart")
         self.sessions_chart = self.sessions_panel.view
         self.pain_chart = self.pain_panel.view
-        top.addWidget(self.sessions_panel, 1)
-        top.addWidget(self.pain_panel, 1)
+        self.sessions_panel.place(top, 1)
+        self.pain_panel.place(top, 2)
+        top.setColumnStretch(1, 1)
+        top.setColumnStretch(2, 1)
         root.addLayout(top, 2)
 
         root.addLayout(self._build_filters())
@@ -738,7 +741,6 @@ class HistoryView(QWidget):
         width = max(MIN_CHART_WIDTH, overhead + (MIN_DATES + 1) * (widest + 2 * LABEL_PADDING))
         for panel in (self.sessions_panel, self.pain_panel):
             panel.preferred_width = width
-            panel.updateGeometry()
 
     def _estimated_overhead(self) -> QSize:
         """What a chart takes beside and under its plot (the values' axis, the dates,
