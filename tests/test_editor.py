@@ -638,6 +638,25 @@ def test_a_new_routines_id_follows_its_title_until_typed(qtbot: QtBot, app: App)
     assert editor.data["id"] == "evening-shoulders"
 
 
+def test_a_title_made_id_never_takes_a_built_in_routines_place(
+        qtbot: QtBot, app: App, app_paths: AppPaths) -> None:
+    """A new routine titled like a built-in one got the built-in's id from its title,
+    and saving it replaced the built-in (the reminders' routine) without a word."""
+    builtin = app.library.get("desk-micro-break")
+    assert builtin is not None and builtin.origin is Origin.BUILTIN
+    editor = app.editing.new_routine()
+    assert editor is not None
+    type_into(qtbot, child(editor, QLineEdit, "editorTitle"), builtin.routine.title)
+    assert editor.data["id"] == "desk-micro-break-2"
+    notes = [editor.problem_list.item(i).text() for i in range(editor.problem_list.count())]
+    assert not [n for n in notes if "built-in" in n]
+    # Typed on purpose, the id is the person's choice, and the editor says what it does.
+    type_into(qtbot, routine_field(editor, "id"), "desk-micro-break")
+    notes = [editor.problem_list.item(i).text() for i in range(editor.problem_list.count())]
+    assert [n for n in notes if "desk-micro-break" in n and "built-in" in n], notes
+    assert not [p for p in editor.problems if p[0] == "id"], "a note, not a problem"
+
+
 def test_routine_files_dropped_onto_the_library_are_imported(
     app: App, app_paths: AppPaths, tmp_path: Path
 ) -> None:

@@ -240,6 +240,8 @@ class RoutineEditing(QObject):
             self._notice(_("Finish the routine being edited first."))
             return None
         taken = self._user_ids()
+        elsewhere = {r.routine.id for r in self._library().routines
+                     if r.origin is Origin.BUILTIN}
         settings = self._settings()
         # Imported here on purpose: the editor (and QtSvg for its region picker) is not
         # needed until a routine is edited, so it stays off the first paint.
@@ -247,6 +249,7 @@ class RoutineEditing(QObject):
 
         editor = RoutineEditor(
             data, folder=self.folder, original=original, file=file, taken=taken,
+            elsewhere=elsewhere,
             timing=timing_for(settings.voice_enabled, settings.voice_rate),
             parent=self._window,
         )

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -172,12 +172,15 @@ class RoutineEditor(QDialog):
         original: bytes | None = None,
         file: Path | None = None,
         taken: Mapping[str, Path] | None = None,
+        elsewhere: Collection[str] = (),
         timing: SpeechTiming = AS_WRITTEN,
         parent: QWidget | None = None,
     ) -> None:
         """``original`` is the file's text when editing (its comments are kept),
         ``file`` where it lives (None: a new file named after the id in ``folder``);
-        ``taken`` the ids of the other routines in ``folder`` and their files."""
+        ``taken`` the ids of the other routines in ``folder`` and their files;
+        ``elsewhere`` the built-in routines' ids: a routine of ``folder`` with one of
+        them takes that built-in's place in the library."""
         super().__init__(parent)
         self.setObjectName("routineEditor")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
@@ -185,6 +188,7 @@ class RoutineEditor(QDialog):
         self._original = original
         self._file = file
         self._taken = dict(taken or {})
+        self._elsewhere = frozenset(elsewhere)
         self._timing = timing
         self._data: Data = copy_data(data)
         steps = self._data.setdefault("steps", [])
@@ -520,7 +524,7 @@ class RoutineEditor(QDialog):
         elif field.name == "title" and self._id_follows_title:
             made = slug(str(self._data.get("title", "")))
             if len(made) >= 2:
-                self._data["id"] = free_id(made, self._taken)
+                self._data["id"] = free_id(made, self._elsewhere.union(self._taken))
                 self._routine_fields["id"].set_value(self._data["id"])
         self._commit(before, _("Change {field}").format(field=plain_label(field.name)),
                      f"routine.{field.name}")
@@ -656,6 +660,12 @@ class RoutineEditor(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, location)
         if not problems:
             QListWidgetItem(_("No problems: the routine is ready to save."), self.problem_list)
+        if routine_id in self._elsewhere and other is None:
+            item = QListWidgetItem(_(
+                "Note: '{id}' is also the id of a built-in routine; once saved, this "
+                "routine takes its place in the library.").format(id=routine_id),
+                self.problem_list)
+            item.setData(Qt.ItemDataRole.UserRole, "id")
         self._mark_fields()
         self._show_total()
         self._update_state()
