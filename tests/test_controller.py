@@ -112,7 +112,7 @@ def test_newer_history_file_is_left_alone_and_reported(
     try:
         assert ctl.history.in_memory
         assert "newer" in " ".join(ctl.notices).lower()
-        assert ctl.window.statusBar().currentMessage()
+        assert ctl.window.notices() == ctl.notices
     finally:
         ctl.shutdown()
         ctl.deleteLater()
@@ -245,9 +245,10 @@ def test_the_first_start_says_reminders_are_on_once(
 def test_a_notice_is_never_hidden_behind_the_reminders_note(
     qtbot: QtBot, app_paths: AppPaths
 ) -> None:
-    """A first start after a settings file was moved aside shows both: the notice takes
-    the status bar while it is there, and the note that reminders are on comes back
-    after it, saying what they are by then."""
+    """A first start after a settings file was moved aside shows both: the notice above
+    the library, whole, and the note that reminders are on in the status bar. A passing
+    message covers the note a while, and the note comes back after it, saying what the
+    reminders are by then."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     app_paths.settings_file.parent.mkdir(parents=True, exist_ok=True)
@@ -257,20 +258,21 @@ def test_a_notice_is_never_hidden_behind_the_reminders_note(
         window = first.window
         qtbot.waitExposed(window)
         bar, note = window.statusBar(), window.reminders_note
-        assert bar.currentMessage().startswith("The settings file could not be read")
-        assert bar.toolTip() == bar.currentMessage(), "the whole notice, where it is cut"
-        assert note.active and not note.isVisible()
+        notices = window.notices()
+        assert len(notices) == 1
+        assert notices[0].startswith("The settings file could not be read")
+        assert window.notice_bar.isVisible()
+        assert window.notice_bar.label.text() == notices[0]
+        assert note.active and note.isVisible()
         first.store.update(reminder_interval_minutes=45)
-        assert not note.isVisible()
-        bar.clearMessage()
-        assert note.isVisible() and bar.toolTip() == ""
         assert note.label.text().startswith("Reminders are on: every 45 min")
         window.show_notice("Exported to a file.", 50)
         assert not note.isVisible()
+        assert bar.toolTip() == "Exported to a file.", "the whole message, where it is cut"
         qtbot.waitUntil(note.isVisible, timeout=2000)
-        window.show_notice("Saved.")
+        assert bar.toolTip() == ""
+        assert window.notices() == notices, "a passing message leaves the notice alone"
         first.store.update(reminders_enabled=False)
-        bar.clearMessage()
         assert not note.isVisible() and not note.active, "gone once reminders are off"
     finally:
         first.shutdown()

@@ -185,7 +185,7 @@ def test_notices_wait_for_the_window(qtbot: QtBot, app_paths: AppPaths, with_tra
         qtbot.waitUntil(lambda: ctl.started, timeout=5000)
         assert not ctl.has_window
         ctl.bring_to_front()
-        assert "settings file could not be read" in ctl.window.statusBar().currentMessage()
+        assert "settings file could not be read" in " ".join(ctl.window.notices())
     finally:
         ctl.shutdown()
         ctl.deleteLater()

@@ -451,7 +451,7 @@ def _bootstrap(qtbot: QtBot, paths: AppPaths) -> tuple[list[str], HistoryStore, 
     assert isinstance(app, QApplication)
     controller = App(app, paths)
     _CONTROLLERS.append(controller)
-    return controller.notices, controller.history, controller.window.statusBar().currentMessage()
+    return controller.notices, controller.history, "\n".join(controller.window.notices())
 
 
 _CONTROLLERS: list[App] = []

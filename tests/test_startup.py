@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QPoint
+from PySide6.QtGui import QStatusTipEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -140,12 +141,27 @@ def test_start_up_notices_are_all_shown(qtbot: QtBot, app_paths: AppPaths) -> No
     app_paths.history_file.write_bytes(b"SQLite format 3\x00" + b"\x13" * 5000)
     ctl = App(_app(), app_paths, defer_startup=True)
     try:
-        shown = ctl.window.statusBar().currentMessage()
-        assert "settings file could not be read" in shown
+        shown = ctl.window.notices()
+        assert len(shown) == 1 and "settings file could not be read" in shown[0]
         qtbot.waitUntil(lambda: ctl.started, timeout=5000)
-        shown = ctl.window.statusBar().currentMessage()
-        assert "settings file could not be read" in shown
-        assert "history file could not be read" in shown
+        shown = ctl.window.notices()
+        assert len(shown) == 2, "each notice once, in its own paragraph"
+        assert "settings file could not be read" in shown[0]
+        assert "history file could not be read" in shown[1]
+        window = ctl.window
+        window.resize(900, 600)
+        window.show()
+        qtbot.waitExposed(window)
+        label = window.notice_bar.label
+        assert label.text() == "\n".join(shown)
+        assert label.heightForWidth(label.width()) <= label.height(), "whole, not cut"
+        # Opening a menu sends an empty status tip: it wiped the status bar's notice.
+        QApplication.sendEvent(window, QStatusTipEvent(""))
+        window.menuBar().actions()[0].menu().popup(window.mapToGlobal(QPoint(0, 0)))
+        window.menuBar().actions()[0].menu().hide()
+        assert window.notices() == shown and window.notice_bar.isVisible()
+        window.notice_bar.close_button.click()
+        assert not window.notice_bar.isVisible() and window.notices() == []
     finally:
         ctl.shutdown()
         ctl.deleteLater()

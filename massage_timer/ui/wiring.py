@@ -313,11 +313,12 @@ class App(QObject):
                 "active_start", "active_end",
             ))
         self._first_paint = FirstPaintWatcher(window, self._on_first_paint)
-        if self.notices:
-            window.show_notice(" ".join(self.notices))
+        for notice in self.notices:
+            window.show_notice(notice)
 
     def _show_notice(self, text: str, timeout_ms: int = 0) -> None:
-        """In the window's status bar; without a window, kept for when it is built."""
+        """In the window (see :meth:`MainWindow.show_notice`); without a window, kept for
+        when it is built."""
         if self._window is None:
             self.notices.append(text)
         else:
@@ -379,8 +380,9 @@ class App(QObject):
         if self.tray.available:
             self.tray.show()
         self.notices += self.history.pop_notices()
-        if self.notices and self._window is not None:
-            self._window.show_notice(" ".join(self.notices))
+        if self._window is not None:
+            for notice in self.notices:
+                self._window.show_notice(notice)
         callbacks, self._when_started = self._when_started, []
         for callback in callbacks:
             callback()
@@ -549,9 +551,8 @@ class App(QObject):
 
     def notices_from_history(self) -> None:
         self.finish_startup()
-        notices = self.history.pop_notices()
-        if notices:
-            self._show_notice(" ".join(notices))
+        for notice in self.history.pop_notices():
+            self._show_notice(notice)
 
     def bring_to_front(self) -> None:
         """Show the library window, or the session's window while the player has its place."""
@@ -638,9 +639,8 @@ class App(QObject):
         the library is read again for the routines' translations."""
         self.language = apply_language(self.app, self.store.settings.language)
         self.reload_library()
-        notices = self._translation_notices()
-        if notices:
-            self._show_notice(" ".join(notices))
+        for notice in self._translation_notices():
+            self._show_notice(notice)
 
     def _translation_notices(self) -> list[str]:
         """Says which routines are shown in English because their translation into the

@@ -8,7 +8,7 @@ with whoever connects them (see :mod:`massage_timer.ui.app`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QByteArray,
@@ -61,6 +61,9 @@ from massage_timer.ui.screen_fit import clamp_to_screen, fit_window, short_scree
 from massage_timer.ui.theme import Accent, PrimaryButton, accent
 from massage_timer.ui.wrapping_row import WrappingRow
 
+if TYPE_CHECKING:
+    from massage_timer.ui.library.notice_bar import NoticeBar
+
 DURATION_CHOICES: tuple[int | None, ...] = (None, 5, 10, 15, 30)
 """The length filter's choices in minutes (None: any length)."""
 DEFAULT_SIZE = QSize(1100, 720)
@@ -90,6 +93,7 @@ class MainWindow(QMainWindow):
         fit_window(self, DEFAULT_SIZE)
         self._library = Library()
         self._first_routine = ""
+        self._notice_bar: NoticeBar | None = None
         self.reminders_note = RemindersNote(self)
         bar = self.statusBar()
         bar.addPermanentWidget(self.reminders_note, 1)
@@ -209,8 +213,26 @@ class MainWindow(QMainWindow):
         return str(index.data(RoutineIdRole))
 
     def show_notice(self, text: str, timeout_ms: int = 0) -> None:
-        """A one-line notice in the status bar (settings reset, no voice, ...)."""
-        self.statusBar().showMessage(text, timeout_ms)
+        """A passing message for ``timeout_ms`` in the status bar; with none, a notice
+        that stays above the library until hidden (a file moved aside, settings reset)."""
+        if timeout_ms > 0:
+            self.statusBar().showMessage(text, timeout_ms)
+        else:
+            self.notice_bar.add(text)
+
+    @property
+    def notice_bar(self) -> NoticeBar:
+        """Made with the first notice: most starts have none."""
+        if self._notice_bar is None:
+            from massage_timer.ui.library.notice_bar import NoticeBar
+
+            self._notice_bar = NoticeBar(self)
+            self._central.insertWidget(0, self._notice_bar)
+        return self._notice_bar
+
+    def notices(self) -> list[str]:
+        """The notices shown above the library now."""
+        return self._notice_bar.texts() if self._notice_bar is not None else []
 
     def _on_notice_changed(self, text: str) -> None:
         # One line: a long notice (a moved-aside file's path) is cut at the window's edge.
@@ -328,7 +350,12 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([400, 700])
-        self.setCentralWidget(splitter)
+        central = QWidget(self)
+        self._central = QVBoxLayout(central)
+        self._central.setContentsMargins(0, 0, 0, 0)
+        self._central.setSpacing(0)
+        self._central.addWidget(splitter, 1)
+        self.setCentralWidget(central)
         self.setTabOrder(self._search, self._area)
         self.setTabOrder(self._area, self._duration)
         self.setTabOrder(self._duration, self._list)
