@@ -116,3 +116,42 @@ def test_focused_buttons_fields_and_lists_show_the_ring(qtbot: QtBot) -> None:
         qtbot.waitUntil(widget.hasFocus, timeout=1000)
         assert ring_pixels(widget) > unfocused + 2 * (widget.width() + widget.height())
     theme.set_mode("light")
+
+
+def test_styled_widgets_inside_a_window_follow_a_theme_switch(qtbot: QtBot) -> None:
+    """A style sheet that sets a colour makes the widget's palette its own, so Qt sends
+    a palette change to its window but not to it: inside a window, the Start button,
+    the "Take care" box and the notice bar kept the old theme's colours until restart."""
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    from massage_timer.ui.library.notice_bar import NoticeBar
+    from massage_timer.ui.library.routine_detail import RoutineDetail
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme = ThemeController(app, "light", 1.0)
+    window = QWidget()
+    qtbot.addWidget(window)
+    layout = QVBoxLayout(window)
+    button = PrimaryButton("Start routine", window)
+    notices = NoticeBar(window)
+    notices.add("The history file was moved aside.")
+    loose = RoutineDetail()  # made on its own, then put into the window
+    for widget in (button, notices, loose):
+        layout.addWidget(widget)
+    window.show()
+    qtbot.waitExposed(window)
+    styled = [button, notices, *[w for w in loose.findChildren(QWidget)
+                                 if hasattr(w, "style_follower")]]
+    assert len(styled) == 3
+    light = [w.styleSheet() for w in styled]
+    light_highlight = app.palette().highlight().color().name()
+    theme.set_mode("dark")
+    dark_highlight = app.palette().highlight().color().name()
+    assert dark_highlight != light_highlight
+    for widget, before in zip(styled, light, strict=True):
+        qtbot.waitUntil(lambda w=widget, b=before: w.styleSheet() != b, timeout=1000)
+    assert dark_highlight in button.styleSheet()
+    theme.set_mode("light")
+    for widget, before in zip(styled, light, strict=True):
+        qtbot.waitUntil(lambda w=widget, b=before: w.styleSheet() == b, timeout=1000)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QStyleOptionComplex,
     QWidget,
 )
+from shiboken6 import isValid
 
 from massage_timer.core.model.settings import MAX_FONT_SCALE, MIN_FONT_SCALE
 from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
@@ -328,6 +329,10 @@ class PaletteStyle(QObject):
     ``make_sheet`` builds the sheet from the palette; it is applied now and again after
     every palette change, and only when it differs, since setting a style sheet can
     itself change the palette.
+
+    A sheet that sets a colour makes the widget's palette its own, and Qt then sends
+    the app's palette changes to the widget's window but not to the widget: so the
+    window is watched too (whichever window the widget is in once shown).
     """
 
     def __init__(self, widget: QWidget, make_sheet: Callable[[QPalette], str]) -> None:
@@ -335,8 +340,10 @@ class PaletteStyle(QObject):
         self._widget = widget
         self._make_sheet = make_sheet
         self._sheet = ""
+        self._window: QWidget | None = None
         self.apply()
         widget.installEventFilter(self)
+        self._watch_window()
 
     def apply(self) -> None:
         sheet = self._make_sheet(QApplication.palette())
@@ -344,8 +351,22 @@ class PaletteStyle(QObject):
             self._sheet = sheet
             self._widget.setStyleSheet(sheet)
 
+    def _watch_window(self) -> None:
+        window = self._widget.window()
+        if window is self._window:
+            return
+        if self._window is not None and isValid(self._window):
+            self._window.removeEventFilter(self)
+        self._window = window
+        if window is not self._widget:
+            window.installEventFilter(self)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._widget and event.type() == QEvent.Type.PaletteChange:
+        kind = event.type()
+        if watched is self._widget and kind in (QEvent.Type.ParentChange, QEvent.Type.Show):
+            self._watch_window()
+            self.apply()  # the palette may have changed while it was elsewhere
+        elif kind == QEvent.Type.PaletteChange and watched in (self._widget, self._window):
             self.apply()
         return False
 
