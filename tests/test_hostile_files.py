@@ -19,10 +19,12 @@ from test_loader import GOOD, write
 
 from massage_timer.cli import main
 from massage_timer.core.model.text import printable, single_line
+from massage_timer.core.storage import files
 from massage_timer.core.storage.files import (
     UnusableFileError,
     move_into_place,
     read_regular_file,
+    replace_file,
     write_output,
 )
 from massage_timer.core.storage.paths import AppPaths
@@ -136,6 +138,41 @@ def test_output_into_a_fifo_writes_into_it(tmp_path: Path) -> None:
     reader.join(timeout=10)
     assert received == [b"through the pipe"]
     assert fifo.is_fifo()
+
+
+def test_output_into_a_fifo_nobody_reads_gives_up_with_a_message(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plain open of a FIFO waits for a reader: the History's export hung for ever
+    on "Exporting…"."""
+    monkeypatch.setattr(files, "READER_WAIT_S", 0.2)
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    done: list[BaseException | None] = []
+
+    def export() -> None:
+        try:
+            write_output(fifo, b"csv")
+            done.append(None)
+        except BaseException as exc:  # noqa: BLE001 (handed to the test's thread)
+            done.append(exc)
+
+    worker = threading.Thread(target=export, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "still waiting for a reader"
+    assert isinstance(done[0], UnusableFileError)
+    assert str(done[0]) == "is a named pipe (FIFO) that no program is reading"
+    assert fifo.is_fifo()
+
+
+def test_a_refused_files_message_is_the_message_alone(tmp_path: Path) -> None:
+    """It read "[Errno 22] /…/bom.toml is is a folder, not a regular file; …"."""
+    folder = tmp_path / "bom.toml"
+    folder.mkdir()
+    with pytest.raises(UnusableFileError) as caught:
+        replace_file(folder, b"x")
+    assert str(caught.value) == f"{folder} is a folder, not a regular file; it is left as it is"
+    assert folder.is_dir()
 
 
 def test_output_into_a_device_writes_into_it() -> None:

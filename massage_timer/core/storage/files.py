@@ -21,6 +21,7 @@ import errno
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +31,10 @@ from massage_timer.core.model.language import _, ngettext
 
 class UnusableFileError(OSError):
     """A file that cannot be used, with a message a person can act on (no traceback)."""
+
+    def __str__(self) -> str:
+        """The message alone: OSError's own text starts "[Errno 22]", which helps nobody."""
+        return self.strerror or super().__str__()
 
 
 def _kind(mode: int) -> str:
@@ -49,7 +54,12 @@ def _unreadable(exc: OSError) -> UnusableFileError:
         reason=exc.strerror or exc))
 
 
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+_NONBLOCK: int = getattr(os, "O_NONBLOCK", 0)
+_READ_FLAGS = os.O_RDONLY | _NONBLOCK | getattr(os, "O_NOCTTY", 0)
+_WRITE_INTO_FLAGS = (os.O_WRONLY | _NONBLOCK | getattr(os, "O_NOCTTY", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
+READER_WAIT_S = 2.0
+"""How long an export waits for a program to read the FIFO it is written into."""
 
 
 @contextlib.contextmanager
@@ -150,10 +160,30 @@ def write_output(
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise UnusableFileError(errno.EISDIR, _("is a folder; give a file name"))
     if info is not None and not stat.S_ISREG(info.st_mode):
-        with path.open("wb") as handle:
-            handle.write(data)
+        _write_into(path, data)
         return
     replace_file(path, data, mode=mode)
+
+
+def _write_into(path: Path, data: bytes) -> None:
+    """Write into a FIFO, terminal or device. A FIFO that no program reads would hold
+    a plain open (and the export) for ever: it gets :data:`READER_WAIT_S` to find one."""
+    deadline = time.monotonic() + READER_WAIT_S
+    while True:
+        try:
+            fd = os.open(path, _WRITE_INTO_FLAGS)
+            break
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:
+                raise
+            if time.monotonic() >= deadline:
+                raise UnusableFileError(errno.ENXIO, _(
+                    "is a named pipe (FIFO) that no program is reading")) from None
+            time.sleep(0.05)
+    with os.fdopen(fd, "wb") as handle:
+        if _NONBLOCK:
+            os.set_blocking(fd, True)  # now a reader is there, a full pipe waits for it
+        handle.write(data)
 
 
 def replace_file(path: Path, data: bytes, *, mode: int = 0o600) -> None:
@@ -170,9 +200,9 @@ def replace_file(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     except OSError as exc:
         raise UnusableFileError(exc.errno or errno.EIO, exc.strerror or str(exc)) from None
     if info is not None and not stat.S_ISREG(info.st_mode):
-        raise UnusableFileError(
-            errno.EINVAL, f"{path} is {_kind(info.st_mode)}; it is left as it is"
-        )
+        # TRANSLATORS: {problem} is like "is a folder, not a regular file".
+        raise UnusableFileError(errno.EINVAL, _("{path} {problem}; it is left as it is").format(
+            path=path, problem=_kind(info.st_mode)))
     atomic_write_bytes(path.resolve() if path.is_symlink() else path, data, mode=mode)
 
 
