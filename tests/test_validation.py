@@ -114,6 +114,16 @@ def test_text_is_read_without_the_spaces_around_it() -> None:
     assert validate_routine({**_good(), "title": " " * 90 + "x"}).title == "x"
 
 
+def test_a_text_that_shows_nothing_is_missing_text() -> None:
+    """A title of zero-width spaces, word joiners and soft hyphens passed, and the
+    library showed a blank row; text with such characters inside it is kept as it is."""
+    for unseen in ("\u200b\u2060\u00ad", "\ufeff", "\u200e\u3000\u200b"):
+        assert _problems({**_good(), "title": unseen}) == [
+            "title: must have at least 1 character"], repr(unseen)
+    kept = "\u200fنَفَس\u200b عميق"
+    assert validate_routine({**_good(), "title": kept}).title == kept
+
+
 def test_numbers_written_as_text_still_count_and_true_is_not_a_number() -> None:
     """pydantic's lax reading took ``seconds = "30"`` (kept) and ``seconds = true``
     as 1 s (no longer: a boolean where a number belongs is a mistake)."""

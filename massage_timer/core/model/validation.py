@@ -14,6 +14,7 @@ from __future__ import annotations
 import enum
 import re
 import types
+import unicodedata
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
@@ -274,8 +275,20 @@ def _stripped(value: Any, kind: Any) -> Any:
 _ABSENT = object()
 
 
+_UNSEEN = frozenset(("Cc", "Cf", "Zs", "Zl", "Zp"))
+"""What shows nothing: controls, format characters (zero-width space, soft hyphen,
+word joiner...), spaces and separators."""
+
+
 def _strip_text(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    """Without the spaces around it; a text that shows nothing at all becomes empty,
+    so a title of zero-width spaces is refused as an empty one is."""
+    if not isinstance(value, str):
+        return value
+    value = value.strip()
+    if value and all(unicodedata.category(c) in _UNSEEN for c in value):
+        return ""
+    return value
 
 
 @cache
