@@ -9,7 +9,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QPushButton,
+    QStyleOptionViewItem,
     QToolButton,
     QTreeWidget,
     QWidget,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from massage_timer.core.model.settings import Settings
+from massage_timer.core.model.text import single_line
 from massage_timer.core.model.speech_timing import timing_for
 from massage_timer.core.storage.loader import Library, LoadedRoutine, Origin, RoutineError
 from massage_timer.core.storage.paths import AppPaths
@@ -121,6 +124,38 @@ def test_list_shows_each_routine_with_time_position_equipment_and_areas(
     assert areas == "Rhomboids, Middle trapezius"
     tooltip = model.index(2, 0).data(Qt.ItemDataRole.AccessibleTextRole)
     assert "Standing" in tooltip and "Rhomboids" in tooltip
+
+
+def test_a_list_row_is_one_line_and_stays_inside_itself(qtbot: QtBot) -> None:
+    """A title from a file with a line break and control characters was drawn on two
+    lines in a one-line slot; stacked combining marks were drawn over the row above."""
+    odd = _loaded("odd", title="Desk\u0007\u001b[31m micro\nbreak\tx",
+                  steps=[hold("Press", 30)])
+    marks = _loaded("marks", title="Z" + "\u0301" * 79, steps=[hold("Press", 30)])
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.set_library(Library(routines=[odd, marks], errors=[]))
+    model = win.routine_list.model()
+    lines = [model.index(row, 0).data(LinesRole) for row in range(2)]
+    titles = {line[0] for line in lines}
+    assert single_line(odd.routine.title) in titles
+    for title, _meta, _areas in lines:
+        assert not any(c in title for c in "\n\t\u0007\u001b"), title
+    row = model.index(1, 0)
+    option = QStyleOptionViewItem()
+    option.initFrom(win.routine_list)
+    option.widget = win.routine_list
+    height = win.routine_list.itemDelegate().sizeHint(option, row).height()
+    option.rect = QRect(0, height, 400, height)
+    image = QImage(400, 3 * height, QImage.Format.Format_ARGB32)
+    for painted in (row, model.index(0, 0)):
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        win.routine_list.itemDelegate().paint(painter, option, painted)
+        painter.end()
+        outside = [image.pixelColor(x, y).alpha() for y in (*range(height),
+                   *range(2 * height, 3 * height)) for x in range(0, 400, 4)]
+        assert not any(outside), "painted outside its row"
 
 
 def test_search_matches_title_summary_and_areas(window: MainWindow, qtbot: QtBot) -> None:

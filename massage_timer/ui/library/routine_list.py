@@ -26,6 +26,7 @@ from massage_timer.core.model import regions
 from massage_timer.core.model.language import _, pgettext
 from massage_timer.core.model.routine import Equipment, Position, Routine
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
+from massage_timer.core.model.text import single_line
 from massage_timer.core.storage.loader import LoadedRoutine
 from massage_timer.ui.durations import duration
 from massage_timer.ui.plain import plain_tooltip
@@ -127,7 +128,7 @@ class RoutineListModel(QAbstractListModel):
             return None
         routine = self._rows[index.row()].routine
         if role == Qt.ItemDataRole.DisplayRole:
-            return routine.title
+            return single_line(routine.title)
         if role == RoutineIdRole:
             return routine.id
         if role == SecondsRole:
@@ -141,7 +142,8 @@ class RoutineListModel(QAbstractListModel):
                 length=duration(seconds), position=position_text(routine.position),
                 equipment=equipment_text(routine))
             areas = ", ".join(area_label(a, short=True) for a in routine_areas(routine))
-            return (routine.title, meta, areas)
+            # One line each: a title or equipment from a file may hold line breaks.
+            return (single_line(routine.title), single_line(meta), areas)
         if role == SearchRole:
             areas = " ".join(area_label(a) for a in routine_areas(routine))
             return f"{routine.title} {routine.summary} {areas}".casefold()
@@ -235,6 +237,7 @@ class RoutineDelegate(QStyledItemDelegate):
         rect = opt.rect.adjusted(self.PADDING + 4, self.PADDING, -self.PADDING, -self.PADDING)
         line = opt.fontMetrics.lineSpacing()
         painter.save()
+        painter.setClipRect(opt.rect)  # stacked combining marks reach above their line
         bold = QFont(opt.font)
         bold.setBold(True)
         for n, (text, font, color) in enumerate(
