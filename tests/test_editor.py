@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -31,6 +32,7 @@ from pytestqt.qtbot import QtBot
 from test_live_settings import FakeAudio
 
 from massage_timer.core.model.cues import CueKind
+from massage_timer.core.model.language import _
 from massage_timer.core.model.regions import View
 from massage_timer.core.model.routine import StepKind
 from massage_timer.core.model.session import Outcome
@@ -449,7 +451,8 @@ def test_closing_with_unsaved_changes_asks(
     answers = [questions.Unsaved.CANCEL, questions.Unsaved.DISCARD]
     asked: list[str] = []
 
-    def ask(_parent: QWidget, title: str) -> questions.Unsaved:
+    def ask(_parent: QWidget, title: str, *, can_save: bool) -> questions.Unsaved:
+        assert can_save
         asked.append(title)
         return answers.pop(0)
 
@@ -460,6 +463,32 @@ def test_closing_with_unsaved_changes_asks(
     assert asked == ["Changed", "Changed"]
     assert not editor.isVisible()
     assert path.read_text(encoding="utf-8") == HAND_WRITTEN
+
+
+def test_closing_with_changes_that_cannot_be_saved_offers_no_save(
+    qtbot: QtBot, app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The question offered Save while the routine had problems, and Save then did
+    nothing and said nothing."""
+    shown: list[QMessageBox] = []
+
+    def answer(box: QMessageBox) -> int:
+        shown.append(box)
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    editor = app.editing.new_routine()
+    assert editor is not None
+    type_into(qtbot, child(editor, QLineEdit, "editorTitle"), "Evening")
+    assert editor.problems, "a new routine has no cue or instruction yet"
+    editor.reject()
+    assert editor.isVisible(), "closing the question keeps the editor"
+    box = shown[-1]
+    texts = [b.text() for b in box.buttons()]
+    assert _("&Save") not in texts
+    assert texts.count(_("&Discard changes")) == 1 and _("&Keep editing") in texts
+    assert box.defaultButton().text() == _("&Keep editing")
+    assert "problems" in box.text()
 
 
 def test_steps_reorder_by_drag_and_drop(qtbot: QtBot, app: App, app_paths: AppPaths) -> None:
@@ -793,12 +822,12 @@ def test_quitting_with_unsaved_changes_asks(
     editor = app.editing.new_routine()
     assert editor is not None
     type_into(qtbot, child(editor, QLineEdit, "editorTitle"), "Half done")
-    monkeypatch.setattr(questions, "ask_unsaved", lambda *_a: questions.Unsaved.CANCEL)
+    monkeypatch.setattr(questions, "ask_unsaved", lambda *_a, **_k: questions.Unsaved.CANCEL)
     quits: list[bool] = []
     monkeypatch.setattr(app.app, "quit", lambda: quits.append(True))
     app.quit()
     assert quits == [] and editor.isVisible(), "kept editing"
-    monkeypatch.setattr(questions, "ask_unsaved", lambda *_a: questions.Unsaved.DISCARD)
+    monkeypatch.setattr(questions, "ask_unsaved", lambda *_a, **_k: questions.Unsaved.DISCARD)
     app.quit()
     assert quits == [True] and not editor.isVisible()
 

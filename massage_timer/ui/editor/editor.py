@@ -831,8 +831,9 @@ class RoutineEditor(QDialog):
     def reject(self) -> None:
         """Close; with unsaved changes, ask first."""
         if not self.undo_stack.isClean():
-            title = str(self._data.get("title", "")) or "this routine"
-            answer = questions.ask_unsaved(self, title)
+            self._check()
+            answer = questions.ask_unsaved(self, str(self._data.get("title", "")),
+                                           can_save=not self.problems)
             if answer is questions.Unsaved.CANCEL:
                 return
             if answer is questions.Unsaved.SAVE:

@@ -30,19 +30,28 @@ class Conflict(Enum):
     CANCEL = "cancel"
 
 
-def ask_unsaved(parent: QWidget, title: str) -> Unsaved:
-    box = QMessageBox(QMessageBox.Icon.Question, _("Unsaved changes"),
-                      _("Save the changes to “{title}”?").format(title=single_line(title)),
-                      parent=parent)
+def ask_unsaved(parent: QWidget, title: str, *, can_save: bool = True) -> Unsaved:
+    """Save, discard or keep editing; without ``can_save`` (the routine has problems)
+    only discard or keep editing, and why: a Save that cannot save would do nothing."""
+    if not can_save:
+        # TRANSLATORS: closing the routine editor with changes that have problems.
+        text = _("The changes cannot be saved until the problems listed in the editor "
+                 "are fixed. Discard them, or keep editing?")
+    else:
+        text = _("Save the changes to “{title}”?").format(title=single_line(title))
+    box = QMessageBox(QMessageBox.Icon.Question, _("Unsaved changes"), text, parent=parent)
     box.setObjectName("unsavedQuestion")
     box.setTextFormat(Qt.TextFormat.PlainText)
-    save = box.addButton(_("&Save"), QMessageBox.ButtonRole.AcceptRole)
+    save = (box.addButton(_("&Save"), QMessageBox.ButtonRole.AcceptRole) if can_save
+            else None)
     discard = box.addButton(_("&Discard changes"), QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton(_("&Keep editing"), QMessageBox.ButtonRole.RejectRole)
+    keep = box.addButton(_("&Keep editing"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(save if save is not None else keep)
     box.exec()
     clicked = box.clickedButton()
-    return Unsaved.SAVE if clicked is save else Unsaved.DISCARD if clicked is discard \
-        else Unsaved.CANCEL
+    if save is not None and clicked is save:
+        return Unsaved.SAVE
+    return Unsaved.DISCARD if clicked is discard else Unsaved.CANCEL
 
 
 def ask_conflict(parent: QWidget, routine_id: str, existing: str, replaceable: bool) -> Conflict:
