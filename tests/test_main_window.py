@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QPushButton,
+    QScrollArea,
     QStyleOptionViewItem,
     QToolButton,
     QTreeWidget,
@@ -37,6 +38,7 @@ from massage_timer.ui.library.main_window import DEFAULT_SIZE, MainWindow
 from massage_timer.ui.library.routine_detail import StepList
 from massage_timer.ui.library.routine_list import LinesRole
 from massage_timer.ui.screen_fit import FRAME_MARGINS
+from massage_timer.ui.theme import focus_ring_color
 from tests.routine_factory import hold, make_routine, rest, strokes
 
 
@@ -303,10 +305,35 @@ def test_keyboard_ctrl_f_search_then_down_to_list_and_tab_order(
     order = []
     widget = window.findChild(QLineEdit, "routineSearch")
     widget.setFocus()
-    for _ in range(4):
+    for _ in range(5):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         order.append(QApplication.focusWidget().objectName())
-    assert order == ["areaFilter", "durationFilter", "routineList", "startButton"]
+    assert order == ["areaFilter", "durationFilter", "routineList", "detailScroll",
+                     "startButton"]
+
+
+def test_the_keyboard_scrolls_the_routine_details(window: MainWindow, qtbot: QtBot) -> None:
+    """The details pane took no focus: at a small size, the steps, cautions and
+    sources below its fold could not be reached without a mouse."""
+    window.resize(700, 420)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=1000)
+    window.select_routine("quick-neck")
+    scroll = window.findChild(QScrollArea, "detailScroll")
+    bar = scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=1000)
+    assert scroll.accessibleName()
+    window.routine_list.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is scroll
+    qtbot.keyClick(scroll, Qt.Key.Key_PageDown)
+    assert bar.value() > 0
+    for _ in range(10):
+        qtbot.keyClick(scroll, Qt.Key.Key_PageDown)
+    assert bar.value() == bar.maximum()
+    ring = focus_ring_color(scroll.palette()).name()
+    assert f"#detailScroll:focus {{ border: 2px solid {ring}; }}" in scroll.styleSheet()
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from typing import Literal
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QApplication,
     QProxyStyle,
     QPushButton,
@@ -379,6 +380,18 @@ def _focused(option: QStyleOption) -> bool:
 def focus_ring_color(palette: QPalette) -> QColor:
     """The focus ring: the primary accent, clear on both themes' windows and bases."""
     return accent(Accent.PRIMARY, palette)
+
+
+def keyboard_scrolled(area: QAbstractScrollArea) -> None:
+    """Let Tab reach ``area`` (then the arrows and Page Up/Down scroll it), with a
+    focus ring: a frameless scroll area shows none of its own. ``area`` needs an
+    object name, which the ring's style sheet keeps to."""
+    name = area.objectName()
+    assert name, "the ring's sheet would reach the area's children"
+    area.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    area.ring_style = PaletteStyle(area, lambda palette: (  # type: ignore[attr-defined]
+        f"#{name} {{ border: 2px solid transparent; }}"
+        f" #{name}:focus {{ border: 2px solid {focus_ring_color(palette).name()}; }}"))
 
 
 class PrimaryButton(QPushButton):

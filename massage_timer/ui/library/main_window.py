@@ -58,7 +58,7 @@ from massage_timer.ui.library.routine_list import (
 )
 from massage_timer.ui.plain import PlainLabel, plain_tooltip
 from massage_timer.ui.screen_fit import clamp_to_screen, fit_window, short_screen
-from massage_timer.ui.theme import Accent, PrimaryButton, accent
+from massage_timer.ui.theme import Accent, PrimaryButton, accent, keyboard_scrolled
 from massage_timer.ui.wrapping_row import WrappingRow
 
 if TYPE_CHECKING:
@@ -147,12 +147,12 @@ class MainWindow(QMainWindow):
         self._broken.hide()
 
         self._detail = RoutineDetail(self)
-        scroll = QScrollArea(self)
+        self._scroll = scroll = QScrollArea(self)
         scroll.setObjectName("detailScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self._detail)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        keyboard_scrolled(scroll)
         self._start = PrimaryButton("", self)
         self._start.setObjectName("startButton")
 
@@ -290,6 +290,7 @@ class MainWindow(QMainWindow):
             self._duration.setItemText(i, _("Any length") if minutes is None else ngettext(
                 "Up to {count} min", "Up to {count} min", minutes).format(count=minutes))
         self._list.setAccessibleName(_("Routines"))
+        self._scroll.setAccessibleName(_("About the routine"))
         self._empty.setText(_("No routine matches the search and filters."))
         self._broken.setAccessibleName(_("Routine files that could not be loaded"))
         self._start.setText(_("Start routine"))
@@ -361,7 +362,8 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self._duration, self._list)
         self.setTabOrder(self._list, self._broken_toggle)
         self.setTabOrder(self._broken_toggle, self._broken)
-        self.setTabOrder(self._broken, self._start)
+        self.setTabOrder(self._broken, self._scroll)
+        self.setTabOrder(self._scroll, self._start)
 
     def _action(self, name: str, shortcut: QKeySequence | str | None = None) -> QAction:
         action = QAction(self)
