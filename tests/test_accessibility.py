@@ -33,7 +33,6 @@ from massage_timer.core.storage.catalogs import shipped_languages
 from massage_timer.core.storage.history.store import HistoryStore
 from massage_timer.core.storage.loader import load_library
 from massage_timer.core.storage.paths import AppPaths
-from massage_timer.ui.app import create_main_window
 from massage_timer.ui.desktop.language import apply_language
 from massage_timer.ui.history.history_view import HistoryView
 from massage_timer.ui.reminders.prompt import ReminderPrompt
@@ -41,6 +40,7 @@ from massage_timer.ui.session.checklist_dialog import SafetyChecklistDialog
 from massage_timer.ui.session.flow import SessionFlow
 from massage_timer.ui.session.pain_dialog import PainRatingDialog
 from massage_timer.ui.settings.settings_dialog import SettingsDialog
+from massage_timer.ui.wiring import App
 
 INTERACTIVE = (QAbstractButton, QComboBox, QLineEdit, QTextEdit, QAbstractSpinBox,
                QAbstractSlider, QAbstractItemView)
@@ -93,13 +93,19 @@ def _problems(root: QWidget) -> list[str]:
 
 
 @pytest.fixture
-def windows(qtbot: QtBot, tmp_path: Path) -> dict[str, QWidget]:
+def windows(qtbot: QtBot, tmp_path: Path) -> Iterator[dict[str, QWidget]]:
+    """Every window, the library's as a first start shows it: with the Reminders menu
+    and the note that reminders are on."""
     paths = AppPaths.portable(tmp_path / "app")
     settings = Settings()
     library = load_library(paths)
-    main = create_main_window(paths, settings, library)
-    qtbot.addWidget(main)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    running = App(app, paths)
+    main = running.window
     main.show()
+    qtbot.waitExposed(main)
+    assert main.reminders_note.isVisible()
     store, _ = HistoryStore.open(tmp_path / "h.sqlite3")
     loaded = library.get("desk-micro-break")
     assert loaded is not None
@@ -124,7 +130,9 @@ def windows(qtbot: QtBot, tmp_path: Path) -> dict[str, QWidget]:
         if name not in ("main", "player"):
             qtbot.addWidget(widget)
         widget.show()
-    return found
+    yield found
+    running.shutdown()
+    running.deleteLater()
 
 
 def test_fixed_object_names_exist(windows: dict[str, QWidget]) -> None:

@@ -353,7 +353,7 @@ def test_a_language_change_applies_at_once_to_the_running_app(
     assert running.tray.menu.title() == "&Reminders"
     running.store.update(language="de")
     assert running.language == "de" and TRANSLATOR.code == "de"
-    qtbot.waitUntil(lambda: running.tray.menu.title() == "&Erinnerungen", timeout=2000)
+    qtbot.waitUntil(lambda: running.tray.menu.title() == "Erinnerun&gen", timeout=2000)
     assert quit_action.text() == "&Beenden"
     assert QLocale().language() == QLocale.Language.German
     running.store.update(language="system")
@@ -370,7 +370,7 @@ def test_a_session_finishes_in_its_language(running: App, qtbot: QtBot) -> None:
     assert flow.checklist is not None
     flow.checklist.reject()
     assert TRANSLATOR.code == "de"
-    qtbot.waitUntil(lambda: running.tray.menu.title() == "&Erinnerungen", timeout=2000)
+    qtbot.waitUntil(lambda: running.tray.menu.title() == "Erinnerun&gen", timeout=2000)
 
 
 def test_right_to_left_languages_turn_the_layout(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -102,7 +102,7 @@ class ReminderTray(QObject):
         """Every fixed text of the menu, in the current language."""
         self._menu.setTitle(self.menu_title())
         self._menu.setAccessibleName(_("Reminders menu"))
-        self._start.setText(_("Start a &micro-break"))
+        self._start.setText(_("Start a micro-&break"))
         self._pause_menu.setTitle(_("&Pause reminders"))
         self._pause_menu.setAccessibleName(_("Pause reminders"))
         self._pause_hour.setText(_("For 1 &hour"))

@@ -2,8 +2,9 @@
 
 Reminders are on by default, so a person who never opens Settings would otherwise be
 surprised by the first prompt. The note shows once (``settings.shown_reminders_note``).
-It shares the status bar with the window's notices (a settings file moved aside, an
-export): a notice takes the whole bar while it is there, and the note comes back after.
+It shares the status bar with passing messages (an export done, a folder opened): a
+message takes the whole bar while it is there, and the note comes back after. Notices
+about the person's data have a bar of their own (:mod:`.notice_bar`).
 
 Signals:
     changeRequested(): Change… was clicked (open the reminder settings).
@@ -90,7 +91,7 @@ class RemindersNote(QFrame):
     def _retranslate(self) -> None:
         """Every text of the note in the current language."""
         self.setAccessibleName(_("Reminders are on"))
-        self.change_button.setText(_("&Change\u2026"))
+        self.change_button.setText(_("Chan&ge\u2026"))
         self.change_button.setAccessibleName(_("Change the reminders"))
         self.close_button.setAccessibleName(_("Hide this note"))
         self.close_button.setToolTip(_("Hide this note"))
