@@ -32,7 +32,6 @@ from pytestqt.qtbot import QtBot
 from test_live_settings import FakeAudio
 
 from massage_timer.core.model.cues import CueKind
-from massage_timer.core.model.language import _
 from massage_timer.core.model.regions import View
 from massage_timer.core.model.routine import StepKind
 from massage_timer.core.model.session import Outcome
@@ -470,6 +469,8 @@ def test_closing_with_changes_that_cannot_be_saved_offers_no_save(
 ) -> None:
     """The question offered Save while the routine had problems, and Save then did
     nothing and said nothing."""
+    from massage_timer.core.model.language import _ as translated
+
     shown: list[QMessageBox] = []
 
     def answer(box: QMessageBox) -> int:
@@ -485,9 +486,9 @@ def test_closing_with_changes_that_cannot_be_saved_offers_no_save(
     assert editor.isVisible(), "closing the question keeps the editor"
     box = shown[-1]
     texts = [b.text() for b in box.buttons()]
-    assert _("&Save") not in texts
-    assert texts.count(_("&Discard changes")) == 1 and _("&Keep editing") in texts
-    assert box.defaultButton().text() == _("&Keep editing")
+    assert translated("&Save") not in texts
+    assert texts.count(translated("&Discard changes")) == 1 and translated("&Keep editing") in texts
+    assert box.defaultButton().text() == translated("&Keep editing")
     assert "problems" in box.text()
 
 

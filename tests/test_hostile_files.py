@@ -153,7 +153,7 @@ def test_output_into_a_fifo_nobody_reads_gives_up_with_a_message(
         try:
             write_output(fifo, b"csv")
             done.append(None)
-        except BaseException as exc:  # noqa: BLE001 (handed to the test's thread)
+        except BaseException as exc:  # handed to the test's thread
             done.append(exc)
 
     worker = threading.Thread(target=export, daemon=True)

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from massage_timer.core.model.settings import Settings
-from massage_timer.core.model.text import single_line
 from massage_timer.core.model.speech_timing import timing_for
+from massage_timer.core.model.text import single_line
 from massage_timer.core.storage.loader import Library, LoadedRoutine, Origin, RoutineError
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui.app import create_main_window

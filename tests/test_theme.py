@@ -155,3 +155,33 @@ def test_styled_widgets_inside_a_window_follow_a_theme_switch(qtbot: QtBot) -> N
     theme.set_mode("light")
     for widget, before in zip(styled, light, strict=True):
         qtbot.waitUntil(lambda w=widget, b=before: w.styleSheet() == b, timeout=1000)
+
+
+def test_larger_headings_follow_a_text_size_change(qtbot: QtBot) -> None:
+    """The routine's title, its "Steps" heading and the Start button kept the size
+    they were made at when the text size changed in Settings (until a restart)."""
+    from PySide6.QtWidgets import QLabel
+
+    from massage_timer.ui.library.main_window import MainWindow
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    original = app.font()
+    theme = ThemeController(app, "light", 1.0)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    parts = [window.findChild(QLabel, "detailTitle"), window.start_button]
+    assert all(parts)
+    try:
+        before = [part.font().pointSizeF() / app.font().pointSizeF() for part in parts]
+        assert all(ratio > 1.2 for ratio in before)
+        for scale in (2.0, 0.8):
+            theme.set_font_scale(scale)
+            qtbot.waitUntil(lambda: all(
+                abs(part.font().pointSizeF() / app.font().pointSizeF() - ratio) < 0.01
+                for part, ratio in zip(parts, before, strict=True)), timeout=1000)
+            assert all(part.font().bold() for part in parts)
+    finally:
+        app.setFont(original)

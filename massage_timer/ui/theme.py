@@ -324,33 +324,32 @@ class ThemeController(QObject):
             self._apply()
 
 
-class PaletteStyle(QObject):
-    """Keeps a widget's style sheet in step with the app palette (light/dark switch).
+class AppFollower(QObject):
+    """Applies something made from the app's look (:meth:`apply`) to a widget again
+    whenever the app's look changes.
 
-    ``make_sheet`` builds the sheet from the palette; it is applied now and again after
-    every palette change, and only when it differs, since setting a style sheet can
-    itself change the palette.
-
-    A sheet that sets a colour makes the widget's palette its own, and Qt then sends
-    the app's palette changes to the widget's window but not to the widget: so the
-    window is watched too (whichever window the widget is in once shown).
+    A widget whose look was set on it (a style sheet with colours, a font of its own
+    size) no longer hears of the app's changes: Qt sends them to its window but not to
+    it. So the window is watched too (whichever window the widget is in once shown),
+    for :attr:`WINDOW_EVENTS`; :attr:`OWN_EVENTS` are watched on the widget itself.
     """
 
-    def __init__(self, widget: QWidget, make_sheet: Callable[[QPalette], str]) -> None:
+    OWN_EVENTS: tuple[QEvent.Type, ...] = ()
+    WINDOW_EVENTS: tuple[QEvent.Type, ...] = ()
+
+    def __init__(self, widget: QWidget) -> None:
         super().__init__(widget)
         self._widget = widget
-        self._make_sheet = make_sheet
-        self._sheet = ""
         self._window: QWidget | None = None
+
+    def follow(self) -> None:
+        """Apply now, and from now on whenever the app changes."""
         self.apply()
-        widget.installEventFilter(self)
+        self._widget.installEventFilter(self)
         self._watch_window()
 
     def apply(self) -> None:
-        sheet = self._make_sheet(QApplication.palette())
-        if sheet != self._sheet:
-            self._sheet = sheet
-            self._widget.setStyleSheet(sheet)
+        raise NotImplementedError
 
     def _watch_window(self) -> None:
         window = self._widget.window()
@@ -366,10 +365,59 @@ class PaletteStyle(QObject):
         kind = event.type()
         if watched is self._widget and kind in (QEvent.Type.ParentChange, QEvent.Type.Show):
             self._watch_window()
-            self.apply()  # the palette may have changed while it was elsewhere
-        elif kind == QEvent.Type.PaletteChange and watched in (self._widget, self._window):
+            self.apply()  # the app may have changed while it was elsewhere
+        elif (watched is self._widget and kind in self.OWN_EVENTS) or (
+                watched is self._window and kind in self.WINDOW_EVENTS):
             self.apply()
         return False
+
+
+class PaletteStyle(AppFollower):
+    """Keeps a widget's style sheet in step with the app palette (light/dark switch).
+
+    ``make_sheet`` builds the sheet from the palette; it is applied now and again after
+    every palette change, and only when it differs, since setting a style sheet can
+    itself change the palette.
+    """
+
+    OWN_EVENTS = (QEvent.Type.PaletteChange,)
+    WINDOW_EVENTS = (QEvent.Type.PaletteChange,)
+
+    def __init__(self, widget: QWidget, make_sheet: Callable[[QPalette], str]) -> None:
+        super().__init__(widget)
+        self._make_sheet = make_sheet
+        self._sheet = ""
+        self.follow()
+
+    def apply(self) -> None:
+        sheet = self._make_sheet(QApplication.palette())
+        if sheet != self._sheet:
+            self._sheet = sheet
+            self._widget.setStyleSheet(sheet)
+
+
+class RelativeFont(AppFollower):
+    """Keeps a widget's font ``scale`` times the app's (bold if ``bold``) when the text
+    size changes in Settings: a font of its own size would keep the size it was set at."""
+
+    WINDOW_EVENTS = (QEvent.Type.ApplicationFontChange, QEvent.Type.FontChange)
+
+    def __init__(self, widget: QWidget, scale: float, *, bold: bool = False) -> None:
+        super().__init__(widget)
+        self._scale = scale
+        self._bold = bold
+        self.follow()
+
+    def apply(self) -> None:
+        font = QFont(QApplication.font())
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * self._scale)
+        else:
+            font.setPixelSize(round(font.pixelSize() * self._scale))
+        if self._bold:
+            font.setBold(True)
+        if font != self._widget.font():
+            self._widget.setFont(font)
 
 
 def _focused(option: QStyleOption) -> bool:
@@ -399,10 +447,7 @@ class PrimaryButton(QPushButton):
 
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.setFont(font)
+        self.font_follower = RelativeFont(self, 1.3, bold=True)
         self.style_follower = PaletteStyle(self, _primary_button_sheet)
 
 

@@ -29,7 +29,7 @@ from massage_timer.ui.library.routine_list import (
     routine_areas,
 )
 from massage_timer.ui.plain import PlainLabel
-from massage_timer.ui.theme import Accent, PaletteStyle, accent
+from massage_timer.ui.theme import Accent, PaletteStyle, RelativeFont, accent
 
 
 def _side(side: str) -> str:
@@ -60,10 +60,7 @@ def _step_detail(step: Step) -> str:
 
 def _heading(text: str, parent: QWidget, scale: float = 1.15) -> QLabel:
     label = PlainLabel(text, parent)
-    font = QFont(label.font())
-    font.setBold(True)
-    font.setPointSizeF(font.pointSizeF() * scale)
-    label.setFont(font)
+    RelativeFont(label, scale, bold=True)  # a child of the label, which keeps it
     label.setWordWrap(True)
     return label
 
