@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -228,6 +229,35 @@ def test_broken_routines_are_listed_separately(qtbot: QtBot) -> None:
     assert len(_titles(win)) == 3
     win.set_library(_library())
     assert not toggle.isVisible() and not tree.isVisible()
+
+
+def test_a_long_problem_wraps_in_the_broken_list(qtbot: QtBot) -> None:
+    """The list's rows were one line high whatever the message, and Qt cut a long one
+    with "…" at the list's edge; the whole text was only in its tooltip."""
+    message = ("is 52428803 bytes; at most 262144 are read, and a routine file is never "
+               "nearly that long, so this one is left unread")
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.set_library(_library([RoutineError(Path("/u/big.toml"), "(file)", message)]))
+    win.resize(900, 700)
+    win.show()
+    qtbot.waitExposed(win)
+    win.findChild(QToolButton, "brokenToggle").click()
+    tree = win.findChild(QTreeWidget, "brokenRoutines")
+    item = tree.topLevelItem(0).child(0)
+    line = tree.fontMetrics().lineSpacing()
+
+    def rows_fit() -> bool:
+        rect = tree.visualItemRect(item)
+        lines = math.ceil(tree.fontMetrics().horizontalAdvance(item.text(0))
+                          / max(rect.width(), 1))
+        return lines >= 2 and rect.height() >= lines * line
+
+    qtbot.waitUntil(rows_fit, timeout=1000)
+    short = tree.visualItemRect(item).height()
+    tree.resize(tree.width() // 2, tree.height())
+    qtbot.waitUntil(lambda: tree.visualItemRect(item).height() > short, timeout=1000)
+    assert rows_fit()
 
 
 def test_detail_pane_shows_summary_steps_cautions_sources_and_diagram(

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QToolButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -60,6 +59,7 @@ from massage_timer.ui.plain import PlainLabel, plain_tooltip
 from massage_timer.ui.screen_fit import clamp_to_screen, fit_window, short_screen
 from massage_timer.ui.theme import Accent, PrimaryButton, accent, keyboard_scrolled
 from massage_timer.ui.wrapping_row import WrappingRow
+from massage_timer.ui.wrapping_tree import WrappingTree
 
 if TYPE_CHECKING:
     from massage_timer.ui.library.notice_bar import NoticeBar
@@ -134,15 +134,9 @@ class MainWindow(QMainWindow):
         self._broken_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self._broken_toggle.setArrowType(Qt.ArrowType.RightArrow)
         self._broken_toggle.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self._broken = QTreeWidget(self)
+        self._broken = WrappingTree(self)
         self._broken.setObjectName("brokenRoutines")
-        self._broken.setHeaderHidden(True)
-        self._broken.setColumnCount(1)
-        self._broken.setWordWrap(True)
-        self._broken.setUniformRowHeights(False)
         self._broken.setIndentation(16)
-        self._broken.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self._broken.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._broken.setMaximumHeight(200)
         self._broken.hide()
 
