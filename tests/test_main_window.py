@@ -29,7 +29,7 @@ from pytestqt.qtbot import QtBot
 
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.model.speech_timing import timing_for
-from massage_timer.core.model.text import single_line
+from massage_timer.core.model.text import breakable, single_line
 from massage_timer.core.storage.loader import Library, LoadedRoutine, Origin, RoutineError
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui.app import create_main_window
@@ -258,6 +258,38 @@ def test_a_long_problem_wraps_in_the_broken_list(qtbot: QtBot) -> None:
     tree.resize(tree.width() // 2, tree.height())
     qtbot.waitUntil(lambda: tree.visualItemRect(item).height() > short, timeout=1000)
     assert rows_fit()
+
+
+def test_a_thousand_letter_word_does_not_widen_the_details(qtbot: QtBot) -> None:
+    """A label breaks lines between words only: one word of 1,000 letters in a
+    routine's summary made the pane 6,500 px wide, its text cut and its diagram off
+    to the side."""
+    word = "x" * 1000
+    odd = _loaded("odd", title="T" * 80, summary=f"A summary {word} ends.",
+                  cautions=["c" * 400],
+                  steps=[hold("S" * 80, 30, instruction="i" * 400, cue="Press")])
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.set_library(Library(routines=[odd], errors=[]))
+    win.resize(1000, 700)
+    win.show()
+    qtbot.waitExposed(win)
+    scroll = win.findChild(QScrollArea, "detailScroll")
+    qtbot.wait(50)
+    assert scroll.horizontalScrollBar().maximum() == 0
+    assert scroll.widget().width() <= scroll.viewport().width()
+    summary = win.findChild(QLabel, "detailSummary")
+    assert summary.text().replace("\u200b", "") == odd.routine.summary
+    assert summary.width() <= scroll.viewport().width()
+
+
+def test_breakable_leaves_words_alone() -> None:
+    text = "Halswirbelsäulenbeweglichkeitsübung and https://example.org/a/b"
+    assert breakable(text) == text
+    long = "y" * 41
+    assert breakable(f"a {long} b").split() == ["a", "\u200b".join(long), "b"]
+    marked = "e\u0301" * 30
+    assert breakable(marked) == "\u200b".join(["e\u0301"] * 30), "a mark stays on its letter"
 
 
 def test_detail_pane_shows_summary_steps_cautions_sources_and_diagram(

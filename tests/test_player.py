@@ -266,6 +266,32 @@ def test_no_voice_path_shows_cues_on_screen(
     flow.summary.accept()
 
 
+def test_a_long_unbroken_word_does_not_widen_the_player(
+    qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
+) -> None:
+    """A step's instruction of one 400-letter word ran off the cue label's edge, cut."""
+    word = "w" * 400
+    routine = make_routine(id="odd", steps=[hold("T" * 80, 20, instruction=word, cue="c" * 80)])
+    loaded = LoadedRoutine(routine, Path("odd.toml"), Origin.USER, "abc123")
+    flow = SessionFlow(loaded, Settings(), store, FakeSpeaker(), clock=fake_clock)
+    flow.start_player(None)
+    window = flow.window
+    assert window is not None
+    qtbot.addWidget(window)
+    qtbot.waitExposed(window)
+    screen = window.screen().availableGeometry().width()
+    for phase in range(2):  # the instruction as it is said, then the cue
+        assert window.minimumSizeHint().width() < screen
+        cue = window.findChild(QLabel, "cueLabel")
+        assert cue.text().replace("\u200b", "") in (word, "c" * 80), phase
+        assert cue.width() <= window.width()
+        drawn = cue.fontMetrics().boundingRect(
+            QRect(0, 0, cue.width(), 100_000), int(Qt.TextFlag.TextWordWrap), cue.text())
+        assert drawn.width() <= cue.width(), "wrapped, not cut at the label's edge"
+        advance(flow, fake_clock, 6.0)
+    flow.stop()
+
+
 def test_summary_pain_after_is_recorded(
     qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
 ) -> None:

@@ -10,6 +10,7 @@ reads is what the file holds.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _UNSAFE = re.compile(
     "[\x00-\x1f\x7f-\x9f"  # C0 and C1 controls, DEL
@@ -32,3 +33,20 @@ def single_line(text: str) -> str:
     """``text`` for a one-line place (a list row, a window title): line breaks and tabs
     become spaces, other unsafe characters are escaped as by :func:`printable`."""
     return printable(re.sub("[\t\n\r\u2028\u2029]+", " ", text))
+
+
+LONGEST_UNBROKEN = 40
+"""The longest run without a break that :func:`breakable` leaves alone."""
+
+
+def _break_anywhere(run: re.Match[str]) -> str:
+    return "".join(("" if i == 0 or unicodedata.category(c).startswith("M") else "\u200b") + c
+                   for i, c in enumerate(run[0]))
+
+
+def breakable(text: str, longest: int = LONGEST_UNBROKEN) -> str:
+    """``text`` where a run of more than ``longest`` characters without a space may
+    break anywhere (a zero-width space, unseen, between its letters): a label breaks
+    lines between words only, so one word of a thousand letters in a file made its
+    pane as wide. Words of usual length are left as they are."""
+    return re.sub(rf"[^\s\u200b]{{{longest + 1},}}", _break_anywhere, text)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from massage_timer.core.model.language import _, ngettext
 from massage_timer.core.model.routine import Routine, Step, StepKind
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
+from massage_timer.core.model.text import breakable
 from massage_timer.core.storage.loader import LoadedRoutine, Origin
 from massage_timer.core.storage.sources_file import describe
 from massage_timer.ui.diagram import DiagramView
@@ -180,7 +181,8 @@ class RoutineDetail(QWidget):
         for widget in widgets:
             widget.show()
         routine = loaded.routine
-        self._title.setText(routine.title)
+        # Text from a file, which may hold a word longer than the pane is wide.
+        self._title.setText(breakable(routine.title))
         total = duration(routine.total_seconds(include_optional, timing))
         areas = ", ".join(area_label(a) for a in routine_areas(routine))
         # TRANSLATORS: a routine's length, position and equipment.
@@ -190,7 +192,7 @@ class RoutineDetail(QWidget):
         if areas:
             meta += "\n" + _("Target areas: {areas}").format(areas=areas)
         self._meta.setText(meta)
-        self._summary.setText(routine.summary)
+        self._summary.setText(breakable(routine.summary))
         origin = {
             Origin.BUILTIN: "",
             Origin.USER: _("Your routine: {file}").format(file=loaded.file.name),
@@ -209,7 +211,7 @@ class RoutineDetail(QWidget):
         self._steps.setAccessibleName(_("Steps: {steps}").format(
             steps="; ".join(_("{title}, {length}").format(
                 title=s.title, length=duration(s.seconds_at(timing))) for s in routine.steps)))
-        self._cautions.setText("\n".join(f"\u2022 {c}" for c in routine.cautions))
+        self._cautions.setText(breakable("\n".join(f"\u2022 {c}" for c in routine.cautions)))
         self._cautions_box.setVisible(bool(routine.cautions))
         self._sources.setText(sources_text(routine.sources))
         ids = [r for s in routine.steps for r in s.regions] + list(routine.areas)
@@ -278,13 +280,13 @@ class StepList(QWidget):
     def _add_row(self, row: int, cells: tuple[str, ...], muted: str | None) -> None:
         number, title, detail, time = cells
         top = Qt.AlignmentFlag.AlignTop
-        labels = [PlainLabel(number, self), PlainLabel(title, self),
+        labels = [PlainLabel(number, self), PlainLabel(breakable(title), self),
                   PlainLabel(time, self)]
         font = QFont(labels[1].font())
         font.setBold(True)
         labels[1].setFont(font)
         labels[1].setWordWrap(True)
-        what = PlainLabel(detail, self)
+        what = PlainLabel(breakable(detail), self)
         what.setWordWrap(True)
         box = QVBoxLayout()
         box.setSpacing(0)

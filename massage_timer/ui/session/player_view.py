@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from massage_timer.core.model.engine import Phase, Segment, State, Status
 from massage_timer.core.model.language import N_, _, ngettext, pgettext
 from massage_timer.core.model.routine import Pressure, StepKind, StrokeUnit
+from massage_timer.core.model.text import breakable
 from massage_timer.ui.diagram import DiagramView
 from massage_timer.ui.durations import clock, countdown
 from massage_timer.ui.plain import PlainLabel
@@ -391,17 +392,18 @@ class PlayerView(QWidget):
     def _show_segment(self, segment: Segment) -> None:
         self._last_segment = segment
         step = segment.step
-        self._step_title.setText(step.title)
+        # Text from a file, which may hold a word longer than the window is wide.
+        self._step_title.setText(breakable(step.title))
         side = SIDE_WORDS.get(segment.side or "")
         self._side.setText(_(side) if side else "")
         if segment.phase is Phase.PREPARE:
-            self._cue.setText(segment.instruction)
+            self._cue.setText(breakable(segment.instruction))
         elif step.kind is StepKind.REST:
-            self._cue.setText(step.cue)
+            self._cue.setText(breakable(step.cue))
         else:
-            self._cue.setText(_("{cue} · {pressure}").format(
+            self._cue.setText(breakable(_("{cue} · {pressure}").format(
                 cue=step.cue, pressure=_(PRESSURE_WORDS[step.pressure]))
-                if step.pressure else step.cue)
+                if step.pressure else step.cue))
         self._step_progress.setText(ngettext(
             "Step {number} of {count}", "Step {number} of {count}", self._steps_total
         ).format(number=segment.step_index + 1, count=self._steps_total))
