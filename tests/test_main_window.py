@@ -10,7 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import (
     QApplication,
@@ -39,7 +39,6 @@ from massage_timer.ui.library.main_window import DEFAULT_SIZE, MainWindow
 from massage_timer.ui.library.routine_detail import StepList
 from massage_timer.ui.library.routine_list import LinesRole
 from massage_timer.ui.screen_fit import FRAME_MARGINS
-from massage_timer.ui.theme import focus_ring_color
 from tests.routine_factory import hold, make_routine, rest, strokes
 
 
@@ -394,8 +393,18 @@ def test_the_keyboard_scrolls_the_routine_details(window: MainWindow, qtbot: QtB
     for _ in range(10):
         qtbot.keyClick(scroll, Qt.Key.Key_PageDown)
     assert bar.value() == bar.maximum()
-    ring = focus_ring_color(scroll.palette()).name()
-    assert f"#detailScroll:focus {{ border: 2px solid {ring}; }}" in scroll.styleSheet()
+    assert scroll.viewport().geometry().topLeft() == QPoint(2, 2), "room for the ring"
+    assert scroll.styleSheet() == "", "a sheet would keep the text at its first size"
+    middle = scroll.height() // 2
+
+    def band() -> list[int]:
+        image = scroll.grab().toImage()
+        return [image.pixel(x, middle) for x in range(2)]
+
+    focused = band()
+    window.routine_list.setFocus()
+    qtbot.waitUntil(lambda: not scroll.hasFocus(), timeout=1000)
+    assert band() != focused, "the ring shows only with the focus"
 
 
 @pytest.mark.parametrize(

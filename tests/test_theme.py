@@ -159,7 +159,9 @@ def test_styled_widgets_inside_a_window_follow_a_theme_switch(qtbot: QtBot) -> N
 
 def test_larger_headings_follow_a_text_size_change(qtbot: QtBot) -> None:
     """The routine's title, its "Steps" heading and the Start button kept the size
-    they were made at when the text size changed in Settings (until a restart)."""
+    they were made at when the text size changed in Settings (until a restart); so
+    did all text inside a widget with a style sheet (the "Take care" box, and the
+    whole details pane while its scroll area drew its focus ring with one)."""
     from PySide6.QtWidgets import QLabel
 
     from massage_timer.ui.library.main_window import MainWindow
@@ -172,16 +174,20 @@ def test_larger_headings_follow_a_text_size_change(qtbot: QtBot) -> None:
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    parts = [window.findChild(QLabel, "detailTitle"), window.start_button]
+    window.show_notice("The history file was moved aside.")
+    parts = [window.findChild(QLabel, "detailTitle"), window.start_button,
+             *(window.findChild(QLabel, name) for name in (
+                 "detailSummary", "detailCautionsText", "detailCautionsHeading",
+                 "noticeBarText"))]
     assert all(parts)
     try:
         before = [part.font().pointSizeF() / app.font().pointSizeF() for part in parts]
-        assert all(ratio > 1.2 for ratio in before)
+        assert all(ratio > 1.2 for ratio in before[:2])
         for scale in (2.0, 0.8):
             theme.set_font_scale(scale)
             qtbot.waitUntil(lambda: all(
                 abs(part.font().pointSizeF() / app.font().pointSizeF() - ratio) < 0.01
                 for part, ratio in zip(parts, before, strict=True)), timeout=1000)
-            assert all(part.font().bold() for part in parts)
+            assert all(part.font().bold() for part in parts[:2])
     finally:
         app.setFont(original)

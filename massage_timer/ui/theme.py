@@ -13,15 +13,26 @@ from enum import StrEnum
 from typing import Literal
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette, QPen, QPolygonF
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QFont,
+    QGuiApplication,
+    QPainter,
+    QPalette,
+    QPen,
+    QPolygonF,
+)
 from PySide6.QtWidgets import (
-    QAbstractScrollArea,
     QApplication,
+    QFrame,
     QProxyStyle,
     QPushButton,
+    QScrollArea,
     QStyle,
     QStyleOption,
     QStyleOptionComplex,
+    QStyleOptionFocusRect,
     QWidget,
 )
 from shiboken6 import isValid
@@ -326,50 +337,58 @@ class ThemeController(QObject):
 
 class AppFollower(QObject):
     """Applies something made from the app's look (:meth:`apply`) to a widget again
-    whenever the app's look changes.
+    whenever the look it is made from changes.
 
     A widget whose look was set on it (a style sheet with colours, a font of its own
-    size) no longer hears of the app's changes: Qt sends them to its window but not to
-    it. So the window is watched too (whichever window the widget is in once shown),
-    for :attr:`WINDOW_EVENTS`; :attr:`OWN_EVENTS` are watched on the widget itself.
+    size) no longer hears of those changes: Qt sends them to the widgets around it but
+    not to it. So the widget it follows (:meth:`source`: its window by default) is
+    watched for :attr:`SOURCE_EVENTS`, again whenever the widget moves; the widget
+    itself for :attr:`OWN_EVENTS`.
     """
 
     OWN_EVENTS: tuple[QEvent.Type, ...] = ()
-    WINDOW_EVENTS: tuple[QEvent.Type, ...] = ()
+    SOURCE_EVENTS: tuple[QEvent.Type, ...] = ()
 
     def __init__(self, widget: QWidget) -> None:
         super().__init__(widget)
         self._widget = widget
-        self._window: QWidget | None = None
+        self._source: QWidget | None = None
 
     def follow(self) -> None:
-        """Apply now, and from now on whenever the app changes."""
+        """Apply now, and from now on whenever the source changes."""
         self.apply()
         self._widget.installEventFilter(self)
-        self._watch_window()
+        self._watch_source()
 
     def apply(self) -> None:
         raise NotImplementedError
 
-    def _watch_window(self) -> None:
-        window = self._widget.window()
-        if window is self._window:
+    def source(self) -> QWidget:
+        return self._widget.window()
+
+    def _watch_source(self) -> None:
+        source = self.source()
+        if source is self._source:
             return
-        if self._window is not None and isValid(self._window):
-            self._window.removeEventFilter(self)
-        self._window = window
-        if window is not self._widget:
-            window.installEventFilter(self)
+        if self._source is not None and isValid(self._source):
+            self._source.removeEventFilter(self)
+        self._source = source
+        if source is not self._widget:
+            source.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if watched is self._widget and kind in (QEvent.Type.ParentChange, QEvent.Type.Show):
-            self._watch_window()
-            self.apply()  # the app may have changed while it was elsewhere
+            self._watch_source()
+            self.apply()  # the look may have changed while it was elsewhere
         elif (watched is self._widget and kind in self.OWN_EVENTS) or (
-                watched is self._window and kind in self.WINDOW_EVENTS):
-            self.apply()
+                watched is self._source and kind in self.SOURCE_EVENTS):
+            self.changed(kind)
         return False
+
+    def changed(self, kind: QEvent.Type) -> None:
+        """What the source's ``kind`` of change does (by default: :meth:`apply`)."""
+        self.apply()
 
 
 class PaletteStyle(AppFollower):
@@ -377,11 +396,11 @@ class PaletteStyle(AppFollower):
 
     ``make_sheet`` builds the sheet from the palette; it is applied now and again after
     every palette change, and only when it differs, since setting a style sheet can
-    itself change the palette.
+    itself change the palette. A new text size sets it again, for the text inside.
     """
 
     OWN_EVENTS = (QEvent.Type.PaletteChange,)
-    WINDOW_EVENTS = (QEvent.Type.PaletteChange,)
+    SOURCE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.FontChange)
 
     def __init__(self, widget: QWidget, make_sheet: Callable[[QPalette], str]) -> None:
         super().__init__(widget)
@@ -395,12 +414,22 @@ class PaletteStyle(AppFollower):
             self._sheet = sheet
             self._widget.setStyleSheet(sheet)
 
+    def changed(self, kind: QEvent.Type) -> None:
+        if kind == QEvent.Type.FontChange:
+            # A widget with a sheet keeps the font it had when the sheet was set, and so
+            # does every widget inside it; setting the sheet again takes the new one.
+            self._widget.setStyleSheet("")
+            self._widget.setStyleSheet(self._sheet)
+        else:
+            self.apply()
+
 
 class RelativeFont(AppFollower):
-    """Keeps a widget's font ``scale`` times the app's (bold if ``bold``) when the text
-    size changes in Settings: a font of its own size would keep the size it was set at."""
+    """Keeps a widget's font ``scale`` times its parent's (bold if ``bold``) when the
+    text size changes in Settings: a font of its own size would keep the size it was
+    set at."""
 
-    WINDOW_EVENTS = (QEvent.Type.ApplicationFontChange, QEvent.Type.FontChange)
+    SOURCE_EVENTS = (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange)
 
     def __init__(self, widget: QWidget, scale: float, *, bold: bool = False) -> None:
         super().__init__(widget)
@@ -408,8 +437,12 @@ class RelativeFont(AppFollower):
         self._bold = bold
         self.follow()
 
+    def source(self) -> QWidget:
+        return self._widget.parentWidget() or self._widget
+
     def apply(self) -> None:
-        font = QFont(QApplication.font())
+        parent = self._widget.parentWidget()
+        font = QFont(parent.font() if parent is not None else QApplication.font())
         if font.pointSizeF() > 0:
             font.setPointSizeF(font.pointSizeF() * self._scale)
         else:
@@ -430,16 +463,39 @@ def focus_ring_color(palette: QPalette) -> QColor:
     return accent(Accent.PRIMARY, palette)
 
 
-def keyboard_scrolled(area: QAbstractScrollArea) -> None:
-    """Let Tab reach ``area`` (then the arrows and Page Up/Down scroll it), with a
-    focus ring: a frameless scroll area shows none of its own. ``area`` needs an
-    object name, which the ring's style sheet keeps to."""
-    name = area.objectName()
-    assert name, "the ring's sheet would reach the area's children"
-    area.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-    area.ring_style = PaletteStyle(area, lambda palette: (  # type: ignore[attr-defined]
-        f"#{name} {{ border: 2px solid transparent; }}"
-        f" #{name}:focus {{ border: 2px solid {focus_ring_color(palette).name()}; }}"))
+class KeyboardScrollArea(QScrollArea):
+    """A frameless scroll area that Tab reaches (then the arrows and Page Up/Down
+    scroll it), with the app's focus ring drawn round it while it has focus.
+
+    The ring is painted, not set by a style sheet: a sheet on the area would stop the
+    text inside from following the app's text size.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        ring = round(AppStyle.FOCUS_RING_WIDTH)
+        self.setViewportMargins(ring, ring, ring, ring)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.update()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.Paint and self.hasFocus():
+            option = QStyleOptionFocusRect()
+            option.initFrom(self)
+            painter = QPainter(self)
+            self.style().drawPrimitive(QStyle.PrimitiveElement.PE_FrameFocusRect, option,
+                                       painter, self)
+            painter.end()
+        return handled
 
 
 class PrimaryButton(QPushButton):

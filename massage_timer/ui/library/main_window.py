@@ -24,7 +24,6 @@ from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QFrame,
     QHBoxLayout,
     QLineEdit,
     QListView,
@@ -57,7 +56,7 @@ from massage_timer.ui.library.routine_list import (
 )
 from massage_timer.ui.plain import PlainLabel, plain_tooltip
 from massage_timer.ui.screen_fit import clamp_to_screen, fit_window, short_screen
-from massage_timer.ui.theme import Accent, PrimaryButton, accent, keyboard_scrolled
+from massage_timer.ui.theme import Accent, KeyboardScrollArea, PrimaryButton, accent
 from massage_timer.ui.wrapping_row import WrappingRow
 from massage_timer.ui.wrapping_tree import WrappingTree
 
@@ -141,12 +140,10 @@ class MainWindow(QMainWindow):
         self._broken.hide()
 
         self._detail = RoutineDetail(self)
-        self._scroll = scroll = QScrollArea(self)
+        self._scroll = scroll = KeyboardScrollArea(self)
         scroll.setObjectName("detailScroll")
         scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self._detail)
-        keyboard_scrolled(scroll)
         self._start = PrimaryButton("", self)
         self._start.setObjectName("startButton")
 
