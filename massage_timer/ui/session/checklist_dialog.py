@@ -40,17 +40,18 @@ from massage_timer.core.model.safety import (
 from massage_timer.core.storage.checklist_file import load_checklist
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.screen_fit import fit_window
-from massage_timer.ui.theme import Accent, PrimaryButton, accent
+from massage_timer.ui.theme import Accent, PrimaryButton, RelativeFont, accent
 
 NO, YES = 0, 1
 
 
 def _bold(label: QLabel, scale: float = 1.0) -> QLabel:
-    font = QFont(label.font())
-    font.setBold(True)
-    if scale != 1.0:
-        font.setPointSizeF(font.pointSizeF() * scale)
-    label.setFont(font)
+    if scale == 1.0:
+        font = QFont()  # bold only: the size still follows the app's
+        font.setBold(True)
+        label.setFont(font)
+    else:
+        RelativeFont(label, scale, bold=True)
     return label
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QPalette
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from massage_timer.core.model.language import N_, _
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.screen_fit import fit_window
-from massage_timer.ui.theme import PaletteStyle
+from massage_timer.ui.theme import PaletteStyle, RelativeFont
 
 PAIN_MAX = 10
 QUESTIONS = {
@@ -179,10 +179,7 @@ class PainRatingDialog(QDialog):
         self._skipped = False
         self._heading = heading = PlainLabel("", self)
         heading.setObjectName(f"{name}Question")
-        font = QFont(heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        heading.setFont(font)
+        RelativeFont(heading, 1.4, bold=True)
         heading.setWordWrap(True)
         self._hint = hint = PlainLabel("", self)
         hint.setWordWrap(True)

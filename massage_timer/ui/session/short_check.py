@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 
 from PySide6.QtCore import QEvent, QLocale, QSize, Qt, QTime
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QBoxLayout,
     QDialog,
@@ -26,7 +26,7 @@ from massage_timer.core.model.language import _
 from massage_timer.core.model.safety import Checklist
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.screen_fit import available_area, client_area, fit_window
-from massage_timer.ui.theme import PrimaryButton
+from massage_timer.ui.theme import PrimaryButton, RelativeFont
 
 CHANGED = 2
 """The dialog's result when something on the list changed: ask the full checklist."""
@@ -62,10 +62,7 @@ class ShortCheckDialog(QDialog):
         self._heading = heading = PlainLabel("", self)
         heading.setObjectName("shortCheckHeading")
         heading.setWordWrap(True)
-        font = QFont(heading.font())
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        heading.setFont(font)
+        RelativeFont(heading, 1.25, bold=True)
         self._intro = intro = PlainLabel("", self)
         intro.setObjectName("shortCheckIntro")
         intro.setWordWrap(True)

@@ -8,7 +8,7 @@ rating and note; the caller builds the session record from :attr:`pain_after` an
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,7 +24,7 @@ from massage_timer.core.model.session import Outcome
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.screen_fit import FitScrollArea, fit_window, grow_to_content
 from massage_timer.ui.session.pain_dialog import QUESTIONS, PainScale
-from massage_timer.ui.theme import Accent, accent
+from massage_timer.ui.theme import Accent, RelativeFont, accent
 
 NOTE_MAX_LENGTH = 200
 
@@ -72,10 +72,7 @@ class SessionSummaryDialog(QDialog):
         self._pain_before = pain_before
         self._heading = PlainLabel("", self)
         self._heading.setObjectName("summaryHeading")
-        font = QFont(self._heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self._heading.setFont(font)
+        RelativeFont(self._heading, 1.5, bold=True)
         self._heading.setWordWrap(True)
         color = accent(Accent.SUCCESS if completed else Accent.PRIMARY, self.palette())
         self._heading.setStyleSheet(f"color: {color.name()};")
@@ -102,10 +99,7 @@ class SessionSummaryDialog(QDialog):
         name, question = QUESTIONS["after"]
         self._pain_question = question
         self._pain_heading = pain_heading = PlainLabel("", self)
-        pain_font = QFont(pain_heading.font())
-        pain_font.setBold(True)
-        pain_font.setPointSizeF(pain_font.pointSizeF() * 1.15)
-        pain_heading.setFont(pain_font)
+        RelativeFont(pain_heading, 1.15, bold=True)
         self._pain_hint = pain_hint = PlainLabel("", self)
         self._pain = PainScale(name, question, self)
         pain_heading.setBuddy(self._pain.button(0))
