@@ -446,3 +446,35 @@ def test_settings_list_the_voices_on_the_first_open(running: App, qtbot: QtBot) 
     assert combo.count() > 1
     assert dialog.findChild(QPushButton, "voicePreview").isEnabled()
     dialog.reject()
+
+
+def test_every_text_follows_a_text_size_change(running: App, qtbot: QtBot) -> None:
+    """Each label and button of the library and History windows takes the new text
+    size at once. A style sheet on a widget, or a font of its own size, had kept the
+    size it was set with: the Start button, the headings, the "Take care" box, the
+    broken files' toggle and the History's pain banner stayed small until a restart."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+
+    running.window.show_notice("The history file was moved aside.")
+    running.show_history()
+    view = running.history_window.view
+    assert view is not None
+
+    def sizes() -> dict[str, float]:
+        return {f"{root.objectName()}/{w.objectName()}": w.font().pointSizeF()
+                for root in (running.window, view) for w in root.findChildren(QWidget)
+                if isinstance(w, QLabel | QAbstractButton) and w.objectName()}
+
+    app = _qapp()
+    before, base = sizes(), app.font().pointSizeF()
+    assert len(before) > 40
+    running.store.update(font_scale=2.0)
+    scale = app.font().pointSizeF() / base
+    assert scale > 1.9
+
+    def stuck() -> dict[str, tuple[float, float]]:
+        after = sizes()
+        return {name: (size, after[name]) for name, size in before.items()
+                if name in after and abs(after[name] - size * scale) > 0.05}
+
+    qtbot.waitUntil(lambda: not stuck(), timeout=2000)

@@ -96,7 +96,7 @@ from massage_timer.ui.history.chart_panel import (
     value_ticks,
 )
 from massage_timer.ui.plain import PlainLabel, plain_tooltip
-from massage_timer.ui.theme import Accent, accent, is_dark
+from massage_timer.ui.theme import Accent, PaletteStyle, accent, is_dark
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +160,15 @@ def format_pain(record: SessionRecord) -> str:
     # TRANSLATORS: the pain ratings before and after a session ("3 → 1").
     return _("{before} → {after}").format(before=show(record.pain_before),
                                           after=show(record.pain_after))
+
+
+def _banner_sheet(palette: QPalette) -> str:
+    """The pain banner in the theme's colours, written out (see :class:`PaletteStyle`)."""
+    return ("QLabel#historyPainBanner {"
+            f" background: {palette.color(QPalette.ColorRole.AlternateBase).name()};"
+            f" border: 1px solid {palette.color(QPalette.ColorRole.Mid).name()};"
+            f" border-left: 4px solid {accent(Accent.PRIMARY, palette).name()};"
+            " padding: 8px 10px; }")
 
 
 def local_date_time(moment: datetime, tz: tzinfo, fmt: str | QLocale.FormatType) -> str:
@@ -470,6 +479,7 @@ class HistoryView(QWidget):
         self.banner.setFrameShape(QFrame.Shape.StyledPanel)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.hide()
+        self.banner_style = PaletteStyle(self.banner, _banner_sheet)
         root.addWidget(self.banner)
 
         top = QGridLayout()
@@ -628,12 +638,6 @@ class HistoryView(QWidget):
 
     def _apply_palette(self) -> None:
         pal = self.palette()
-        border = accent(Accent.PRIMARY, pal).name()
-        self.banner.setStyleSheet(
-            "QLabel#historyPainBanner { background: palette(alternate-base); "
-            f"border: 1px solid palette(mid); border-left: 4px solid {border}; "
-            "padding: 8px 10px; }"
-        )
         for view in (self.sessions_chart, self.pain_chart):
             chart = view.chart()
             chart.setTheme(QChart.ChartTheme.ChartThemeDark if is_dark(pal)

@@ -20,10 +20,9 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QHBoxLayout,
     QLineEdit,
     QListView,
@@ -56,7 +55,13 @@ from massage_timer.ui.library.routine_list import (
 )
 from massage_timer.ui.plain import PlainLabel, plain_tooltip
 from massage_timer.ui.screen_fit import clamp_to_screen, fit_window, short_screen
-from massage_timer.ui.theme import Accent, KeyboardScrollArea, PrimaryButton, accent
+from massage_timer.ui.theme import (
+    Accent,
+    KeyboardScrollArea,
+    PaletteStyle,
+    PrimaryButton,
+    accent,
+)
 from massage_timer.ui.wrapping_row import WrappingRow
 from massage_timer.ui.wrapping_tree import WrappingTree
 
@@ -68,6 +73,11 @@ DURATION_CHOICES: tuple[int | None, ...] = (None, 5, 10, 15, 30)
 DEFAULT_SIZE = QSize(1100, 720)
 FIRST_ROUTINE = "desk-micro-break"
 """Shown the first time: no equipment, seated, short; later the last one chosen."""
+
+def _broken_toggle_sheet(palette: QPalette) -> str:
+    """The broken files' toggle in the theme's red (see :class:`PaletteStyle`)."""
+    return f"QToolButton#brokenToggle {{ color: {accent(Accent.DANGER, palette).name()}; }}"
+
 
 class MainWindow(QMainWindow):
     """The routine library and its menus.
@@ -132,6 +142,7 @@ class MainWindow(QMainWindow):
         self._broken_toggle.setCheckable(True)
         self._broken_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self._broken_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self._broken_toggle_style = PaletteStyle(self._broken_toggle, _broken_toggle_sheet)
         self._broken_toggle.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._broken = WrappingTree(self)
         self._broken.setObjectName("brokenRoutines")
@@ -464,8 +475,6 @@ class MainWindow(QMainWindow):
                 count=files, problems=problems)
         )
         self._broken_toggle.setAccessibleName(self._broken_toggle.text())
-        color = accent(Accent.DANGER, QApplication.palette()).name()
-        self._broken_toggle.setStyleSheet(f"QToolButton#brokenToggle {{ color: {color}; }}")
         self._broken_toggle.setVisible(bool(errors))
         self._broken.setVisible(bool(errors) and self._broken_toggle.isChecked())
 
