@@ -377,6 +377,10 @@ class AppFollower(QObject):
             source.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if getattr(self, "_widget", None) is None or not isValid(self._widget):
+            # Its widget is being destroyed (PySide may then call a fresh wrapper,
+            # without this one's attributes) while the source still has events.
+            return False
         kind = event.type()
         if watched is self._widget and kind in (QEvent.Type.ParentChange, QEvent.Type.Show):
             self._watch_source()
