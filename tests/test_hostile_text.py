@@ -4,7 +4,9 @@ A routine is a file from a stranger: its title, summary, step titles, instructio
 and cautions may hold markup (``<img src=...>`` makes a rich-text label open a path),
 control characters, bidi overrides or nothing but spaces. Every widget that shows them
 must show exactly that text, as plain text; one-line places (window titles, table
-cells) show it on one line with the unsafe characters escaped.
+cells) show it on one line with the unsafe characters escaped. Where a run of letters
+is longer than a label could be wide, the label holds it with unseen break points
+(:func:`~massage_timer.core.model.text.breakable`), and nothing else changed.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from routine_factory import hold, make_routine
 from massage_timer.core.model import engine as eng
 from massage_timer.core.model.routine import Routine
 from massage_timer.core.model.session import Outcome
-from massage_timer.core.model.text import single_line
+from massage_timer.core.model.text import breakable, single_line
 from massage_timer.core.model.validation import ValidationError
 from massage_timer.core.storage.history.store import HistoryStore, SessionStart
 from massage_timer.ui.history.history_view import HistoryView
@@ -80,13 +82,13 @@ def test_the_player_shows_routine_text_verbatim(qtbot: QtBot, texts: tuple[str, 
     view.show_status(engine.status())
     text = {label.objectName(): label.text() for label in view.findChildren(QLabel)}
     assert text["routineTitle"] == routine.title
-    assert text["stepTitle"] == routine.steps[0].title
-    assert routine.steps[0].spoken_instruction("left") in text.values()
+    assert text["stepTitle"] == breakable(routine.steps[0].title)
+    assert breakable(routine.steps[0].spoken_instruction("left")) in text.values()
     clock[0] += routine.steps[0].prepare_seconds + 0.5
     engine.update()
     view.show_status(engine.status())
     cues = [label.text() for label in view.findChildren(QLabel)]
-    assert any(t.startswith(routine.steps[0].cue) for t in cues)
+    assert any(t.startswith(breakable(routine.steps[0].cue)) for t in cues)
     _labels_are_plain(view)
 
 
@@ -114,6 +116,13 @@ def test_the_summary_and_the_history_show_a_hostile_title_verbatim(
     assert single_line(title) in cells
     assert all("\n" not in str(c) and "\x1b" not in str(c) for c in cells)
     _labels_are_plain(view)
+
+
+@given(text=hostile)
+def test_break_points_are_all_that_breakable_adds(text: str) -> None:
+    shown = breakable(text)
+    assert shown.replace("\u200b", "") == text.replace("\u200b", "")
+    assert breakable(shown) == shown
 
 
 @pytest.mark.parametrize("title", ["<img src='/dev/zero'>", "a\u202eb", "x\x1b[2Jy"])
