@@ -478,3 +478,21 @@ def test_every_text_follows_a_text_size_change(running: App, qtbot: QtBot) -> No
                 if name in after and abs(after[name] - size * scale) > 0.05}
 
     qtbot.waitUntil(lambda: not stuck(), timeout=2000)
+
+
+def test_quitting_lets_go_of_the_history_window_before_its_database(
+        running: App, qtbot: QtBot) -> None:
+    """A theme or text size change after quitting had the History window (not yet
+    deleted) read figures from the closed database."""
+    from PySide6.QtGui import QFont
+
+    running.show_history()
+    view = running.history_window.view
+    assert view is not None
+    running.shutdown()
+    assert running.history_window.view is None
+    app = _qapp()
+    font = QFont(app.font())
+    font.setPointSizeF(font.pointSizeF() + 1)
+    app.setFont(font)  # conftest gives back the desktop's font after the test
+    qtbot.wait(20)  # an error in the event loop fails the test (pytest-qt)

@@ -88,3 +88,12 @@ class HistoryWindow:
         """Show what changed (a session just ended), if the window exists."""
         if self._view is not None:
             self._view.refresh()
+
+    def close(self) -> None:
+        """Close and let go of the window, before its history is closed: a theme or
+        text size change would otherwise have it read a closed database."""
+        if self._view is not None:
+            holder = self._view.window()
+            holder.close()
+            holder.deleteLater()
+            self._view = None

@@ -694,6 +694,8 @@ class App(QObject):
             )
         self.tray.hide()
         self.sound.close()
+        if self._history_window is not None:
+            self._history_window.close()
         if self._started:  # else there is no history, reminder or idle monitor to close
             self.reminders.close()
             if not self.history.flush():
