@@ -227,6 +227,15 @@ def main() -> int:
             window.close()
             continue
         save(window, f"library-{mode}")
+        if language is None and mode == "light":
+            broken = tmp / "broken-history.sqlite3"
+            broken.write_bytes(b"SQLite format 3\x00" + b"\x13" * 5000)
+            moved, notices = HistoryStore.open(broken)  # the real notice, for real
+            moved.close()
+            for notice in notices:
+                window.show_notice(notice)
+            save(window, "library-notice-light")
+            window.notice_bar.dismiss()
         if language is None:
             capture_editor(library, paths, mode)
 
