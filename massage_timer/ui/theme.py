@@ -12,7 +12,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Literal
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -285,11 +285,20 @@ class ThemeController(QObject):
         self._base_font = QFont(app.font())
         self._font_scale = 1.0
         self._dark = False
+        # Qt hands a new palette or font down to the widgets in posted events: the
+        # followers hear of it once those are through.
+        self._changes: set[QEvent.Type] = set()
+        self._announce = QTimer(self)
+        self._announce.setSingleShot(True)
+        self._announce.setInterval(0)
+        self._announce.timeout.connect(self._announce_changes)
         self._style = AppStyle()
         app.setStyle(self._style)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
         self.set_font_scale(font_scale)
         self._apply()
+        self._changes.clear()  # the first look is no change: nothing follows it yet
+        self._announce.stop()
 
     @property
     def dark(self) -> bool:
@@ -313,6 +322,7 @@ class ThemeController(QObject):
         else:
             font.setPixelSize(round(self._base_font.pixelSize() * self._font_scale))
         self._app.setFont(font)
+        self._changed(QEvent.Type.FontChange)
 
     def follow(self, store: SettingsStore) -> None:
         """Apply the theme and text size whenever they change in ``store``."""
@@ -328,71 +338,83 @@ class ThemeController(QObject):
         dark = system_prefers_dark() if self._mode == "system" else self._mode == "dark"
         self._dark = dark
         self._app.setPalette(dark_palette() if dark else light_palette())
+        self._changed(QEvent.Type.PaletteChange)
         self.themeChanged.emit(dark)
+
+    def _changed(self, kind: QEvent.Type) -> None:
+        self._changes.add(kind)
+        self._announce.start()
+
+    def _announce_changes(self) -> None:
+        changes, self._changes = self._changes, set()
+        for kind in sorted(changes, key=lambda k: k.value):
+            look_changes().changed.emit(kind)
 
     def _on_color_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
         if self._mode == "system":
             self._apply()
 
 
+class LookChanges(QObject):
+    """Says that the app's palette or text size changed: :class:`ThemeController`, the
+    one place that changes them, emits ``changed`` with ``QEvent.Type.PaletteChange``
+    or ``QEvent.Type.FontChange``."""
+
+    changed = Signal(object)
+
+
+_LOOK_CHANGES: list[LookChanges] = []
+
+
+def look_changes() -> LookChanges:
+    if not _LOOK_CHANGES:
+        _LOOK_CHANGES.append(LookChanges())
+    return _LOOK_CHANGES[0]
+
+
 class AppFollower(QObject):
     """Applies something made from the app's look (:meth:`apply`) to a widget again
-    whenever the look it is made from changes.
+    whenever the look changes.
 
     A widget whose look was set on it (a style sheet with colours, a font of its own
-    size) no longer hears of those changes: Qt sends them to the widgets around it but
-    not to it. So the widget it follows (:meth:`source`: its window by default) is
-    watched for :attr:`SOURCE_EVENTS`, again whenever the widget moves; the widget
-    itself for :attr:`OWN_EVENTS`.
+    size) no longer hears of the app's changes: Qt sends them to the widgets around it
+    but not to it. So it follows :func:`look_changes` instead, which costs nothing
+    until the look changes; :attr:`OWN_EVENTS` are watched on the widget itself.
     """
 
     OWN_EVENTS: tuple[QEvent.Type, ...] = ()
-    SOURCE_EVENTS: tuple[QEvent.Type, ...] = ()
 
     def __init__(self, widget: QWidget) -> None:
         super().__init__(widget)
         self._widget = widget
-        self._source: QWidget | None = None
 
     def follow(self) -> None:
-        """Apply now, and from now on whenever the source changes."""
+        """Apply now, and from now on whenever the look changes."""
         self.apply()
-        self._widget.installEventFilter(self)
-        self._watch_source()
+        if self.OWN_EVENTS:
+            self._widget.installEventFilter(self)
+        look_changes().changed.connect(self._on_look_changed)
 
     def apply(self) -> None:
         raise NotImplementedError
 
-    def source(self) -> QWidget:
-        return self._widget.window()
+    def changed(self, kind: QEvent.Type) -> None:
+        """What a ``kind`` of change does (by default: :meth:`apply`)."""
+        self.apply()
 
-    def _watch_source(self) -> None:
-        source = self.source()
-        if source is self._source:
-            return
-        if self._source is not None and isValid(self._source):
-            self._source.removeEventFilter(self)
-        self._source = source
-        if source is not self._widget:
-            source.installEventFilter(self)
+    def _alive(self) -> bool:
+        # While its widget is being destroyed, PySide may call a fresh wrapper of this
+        # object, without this one's attributes.
+        return getattr(self, "_widget", None) is not None and isValid(self._widget)
+
+    def _on_look_changed(self, kind: QEvent.Type) -> None:
+        if self._alive():
+            self.changed(kind)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if getattr(self, "_widget", None) is None or not isValid(self._widget):
-            # Its widget is being destroyed (PySide may then call a fresh wrapper,
-            # without this one's attributes) while the source still has events.
-            return False
-        kind = event.type()
-        if watched is self._widget and kind in (QEvent.Type.ParentChange, QEvent.Type.Show):
-            self._watch_source()
-            self.apply()  # the look may have changed while it was elsewhere
-        elif (watched is self._widget and kind in self.OWN_EVENTS) or (
-                watched is self._source and kind in self.SOURCE_EVENTS):
-            self.changed(kind)
+        if self._alive() and watched is self._widget and event.type() in self.OWN_EVENTS:
+            self.changed(event.type())
         return False
-
-    def changed(self, kind: QEvent.Type) -> None:
-        """What the source's ``kind`` of change does (by default: :meth:`apply`)."""
-        self.apply()
 
 
 class PaletteStyle(AppFollower):
@@ -404,7 +426,6 @@ class PaletteStyle(AppFollower):
     """
 
     OWN_EVENTS = (QEvent.Type.PaletteChange,)
-    SOURCE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.FontChange)
 
     def __init__(self, widget: QWidget, make_sheet: Callable[[QPalette], str]) -> None:
         super().__init__(widget)
@@ -433,16 +454,11 @@ class RelativeFont(AppFollower):
     text size changes in Settings: a font of its own size would keep the size it was
     set at."""
 
-    SOURCE_EVENTS = (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange)
-
     def __init__(self, widget: QWidget, scale: float, *, bold: bool = False) -> None:
         super().__init__(widget)
         self._scale = scale
         self._bold = bold
         self.follow()
-
-    def source(self) -> QWidget:
-        return self._widget.parentWidget() or self._widget
 
     def apply(self) -> None:
         parent = self._widget.parentWidget()
