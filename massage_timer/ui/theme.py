@@ -33,10 +33,12 @@ from PySide6.QtWidgets import (
     QStyleOption,
     QStyleOptionComplex,
     QStyleOptionFocusRect,
+    QToolButton,
     QWidget,
 )
 from shiboken6 import isValid
 
+from massage_timer.core.model.language import _
 from massage_timer.core.model.settings import MAX_FONT_SCALE, MIN_FONT_SCALE
 from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
 
@@ -516,6 +518,25 @@ class KeyboardScrollArea(QScrollArea):
                                        painter, self)
             painter.end()
         return handled
+
+
+class HideButton(QToolButton):
+    """The "×" that hides a note or a notice, named for screen readers in the current
+    language."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setText("\u00d7")
+        self._retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        self.setAccessibleName(_("Hide this note"))
+        self.setToolTip(_("Hide this note"))
 
 
 class PrimaryButton(QPushButton):

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
 from massage_timer.core.model.language import _
 from massage_timer.ui.plain import PlainLabel
-from massage_timer.ui.theme import Accent, PaletteStyle, accent
+from massage_timer.ui.theme import Accent, HideButton, PaletteStyle, accent
 
 
 def _sheet(palette: QPalette) -> str:
@@ -39,9 +39,8 @@ class NoticeBar(QFrame):
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.label.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.close_button = QToolButton(self)
+        self.close_button = HideButton(self)
         self.close_button.setObjectName("noticeBarClose")
-        self.close_button.setText("\u00d7")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 14, 6, 6)
         layout.addWidget(self.label, 1)
@@ -59,8 +58,6 @@ class NoticeBar(QFrame):
     def _retranslate(self) -> None:
         self.setAccessibleName(_("Notices"))
         self.label.setAccessibleName(_("Notices"))
-        self.close_button.setAccessibleName(_("Hide this note"))
-        self.close_button.setToolTip(_("Hide this note"))
 
     def texts(self) -> list[str]:
         return list(self._texts)

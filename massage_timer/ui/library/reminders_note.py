@@ -13,11 +13,12 @@ Signals:
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QLocale, QTime, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
 
 from massage_timer.core.model.language import _, ngettext, pgettext
 from massage_timer.core.model.settings import Settings
 from massage_timer.ui.plain import PlainLabel
+from massage_timer.ui.theme import HideButton
 
 
 def _day(day: int) -> str:
@@ -70,9 +71,8 @@ class RemindersNote(QFrame):
         self.label.setObjectName("remindersNoteText")
         self.change_button = QPushButton(self)
         self.change_button.setObjectName("remindersNoteChange")
-        self.close_button = QToolButton(self)
+        self.close_button = HideButton(self)
         self.close_button.setObjectName("remindersNoteClose")
-        self.close_button.setText("\u00d7")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(self.label, 1)
@@ -93,8 +93,6 @@ class RemindersNote(QFrame):
         self.setAccessibleName(_("Reminders are on"))
         self.change_button.setText(_("Chan&ge\u2026"))
         self.change_button.setAccessibleName(_("Change the reminders"))
-        self.close_button.setAccessibleName(_("Hide this note"))
-        self.close_button.setToolTip(_("Hide this note"))
         if self._settings is not None:
             self.label.setText(note_text(self._settings))
 
