@@ -74,6 +74,7 @@ DEFAULT_SIZE = QSize(1100, 720)
 FIRST_ROUTINE = "desk-micro-break"
 """Shown the first time: no equipment, seated, short; later the last one chosen."""
 
+
 def _broken_toggle_sheet(palette: QPalette) -> str:
     """The broken files' toggle in the theme's red (see :class:`PaletteStyle`)."""
     return f"QToolButton#brokenToggle {{ color: {accent(Accent.DANGER, palette).name()}; }}"
@@ -237,7 +238,7 @@ class MainWindow(QMainWindow):
         return self._notice_bar.texts() if self._notice_bar is not None else []
 
     def _on_notice_changed(self, text: str) -> None:
-        # One line: a long notice (a moved-aside file's path) is cut at the window's edge.
+        # One line: a long message is cut at the window's edge (its tooltip has it whole).
         self.statusBar().setToolTip(text)
 
     def geometry_state(self) -> str:
