@@ -390,6 +390,10 @@ def test_the_keyboard_scrolls_the_routine_details(window: MainWindow, qtbot: QtB
     assert QApplication.focusWidget() is scroll
     qtbot.keyClick(scroll, Qt.Key.Key_PageDown)
     assert bar.value() > 0
+    qtbot.keyClick(scroll, Qt.Key.Key_End)
+    assert bar.value() == bar.maximum()
+    qtbot.keyClick(scroll, Qt.Key.Key_Home)
+    assert bar.value() == 0
     for _ in range(10):
         qtbot.keyClick(scroll, Qt.Key.Key_PageDown)
     assert bar.value() == bar.maximum()

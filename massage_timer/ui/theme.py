@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QFocusEvent,
     QFont,
     QGuiApplication,
+    QKeyEvent,
     QPainter,
     QPalette,
     QPen,
@@ -499,6 +500,16 @@ class KeyboardScrollArea(QScrollArea):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         ring = round(AppStyle.FOCUS_RING_WIDTH)
         self.setViewportMargins(ring, ring, ring, ring)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Home and End too, which QScrollArea leaves to its contents."""
+        bar = self.verticalScrollBar()
+        if event.key() == Qt.Key.Key_Home and not event.modifiers():
+            bar.setValue(bar.minimum())
+        elif event.key() == Qt.Key.Key_End and not event.modifiers():
+            bar.setValue(bar.maximum())
+        else:
+            super().keyPressEvent(event)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
