@@ -29,7 +29,7 @@ from pytestqt.qtbot import QtBot
 
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.model.speech_timing import timing_for
-from massage_timer.core.model.text import breakable, single_line
+from massage_timer.core.model.text import breakable
 from massage_timer.core.storage.loader import Library, LoadedRoutine, Origin, RoutineError
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui.app import create_main_window
@@ -134,13 +134,15 @@ def test_a_list_row_is_one_line_and_stays_inside_itself(qtbot: QtBot) -> None:
     odd = _loaded("odd", title="Desk\u0007\u001b[31m micro\nbreak\tx",
                   steps=[hold("Press", 30)])
     marks = _loaded("marks", title="Z" + "\u0301" * 79, steps=[hold("Press", 30)])
+    mirrored = _loaded("rtl", title="\u202eHold\u202c", steps=[hold("Press", 30)])
     win = MainWindow()
     qtbot.addWidget(win)
-    win.set_library(Library(routines=[odd, marks], errors=[]))
+    win.set_library(Library(routines=[odd, marks, mirrored], errors=[]))
     model = win.routine_list.model()
-    lines = [model.index(row, 0).data(LinesRole) for row in range(2)]
+    lines = [model.index(row, 0).data(LinesRole) for row in range(3)]
     titles = {line[0] for line in lines}
-    assert single_line(odd.routine.title) in titles
+    assert "Desk\\x07\\x1b[31m micro break x" in titles
+    assert "\u202eHold\u202c" in titles, "right-to-left reads as written (ar_XB)"
     for title, _meta, _areas in lines:
         assert not any(c in title for c in "\n\t\u0007\u001b"), title
     row = model.index(1, 0)

@@ -29,10 +29,19 @@ def printable(text: str) -> str:
     return _UNSAFE.sub(_escape, text)
 
 
-def single_line(text: str) -> str:
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def single_line(text: str, *, keep_bidi: bool = False) -> str:
     """``text`` for a one-line place (a list row, a window title): line breaks and tabs
-    become spaces, other unsafe characters are escaped as by :func:`printable`."""
-    return printable(re.sub("[\t\n\r\u2028\u2029]+", " ", text))
+    become spaces, other unsafe characters are escaped as by :func:`printable`.
+
+    ``keep_bidi`` keeps the bidi marks and overrides: for a line drawn on its own,
+    where an override cannot reach past it, and where right-to-left text (the
+    pseudo-locale's among it) should read as it is written.
+    """
+    line = re.sub("[\t\n\r\u2028\u2029]+", " ", text)
+    return _CONTROLS.sub(_escape, line) if keep_bidi else printable(line)
 
 
 LONGEST_UNBROKEN = 40

@@ -128,7 +128,7 @@ class RoutineListModel(QAbstractListModel):
             return None
         routine = self._rows[index.row()].routine
         if role == Qt.ItemDataRole.DisplayRole:
-            return single_line(routine.title)
+            return single_line(routine.title, keep_bidi=True)
         if role == RoutineIdRole:
             return routine.id
         if role == SecondsRole:
@@ -142,8 +142,9 @@ class RoutineListModel(QAbstractListModel):
                 length=duration(seconds), position=position_text(routine.position),
                 equipment=equipment_text(routine))
             areas = ", ".join(area_label(a, short=True) for a in routine_areas(routine))
-            # One line each: a title or equipment from a file may hold line breaks.
-            return (single_line(routine.title), single_line(meta), areas)
+            # One line: a title from a file may hold line breaks. Each line of the row
+            # is drawn on its own, so an override cannot reach past the title.
+            return (single_line(routine.title, keep_bidi=True), meta, areas)
         if role == SearchRole:
             areas = " ".join(area_label(a) for a in routine_areas(routine))
             return f"{routine.title} {routine.summary} {areas}".casefold()
