@@ -429,3 +429,51 @@ def test_a_reminder_during_the_short_check_does_not_count_the_break(
     assert flow.window is not None
     assert not app.reminders.service.break_pending
     flow.stop()
+
+
+def _enter_on(qtbot: QtBot, dialog: QWidget, name: str) -> None:
+    button = dialog.findChild(QAbstractButton, name)
+    assert button is not None and button.isVisible(), name
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=1000)
+    button.setFocus()
+    qtbot.waitUntil(button.hasFocus, timeout=1000)
+    qtbot.keyClick(button, Qt.Key.Key_Return)
+
+
+@pytest.mark.parametrize(("name", "result"), [
+    ("shortCheckChanged", "changed"), ("shortCheckCancel", "rejected"),
+    ("shortCheckConfirm", "accepted")])
+def test_enter_on_a_focused_short_check_button_presses_that_button(
+        qtbot: QtBot, name: str, result: str) -> None:
+    """Enter went to "Nothing has changed — start" whichever button had the focus: on
+    "Something changed — answer the full list" it started the break without the full
+    checklist."""
+    from massage_timer.ui.session.short_check import CHANGED
+
+    dialog = ShortCheckDialog(load_checklist(), datetime(2026, 11, 2, 8, tzinfo=UTC))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    finished: list[int] = []
+    dialog.finished.connect(finished.append)
+    _enter_on(qtbot, dialog, name)
+    expected = {"changed": CHANGED, "rejected": 0, "accepted": 1}[result]
+    assert finished == [expected]
+    assert (dialog.confirmed_at is not None) == (result == "accepted")
+
+
+def test_enter_on_the_checklists_cancel_cancels(qtbot: QtBot) -> None:
+    """With every answer No, Enter on the focused Cancel started the session."""
+    dialog = SafetyChecklistDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for radio in dialog.findChildren(QRadioButton):
+        if radio.objectName().endswith("_no"):
+            radio.setChecked(True)
+    finished: list[int] = []
+    dialog.finished.connect(finished.append)
+    _enter_on(qtbot, dialog, "checklistClose")
+    assert finished == [0]
+    assert dialog.confirmed_at is None

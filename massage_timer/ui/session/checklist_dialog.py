@@ -249,7 +249,6 @@ class SafetyChecklistDialog(QDialog):
 
         self._close = QPushButton(self)
         self._close.setObjectName("checklistClose")
-        self._close.setAutoDefault(False)
         self._close.clicked.connect(self.reject)
         self._confirm = PrimaryButton("", self)
         self._confirm.setObjectName("checklistConfirm")

@@ -88,11 +88,9 @@ class ShortCheckDialog(QDialog):
 
         self.cancel_button = QPushButton(self)
         self.cancel_button.setObjectName("shortCheckCancel")
-        self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self.reject)
         self.changed_button = QPushButton(self)
         self.changed_button.setObjectName("shortCheckChanged")
-        self.changed_button.setAutoDefault(False)
         self.changed_button.clicked.connect(self._on_changed_clicked)
         self.confirm_button = PrimaryButton("", self)
         self.confirm_button.setObjectName("shortCheckConfirm")
