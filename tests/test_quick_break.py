@@ -161,6 +161,39 @@ def test_a_reminder_due_during_the_breaks_checklist_waits(
     assert adherence(store, clocks) == (0, 1)
 
 
+def test_a_reminder_showing_when_a_library_sessions_player_starts_is_started(
+    qtbot: QtBot, service: ReminderController, clocks: FakeClocks, store: HistoryStore,
+) -> None:
+    """The person left the prompt and started a routine from the library: the prompt
+    stayed on top through the session, and the reminder counted as not taken."""
+    withdrawn: list[bool] = []
+    service.reminderWithdrawn.connect(lambda: withdrawn.append(True))
+    fire(service, clocks, 3600)  # 10:00, the prompt shows
+    fire(service, clocks, 60)
+    service.break_started()  # a session from the library reaches its player
+    assert withdrawn == [True]
+    assert kinds(store) == ["shown", "started"]
+    assert adherence(store, clocks) == (1, 1)
+    assert service.status == "Next reminder at 11:01"
+
+
+def test_a_reminder_put_off_by_a_library_sessions_checklist(
+    qtbot: QtBot, service: ReminderController, clocks: FakeClocks, store: HistoryStore,
+) -> None:
+    """A reminder due while a session started from the library was at its checklist
+    was used up as a break, even when that checklist was then cancelled."""
+    fire(service, clocks, 3600)
+    service.hold()  # what Reminders does while any session's checklist shows
+    service.break_cancelled()  # the checklist was cancelled: no break
+    assert service.status == "Next reminder at 10:10", "put off, not used up"
+    with qtbot.waitSignal(service.reminderDue, timeout=500):
+        fire(service, clocks, 600)
+    service.hold()  # due again at the next session's checklist
+    service.break_started()  # and that one reaches its player
+    assert kinds(store) == ["shown", "started"]
+    assert adherence(store, clocks) == (1, 1)
+
+
 # -- the wired app: from the reminder's Start to the player --------------------------
 
 
@@ -477,3 +510,19 @@ def test_enter_on_the_checklists_cancel_cancels(qtbot: QtBot) -> None:
     _enter_on(qtbot, dialog, "checklistClose")
     assert finished == [0]
     assert dialog.confirmed_at is None
+
+
+def test_a_reminder_waits_for_a_library_sessions_checklist(qtbot: QtBot, app: App) -> None:
+    """Due while the checklist of a routine started from the library shows, the
+    reminder is put off (that checklist may be cancelled), and comes back if it is."""
+    app.start_session("desk-micro-break")
+    flow = app.sessions.flow
+    assert flow is not None and flow.checklist is not None
+    before = app.reminders.service.schedule.last_break
+    app.reminders.service.reminderDue.emit()
+    assert not app.reminders.prompt.isVisible()
+    assert app.reminders.service.schedule.last_break == before, "not taken as a break"
+    flow.checklist.reject()
+    assert app.sessions.flow is None
+    app.reminders.service.reminderDue.emit()  # the put-off reminder comes round again
+    assert app.reminders.prompt.isVisible()

@@ -72,6 +72,11 @@ class Sessions(QObject):
     def running(self) -> bool:
         return self.flow is not None
 
+    @property
+    def player_running(self) -> bool:
+        """The session is past its checklist: its player runs (or its summary shows)."""
+        return self._player_running
+
     def start(self, routine_id: str, *, from_reminder: bool = False) -> None:
         """Start ``routine_id`` (the checklist first), or raise the session under way.
 

@@ -366,6 +366,7 @@ class App(QObject):
             self.sound,
             library=lambda: self.library,
             session_running=lambda: self.session_running,
+            player_running=lambda: self._sessions is not None and self._sessions.player_running,
             notify=self.tray.notify,
             parent=self,
         )

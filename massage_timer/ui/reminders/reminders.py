@@ -95,6 +95,7 @@ class Reminders(QObject):
         *,
         library: Callable[[], Library],
         session_running: Callable[[], bool],
+        player_running: Callable[[], bool],
         notify: Callable[[str, str], bool],
         busy: BusyDetector | None = None,
         parent: QObject | None = None,
@@ -104,6 +105,7 @@ class Reminders(QObject):
         self._sound = sound
         self._library = library
         self._session_running = session_running
+        self._player_running = player_running
         self._notify = notify
         self.idle = idle
         idle.set_threshold(store.settings.idle_minutes * 60)
@@ -197,11 +199,11 @@ class Reminders(QObject):
 
     def _on_reminder_due(self) -> None:
         if self._session_running():
-            if self.service.break_pending:
-                # The break asked for is at its checklist: it may yet be cancelled.
+            if self.service.break_pending or not self._player_running():
+                # A session at its checklist (asked for or not): it may yet be cancelled.
                 self.service.hold()
                 return
-            # A session is under way: that is the break; do not interrupt it.
+            # A session's player runs: that is the break; do not interrupt it.
             self.service.record_break()
             return
         s = self._store.settings

@@ -133,6 +133,7 @@ class ReminderController(QObject):
         self._status = ""
         self._break_pending = False
         self._break_answers_reminder = False
+        self._held_for_session = False
 
     @property
     def schedule(self) -> ReminderSchedule:
@@ -189,20 +190,32 @@ class ReminderController(QObject):
         self.startBreakRequested.emit(self._settings.reminder_routine_id)
 
     def break_started(self) -> None:
-        """The asked-for break's player runs: the reminder was started; a new interval."""
-        if not self._break_pending:
-            return
-        self._break_pending = False
-        if self._break_answers_reminder:
+        """A session's player runs, asked for by a reminder or started from the library.
+
+        That is the break: a reminder it answers (the one that asked for it, one showing
+        meanwhile, or one put off while its checklist showed) counts as started, and a
+        new interval begins. A session started from the library with no reminder about
+        counts when it ends (:meth:`record_break`)."""
+        asked, self._break_pending = self._break_pending, False
+        held, self._held_for_session = self._held_for_session, False
+        if asked:
+            if self._break_answers_reminder:
+                self._log("started")
+            self._answer(None, self._schedule.record_break)
+        elif held or self._schedule.state is ReminderState.PROMPTING:
             self._log("started")
-        self._answer(None, self._schedule.record_break)
+            self._answer(None, self._schedule.record_break)
 
     def break_cancelled(self) -> None:
-        """The asked-for break ended before its player: the reminder stays put off."""
+        """The session ended before its player: the reminder stays put off."""
         self._break_pending = False
+        self._held_for_session = False
 
     def hold(self) -> None:
-        """Put off a reminder due while the asked-for break's checklist shows."""
+        """Put off a reminder due while a session's checklist shows: the session may yet
+        be cancelled, and then the reminder comes back; if its player runs, it answers
+        the reminder (:meth:`break_started`)."""
+        self._held_for_session = True
         self._answer(None, self._schedule.snooze)
 
     def snooze(self) -> None:
