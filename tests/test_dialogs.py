@@ -155,6 +155,27 @@ def test_summary_collects_pain_after_and_note(qtbot: QtBot) -> None:
     assert dlg.result() == QDialog.DialogCode.Accepted
 
 
+def test_every_tab_stop_of_the_summary_has_a_name(qtbot: QtBot) -> None:
+    """Tab stopped once on the summary's scroll area, which had no name."""
+    dlg = SessionSummaryDialog("Routine", 60, 3, 3, Outcome.COMPLETED)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.activateWindow()
+    qtbot.waitUntil(dlg.isActiveWindow, timeout=1000)
+    seen: list[QWidget] = []
+    for _step in range(30):
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        if focused in seen:
+            break
+        seen.append(focused)
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+    assert len(seen) >= 3
+    for widget in seen:
+        text = getattr(widget, "text", lambda: "")()
+        assert widget.accessibleName() or text, widget.objectName() or type(widget).__name__
+
+
 def test_summary_rating_is_skippable(qtbot: QtBot) -> None:
     dlg = SessionSummaryDialog("Routine", 10, 1, 4, Outcome.STOPPED)
     qtbot.addWidget(dlg)

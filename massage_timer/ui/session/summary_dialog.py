@@ -132,6 +132,9 @@ class SessionSummaryDialog(QDialog):
         layout.addWidget(self._note)
         outer = QVBoxLayout(self)
         self._scroll = FitScrollArea(content, self)
+        # Tab goes through the controls inside, and the area scrolls to each: a stop on
+        # the area itself would be a nameless one.
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         outer.addWidget(self._scroll, 1)
         outer.addSpacing(4)
         outer.addWidget(buttons)
