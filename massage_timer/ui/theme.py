@@ -270,6 +270,16 @@ class AppStyle(QProxyStyle):
         painter.restore()
 
 
+def scaled(font: QFont, scale: float) -> QFont:
+    """``font`` at ``scale`` times its size, in points or, where it has none, pixels."""
+    result = QFont(font)
+    if font.pointSizeF() > 0:
+        result.setPointSizeF(font.pointSizeF() * scale)
+    else:
+        result.setPixelSize(round(font.pixelSize() * scale))
+    return result
+
+
 class ThemeController(QObject):
     """Keeps the application's palette and font in line with the settings.
 
@@ -318,13 +328,7 @@ class ThemeController(QObject):
     def set_font_scale(self, scale: float) -> None:
         """Scale every font from the desktop's default size (e.g. 1.5 for large text)."""
         self._font_scale = min(max(scale, MIN_FONT_SCALE), MAX_FONT_SCALE)
-        font = QFont(self._base_font)
-        size = self._base_font.pointSizeF()
-        if size > 0:
-            font.setPointSizeF(size * self._font_scale)
-        else:
-            font.setPixelSize(round(self._base_font.pixelSize() * self._font_scale))
-        self._app.setFont(font)
+        self._app.setFont(scaled(self._base_font, self._font_scale))
         self._changed(QEvent.Type.FontChange)
 
     def follow(self, store: SettingsStore) -> None:
@@ -465,11 +469,8 @@ class RelativeFont(AppFollower):
 
     def apply(self) -> None:
         parent = self._widget.parentWidget()
-        font = QFont(parent.font() if parent is not None else QApplication.font())
-        if font.pointSizeF() > 0:
-            font.setPointSizeF(font.pointSizeF() * self._scale)
-        else:
-            font.setPixelSize(round(font.pixelSize() * self._scale))
+        font = scaled(parent.font() if parent is not None else QApplication.font(),
+                      self._scale)
         if self._bold:
             font.setBold(True)
         if font != self._widget.font():

@@ -8,13 +8,13 @@ mouse; keyboard users have the same actions in the main window's Reminders menu.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from massage_timer.core.model.language import _, ngettext, pgettext
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.screen_fit import fit_window
-from massage_timer.ui.theme import Accent, accent
+from massage_timer.ui.theme import Accent, accent, scaled
 
 MARGIN = 24
 
@@ -186,11 +186,7 @@ class ReminderPrompt(QWidget):
         super().changeEvent(event)
 
     def _restyle(self) -> None:
-        font = QFont(self.font())
-        if font.pointSizeF() > 0:
-            font.setPointSizeF(font.pointSizeF() * 1.3)
-        else:
-            font.setPixelSize(round(font.pixelSize() * 1.3))
+        font = scaled(self.font(), 1.3)
         font.setBold(True)
         self._title.setFont(font)
         self._reason.setMinimumWidth(self.fontMetrics().averageCharWidth() * 62)
