@@ -13,6 +13,10 @@ creates them. Both check every routine file and the settings. Peak RSS is the ch
 ``ru_maxrss`` from ``wait4`` (the kernel's high-water mark, what ``VmHWM`` shows), so
 it covers the whole run, deferred work and quitting included. ``bench/bare_window.py``
 is the floor: a bare ``QWidget`` reporting its first paint and its own ``VmHWM``.
+``bench/plain_window.py`` is a second one (``plain_*``): the library window's first
+frame in plain PySide6, none of the app's own work, so the start splits into what
+that content costs any PySide6 app (``plain_ratio``) and what the app's own code adds
+(``app_over_plain_ms``).
 Before its warm-up starts, the bench drops the shared libraries' page cache
 (:func:`evict_libraries`), so every figure counts them as a start maps them.
 
@@ -474,6 +478,18 @@ def measure_bare() -> dict[str, float]:
     return {"cold_start_ms": (shown - began) * 1000, "rss_mb": float(result["rss_mb"])}  # type: ignore[arg-type]
 
 
+def measure_plain() -> dict[str, float]:
+    """``bench/plain_window.py``, imported (its bytecode cached, as the app's is)."""
+    began = time.monotonic()
+    command = [sys.executable, "-c",
+               f"import sys; sys.path.insert(0, {str(BENCH)!r}); import plain_window"]
+    result = _child_json("plain window", _popen(command, _env()), 120)
+    shown = result.get("shown_at")
+    if not isinstance(shown, float):
+        raise RuntimeError("plain: the window was never painted")
+    return {"cold_start_ms": (shown - began) * 1000, "rss_mb": float(result["rss_mb"])}  # type: ignore[arg-type]
+
+
 LIBRARY_PACKAGES = ("PySide6", "shiboken6")
 """Whose shared libraries :func:`evict_libraries` takes out of the page cache."""
 
@@ -546,14 +562,16 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp)
         _pycache.append(root / "pycache")
         runs: dict[str, list[dict[str, float]]] = {
-            "app": [], "bare": [], "first": [], "language": []}
+            "app": [], "bare": [], "plain": [], "first": [], "language": []}
         evicted = evict_libraries()
         # Not counted: fills the page and bytecode caches, and is the data folder's first start.
         measure_app(root / "app")
         measure_app(root / "app-lang", language=BENCH_LANGUAGE)
         measure_bare()
+        measure_plain()
         for i in range(args.runs):  # interleaved, so load changes hit all alike
             runs["bare"].append(measure_bare())
+            runs["plain"].append(measure_plain())
             runs["app"].append(measure_app(root / "app"))
             runs["language"].append(measure_app(root / "app-lang", language=BENCH_LANGUAGE))
             runs["first"].append(measure_app(root / f"first-{i}"))  # a fresh data folder
@@ -590,6 +608,7 @@ def main(argv: list[str] | None = None) -> int:
     cold_ms = statistics.median(figures("app", "cold_start_ms"))
     first_ms = statistics.median(figures("first", "cold_start_ms"))
     bare_ms = statistics.median(figures("bare", "cold_start_ms"))
+    plain_ms = statistics.median(figures("plain", "cold_start_ms"))
     lang_ms = statistics.median(figures("language", "cold_start_ms"))
     idle_rss = float(idle["app"]["rss_mb"])  # type: ignore[arg-type]
     app_rss = max(*figures("app", "rss_mb"), idle_rss)
@@ -642,6 +661,11 @@ def main(argv: list[str] | None = None) -> int:
         "bare_idle_pss_mb": idle["bare"]["pss_now_mb"],
         "bare_idle_cpu_pct": idle["bare"]["idle_cpu_pct"],
         "bare_idle_wakeups_per_min": idle["bare"]["idle_wakeups_per_min"],
+        "plain_cold_start_ms": round(plain_ms, 1),
+        "plain_cold_start_ms_all": [round(x, 1) for x in figures("plain", "cold_start_ms")],
+        "plain_rss_mb": round(max(figures("plain", "rss_mb")), 1),
+        "plain_ratio": round(plain_ms / bare_ms, 2),
+        "app_over_plain_ms": round(cold_ms - plain_ms, 1),
         "cold_start_ratio": round(cold_ms / bare_ms, 2),
         "first_start_ratio": round(first_ms / bare_ms, 2),
         "targets": {"cold_start_ratio": 1.7, "first_start_ratio": 1.7, "idle_rss_mb": 70,

@@ -35,7 +35,7 @@ def test_validator_bench_prints_both_sides(repo_root: Path) -> None:
 
 
 def test_startup_bench_runs_the_app_to_its_first_paint_and_back(repo_root: Path) -> None:
-    """One short round: every child (the app, a fresh first start, the bare window,
+    """One short round: every child (the app, a fresh first start, the bare and plain windows,
     the three idle runs and the session) must report and exit on its own."""
     proc = subprocess.run(
         [sys.executable, str(repo_root / "bench" / "startup.py"), "--runs", "1",
@@ -44,7 +44,8 @@ def test_startup_bench_runs_the_app_to_its_first_paint_and_back(repo_root: Path)
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     figures = json.loads(proc.stdout.strip().splitlines()[-1])
-    for key in ("cold_start_ms", "first_start_ms", "bare_cold_start_ms", "rss_mb",
+    for key in ("cold_start_ms", "first_start_ms", "bare_cold_start_ms", "plain_cold_start_ms",
+                "plain_rss_mb", "rss_mb",
                 "first_start_rss_mb", "idle_cpu_pct", "idle_wakeups_per_min"):
         assert figures[key] > 0 or key.startswith("idle_"), key
     assert figures["reminder_status"].startswith("Next reminder")
