@@ -191,3 +191,41 @@ def test_larger_headings_follow_a_text_size_change(qtbot: QtBot) -> None:
             assert all(part.font().bold() for part in parts[:2])
     finally:
         app.setFont(original)
+
+
+def test_the_summary_heading_follows_a_theme_switch(qtbot: QtBot) -> None:
+    """The "Well done" heading was coloured once, from the palette it was made with: a
+    switch to the dark theme while the summary was open left it in the light theme's
+    green. It follows the switch now, and keeps its larger size through a text size
+    change."""
+    from PySide6.QtWidgets import QLabel
+
+    from massage_timer.core.model.session import Outcome
+    from massage_timer.ui.session.summary_dialog import SessionSummaryDialog
+    from massage_timer.ui.theme import Accent, accent
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    original = app.font()
+    theme = ThemeController(app, "light", 1.0)
+    dialog = SessionSummaryDialog("Desk micro-break", 240.0, 5, 5, Outcome.COMPLETED)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    heading = dialog.findChild(QLabel, "summaryHeading")
+    assert heading is not None
+    light = accent(Accent.SUCCESS, app.palette()).name()
+    assert f"color: {light}" in heading.styleSheet()
+    try:
+        theme.set_mode("dark")
+        dark = accent(Accent.SUCCESS, app.palette()).name()
+        assert dark != light
+        qtbot.waitUntil(lambda: f"color: {dark}" in heading.styleSheet(), timeout=1000)
+        theme.set_font_scale(2.0)
+        qtbot.waitUntil(lambda: abs(
+            heading.font().pointSizeF() / app.font().pointSizeF() - 1.5) < 0.01, timeout=1000)
+        assert heading.font().bold()
+        assert f"color: {dark}" in heading.styleSheet()
+    finally:
+        theme.set_mode("light")
+        app.setFont(original)

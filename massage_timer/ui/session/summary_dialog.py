@@ -24,7 +24,7 @@ from massage_timer.core.model.session import Outcome
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.screen_fit import FitScrollArea, fit_window, grow_to_content
 from massage_timer.ui.session.pain_dialog import QUESTIONS, PainScale
-from massage_timer.ui.theme import Accent, RelativeFont, accent
+from massage_timer.ui.theme import Accent, PaletteStyle, RelativeFont, accent
 
 NOTE_MAX_LENGTH = 200
 
@@ -74,8 +74,8 @@ class SessionSummaryDialog(QDialog):
         self._heading.setObjectName("summaryHeading")
         RelativeFont(self._heading, 1.5, bold=True)
         self._heading.setWordWrap(True)
-        color = accent(Accent.SUCCESS if completed else Accent.PRIMARY, self.palette())
-        self._heading.setStyleSheet(f"color: {color.name()};")
+        kind = Accent.SUCCESS if completed else Accent.PRIMARY
+        PaletteStyle(self._heading, lambda palette: f"color: {accent(kind, palette).name()};")
 
         routine = PlainLabel(routine_title, self)
         routine.setObjectName("summaryRoutine")
