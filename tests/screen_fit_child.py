@@ -16,11 +16,13 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QRect
 from PySide6.QtWidgets import QApplication, QWidget
 
 from massage_timer.core.model.engine import SessionEngine
+from massage_timer.core.model.routine_data import blank_routine
 from massage_timer.core.model.session import Outcome
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.storage.checklist_file import load_checklist
 from massage_timer.core.storage.history.store import HistoryStore
 from massage_timer.core.storage.loader import load_library
+from massage_timer.ui.editor.editor import RoutineEditor
 from massage_timer.ui.eliding_combo import ElidingComboBox
 from massage_timer.ui.history_window import HistoryWindow
 from massage_timer.ui.library.main_window import MainWindow
@@ -114,6 +116,9 @@ def main() -> None:
     for name, dialog in dialogs.items():
         out[name] = report(dialog)
         dialog.hide()
+    editor = RoutineEditor(blank_routine(), folder=Path(sys.argv[0]).parent, parent=main_window)
+    out["editor"] = report(editor, editor.save_button, editor.cancel_button)
+    editor.hide()
 
     prompt = ReminderPrompt()
     prompt.show_reminder()

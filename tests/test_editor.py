@@ -958,3 +958,28 @@ def test_open_routines_folder_says_why_when_it_cannot(
     message = app.window.statusBar().currentMessage()
     assert message.startswith(f"Could not make the folder {folder}: "), message
     assert folder.is_file()
+
+
+def test_tab_goes_from_field_to_field_with_no_stop_on_a_scroll_area(qtbot: QtBot) -> None:
+    """Each tab's scroll area (and the steps list's, which lets a short screen scroll
+    the list and its buttons) took a Tab stop of its own, where nothing showed focus;
+    and the editor opened with the focus on its tab bar, not on the title."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from massage_timer.core.model.routine_data import blank_routine
+
+    editor = RoutineEditor(blank_routine(), folder=Path("/nonexistent"))
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow, timeout=2000)
+    assert editor.focusWidget() is editor.title_edit
+    for tab in range(editor.tabs.count()):
+        editor.tabs.setCurrentIndex(tab)
+        editor.tabs.setFocus()
+        seen = []
+        for _press in range(60):
+            qtbot.keyClick(editor.focusWidget() or editor, Qt.Key.Key_Tab)
+            seen.append(editor.focusWidget())
+        assert not [w for w in seen if isinstance(w, QScrollArea)], tab
+        assert any(isinstance(w, QLineEdit) for w in seen), tab

@@ -32,7 +32,7 @@ CHILD = Path(__file__).with_name("screen_fit_child.py")
 SIZES = [(1024, 600), (1366, 768), (1920, 1080)]
 MODES = {"1x": {}, "2x": {"QT_SCALE_FACTOR": "2"}, "144dpi": {"QT_FONT_DPI": "144"}}
 WINDOWS = ("main", "player", "history", "settings", "checklist", "short_check", "pain",
-           "summary", "prompt")
+           "summary", "prompt", "editor")
 PLAYER_PARTS = ("stopButton", "pauseButton", "skipButton", "backButton",
                 "routineProgressText", "countdownLabel")
 
@@ -78,6 +78,9 @@ def test_every_window_and_the_session_controls_fit_the_screen(
         if area[3] >= 360:  # else History scrolls (2x on 1024x600: 300 px high)
             assert inside([x, y, w, h], area), f"{part} at {[x, y, w, h]} is off {area}"
             assert (visible_w, visible_h) == (w, h), f"{part} is cut off"
+    for part, (x, y, w, h, visible_w, visible_h) in result["editor"]["parts"].items():
+        assert inside([x, y, w, h], area), f"the editor's {part} at {[x, y, w, h]} is off {area}"
+        assert (visible_w, visible_h) == (w, h), f"the editor's {part} is cut off"
     buttons = result["main"]["widths"]
     assert len(buttons) == 5
     for name, (given, needed) in buttons.items():

@@ -9,7 +9,7 @@ window is never brought back off-screen or larger than the screen it lands on.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMargins, QPoint, QRect, QSize
+from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QDialog, QFrame, QScrollArea, QStyle, QWidget
 
@@ -124,16 +124,31 @@ class FitScrollArea(QScrollArea):
     allows, while its minimum stays small enough for any screen.
     """
 
-    def __init__(self, content: QWidget, parent: QWidget | None = None) -> None:
+    def __init__(self, content: QWidget, parent: QWidget | None = None, *,
+                 across: bool = True) -> None:
+        """Without ``across`` it scrolls only up and down: it is never narrower than
+        its content's narrowest (a splitter beside it cannot cut a button in half)."""
         super().__init__(parent)
+        self._across = across
         self.setWidget(content)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        if not across:
+            self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def sizeHint(self) -> QSize:
         inner = self.widget()
         if inner is None:
             return super().sizeHint()
         hint = inner.sizeHint()
-        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-        return QSize(hint.width() + bar, hint.height())
+        return QSize(hint.width() + self._bar(), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        least = super().minimumSizeHint()
+        inner = self.widget()
+        if self._across or inner is None:
+            return least
+        return QSize(inner.minimumSizeHint().width() + self._bar(), least.height())
+
+    def _bar(self) -> int:
+        return self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -64,6 +64,7 @@ from massage_timer.ui.editor.fields import (
 )
 from massage_timer.ui.editor.region_picker import RegionPicker
 from massage_timer.ui.plain import PlainLabel
+from massage_timer.ui.screen_fit import FitScrollArea, fit_window
 from massage_timer.ui.theme import PrimaryButton
 
 OriginRole = Qt.ItemDataRole.UserRole + 1
@@ -220,7 +221,8 @@ class RoutineEditor(QDialog):
                 field.focus_widget().installEventFilter(keys)
         self.restore(Snapshot(copy_data(self._data), tuple(self._origins), 0 if steps else -1))
         self.undo_stack.cleanChanged.connect(self._update_state)
-        self.resize(1180, 780)
+        fit_window(self, QSize(1180, 780))
+        self.title_edit.setFocus()  # where a new routine starts (else the tab bar had it)
 
     # -- building ----------------------------------------------------------------
     def _region_picker(self, name: str, parent: QWidget) -> FieldEditor:
@@ -284,8 +286,10 @@ class RoutineEditor(QDialog):
             for b in row:
                 line.addWidget(b)
             list_box.addLayout(line)
-        left = QWidget(steps_page)
-        left.setLayout(list_box)
+        left_page = QWidget(steps_page)
+        left_page.setLayout(list_box)
+        # A short screen scrolls the list and its buttons, not the whole editor.
+        left = FitScrollArea(left_page, steps_page, across=False)
 
         step_form_page = QWidget(steps_page)
         step_layout = QVBoxLayout(step_form_page)
@@ -310,10 +314,15 @@ class RoutineEditor(QDialog):
         splitter.setSizes([280, 860])
         QVBoxLayout(steps_page).addWidget(splitter)
         self.tabs.addTab(steps_page, "")
+        for scroll in (routine_scroll, step_scroll, left):
+            # No Tab stop of their own: Tab goes to the fields inside, which they scroll to.
+            scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         self.problem_list = QListWidget(self)
         self.problem_list.setObjectName("editorProblems")
         self.problem_list.setMaximumHeight(90)
+        rows = self.problem_list.fontMetrics().lineSpacing() * 2
+        self.problem_list.setMinimumHeight(rows + 2 * self.problem_list.frameWidth() + 4)
         self.total = PlainLabel(self)
         self.total.setObjectName("editorTotal")
         self.undo_button = self._button("editorUndo", N_("Undo"), N_("Undo (Ctrl+Z)"))
