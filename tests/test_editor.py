@@ -790,7 +790,8 @@ def test_a_problem_leads_to_its_field_and_the_keyboard_moves_and_removes_steps(
     editor.tabs.setCurrentIndex(0)
     editor.step_list.setCurrentRow(0)
     lst = child(editor, QListWidget, "editorProblems")
-    assert lst.count() == 1 and lst.item(0).text().startswith("Step 2 “Shoulder rolls”, cue:")
+    assert lst.count() == 1
+    assert lst.item(0).text().startswith("Step 2 “\u2068Shoulder rolls\u2069”, cue:")
     lst.itemActivated.emit(lst.item(0))
     assert editor.tabs.currentIndex() == 1 and editor.current_row() == 1
     assert editor.field("cue", step=True).problem is not None
@@ -983,3 +984,65 @@ def test_tab_goes_from_field_to_field_with_no_stop_on_a_scroll_area(qtbot: QtBot
             seen.append(editor.focusWidget())
         assert not [w for w in seen if isinstance(w, QScrollArea)], tab
         assert any(isinstance(w, QLineEdit) for w in seen), tab
+
+
+def test_choices_read_in_the_interface_language_and_the_file_keeps_its_values(
+    qtbot: QtBot,
+) -> None:
+    """The Kind, Position, Pressure and Unit lists, the equipment and side boxes and the
+    steps list showed the file's English values ("hold", "seated", "tennis ball") in
+    every language: they were looked up as messages no catalogue holds."""
+    from PySide6.QtWidgets import QCheckBox
+
+    from massage_timer.core.model.routine_data import blank_routine
+    from massage_timer.core.storage.catalogs import use_language
+
+    use_language("de")
+    try:
+        data = blank_routine()
+        data["equipment"] = ["tennis ball"]
+        editor = RoutineEditor(data, folder=Path("/nonexistent"))
+        qtbot.addWidget(editor)
+        kind = step_field(editor, "kind")
+        assert isinstance(kind, QComboBox)
+        shown = {kind.itemData(i): kind.itemText(i) for i in range(kind.count())}
+        assert shown == {"hold": "Halten", "strokes": "Streichungen", "rest": "Ruhen"}
+        position = routine_field(editor, "position")
+        assert isinstance(position, QComboBox)
+        assert position.currentText() == "Sitzend" and position.currentData() == "seated"
+        ball = child(editor, QCheckBox, "field_equipment_tennis_ball")
+        assert ball.text() == "Tennisball" and ball.isChecked()
+        assert ball.accessibleName().endswith(": Tennisball")
+        left = child(editor, QCheckBox, "field_sides_left")
+        assert left.text() == "links"
+        assert "(Halten, " in editor.step_list.item(0).text()
+        assert editor.data["equipment"] == ["tennis ball"]
+    finally:
+        use_language("en")
+
+
+def test_right_to_left_titles_read_as_written_and_overrides_stay_in_their_title(
+    qtbot: QtBot,
+) -> None:
+    """A Hebrew title (with the right-to-left mark such keyboards type) showed as
+    ``\\u200f…`` in the steps list, the problems and the window title. Its marks are
+    kept now; inside a sentence the title is a bidi isolate, so an override in it
+    cannot turn the words after it around."""
+    from massage_timer.core.model.routine_data import blank_routine
+
+    data = blank_routine()
+    data["title"] = "\u200fעיסוי צוואר"
+    data["steps"][0]["title"] = "\u202eשלב ראשון"
+    editor = RoutineEditor(data, folder=Path("/nonexistent"))
+    qtbot.addWidget(editor)
+    assert "\\u" not in editor.windowTitle() and "\u200fעיסוי צוואר" in editor.windowTitle()
+    row = editor.step_list.item(0).text()
+    assert "\\u" not in row
+    assert "\u2068\u202eשלב ראשון\u2069" in row
+    where = [editor.problem_list.item(i).text() for i in range(editor.problem_list.count())]
+    assert any("\u2068\u202eשלב ראשון\u2069" in line for line in where), where
+    data["steps"][0]["title"] = "ends early\u2069 \u202eoverride"
+    editor = RoutineEditor(data, folder=Path("/nonexistent"))
+    qtbot.addWidget(editor)
+    row = editor.step_list.item(0).text()
+    assert row.count("\u2069") == 1 and "\\u2069" in row

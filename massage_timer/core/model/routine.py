@@ -150,6 +150,14 @@ class StepKind(StrEnum):
 
 Side = Literal["left", "right"]
 
+
+def side_label(side: str) -> str:
+    """A side as shown beside a step or chosen in the editor ("left"), in the current
+    language."""
+    # TRANSLATORS: the side of the body a step works on.
+    return _("left") if side == "left" else _("right")
+
+
 Slug = Annotated[str, Meta(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=64)]
 ShortText = Annotated[str, Meta(min_length=1, max_length=80)]
 Sentence = Annotated[str, Meta(min_length=1, max_length=400)]

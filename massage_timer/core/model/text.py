@@ -44,6 +44,17 @@ def single_line(text: str, *, keep_bidi: bool = False) -> str:
     return _CONTROLS.sub(_escape, line) if keep_bidi else printable(line)
 
 
+_ISOLATES = re.compile("[\u2066-\u2069]")
+
+
+def isolated(text: str) -> str:
+    """``text`` as one line (:func:`single_line`, its bidi marks kept) inside a
+    sentence: set apart as a bidi isolate, so that right-to-left text reads as it is
+    written and no override in it reaches the words around it. Isolate marks of its
+    own are escaped: one of them could end the isolate early."""
+    return "\u2068" + _ISOLATES.sub(_escape, single_line(text, keep_bidi=True)) + "\u2069"
+
+
 LONGEST_UNBROKEN = 40
 """The longest run without a break that :func:`breakable` leaves alone."""
 

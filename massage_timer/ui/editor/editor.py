@@ -48,7 +48,7 @@ from massage_timer.core.model.language import N_, _
 from massage_timer.core.model.routine import Routine, Step, StepKind
 from massage_timer.core.model.routine_data import Data, blank_step, copy_data, free_id, slug
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
-from massage_timer.core.model.text import single_line
+from massage_timer.core.model.text import isolated, single_line
 from massage_timer.core.model.validation import ValidationError, convert
 from massage_timer.core.storage import routine_file
 from massage_timer.core.storage.loader import RoutineLoadError
@@ -476,17 +476,18 @@ class RoutineEditor(QDialog):
         lst.blockSignals(False)
 
     def _step_text(self, index: int, step: Mapping[str, Any]) -> str:
-        title = single_line(str(step.get("title", ""))) or _("(no title)")
+        raw = str(step.get("title", "")).strip()
+        title = isolated(raw) if raw else _("(no title)")
         kind = str(step.get("kind", ""))
-        if kind in set(StepKind):  # shown as the kind field's choice shows it
-            kind = _(kind)
+        if kind in set(StepKind):  # as the kind field shows it
+            kind = StepKind(kind).label
         try:
             seconds = convert(step, Step, strip=True).seconds_at(self._timing)
             length = short_duration(seconds)
         except (ValidationError, ValueError, TypeError):
             length = "?"
-        # TRANSLATORS: a step in the editor's list: "3. Neck glide (massage, 1 min)";
-        # {kind} is the step's kind as the routine file writes it.
+        # TRANSLATORS: a step in the editor's list: "3. Neck glide (Hold, 1 min)";
+        # {kind} is the step's kind as the editor's Kind field shows it.
         text = (_("{number}. {title} ({kind}, {length}, optional)")
                 if step.get("optional") is True else _("{number}. {title} ({kind}, {length})"))
         return text.format(number=index + 1, title=title, kind=kind, length=length)
@@ -685,9 +686,9 @@ class RoutineEditor(QDialog):
             return location
         index = int(match[1])
         steps = self._steps()
-        title = single_line(str(steps[index].get("title", ""))) if index < len(steps) else ""
+        title = str(steps[index].get("title", "")).strip() if index < len(steps) else ""
         where = (_("Step {number} “{title}”") if title else _("Step {number}")).format(
-            number=index + 1, title=title)
+            number=index + 1, title=isolated(title))
         rest = location[match.end(1) + 1:].lstrip(".")
         # TRANSLATORS: where a problem is: a step, then the field as the file names it,
         # e.g. "Step 2 “Neck glide”, seconds".
@@ -754,7 +755,8 @@ class RoutineEditor(QDialog):
 
     def _update_state(self, *_args: object) -> None:
         self.save_button.setEnabled(not self.problems and self.dirty)
-        title = single_line(str(self._data.get("title", ""))) or _("Untitled routine")
+        title = single_line(str(self._data.get("title", "")), keep_bidi=True) or _(
+            "Untitled routine")
         mark = "*" if self.dirty else ""
         self.setWindowTitle(mark + _("{title} — Routine editor").format(title=title))
 

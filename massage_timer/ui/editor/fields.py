@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from massage_timer.core.model.language import N_, _
-from massage_timer.core.model.routine import RegionId
+from massage_timer.core.model.routine import RegionId, StrokeUnit, side_label
 from massage_timer.core.model.validation import bare_type
 from massage_timer.ui.plain import plain_tooltip
 
@@ -128,6 +128,20 @@ def choices(kind: Any) -> list[str] | None:
     if get_origin(b) is Literal:
         return [str(a) for a in get_args(b)]
     return None
+
+
+def choice_labels(kind: Any) -> Callable[[str], str]:
+    """How the choices of ``kind`` read in the interface's language ("Hold" for
+    ``hold``): the routine file keeps its values, the person reads the model's labels."""
+    b = bare_type(kind)
+    if isinstance(b, type) and issubclass(b, StrokeUnit):
+        return lambda value: b(value).word(2)
+    if isinstance(b, type) and issubclass(b, enum.Enum) and isinstance(
+            getattr(b, "label", None), property):
+        return lambda value: str(b(value).label)
+    if get_origin(b) is Literal and {str(a) for a in get_args(b)} <= {"left", "right"}:
+        return side_label
+    return _
 
 
 def item_type(kind: Any) -> Any | None:
@@ -332,16 +346,18 @@ class ChoiceField(FieldEditor):
     NOT_SET = N_("(not set)")
 
     def __init__(self, name: str, values: list[str], optional: bool,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 label: Callable[[str], str] = _) -> None:
+        """``label`` says how a value reads (see :func:`choice_labels`)."""
         super().__init__(name, parent)
         self.combo = QComboBox(self)
         self.combo.setObjectName(f"field_{name}")
         self._values = set(values)
+        self._label = label
         if optional:
             self.combo.addItem(_(self.NOT_SET), None)
         for v in values:
-            # A value as the routine file writes it, marked for translation by the model.
-            self.combo.addItem(_(v), v)
+            self.combo.addItem(label(v), v)
         _layout(self).addWidget(self.combo)
         self.combo.activated.connect(lambda _i: self.edited.emit())
         self.setFocusProxy(self.combo)
@@ -356,7 +372,7 @@ class ChoiceField(FieldEditor):
             if value is None:
                 self.combo.setItemText(index, _(self.NOT_SET))
             elif value in self._values:
-                self.combo.setItemText(index, _(str(value)))
+                self.combo.setItemText(index, self._label(str(value)))
 
     def value(self) -> Any:
         data = self.combo.currentData()
@@ -396,9 +412,12 @@ class FlagField(FieldEditor):
 class ChecksField(FieldEditor):
     """A list of choices (sides, equipment): one check box each, in the model's order."""
 
-    def __init__(self, name: str, values: list[str], parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, values: list[str], parent: QWidget | None = None, *,
+                 label: Callable[[str], str] = _) -> None:
+        """``label`` says how a value reads (see :func:`choice_labels`)."""
         super().__init__(name, parent)
         layout = _layout(self)
+        self._label = label
         self.boxes: dict[str, QCheckBox] = {}
         self._extra: list[Any] = []
         for v in values:
@@ -415,11 +434,12 @@ class ChecksField(FieldEditor):
     def retranslate(self) -> None:
         super().retranslate()
         for value, box in self.boxes.items():
-            box.setText(_(value))
+            shown = self._label(value)
+            box.setText(shown)
             # TRANSLATORS: a check box's name for screen readers: a field, then one of its
-            # values as the routine file writes it, e.g. "Sides: left".
+            # choices as shown, e.g. "Sides: left".
             box.setAccessibleName(_("{field}: {choice}").format(
-                field=plain_label(self.name), choice=value))
+                field=plain_label(self.name), choice=shown))
 
     def value(self) -> Any:
         return [v for v, box in self.boxes.items() if box.isChecked()] + self._extra
@@ -460,7 +480,7 @@ def make_field(name: str, kind: Any, regions: RegionFactory,
         if item == RegionId:
             field = regions(name, parent) if parent is not None else regions(name, QWidget())
         elif (values := choices(item)) is not None:
-            field = ChecksField(name, values, parent)
+            field = ChecksField(name, values, parent, label=choice_labels(item))
         elif isinstance(bare_type(item), type) and issubclass(bare_type(item), msgspec.Struct):
             return None
         else:
@@ -470,7 +490,7 @@ def make_field(name: str, kind: Any, regions: RegionFactory,
     elif b in (int, float):
         field = NumberField(name, parent)
     elif (values := choices(kind)) is not None:
-        field = ChoiceField(name, values, is_optional(kind), parent)
+        field = ChoiceField(name, values, is_optional(kind), parent, label=choice_labels(kind))
     else:
         limit = max_length(kind)
         field = (LongTextField(name, parent) if limit is not None and limit > 200

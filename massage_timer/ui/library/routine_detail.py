@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from massage_timer.core.model.language import _, ngettext
-from massage_timer.core.model.routine import Routine, Step, StepKind
+from massage_timer.core.model.routine import Routine, Step, StepKind, side_label
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 from massage_timer.core.model.text import breakable
 from massage_timer.core.storage.loader import LoadedRoutine, Origin
@@ -33,11 +33,6 @@ from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.theme import Accent, PaletteStyle, RelativeFont, accent
 
 
-def _side(side: str) -> str:
-    # TRANSLATORS: the side of the body a step works on.
-    return _("left") if side == "left" else _("right")
-
-
 def _step_detail(step: Step) -> str:
     if step.kind is StepKind.STROKES:
         reps = step.reps or 0
@@ -52,10 +47,10 @@ def _step_detail(step: Step) -> str:
         # TRANSLATORS: {what} is "hold 30 s" or "8 strokes"; {first} and {then} are
         # "left" or "right".
         return _("{what} per side ({first}, then {then})").format(
-            what=what, first=_side(step.sides[0]), then=_side(step.sides[1]))
+            what=what, first=side_label(step.sides[0]), then=side_label(step.sides[1]))
     if len(step.sides) == 1:
         # TRANSLATORS: {what} is "hold 30 s" or "8 strokes"; {side} is "left" or "right".
-        return _("{what} ({side} side)").format(what=what, side=_side(step.sides[0]))
+        return _("{what} ({side} side)").format(what=what, side=side_label(step.sides[0]))
     return what
 
 
