@@ -138,7 +138,7 @@ def choice_labels(kind: Any) -> Callable[[str], str]:
         return lambda value: b(value).word(2)
     if isinstance(b, type) and issubclass(b, enum.Enum) and isinstance(
             getattr(b, "label", None), property):
-        return lambda value: str(b(value).label)
+        return lambda value: str(getattr(b(value), "label"))  # noqa: B009 (Enum has none)
     if get_origin(b) is Literal and {str(a) for a in get_args(b)} <= {"left", "right"}:
         return side_label
     return _
