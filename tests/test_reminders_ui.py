@@ -344,6 +344,43 @@ def test_settings_dialog_refuses_impossible_hours(qtbot: QtBot) -> None:
     assert "start before" in dialog.findChild(QWidget, "settingsError").text()  # type: ignore[union-attr]
 
 
+def test_turning_reminders_off_is_not_refused_over_their_disabled_days_and_hours(
+    qtbot: QtBot,
+) -> None:
+    """With no day ticked, Save asked for "at least one active day" even with reminders
+    turned off, when the day boxes cannot be clicked: the person had to turn reminders
+    back on to mend a setting of theirs. Off, the days and hours left unusable keep
+    their saved values; on again, they are checked as before."""
+    from PySide6.QtCore import QTime
+
+    original = Settings(active_days=(1, 3), active_start="08:00", active_end="17:00")
+    dialog = SettingsDialog(original)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for box in dialog.day_boxes:
+        box.setChecked(False)
+    dialog.active_end.setTime(QTime(7, 0))
+    dialog.reminders_enabled.setChecked(False)
+    assert not dialog.day_boxes[0].isEnabled()
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    dialog.accept()
+    assert not dialog.isVisible()
+    result = dialog.settings()
+    assert not result.reminders_enabled and result.theme == "dark"
+    assert result.active_days == (1, 3)
+    assert (result.active_start, result.active_end) == ("08:00", "17:00")
+    assert "active_days" not in dialog.changes()
+
+    again = SettingsDialog(original)
+    qtbot.addWidget(again)
+    again.show()
+    for box in again.day_boxes:
+        box.setChecked(False)
+    again.accept()
+    assert again.isVisible()  # reminders on: a day is still needed
+    assert "active day" in again.findChild(QWidget, "settingsError").text()  # type: ignore[union-attr]
+
+
 def test_settings_dialog_every_control_is_named(qtbot: QtBot) -> None:
     from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QTabWidget
 

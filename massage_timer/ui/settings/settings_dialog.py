@@ -502,9 +502,7 @@ class SettingsDialog(QDialog):
             "keep_screen_awake": self.keep_screen_awake.isChecked(),
             "reminders_enabled": self.reminders_enabled.isChecked(),
             "reminder_interval_minutes": self.reminder_interval.value(),
-            "active_days": [d for d, box in enumerate(self.day_boxes) if box.isChecked()],
-            "active_start": self.active_start.time().toString("HH:mm"),
-            "active_end": self.active_end.time().toString("HH:mm"),
+            **self._when(),
             "snooze_minutes": self.snooze_minutes.value(),
             "idle_minutes": self.idle_minutes.value(),
             "reminder_routine_id": self.reminder_routine.currentData(),
@@ -520,6 +518,21 @@ class SettingsDialog(QDialog):
             "theme": self.theme.currentData(),
             "font_scale": self.font_scale.value() / 100,
         }
+
+    def _when(self) -> dict[str, Any]:
+        """The reminders' days and hours as shown; with reminders off, those left
+        unusable (no day, or hours that end before they start) keep their saved values:
+        the controls are disabled then, and turning reminders off must not be refused
+        over them."""
+        days = [d for d, box in enumerate(self.day_boxes) if box.isChecked()]
+        start = self.active_start.time().toString("HH:mm")
+        end = self.active_end.time().toString("HH:mm")
+        if not self.reminders_enabled.isChecked():
+            if not days:
+                days = list(self._original.active_days)
+            if self.active_start.time() >= self.active_end.time():
+                start, end = self._original.active_start, self._original.active_end
+        return {"active_days": days, "active_start": start, "active_end": end}
 
     def settings(self) -> Settings:
         return self._result
@@ -537,10 +550,12 @@ class SettingsDialog(QDialog):
         }
 
     def _problem(self) -> tuple[str, QWidget] | None:
-        if not any(box.isChecked() for box in self.day_boxes):
-            return _("Choose at least one active day."), self.day_boxes[0]
-        if self.active_start.time() >= self.active_end.time():
-            return _("The active hours must start before they end."), self.active_end
+        # With reminders off, their days and hours cannot be changed (see _when).
+        if self.reminders_enabled.isChecked():
+            if not any(box.isChecked() for box in self.day_boxes):
+                return _("Choose at least one active day."), self.day_boxes[0]
+            if self.active_start.time() >= self.active_end.time():
+                return _("The active hours must start before they end."), self.active_end
         programs = self._programs()
         if len(programs) > MAX_BUSY_PROGRAMS or any(
             "/" in p or len(p) > 64 or not p.isprintable() for p in programs
