@@ -272,7 +272,7 @@ def test_every_text_of_the_routine_editor_is_translatable(
     assert _outside_diagram(untranslated(editor, ignore=lambda t: t in titles)) == []
     assert editor.step_list.item(0).text() == "⚠ " + pseudo(
         "{number}. {title} ({kind}, {length}, optional)").format(
-        number=1, title="Glide", kind=pseudo("hold"), length="?")
+        number=1, title="\u2068Glide\u2069", kind=pseudo("Hold"), length="?")
     assert editor.windowTitle().endswith(pseudo("{title} — Routine editor").format(
         title="My neck"))
 
@@ -284,7 +284,7 @@ def test_the_routine_editor_follows_a_language_change_while_open(
     qtbot.addWidget(editor)
     editor.show()
     assert editor.tabs.tabText(1) == "S&teps" and editor.add_step.text() == "&Add step"
-    assert editor.step_list.item(0).text() == "⚠ 1. Glide (hold, ?, optional)"
+    assert editor.step_list.item(0).text() == "⚠ 1. \u2068Glide\u2069 (Hold, ?, optional)"
     flag = editor.findChild(QCheckBox, "field_optional")
     assert flag is not None and flag.text() == "Optional step"
 
@@ -294,7 +294,7 @@ def test_the_routine_editor_follows_a_language_change_while_open(
     assert editor.add_step.toolTip() == pseudo("Add a step after this one")
     assert editor.step_list.item(0).text() == "⚠ " + pseudo(
         "{number}. {title} ({kind}, {length}, optional)").format(
-        number=1, title="Glide", kind=pseudo("hold"), length="?")
+        number=1, title="\u2068Glide\u2069", kind=pseudo("Hold"), length="?")
     assert flag.text() == pseudo("Optional step")
     assert editor.windowTitle().endswith(pseudo("{title} — Routine editor").format(
         title="My neck"))
@@ -303,7 +303,7 @@ def test_the_routine_editor_follows_a_language_change_while_open(
 
     _switch(SOURCE)
     assert editor.add_step.text() == "&Add step" and flag.text() == "Optional step"
-    assert editor.step_list.item(0).text() == "⚠ 1. Glide (hold, ?, optional)"
+    assert editor.step_list.item(0).text() == "⚠ 1. \u2068Glide\u2069 (Hold, ?, optional)"
 
 
 def test_the_region_picker_says_why_in_the_current_language(qtbot: QtBot) -> None:
