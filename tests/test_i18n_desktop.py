@@ -382,3 +382,67 @@ def test_the_reminder_status_line_follows_a_language_change(
     finally:
         main.shutdown()
         main.deleteLater()
+
+
+def test_the_library_diagram_keeps_its_own_name_through_a_language_change(
+    qtbot: QtBot,
+) -> None:
+    """The library's diagram is named for what it shows; a language change renamed it
+    the generic "Body diagram" a moment after the library had named it."""
+    from massage_timer.core.storage.loader import load_library
+    from massage_timer.ui.diagram import DiagramView
+    from massage_timer.ui.library.routine_detail import RoutineDetail
+
+    detail = RoutineDetail()
+    qtbot.addWidget(detail)
+    detail.show_routine(load_library().routines[0], include_optional=False)
+    diagram = detail.findChild(DiagramView)
+    assert diagram is not None
+    assert diagram.accessibleName() == "Diagram of the areas this routine works on"
+    _switch(PSEUDO.code)
+    try:
+        assert diagram.accessibleName() == pseudo("Diagram of the areas this routine works on")
+    finally:
+        _switch(SOURCE)
+    assert diagram.accessibleName() == "Diagram of the areas this routine works on"
+
+
+def test_the_region_list_follows_a_language_and_a_theme_change(qtbot: QtBot) -> None:
+    """The region list kept the old language's alphabetical order, and its avoid zones
+    the light theme's red on a dark list (2.7:1)."""
+    from PySide6.QtCore import Qt
+
+    from massage_timer.core.model.regions import AVOID_ZONES
+    from massage_timer.ui.editor.region_picker import RegionIdRole
+    from massage_timer.ui.theme import Accent, ThemeController, accent
+
+    app = _qapp()
+    theme = ThemeController(app, "light", 1.0)
+    picker = RegionPicker("regions")
+    qtbot.addWidget(picker)
+    picker.set_value(["upper-trapezius-left"])
+
+    def rows() -> list[tuple[str, str, bool]]:
+        items = [picker.list.item(r) for r in range(picker.list.count())]
+        return [(str(i.data(RegionIdRole)), i.text(),
+                 i.checkState() == Qt.CheckState.Checked) for i in items]
+
+    def zones_colour() -> set[str]:
+        return {picker.list.item(r).foreground().color().name()
+                for r in range(picker.list.count())
+                if picker.list.item(r).data(RegionIdRole) in AVOID_ZONES}
+
+    assert zones_colour() == {accent(Accent.DANGER, app.palette()).name()}
+    try:
+        theme.set_mode("dark")
+        dark = accent(Accent.DANGER, app.palette()).name()
+        qtbot.waitUntil(lambda: zones_colour() == {dark}, timeout=1000)
+        _switch("de")
+        regions_shown = [text for rid, text, _checked in rows() if rid not in AVOID_ZONES]
+        assert regions_shown == sorted(regions_shown, key=str.casefold)
+        assert [rid for rid, _text, checked in rows() if checked] == ["upper-trapezius-left"]
+        assert picker.value() == ["upper-trapezius-left"]
+        assert zones_colour() == {dark}
+    finally:
+        _switch(SOURCE)
+        theme.set_mode("light")

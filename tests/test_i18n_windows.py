@@ -471,3 +471,30 @@ def test_the_reminders_note_ends_on_one_full_stop(qapp: QApplication, code: str)
             assert text.endswith(".") and not text.endswith(".."), (code, text)
     finally:
         _switch(qapp, SOURCE)
+
+
+def test_date_and_time_fields_take_the_new_language_s_calendar_and_digits(
+    qapp: QApplication, history_view: HistoryView, qtbot: QtBot
+) -> None:
+    """After a switch the History's date fields (and their calendar) kept the locale
+    they were made with: "October 2026, Mon Tue…" in German, Latin digits in Arabic
+    beside charts in Arabic digits. So did the reminders' hours in Settings."""
+    from PySide6.QtCore import QLocale
+
+    from massage_timer.ui.settings.settings_dialog import SettingsDialog
+
+    settings = SettingsDialog(Settings())
+    qtbot.addWidget(settings)
+    fields = [history_view.since_edit, history_view.until_edit,
+              settings.active_start, settings.active_end]
+    try:
+        _switch(qapp, "de")
+        for field in fields:
+            assert field.locale().language() == QLocale.Language.German, field.objectName()
+        assert QLocale().language() == QLocale.Language.German
+        calendar = history_view.since_edit.calendarWidget()
+        assert calendar is not None and calendar.locale().language() == QLocale.Language.German
+    finally:
+        _switch(qapp, SOURCE)
+    for field in fields:
+        assert field.locale().language() == QLocale().language(), field.objectName()

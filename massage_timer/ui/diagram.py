@@ -9,7 +9,7 @@ are part of the drawing and therefore always visible.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -208,10 +208,13 @@ class DiagramView(QWidget):
     Shows state only: the player or library preview calls :meth:`set_regions`.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *,
+                 name: Callable[[], str] = lambda: _("Body diagram")) -> None:
+        """``name`` gives its name for screen readers in the current language."""
         super().__init__(parent)
         self.setObjectName("diagramView")
-        self.setAccessibleName(_("Body diagram"))
+        self._name = name
+        self.setAccessibleName(name())
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._ids: tuple[str, ...] = ()
@@ -249,7 +252,7 @@ class DiagramView(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.LanguageChange:
-            self.setAccessibleName(_("Body diagram"))
+            self.setAccessibleName(self._name())
             self._update_description()
             self.update()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
@@ -158,18 +158,6 @@ class RegionPicker(FieldEditor):
         self.diagram.setMinimumSize(260, 190)
         self.list = QListWidget(self)
         self.list.setObjectName(f"regionList_{name}")
-        ids = [*regions.REGIONS, *regions.BILATERAL]
-        for rid in sorted(ids, key=lambda r: _label(r).casefold()):
-            item = QListWidgetItem(_label(rid), self.list)
-            item.setData(RegionIdRole, rid)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
-                          | Qt.ItemFlag.ItemIsSelectable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-        for zone in regions.AVOID_ZONES:
-            item = QListWidgetItem(_zone_item_text(zone), self.list)
-            item.setData(RegionIdRole, zone)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            item.setForeground(accent(Accent.DANGER, self.palette()))
         self._said: tuple[str, str] | None = None
         """The last message: (what happened, region or zone id), said again on a change."""
         self.message = PlainLabel(self)
@@ -197,11 +185,39 @@ class RegionPicker(FieldEditor):
         # TRANSLATORS: {field} is the field's name, e.g. "Regions".
         self.list.setAccessibleName(_("{field}: check the regions to work on").format(
             field=plain_label(self.name)))
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            rid = str(item.data(RegionIdRole))
-            item.setText(_zone_item_text(rid) if rid in regions.AVOID_ZONES else _label(rid))
+        self._fill()
         self._say()
+
+    def _fill(self) -> None:
+        """The regions in the alphabetical order of the current language, then the
+        avoid zones in the theme's danger colour; checked as the value says."""
+        current = self.list.currentItem()
+        keep = current.data(RegionIdRole) if current is not None else None
+        self._syncing = True
+        self.list.clear()
+        ids = [*regions.REGIONS, *regions.BILATERAL]
+        for rid in sorted(ids, key=lambda r: _label(r).casefold()):
+            item = QListWidgetItem(_label(rid), self.list)
+            item.setData(RegionIdRole, rid)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
+                          | Qt.ItemFlag.ItemIsSelectable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+        danger = accent(Accent.DANGER, self.palette())
+        for zone in regions.AVOID_ZONES:
+            item = QListWidgetItem(_zone_item_text(zone), self.list)
+            item.setData(RegionIdRole, zone)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            item.setForeground(danger)
+        self._syncing = False
+        self._sync()
+        for row in range(self.list.count()):
+            if self.list.item(row).data(RegionIdRole) == keep:
+                self.list.setCurrentRow(row)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_syncing"):
+            self._fill()
 
     def _say(self) -> None:
         """The message under the diagram, in the current language."""

@@ -403,6 +403,8 @@ class HistoryView(QWidget):
         self.since_edit.setAccessibleName(_("From date"))
         self.until_edit.setAccessibleName(_("To date"))
         for edit in (self.since_edit, self.until_edit):
+            # A widget keeps the locale it was made with: its calendar too.
+            edit.setLocale(QLocale())
             edit.setDisplayFormat(short_date_format(QLocale()))
         # TRANSLATORS: between the two dates of the history's date filter.
         self._to_label.setText(_("&to"))

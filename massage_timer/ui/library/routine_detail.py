@@ -156,7 +156,6 @@ class RoutineDetail(QWidget):
         self._shown = (loaded, include_optional, timing)
         self._steps_heading.setText(_("Steps"))
         self._cautions_heading.setText(_("Take care"))
-        self._diagram.setAccessibleName(_("Diagram of the areas this routine works on"))
         widgets: list[QWidget] = [
             self._meta,
             self._summary,
@@ -299,7 +298,7 @@ class StepList(QWidget):
 
 
 def _make_diagram(parent: QWidget) -> DiagramView:
-    view = DiagramView(parent)
+    view = DiagramView(parent, name=lambda: _("Diagram of the areas this routine works on"))
     view.setObjectName("detailDiagram")
     view.setMinimumHeight(200)
     view.setMaximumSize(480, 230)

@@ -156,6 +156,7 @@ class SettingsDialog(QDialog):
             box.setAccessibleName(locale.dayName(day, QLocale.FormatType.LongFormat))
         time_format = locale.timeFormat(QLocale.FormatType.ShortFormat)
         for edit in (self.active_start, self.active_end):
+            edit.setLocale(locale)  # a widget keeps the locale it was made with
             edit.setDisplayFormat(time_format)
         self.keep_screen_awake.setAccessibleDescription(_(self._screen_awake_note))
         self._busy_note.setText(self._offered_text())
