@@ -1046,3 +1046,79 @@ def test_right_to_left_titles_read_as_written_and_overrides_stay_in_their_title(
     qtbot.addWidget(editor)
     row = editor.step_list.item(0).text()
     assert row.count("\u2069") == 1 and "\\u2069" in row
+
+
+def test_one_import_of_two_files_with_one_id_asks_before_the_second(
+    app: App, app_paths: AppPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two files with the same id in one import: the second replaced the first without
+    a question (the library is read again only after the whole import), and the notice
+    counted two routines where one was left."""
+    anna, ben = tmp_path / "anna.toml", tmp_path / "ben.toml"
+    anna.write_text(HAND_WRITTEN.replace("Physio: three exercises", "Anna's version"),
+                    encoding="utf-8")
+    ben.write_text(HAND_WRITTEN.replace("Physio: three exercises", "Ben's version"),
+                   encoding="utf-8")
+    asked: list[tuple[str, str, bool]] = []
+
+    def ask(_parent: object, routine_id: str, title: str, replaceable: bool) -> object:
+        asked.append((routine_id, title, replaceable))
+        return questions.Conflict.COPY
+
+    monkeypatch.setattr(questions, "ask_conflict", ask)
+    assert app.editing.import_files([anna, ben]) == ["physio-three", "physio-three-2"]
+    assert asked == [("physio-three", "Anna's version", True)]
+    titles = {load_routine_file(f).title for f in app_paths.user_routines_dir.glob("*.toml")}
+    assert titles == {"Anna's version", "Ben's version (copy)"}
+
+    monkeypatch.setattr(questions, "ask_conflict", lambda *_a: questions.Conflict.REPLACE)
+    assert app.editing.import_files([anna, anna]) == ["physio-three", "physio-three"]
+    assert len(list(app_paths.user_routines_dir.glob("*.toml"))) == 2
+
+
+def test_an_import_replaces_a_routine_in_its_own_file_and_copies_around_files_on_disk(
+    app: App, app_paths: AppPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Replacing a routine whose file is not named after its id wrote a second file
+    beside it; a copy's id could be the name of a file that does not load yet (one
+    being written by hand), which the copy then wrote over."""
+    folder = app_paths.user_routines_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "shoulders-from-physio.toml").write_text(HAND_WRITTEN, encoding="utf-8")
+    draft = folder / "physio-three-2.toml"
+    draft.write_text("# still writing this one\nid = \"physio-three-2\"\n", encoding="utf-8")
+    app.reload_library()
+    source = tmp_path / "newer.toml"
+    source.write_text(HAND_WRITTEN.replace("seconds = 20", "seconds = 45"), encoding="utf-8")
+
+    monkeypatch.setattr(questions, "ask_conflict", lambda *_a: questions.Conflict.REPLACE)
+    assert app.editing.import_files([source]) == ["physio-three"]
+    assert load_routine_file(folder / "shoulders-from-physio.toml").steps[0].seconds == 45
+    assert not (folder / "physio-three.toml").exists()
+
+    monkeypatch.setattr(questions, "ask_conflict", lambda *_a: questions.Conflict.COPY)
+    assert app.editing.import_files([source]) == ["physio-three-3"]
+    assert draft.read_text(encoding="utf-8").startswith("# still writing")
+    copy = load_routine_file(folder / "physio-three-3.toml")
+    assert copy.title == "Physio: three exercises (copy)"
+
+
+def test_an_id_of_a_routines_dir_routine_is_steered_clear_of_and_flagged(
+    qtbot: QtBot, tmp_path: Path,
+) -> None:
+    """A routine of a folder given with --routines-dir hides a user routine with its
+    id: a title-made id took it, and Save wrote a routine the library never showed."""
+    from massage_timer.core.model.routine_data import blank_routine
+
+    team = tmp_path / "team" / "my-shoulders.toml"
+    editor = RoutineEditor(blank_routine(), folder=tmp_path / "mine",
+                           hidden_by={"my-shoulders": team})
+    qtbot.addWidget(editor)
+    type_into(qtbot, child(editor, QLineEdit, "editorTitle"), "My shoulders")
+    assert editor.data["id"] == "my-shoulders-2"
+    id_field = routine_field(editor, "id")
+    assert isinstance(id_field, QLineEdit)
+    type_into(qtbot, id_field, "my-shoulders")
+    assert any("would hide this routine" in line and str(team) in line
+               for line in problems(editor)), problems(editor)
+    assert not save_button(editor).isEnabled()

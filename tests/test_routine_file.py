@@ -114,3 +114,31 @@ def test_import_and_export(tmp_path: Path) -> None:
     with pytest.raises(RoutineLoadError):
         routine_file.save(tmp_path / "never.toml", b'id = "x"\n')
     assert not (tmp_path / "never.toml").exists(), "nothing invalid is written"
+
+
+def test_an_import_never_writes_over_a_file_it_was_not_asked_to(tmp_path: Path) -> None:
+    """The file named after an imported id may hold another routine (``neck.toml``
+    with the id ``my-neck``) or one being written by hand that does not load yet: the
+    import wrote over it without a word. It takes a free name now; only the file of
+    the routine the person agreed to replace is written over."""
+    folder = tmp_path / "routines"
+    folder.mkdir()
+    mine = folder / "neck.toml"
+    mine.write_text("# my precious routine, half written\nid = \"my-neck\"\n", encoding="utf-8")
+    link = folder / "neck-2.toml"
+    link.symlink_to(tmp_path / "nowhere.toml")
+    incoming = routine_file.read_import(BUILTIN[0].file)
+    data = incoming.data.replace(f'id = "{incoming.routine.id}"'.encode(), b'id = "neck"')
+    neck = routine_file.Incoming(incoming.source, data, routine_file.check(data, mine))
+    target = routine_file.import_into(folder, neck)
+    assert target == folder / "neck-3.toml"
+    assert mine.read_text(encoding="utf-8").startswith("# my precious routine")
+    assert link.is_symlink() and not (tmp_path / "nowhere.toml").exists()
+    assert routine_file.check(target.read_bytes(), target).id == "neck"
+
+    again = routine_file.import_into(folder, neck, replace=target)
+    assert again == target and len(list(folder.glob("*.toml"))) == 3
+    copy = routine_file.import_into(folder, neck, "neck-copy", title="Neck (copy)")
+    routine = routine_file.check(copy.read_bytes(), copy)
+    assert (copy.name, routine.id, routine.title) == ("neck-copy.toml", "neck-copy",
+                                                      "Neck (copy)")

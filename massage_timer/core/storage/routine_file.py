@@ -135,21 +135,38 @@ def read_import(source: Path) -> Incoming:
     return Incoming(source, data, parse_routine(data, source))
 
 
-def with_id(data: bytes, new_id: str) -> bytes:
-    """The same file with another id (its comments and layout kept)."""
+def with_id(data: bytes, new_id: str, title: str | None = None) -> bytes:
+    """The same file with another id, and ``title`` if given (its comments and layout
+    kept)."""
     doc = _decode(data)
     doc["id"] = new_id
+    if title is not None:
+        doc["title"] = title
     return tomlkit.dumps(doc).encode("utf-8")
 
 
-def import_into(folder: Path, incoming: Incoming, new_id: str | None = None) -> Path:
-    """Copy an import into ``folder`` as ``<id>.toml``, under ``new_id`` if given.
+def free_file(folder: Path, stem: str) -> Path:
+    """``<stem>.toml`` in ``folder``, else ``<stem>-2.toml``, ...: the first name that no
+    file (or link) has. A file there may be another routine, one being written by hand,
+    or no routine at all: none is written over unasked."""
+    number = 1
+    while True:
+        path = folder / (f"{stem}.toml" if number == 1 else f"{stem}-{number}.toml")
+        if not path.exists() and not path.is_symlink():
+            return path
+        number += 1
 
-    The file with the routine's id is replaced; the caller asks first.
+
+def import_into(folder: Path, incoming: Incoming, new_id: str | None = None, *,
+                title: str | None = None, replace: Path | None = None) -> Path:
+    """Copy an import into ``folder``, under ``new_id`` and ``title`` if given.
+
+    It is written over ``replace`` (the file of the routine it replaces, which the
+    person agreed to), else into a new file named after its id (:func:`free_file`).
     """
-    data = incoming.data if new_id is None else with_id(incoming.data, new_id)
-    routine_id = new_id or incoming.routine.id
-    target = file_for(folder, routine_id)
+    data = incoming.data if new_id is None and title is None else with_id(
+        incoming.data, new_id or incoming.routine.id, title)
+    target = replace if replace is not None else free_file(folder, new_id or incoming.routine.id)
     save(target, data)
     return target
 

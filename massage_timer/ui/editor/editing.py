@@ -9,8 +9,9 @@ folder; an id already in the library is resolved by asking.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -151,8 +152,9 @@ class RoutineEditing(QObject):
         if files is None:
             files = questions.choose_import_files(self._window)
         imported: list[str] = []
+        batch: dict[str, tuple[Path, str]] = {}
         for source in files:
-            routine_id = self._import_one(source)
+            routine_id = self._import_one(source, batch)
             if routine_id is not None:
                 imported.append(routine_id)
         if imported:
@@ -162,7 +164,9 @@ class RoutineEditing(QObject):
                                   len(imported)).format(count=len(imported)))
         return imported
 
-    def _import_one(self, source: Path) -> str | None:
+    def _import_one(self, source: Path, batch: dict[str, tuple[Path, str]]) -> str | None:
+        """Import one file; ``batch`` holds what this import wrote so far (id: file,
+        title), which the library shows only once the whole import is done."""
         try:
             incoming = routine_file.read_import(source)
         except RoutineLoadError as exc:
@@ -173,23 +177,45 @@ class RoutineEditing(QObject):
             return None
         routine = incoming.routine
         existing = self._library().get(routine.id)
+        earlier = batch.get(routine.id)
         new_id: str | None = None
-        if existing is not None:
-            replaceable = existing.origin is Origin.USER
-            answer = questions.ask_conflict(self._window, routine.id, existing.routine.title,
-                                            replaceable)
+        title: str | None = None
+        replace: Path | None = None
+        if earlier is not None or existing is not None:
+            if earlier is not None:
+                mine: Path | None = earlier[0]
+                shown = earlier[1]
+            else:
+                assert existing is not None
+                mine = existing.file if existing.origin is Origin.USER else None
+                shown = existing.routine.title
+            answer = questions.ask_conflict(self._window, routine.id, shown, mine is not None)
             if answer is questions.Conflict.CANCEL:
                 return None
             if answer is questions.Conflict.COPY:
-                new_id = free_id(f"{routine.id}-2"[:64] if len(routine.id) > 62 else routine.id,
-                                 [r.routine.id for r in self._library().routines])
+                new_id = free_id(routine.id, self._taken_ids(batch))
+                copy = _("{title} (copy)").format(title=routine.title)
+                title = copy if len(copy) <= 80 else None
+            else:
+                replace = mine
         try:
-            routine_file.import_into(self.folder, incoming, new_id)
+            target = routine_file.import_into(self.folder, incoming, new_id, title=title,
+                                              replace=replace)
         except (OSError, RoutineLoadError, TomlInputError) as exc:
             questions.show_problems(
                 self._window, _("{file} cannot be imported").format(file=source.name), str(exc))
             return None
+        batch[new_id or routine.id] = (target, title or routine.title)
         return new_id or routine.id
+
+    def _taken_ids(self, batch: Mapping[str, object]) -> set[str]:
+        """The ids a new routine must not take: the library's, this import's, and the
+        names of the files in the user's folder (a file that does not load yet, being
+        written by hand, may be meant to have its name as its id)."""
+        taken = {r.routine.id for r in self._library().routines} | set(batch)
+        with contextlib.suppress(OSError):
+            taken |= {file.stem for file in self.folder.glob("*.toml")}
+        return taken
 
     def open_folder(self) -> bool:
         """Open the user's routine folder in the file manager, made first if missing.
@@ -240,8 +266,9 @@ class RoutineEditing(QObject):
             self._notice(_("Finish the routine being edited first."))
             return None
         taken = self._user_ids()
-        elsewhere = {r.routine.id for r in self._library().routines
-                     if r.origin is Origin.BUILTIN}
+        routines = self._library().routines
+        elsewhere = {r.routine.id for r in routines if r.origin is Origin.BUILTIN}
+        hidden_by = {r.routine.id: r.file for r in routines if r.origin is Origin.EXTRA}
         settings = self._settings()
         # Imported here on purpose: the editor (and QtSvg for its region picker) is not
         # needed until a routine is edited, so it stays off the first paint.
@@ -249,7 +276,7 @@ class RoutineEditing(QObject):
 
         editor = RoutineEditor(
             data, folder=self.folder, original=original, file=file, taken=taken,
-            elsewhere=elsewhere,
+            elsewhere=elsewhere, hidden_by=hidden_by,
             timing=timing_for(settings.voice_enabled, settings.voice_rate),
             parent=self._window,
         )

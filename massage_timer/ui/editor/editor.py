@@ -174,6 +174,7 @@ class RoutineEditor(QDialog):
         file: Path | None = None,
         taken: Mapping[str, Path] | None = None,
         elsewhere: Collection[str] = (),
+        hidden_by: Mapping[str, Path] | None = None,
         timing: SpeechTiming = AS_WRITTEN,
         parent: QWidget | None = None,
     ) -> None:
@@ -181,7 +182,9 @@ class RoutineEditor(QDialog):
         ``file`` where it lives (None: a new file named after the id in ``folder``);
         ``taken`` the ids of the other routines in ``folder`` and their files;
         ``elsewhere`` the built-in routines' ids: a routine of ``folder`` with one of
-        them takes that built-in's place in the library."""
+        them takes that built-in's place in the library; ``hidden_by`` the ids of the
+        routines of the folders given with ``--routines-dir`` and their files: those
+        would hide a routine of ``folder`` with their id."""
         super().__init__(parent)
         self.setObjectName("routineEditor")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
@@ -190,6 +193,7 @@ class RoutineEditor(QDialog):
         self._file = file
         self._taken = dict(taken or {})
         self._elsewhere = frozenset(elsewhere)
+        self._hidden_by = dict(hidden_by or {})
         self._timing = timing
         self._data: Data = copy_data(data)
         steps = self._data.setdefault("steps", [])
@@ -534,7 +538,8 @@ class RoutineEditor(QDialog):
         elif field.name == "title" and self._id_follows_title:
             made = slug(str(self._data.get("title", "")))
             if len(made) >= 2:
-                self._data["id"] = free_id(made, self._elsewhere.union(self._taken))
+                self._data["id"] = free_id(
+                    made, self._elsewhere.union(self._taken, self._hidden_by))
                 self._routine_fields["id"].set_value(self._data["id"])
         self._commit(before, _("Change {field}").format(field=plain_label(field.name)),
                      f"routine.{field.name}")
@@ -662,6 +667,13 @@ class RoutineEditor(QDialog):
         if other is not None and other != self._file:
             problems.append(("id", _("'{id}' is already used by {file}").format(
                 id=routine_id, file=other.name)))
+            self.routine = None
+        hider = self._hidden_by.get(str(routine_id)) if routine_id is not None else None
+        if hider is not None:
+            # TRANSLATORS: {file} is a routine file in a folder given with --routines-dir.
+            problems.append(("id", _("'{id}' is used by {file}, which would hide this "
+                                     "routine in the library").format(id=routine_id,
+                                                                      file=hider)))
             self.routine = None
         self.problems = problems
         self.problem_list.clear()
