@@ -464,3 +464,35 @@ def test_values_beside_a_short_chart_are_as_many_as_fit() -> None:
     assert value_ticks((6, 3, 2), 20, 60) == 2
     assert value_ticks((6, 3, 2), 20, 20) == 2, "never fewer than the fewest choice"
     assert value_ticks((5, 3, 2), 20, 140) == 5
+
+
+def test_export_never_writes_over_the_settings_and_a_failure_ends_the_last_success(
+    store: HistoryStore, qtbot: QtBot, tmp_path: Path,
+) -> None:
+    """Export guarded the history's own files only: it wrote its CSV over the settings
+    file (reset at the next start, and moved aside). After a failed export the line
+    under the table still said the previous one had worked."""
+    from massage_timer.core.storage.paths import AppPaths
+
+    paths = AppPaths.portable(tmp_path / "data")
+    view = HistoryView(store, tz=BERLIN, now=lambda: NOW, protected=paths.protected_files)
+    qtbot.addWidget(view)
+    view.show()
+    good = tmp_path / "first.csv"
+    view.choose_export_path = lambda: (good, "csv")
+    with qtbot.waitSignal(view.exportFinished, timeout=5000):
+        view.export()
+    assert "exported" in view.count_label.text()
+    for settings_saved in (False, True):
+        if settings_saved:
+            paths.settings_file.parent.mkdir(parents=True, exist_ok=True)
+            paths.settings_file.write_text("theme = \"dark\"\n", encoding="utf-8")
+        view.choose_export_path = lambda: (paths.settings_file, "csv")
+        with qtbot.waitSignal(view.exportFailed, timeout=5000) as blocker:
+            view.export()
+        assert "app's own file" in blocker.args[0]
+        assert "exported" not in view.count_label.text()
+        dialog = view.findChild(QMessageBox, "historyExportFailedDialog")
+        assert dialog is not None
+        dialog.close()
+    assert paths.settings_file.read_text(encoding="utf-8") == "theme = \"dark\"\n"

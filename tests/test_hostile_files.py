@@ -192,6 +192,22 @@ def test_output_never_replaces_a_protected_file(tmp_path: Path) -> None:
     assert paths.history_file.read_bytes() == b"SQLite format 3\x00live"
 
 
+def test_output_never_takes_the_place_of_an_app_file_not_made_yet(tmp_path: Path) -> None:
+    """Before the first save there is no settings file: a protection that compared
+    files let an export be written there, and the app then found its settings broken."""
+    paths = AppPaths.portable(tmp_path)
+    paths.settings_file.parent.mkdir(parents=True)
+    assert not paths.settings_file.exists()
+    roundabout = paths.settings_file.parent / ".." / paths.settings_file.parent.name / (
+        paths.settings_file.name)
+    for target in (paths.settings_file, roundabout):
+        with pytest.raises(UnusableFileError, match="app's own file"):
+            write_output(target, b"csv", protected=paths.protected_files)
+    assert not paths.settings_file.exists()
+    write_output(paths.settings_file.with_name("export.csv"), b"csv",
+                 protected=paths.protected_files)
+
+
 def test_output_to_a_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UnusableFileError, match="folder"):
         write_output(tmp_path, b"x")

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from busy_services import BusServices
 from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from massage_timer.core.model.cues import TONE_REMINDER, Cue, CueKind
@@ -496,3 +496,19 @@ def test_quitting_lets_go_of_the_history_window_before_its_database(
     font.setPointSizeF(font.pointSizeF() + 1)
     app.setFont(font)  # conftest gives back the desktop's font after the test
     qtbot.wait(20)  # an error in the event loop fails the test (pytest-qt)
+
+
+def test_the_app_s_history_export_guards_the_settings_file(
+        running: App, app_paths: AppPaths, qtbot: QtBot) -> None:
+    """The History window is told every file of the app's that its export must leave
+    alone: the settings file too, saved yet or not."""
+    running.show_history()
+    view = running.history_window.view
+    assert view is not None
+    view.choose_export_path = lambda: (app_paths.settings_file, "csv")
+    with qtbot.waitSignal(view.exportFailed, timeout=5000) as blocker:
+        view.export()
+    assert "app's own file" in blocker.args[0]
+    dialog = view.findChild(QMessageBox, "historyExportFailedDialog")
+    assert dialog is not None
+    dialog.close()

@@ -17,6 +17,9 @@ from massage_timer.core.model.language import _
 from massage_timer.ui.screen_fit import fit_window
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
     from massage_timer.core.storage.history.store import HistoryStore
     from massage_timer.ui.history.history_view import HistoryView
 
@@ -41,8 +44,10 @@ class _Holder(QMainWindow):
 class HistoryWindow:
     """Holds the one History window of the app, if it has been opened."""
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, protected: Sequence[Path] = ()) -> None:
+        """``protected``: the app's files its export must never write over."""
         self._parent = parent
+        self._protected = tuple(protected)
         self._view: HistoryView | None = None
 
     @property
@@ -55,7 +60,7 @@ class HistoryWindow:
         from massage_timer.ui.history.history_view import HistoryView
 
         if self._view is None:
-            view = HistoryView(history)
+            view = HistoryView(history, protected=self._protected)
             holder = _Holder(self._parent)
             scroll = QScrollArea(holder)
             scroll.setObjectName("historyScroll")

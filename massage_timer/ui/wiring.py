@@ -224,7 +224,7 @@ class App(QObject):
         if self._history_window is None:
             from massage_timer.ui.history_window import HistoryWindow
 
-            self._history_window = HistoryWindow(self.window)
+            self._history_window = HistoryWindow(self.window, self.paths.protected_files)
         return self._history_window
 
     @property

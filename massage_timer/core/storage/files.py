@@ -132,9 +132,15 @@ def regular_file_head(path: Path, size: int) -> bytes | None:
 
 
 def _same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` are one file, or would be: a path not made yet (the
+    settings before their first save) is compared by where it leads."""
     try:
         return a.samefile(b)
     except OSError:
+        pass
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links (Python < 3.13)
         return False
 
 

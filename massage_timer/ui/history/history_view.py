@@ -337,11 +337,15 @@ class HistoryView(QWidget):
         *,
         tz: tzinfo | None = None,
         now: Callable[[], datetime] = utc_now,
+        protected: Sequence[Path] = (),
         parent: QWidget | None = None,
     ) -> None:
+        """``protected``: the app's files an export must never write over, besides the
+        history's own (the settings file)."""
         super().__init__(parent)
         self.setObjectName("historyView")
         self._store = store
+        self._protected = tuple(protected)
         self._tz = tz or local_zone()
         self._now = now
         self._stats = Stats(store, self._tz, now)
@@ -958,7 +962,7 @@ class HistoryView(QWidget):
 
     def start_export(self, path: Path, fmt: ExportFormat) -> None:
         snapshot = self._store.snapshot()
-        protected = self._store.files
+        protected = (*self._store.files, *self._protected)
         flt = self.current_filter()
         signals = self._export_signals
         tz = self._tz
@@ -1002,6 +1006,7 @@ class HistoryView(QWidget):
 
     def _on_export_failed(self, message: str) -> None:
         self._export_done()
+        self._update_count()  # no longer "exported ... to" an earlier file
         box = QMessageBox(QMessageBox.Icon.Warning, _("Export failed"), message,
                           QMessageBox.StandardButton.Ok, self)
         box.setObjectName("historyExportFailedDialog")
