@@ -143,6 +143,7 @@ def _run_cli(argv: list[str], tmp_path: Path) -> int:
 def test_cli_writes_a_png(qapp: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
                           ) -> None:
     out = tmp_path / "out" / "trap.png"
+    out.parent.mkdir()  # a missing folder is refused (test_hostile_files.py)
     assert _run_cli(["upper-trapezius", "--side", "left", "--size", "200", "-o", str(out)],
                     tmp_path) == 0
     image = QImage(str(out))

@@ -124,6 +124,7 @@ def test_empty_exports() -> None:
 
 def test_csv_file_opens_cleanly_in_a_spreadsheet(store: HistoryStore, tmp_path: Path) -> None:
     target = tmp_path / "out" / "history.csv"
+    target.parent.mkdir()  # a missing folder is refused (test_hostile_files.py)
     assert export.export_to_file(store, None, target, "csv", BERLIN) == 12
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfid,routine_id,")

@@ -32,6 +32,7 @@ from pytestqt.qtbot import QtBot
 from massage_timer.core.model.language import _
 from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage.history.store import HistoryStore, SessionRecord
+from massage_timer.core.storage.paths import AppPaths
 from massage_timer.ui.desktop.language import apply_language
 from massage_timer.ui.history.chart_panel import LABEL_PADDING, date_labels, value_ticks
 from massage_timer.ui.history.history_view import PAGE_SIZE, HistoryView, date_time_format
@@ -472,12 +473,18 @@ def test_export_never_writes_over_the_settings_and_a_failure_ends_the_last_succe
     """Export guarded the history's own files only: it wrote its CSV over the settings
     file (reset at the next start, and moved aside). After a failed export the line
     under the table still said the previous one had worked."""
-    from massage_timer.core.storage.paths import AppPaths
-
     paths = AppPaths.portable(tmp_path / "data")
     view = HistoryView(store, tz=BERLIN, now=lambda: NOW, protected=paths.protected_files)
-    qtbot.addWidget(view)
     view.show()
+    try:
+        _export_twice_into_the_settings(view, paths, qtbot, tmp_path)
+    finally:  # gone before the store closes (see the view fixture)
+        view.close()
+        shiboken6.delete(view)
+
+
+def _export_twice_into_the_settings(view: HistoryView, paths: AppPaths, qtbot: QtBot,
+                                    tmp_path: Path) -> None:
     good = tmp_path / "first.csv"
     view.choose_export_path = lambda: (good, "csv")
     with qtbot.waitSignal(view.exportFinished, timeout=5000):

@@ -302,23 +302,42 @@ def _run_cli(*args: str, env: dict[str, str] | None = None,
                           stderr=subprocess.PIPE, env=env, timeout=60, check=False)
 
 
-def test_output_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [
+    ["routines"], ["history"], ["history", "--format", "json"],
+    ["history", "-o", "/dev/stdout"],
+], ids=["routines", "history", "history-json", "history-to-dev-stdout"])
+def test_output_into_a_closed_pipe_is_quiet(tmp_path: Path, command: list[str]) -> None:
+    """``history | head`` ended with "history: cannot write None: Broken pipe" and 1."""
     reader, writer = os.pipe()
     os.close(reader)
     try:
-        result = _run_cli("routines", "--data-dir", str(tmp_path), stdout=writer)
+        result = _run_cli(*command, "--data-dir", str(tmp_path), stdout=writer)
     finally:
         os.close(writer)
-    assert result.returncode == 0
-    assert b"Traceback" not in result.stderr and b"Exception ignored" not in result.stderr
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == b""
 
 
-def test_output_into_a_full_device_is_one_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("command", "says"), [
+    (["routines"], b"cannot write the output: No space left on device"),
+    (["history"], b"history: cannot write the standard output: No space left on device"),
+], ids=["routines", "history"])
+def test_output_into_a_full_device_is_one_line(
+    tmp_path: Path, command: list[str], says: bytes,
+) -> None:
     with Path("/dev/full").open("wb") as full:
-        result = _run_cli("routines", "--data-dir", str(tmp_path), stdout=full.fileno())
+        result = _run_cli(*command, "--data-dir", str(tmp_path), stdout=full.fileno())
     assert result.returncode == 1
     assert b"Traceback" not in result.stderr
-    assert b"cannot write the output: No space left on device" in result.stderr
+    assert says in result.stderr
+
+
+def test_output_into_a_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    """``-o /home/me/Dokuments/x.csv``, a typo, made the whole missing tree of folders."""
+    target = tmp_path / "no-such-folder" / "deeper" / "x.csv"
+    with pytest.raises(UnusableFileError, match="folder that does not exist"):
+        write_output(target, b"csv")
+    assert not (tmp_path / "no-such-folder").exists()
 
 
 def test_the_detail_pane_shows_markup_in_a_routine_as_text(qtbot: QtBot) -> None:

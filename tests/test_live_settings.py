@@ -184,6 +184,9 @@ def running(
     yield app
     app.shutdown()
     app.deleteLater()
+    # What shutting down let go of (the History window) is gone before the next test,
+    # whose theme or language change it would otherwise hear with its store closed.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def test_the_table_names_every_field() -> None:

@@ -75,9 +75,14 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
         else:
             write(store, flt, sys.stdout, fmt, tz)
             sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # the reader went away (``| head``): the command ends quietly (cli.py)
     except OSError as exc:
+        # TRANSLATORS: {file} in "cannot write {file}: {error}" when the output goes to
+        # the terminal or a pipe.
+        where = _("the standard output")
         print("history: " + _("cannot write {file}: {error}").format(
-            file=args.output, error=exc.strerror or exc), file=sys.stderr)
+            file=args.output or where, error=exc.strerror or exc), file=sys.stderr)
         return 1
     finally:
         store.close()

@@ -168,6 +168,9 @@ def write_output(
     if info is not None and not stat.S_ISREG(info.st_mode):
         _write_into(path, data)
         return
+    if info is None and not path.parent.is_dir():
+        # A typo in a folder's name would otherwise make a whole new tree of folders.
+        raise UnusableFileError(errno.ENOENT, _("is in a folder that does not exist"))
     replace_file(path, data, mode=mode)
 
 
