@@ -119,8 +119,8 @@ def test_sorting_by_any_column_uses_the_store(view: HistoryView) -> None:
     view.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
     assert model.index(0, 2).data() == "1:40"
     view.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
-    assert model.index(0, 1).data() == "Neck release"
-    assert model.index(PAGE_SIZE - 1, 1).data() == "Neck release"
+    assert model.index(0, 1).data() == "\u2068Neck release\u2069"
+    assert model.index(PAGE_SIZE - 1, 1).data() == "\u2068Neck release\u2069"
     view.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
     assert model.index(0, 3).data() == "Completed"
     view.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
@@ -133,11 +133,11 @@ def test_filters_by_routine_and_dates(view: HistoryView) -> None:
     combo = view.findChild(QComboBox, "historyRoutineCombo")
     assert combo is not None
     assert [combo.itemText(i) for i in range(combo.count())] == [
-        "All routines", "Neck release", "Upper back"]
+        "All routines", "\u2068Neck release\u2069", "\u2068Upper back\u2069"]
     combo.setCurrentIndex(2)
     assert view.model.total == 225
     assert {view.model.index(i, 1).data() for i in range(view.model.rowCount())} == {
-        "Upper back"}
+        "\u2068Upper back\u2069"}
     view.range_check.setChecked(True)
     since = view.findChild(QDateEdit, "historySinceEdit")
     until = view.findChild(QDateEdit, "historyUntilEdit")
@@ -210,7 +210,7 @@ def test_delete_all_asks_in_a_dialog(view: HistoryView, store: HistoryStore) -> 
 
 def test_summary_charts_and_banner(view: HistoryView, qtbot: QtBot) -> None:
     assert view.figures["streak"].text().endswith("days")
-    assert "Neck release (225)" in view.figures["top"].text()
+    assert "\u2068Neck release\u2069 (225)" in view.figures["top"].text()
     bars = [s for s in view.sessions_chart.chart().series() if isinstance(s, QBarSeries)]
     assert len(bars) == 1
     values = [bars[0].barSets()[0].at(i) for i in range(bars[0].barSets()[0].count())]
@@ -503,3 +503,47 @@ def _export_twice_into_the_settings(view: HistoryView, paths: AppPaths, qtbot: Q
         assert dialog is not None
         dialog.close()
     assert paths.settings_file.read_text(encoding="utf-8") == "theme = \"dark\"\n"
+
+
+def test_the_last_day_a_date_field_offers_filters_and_exports(
+    view: HistoryView, qtbot: QtBot, tmp_path: Path,
+) -> None:
+    """"To" 9999-12-31 (the date field's own last day, or a year typed as 9999) raised
+    an OverflowError: the table kept the previous filter's rows, and Export did
+    nothing."""
+    from PySide6.QtCore import QDate
+
+    view.range_check.setChecked(True)
+    view.since_edit.setDate(QDate(2026, 1, 1))
+    view.until_edit.setDate(QDate(9999, 12, 31))
+    assert view.until_edit.date() == QDate(9999, 12, 31)
+    assert view.current_filter().until is None
+    assert view.model.total == 450
+    target = tmp_path / "all.csv"
+    view.choose_export_path = lambda: (target, "csv")
+    with qtbot.waitSignal(view.exportFinished, timeout=5000) as blocker:
+        view.export()
+    assert blocker.args[1] == 450
+
+
+def test_the_summary_s_minutes_take_the_locale_s_digits_and_titles_their_direction(
+    view: HistoryView,
+) -> None:
+    """The minutes of "Total time" were written in Latin digits in every language, and
+    a routine's title took the window's direction: in a right-to-left window an English
+    title read backwards beside the count, and "=HYPERLINK(…)" showed its "=" at the
+    end. Titles are bidi isolates now, each in its own direction."""
+    from PySide6.QtCore import QLocale
+
+    previous = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.Arabic, QLocale.Country.Egypt))
+    try:
+        view.refresh_figures()
+        shown = view.figures["minutes"].text()
+        assert any("\u0660" <= c <= "\u0669" for c in shown), shown
+        assert not any(c.isascii() and c.isdigit() for c in shown), shown
+    finally:
+        QLocale.setDefault(previous)
+        view.refresh_figures()
+    assert "\u2068Neck release\u2069" in view.figures["top"].text()
+    assert view.model.index(0, 1).data() == "\u2068Upper back\u2069"

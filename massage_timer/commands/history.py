@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from massage_timer.core.model.language import N_, _, ngettext
 from massage_timer.core.storage.history.export import FORMATS, ExportFormat, export_to_file, write
 from massage_timer.core.storage.history.schema import HistoryError
-from massage_timer.core.storage.history.stats import day_start
+from massage_timer.core.storage.history.stats import day_end, day_start
 from massage_timer.core.storage.history.store import HistoryStore, SessionFilter
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.timezone import local_zone
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
         return 2
     flt = SessionFilter(
         since=day_start(since, tz) if since else None,
-        until=day_start(until + timedelta(days=1), tz) if until else None,
+        until=day_end(until, tz) if until else None,
     )
     try:
         store = (HistoryStore.open_readonly(paths.history_file)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -71,12 +71,13 @@ from PySide6.QtWidgets import (
 
 from massage_timer.core.model.language import N_, _, ngettext
 from massage_timer.core.model.session import Outcome
-from massage_timer.core.model.text import single_line
+from massage_timer.core.model.text import isolated
 from massage_timer.core.storage.history.export import ExportFormat, export_to_file
 from massage_timer.core.storage.history.stats import (
     Stats,
     Summary,
     WeekFigures,
+    day_end,
     day_start,
 )
 from massage_timer.core.storage.history.store import (
@@ -305,7 +306,7 @@ class SessionTableModel(QAbstractTableModel):
         if column == 0:
             return local_date_time(record.started_at, self._tz, self._date_format)
         if column == 1:
-            return single_line(record.routine_title)
+            return isolated(record.routine_title)
         if column == 2:
             return clock(record.active_seconds)
         if column == 3:
@@ -623,7 +624,7 @@ class HistoryView(QWidget):
         self.routine_combo.clear()
         self.routine_combo.addItem(_("All routines"), None)
         for routine_id, title in self._store.routines():
-            self.routine_combo.addItem(single_line(title), routine_id)
+            self.routine_combo.addItem(isolated(title), routine_id)
         found = self.routine_combo.findData(current)
         self.routine_combo.setCurrentIndex(max(found, 0))
         self.routine_combo.blockSignals(False)
@@ -684,7 +685,8 @@ class HistoryView(QWidget):
         f["streak"].setText(ngettext("{count} day", "{count} days", s.streak_days).format(
             count=locale.toString(s.streak_days)))
         hours, minutes = divmod(round(s.total_minutes), 60)
-        min_text = ngettext("{count} min", "{count} min", minutes).format(count=minutes)
+        min_text = ngettext("{count} min", "{count} min", minutes).format(
+            count=locale.toString(minutes))
         f["minutes"].setText(
             # TRANSLATORS: a total time in hours and minutes: "{hours} h" then "{minutes}".
             _("{hours} {minutes}").format(
@@ -703,7 +705,7 @@ class HistoryView(QWidget):
         )
         # TRANSLATORS: a routine and how many sessions it had ("Neck release (12)").
         f["top"].setText("\n".join(_("{title} ({count})").format(
-            title=single_line(u.title), count=locale.toString(u.sessions))
+            title=isolated(u.title), count=locale.toString(u.sessions))
             for u in s.top_routines) or "—")
 
     def _axis_pen(self) -> tuple[QColor, QColor]:
@@ -857,7 +859,7 @@ class HistoryView(QWidget):
             if first > last:
                 first, last = last, first
             since = day_start(first, self._tz)
-            until = day_start(last + timedelta(days=1), self._tz)
+            until = day_end(last, self._tz)
         return SessionFilter(since=since, until=until,
                              routine_id=self.routine_combo.currentData())
 
@@ -905,7 +907,7 @@ class HistoryView(QWidget):
                             # TRANSLATORS: {routine} is a routine's title, {when} a date
                             # and time.
                             _("Delete the “{routine}” session of {when}?").format(
-                                routine=single_line(record.routine_title), when=when)):
+                                routine=isolated(record.routine_title), when=when)):
             return False
         row = self.table.currentIndex().row()
         self._store.delete_session(record.id)

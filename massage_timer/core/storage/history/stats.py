@@ -32,6 +32,12 @@ def day_start(day: date, tz: tzinfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz)
 
 
+def day_end(day: date, tz: tzinfo) -> datetime | None:
+    """The instant local ``day`` ends (the next one begins); None after the last day a
+    date can hold (9999-12-31), which a date field offers: no end then."""
+    return day_start(day + timedelta(days=1), tz) if day < date.max else None
+
+
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
