@@ -1122,3 +1122,35 @@ def test_an_id_of_a_routines_dir_routine_is_steered_clear_of_and_flagged(
     assert any("would hide this routine" in line and str(team) in line
                for line in problems(editor)), problems(editor)
     assert not save_button(editor).isEnabled()
+
+
+def test_what_hear_and_edit_have_to_say_is_said_in_the_editor(
+    qtbot: QtBot, app: App, app_paths: AppPaths, audio: FakeAudio,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The editor covers the library window, and its messages went to that window's
+    status bar: Hear with the voice off seemed to do nothing. With no sound output it
+    said nothing at all."""
+    _user_file(app_paths)
+    app.reload_library()
+    editor = app.editing.edit("physio-three")
+    assert editor is not None
+    editor.show()
+    editor.tabs.setCurrentIndex(1)
+    notice = child(editor, QLabel, "editorNotice")
+    assert not notice.isVisible()
+    app.store.update(voice_enabled=False, reminder_voice=False)
+    child(editor, QPushButton, "editorHear").click()
+    assert notice.isVisible() and "The voice is off" in notice.text()
+    assert "The voice is off" not in app.window.statusBar().currentMessage()
+    assert audio.played == []
+
+    app.store.update(voice_enabled=True)
+    _speech, cues = app.sound.audio()
+    monkeypatch.setattr(cues, "problem", lambda: "no sound server")
+    child(editor, QPushButton, "editorHear").click()
+    assert "No sound output was found" in notice.text()
+    assert audio.played == []
+
+    app.editing.edit("physio-three")  # one editor at a time
+    assert "Finish the routine being edited first" in notice.text()

@@ -236,7 +236,8 @@ class App(QObject):
 
             window = self.window
             hear, play = voice_tryout(self.sound, lambda: self.store.settings,
-                                      lambda text: window.show_notice(text, 8000),
+                                      # Made just below: looked up when it speaks.
+                                      lambda text: self.editing.notice(text),  # noqa: PLW0108
                                       busy=lambda: self.session_running)
             self._editing = RoutineEditing(
                 self.paths,

@@ -85,7 +85,12 @@ class RoutineEditing(QObject):
     def folder(self) -> Path:
         return self._paths.user_routines_dir
 
-    def _notice(self, text: str) -> None:
+    def notice(self, text: str) -> None:
+        """Say ``text`` for a while: in the editor while it is open (it covers the
+        library window, whose status bar would hold it unseen), else in the window."""
+        if self.editor is not None and self.editor.isVisible():
+            self.editor.show_notice(text)
+            return
         show = getattr(self._window, "show_notice", None)
         if callable(show):
             show(text, 8000)
@@ -118,7 +123,7 @@ class RoutineEditing(QObject):
         if loaded is None:
             return None
         if loaded.origin is not Origin.USER:
-            self._notice(
+            self.notice(
                 _("Built-in routines are never changed: duplicate one to edit the copy."))
             return self.duplicate(routine_id)
         original = self._read(loaded)
@@ -129,7 +134,7 @@ class RoutineEditing(QObject):
     def delete(self, routine_id: str) -> bool:
         loaded = self._library().get(routine_id)
         if loaded is None or loaded.origin is not Origin.USER:
-            self._notice(_("Only your own routines can be deleted."))
+            self.notice(_("Only your own routines can be deleted."))
             return False
         if not questions.confirm_delete(self._window, loaded.routine.title):
             return False
@@ -144,7 +149,7 @@ class RoutineEditing(QObject):
                                         f"{loaded.file}: {exc.strerror or exc}")
                 return False
         self._reload()
-        self._notice(_("Deleted “{title}”.").format(title=loaded.routine.title))
+        self.notice(_("Deleted “{title}”.").format(title=loaded.routine.title))
         return True
 
     def import_files(self, files: list[Path] | None = None) -> list[str]:
@@ -160,7 +165,7 @@ class RoutineEditing(QObject):
         if imported:
             self._reload()
             self._select(imported[-1])
-            self._notice(ngettext("Imported {count} routine.", "Imported {count} routines.",
+            self.notice(ngettext("Imported {count} routine.", "Imported {count} routines.",
                                   len(imported)).format(count=len(imported)))
         return imported
 
@@ -224,12 +229,12 @@ class RoutineEditing(QObject):
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self._notice(_("Could not make the folder {folder}: {error}").format(
+            self.notice(_("Could not make the folder {folder}: {error}").format(
                 folder=folder, error=exc.strerror or exc))
             return False
         if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
             return True
-        self._notice(_("No file manager opened {folder}.").format(folder=folder))
+        self.notice(_("No file manager opened {folder}.").format(folder=folder))
         return False
 
     def export(self, routine_id: str, target: Path | None = None) -> Path | None:
@@ -247,7 +252,7 @@ class RoutineEditing(QObject):
             questions.show_problems(self._window, _("The routine could not be exported"),
                                     f"{target}: {message}")
             return None
-        self._notice(_("Exported to {file}.").format(file=target))
+        self.notice(_("Exported to {file}.").format(file=target))
         return target
 
     # -- the editor -------------------------------------------------------------------------
@@ -263,7 +268,7 @@ class RoutineEditing(QObject):
         if self.editor is not None:
             self.editor.raise_()
             self.editor.activateWindow()
-            self._notice(_("Finish the routine being edited first."))
+            self.notice(_("Finish the routine being edited first."))
             return None
         taken = self._user_ids()
         routines = self._library().routines
@@ -304,7 +309,7 @@ class RoutineEditing(QObject):
         log.info("routine %s saved to %s", routine_id, file)
         self._reload()
         self._select(routine_id)
-        self._notice(_("Saved to {file}.").format(file=file))
+        self.notice(_("Saved to {file}.").format(file=file))
 
     def _select(self, routine_id: str) -> None:
         select = getattr(self._window, "select_routine", None)
@@ -341,6 +346,9 @@ def voice_tryout(
         speech, cues = sound.audio()
         if speech is None:
             notice(_("The voice is off: turn it on in Settings to hear instructions."))
+            return
+        if cues.problem() is not None:
+            notice(_("No sound output was found, so the instruction cannot be heard."))
             return
         output = SessionSound(cues, speech)
         output.prepare([text])

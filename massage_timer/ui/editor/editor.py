@@ -158,6 +158,10 @@ class _UndoKeys(QObject):
         return super().eventFilter(watched, event)
 
 
+NOTICE_MS = 8000
+"""How long a notice stays in the editor."""
+
+
 class RoutineEditor(QDialog):
     """Create or change one routine; Save writes it to ``folder`` (or its own file)."""
 
@@ -353,6 +357,15 @@ class RoutineEditor(QDialog):
         self._problems_label.setBuddy(self.problem_list)
         layout.addWidget(self._problems_label)
         layout.addWidget(self.problem_list)
+        self.notice = PlainLabel(self)
+        self.notice.setObjectName("editorNotice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.setInterval(NOTICE_MS)
+        self._notice_timer.timeout.connect(self.notice.hide)
+        layout.addWidget(self.notice)
         layout.addLayout(bottom)
 
         self.step_list.currentRowChanged.connect(self._on_current_step_changed)
@@ -823,6 +836,14 @@ class RoutineEditor(QDialog):
         self.playRequested.emit(step)
 
     # -- saving and closing -----------------------------------------------------------------
+    def show_notice(self, text: str) -> None:
+        """Say ``text`` under the problems for :data:`NOTICE_MS` (what Hear or Edit has
+        to say while the editor covers the library window)."""
+        self.notice.setText(text)
+        self.notice.setAccessibleName(text)
+        self.notice.show()
+        self._notice_timer.start()
+
     def save(self) -> bool:
         """Write the file (checked, atomically) and close; False if it was not saved."""
         self._check()
