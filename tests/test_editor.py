@@ -1154,3 +1154,24 @@ def test_what_hear_and_edit_have_to_say_is_said_in_the_editor(
 
     app.editing.edit("physio-three")  # one editor at a time
     assert "Finish the routine being edited first" in notice.text()
+
+
+def test_a_long_region_name_wraps_in_the_narrow_list_beside_the_diagram(
+    qtbot: QtBot,
+) -> None:
+    """Beside the diagram the list is some 150 px wide: "Levator scapulae, both sides"
+    and "Scalenes (side of the neck)" were cut off at its edge. They wrap now: their
+    rows are taller than a short name's, and nothing scrolls sideways."""
+    picker = RegionPicker("regions")
+    qtbot.addWidget(picker)
+    picker.resize(420, 400)
+    picker.show()
+    qtbot.waitExposed(picker)
+    lst = picker.list
+    qtbot.wait(50)  # laid out
+    heights = {lst.item(r).text(): lst.visualItemRect(lst.item(r)).height()
+               for r in range(lst.count())}
+    one_line = heights["Rhomboids, left"]
+    assert heights["Levator scapulae, both sides"] > one_line
+    assert heights["Scalenes (side of the neck)"] > one_line
+    assert lst.horizontalScrollBar().maximum() == 0

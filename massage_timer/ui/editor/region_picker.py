@@ -14,7 +14,14 @@ from typing import Any
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from massage_timer.core.model import regions
 from massage_timer.core.model.language import _
@@ -155,8 +162,15 @@ class RegionPicker(FieldEditor):
         super().__init__(name, parent)
         self._ids: list[Any] = []
         self.diagram = PickerDiagram(self)
-        self.diagram.setMinimumSize(260, 190)
+        self.diagram.setMinimumSize(220, 190)
         self.list = QListWidget(self)
+        # Narrow beside the diagram: a long name ("Levator scapulae, both sides") wraps
+        # instead of being cut off.
+        self.list.setWordWrap(True)
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        # Its thirty names always scroll: with the bar there from the start, no row is
+        # laid out under it.
+        self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.list.setObjectName(f"regionList_{name}")
         self._said: tuple[str, str] | None = None
         """The last message: (what happened, region or zone id), said again on a change."""
@@ -213,11 +227,28 @@ class RegionPicker(FieldEditor):
         for row in range(self.list.count()):
             if self.list.item(row).data(RegionIdRole) == keep:
                 self.list.setCurrentRow(row)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """At least as wide as its longest word ("Sternocleidomastoid"), which cannot
+        wrap, beside a check box: no name is cut off at the list's edge."""
+        lst = self.list
+        metrics = lst.fontMetrics()
+        words = {word for row in range(lst.count()) for word in lst.item(row).text().split()}
+        style = lst.style()
+        widest = max((metrics.horizontalAdvance(word) for word in words), default=0)
+        lst.setMinimumWidth(
+            widest + style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth)
+            + style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+            + 2 * lst.frameWidth() + 4 * style.pixelMetric(
+                QStyle.PixelMetric.PM_FocusFrameHMargin) + metrics.averageCharWidth())
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_syncing"):
             self._fill()
+        elif event.type() == QEvent.Type.FontChange and hasattr(self, "_syncing"):
+            self._fit_width()
 
     def _say(self) -> None:
         """The message under the diagram, in the current language."""
