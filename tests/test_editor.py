@@ -1175,3 +1175,25 @@ def test_a_long_region_name_wraps_in_the_narrow_list_beside_the_diagram(
     assert heights["Levator scapulae, both sides"] > one_line
     assert heights["Scalenes (side of the neck)"] > one_line
     assert lst.horizontalScrollBar().maximum() == 0
+
+
+def test_a_long_text_field_grows_with_the_text_size_while_open(qtbot: QtBot) -> None:
+    """At 150 % the Summary kept the height it was made with: three of its four lines
+    showed, until the editor was opened again."""
+    from massage_timer.ui.editor.fields import LongTextField
+    from massage_timer.ui.theme import ThemeController
+
+    app = _qapp()
+    original = app.font()
+    theme = ThemeController(app, "light", 1.0)
+    field = LongTextField("summary")
+    qtbot.addWidget(field)
+    field.show()
+    field.set_problem("must have at least 1 character")  # a sheet of its own, too
+    before = field.edit.height()
+    try:
+        theme.set_font_scale(1.5)
+        qtbot.waitUntil(lambda: field.edit.height() > before * 1.3, timeout=1000)
+        assert field.edit.height() == field.fontMetrics().lineSpacing() * 4 + 12
+    finally:
+        app.setFont(original)

@@ -284,11 +284,20 @@ class LongTextField(FieldEditor):
         self.edit.setObjectName(f"field_{name}")
         self.edit.setTabChangesFocus(True)
         self.edit.setUndoRedoEnabled(False)  # the editor's Undo covers every field
-        self.edit.setFixedHeight(self.edit.fontMetrics().lineSpacing() * 4 + 12)
+        self._fit_height()
         _layout(self).addWidget(self.edit)
         self.edit.textChanged.connect(self._on_text_changed)
         self._setting = False
         self.setFocusProxy(self.edit)
+
+    def _fit_height(self) -> None:
+        """Four lines of the text as it is now (a text size change makes it again)."""
+        self.edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_height()
 
     def focus_widget(self) -> QWidget:
         return self.edit
