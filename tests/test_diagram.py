@@ -217,3 +217,22 @@ def test_the_legend_wraps_onto_lines_rather_than_cut_a_label(qtbot: QtBot) -> No
         assert text.left() >= 0 and text.left() + needed <= view.width(), item.label
     tops = [text.top() for _item, _swatch, text in view.legend()]
     assert max(tops) + view.fontMetrics().height() <= view.height()
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["rhomboids", "--view", "side"], "rhomboids is not drawn in the side view"),
+    (["scalenes", "suboccipitals", "--view", "back"], "scalenes is not drawn in the back view"),
+    (["upper-trapezius-right", "--side", "left"],
+     "upper-trapezius-right is on the other side than --side left"),
+], ids=["side-view", "back-view", "other-side"])
+def test_cli_refuses_regions_the_picture_would_not_show(
+    qapp: object, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    argv: list[str], says: str,
+) -> None:
+    """``--view side rhomboids`` wrote a picture with nothing highlighted and said
+    "Wrote ... side view"; ``--side left upper-trapezius-right`` was taken silently."""
+    out = tmp_path / "x.png"
+    assert _run_cli([*argv, "-o", str(out)], tmp_path) == 2
+    assert says in capsys.readouterr().err
+    assert not out.exists()
+    assert _run_cli(["rhomboids", "--view", "both", "-o", str(out)], tmp_path) == 0

@@ -69,10 +69,31 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
                 value=args.background), file=sys.stderr)
             return 2
 
+    view_names = {"back": _("back view"), "side": _("side view"), "both": _("both views")}
     view = args.view
     if view is None:
         views = {diagram.view_of(rid) for rid in args.regions}
         view = views.pop().value if len(views) == 1 else diagram.BOTH
+    unseen = [rid for rid in args.regions
+              if view != diagram.BOTH and diagram.view_of(rid).value != view]
+    if unseen:
+        # TRANSLATORS: {view} is "back view" or "side view".
+        print("massage-timer diagram: " + ngettext(
+            "{ids} is not drawn in the {view}: leave --view out, or give --view both",
+            "{ids} are not drawn in the {view}: leave --view out, or give --view both",
+            len(unseen)).format(ids=", ".join(unseen), view=view_names[view]),
+            file=sys.stderr)
+        return 2
+    other_side = [rid for rid in args.regions
+                  if args.side is not None and rid.endswith(
+                      "-right" if args.side == "left" else "-left")]
+    if other_side:
+        print("massage-timer diagram: " + ngettext(
+            "{ids} is on the other side than --side {side}",
+            "{ids} are on the other side than --side {side}",
+            len(other_side)).format(ids=", ".join(other_side), side=args.side),
+            file=sys.stderr)
+        return 2
 
     app = QGuiApplication.instance()
     if app is None:
@@ -92,7 +113,6 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
         print("massage-timer diagram: " + _("cannot write {path}: {reason}").format(
             path=args.output, reason=err.strerror), file=sys.stderr)
         return 1
-    view_names = {"back": _("back view"), "side": _("side view"), "both": _("both views")}
     # TRANSLATORS: after "massage-timer diagram": the file, its size in pixels, the view.
     print(_("Wrote {path} ({width}x{height}, {view})").format(
         path=args.output, width=image.width(), height=image.height(),
