@@ -407,3 +407,26 @@ def test_special_files_in_a_routine_folder_are_named_not_skipped(
     (error,) = [e for e in doc["errors"] if e["file"] == str(odd)]
     assert error["location"] == "(file)"
     assert any(r["id"] == "my-routine" for r in doc["routines"])
+
+
+def test_a_dash_is_the_standard_output_and_a_picture_s_name_ends_in_png(
+    tmp_path: Path,
+) -> None:
+    """``-o -`` wrote a file named "-" (history and diagram alike), and ``diagram -o
+    x.jpg`` wrote PNG data into a file named .jpg."""
+    def run(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable, "-m", "massage_timer", *args,
+                               "--data-dir", str(tmp_path / "d")], capture_output=True,
+                              cwd=tmp_path, timeout=60, check=False)
+
+    history = run("history", "-o", "-")
+    assert history.returncode == 0, history.stderr
+    assert history.stdout.startswith(b"id,routine_id,")
+    picture = run("diagram", "suboccipitals", "--size", "64", "-o", "-")
+    assert picture.returncode == 0, picture.stderr
+    assert picture.stdout.startswith(b"\x89PNG\r\n\x1a\n")
+    assert not (tmp_path / "-").exists()
+    jpeg = run("diagram", "suboccipitals", "-o", "x.jpg")
+    assert jpeg.returncode == 2
+    assert b"give a name ending in .png" in jpeg.stderr
+    assert not (tmp_path / "x.jpg").exists()

@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(paired muscles also take the name without -left/-right)"),
     )
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.png",
-                        help=_("where to write the PNG"))
+                        help=_("where to write the PNG ('-': standard output)"))
     parser.add_argument("--view", choices=("back", "side", "both"), default=None,
                         help=_("which drawing (default: the one holding the regions, "
                         "or both)"))
@@ -50,6 +50,12 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
             "unknown region id: {ids}", "unknown region ids: {ids}", len(bad)).format(
                 ids=", ".join(bad)), file=sys.stderr)
         print(_("Known ids: {ids}").format(ids=_known_ids()), file=sys.stderr)
+        return 2
+    to_stdout = str(args.output) == "-"
+    if not to_stdout and args.output.suffix.lower() != ".png":
+        print("massage-timer diagram: " + _(
+            "{path}: the picture is a PNG: give a name ending in .png").format(
+                path=args.output), file=sys.stderr)
         return 2
     if not 64 <= args.size <= 4000:
         print("massage-timer diagram: " + _("--size must be between {low} and {high}").format(
@@ -108,7 +114,13 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
         return 1
     buffer.close()
     try:
+        if to_stdout:
+            sys.stdout.buffer.write(bytes(data.data()))
+            sys.stdout.buffer.flush()
+            return 0
         write_output(args.output, bytes(data.data()), protected=paths.protected_files)
+    except BrokenPipeError:
+        raise  # the reader went away: the command ends quietly (cli.py)
     except OSError as err:
         print("massage-timer diagram: " + _("cannot write {path}: {reason}").format(
             path=args.output, reason=err.strerror), file=sys.stderr)

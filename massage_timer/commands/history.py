@@ -44,7 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--until", type=_day, metavar="YYYY-MM-DD",
                         help=_("only sessions started on or before this local date"))
     parser.add_argument("-o", "--output", metavar="FILE",
-                        help=_("write to FILE (atomically) instead of standard output"))
+                        help=_("write to FILE (atomically) instead of standard output "
+                               "('-': standard output)"))
 
 
 def run(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -65,6 +66,8 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
         print(f"history: {exc}", file=sys.stderr)
         return 1
     fmt: ExportFormat = args.format
+    if args.output == "-":  # the usual name for the standard output
+        args.output = None
     try:
         if args.output:
             n = export_to_file(store, flt, Path(args.output), fmt, tz,
