@@ -1197,3 +1197,23 @@ def test_a_long_text_field_grows_with_the_text_size_while_open(qtbot: QtBot) -> 
         assert field.edit.height() == field.fontMetrics().lineSpacing() * 4 + 12
     finally:
         app.setFont(original)
+
+
+def test_field_tips_read_in_the_interface_language(qtbot: QtBot) -> None:
+    """Every field's tip (the model's description of it) stayed English: the
+    descriptions were not marked for translation."""
+    from massage_timer.core.model.routine_data import blank_routine
+    from massage_timer.core.storage.catalogs import use_language
+
+    use_language("de")
+    try:
+        editor = RoutineEditor(blank_routine(), folder=Path("/nonexistent"))
+        qtbot.addWidget(editor)
+        assert "Sekunden je Streichung." in step_field(editor, "cadence").toolTip()
+        assert "Arbeitsphase" in step_field(editor, "cue").toolTip()
+        assert "{side}" in step_field(editor, "instruction").toolTip()
+    finally:
+        use_language("en")
+    QApplication.sendEvent(_qapp(), QEvent(QEvent.Type.LanguageChange))
+    QApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+    assert "Seconds per stroke." in step_field(editor, "cadence").toolTip()

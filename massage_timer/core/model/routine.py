@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 from msgspec import Meta, Struct
 
 from massage_timer.core.model import regions
-from massage_timer.core.model.language import _, ngettext, pgettext
+from massage_timer.core.model.language import N_, _, ngettext, pgettext
 from massage_timer.core.model.speech_timing import AS_WRITTEN, SpeechTiming
 from massage_timer.core.model.spoken import ENGLISH, Words
 from massage_timer.core.model.validation import convert
@@ -168,33 +168,35 @@ VersionText = Annotated[str, Meta(pattern=r"^\d+(\.\d+){0,2}$", max_length=20)]
 
 StepId = Annotated[
     Slug,
-    Meta(description="A stable name for the step (a slug): translations key steps by it."),
+    Meta(description=N_(
+        "A stable name for the step (a slug): translations key steps by it.")),
 ]
 Instruction = Annotated[
     Sentence,
     Meta(
-        description="Spoken during the get-ready phase. In a sided step, {side} is said "
-        "as the side being worked (left or right); without it the side is added."
+        description=N_("Spoken during the get-ready phase. In a sided step, {side} is said "
+        "as the side being worked (left or right); without it the side is added.")
     ),
 ]
-Cue = Annotated[ShortText, Meta(description="Short on-screen text during the work phase.")]
-OptionalFlag = Annotated[bool, Meta(description="Can be left out in the settings.")]
+Cue = Annotated[ShortText, Meta(description=N_("Short on-screen text during the work phase."))]
+OptionalFlag = Annotated[bool, Meta(description=N_("Can be left out in the settings."))]
 StepKindField = Annotated[
     StepKind,
     Meta(
-        description="hold: sustained pressure or stretch; strokes: "
-        "counted repetitions; rest: a pause"
+        description=N_("hold: sustained pressure or stretch; strokes: "
+        "counted repetitions; rest: a pause")
     ),
 ]
 StepSeconds = Annotated[
     float,
-    Meta(ge=1, le=MAX_STEP_SECONDS, description="Length of a hold or rest (per side), in seconds."),
+    Meta(ge=1, le=MAX_STEP_SECONDS,
+         description=N_("Length of a hold or rest (per side), in seconds.")),
 ]
-Reps = Annotated[int, Meta(ge=1, le=MAX_REPS, description="Number of strokes (per side).")]
-Cadence = Annotated[float, Meta(ge=1, le=30, description="Seconds per stroke.")]
+Reps = Annotated[int, Meta(ge=1, le=MAX_REPS, description=N_("Number of strokes (per side)."))]
+Cadence = Annotated[float, Meta(ge=1, le=30, description=N_("Seconds per stroke."))]
 Sides = Annotated[
     tuple[Side, ...],
-    Meta(max_length=2, description='e.g. ["left", "right"]; empty for both at once'),
+    Meta(max_length=2, description=N_('e.g. ["left", "right"]; empty for both at once')),
 ]
 StepRegions = Annotated[tuple[RegionId, ...], Meta(max_length=12)]
 PrepareSeconds = Annotated[
@@ -202,9 +204,9 @@ PrepareSeconds = Annotated[
     Meta(
         ge=0,
         le=60,
-        description="Seconds to hear the instruction and get into position; by default "
+        description=N_("Seconds to hear the instruction and get into position; by default "
         "long enough to speak the instruction at the voice rate, plus two seconds. A "
-        "value the spoken instruction does not fit in is extended the same way.",
+        "value the spoken instruction does not fit in is extended the same way."),
     ),
 ]
 SwitchSeconds = Annotated[
@@ -212,25 +214,26 @@ SwitchSeconds = Annotated[
     Meta(
         ge=0,
         le=60,
-        description='Seconds to hear "switch sides" and change position before each '
-        "later side.",
+        description=N_('Seconds to hear "switch sides" and change position before each '
+        "later side."),
     ),
 ]
 RestSeconds = Annotated[
     float,
-    Meta(ge=0, le=MAX_STEP_SECONDS, description="Seconds of rest after the work phase (per side)."),
+    Meta(ge=0, le=MAX_STEP_SECONDS,
+         description=N_("Seconds of rest after the work phase (per side).")),
 ]
 HoldEach = Annotated[
     float,
     Meta(
         ge=1,
         le=29,
-        description='Strokes steps: seconds each repetition is held before "Release" is '
-        "said; at least one second less than cadence.",
+        description=N_('Strokes steps: seconds each repetition is held before "Release" is '
+        "said; at least one second less than cadence."),
     ),
 ]
 UnitField = Annotated[
-    StrokeUnit, Meta(description='Strokes steps: what a repetition is called ("turns").')
+    StrokeUnit, Meta(description=N_('Strokes steps: what a repetition is called ("turns").'))
 ]
 SideWord = Annotated[str, Meta(min_length=1, max_length=40)]
 
@@ -246,9 +249,9 @@ class SideWords(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
 SideWordsField = Annotated[
     SideWords,
     Meta(
-        description="The words that replace {side} in this step's instruction, e.g. "
+        description=N_("The words that replace {side} in this step's instruction, e.g. "
         '{left = "linke", right = "rechte"}; by default the language\'s own word for '
-        "left or right."
+        "left or right.")
     ),
 ]
 EquipmentList = Annotated[tuple[Equipment, ...], Meta(max_length=8)]
