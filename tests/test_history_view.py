@@ -249,16 +249,21 @@ def test_export_runs_off_the_ui_thread(view: HistoryView, qtbot: QtBot,
     assert view.export() is False
 
 
-def test_export_failure_is_reported(view: HistoryView, qtbot: QtBot, tmp_path: Path) -> None:
-    blocker_file = tmp_path / "not-a-folder"
-    blocker_file.write_text("x")
-    view.choose_export_path = lambda: (blocker_file / "out.json", "json")
+def failed_export(view: HistoryView, qtbot: QtBot, target: Path, fmt: str = "csv") -> str:
+    """Export to ``target``, which must fail: the message said, its box closed."""
+    view.choose_export_path = lambda: (target, fmt)
     with qtbot.waitSignal(view.exportFailed, timeout=5000) as blocker:
         view.export()
-    assert "Could not write" in blocker.args[0]
     dialog = view.findChild(QMessageBox, "historyExportFailedDialog")
     assert dialog is not None
     dialog.close()
+    return str(blocker.args[0])
+
+
+def test_export_failure_is_reported(view: HistoryView, qtbot: QtBot, tmp_path: Path) -> None:
+    blocker_file = tmp_path / "not-a-folder"
+    blocker_file.write_text("x")
+    assert "Could not write" in failed_export(view, qtbot, blocker_file / "out.json", "json")
 
 
 def test_widgets_are_named_and_follow_the_palette(view: HistoryView, qtbot: QtBot) -> None:
@@ -494,14 +499,8 @@ def _export_twice_into_the_settings(view: HistoryView, paths: AppPaths, qtbot: Q
         if settings_saved:
             paths.settings_file.parent.mkdir(parents=True, exist_ok=True)
             paths.settings_file.write_text("theme = \"dark\"\n", encoding="utf-8")
-        view.choose_export_path = lambda: (paths.settings_file, "csv")
-        with qtbot.waitSignal(view.exportFailed, timeout=5000) as blocker:
-            view.export()
-        assert "app's own file" in blocker.args[0]
+        assert "app's own file" in failed_export(view, qtbot, paths.settings_file)
         assert "exported" not in view.count_label.text()
-        dialog = view.findChild(QMessageBox, "historyExportFailedDialog")
-        assert dialog is not None
-        dialog.close()
     assert paths.settings_file.read_text(encoding="utf-8") == "theme = \"dark\"\n"
 
 

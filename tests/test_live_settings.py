@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from busy_services import BusServices
 from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from massage_timer.core.model.cues import TONE_REMINDER, Cue, CueKind
@@ -505,13 +505,9 @@ def test_the_app_s_history_export_guards_the_settings_file(
         running: App, app_paths: AppPaths, qtbot: QtBot) -> None:
     """The History window is told every file of the app's that its export must leave
     alone: the settings file too, saved yet or not."""
+    from test_history_view import failed_export
+
     running.show_history()
     view = running.history_window.view
     assert view is not None
-    view.choose_export_path = lambda: (app_paths.settings_file, "csv")
-    with qtbot.waitSignal(view.exportFailed, timeout=5000) as blocker:
-        view.export()
-    assert "app's own file" in blocker.args[0]
-    dialog = view.findChild(QMessageBox, "historyExportFailedDialog")
-    assert dialog is not None
-    dialog.close()
+    assert "app's own file" in failed_export(view, qtbot, app_paths.settings_file)
