@@ -1217,3 +1217,22 @@ def test_field_tips_read_in_the_interface_language(qtbot: QtBot) -> None:
     QApplication.sendEvent(_qapp(), QEvent(QEvent.Type.LanguageChange))
     QApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
     assert "Seconds per stroke." in step_field(editor, "cadence").toolTip()
+
+
+def test_a_new_or_duplicated_routine_s_id_is_not_a_draft_s_file_name(
+    app: App, app_paths: AppPaths,
+) -> None:
+    """A file of the folder that does not load (one being written by hand) is not in
+    the library, so its name was offered as a new routine's id, and Save then asked to
+    replace the draft."""
+    folder = app_paths.user_routines_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "my-routine.toml").write_text("# writing this one\n", encoding="utf-8")
+    (folder / "desk-micro-break-copy.toml").write_text("# and this\n", encoding="utf-8")
+    app.reload_library()
+    editor = app.editing.new_routine()
+    assert editor is not None and editor.data["id"] == "my-routine-2"
+    editor.undo_stack.setClean()
+    editor.close()
+    copy = app.editing.duplicate("desk-micro-break")
+    assert copy is not None and copy.data["id"] == "desk-micro-break-copy-2"

@@ -100,8 +100,7 @@ class RoutineEditing(QObject):
 
     # -- the actions ------------------------------------------------------------------------
     def new_routine(self) -> RoutineEditor | None:
-        ids = [r.routine.id for r in self._library().routines]
-        return self._open(blank_routine(ids), original=None, file=None)
+        return self._open(blank_routine(self._taken_ids({})), original=None, file=None)
 
     def duplicate(self, routine_id: str) -> RoutineEditor | None:
         """A user copy of any routine, under a new id, its file's comments kept."""
@@ -112,8 +111,7 @@ class RoutineEditing(QObject):
         if original is None:
             return None
         data = decode_toml(original)
-        ids = [r.routine.id for r in self._library().routines]
-        data["id"] = free_id(f"{routine_id}-copy"[:64].strip("-"), ids)
+        data["id"] = free_id(f"{routine_id}-copy"[:64].strip("-"), self._taken_ids({}))
         title = _("{title} (copy)").format(title=loaded.routine.title)
         data["title"] = title if len(title) <= 80 else loaded.routine.title
         return self._open(data, original=original, file=None)
