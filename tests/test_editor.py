@@ -617,6 +617,8 @@ def test_delete_asks_and_removes_only_user_routines(
     assert not app.editing.delete("physio-three")
     assert path.exists()
     monkeypatch.setattr(questions, "confirm_delete", lambda *_a: True)
+    # Where the desktop has no trash (as here), deleting for good is asked again.
+    monkeypatch.setattr(questions, "confirm_delete_for_good", lambda *_a: True)
     assert app.editing.delete("physio-three")
     assert not path.exists()
     assert app.library.get("physio-three") is None
@@ -1236,3 +1238,37 @@ def test_a_new_or_duplicated_routine_s_id_is_not_a_draft_s_file_name(
     editor.close()
     copy = app.editing.duplicate("desk-micro-break")
     assert copy is not None and copy.data["id"] == "desk-micro-break-copy-2"
+
+
+def test_no_destructive_button_is_a_default_and_no_file_goes_for_good_unasked(
+    app: App, app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Enter in "Delete routine" pressed Delete, and where the trash refused the file
+    it was then unlinked for good, after a question that had said "moved to the
+    trash". Enter in "Replace file?" replaced it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    for box, destroy in (questions.delete_question(None, "Mine"),
+                         questions.delete_for_good_question(None, Path("/r/mine.toml"), "no"),
+                         questions.replace_file_question(None, Path("/r/mine.toml"))):
+        assert box.defaultButton() is not destroy
+        assert box.buttonRole(box.defaultButton()) == QMessageBox.ButtonRole.RejectRole
+        assert box.escapeButton() is box.defaultButton()
+        box.deleteLater()
+
+    path = _user_file(app_paths)
+    app.reload_library()
+    monkeypatch.setattr(questions, "confirm_delete", lambda *_a: True)
+    monkeypatch.setattr(editing.QFile, "moveToTrash", lambda _path: False)
+    asked: list[Path] = []
+
+    def keep(_parent: object, file: Path, _reason: str) -> bool:
+        asked.append(file)
+        return False
+
+    monkeypatch.setattr(questions, "confirm_delete_for_good", keep)
+    assert not app.editing.delete("physio-three")
+    assert asked == [path] and path.exists()
+    monkeypatch.setattr(questions, "confirm_delete_for_good", lambda *_a: True)
+    assert app.editing.delete("physio-three")
+    assert not path.exists()

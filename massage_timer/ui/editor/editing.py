@@ -140,6 +140,10 @@ class RoutineEditing(QObject):
         result: object = QFile.moveToTrash(str(loaded.file))
         moved = bool(result[0] if isinstance(result, tuple) else result)
         if not moved:
+            # The question said "moved to the trash": deleting for good is asked again.
+            reason = _("the desktop has no trash here")
+            if not questions.confirm_delete_for_good(self._window, loaded.file, reason):
+                return False
             try:
                 loaded.file.unlink()
             except OSError as exc:

@@ -10,7 +10,7 @@ from enum import Enum
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
 from massage_timer.core.model.language import N_, _
 from massage_timer.core.model.text import single_line
@@ -73,22 +73,61 @@ def ask_conflict(parent: QWidget, routine_id: str, existing: str, replaceable: b
     return Conflict.COPY if clicked is copy else Conflict.CANCEL
 
 
+def delete_question(parent: QWidget | None, title: str) -> tuple[QMessageBox, QPushButton]:
+    """The question before a routine is moved to the trash, and its Delete button.
+    Cancel is the default: Enter, pressed out of habit, deletes nothing."""
+    return _destructive(parent, "deleteQuestion", _("Delete routine"),
+                        _("Delete “{title}”? Its file is moved to the trash.").format(
+                            title=single_line(title)), _("&Delete"))
+
+
 def confirm_delete(parent: QWidget, title: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Warning, _("Delete routine"),
-                      _("Delete “{title}”? Its file is moved to the trash.").format(
-                          title=single_line(title)),
-                      parent=parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    delete = box.addButton(_("&Delete"), QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton(_("Ca&ncel"), QMessageBox.ButtonRole.RejectRole)
+    box, delete = delete_question(parent, title)
     box.exec()
     return box.clickedButton() is delete
 
 
+def delete_for_good_question(parent: QWidget | None, file: Path,
+                             reason: str) -> tuple[QMessageBox, QPushButton]:
+    """The question when the trash refused the file: deleting now cannot be undone."""
+    return _destructive(parent, "deleteForGoodQuestion", _("Delete routine"),
+                        _("{file} could not be moved to the trash ({reason}). Delete it "
+                          "for good? This cannot be undone.").format(file=file,
+                                                                     reason=reason),
+                        _("Delete for &good"))
+
+
+def confirm_delete_for_good(parent: QWidget, file: Path, reason: str) -> bool:
+    box, delete = delete_for_good_question(parent, file, reason)
+    box.exec()
+    return box.clickedButton() is delete
+
+
+def _destructive(parent: QWidget | None, name: str, title: str, text: str,
+                 action: str) -> tuple[QMessageBox, QPushButton]:
+    """A question whose answer destroys something: the destroying button is never the
+    default, Cancel is (Enter and Escape both keep everything)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
+    box.setObjectName(name)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    destroy = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(_("Ca&ncel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    return box, destroy
+
+
+def replace_file_question(parent: QWidget | None,
+                          path: Path) -> tuple[QMessageBox, QPushButton]:
+    return _destructive(parent, "replaceFileQuestion", _("Replace file"),
+                        _("{file} exists. Replace it?").format(file=path.name),
+                        _("&Replace"))
+
+
 def confirm_replace_file(parent: QWidget, path: Path) -> bool:
-    answer = QMessageBox.question(parent, _("Replace file"),
-                                  _("{file} exists. Replace it?").format(file=path.name))
-    return answer == QMessageBox.StandardButton.Yes
+    box, replace = replace_file_question(parent, path)
+    box.exec()
+    return box.clickedButton() is replace
 
 
 def choose_import_files(parent: QWidget) -> list[Path]:
