@@ -148,6 +148,26 @@ def test_every_control_is_named_and_focusable(windows: dict[str, QWidget]) -> No
     assert not problems, "\n".join(problems)
 
 
+def test_every_tab_stop_has_a_name(windows: dict[str, QWidget]) -> None:
+    """Settings' four page scroll areas (and History's) took Tab stops of their own,
+    where a screen reader said only "scroll area"."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    nameless = []
+    for root in windows.values():
+        for widget in root.findChildren(QWidget):
+            takes_tab = bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+            if not takes_tab or not widget.isVisibleTo(root) or not widget.isEnabled():
+                continue
+            if widget.objectName().startswith("qt_") or widget.focusProxy() is not None:
+                continue  # Qt's own parts; a proxy hands its focus on
+            text = widget.text() if isinstance(widget, QAbstractButton) else ""
+            if not widget.accessibleName() and not text:
+                nameless.append(f"{type(widget).__name__} {widget.objectName()!r} "
+                                f"in {root.objectName()}")
+    assert not nameless, "\n".join(nameless)
+
+
 def test_checklist_items_follow_the_naming_scheme(windows: dict[str, QWidget]) -> None:
     checklist = windows["checklist"]
     names = [w.objectName().removesuffix("_no") for w in checklist.findChildren(QWidget)

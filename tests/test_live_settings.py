@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from busy_services import BusServices
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
@@ -511,3 +511,15 @@ def test_the_app_s_history_export_guards_the_settings_file(
     view = running.history_window.view
     assert view is not None
     assert "app's own file" in failed_export(view, qtbot, app_paths.settings_file)
+
+
+def test_the_history_window_has_no_nameless_tab_stop(running: App) -> None:
+    """Its scroll area took a Tab stop of its own, announced only as "scroll area"."""
+    from PySide6.QtWidgets import QScrollArea
+
+    running.show_history()
+    view = running.history_window.view
+    assert view is not None
+    scroll = view.window().findChild(QScrollArea, "historyScroll")
+    assert scroll is not None
+    assert not scroll.focusPolicy() & Qt.FocusPolicy.TabFocus

@@ -67,6 +67,7 @@ class HistoryWindow:
             scroll.setWidget(view)
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the controls inside
             holder.setCentralWidget(scroll)
             close_keys = {
                 keys.toString(): keys

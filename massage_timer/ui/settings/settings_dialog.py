@@ -59,6 +59,9 @@ def _scrolling(page: QWidget) -> QScrollArea:
     area.setWidget(page)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    # No Tab stop of its own (a nameless one): Tab goes to the controls inside, which
+    # it scrolls to.
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return area
 
 
