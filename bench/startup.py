@@ -242,7 +242,7 @@ def child_idle(kind: str, data_dir: Path, idle: float, *, tray: bool = False) ->
 
         if tray and hasattr(app_module, "handover_argv"):
             # The app hands over to a fresh process: this script, as app-idle.
-            app_module.handover_argv = lambda _args: [  # type: ignore[assignment]
+            app_module.handover_argv = lambda _paths: [  # type: ignore[assignment]
                 *child_command(["--child", "app-idle", "--tray"]),
                 "--data-dir", str(data_dir), "--idle", str(idle)]
 

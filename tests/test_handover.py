@@ -67,7 +67,7 @@ from massage_timer.ui import app as app_module, wiring
 
 script, data_dir, phase, mode = sys.argv[1:5]
 wiring.HANDOVER_DELAY_MS = 50
-app_module.handover_argv = lambda args: [
+app_module.handover_argv = lambda paths: [
     sys.executable, script, script, data_dir, "after", mode, "--background"]
 app = create_application()
 
@@ -273,15 +273,26 @@ def test_no_hand_over_while_a_dialog_or_a_session_is_under_way(
     assert ctl.can_hand_over(), "once nothing shows, the next close hands over"
 
 
-def test_the_successor_is_a_background_start_on_the_same_folders(tmp_path: Path) -> None:
-    from massage_timer.cli import parse_args
+def test_the_successor_is_a_background_start_on_the_same_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``--data-dir=~/x`` (the shell leaves that ``~`` as it is) ran on ``$HOME/x``, but
+    its successor was told ``<here>/~/x``: a new empty folder, and the real one's lock
+    held for ever, so every later start refused to run."""
+    from massage_timer.cli import parse_args, paths_from_args
 
-    args = parse_args(["--data-dir", "d", "--routines-dir", "r1", "--routines-dir", "r2"])
-    argv = app_module.handover_argv(args)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    args = parse_args(["--data-dir=~/portable", "--routines-dir", "r1",
+                       "--routines-dir=~/team"])
+    paths = paths_from_args(args)
+    argv = app_module.handover_argv(paths)
     assert argv[:3] == [sys.executable, "-m", "massage_timer"]
-    assert parse_args(argv[3:]).background
-    assert parse_args(argv[3:]).data_dir == Path("d").absolute()
-    assert parse_args(argv[3:]).routines_dir == [Path("r1").absolute(), Path("r2").absolute()]
+    again = parse_args(argv[3:])
+    assert again.background
+    assert again.data_dir == tmp_path / "home" / "portable" == paths.root
+    assert again.routines_dir == [tmp_path / "r1", tmp_path / "home" / "team"]
+    assert paths_from_args(again) == paths
 
 
 def test_a_session_ended_with_the_window_closed_hands_over(

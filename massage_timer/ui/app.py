@@ -15,7 +15,6 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSocketNotifier, QTimer
@@ -74,7 +73,7 @@ def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
     main = App(app, paths, background=bool(getattr(args, "background", False)),
                defer_startup=True, carried=carried)
     running.append(main)
-    main.hand_over = lambda schedule: _hand_over(instance, handover_argv(args), schedule)
+    main.hand_over = lambda schedule: _hand_over(instance, handover_argv(paths), schedule)
     mark = os.environ.get(STARTUP_MARK_ENV)
     if mark:
         _report_first_paint(main, quit_after=mark == "exit")
@@ -88,18 +87,19 @@ def run_app(args: argparse.Namespace, paths: AppPaths) -> int:
     return code
 
 
-def handover_argv(args: argparse.Namespace) -> list[str]:
-    """The command that starts this app again, in the background, on the same folders."""
+def handover_argv(paths: AppPaths) -> list[str]:
+    """The command that starts this app again, in the background, on the same folders:
+    ``paths``, as this process resolved them (a ``~`` the shell left in
+    ``--data-dir=~/x`` made the successor use a folder named "~")."""
     if getattr(sys, "frozen", False):  # a bundle: the executable is the app
         argv = [sys.executable]
     else:
         argv = [sys.executable, "-m", "massage_timer"]
     argv.append("--background")
-    data_dir = getattr(args, "data_dir", None)
-    if data_dir is not None:
-        argv += ["--data-dir", str(Path(data_dir).absolute())]
-    for folder in getattr(args, "routines_dir", None) or []:
-        argv += ["--routines-dir", str(Path(folder).absolute())]
+    if paths.root is not None:
+        argv += ["--data-dir", str(paths.root)]
+    for folder in paths.extra_routine_dirs:
+        argv += ["--routines-dir", str(folder)]
     return argv
 
 
