@@ -306,3 +306,37 @@ def test_random_bytes_only_raise_the_loaders_error(data: bytes) -> None:
         parse_routine(data, Path("bytes.toml"))
     except RoutineLoadError as exc:
         assert exc.errors
+
+
+def test_folders_that_cannot_be_read_are_said_and_the_rest_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An unreadable routines folder was taken for an empty one, without a word, and
+    the person's routines were simply gone; a folder above it that could not be read
+    (a data folder made by one ``sudo massage-timer``) ended the app in a traceback
+    before any window. (Permissions are faked: the tests may run as root.)"""
+    builtin = tmp_path / "builtin"
+    write(builtin, "a.toml", GOOD)
+    paths = AppPaths.from_options(tmp_path / "app", [tmp_path / "locked" / "team"])
+    write(paths.user_routines_dir, "mine.toml", GOOD.replace("my-routine", "mine"))
+    real_iterdir, real_is_dir = Path.iterdir, Path.is_dir
+
+    def iterdir(self: Path):  # type: ignore[no-untyped-def]
+        if self == paths.user_routines_dir:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_iterdir(self)
+
+    def is_dir(self: Path) -> bool:
+        if self.is_relative_to(tmp_path / "locked"):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_is_dir(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    monkeypatch.setattr(Path, "is_dir", is_dir)
+    library = load_library(paths, builtin_dir=builtin)
+    assert [r.routine.id for r in library.routines] == ["my-routine"]
+    said = {(e.file, e.location, e.message) for e in library.errors}
+    assert said == {
+        (paths.user_routines_dir, "(folder)", "cannot be read: Permission denied"),
+        (tmp_path / "locked" / "team", "(folder)", "cannot be read: Permission denied"),
+    }

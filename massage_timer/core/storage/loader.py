@@ -213,7 +213,9 @@ def _load_dir(
     language: str = SOURCE,
 ) -> None:
     try:
-        files = sorted(p for p in folder.glob("*.toml") if not p.name.startswith("."))
+        # Not glob(): it takes an unreadable folder for an empty one, without a word.
+        files = sorted(p for p in folder.iterdir()
+                       if p.name.endswith(".toml") and not p.name.startswith("."))
     except OSError as exc:
         library.errors.append(
             RoutineError(folder, "(folder)", _("cannot be read: {error}").format(
@@ -279,12 +281,18 @@ def load_library(
     seen: dict[str, LoadedRoutine] = {}
     _load_dir(builtin_dir or builtin_routines_dir(), Origin.BUILTIN, library, seen, code)
     if paths is not None:
-        if paths.user_routines_dir.is_dir():
-            _load_dir(paths.user_routines_dir, Origin.USER, library, seen, code)
-        for extra in paths.extra_routine_dirs:
-            if extra.is_dir():
-                _load_dir(extra, Origin.EXTRA, library, seen, code)
-            else:
-                library.errors.append(RoutineError(extra, "(folder)", _("does not exist")))
+        folders = [(paths.user_routines_dir, Origin.USER),
+                   *((extra, Origin.EXTRA) for extra in paths.extra_routine_dirs)]
+        for folder, origin in folders:
+            try:
+                there = folder.is_dir()  # raises when a folder above it cannot be read
+            except OSError as exc:
+                library.errors.append(RoutineError(folder, "(folder)", _(
+                    "cannot be read: {error}").format(error=exc.strerror or exc)))
+                continue
+            if there:
+                _load_dir(folder, origin, library, seen, code)
+            elif origin is Origin.EXTRA:  # the user's own folder is made at the first save
+                library.errors.append(RoutineError(folder, "(folder)", _("does not exist")))
     library.routines = sorted(seen.values(), key=lambda r: r.routine.title.casefold())
     return library
