@@ -8,6 +8,7 @@ for each window its frame and the global rectangles of the widgets that must sho
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from massage_timer.core.model.settings import Settings
 from massage_timer.core.storage.checklist_file import load_checklist
 from massage_timer.core.storage.history.store import HistoryStore
 from massage_timer.core.storage.loader import load_library
+from massage_timer.ui.desktop.language import apply_language
 from massage_timer.ui.editor.editor import RoutineEditor
 from massage_timer.ui.eliding_combo import ElidingComboBox
 from massage_timer.ui.history_window import HistoryWindow
@@ -34,6 +36,7 @@ from massage_timer.ui.session.player_view import PlayerView
 from massage_timer.ui.session.short_check import ShortCheckDialog
 from massage_timer.ui.session.summary_dialog import SessionSummaryDialog
 from massage_timer.ui.settings.settings_dialog import SettingsDialog
+from massage_timer.ui.theme import ThemeController
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -65,6 +68,10 @@ def report(window: QWidget, *parts: QWidget) -> dict[str, object]:
 
 def main() -> None:
     app = QApplication(sys.argv[:1])
+    # The Settings' text size (the largest: MAX_FONT_SCALE) and language, as the app
+    # applies them.
+    ThemeController(app, "light", float(os.environ.get("SCREEN_FIT_TEXT_SIZE", "1")))
+    apply_language(app, os.environ.get("SCREEN_FIT_LANGUAGE", "en"))
     screen = app.primaryScreen()
     library = load_library(builtin_dir=ROOT / "routines")
     routine = library.routines[0].routine

@@ -21,6 +21,7 @@ from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from massage_timer.core.model.settings import MAX_FONT_SCALE
 from massage_timer.ui.screen_fit import (
     FRAME_MARGINS,
     SHORT_SCREEN,
@@ -30,7 +31,10 @@ from massage_timer.ui.screen_fit import (
 
 CHILD = Path(__file__).with_name("screen_fit_child.py")
 SIZES = [(1024, 600), (1366, 768), (1920, 1080)]
-MODES = {"1x": {}, "2x": {"QT_SCALE_FACTOR": "2"}, "144dpi": {"QT_FONT_DPI": "144"}}
+MODES = {"1x": {}, "2x": {"QT_SCALE_FACTOR": "2"}, "144dpi": {"QT_FONT_DPI": "144"},
+         # The largest text in two of the longest-worded languages.
+         **{f"text250-{code}": {"SCREEN_FIT_TEXT_SIZE": str(MAX_FONT_SCALE),
+                                "SCREEN_FIT_LANGUAGE": code} for code in ("de", "fr")}}
 WINDOWS = ("main", "player", "history", "settings", "checklist", "short_check", "pain",
            "summary", "prompt", "editor")
 PLAYER_PARTS = ("stopButton", "pauseButton", "skipButton", "backButton",
@@ -44,7 +48,8 @@ def run_child(tmp_path: Path, width: int, height: int, extra: dict[str, str]) ->
         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1,
     }]}))
     env = {k: v for k, v in os.environ.items()
-           if k not in ("QT_SCALE_FACTOR", "QT_FONT_DPI", "QT_SCREEN_SCALE_FACTORS")}
+           if k not in ("QT_SCALE_FACTOR", "QT_FONT_DPI", "QT_SCREEN_SCALE_FACTORS",
+                        "SCREEN_FIT_TEXT_SIZE", "SCREEN_FIT_LANGUAGE")}
     env.update(extra)
     env["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
     done = subprocess.run([sys.executable, str(CHILD)], env=env, capture_output=True,
@@ -75,7 +80,9 @@ def test_every_window_and_the_session_controls_fit_the_screen(
         assert inside([x, y, w, h], area), f"{part} at {[x, y, w, h]} is off {area}"
         assert (visible_w, visible_h) == (w, h), f"{part} is cut off"
     for part, (x, y, w, h, visible_w, visible_h) in result["history"]["parts"].items():
-        if area[3] >= 360:  # else History scrolls (2x on 1024x600: 300 px high)
+        # Else History scrolls: 2x on 1024x600 (300 px high), and at the largest text
+        # its charts and figures are wider than the window.
+        if area[3] >= 360 and not mode.startswith("text250"):
             assert inside([x, y, w, h], area), f"{part} at {[x, y, w, h]} is off {area}"
             assert (visible_w, visible_h) == (w, h), f"{part} is cut off"
     for part, (x, y, w, h, visible_w, visible_h) in result["editor"]["parts"].items():

@@ -66,6 +66,7 @@ from massage_timer.ui.editor.region_picker import RegionPicker
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.screen_fit import FitScrollArea, fit_window
 from massage_timer.ui.theme import PrimaryButton
+from massage_timer.ui.wrapping_row import WrappingRow
 
 OriginRole = Qt.ItemDataRole.UserRole + 1
 _STEP_AT = re.compile(r"^steps\[(\d+)\](?:\.(\w+))?")
@@ -345,12 +346,12 @@ class RoutineEditor(QDialog):
             QShortcut(key, self).activated.connect(button.animateClick)
         self.cancel_button = self._button("editorCancel", N_("Cancel"),
                                           N_("Close without saving"))
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.undo_button)
-        bottom.addWidget(self.redo_button)
-        bottom.addWidget(self.total, 1)
-        bottom.addWidget(self.cancel_button)
-        bottom.addWidget(self.save_button)
+        # At a large text size the five do not fit side by side on a small screen: they
+        # wrap, Save and Cancel still in reach.
+        bottom = WrappingRow(self, spacing=6)
+        bottom.setObjectName("editorButtons")
+        bottom.set_widgets([self.undo_button, self.redo_button, self.total,
+                            self.cancel_button, self.save_button], stretch=[0, 0, 1, 0, 0])
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         self._problems_label = QLabel(self)
@@ -366,7 +367,7 @@ class RoutineEditor(QDialog):
         self._notice_timer.setInterval(NOTICE_MS)
         self._notice_timer.timeout.connect(self.notice.hide)
         layout.addWidget(self.notice)
-        layout.addLayout(bottom)
+        layout.addWidget(bottom)
 
         self.step_list.currentRowChanged.connect(self._on_current_step_changed)
         self.step_list.model().rowsMoved.connect(self._on_rows_dragged)

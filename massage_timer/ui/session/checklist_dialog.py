@@ -186,6 +186,7 @@ class SafetyChecklistDialog(QDialog):
 
         self._heading = heading = _bold(PlainLabel("", self), 1.35)
         heading.setObjectName("checklistHeading")
+        heading.setWordWrap(True)  # on one line it made the dialog wider than the screen
         intro = PlainLabel(self._checklist.intro, self)
         intro.setObjectName("checklistIntro")
         intro.setWordWrap(True)

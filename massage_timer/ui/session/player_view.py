@@ -118,6 +118,9 @@ class PlayerView(QWidget):
         self._painted: tuple[Phase, bool] | None = None
 
         self._routine = _label("routineTitle", routine_title)
+        # On one line a long title at a large text size made the player wider than the
+        # screen, Stop beyond its edge.
+        self._routine.setWordWrap(True)
         font = self._routine.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
