@@ -361,3 +361,21 @@ def test_a_lean_process_does_not_hand_over(
     finally:
         ctl.shutdown()
         ctl.deleteLater()
+
+
+def test_no_hand_over_while_sessions_are_kept_in_memory(
+    qtbot: QtBot, closable: tuple[App, list[Carried]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the disk full, sessions are kept in memory until it can be written again;
+    the hand-over (a fresh process) threw them away. It waits for the history now."""
+    ctl, handed = closable
+    store = ctl.history
+    monkeypatch.setattr(type(store), "in_memory", property(lambda _self: True))
+    writable: list[bool] = [False]
+    monkeypatch.setattr(store, "flush", lambda: writable[0])
+    ctl.window.close()
+    qtbot.wait(100)
+    assert handed == []
+    assert not ctl.can_hand_over()
+    writable[0] = True  # the disk has room again: written, then handed over
+    assert ctl.can_hand_over()

@@ -415,7 +415,9 @@ class App(QObject):
     def can_hand_over(self) -> bool:
         """Nothing would be lost or cut short: the window stays closed, no other
         window or dialog shows (a reminder's prompt, an editor, Settings), no session
-        or asked-for break is under way, and the tray will bring the app back."""
+        or asked-for break is under way, the tray will bring the app back, and no
+        session is kept in memory only (a full disk): the history is written first,
+        and while it cannot be, this process stays."""
         window = self._window
         return (
             self.hand_over is not None
@@ -427,6 +429,7 @@ class App(QObject):
             and not self.session_running
             and not self.reminders.service.break_pending
             and not any(w.isVisible() for w in QApplication.topLevelWidgets())
+            and (not self.history.in_memory or self.history.flush())
         )
 
     def _try_hand_over(self) -> None:
