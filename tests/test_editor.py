@@ -1272,3 +1272,25 @@ def test_no_destructive_button_is_a_default_and_no_file_goes_for_good_unasked(
     monkeypatch.setattr(questions, "confirm_delete_for_good", lambda *_a: True)
     assert app.editing.delete("physio-three")
     assert not path.exists()
+
+
+def test_a_second_quit_while_the_editor_asks_asks_nothing_more(
+    app: App, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl+C or SIGTERM with unsaved changes asked about them; each further signal
+    opened one more identical question inside the first, and the app never ended."""
+    editor = app.editing.new_routine()
+    assert editor is not None
+    editor.add_step.click()  # an unsaved change
+    asked: list[str] = []
+
+    def ask(*_args: object, **_kwargs: object) -> questions.Unsaved:
+        asked.append("unsaved")
+        app.quit()  # another signal, while the question is open
+        app.quit()
+        return questions.Unsaved.CANCEL
+
+    monkeypatch.setattr(questions, "ask_unsaved", ask)
+    app.quit()
+    assert asked == ["unsaved"]
+    assert editor.isVisible()  # kept editing, as answered

@@ -118,6 +118,7 @@ class App(QObject):
         self.app = app
         self.paths = paths
         self._quitting = False
+        self._asking_to_quit = False
         self._shut_down = False
         self._started = False
         self._startup_timer: QTimer | None = None
@@ -668,8 +669,16 @@ class App(QObject):
     # Quitting
 
     def quit(self) -> None:
-        if self._editing is not None and not self._editing.close_editor():
-            return  # the person kept editing
+        if self._asking_to_quit:
+            return  # its question is open: a second Ctrl+C or SIGTERM asks no second one
+        if self._editing is not None:
+            self._asking_to_quit = True
+            try:
+                kept = not self._editing.close_editor()
+            finally:
+                self._asking_to_quit = False
+            if kept:
+                return  # the person kept editing
         self._prepare_quit()
         self.app.quit()
 
