@@ -216,6 +216,8 @@ def _load_dir(
         # Not glob(): it takes an unreadable folder for an empty one, without a word.
         files = sorted(p for p in folder.iterdir()
                        if p.name.endswith(".toml") and not p.name.startswith("."))
+    except FileNotFoundError:
+        return  # no folder, no routines (the callers say so where it matters)
     except OSError as exc:
         library.errors.append(
             RoutineError(folder, "(folder)", _("cannot be read: {error}").format(
