@@ -277,3 +277,23 @@ def test_a_notice_is_never_hidden_behind_the_reminders_note(
     finally:
         first.shutdown()
         first.deleteLater()
+
+
+def test_a_keyboard_user_skips_a_reminder_from_the_reminders_menu(
+    qtbot: QtBot, controller: App,
+) -> None:
+    """The prompt never takes the keyboard, and the Reminders menu had its Start and
+    Snooze but no Skip: a keyboard user could not dismiss a reminder as skipped."""
+    from PySide6.QtGui import QAction
+
+    skip = controller.tray.menu.findChild(QAction, "traySkip")  # the Reminders menu
+    assert skip is not None and not skip.isVisible()
+    answered: list[str] = []
+    controller.reminders.prompt.skipRequested.connect(lambda: answered.append("skip"))
+    controller.reminders.service.reminderDue.emit()
+    assert controller.reminders.prompt.isVisible()
+    assert skip.isVisible() and skip.isEnabled() and skip.text() == "S&kip this break"
+    skip.trigger()
+    assert answered == ["skip"]
+    assert not controller.reminders.prompt.isVisible()
+    assert not skip.isVisible()

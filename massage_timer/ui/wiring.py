@@ -373,6 +373,8 @@ class App(QObject):
             parent=self,
         )
         self.reminders.startBreakRequested.connect(self.start_break)
+        self.reminders.prompt.shownChanged.connect(self.tray.set_prompting)
+        self.tray.skipRequested.connect(self.reminders.prompt.skip)
         if self._sessions is not None:
             self._connect_sessions_to_reminders()
         self.reminders.statusChanged.connect(self.tray.set_status)

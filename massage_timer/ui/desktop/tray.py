@@ -30,12 +30,14 @@ class ReminderTray(QObject):
     """Tray icon (if any) and the reminders menu.
 
     Signals:
-        startBreakRequested(), snoozeRequested(), pauseHourRequested(),
+        startBreakRequested(), snoozeRequested(), skipRequested() (a reminder shows),
+        pauseHourRequested(),
         pauseTomorrowRequested(), resumeRequested(), openRequested(), quitRequested()
     """
 
     startBreakRequested = Signal()
     snoozeRequested = Signal()
+    skipRequested = Signal()
     pauseHourRequested = Signal()
     pauseTomorrowRequested = Signal()
     resumeRequested = Signal()
@@ -59,6 +61,8 @@ class ReminderTray(QObject):
         self._next.setEnabled(False)
         self._menu.addSeparator()
         self._snooze = self._action("traySnooze", self.snoozeRequested)
+        self._skip = self._action("traySkip", self.skipRequested)
+        self._skip.setVisible(False)  # while a reminder shows (see set_prompting)
         self._pause_menu = QMenu(self._menu)
         self._pause_menu.setObjectName("trayPauseMenu")
         self._menu.addMenu(self._pause_menu)
@@ -103,6 +107,7 @@ class ReminderTray(QObject):
         self._menu.setTitle(self.menu_title())
         self._menu.setAccessibleName(_("Reminders menu"))
         self._start.setText(_("Start a micro-&break"))
+        self._skip.setText(_("S&kip this break"))
         self._pause_menu.setTitle(_("&Pause reminders"))
         self._pause_menu.setAccessibleName(_("Pause reminders"))
         self._pause_hour.setText(_("For 1 &hour"))
@@ -168,6 +173,10 @@ class ReminderTray(QObject):
 
     def set_snooze_minutes(self, minutes: int) -> None:
         self._snooze.setText(_("&Snooze ({minutes} min)").format(minutes=minutes))
+
+    def set_prompting(self, prompting: bool) -> None:
+        """A reminder shows: its Skip is in the menu too (the prompt takes no keys)."""
+        self._skip.setVisible(prompting)
 
     def set_paused(self, paused: bool) -> None:
         self._resume.setVisible(paused)

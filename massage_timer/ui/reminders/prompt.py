@@ -8,7 +8,7 @@ mouse; keyboard users have the same actions in the main window's Reminders menu.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QHideEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from massage_timer.core.model.language import _, ngettext, pgettext
@@ -32,6 +32,7 @@ class ReminderPrompt(QWidget):
     snoozeRequested = Signal()
     skipRequested = Signal()
     languageChanged = Signal()
+    shownChanged = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -170,6 +171,20 @@ class ReminderPrompt(QWidget):
     def _on_skip(self) -> None:
         self._finish()
         self.skipRequested.emit()
+
+    def skip(self) -> None:
+        """Answer Skip, as its button does: the Reminders menu's way to it, since the
+        prompt never takes the keyboard."""
+        if self.isVisible():
+            self._on_skip()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.shownChanged.emit(True)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.shownChanged.emit(False)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._answered:
