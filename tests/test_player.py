@@ -606,9 +606,78 @@ def test_a_long_title_and_instruction_shrink_before_the_player_scrolls(
         assert cue.font().pointSizeF() < usual_cue, "the instruction gave up some size"
         assert cue.font().pointSizeF() >= usual_cue * TEXT_SCALES[-1] - 0.01
         assert step_title.font().pointSizeF() >= usual_title * TEXT_SCALES[-1] - 0.01
-        assert player.countdown_label.font().pixelSize() == MIN_COUNTDOWN_PX
+        least = player.least_countdown_px()
+        assert player.countdown_label.font().pixelSize() == least >= MIN_COUNTDOWN_PX
 
         player.resize(1008, 900)
         qtbot.waitUntil(lambda: cue.font().pointSizeF() == usual_cue)
         assert step_title.font().pointSizeF() == usual_title
-        qtbot.waitUntil(lambda: player.countdown_label.font().pixelSize() > MIN_COUNTDOWN_PX)
+        qtbot.waitUntil(lambda: player.countdown_label.font().pixelSize() > least)
+
+
+def test_the_paused_countdown_stays_readable_in_both_themes(
+    qtbot: QtBot, fake_clock: FakeClock, store: HistoryStore
+) -> None:
+    """Paused, the countdown was drawn at 45 % opacity: 1.9:1 on the light window and
+    2.6:1 on the dark one, under the 3:1 that large text needs."""
+    import re
+
+    from PySide6.QtGui import QColor, QPalette
+
+    from massage_timer.ui.theme import ThemeController, contrast_ratio
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme = ThemeController(app, "light", 1.0)
+    flow = make_flow(qtbot, fake_clock, store, FakeSpeaker())
+    assert flow.window is not None and flow.adapter is not None
+    player = flow.window.player
+    advance(flow, fake_clock, 3.0)
+    try:
+        for mode in ("light", "dark"):
+            theme.set_mode(mode)
+            flow.adapter.toggle_pause()
+            qtbot.waitUntil(lambda: player.paused_look, timeout=1000)
+            sheet = player.countdown_label.styleSheet()
+            found = re.search(r"color: (#[0-9a-fA-F]{6});", sheet)
+            assert found, sheet
+            background = player.palette().color(QPalette.ColorRole.Window)
+            assert contrast_ratio(QColor(found[1]), background) >= 3.0, (mode, sheet)
+            flow.adapter.toggle_pause()
+    finally:
+        theme.set_mode("light")
+        flow.stop()
+        if flow.summary is not None:
+            flow.summary.accept()
+
+
+def test_the_countdown_stays_larger_than_the_text_at_a_large_text_size(
+    qtbot: QtBot,
+) -> None:
+    """At 200 % on a small screen the countdown shrank to 28 px, smaller than the
+    "seconds" under it and than the instruction."""
+    from PySide6.QtGui import QFontInfo
+
+    from massage_timer.ui.theme import ThemeController
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    original = app.font()
+    try:
+        ThemeController(app, "light", 2.0)
+        instruction = ("Sit tall with your shoulders low. With the other hand take hold of "
+                       "the muscle on top of your left shoulder, near its outer edge, and "
+                       "squeeze. Then breathe out slowly and let the shoulder sink.")
+        routine = make_routine(hold("Squeeze the outer shoulder, then slowly let go", 20,
+                                    instruction=instruction))
+        player, _cue = _small_screen_player(qtbot, routine)
+        text_px = QFontInfo(player.font()).pixelSize()
+        qtbot.waitUntil(lambda: player.countdown_label.font().pixelSize() < 100)  # squeezed
+        qtbot.wait(50)  # settled
+        unit = player.findChild(QLabel, "countdownUnit")
+        assert unit is not None
+        shown = player.countdown_label.font().pixelSize()
+        assert shown >= 1.5 * text_px - 1
+        assert shown > QFontInfo(unit.font()).pixelSize()
+    finally:
+        app.setFont(original)

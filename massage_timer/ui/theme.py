@@ -172,6 +172,21 @@ def contrast_ratio(a: QColor, b: QColor) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+def dimmed(color: QColor, background: QColor, *, least: float = 3.0) -> QColor:
+    """``color`` faded towards ``background`` (a paused look), but no further than
+    keeps ``least`` contrast with it (WCAG's 3:1 for large text): a fixed fade left
+    the paused countdown at 1.9:1 on a light window."""
+    for share in (0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0):
+        mixed = QColor(QColor.fromRgbF(  # in whole steps of 1/255, as it is drawn
+            color.redF() * share + background.redF() * (1 - share),
+            color.greenF() * share + background.greenF() * (1 - share),
+            color.blueF() * share + background.blueF() * (1 - share),
+        ).name())
+        if contrast_ratio(mixed, background) >= least:
+            return mixed
+    return QColor(color)
+
+
 def system_prefers_dark() -> bool:
     return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
 

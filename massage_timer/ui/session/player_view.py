@@ -20,11 +20,11 @@ import math
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
     QFont,
     QFontInfo,
     QFontMetrics,
     QKeySequence,
+    QPalette,
     QResizeEvent,
     QShortcut,
 )
@@ -47,7 +47,7 @@ from massage_timer.core.model.text import breakable
 from massage_timer.ui.diagram import DiagramView
 from massage_timer.ui.durations import clock, countdown
 from massage_timer.ui.plain import PlainLabel
-from massage_timer.ui.theme import Accent, accent
+from massage_timer.ui.theme import Accent, accent, dimmed
 
 PHASE_WORDS = {Phase.PREPARE: N_("Get ready"), Phase.WORK: N_("Work"), Phase.REST: N_("Rest")}
 SIDE_WORDS = {"left": N_("Left side"), "right": N_("Right side")}
@@ -62,7 +62,8 @@ BUTTON_MIN_WIDTH = 100
 COMPACT_HEIGHT = 420
 """Below this height (logical pixels) the player leaves out the diagram."""
 MIN_COUNTDOWN_PX = 28
-"""The countdown's smallest size: still a number read at a glance."""
+"""The countdown's smallest size at the usual text size: still a number read at a
+glance. At a larger text size it is never smaller than 1.5 times the text."""
 TEXT_SCALES = (1.0, 0.9, 0.8, 0.7)
 """The sizes the step's title and the instruction try, largest first, when even the
 smallest countdown leaves them too little room (0.7 of the instruction's 1.5 times the
@@ -437,8 +438,8 @@ class PlayerView(QWidget):
         under it once went below the edge, and nobody scrolls mid-stroke."""
         compact = self.height() < COMPACT_HEIGHT
         self._scale_texts(1.0)  # the countdown gives up height first
-        most = max(MIN_COUNTDOWN_PX,
-                   min(self._countdown_px, self.height() // (7 if compact else 5)))
+        least = self.least_countdown_px()
+        most = max(least, min(self._countdown_px, self.height() // (7 if compact else 5)))
         card = self._card
         needed = card.heightForWidth(card.width()) if card.hasHeightForWidth() else -1
         font = self._countdown.font()
@@ -446,12 +447,17 @@ class PlayerView(QWidget):
             others = needed - self._countdown.sizeHint().height()
             room = self.body.viewport().height() - others
             per_px = QFontMetrics(font).height() / font.pixelSize()
-            most = max(MIN_COUNTDOWN_PX, min(most, int(room / per_px)))
+            most = max(least, min(most, int(room / per_px)))
         if font.pixelSize() != most:
             font.setPixelSize(most)
             self._countdown.setFont(font)
-        if most == MIN_COUNTDOWN_PX:
+        if most == least:
             self._fit_texts()
+
+    def least_countdown_px(self) -> int:
+        """The countdown's smallest size: :data:`MIN_COUNTDOWN_PX`, or 1.5 times the
+        text at a large text size (at 200 % it had shrunk below its own "seconds")."""
+        return max(MIN_COUNTDOWN_PX, round(QFontInfo(self.font()).pixelSize() * 1.5))
 
     def _fit_texts(self) -> None:
         """With the countdown at its smallest, the step's title and the instruction
@@ -508,8 +514,7 @@ class PlayerView(QWidget):
         color = accent(kind, self.palette())
         self._phase.setStyleSheet(f"color: {color.name()};")
         if paused:
-            dim = QColor(color)
-            dim.setAlphaF(0.45)
-            self._countdown.setStyleSheet(f"color: {dim.name(QColor.NameFormat.HexArgb)};")
+            background = self.palette().color(QPalette.ColorRole.Window)
+            self._countdown.setStyleSheet(f"color: {dimmed(color, background).name()};")
         else:
             self._countdown.setStyleSheet(f"color: {color.name()};" if phase is Phase.WORK else "")
