@@ -295,3 +295,34 @@ def test_pain_skip_has_a_mnemonic_and_is_the_default_until_a_value_is_chosen(
     assert skip.isDefault() and not cont.isDefault()
     dlg.scale.set_value(4)
     assert cont.isDefault() and not skip.isDefault()
+
+
+def test_the_pain_rating_is_as_tall_as_its_wrapped_question(qtbot: QtBot) -> None:
+    """At 200 % in German the question wraps to two lines, which the dialog's height
+    did not count: the scale's end labels lay over its 0 to 10 buttons."""
+    from large_text import large_text
+    from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+
+    from massage_timer.ui.desktop.language import apply_language
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_language(app, "de")
+    try:
+        with large_text(2.0):
+            dialog = PainRatingDialog("before")
+            qtbot.addWidget(dialog)
+            dialog.show()
+            qtbot.waitExposed(dialog)
+            layout = dialog.layout()
+            assert dialog.height() >= layout.totalHeightForWidth(dialog.width())
+            buttons = [b for b in dialog.findChildren(QPushButton)
+                       if b.text().isdigit()]
+            lowest = max(b.mapTo(dialog, b.rect().bottomLeft()).y() for b in buttons)
+            ends = [label for label in dialog.findChildren(QLabel)
+                    if label.text().startswith(("0 =", "10 ="))]
+            assert len(ends) == 2
+            for label in ends:
+                assert label.mapTo(dialog, label.rect().topLeft()).y() > lowest
+    finally:
+        apply_language(app, "en")

@@ -205,7 +205,13 @@ class PainRatingDialog(QDialog):
         self.setTabOrder(self._continue, self._skip)
         self._retranslate()
         self._scale.focus_scale()
-        fit_window(self, QSize(max(520, self.minimumSizeHint().width()), self.sizeHint().height()))
+        width = max(520, self.minimumSizeHint().width())
+        # As tall as its texts wrapped at that width: the size hint counts the question
+        # on one line, and at a large text size the scale's end labels then lay over
+        # its buttons.
+        layout.activate()
+        fit_window(self, QSize(width, max(self.sizeHint().height(),
+                                          layout.totalHeightForWidth(width))))
 
     @property
     def value(self) -> int | None:
