@@ -523,3 +523,21 @@ def test_the_history_window_has_no_nameless_tab_stop(running: App) -> None:
     scroll = view.window().findChild(QScrollArea, "historyScroll")
     assert scroll is not None
     assert not scroll.focusPolicy() & Qt.FocusPolicy.TabFocus
+
+
+def test_a_start_at_login_entry_that_cannot_be_written_leaves_the_setting_off(
+    running: App, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With a read-only autostart folder the setting stayed on (Settings showed it on)
+    and the notice named an internal temporary file with an errno."""
+    folder = autostart.entry_path().parent
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(folder / ".entry.x1y2.tmp"))
+
+    monkeypatch.setattr(autostart, "apply", refuse)
+    said: list[str] = []
+    monkeypatch.setattr(running.window, "show_notice", lambda text, *_a: said.append(text))
+    running.store.update(autostart=True)
+    assert running.store.settings.autostart is False
+    assert said == [f"Could not change the start-at-login entry: {folder}: Permission denied"]

@@ -31,16 +31,25 @@ class StartAtLogin:
         notice: Callable[[str], None],
         available: Callable[[], bool] = supported,
     ) -> None:
+        self._store = store
         self._data_dir = data_dir
         self._notice = notice
         self._available = available
+        self._undoing = False
         store.subscribe(self._on_autostart_changed, fields=("autostart",))
 
     def _on_autostart_changed(self, change: SettingsChange) -> None:
-        if not self._available():
+        if not self._available() or self._undoing:
             return
         try:
             autostart.apply(change.new.autostart, autostart.launch_command(self._data_dir))
         except OSError as exc:
+            where = Path(exc.filename).parent if exc.filename else None
             self._notice(_("Could not change the start-at-login entry: {error}").format(
-                error=exc))
+                error=f"{where}: {exc.strerror}" if where and exc.strerror else exc))
+            # The setting says what the entry is: it stays as it was, not as asked.
+            self._undoing = True
+            try:
+                self._store.update(autostart=change.old.autostart)
+            finally:
+                self._undoing = False
