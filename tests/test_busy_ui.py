@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import FakeClocks
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from massage_timer.core.model.busy import BusyReason
@@ -45,6 +45,29 @@ def test_meeting_mode_from_the_menu_holds_then_ends(qtbot: QtBot) -> None:
     store.update_state(meeting_until=datetime.now().astimezone() - timedelta(minutes=1))
     tray.menu.aboutToShow.emit()
     assert not end.isVisible()  # a meeting that ended by the clock is not offered to end
+
+
+def test_the_info_line_says_reminders_wait_for_the_meeting(qtbot: QtBot) -> None:
+    """In meeting mode the menu's line (and the tray's tooltip) still said "Next
+    reminder at 16:59" for a meeting that ends at 17:59; and with reminders off,
+    Meeting mode stayed offered."""
+    store = SettingsStore(Settings())
+    tray = ReminderTray(tray_available=False)
+    tray.follow(store)
+    tray.set_status("Next reminder at 16:59")
+    info = tray.menu.findChild(QAction, "trayNextReminder")
+    hour = tray.menu.findChild(QAction, "trayMeeting60")
+    end = tray.menu.findChild(QAction, "trayMeetingEnd")
+    assert info is not None and hour is not None and end is not None
+    hour.trigger()
+    assert info.text().startswith("Reminders wait until the meeting ends at ")
+    tray.set_status("Next reminder at 17:10")  # the schedule moves on meanwhile
+    assert info.text().startswith("Reminders wait until the meeting ends at ")
+    end.trigger()
+    assert info.text() == "Next reminder at 17:10"
+    store.update(reminders_enabled=False)
+    meeting = tray.menu.findChild(QMenu, "trayMeetingMenu")
+    assert meeting is not None and not meeting.menuAction().isEnabled()
 
 
 def test_the_reminders_tab_edits_every_busy_signal_and_names_the_offered_ones(

@@ -57,7 +57,8 @@ class ReminderTray(QObject):
         self._menu.setObjectName("trayMenu")
         self._start = self._action("trayStartBreak", self.startBreakRequested)
         self._next = self._action("trayNextReminder", None)
-        self._next.setText(_("Next reminder at --:--"))
+        self._status = _("Next reminder at --:--")
+        self._next.setText(self._status)
         self._next.setEnabled(False)
         self._menu.addSeparator()
         self._snooze = self._action("traySnooze", self.snoozeRequested)
@@ -166,10 +167,27 @@ class ReminderTray(QObject):
             self._icon.hide()
 
     def set_status(self, text: str) -> None:
-        """The disabled info line, e.g. "Next reminder at 14:30"."""
+        """The disabled info line, e.g. "Next reminder at 14:30" (in a meeting, that
+        reminders wait for its end instead)."""
+        self._status = text
+        self._show_info()
+
+    def _show_info(self) -> None:
+        meeting = self._meeting_end()
+        text = self._status if meeting is None else _(
+            "Reminders wait until the meeting ends at {time}").format(time=meeting)
         self._next.setText(text)
         if self._icon is not None:
             self._icon.setToolTip(plain_tooltip(f"{APP_DISPLAY_NAME}\n{text}"))
+
+    def _meeting_end(self) -> str | None:
+        """When the meeting ends (as the clock shows it), if one is under way."""
+        meeting = self._store.settings.meeting_until if self._store is not None else None
+        if meeting is None or meeting <= datetime.now().astimezone():
+            return None
+        local = meeting.astimezone()
+        return QLocale().toString(QTime(local.hour, local.minute),
+                                  QLocale.FormatType.ShortFormat)
 
     def set_snooze_minutes(self, minutes: int) -> None:
         self._snooze.setText(_("&Snooze ({minutes} min)").format(minutes=minutes))
@@ -183,7 +201,8 @@ class ReminderTray(QObject):
         self._snooze.setEnabled(not paused)
 
     def set_reminders_enabled(self, enabled: bool) -> None:
-        for action in (self._snooze, self._pause_menu.menuAction(), self._resume):
+        for action in (self._snooze, self._pause_menu.menuAction(), self._resume,
+                       self._meeting_menu.menuAction()):
             action.setEnabled(enabled)
 
     def follow(self, store: SettingsStore) -> None:
@@ -191,7 +210,7 @@ class ReminderTray(QObject):
         self._store = store
         self._show_settings(store.settings)
         # A meeting ends with the clock, not with a settings change: look on opening.
-        self._menu.aboutToShow.connect(lambda: self._show_meeting(store.settings))
+        self._menu.aboutToShow.connect(self._show_meeting)
         store.subscribe(
             self._on_settings_changed,
             fields=("reminders_enabled", "snooze_minutes", "paused_until", "meeting_until"),
@@ -216,17 +235,15 @@ class ReminderTray(QObject):
         self.set_snooze_minutes(settings.snooze_minutes)
         self.set_paused(paused)
         self._snooze.setEnabled(enabled and not paused)
-        self._show_meeting(settings)
+        self._show_meeting()
 
-    def _show_meeting(self, settings: Settings) -> None:
-        meeting = settings.meeting_until
-        in_meeting = meeting is not None and meeting > datetime.now().astimezone()
-        self._end_meeting.setVisible(in_meeting)
+    def _show_meeting(self) -> None:
+        end = self._meeting_end()
+        self._end_meeting.setVisible(end is not None)
         self._meeting_menu.setTitle(
-            _("&Meeting mode (until {time})").format(time=QLocale().toString(
-                QTime(meeting.astimezone().hour, meeting.astimezone().minute),
-                QLocale.FormatType.ShortFormat))
-            if in_meeting and meeting is not None else _("&Meeting mode"))
+            _("&Meeting mode (until {time})").format(time=end) if end is not None
+            else _("&Meeting mode"))
+        self._show_info()
 
     def notify(self, title: str, text: str) -> bool:
         """A desktop notification through the tray, where it supports them."""
