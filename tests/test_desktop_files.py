@@ -211,3 +211,27 @@ def test_the_menu_entry_carries_each_languages_name_and_comment(
     assert "GenericName[de]" not in entry  # not translated: no line, English is used
     login = autostart.entry_text(["/usr/bin/massage-timer-gui"])
     assert "Comment[de]=Erinnerungen an Haltungspausen\n" in login
+
+
+def test_an_uninstall_that_cannot_remove_a_file_says_so_and_what_it_removed(
+    data_home: Path, app_paths: AppPaths, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A read-only icon folder ended --uninstall-desktop-entry in a traceback, and the
+    entry it had already removed was never said."""
+    assert desktop.run(_install_args(install=True), app_paths) == 0
+    capsys.readouterr()
+    entry = data_home / "applications" / f"{desktop.APP_ID}.desktop"
+    real_unlink = Path.unlink
+
+    def unlink(self: Path, missing_ok: bool = False) -> None:
+        if "icons" in self.parts:
+            raise PermissionError(13, "Permission denied", str(self))
+        real_unlink(self, missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    assert desktop.run(_install_args(install=False), app_paths) == 1
+    out, err = capsys.readouterr()
+    assert f"removed {entry}" in out
+    assert "Traceback" not in err and "could not remove" in err and "Permission denied" in err
+    assert not entry.exists()

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from massage_timer.core.model.language import N_, _
@@ -111,12 +112,15 @@ def install(base: Path, command: list[str]) -> list[Path]:
     return written
 
 
-def uninstall(base: Path) -> list[Path]:
+def uninstall(base: Path, done: Callable[[Path], None] = lambda _path: None) -> list[Path]:
+    """Remove the entry and its icons, saying each one as it goes (``done``): a file
+    that cannot be removed stops it, and what went before is already said."""
     removed: list[Path] = []
     for target in [entry_path(base), *icon_targets(base).values()]:
         if target.is_file():
             target.unlink()
             removed.append(target)
+            done(target)
     _refresh_caches(base)
     return removed
 
@@ -128,9 +132,12 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
         return 1
     base = data_home()
     if args.uninstall_desktop_entry:
-        removed = uninstall(base)
-        for path in removed:
-            print(_("removed {path}").format(path=path))
+        try:
+            removed = uninstall(base, lambda path: print(_("removed {path}").format(path=path)))
+        except OSError as exc:
+            print(_("could not remove {path}: {reason}").format(
+                path=exc.filename, reason=exc.strerror or exc), file=sys.stderr)
+            return 1
         if not removed:
             print(_("no Massage Timer desktop entry found under {folder}").format(folder=base))
         return 0
