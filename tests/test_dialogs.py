@@ -326,3 +326,33 @@ def test_the_pain_rating_is_as_tall_as_its_wrapped_question(qtbot: QtBot) -> Non
                 assert label.mapTo(dialog, label.rect().topLeft()).y() > lowest
     finally:
         apply_language(app, "en")
+
+
+def test_the_summary_is_as_wide_as_its_pain_scale_at_a_large_text_size(
+    qtbot: QtBot,
+) -> None:
+    """At 200 % in German the summary kept its usual 560 px: the pain scale's last
+    buttons and "10 = schlimmster Schmerz" sat behind a sideways scroll bar."""
+    from large_text import large_text
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    from massage_timer.core.model.session import Outcome
+    from massage_timer.ui.desktop.language import apply_language
+    from massage_timer.ui.session.summary_dialog import SessionSummaryDialog
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_language(app, "de")
+    try:
+        with large_text(2.0):
+            dialog = SessionSummaryDialog("Nacken", 240.0, 3, 5, Outcome.STOPPED,
+                                          pain_before=5)
+            qtbot.addWidget(dialog)
+            dialog.show()
+            qtbot.waitExposed(dialog)
+            scroll = dialog.findChild(QScrollArea)
+            assert scroll is not None
+            qtbot.wait(20)
+            assert scroll.horizontalScrollBar().maximum() == 0
+    finally:
+        apply_language(app, "en")

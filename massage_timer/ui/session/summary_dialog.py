@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLineEdit,
     QPushButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -142,7 +143,13 @@ class SessionSummaryDialog(QDialog):
         self.setTabOrder(self._note, self._done)
         self._retranslate()
         self._pain.focus_scale()
-        fit_window(self, QSize(max(560, self.minimumSizeHint().width()), self.sizeHint().height()))
+        # As wide as its narrowest content (the pain scale's eleven buttons) with the
+        # scroll bar beside it: at a large text size a fixed 560 px scrolled sideways.
+        margins = outer.contentsMargins()
+        least = (content.minimumSizeHint().width() + margins.left() + margins.right()
+                 + self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent))
+        fit_window(self, QSize(max(560, self.minimumSizeHint().width(), least),
+                               self.sizeHint().height()))
         # Once laid out at its width (not QTimer.singleShot's context form: its wrapper
         # outlived the dialog, one per session, in the eight-hour workday test).
         self._grow = QTimer(self)
