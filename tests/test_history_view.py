@@ -546,3 +546,34 @@ def test_the_summary_s_minutes_take_the_locale_s_digits_and_titles_their_directi
         view.refresh_figures()
     assert "\u2068Neck release\u2069" in view.figures["top"].text()
     assert view.model.index(0, 1).data() == "\u2068Upper back\u2069"
+
+
+def test_every_figure_wraps_rather_than_being_cut(qtbot: QtBot) -> None:
+    """In Polish at 200 % "jeszcze brak przypomnień" (no reminders yet) was cut at the
+    summary's edge, with no "…": only the most used routines wrapped."""
+    from large_text import large_text
+
+    from massage_timer.ui.desktop.language import apply_language
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_language(app, "pl")
+    store = HistoryStore.memory_only()
+    try:
+        with large_text(2.0):
+            view = HistoryView(store, tz=BERLIN, now=lambda: NOW)
+            try:
+                view.resize(1008, 552)
+                view.show()
+                qtbot.waitUntil(lambda: view.figures["week"].text() != "…", timeout=2000)
+                for key, label in view.figures.items():
+                    shown = label.fontMetrics().horizontalAdvance(label.text())
+                    assert shown <= label.width() or label.wordWrap(), key
+                    if label.wordWrap():
+                        assert label.height() >= label.heightForWidth(label.width()), key
+            finally:  # gone before the store closes (see the view fixture)
+                view.close()
+                shiboken6.delete(view)
+    finally:
+        apply_language(app, "en")
+        store.close()

@@ -566,7 +566,8 @@ class HistoryView(QWidget):
             self._captions[key] = label
             value = PlainLabel("…", box)
             value.setObjectName(f"historyFigure_{key}")
-            value.setWordWrap(key == "top")
+            # Each may wrap: "no reminders yet" in Polish at a large text size was cut.
+            value.setWordWrap(True)
             font = value.font()
             font.setBold(True)
             value.setFont(font)
