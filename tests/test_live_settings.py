@@ -389,12 +389,13 @@ def test_a_session_keeps_the_real_screen_saver_off_until_it_ends(
 
 
 def test_autostart_follows_the_setting(running: App, app_paths: AppPaths) -> None:
-    assert not autostart.is_enabled()
+    mine = {"data_dir": app_paths.root}  # a portable copy: an entry of its own
+    assert not autostart.is_enabled(**mine)
     running.store.update(autostart=True)
-    assert autostart.is_enabled()
-    assert str(app_paths.root) in autostart.entry_path().read_text()
+    assert autostart.is_enabled(**mine)
+    assert str(app_paths.root) in autostart.entry_path(**mine).read_text()
     running.store.update(autostart=False)
-    assert not autostart.is_enabled()
+    assert not autostart.is_enabled(**mine)
 
 
 def test_optional_steps_follow_the_setting(running: App) -> None:

@@ -443,6 +443,29 @@ def test_autostart_entry_written_and_removed(tmp_path: Path) -> None:
     assert not autostart.disable(tmp_path)
 
 
+def test_each_copy_has_its_own_start_at_login_entry(tmp_path: Path) -> None:
+    """All copies shared one entry: a portable copy turning Start at login on replaced
+    the usual install's, and turning it off removed the other copy's, whose setting
+    still said on."""
+    usual = autostart.enable(["massage-timer", "--background"], tmp_path)
+    a, b = tmp_path / "copy a", tmp_path / "copy b"
+    entry_a = autostart.enable(["massage-timer", "--data-dir", str(a)], tmp_path, data_dir=a)
+    entry_b = autostart.enable(["massage-timer", "--data-dir", str(b)], tmp_path, data_dir=b)
+    assert len({usual, entry_a, entry_b}) == 3
+    assert usual.name == "massage-timer.desktop"
+    assert autostart.entry_path(tmp_path, a) == entry_a  # the same name every time
+    assert autostart.disable(tmp_path, data_dir=b)
+    assert autostart.is_enabled(tmp_path, data_dir=a) and autostart.is_enabled(tmp_path)
+    assert str(a) in entry_a.read_text(encoding="utf-8")
+    # The one entry an earlier version wrote for copy a goes when a turns it off; the
+    # usual install's entry stays.
+    usual.write_text(autostart.entry_text(autostart.launch_command(a)), encoding="utf-8")
+    assert autostart.disable(tmp_path, data_dir=a)
+    assert not usual.exists() and not entry_a.exists()
+    autostart.enable(["massage-timer", "--background"], tmp_path)
+    assert not autostart.disable(tmp_path, data_dir=b) and usual.exists()
+
+
 def test_autostart_follows_xdg_config_home(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

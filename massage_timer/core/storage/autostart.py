@@ -8,6 +8,8 @@ login shows no window, only the tray icon (or nothing) and the reminders.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import shutil
 import sys
@@ -31,8 +33,14 @@ def autostart_dir(config_home: Path | None = None) -> Path:
     return config_home / "autostart"
 
 
-def entry_path(config_home: Path | None = None) -> Path:
-    return autostart_dir(config_home) / ENTRY_NAME
+def entry_path(config_home: Path | None = None, data_dir: Path | None = None) -> Path:
+    """The entry of the installation on ``data_dir`` (a portable one's ``--data-dir``;
+    None: the usual folders). Each portable copy has an entry of its own, named after
+    its folder: with one entry for all, turning it off in one copy removed another's."""
+    if data_dir is None:
+        return autostart_dir(config_home) / ENTRY_NAME
+    tag = hashlib.sha256(str(data_dir).encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return autostart_dir(config_home) / f"{APP_NAME}-{tag}.desktop"
 
 
 def app_command(data_dir: Path | None = None) -> list[str]:
@@ -93,28 +101,42 @@ def entry_text(argv: Sequence[str]) -> str:
     )
 
 
-def enable(argv: Sequence[str], config_home: Path | None = None) -> Path:
-    path = entry_path(config_home)
+def enable(argv: Sequence[str], config_home: Path | None = None,
+           data_dir: Path | None = None) -> Path:
+    path = entry_path(config_home, data_dir)
     atomic_write_text(path, entry_text(argv), mode=0o644)
     return path
 
 
-def disable(config_home: Path | None = None) -> bool:
-    """Remove the entry; ``True`` if there was one."""
+def disable(config_home: Path | None = None, data_dir: Path | None = None) -> bool:
+    """Remove the entry; ``True`` if there was one. A portable copy also removes the
+    shared entry that earlier versions wrote for it (its ``Exec`` names the folder)."""
+    removed = False
+    if data_dir is not None:
+        shared = entry_path(config_home)
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            exec_lines = [line for line in shared.read_text(encoding="utf-8").splitlines()
+                          if line.startswith("Exec=")]
+            if any(f" --data-dir {quote_exec_arg(str(data_dir))}" in line
+                   for line in exec_lines):
+                shared.unlink()
+                removed = True
     try:
-        entry_path(config_home).unlink()
+        entry_path(config_home, data_dir).unlink()
     except FileNotFoundError:
-        return False
+        return removed
     return True
 
 
-def is_enabled(config_home: Path | None = None) -> bool:
-    return entry_path(config_home).is_file()
+def is_enabled(config_home: Path | None = None, data_dir: Path | None = None) -> bool:
+    return entry_path(config_home, data_dir).is_file()
 
 
-def apply(wanted: bool, argv: Sequence[str], config_home: Path | None = None) -> None:
-    """Make the entry match the ``autostart`` setting (Linux and other XDG desktops only)."""
+def apply(wanted: bool, argv: Sequence[str], config_home: Path | None = None,
+          data_dir: Path | None = None) -> None:
+    """Make the entry of the installation on ``data_dir`` match the ``autostart``
+    setting (Linux and other XDG desktops only)."""
     if wanted:
-        enable(argv, config_home)
+        enable(argv, config_home, data_dir)
     else:
-        disable(config_home)
+        disable(config_home, data_dir)

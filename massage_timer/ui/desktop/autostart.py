@@ -42,7 +42,8 @@ class StartAtLogin:
         if not self._available() or self._undoing:
             return
         try:
-            autostart.apply(change.new.autostart, autostart.launch_command(self._data_dir))
+            autostart.apply(change.new.autostart, autostart.launch_command(self._data_dir),
+                            data_dir=self._data_dir)
         except OSError as exc:
             where = Path(exc.filename).parent if exc.filename else None
             self._notice(_("Could not change the start-at-login entry: {error}").format(
