@@ -9,10 +9,10 @@ login shows no window, only the tray icon (or nothing) and the reminders.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
 import sys
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -39,8 +39,9 @@ def entry_path(config_home: Path | None = None, data_dir: Path | None = None) ->
     its folder: with one entry for all, turning it off in one copy removed another's."""
     if data_dir is None:
         return autostart_dir(config_home) / ENTRY_NAME
-    tag = hashlib.sha256(str(data_dir).encode("utf-8", "surrogateescape")).hexdigest()[:8]
-    return autostart_dir(config_home) / f"{APP_NAME}-{tag}.desktop"
+    # crc32, not hashlib: OpenSSL is no module to load before the first paint.
+    tag = zlib.crc32(str(data_dir).encode("utf-8", "surrogateescape"))
+    return autostart_dir(config_home) / f"{APP_NAME}-{tag:08x}.desktop"
 
 
 def app_command(data_dir: Path | None = None) -> list[str]:
