@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QMainWindow, QScrollArea, QWidget
 
 from massage_timer import APP_DISPLAY_NAME
 from massage_timer.core.model.language import _
+from massage_timer.ui.desktop.language import Retranslating
 from massage_timer.ui.screen_fit import fit_window
 
 if TYPE_CHECKING:
@@ -24,18 +25,13 @@ if TYPE_CHECKING:
     from massage_timer.ui.history.history_view import HistoryView
 
 
-class _Holder(QMainWindow):
+class _Holder(Retranslating, QMainWindow):
     """The History window's frame: its title follows the language."""
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("historyWindow")
         self._retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
 
     def _retranslate(self) -> None:
         self.setWindowTitle(_("History — {app}").format(app=APP_DISPLAY_NAME))

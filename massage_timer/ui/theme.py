@@ -42,6 +42,7 @@ from shiboken6 import isValid
 from massage_timer.core.model.language import _
 from massage_timer.core.model.settings import MAX_FONT_SCALE, MIN_FONT_SCALE
 from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
+from massage_timer.ui.desktop.language import Retranslating
 
 ThemeMode = Literal["system", "light", "dark"]
 
@@ -547,7 +548,7 @@ class KeyboardScrollArea(QScrollArea):
         return handled
 
 
-class HideButton(QToolButton):
+class HideButton(Retranslating, QToolButton):
     """The "×" that hides a note or a notice, named for screen readers in the current
     language."""
 
@@ -555,11 +556,6 @@ class HideButton(QToolButton):
         super().__init__(parent)
         self.setText("\u00d7")
         self._retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
 
     def _retranslate(self) -> None:
         self.setAccessibleName(_("Hide this note"))

@@ -64,3 +64,18 @@ def apply_language(app: QApplication, setting: str,
     # every window hears of every change the same way.
     QCoreApplication.sendEvent(app, QEvent(QEvent.Type.LanguageChange))
     return code
+
+
+class Retranslating:
+    """Mixed into a widget whose texts follow the interface language: its
+    ``_retranslate`` runs again at every LanguageChange (which Qt sends each widget
+    when the app's translator changes). It goes before the Qt class:
+    ``class NoticeBar(Retranslating, QFrame)``."""
+
+    def _retranslate(self) -> None:
+        raise NotImplementedError
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)  # type: ignore[misc]  # the Qt class after it
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()

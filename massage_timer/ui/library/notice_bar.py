@@ -9,11 +9,12 @@ whole and selectable (the path can be copied), until the person hides them.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
 from massage_timer.core.model.language import _
+from massage_timer.ui.desktop.language import Retranslating
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.theme import Accent, HideButton, PaletteStyle, accent
 
@@ -26,7 +27,7 @@ def _sheet(palette: QPalette) -> str:
             f" border-radius: 4px; background: {background}; margin: 8px 9px 0 9px; }}")
 
 
-class NoticeBar(QFrame):
+class NoticeBar(Retranslating, QFrame):
     """The notices given so far, one paragraph each, with a button that hides them."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -49,11 +50,6 @@ class NoticeBar(QFrame):
         self.style_follower = PaletteStyle(self, _sheet)
         self._retranslate()
         self.hide()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
 
     def _retranslate(self) -> None:
         self.setAccessibleName(_("Notices"))

@@ -12,11 +12,12 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QLocale, QTime, Signal
+from PySide6.QtCore import QLocale, QTime, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
 
 from massage_timer.core.model.language import _, ngettext, pgettext
 from massage_timer.core.model.settings import Settings
+from massage_timer.ui.desktop.language import Retranslating
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.theme import HideButton
 
@@ -59,7 +60,7 @@ def note_text(settings: Settings) -> str:
     return text[:-1] if text.endswith("..") and not text.endswith("...") else text
 
 
-class RemindersNote(QFrame):
+class RemindersNote(Retranslating, QFrame):
     changeRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -82,11 +83,6 @@ class RemindersNote(QFrame):
         self.close_button.clicked.connect(self.dismiss)
         self._retranslate()
         self.hide()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
 
     def _retranslate(self) -> None:
         """Every text of the note in the current language."""

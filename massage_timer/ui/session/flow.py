@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
@@ -52,6 +52,7 @@ from massage_timer.core.storage.catalogs import spoken_words
 from massage_timer.core.storage.checklist_file import load_checklist
 from massage_timer.core.storage.loader import LoadedRoutine
 from massage_timer.ui.desktop.allocator import give_back_free_pages
+from massage_timer.ui.desktop.language import Retranslating
 from massage_timer.ui.screen_fit import fit_window
 from massage_timer.ui.session.adapter import SessionAdapter
 from massage_timer.ui.session.checklist_dialog import SafetyChecklistDialog
@@ -76,7 +77,7 @@ class PlayerSound(CueOutput, Protocol):
     def problem(self) -> str | None: ...
 
 
-class PlayerWindow(QWidget):
+class PlayerWindow(Retranslating, QWidget):
     """A top-level window around the player; closing it stops the session."""
 
     closed = Signal()
@@ -91,11 +92,6 @@ class PlayerWindow(QWidget):
         layout.addWidget(player)
         fit_window(self, PLAYER_SIZE)
         self._retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
 
     def _retranslate(self) -> None:
         # TRANSLATORS: the session window's title: the routine's, then the app's name.
