@@ -322,7 +322,9 @@ def test_folders_that_cannot_be_read_are_said_and_the_rest_loads(
     real_iterdir, real_is_dir = Path.iterdir, Path.is_dir
 
     def iterdir(self: Path):  # type: ignore[no-untyped-def]
-        if self == paths.user_routines_dir:
+        # Listing a folder raises for itself, or for one under a folder that cannot
+        # be read, as the OS does.
+        if self == paths.user_routines_dir or self.is_relative_to(tmp_path / "locked"):
             raise PermissionError(13, "Permission denied", str(self))
         return real_iterdir(self)
 

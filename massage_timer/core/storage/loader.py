@@ -211,19 +211,22 @@ def _load_dir(
     library: Library,
     seen: dict[str, LoadedRoutine],
     language: str = SOURCE,
-) -> None:
+) -> bool:
+    """Load the routines of ``folder`` into ``library``; False when there is no such
+    folder (the caller says so where it matters). One that cannot be read (itself, or
+    a folder above it) is said in ``library.errors``."""
     try:
         # Not glob(): it takes an unreadable folder for an empty one, without a word.
         files = sorted(p for p in folder.iterdir()
                        if p.name.endswith(".toml") and not p.name.startswith("."))
     except FileNotFoundError:
-        return  # no folder, no routines (the callers say so where it matters)
+        return False
     except OSError as exc:
         library.errors.append(
             RoutineError(folder, "(folder)", _("cannot be read: {error}").format(
                 error=exc.strerror or exc))
         )
-        return
+        return True
     if len(files) > MAX_FILES_PER_FOLDER:
         library.errors.append(RoutineError(
             folder, "(folder)",
@@ -265,6 +268,7 @@ def _load_dir(
             coverage=shown.coverage,
             translation_note=shown.reason,
         )
+    return True
 
 
 def load_library(
@@ -286,15 +290,8 @@ def load_library(
         folders = [(paths.user_routines_dir, Origin.USER),
                    *((extra, Origin.EXTRA) for extra in paths.extra_routine_dirs)]
         for folder, origin in folders:
-            try:
-                there = folder.is_dir()  # raises when a folder above it cannot be read
-            except OSError as exc:
-                library.errors.append(RoutineError(folder, "(folder)", _(
-                    "cannot be read: {error}").format(error=exc.strerror or exc)))
-                continue
-            if there:
-                _load_dir(folder, origin, library, seen, code)
-            elif origin is Origin.EXTRA:  # the user's own folder is made at the first save
+            there = _load_dir(folder, origin, library, seen, code)
+            if not there and origin is Origin.EXTRA:  # the user's own is made at a save
                 library.errors.append(RoutineError(folder, "(folder)", _("does not exist")))
     library.routines = sorted(seen.values(), key=lambda r: r.routine.title.casefold())
     return library
