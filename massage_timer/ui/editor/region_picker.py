@@ -204,7 +204,7 @@ class RegionPicker(FieldEditor):
 
     def _fill(self) -> None:
         """The regions in the alphabetical order of the current language, then the
-        avoid zones in the theme's danger colour; checked as the value says."""
+        avoid zones; checked as the value says."""
         current = self.list.currentItem()
         keep = current.data(RegionIdRole) if current is not None else None
         self._syncing = True
@@ -216,18 +216,25 @@ class RegionPicker(FieldEditor):
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
                           | Qt.ItemFlag.ItemIsSelectable)
             item.setCheckState(Qt.CheckState.Unchecked)
-        danger = accent(Accent.DANGER, self.palette())
         for zone in regions.AVOID_ZONES:
             item = QListWidgetItem(_zone_item_text(zone), self.list)
             item.setData(RegionIdRole, zone)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            item.setForeground(danger)
+        self._paint_zones()
         self._syncing = False
         self._sync()
         for row in range(self.list.count()):
             if self.list.item(row).data(RegionIdRole) == keep:
                 self.list.setCurrentRow(row)
         self._fit_width()
+
+    def _paint_zones(self) -> None:
+        """The avoid zones in the theme's danger colour."""
+        danger = accent(Accent.DANGER, self.palette())
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(RegionIdRole) in regions.AVOID_ZONES:
+                item.setForeground(danger)
 
     def _fit_width(self) -> None:
         """At least as wide as its longest word ("Sternocleidomastoid"), which cannot
@@ -246,7 +253,7 @@ class RegionPicker(FieldEditor):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_syncing"):
-            self._fill()
+            self._paint_zones()
         elif event.type() == QEvent.Type.FontChange and hasattr(self, "_syncing"):
             self._fit_width()
 
