@@ -10,8 +10,9 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+import time as time_module
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,16 @@ class FakeClocks:
 
     def suspend(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
+
+
+def working_day_wall(at: time = time(10, 0)) -> Callable[[], datetime]:
+    """A wall clock for the running app's reminders that starts at ``at`` local time
+    on a Wednesday and then keeps pace with the real monotonic clock: the reminders
+    are in their default active hours whenever the tests run (a real wall clock
+    made a test fail only when CI ran late in the afternoon)."""
+    start = datetime.combine(date(2026, 11, 25), at).astimezone()
+    origin = time_module.monotonic()
+    return lambda: start + timedelta(seconds=time_module.monotonic() - origin)
 
 
 @pytest.fixture

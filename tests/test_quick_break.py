@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import FakeClocks
+from conftest import FakeClocks, working_day_wall
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QRadioButton, QWidget
@@ -201,7 +201,7 @@ def test_a_reminder_put_off_by_a_library_sessions_checklist(
 def app(qtbot: QtBot, app_paths: AppPaths) -> Iterator[App]:
     qapp = QApplication.instance()
     assert isinstance(qapp, QApplication)
-    ctl = App(qapp, app_paths)
+    ctl = App(qapp, app_paths, wall=working_day_wall())
     yield ctl
     ctl.shutdown()
     ctl.deleteLater()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -98,6 +98,7 @@ class App(QObject):
         defer_startup: bool = False,
         audio: AudioFactory | None = None,
         carried: Carried | None = None,
+        wall: Callable[[], datetime] | None = None,
     ) -> None:
         """Load the settings and the library, build the window and show it.
 
@@ -112,7 +113,8 @@ class App(QObject):
         tray and the reminders run alone until something asks for the window
         (:attr:`window`), which builds it then. Without a tray the window is built and
         minimized, the one way back to the app. ``carried`` is the reminder schedule
-        of the process this one replaced (:attr:`hand_over`).
+        of the process this one replaced (:attr:`hand_over`). ``wall`` is the reminders'
+        wall clock (tests pass one that stays at a known hour of a working day).
         """
         super().__init__(app)
         self.app = app
@@ -141,6 +143,7 @@ class App(QObject):
         self._first_paint: FirstPaintWatcher | None = None
         self._reminders_note_shown = False
         self._carried = carried
+        self._wall = wall
         self.hand_over: Callable[[Carried], None] | None = None
         """Set by ``run_app``: replaces this process by a fresh background one, given
         the schedule to go on with. What the window, a session's sound (QtMultimedia)
@@ -370,6 +373,7 @@ class App(QObject):
             session_running=lambda: self.session_running,
             player_running=lambda: self._sessions is not None and self._sessions.player_running,
             notify=self.tray.notify,
+            wall=self._wall,
             parent=self,
         )
         self.reminders.startBreakRequested.connect(self.start_break)

@@ -7,6 +7,7 @@ Built right after the main window's first paint (see :class:`~massage_timer.ui.w
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -98,6 +99,7 @@ class Reminders(QObject):
         player_running: Callable[[], bool],
         notify: Callable[[str, str], bool],
         busy: BusyDetector | None = None,
+        wall: Callable[[], datetime] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -115,6 +117,7 @@ class Reminders(QObject):
             log_event=history.log_reminder,
             idle_seconds=idle.idle_seconds,
             busy=self._busy_reason,
+            wall=wall,
             parent=self,
         )
         self.service.reminderHeld.connect(self.busy.watch)

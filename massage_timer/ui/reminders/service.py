@@ -111,7 +111,7 @@ class ReminderController(QObject):
         idle_seconds: Callable[[], float | None] = lambda: None,
         busy: BusyCheck = _never_busy,
         monotonic: Callable[[], float] = _time.monotonic,
-        wall: Callable[[], datetime] = _wall_now,
+        wall: Callable[[], datetime] | None = None,
         tz: tzinfo | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -120,7 +120,7 @@ class ReminderController(QObject):
         self._log_event = log_event
         self._idle_seconds = idle_seconds
         self._busy = busy
-        self._wall = wall
+        self._wall = wall = wall or _wall_now
         self._schedule = ReminderSchedule(
             ScheduleConfig.from_settings(settings), monotonic=monotonic, wall=wall,
             tz=tz or local_zone(), paused_until=settings.paused_until,
