@@ -221,3 +221,82 @@ def test_a_routine_whose_text_points_an_image_at_a_fifo_cannot_hang_the_start(
         shutil.rmtree(short, ignore_errors=True)
     assert done.returncode == 0, done.stderr
     assert "massage-timer: shown" in done.stderr
+
+
+@pytest.mark.parametrize("answers", [["keep"], ["retry-still-full", "quit"], ["retry-freed"]])
+def test_quitting_with_sessions_the_full_disk_refused_asks_first(
+    qtbot: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answers: list[str],
+) -> None:
+    """The sessions kept in memory while the disk was full ended with the process, and
+    only a log line said so. Now Quit asks: try again, keep running, or lose them."""
+    from PySide6.QtWidgets import QApplication
+    from test_history_store import start
+
+    from massage_timer.ui import questions
+    from massage_timer.ui.wiring import App
+
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    with full_tmpfs(tmp_path / "disk", size="2m") as disk:
+        for filler in disk.glob("filler-*"):
+            filler.unlink()
+        paths = AppPaths.portable(disk / "app")
+        app = App(qapp, paths)
+        quits: list[bool] = []
+        monkeypatch.setattr(app.app, "quit", lambda: quits.append(True))
+        try:
+            filler = fill(disk)  # the disk fills up before the session
+            sid = app.history.start_session(start())
+            assert app.history.in_memory and app.history.unsaved_sessions == 1
+            asked: list[tuple[int, Path, str]] = []
+            replies = iter(answers)
+
+            def ask(_parent: object, sessions: int, path: Path,
+                    reason: str) -> questions.UnsavedHistory:
+                asked.append((sessions, path, reason))
+                reply = next(replies)
+                if reply == "retry-freed":
+                    filler.unlink()
+                return {"keep": questions.UnsavedHistory.KEEP,
+                        "quit": questions.UnsavedHistory.QUIT}.get(
+                            reply, questions.UnsavedHistory.RETRY)
+
+            monkeypatch.setattr(questions, "ask_unsaved_history", ask)
+            app.quit()
+            assert len(asked) == len(answers)
+            assert all(a[:2] == (1, paths.history_file) for a in asked)
+            assert "space" in asked[0][2].lower() or "full" in asked[0][2].lower()
+            assert quits == ([] if answers == ["keep"] else [True])
+            saved = answers == ["retry-freed"]
+            assert app.history.in_memory is not saved
+        finally:
+            app.shutdown()
+            app.deleteLater()
+        again, _notices = HistoryStore.open(paths.history_file)
+        try:
+            assert (again.get(sid) is not None) is saved
+        finally:
+            again.close()
+
+
+def test_the_unsaved_history_question_keeps_everything_on_enter_and_escape(
+    qtbot: object,
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from massage_timer.ui import questions
+
+    for sessions, words in ((1, "1 session could not be saved"),
+                            (3, "3 sessions could not be saved"),
+                            (0, "reminder and checklist records")):
+        box, lose, retry = questions.unsaved_history_question(
+            None, sessions, Path("/d/history.sqlite3"), "No space left on device")
+        assert words in box.text() and "/d/history.sqlite3" in box.text()
+        assert "No space left on device" in box.text()
+        assert box.textFormat() is Qt.TextFormat.PlainText
+        assert box.defaultButton() not in (lose, retry)
+        assert box.buttonRole(box.defaultButton()) == QMessageBox.ButtonRole.RejectRole
+        assert box.escapeButton() is box.defaultButton()
+        assert {lose.text(), retry.text()} == {"&Quit and lose them", "&Try again"}
+        box.deleteLater()

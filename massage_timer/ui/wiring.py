@@ -31,6 +31,7 @@ from massage_timer.core.model.speech_timing import timing_for
 from massage_timer.core.storage.loader import Library, load_library
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
+from massage_timer.ui import questions
 from massage_timer.ui.desktop.application import Application
 from massage_timer.ui.desktop.autostart import StartAtLogin, supported
 from massage_timer.ui.desktop.background import CloseToBackground, release_paint_caches
@@ -677,16 +678,28 @@ class App(QObject):
     def quit(self) -> None:
         if self._asking_to_quit:
             return  # its question is open: a second Ctrl+C or SIGTERM asks no second one
-        if self._editing is not None:
-            self._asking_to_quit = True
-            try:
-                kept = not self._editing.close_editor()
-            finally:
-                self._asking_to_quit = False
-            if kept:
-                return  # the person kept editing
+        self._asking_to_quit = True
+        try:
+            if not self._may_quit():
+                return
+        finally:
+            self._asking_to_quit = False
         self._prepare_quit()
         self.app.quit()
+
+    def _may_quit(self) -> bool:
+        """Ask about what quitting would throw away: the editor's unsaved changes, and
+        sessions the history file refused (kept in memory, they end with the process)."""
+        if self._editing is not None and not self._editing.close_editor():
+            return False  # the person kept editing
+        history = self.history if self._started else None
+        while history is not None and history.pending_writes and not history.flush():
+            answer = questions.ask_unsaved_history(
+                self._window, history.unsaved_sessions, self.paths.history_file,
+                history.write_error)
+            if answer is not questions.UnsavedHistory.RETRY:
+                return answer is questions.UnsavedHistory.QUIT
+        return True
 
     def _prepare_quit(self) -> None:
         """Let the window close instead of going to the background, and stop a session."""

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
 from massage_timer.core.model.language import N_, _
 from massage_timer.core.model.text import single_line
+from massage_timer.ui.questions import destructive_question
 
 TOML_FILTER = N_("Routine files (*.toml)")
 
@@ -76,9 +77,10 @@ def ask_conflict(parent: QWidget, routine_id: str, existing: str, replaceable: b
 def delete_question(parent: QWidget | None, title: str) -> tuple[QMessageBox, QPushButton]:
     """The question before a routine is moved to the trash, and its Delete button.
     Cancel is the default: Enter, pressed out of habit, deletes nothing."""
-    return _destructive(parent, "deleteQuestion", _("Delete routine"),
-                        _("Delete “{title}”? Its file is moved to the trash.").format(
-                            title=single_line(title)), _("&Delete"))
+    text = _("Delete “{title}”? Its file is moved to the trash.").format(
+        title=single_line(title))
+    return destructive_question(parent, "deleteQuestion", _("Delete routine"), text,
+                                _("&Delete"))
 
 
 def confirm_delete(parent: QWidget, title: str) -> bool:
@@ -90,11 +92,10 @@ def confirm_delete(parent: QWidget, title: str) -> bool:
 def delete_for_good_question(parent: QWidget | None, file: Path,
                              reason: str) -> tuple[QMessageBox, QPushButton]:
     """The question when the trash refused the file: deleting now cannot be undone."""
-    return _destructive(parent, "deleteForGoodQuestion", _("Delete routine"),
-                        _("{file} could not be moved to the trash ({reason}). Delete it "
-                          "for good? This cannot be undone.").format(file=file,
-                                                                     reason=reason),
-                        _("Delete for &good"))
+    text = _("{file} could not be moved to the trash ({reason}). Delete it for good? "
+             "This cannot be undone.").format(file=file, reason=reason)
+    return destructive_question(parent, "deleteForGoodQuestion", _("Delete routine"), text,
+                                _("Delete for &good"))
 
 
 def confirm_delete_for_good(parent: QWidget, file: Path, reason: str) -> bool:
@@ -103,25 +104,11 @@ def confirm_delete_for_good(parent: QWidget, file: Path, reason: str) -> bool:
     return box.clickedButton() is delete
 
 
-def _destructive(parent: QWidget | None, name: str, title: str, text: str,
-                 action: str) -> tuple[QMessageBox, QPushButton]:
-    """A question whose answer destroys something: the destroying button is never the
-    default, Cancel is (Enter and Escape both keep everything)."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
-    box.setObjectName(name)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    destroy = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
-    cancel = box.addButton(_("Ca&ncel"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(cancel)
-    box.setEscapeButton(cancel)
-    return box, destroy
-
-
 def replace_file_question(parent: QWidget | None,
                           path: Path) -> tuple[QMessageBox, QPushButton]:
-    return _destructive(parent, "replaceFileQuestion", _("Replace file"),
-                        _("{file} exists. Replace it?").format(file=path.name),
-                        _("&Replace"))
+    text = _("{file} exists. Replace it?").format(file=path.name)
+    return destructive_question(parent, "replaceFileQuestion", _("Replace file"), text,
+                                _("&Replace"))
 
 
 def confirm_replace_file(parent: QWidget, path: Path) -> bool:

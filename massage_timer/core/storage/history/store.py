@@ -375,6 +375,7 @@ class HistoryStore:
         self._id_map: dict[int, int] = {}
         self._notices: list[str] = []
         self._retry_at = now() + RETRY_INTERVAL
+        self._write_error = ""
 
     # -- opening -------------------------------------------------------------------
 
@@ -498,6 +499,7 @@ class HistoryStore:
             conn = _connect(":memory:", timeout=0)
             migrate(conn)
         store = cls(path, conn, now=now, in_memory=True, lock_timeout=lock_timeout)
+        store._write_error = str(exc)
         notices.append(store._storage_notice(exc))
         return store, notices
 
@@ -562,6 +564,16 @@ class HistoryStore:
     def pending_writes(self) -> int:
         return len(self._backlog.ops)
 
+    @property
+    def unsaved_sessions(self) -> int:
+        """Sessions started while the file could not be written: what quitting now loses."""
+        return sum(op.kind == "start" for op in self._backlog.ops)
+
+    @property
+    def write_error(self) -> str:
+        """Why the file could not be written, the last time it was tried."""
+        return self._write_error
+
     def pop_notices(self) -> list[str]:
         """Notices raised since the last call (e.g. the disk just became full)."""
         notices, self._notices = self._notices, []
@@ -597,6 +609,7 @@ class HistoryStore:
 
     def _go_to_memory(self, exc: BaseException) -> None:
         log.warning("history write failed, keeping records in memory: %s", exc)
+        self._write_error = str(exc)
         memory = _connect(":memory:", timeout=0)
         self._conn.backup(memory)
         self._conn.close()
@@ -615,6 +628,7 @@ class HistoryStore:
             disk = _open_disk(self._path, timeout=self._lock_timeout)
         except (OSError, sqlite3.Error, _UnreadableError, HistoryError) as exc:
             log.info("history still not writable: %s", exc)
+            self._write_error = str(exc)
             return False
         try:
             id_map = dict(self._id_map)
@@ -625,6 +639,7 @@ class HistoryStore:
             disk.close()
             if not is_storage_error(exc):
                 raise
+            self._write_error = str(exc)
             return False
         self._id_map = id_map
         self._conn.close()
