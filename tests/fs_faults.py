@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from massage_timer.core.storage.paths import AppPaths
+
 NOBODY = 65534
 
 
@@ -117,3 +119,18 @@ def latin1_locale() -> Iterator[dict[str, str]]:
         yield env
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def long_portable_paths(tmp_path: Path, history_path_bytes: int) -> AppPaths:
+    """Portable paths whose history file's path is ``history_path_bytes`` long."""
+    short = AppPaths.portable(tmp_path)
+    extra = history_path_bytes - len(os.fsencode(short.history_file))
+    names = []
+    while extra > 0:
+        size = min(200, extra - 1)  # one byte of each goes to its "/"
+        names.append("d" * max(size, 1))
+        extra -= len(names[-1]) + 1
+    paths = AppPaths.portable(tmp_path.joinpath(*names))
+    assert len(os.fsencode(paths.history_file)) == history_path_bytes
+    return paths
+

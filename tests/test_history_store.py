@@ -13,10 +13,12 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from fs_faults import long_portable_paths
 
 from massage_timer.core.model.session import Outcome
 from massage_timer.core.storage.history.schema import (
     SCHEMA_VERSION,
+    HistoryError,
     NewerHistoryError,
     expected_columns,
     migrate,
@@ -434,3 +436,32 @@ def test_a_session_cut_off_after_its_last_step_never_reads_step_n_plus_one(
     record = again.get(sid)
     assert record is not None and record.steps_completed == record.steps_total == 2
     again.close()
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_a_path_sqlite_has_no_room_for_is_said_plainly(tmp_path: Path, extra: int) -> None:
+    """At one byte past what SQLite's path buffer takes, it only says "unable to open
+    database file", and the person cannot tell a too-long data folder from a bad disk."""
+    from massage_timer.core.storage.history.store import LONGEST_HISTORY_PATH
+
+    path = long_portable_paths(tmp_path, LONGEST_HISTORY_PATH + extra).history_file
+    path.parent.mkdir(parents=True)
+    store, notices = HistoryStore.open(path)
+    try:
+        sid = store.start_session(start())
+        assert store.get(sid) is not None
+        if extra:
+            assert store.in_memory and not path.exists()
+            assert len(notices) == 1
+            assert f"{LONGEST_HISTORY_PATH + 1} bytes long" in notices[0]
+            assert "--data-dir" in notices[0]
+            with pytest.raises(HistoryError, match="bytes long"):
+                HistoryStore.open_readonly(path)
+        else:  # the longest path that fits works in full
+            assert not store.in_memory and notices == []
+    finally:
+        store.close()
+    if not extra:
+        again = HistoryStore.open_readonly(path)
+        assert again.get(sid) is not None
+        again.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fs_faults import full_tmpfs
+from fs_faults import full_tmpfs, long_portable_paths
 from sound_server import null_sink_server
 
 from massage_timer.commands import selfcheck
@@ -242,3 +242,20 @@ def test_the_verdict_agrees_with_how_many_checks_failed(
     assert one in selfcheck.report(paths, checks, {}).splitlines()[-1]
     checks[1].status = selfcheck.Status.FAIL
     assert more in selfcheck.report(paths, checks, {}).splitlines()[-1]
+
+
+@pytest.mark.usefixtures("qapp", "mute", "sound")
+def test_a_data_folder_too_long_for_sqlite_fails_the_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The history was never saved under a data folder whose path SQLite has no room
+    for, and the self-check, which tried a temporary folder, said all was well."""
+    from massage_timer.core.storage.history.store import LONGEST_HISTORY_PATH
+
+    paths = long_portable_paths(tmp_path, LONGEST_HISTORY_PATH + 1)
+    code = selfcheck.run(argparse.Namespace(), paths)
+    out = capsys.readouterr().out
+    assert code == 1
+    history = next(line for line in out.splitlines() if line[8:].startswith("history"))
+    assert history.split()[0] == "FAIL"
+    assert f"{LONGEST_HISTORY_PATH + 1} bytes long" in history and "--data-dir" in history

@@ -357,9 +357,13 @@ def _check_idle(state: dict[str, Any]) -> str:
         monitor.close()
 
 
-def _check_history() -> str:
-    from massage_timer.core.storage.history.store import HistoryStore
+def _check_history(paths: AppPaths) -> str:
+    from massage_timer.core.storage.history.store import HistoryStore, path_problem
 
+    problem = path_problem(paths.history_file)
+    if problem is not None:
+        # The report's "data folder" line names the folder: the path would crowd out why.
+        raise CheckError(_("cannot be saved: {reason}").format(reason=problem))
     with tempfile.TemporaryDirectory(prefix="massage-timer-history-") as tmp:
         store, notices = HistoryStore.open(Path(tmp) / "history.sqlite3")
         try:
@@ -404,7 +408,7 @@ def run_checks(paths: AppPaths) -> tuple[list[Check], dict[str, Any]]:
         _run_check("diagrams", lambda: _check_diagrams(state), needed=True, state=state),
         _run_check("main window", lambda: _check_window(paths, state), needed=True, state=state),
         _run_check("data folders", lambda: _check_folders(paths), needed=True, state=state),
-        _run_check("history", _check_history, needed=True, state=state),
+        _run_check("history", lambda: _check_history(paths), needed=True, state=state),
         _run_check("voice", lambda: _check_voice(state), needed=False, state=state),
         _run_check("audio output", lambda: _check_audio(state), needed=True, state=state),
         _run_check("tray", lambda: _check_tray(state), needed=False, state=state),

@@ -51,12 +51,29 @@ ReminderKind = Literal["shown", "started", "snoozed", "skipped", "deferred"]
 REMINDER_KINDS = ("shown", "started", "snoozed", "skipped", "deferred")
 
 RETRY_INTERVAL = timedelta(seconds=60)
+# SQLite's Unix VFS holds a database's full path, and its "-journal" name, in 512 bytes.
+SQLITE_MAX_PATHNAME = 512
+LONGEST_HISTORY_PATH = SQLITE_MAX_PATHNAME - len("-journal")
 _FINISHED = frozenset({Outcome.COMPLETED, Outcome.STOPPED})
 
 _HEADER = b"SQLite format 3\x00"
 _STORAGE_ERRORS = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_IOERR",
                    "SQLITE_PERM")
 _UNREADABLE_ERRORS = ("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_BUSY", "SQLITE_LOCKED")
+
+
+def path_problem(path: Path) -> str | None:
+    """Why SQLite cannot open a file at ``path`` whatever the disk holds, if it cannot.
+
+    SQLite only says "unable to open database file" for a path it has no room for: the
+    person must be told that a shorter data folder is the cure.
+    """
+    length = len(os.fsencode(path.absolute()))
+    if length <= LONGEST_HISTORY_PATH:
+        return None
+    return _("its path is {length} bytes long, and the history database takes at most "
+             "{limit}: choose a shorter data folder (--data-dir)").format(
+                 length=length, limit=LONGEST_HISTORY_PATH)
 
 
 def utc_now() -> datetime:
@@ -393,6 +410,13 @@ class HistoryStore:
         the caller can go on with :meth:`memory_only`.
         """
         notices: list[str] = []
+        problem = path_problem(path)
+        if problem is not None:
+            log.warning("history file %s cannot be opened: %s", path, problem)
+            notices.append(_("Your session history cannot be saved to {path} ({reason}). "
+                             "This time your sessions are kept in memory only.").format(
+                                 path=path, reason=problem))
+            return cls.memory_only(now=now), notices
         try:
             conn = _open_disk(path, timeout=lock_timeout)
         except _UnreadableError as exc:
@@ -434,6 +458,10 @@ class HistoryStore:
         Sessions still running in the app stay ``Outcome.RUNNING``; nothing is recovered,
         moved or migrated on disk. Raises :class:`HistoryError` when the file is unusable.
         """
+        problem = path_problem(path)
+        if problem is not None:
+            raise HistoryError(_("The history file {path} cannot be read: {reason}").format(
+                path=path, reason=problem))
         try:
             regular_file_head(path, 0)
         except UnusableFileError as exc:
