@@ -300,3 +300,32 @@ def test_the_unsaved_history_question_keeps_everything_on_enter_and_escape(
         assert box.escapeButton() is box.defaultButton()
         assert {lose.text(), retry.text()} == {"&Quit and lose them", "&Try again"}
         box.deleteLater()
+
+
+def test_a_data_folder_that_is_a_file_is_named_in_every_notice(
+    qtbot: object, tmp_path: Path,
+) -> None:
+    """``--data-dir`` given a file: the notices blamed a settings file that was never
+    there ("could not be renamed: Not a directory") and a disk that was fine."""
+    from PySide6.QtWidgets import QApplication
+
+    from massage_timer.ui.wiring import App
+
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    file = tmp_path / "notes.txt"
+    file.write_text("my notes\n")
+    app = App(qapp, AppPaths.portable(file))
+    try:
+        blamed = f"{file} is a file, not a folder"
+        assert [n for n in app.notices if blamed in n] == app.notices, app.notices
+        assert any("No settings can be kept" in n for n in app.notices)
+        assert any("kept in memory" in n for n in app.notices)
+        assert not any("Not a directory" in n or "renamed" in n for n in app.notices)
+        app.store.update(theme="dark")
+        assert any(n == f"Your settings could not be saved: {blamed}"
+                   for n in app.window.notices()), app.window.notices()
+    finally:
+        app.shutdown()
+        app.deleteLater()
+    assert file.read_text() == "my notes\n"

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication
 from massage_timer.core.model.language import _, ngettext
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.model.speech_timing import timing_for
+from massage_timer.core.storage.files import file_in_the_way
 from massage_timer.core.storage.loader import Library, load_library
 from massage_timer.core.storage.paths import AppPaths
 from massage_timer.core.storage.settings_store import SettingsChange, SettingsStore
@@ -670,8 +671,8 @@ class App(QObject):
         ).format(count=len(fell_back), titles=", ".join(fell_back))]
 
     def _on_save_error(self, exc: OSError) -> None:
-        self._show_notice(_("Your settings could not be saved: {error}").format(
-            error=exc.strerror or exc))
+        reason = file_in_the_way(self.paths.settings_file) or exc.strerror or exc
+        self._show_notice(_("Your settings could not be saved: {error}").format(error=reason))
 
     # Quitting
 

@@ -131,6 +131,21 @@ def regular_file_head(path: Path, size: int) -> bytes | None:
         return None
 
 
+def file_in_the_way(path: Path) -> str | None:
+    """Why nothing can be kept at ``path``, when one of the folders above it is a file
+    (or anything but a folder): the person needs that file's name, not the "Not a
+    directory" the system gives."""
+    for folder in path.parents:
+        try:
+            mode = folder.stat().st_mode
+        except OSError:
+            continue  # not made yet (or under the file in the way)
+        if stat.S_ISDIR(mode):
+            return None
+        return _("{file} is a file, not a folder").format(file=folder)
+    return None
+
+
 def _same_file(a: Path, b: Path) -> bool:
     """Whether ``a`` and ``b`` are one file, or would be: a path not made yet (the
     settings before their first save) is compared by where it leads."""

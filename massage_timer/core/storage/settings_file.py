@@ -26,7 +26,7 @@ from massage_timer.core.model.settings import (
     with_state,
 )
 from massage_timer.core.model.validation import TOP_LEVEL, ValidationError
-from massage_timer.core.storage.files import move_aside, replace_file
+from massage_timer.core.storage.files import file_in_the_way, move_aside, replace_file
 from massage_timer.core.storage.toml_input import TomlInputError, read_toml
 
 MAX_SETTINGS_BYTES = 64 * 1024
@@ -44,6 +44,12 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
     except FileNotFoundError:
         return Settings(), []
     except TomlInputError as exc:
+        blocked = file_in_the_way(path)
+        if blocked is not None:
+            return Settings(), [
+                _("No settings can be kept at {path} ({reason}): defaults are used, and "
+                  "changes are not saved.").format(path=path, reason=blocked)
+            ]
         if not _is_regular(path):
             return Settings(), [
                 _("{path} {problem}: defaults are used and it is left as it is.").format(

@@ -31,6 +31,7 @@ from massage_timer.core.model.short_check import ChecklistAnswer, ChecklistKind
 from massage_timer.core.storage.files import (
     SQLITE_COMPANIONS,
     UnusableFileError,
+    file_in_the_way,
     move_aside,
     regular_file_head,
     with_companions,
@@ -527,7 +528,6 @@ class HistoryStore:
             conn = _connect(":memory:", timeout=0)
             migrate(conn)
         store = cls(path, conn, now=now, in_memory=True, lock_timeout=lock_timeout)
-        store._write_error = str(exc)
         notices.append(store._storage_notice(exc))
         return store, notices
 
@@ -536,8 +536,14 @@ class HistoryStore:
             _("Your session history cannot be saved to {path} right now "
               "({reason}). Sessions still run and are kept in memory; they will be "
               "saved as soon as the disk can be written again.").format(
-                path=self._path, reason=exc)
+                path=self._path, reason=self._failed(exc))
         )
+
+    def _failed(self, exc: BaseException) -> str:
+        """Keep why the file could not be written (:attr:`write_error`), and return it."""
+        blocked = file_in_the_way(self._path) if self._path is not None else None
+        self._write_error = blocked or str(exc)
+        return self._write_error
 
     def _recover_interrupted(self) -> list[str]:
         with transaction(self._conn):
@@ -637,7 +643,7 @@ class HistoryStore:
 
     def _go_to_memory(self, exc: BaseException) -> None:
         log.warning("history write failed, keeping records in memory: %s", exc)
-        self._write_error = str(exc)
+        self._failed(exc)
         memory = _connect(":memory:", timeout=0)
         self._conn.backup(memory)
         self._conn.close()
@@ -656,7 +662,7 @@ class HistoryStore:
             disk = _open_disk(self._path, timeout=self._lock_timeout)
         except (OSError, sqlite3.Error, _UnreadableError, HistoryError) as exc:
             log.info("history still not writable: %s", exc)
-            self._write_error = str(exc)
+            self._failed(exc)
             return False
         try:
             id_map = dict(self._id_map)
@@ -667,7 +673,7 @@ class HistoryStore:
             disk.close()
             if not is_storage_error(exc):
                 raise
-            self._write_error = str(exc)
+            self._failed(exc)
             return False
         self._id_map = id_map
         self._conn.close()
