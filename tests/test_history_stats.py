@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -195,3 +197,37 @@ def test_local_zone_follows_tz_variable(monkeypatch: pytest.MonkeyPatch) -> None
     zone = local_zone()
     assert zone.utcoffset(datetime(2026, 1, 1)) == timedelta(hours=-8)
     assert zone.utcoffset(datetime(2026, 7, 1)) == timedelta(hours=-7)
+
+
+@pytest.fixture
+def posix_tz(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """``TZ`` as a POSIX rule, the C library following it; both put back afterwards."""
+    rule = "CET-1CEST,M3.5.0,M10.5.0/3"
+    monkeypatch.setenv("TZ", rule)
+    try:
+        yield rule
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_a_posix_rule_in_tz_is_followed_through_its_daylight_saving_changes(
+    posix_tz: str,
+) -> None:
+    """TZ="CET-1CEST,M3.5.0,M10.5.0/3" was ignored for /etc/localtime's zone, so the
+    reminders' active hours and the history's days disagreed with the desktop clock."""
+    zone = local_zone()
+    berlin = ZoneInfo("Europe/Berlin")  # the same rules, from the zone database
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    while moment.year == 2026:
+        ours, theirs = moment.astimezone(zone), moment.astimezone(berlin)
+        assert (ours.replace(tzinfo=None), ours.utcoffset(), ours.fold) == (
+            theirs.replace(tzinfo=None), theirs.utcoffset(), theirs.fold), moment
+        assert ours.astimezone(UTC) == moment
+        moment += timedelta(minutes=30)
+    for wall in (datetime(2026, 3, 29, 2, 30), datetime(2026, 10, 25, 2, 30)):
+        for fold in (0, 1):  # a wall time that never happens, and one that happens twice
+            ours, theirs = wall.replace(tzinfo=zone, fold=fold), wall.replace(
+                tzinfo=berlin, fold=fold)
+            assert (ours.utcoffset(), ours.tzname()) == (theirs.utcoffset(), theirs.tzname())
+    assert datetime.now().astimezone().utcoffset() == datetime.now(zone).utcoffset()
