@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QRect
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from massage_timer.core.model.engine import SessionEngine
 from massage_timer.core.model.routine_data import blank_routine
@@ -109,6 +109,9 @@ def main() -> None:
     assert view is not None
     out["history"] = report(view.window(), view.delete_button, view.delete_all_button,
                             view.export_button)
+    scroll = view.window().findChild(QScrollArea, "historyScroll")
+    assert scroll is not None
+    out["history"]["sideways"] = scroll.horizontalScrollBar().maximum()
     view.window().hide()
 
     dialogs: dict[str, QWidget] = {

@@ -143,6 +143,7 @@ SMALL_SCREENS: dict[str, tuple[int, int, dict[str, str]]] = {
     "player-1024x600-paused": (1024, 600, {}),
     "player-1366x768-144dpi": (1366, 768, {"QT_FONT_DPI": "144"}),
     "library-1024x600-pl-150pct": (1024, 600, {}),
+    "history-1024x600-250pct": (1024, 600, {}),
 }
 
 
@@ -154,7 +155,7 @@ def small_screens() -> None:
             "name": name, "x": 0, "y": 0, "width": width, "height": height,
             "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
         env = {**os.environ, **extra, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
-        mode = "--library" if name.startswith("library") else "--player"
+        mode = f"--{name.split('-', 1)[0]}"
         subprocess.run([sys.executable, __file__, mode, name], env=env, check=True)
 
 
@@ -169,6 +170,26 @@ def library_in_polish_large(name: str) -> int:
     paths = AppPaths.portable(Path(tempfile.mkdtemp(prefix="mt-shots-")))
     window = create_main_window(paths, Settings(), load_library(paths))
     save(window, name)
+    return 0
+
+
+def history_at_largest_text(name: str) -> int:
+    """History's window as it opens on this process's screen at the largest text: the
+    charts under the summary, the count and buttons in sight below what scrolls."""
+    from massage_timer.core.model.settings import MAX_FONT_SCALE
+    from massage_timer.ui.history_window import HistoryWindow
+
+    app = create_application()
+    ThemeController(app, "light", MAX_FONT_SCALE)
+    paths = AppPaths.portable(Path(tempfile.mkdtemp(prefix="mt-shots-")))
+    library = load_library(paths)
+    store = HistoryStore.memory_only()
+    fill_history(store, [(r.routine.id, r.routine.title) for r in library.routines[:4]])
+    parent = QWidget()
+    history = HistoryWindow(parent)
+    history.show(store)
+    assert history.view is not None
+    save(history.view.window(), name)
     return 0
 
 
@@ -200,6 +221,8 @@ def main() -> int:
         return player_at_first_size(sys.argv[2])
     if sys.argv[1:2] == ["--library"]:
         return library_in_polish_large(sys.argv[2])
+    if sys.argv[1:2] == ["--history"]:
+        return history_at_largest_text(sys.argv[2])
     language = sys.argv[2] if sys.argv[1:2] == ["--language"] else None
     only_editor = sys.argv[1:] == ["editor"]
     if not only_editor and language is None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFrame, QMainWindow, QScrollArea, QWidget
+from PySide6.QtWidgets import QFrame, QMainWindow, QScrollArea, QVBoxLayout, QWidget
 
 from massage_timer import APP_DISPLAY_NAME
 from massage_timer.core.model.language import _
@@ -61,10 +61,17 @@ class HistoryWindow:
             scroll = QScrollArea(holder)
             scroll.setObjectName("historyScroll")
             scroll.setWidget(view)
+            scroll.viewport().installEventFilter(view)  # the charts go under the summary
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QFrame.Shape.NoFrame)
             scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the controls inside
-            holder.setCentralWidget(scroll)
+            # The count, Delete and Export stay in sight below whatever scrolls.
+            body = QWidget(holder)
+            layout = QVBoxLayout(body)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.addWidget(scroll, 1)
+            layout.addWidget(view.detach_buttons())
+            holder.setCentralWidget(body)
             close_keys = {
                 keys.toString(): keys
                 for keys in (

@@ -58,7 +58,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -98,6 +97,7 @@ from massage_timer.ui.history.chart_panel import (
 )
 from massage_timer.ui.plain import PlainLabel, plain_tooltip
 from massage_timer.ui.theme import Accent, PaletteStyle, accent, is_dark
+from massage_timer.ui.wrapping_row import WrappingRow
 
 log = logging.getLogger(__name__)
 
@@ -459,7 +459,11 @@ class HistoryView(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
-            if isinstance(watched, QChartView):
+            if watched is self.parentWidget() and isinstance(watched, QWidget):
+                self.arrange_for_width(watched.width())  # a scroll area's viewport
+            elif watched in self._wrapping() and isinstance(watched, QWidget):
+                self._fit_height(watched)
+            elif isinstance(watched, QChartView):
                 self._relabel(watched)
             elif self._wanted:  # the table's viewport
                 self._fit_columns()
@@ -489,20 +493,18 @@ class HistoryView(QWidget):
         self.banner_style = PaletteStyle(self.banner, _banner_sheet)
         root.addWidget(self.banner)
 
-        top = QGridLayout()
+        self._top = top = QGridLayout()
         top.setVerticalSpacing(2)
-        top.addWidget(self._build_summary(), 0, 0, 3, 1)
+        self._build_summary()
         self.sessions_panel = self._chart_panel("historySessionsChart")
         self.pain_panel = self._chart_panel("historyPainChart")
         self.sessions_chart = self.sessions_panel.view
         self.pain_chart = self.pain_panel.view
-        self.sessions_panel.place(top, 1)
-        self.pain_panel.place(top, 2)
-        top.setColumnStretch(1, 1)
-        top.setColumnStretch(2, 1)
+        self._stacked: bool | None = None
+        self._place_top(stacked=False)
         root.addLayout(top, 2)
 
-        root.addLayout(self._build_filters())
+        root.addWidget(self._build_filters())
 
         self.table = QTableView(self)
         self._named(self.table, "historyTable")
@@ -528,13 +530,14 @@ class HistoryView(QWidget):
         self.table.addAction(delete_action)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.table.viewport().installEventFilter(self)  # the columns follow its width
+        # Squeezed under a tall summary, it showed a row or two: the window scrolls instead.
+        self.table.setMinimumHeight(
+            self.table.horizontalHeader().sizeHint().height() + 5 * (metrics.height() + 10))
         root.addWidget(self.table, 3)
 
-        buttons = QHBoxLayout()
         self.count_label = PlainLabel(self)
         self._named(self.count_label, "historyCountLabel")
         self.count_label.setWordWrap(True)
-        buttons.addWidget(self.count_label, 1)
         self.delete_button = QPushButton(self)
         self._named(self.delete_button, "historyDeleteButton")
         self.delete_button.setEnabled(False)
@@ -545,10 +548,70 @@ class HistoryView(QWidget):
         self.export_button = QPushButton(self)
         self._named(self.export_button, "historyExportButton")
         self.export_button.clicked.connect(self.export)
-        for button in (self.delete_button, self.delete_all_button, self.export_button):
-            buttons.addWidget(button)
-        root.addLayout(buttons)
+        self.button_row = buttons = WrappingRow(self, spacing=6)
+        buttons.setObjectName("historyButtonRow")
+        buttons.set_widgets([self.count_label, self.delete_button, self.delete_all_button,
+                             self.export_button], stretch=[1, 0, 0, 0])
+        root.addWidget(buttons)
         self._apply_palette()
+
+    def detach_buttons(self) -> WrappingRow:
+        """Take the count and the buttons out of the view, for a window to keep them in
+        sight under the view's scroll area (with the view's margins at the sides and
+        below, so that they line up with it)."""
+        root = self.layout()
+        assert root is not None
+        root.removeWidget(self.button_row)
+        margins = root.contentsMargins()
+        self.button_row.setContentsMargins(margins.left(), 0, margins.right(),
+                                           margins.bottom())
+        return self.button_row
+
+    def arrange_for_width(self, width: int) -> None:
+        """The charts beside the summary where ``width`` has room for the three, else
+        under it: at a large text size side by side they made History scroll sideways.
+        (Under it they take height a short screen needs for the table and buttons.)"""
+        self._place_top(stacked=width < self._side_by_side_width())
+
+    def _side_by_side_width(self) -> int:
+        def least(widget: QWidget) -> int:
+            return widget.minimumSizeHint().expandedTo(widget.minimumSize()).width()
+
+        charts = sum(max(least(part) for part in (panel.title, panel.view, panel.legend))
+                     for panel in (self.sessions_panel, self.pain_panel))
+        root = self.layout()
+        assert root is not None
+        margins = self.contentsMargins() + root.contentsMargins()
+        spacing = max(self._top.horizontalSpacing(), 0)
+        return (least(self._summary_box) + charts + 2 * spacing + margins.left()
+                + margins.right())
+
+    def _place_top(self, *, stacked: bool) -> None:
+        if stacked == self._stacked:
+            return
+        self._stacked = stacked
+        top = self._top
+        panels = (self.sessions_panel, self.pain_panel)
+        for widget in (self._summary_box, *(w for p in panels
+                                             for w in (p.title, p.view, p.legend))):
+            top.removeWidget(widget)
+        for index in range(max(top.rowCount(), top.columnCount())):
+            top.setRowStretch(index, 0)
+            top.setColumnStretch(index, 0)
+        if stacked:
+            top.addWidget(self._summary_box, 0, 0, 1, 2)
+            for column, panel in enumerate(panels):
+                panel.place(top, column, row=1)
+            first = 0
+        else:
+            top.addWidget(self._summary_box, 0, 0, 3, 1)
+            for column, panel in enumerate(panels, start=1):
+                panel.place(top, column)
+            first = 1
+        top.setColumnStretch(first, 1)
+        top.setColumnStretch(first + 1, 1)
+        top.invalidate()
+        self.updateGeometry()  # a scroll area around the view asks for its new least size
 
     def _build_summary(self) -> QWidget:
         box = QFrame(self)
@@ -578,16 +641,19 @@ class HistoryView(QWidget):
         grid.setRowStretch(len(rows), 1)
         box.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 22)
         box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        box.installEventFilter(self)  # its least height follows its width
         return box
 
     def _chart_panel(self, name: str) -> ChartPanel:
         panel = ChartPanel(name, self)
+        panel.title.installEventFilter(self)  # its least height follows its width
         panel.view.setMinimumSize(MIN_CHART_WIDTH, MIN_CHART_HEIGHT)
         panel.view.installEventFilter(self)  # fewer dates under a narrower chart
         return panel
 
-    def _build_filters(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _build_filters(self) -> WrappingRow:
+        row = WrappingRow(self, group=2, spacing=8)
+        row.setObjectName("historyFilterRow")
         self.range_check = QCheckBox(self)
         self._named(self.range_check, "historyRangeCheck")
         now = self._now().astimezone(self._tz)
@@ -611,12 +677,8 @@ class HistoryView(QWidget):
         self.routine_combo.setMinimumContentsLength(18)
         routine_label.setBuddy(self.routine_combo)
         self.routine_combo.currentIndexChanged.connect(self._on_filter_changed)
-        for widget in (self.range_check, self.since_edit, to_label, self.until_edit):
-            row.addWidget(widget)
-        row.addSpacing(16)
-        row.addWidget(routine_label)
-        row.addWidget(self.routine_combo)
-        row.addStretch(1)
+        row.set_widgets([self.range_check, self.since_edit, to_label, self.until_edit,
+                         routine_label, self.routine_combo])
         return row
 
     def _fill_routines(self) -> None:
@@ -708,6 +770,17 @@ class HistoryView(QWidget):
         f["top"].setText("\n".join(_("{title} ({count})").format(
             title=isolated(u.title), count=locale.toString(u.sessions))
             for u in s.top_routines) or "—")
+        self._fit_height(self._summary_box)
+
+    def _wrapping(self) -> tuple[QWidget, ...]:
+        return (self._summary_box, self.sessions_panel.title, self.pain_panel.title)
+
+    @staticmethod
+    def _fit_height(widget: QWidget) -> None:
+        """At least as tall as its wrapped text at its width: the view asks no height for
+        its width (:meth:`heightForWidth`), so its layout squeezed wrapped lines into
+        the room of one and they ran over what lies below."""
+        widget.setMinimumHeight(max(widget.heightForWidth(widget.width()), 0))
 
     def _axis_pen(self) -> tuple[QColor, QColor]:
         pal = self.palette()
