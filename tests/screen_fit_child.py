@@ -102,6 +102,20 @@ def main() -> None:
         player.back_button, player.time_left, player.countdown_label,
     )
     window.hide()
+    # Paused on a sided step: the longest phase row ("Paused · Get ready", "Left side").
+    sided = library.get("sore-neck-squeeze-release")
+    assert sided is not None
+    engine = SessionEngine(sided.routine, lambda: 1000.0)
+    engine.start()
+    engine.pause()
+    player = PlayerView(sided.routine.title, len(engine.steps))
+    player.show_status(engine.status())
+    assert engine.status().segment is not None and engine.status().segment.side is not None
+    window = PlayerWindow(player, sided.routine.title, main_window)
+    window.show()
+    settle()
+    out["player"]["sideways"] = player.body.horizontalScrollBar().maximum()
+    window.hide()
 
     history = HistoryWindow(main_window)
     history.show(HistoryStore.memory_only())

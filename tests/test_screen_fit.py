@@ -75,6 +75,8 @@ def test_every_window_and_the_session_controls_fit_the_screen(
     for name in WINDOWS:
         frame = result[name]["frame"]
         assert inside(frame, area), f"{name} at {frame} is not inside {area}"
+    # Paused on a sided step, the phase row at a large text size made it scroll sideways.
+    assert result["player"]["sideways"] == 0, "the player scrolls sideways"
     for part in PLAYER_PARTS:
         x, y, w, h, visible_w, visible_h = result["player"]["parts"][part]
         assert inside([x, y, w, h], area), f"{part} at {[x, y, w, h]} is off {area}"

@@ -48,6 +48,7 @@ from massage_timer.ui.diagram import DiagramView
 from massage_timer.ui.durations import clock, countdown
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.theme import Accent, accent, dimmed
+from massage_timer.ui.wrapping_row import WrappingRow
 
 PHASE_WORDS = {Phase.PREPARE: N_("Get ready"), Phase.WORK: N_("Work"), Phase.REST: N_("Rest")}
 SIDE_WORDS = {"left": N_("Left side"), "right": N_("Right side")}
@@ -229,11 +230,13 @@ class PlayerView(QWidget):
         header.addWidget(self._progress_text)
 
         text_col = QVBoxLayout()
-        top_row = QHBoxLayout()
-        top_row.addWidget(self._phase)
-        top_row.addStretch(1)
-        top_row.addWidget(self._side)
-        text_col.addLayout(top_row)
+        # The side goes under the phase where the two do not fit side by side ("Paused ·
+        # Get ready" beside "Right side" at a large text size made the card scroll
+        # sideways and pushed the diagram out).
+        top_row = WrappingRow(spacing=12)
+        top_row.setObjectName("phaseRow")
+        top_row.set_widgets([self._phase, self._side], stretch=[1, 0])
+        text_col.addWidget(top_row)
         text_col.addWidget(self._step_title)
         text_col.addStretch(1)
         text_col.addWidget(self._countdown)
