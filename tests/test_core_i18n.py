@@ -118,3 +118,19 @@ def test_validate_translates_the_message_never_the_place(tmp_path: Path) -> None
     assert line.startswith(f"{bad}: version: [")
     assert is_pseudo(line.split(": ", 2)[2])
     assert is_pseudo(done.stderr.strip())
+
+
+@pytest.mark.parametrize(("code", "expected"), [("en", "4.1 min"), ("de", "4,1 Min."),
+                                                ("fr", "4,1 min")])
+def test_validate_writes_minutes_with_the_languages_decimal_sign(
+    code: str, expected: str,
+) -> None:
+    """"4.1 min" kept its point in every language: German and French write 4,1."""
+    done = subprocess.run(
+        [sys.executable, "-m", "massage_timer", "validate",
+         str(REPO / "routines" / "desk-micro-break.toml")],
+        capture_output=True, text=True, env={**os.environ, "LANGUAGE": code},
+        timeout=60, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].endswith(expected), done.stdout

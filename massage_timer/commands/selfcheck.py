@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from massage_timer import APP_DISPLAY_NAME, __version__
-from massage_timer.core.model.language import N_, _, ngettext
+from massage_timer.core.model.language import N_, _, decimal, ngettext
 from massage_timer.core.storage.paths import AppPaths
 
 SPOKEN_LINE = "Massage Timer self check. Relax your shoulders."
@@ -459,7 +459,7 @@ def report(paths: AppPaths, checks: list[Check], state: dict[str, Any]) -> str:
     name_width = max(len(_name(c.name)) for c in checks)
     lines += [
         f"  {c.status.value:<4}  {_name(c.name).ljust(name_width)}  {c.detail}  "
-        f"[{c.seconds:.1f} s]"
+        f"[{decimal(c.seconds)} s]"
         for c in checks
     ]
     failed = [c.name for c in checks if c.status is Status.FAIL]

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from massage_timer.core.model.language import N_, _, ngettext
+from massage_timer.core.model.language import N_, _, decimal, ngettext
 from massage_timer.core.model.text import printable
 from massage_timer.core.storage.loader import RoutineLoadError, load_routine_file
 from massage_timer.core.storage.paths import AppPaths
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
             summary = ngettext("'{title}', {count} step, {minutes} min",
                                "'{title}', {count} steps, {minutes} min", len(routine.steps))
             print(printable(f"{file}: ok: " + summary.format(
-                title=routine.title, count=len(routine.steps), minutes=f"{minutes:.1f}")))
+                title=routine.title, count=len(routine.steps), minutes=decimal(minutes))))
     total = len(args.files)
     if not args.quiet:
         # TRANSLATORS: plural by {total}; English says "1 of 1 files valid" on purpose.

@@ -152,6 +152,14 @@ def pgettext(context: str, message: str) -> str:
     return TRANSLATOR.pgettext(context, message)
 
 
+def decimal(value: float, digits: int = 1) -> str:
+    """``value`` with the current language's decimal sign ("4,1" in German): the
+    command line has no Qt locale to ask."""
+    # TRANSLATORS: the sign between the whole and the decimal part of a number, as in
+    # "4.1 min" (a comma in most of Europe).
+    return f"{value:.{digits}f}".replace(".", pgettext("decimal sign", "."))
+
+
 def N_(message: str) -> str:
     """Marks ``message`` for extraction; it is translated later, where it is shown."""
     return message
