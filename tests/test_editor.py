@@ -35,6 +35,7 @@ from massage_timer.core.model.cues import CueKind
 from massage_timer.core.model.regions import View
 from massage_timer.core.model.routine import StepKind
 from massage_timer.core.model.session import Outcome
+from massage_timer.core.model.translation import Coverage
 from massage_timer.core.storage import routine_file
 from massage_timer.core.storage.catalogs import shipped_languages
 from massage_timer.core.storage.loader import Origin, load_routine_file
@@ -1294,3 +1295,23 @@ def test_a_second_quit_while_the_editor_asks_asks_nothing_more(
     app.quit()
     assert asked == ["unsaved"]
     assert editor.isVisible()  # kept editing, as answered
+
+
+def test_a_copy_of_a_translated_routine_is_whole_in_the_files_language(
+    qtbot: QtBot, app: App,
+) -> None:
+    """Duplicated in German, a built-in's copy had its German title over the file's
+    English steps: two languages in one routine."""
+    app.store.update(language="de")
+    qtbot.waitUntil(lambda: app.library.get("desk-micro-break") is not None
+                    and app.library.get("desk-micro-break").coverage  # type: ignore[union-attr]
+                    is Coverage.TRANSLATED, timeout=3000)
+    shown = app.library.get("desk-micro-break")
+    assert shown is not None
+    english = load_routine_file(shown.file)
+    editor = app.editing.duplicate("desk-micro-break")
+    assert editor is not None
+    assert editor.data["title"] == f"{english.title} (copy)"
+    assert [s["title"] for s in editor.data["steps"]] == [s.title for s in english.steps]
+    assert editor.notice.isVisible() and "English" in editor.notice.text()
+    assert shown.routine.title not in editor.notice.text()

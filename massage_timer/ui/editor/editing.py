@@ -20,11 +20,12 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QWidget
 
 from massage_timer.core.model.cues import Cue, CueKind, CueOptions, Priority
-from massage_timer.core.model.language import _, ngettext
+from massage_timer.core.model.language import SOURCE, _, language, ngettext
 from massage_timer.core.model.routine import Step
 from massage_timer.core.model.routine_data import blank_routine, free_id
 from massage_timer.core.model.settings import Settings
 from massage_timer.core.model.speech_timing import timing_for
+from massage_timer.core.model.translation import Coverage
 from massage_timer.core.storage import routine_file
 from massage_timer.core.storage.loader import (
     Library,
@@ -112,9 +113,18 @@ class RoutineEditing(QObject):
             return None
         data = decode_toml(original)
         data["id"] = free_id(f"{routine_id}-copy"[:64].strip("-"), self._taken_ids({}))
-        title = _("{title} (copy)").format(title=loaded.routine.title)
-        data["title"] = title if len(title) <= 80 else loaded.routine.title
-        return self._open(data, original=original, file=None)
+        own = str(data.get("title") or loaded.routine.title)
+        # Shown translated, the routine's file still holds its own language's words, and
+        # the copy is those, whole: a translated title on them would mix two languages.
+        translated = loaded.coverage is Coverage.TRANSLATED
+        title = (f"{own} (copy)" if translated else _("{title} (copy)").format(title=own))
+        data["title"] = title if len(title) <= 80 else own
+        editor = self._open(data, original=original, file=None)
+        if editor is not None and translated:
+            self.notice(_("The copy is in {language}, the language the routine is written "
+                          "in: its translations stay with the original.").format(
+                              language=language(SOURCE).name))
+        return editor
 
     def edit(self, routine_id: str) -> RoutineEditor | None:
         loaded = self._library().get(routine_id)
