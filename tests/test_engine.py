@@ -388,3 +388,53 @@ def test_a_held_repetition_is_not_counted_aloud(fake_clock: FakeClock) -> None:
     strokes_seen = [e for e in events if isinstance(e, eng.Stroke)]
     assert [e.held for e in strokes_seen] == [True, True]
     assert all(cue_for_event(e, CueOptions(count_aloud=True)) is None for e in strokes_seen)
+
+
+def test_stop_catches_up_with_the_clock_first(fake_clock: FakeClock) -> None:
+    """Stop was the one command that did not look at the clock first: a gap the
+    process slept through counted as active time, and a step that had just ended,
+    or the end itself, was not counted."""
+    routine = make_routine(hold("A", seconds=10, prepare=0), hold("B", seconds=10))
+    engine = SessionEngine(routine, fake_clock, suspend_threshold=15)
+    engine.start()
+    advance(engine, fake_clock, 5)
+    fake_clock.advance(3600)  # frozen for an hour; Stop is the first thing after it
+    stopped = engine.stop()[-1]
+    assert isinstance(stopped, eng.SessionStopped)
+    assert stopped.active_seconds == pytest.approx(5)
+
+    engine = SessionEngine(routine, fake_clock)
+    engine.start()
+    advance(engine, fake_clock, 9)
+    fake_clock.advance(1.9)  # A ended 0.9 s ago; no wake-up since
+    events = engine.stop()
+    assert names(events)[-1] == "SessionStopped" and "StepDone" in names(events)
+    assert events[-1].steps_completed == 1  # type: ignore[attr-defined]
+
+    engine = SessionEngine(make_routine(hold("A", seconds=10, prepare=0)), fake_clock)
+    engine.start()
+    fake_clock.advance(10.5)  # the last step ended before Stop: the session is complete
+    assert names(engine.stop())[-1] == "SessionFinished"
+    assert engine.state is State.FINISHED
+
+
+def test_skipping_a_rest_after_the_work_keeps_the_step_done(fake_clock: FakeClock) -> None:
+    """Skipping each step's rest ended the session "complete" with 0 of 2 steps done."""
+    routine = make_routine(hold("A", seconds=10, prepare=2, rest_after=20),
+                           hold("B", seconds=10, prepare=2, rest_after=20),
+                           hold("C", seconds=10, prepare=2, sides=["left", "right"],
+                                rest_after=20))
+    engine = SessionEngine(routine, fake_clock)
+    engine.start()
+    advance(engine, fake_clock, 5)
+    events = engine.skip()  # in A's work: not done
+    assert "StepDone" not in names(events)
+    advance(engine, fake_clock, 13)
+    events = engine.skip()  # B's work is over: its rest is skipped, the step is done
+    assert [e.step_index for e in events if isinstance(e, eng.StepDone)] == [1]
+    assert engine.status().steps_completed == 1
+    while engine.status().segment.side != "right":  # type: ignore[union-attr]
+        advance(engine, fake_clock, 1)
+    events = engine.skip()  # in C's right side's get-ready: its work is still to come
+    assert names(events)[-1] == "SessionFinished"
+    assert events[-1].steps_completed == 1  # type: ignore[attr-defined]

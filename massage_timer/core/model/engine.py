@@ -376,6 +376,7 @@ class SessionEngine:
         events = self._catch_up(now)
         if not self._in(State.RUNNING, State.PAUSED):
             return self._emit(events)
+        events += self._work_behind(now)
         target = self.plan[self._seg].part_number + 1
         if target >= self.parts_total:
             return self._emit(events + self._finish(now))
@@ -397,12 +398,17 @@ class SessionEngine:
         if self.state in (State.FINISHED, State.STOPPED):
             return self._ignored("stop", f"the session is already {self.state.value}")
         now = self._clock()
+        # As the other commands do: what fell due is done (a step that ended, the end
+        # itself), and a gap the process slept through is not active time.
+        events = self._catch_up(now)
+        if self._in(State.FINISHED):
+            return self._emit(events)
         if self.state is State.RUNNING:
             self._active += now - self._run_since
         self.state = State.STOPPED
-        return self._emit(
-            [SessionStopped(now, self._active, len(self._done_steps), len(self.steps))]
-        )
+        events.append(SessionStopped(now, self._active, len(self._done_steps),
+                                     len(self.steps)))
+        return self._emit(events)
 
     def update(self) -> list[Event]:
         """Catch up with the clock: emit every event that has fallen due."""
@@ -541,6 +547,19 @@ class SessionEngine:
             self._done_steps.add(seg.step_index)
             events.append(StepDone(at, seg.step_index, len(self._done_steps)))
         return events
+
+    def _work_behind(self, now: float) -> list[Event]:
+        """Skipped in its last rest, a step whose work is all done counts as done (it
+        would only at the end of that rest: skipping every rest ended a session
+        "complete" with none of its steps done)."""
+        seg = self.plan[self._seg]
+        step = seg.step_index
+        work = [i for i, s in enumerate(self.plan) if s.step_index == step
+                and s.phase is Phase.WORK]
+        if step in self._done_steps or not work or work[-1] >= self._seg:
+            return []
+        self._done_steps.add(step)
+        return [StepDone(now, step, len(self._done_steps))]
 
     def _finish(self, at: float) -> list[Event]:
         if self.state is State.RUNNING:
