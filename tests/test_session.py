@@ -29,6 +29,7 @@ from massage_timer.core.model.engine import (
     SessionStopped,
     State,
     StepDone,
+    StepStarted,
 )
 from massage_timer.core.model.session import NO_PREAMBLE, Outcome, Preamble, Session, SessionStart
 from massage_timer.core.model.speech_timing import LINE_DELAY
@@ -383,3 +384,35 @@ def test_a_failing_sound_output_costs_its_cues_not_the_session_or_its_record(
     assert row["outcome"] == "completed"
     assert row["steps_completed"] == len(THREE_STEPS.steps)
     assert "the sound output failed" in caplog.text
+
+
+def test_after_skip_or_back_a_crash_keeps_the_step_reached_and_the_time_so_far(
+    db: Path, store: HistoryStore, clocks: FakeClocks
+) -> None:
+    """Only a finished step wrote the row: after Skip a crash told of the skipped step
+    with 0 s, and after Back and a redone step it told of a step the person had left
+    and lost the time since."""
+    session = make_session(store, FakeOutput(), clocks)
+    session.start()
+    sid = session.session_id
+    assert sid is not None
+    clocks.advance(5)
+    session.update()
+    session.skip()  # Tilt, 5 s in
+    row = on_disk(db, sid)
+    assert (row["current_step"], row["steps_completed"]) == (1, 0)
+    assert row["active_seconds"] == pytest.approx(5)
+    run_until(session, clocks, lambda e: isinstance(e, StepStarted) and e.part_index == 1)
+    row = on_disk(db, sid)  # the right side of Squeeze started: written as it began
+    assert row["current_step"] == 1
+    assert row["active_seconds"] == pytest.approx(clocks.mono - 1000.0)
+
+    run_until(session, clocks, steps_done(1))  # Squeeze done; Press under way
+    for _ in range(3):  # Press -> Squeeze right -> Squeeze left -> Tilt
+        clocks.advance(0.5)
+        session.back()
+    assert on_disk(db, sid)["current_step"] == 0
+    run_until(session, clocks, lambda e: isinstance(e, StepStarted) and e.step_index == 1)
+    row = on_disk(db, sid)  # Tilt done again, Squeeze begun: what a crash now keeps
+    assert (row["current_step"], row["steps_completed"]) == (1, 2)
+    assert row["active_seconds"] == pytest.approx(clocks.mono - 1000.0)

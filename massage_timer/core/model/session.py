@@ -30,6 +30,7 @@ from massage_timer.core.model.engine import (
     State,
     Status,
     StepDone,
+    StepStarted,
 )
 from massage_timer.core.model.language import pgettext
 from massage_timer.core.model.routine import Routine
@@ -284,6 +285,15 @@ class Session:
             if sid is not None:
                 self._log.step_completed(
                     sid, event.steps_completed, event.step_index + 1,
+                    self.engine.active_seconds,
+                )
+        elif isinstance(event, StepStarted):
+            # Where the session is, whenever a part starts: after Skip or Back (which
+            # complete no step, or not again), a crash lost all since the last step done
+            # and told of a step the person had left.
+            if sid is not None:
+                self._log.step_completed(
+                    sid, self.engine.steps_completed, event.step_index,
                     self.engine.active_seconds,
                 )
         elif isinstance(event, SessionFinished | SessionStopped):
