@@ -381,6 +381,56 @@ def test_turning_reminders_off_is_not_refused_over_their_disabled_days_and_hours
     assert "active day" in again.findChild(QWidget, "settingsError").text()  # type: ignore[union-attr]
 
 
+def test_turning_reminders_off_is_not_refused_over_their_disabled_program_list(
+    qtbot: QtBot,
+) -> None:
+    """A path in "Or these programs run" refused Save with reminders off, and the error
+    put the focus on that field, disabled then: nothing a keyboard user could do."""
+    original = Settings(busy_programs=("zoom",))
+    dialog = SettingsDialog(original)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.busy_programs.setText("/usr/bin/zoom")
+    dialog.reminders_enabled.setChecked(False)
+    assert not dialog.busy_programs.isEnabled()
+    dialog.accept()
+    assert not dialog.isVisible()
+    assert dialog.settings().busy_programs == ("zoom",)  # the saved list, kept
+    assert "busy_programs" not in dialog.changes()
+
+    again = SettingsDialog(original)
+    qtbot.addWidget(again)
+    again.show()
+    again.busy_programs.setText("/usr/bin/zoom")
+    again.accept()
+    assert again.isVisible()  # reminders on: a plain name is still needed
+    assert again.focusWidget() is again.busy_programs
+
+
+@pytest.mark.parametrize(("tab", "expected"), [
+    ("settingsAppearancePage", ["language", "theme", "fontScale"]),
+    ("settingsVoicePage", ["voiceEnabled", "voiceName", "voicePreview", "voiceRate"]),
+])
+def test_tab_follows_the_rows_of_each_settings_tab(
+    qtbot: QtBot, tab: str, expected: list[str],
+) -> None:
+    """Tab went Theme, Text size, Language on a tab that shows Language first; and from
+    the voice to five other controls before its Preview button."""
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    page = dialog.findChild(QWidget, tab)
+    assert page is not None
+    stops: list[str] = []
+    widget = page.nextInFocusChain()
+    while len(stops) < len(expected) and widget is not page:
+        if (widget.isVisibleTo(page) and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+                and page.isAncestorOf(widget)):
+            stops.append(widget.objectName())
+        widget = widget.nextInFocusChain()
+    assert stops == expected
+
+
 def test_settings_dialog_every_control_is_named(qtbot: QtBot) -> None:
     from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QTabWidget
 

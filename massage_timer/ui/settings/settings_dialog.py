@@ -52,6 +52,13 @@ AUTOSTART_NOTE_OTHER = N_("On this system, add {app} to the login items yourself
 NO_BUSY_SIGNALS = N_("Meeting mode only (no desktop signals found)")
 
 
+def _unusable(programs: tuple[str, ...]) -> bool:
+    """Too many programs, or one that is not a plain name (the busy check looks for
+    process names, never paths)."""
+    return len(programs) > MAX_BUSY_PROGRAMS or any(
+        "/" in p or len(p) > 64 or not p.isprintable() for p in programs)
+
+
 def _scrolling(page: QWidget) -> QScrollArea:
     """A tab page that scrolls when the screen is smaller than the page."""
     area = QScrollArea()
@@ -294,6 +301,9 @@ class SettingsDialog(QDialog):
         form.addRow(self.count_aloud)
         form.addRow(self.halfway_cue)
         form.addRow(self.tones_enabled)
+        # Made after the rest of the tab, Preview follows the voice it previews.
+        QWidget.setTabOrder(self.voice_name, self.voice_preview)
+        QWidget.setTabOrder(self.voice_preview, self.voice_rate)
         return page
 
     def _session_tab(self) -> QWidget:
@@ -425,6 +435,12 @@ class SettingsDialog(QDialog):
 
     def _appearance_tab(self) -> QWidget:
         page, form = self._page("settingsAppearancePage")
+        # Made in the order of the rows: Tab follows the order widgets are made in.
+        # Each language in its own name: a person who cannot read the current one finds theirs.
+        self.language = self._combo("language", lambda: _("Language"),
+                                    [("system", lambda: _("Follow the system"))])
+        for lang in shipped_languages():
+            self.language.addItem(lang.name, lang.code)
         self.theme = self._combo("theme", lambda: _("Theme"), [
             ("system", lambda: _("Follow the system")),
             # TRANSLATORS: a colour theme.
@@ -435,11 +451,6 @@ class SettingsDialog(QDialog):
         self.font_scale = self._spin(
             "fontScale", lambda: _("Text size in percent"), "font_scale",
             lambda: pgettext("spin box suffix", " %"), 25, scale=100)
-        # Each language in its own name: a person who cannot read the current one finds theirs.
-        self.language = self._combo("language", lambda: _("Language"),
-                                    [("system", lambda: _("Follow the system"))])
-        for lang in shipped_languages():
-            self.language.addItem(lang.name, lang.code)
         self._row(form, lambda: _("&Language:"), self.language)
         self._row(form, lambda: _("&Theme:"), self.theme)
         self._row(form, lambda: _("Text si&ze:"), self.font_scale)
@@ -517,7 +528,7 @@ class SettingsDialog(QDialog):
             "busy_inhibitors": self.busy_inhibitors.isChecked(),
             "busy_do_not_disturb": self.busy_do_not_disturb.isChecked(),
             "busy_microphone_camera": self.busy_microphone_camera.isChecked(),
-            "busy_programs": self._programs(),
+            "busy_programs": self._busy_programs(),
             "language": self.language.currentData(),
             "theme": self.theme.currentData(),
             "font_scale": self.font_scale.value() / 100,
@@ -538,6 +549,14 @@ class SettingsDialog(QDialog):
                 start, end = self._original.active_start, self._original.active_end
         return {"active_days": days, "active_start": start, "active_end": end}
 
+    def _busy_programs(self) -> tuple[str, ...]:
+        """The programs as shown; with reminders off, a list that is unusable keeps its
+        saved value, as the days and hours do (:meth:`_when`)."""
+        programs = self._programs()
+        if not self.reminders_enabled.isChecked() and _unusable(programs):
+            return self._original.busy_programs
+        return programs
+
     def settings(self) -> Settings:
         return self._result
 
@@ -554,16 +573,15 @@ class SettingsDialog(QDialog):
         }
 
     def _problem(self) -> tuple[str, QWidget] | None:
-        # With reminders off, their days and hours cannot be changed (see _when).
-        if self.reminders_enabled.isChecked():
-            if not any(box.isChecked() for box in self.day_boxes):
-                return _("Choose at least one active day."), self.day_boxes[0]
-            if self.active_start.time() >= self.active_end.time():
-                return _("The active hours must start before they end."), self.active_end
-        programs = self._programs()
-        if len(programs) > MAX_BUSY_PROGRAMS or any(
-            "/" in p or len(p) > 64 or not p.isprintable() for p in programs
-        ):
+        # With reminders off, their days, hours and programs cannot be changed (see
+        # _when and _busy_programs): the error would point at a disabled field.
+        if not self.reminders_enabled.isChecked():
+            return None
+        if not any(box.isChecked() for box in self.day_boxes):
+            return _("Choose at least one active day."), self.day_boxes[0]
+        if self.active_start.time() >= self.active_end.time():
+            return _("The active hours must start before they end."), self.active_end
+        if _unusable(self._programs()):
             return ngettext(
                 "List at most {count} program name, without folders, separated by commas.",
                 "List at most {count} program names, without folders, separated by commas.",
