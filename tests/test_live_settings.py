@@ -542,3 +542,37 @@ def test_a_start_at_login_entry_that_cannot_be_written_leaves_the_setting_off(
     running.store.update(autostart=True)
     assert running.store.settings.autostart is False
     assert said == [f"Could not change the start-at-login entry: {folder}: Permission denied"]
+
+
+def test_the_reminder_after_a_text_size_change_shows_its_whole_text(
+    qtbot: QtBot, running: App,
+) -> None:
+    """After a larger text size was saved, the next reminder came up shorter than its
+    wrapped text: the reason ran over the title and its last line was cut."""
+    running.finish_startup()
+    running.store.update(font_scale=2.0)
+    qtbot.wait(50)
+    prompt = running.reminders.prompt
+    prompt.show_reminder()
+    qtbot.waitExposed(prompt)
+    layout = prompt.layout()
+    assert layout is not None
+    assert prompt.height() >= layout.totalHeightForWidth(prompt.width())
+
+
+def test_a_reminder_showing_while_the_text_size_changes_stays_on_the_screen(
+    qtbot: QtBot, running: App,
+) -> None:
+    """It grew where it stood: at 200 % more than half of it was off the screen's edge."""
+    running.finish_startup()
+    prompt = running.reminders.prompt
+    prompt.show_reminder()
+    qtbot.waitExposed(prompt)
+    before = prompt.width()
+    running.store.update(font_scale=2.0)
+    layout = prompt.layout()
+    assert layout is not None
+    qtbot.waitUntil(lambda: prompt.width() > before
+                    and prompt.height() >= layout.totalHeightForWidth(prompt.width()))
+    area = prompt.screen().availableGeometry()
+    assert area.contains(prompt.frameGeometry()), (prompt.frameGeometry(), area)

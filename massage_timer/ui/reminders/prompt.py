@@ -7,7 +7,7 @@ mouse; keyboard users have the same actions in the main window's Reminders menu.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QHideEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -142,14 +142,23 @@ class ReminderPrompt(QWidget):
     def show_reminder(self) -> None:
         """Show in the screen's bottom-right corner, on top, without taking focus."""
         self._answered = False
+        self._place()
+        self.show()
+
+    def _place(self) -> None:
+        """As tall as its wrapped text needs at its width (after a text size change,
+        adjustSize alone left it short, its lines cut), in the bottom-right corner."""
         self.adjustSize()
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            needed = layout.totalHeightForWidth(self.width())
+            self.resize(self.width(), max(self.height(), needed))
         fit_window(self, self.size())
         screen = self.screen() or QGuiApplication.primaryScreen()
         if screen is not None:
             area = screen.availableGeometry()
-            self.move(QPoint(area.right() - self.width() - MARGIN,
-                             area.bottom() - self.height() - MARGIN))
-        self.show()
+            self.move(QPoint(max(area.left(), area.right() - self.width() - MARGIN),
+                             max(area.top(), area.bottom() - self.height() - MARGIN)))
 
     def withdraw(self) -> None:
         """Hide without answering (the schedule withdrew the reminder)."""
@@ -195,6 +204,10 @@ class ReminderPrompt(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
             self._restyle()
+            if event.type() == QEvent.Type.FontChange and self.isVisible():
+                # Grown with the text where it stood, it ran off the screen's edge; its
+                # labels take the new font after this event.
+                QTimer.singleShot(0, self._place)
         elif event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
             self.languageChanged.emit()
@@ -204,6 +217,15 @@ class ReminderPrompt(QWidget):
         font = scaled(self.font(), 1.3)
         font.setBold(True)
         self._title.setFont(font)
-        self._reason.setMinimumWidth(self.fontMetrics().averageCharWidth() * 62)
+        # A comfortable line, yet never wider than the screen (a large text size).
+        wanted = self.fontMetrics().averageCharWidth() * 62
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        layout = self.layout()
+        if screen is not None and layout is not None:
+            margins = layout.contentsMargins()
+            room = (screen.availableGeometry().width() - 2 * MARGIN - margins.left()
+                    - margins.right())
+            wanted = min(wanted, room)
+        self._reason.setMinimumWidth(wanted)
         color = accent(Accent.PRIMARY, self.palette()).name()
         self._title.setStyleSheet(f"color: {color};")
