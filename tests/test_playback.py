@@ -514,3 +514,47 @@ def test_the_player_loads_no_media_backend_plugin() -> None:
     assert "No QtMultimedia backends found" not in stderr
     assert result == {"ffmpeg_mapped": False, "backend_mapped": False, "tone_playing": True,
                       "library_paths_kept": True, "svg_images": True}
+
+
+def test_after_skip_the_new_sides_line_is_heard_not_the_old_one(
+        qapp: object, tmp_path: Path) -> None:
+    """Skip to the right side while the left side's instruction was being said: that
+    instruction played on over the new part, and "Now the right side." (a lower
+    priority) was dropped."""
+    from datetime import UTC, datetime
+
+    from routine_factory import hold, make_routine
+
+    from massage_timer.core.model.cues import CueOptions
+    from massage_timer.core.model.session import Session
+
+    routine = make_routine(hold("Press", seconds=20, sides=["left", "right"]))
+    step = routine.steps[0]
+    lines = [step.part_line(0), step.part_line(1)]
+    player = CuePlayer(FakeClips({t: tmp_path / f"{n}.wav" for n, t in enumerate(lines)}),
+                       outputs=lambda: [QAudioDevice()], effect_factory=FakeEffect)
+    started: list[str] = []
+    player.cueStarted.connect(started.append)
+
+    class Log:
+        def start_session(self, _start: object) -> int:
+            return 1
+
+        def step_completed(self, *_args: object) -> None: ...
+
+        def finish_session(self, *_args: object, **_kwargs: object) -> None: ...
+
+    now = [0.0]
+    session = Session(routine, Log(), SessionSound(player),  # type: ignore[arg-type]
+                      options=CueOptions(), clock=lambda: now[0],
+                      wall_clock=lambda: datetime.now(UTC))
+    session.start()
+    now[0] = 0.5
+    session.update()
+    assert player.is_speaking() and started == [lines[0]]
+    now[0] = 1.0
+    session.skip()
+    assert not player.is_speaking(), "the left side's instruction is cut"
+    now[0] = 1.5
+    session.update()
+    assert started == [lines[0], lines[1]]

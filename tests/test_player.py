@@ -208,7 +208,8 @@ def test_keyboard_pause_skip_back_and_stop(
     speaker.speaking = True
     qtbot.keyClick(player.stop_button, Qt.Key.Key_Escape)
     assert flow.engine.state is eng.State.STOPPED
-    assert not speaker.speaking and speaker.stops == 2  # the pause once, the stop once
+    # Once each: the pause, the skip, the back (a jump cuts the old part's line) and the stop.
+    assert not speaker.speaking and speaker.stops == 4
     row = store.get(flow.session_id or 0)
     assert row is not None and row.outcome is Outcome.STOPPED
     assert flow.summary is not None

@@ -20,6 +20,7 @@ from massage_timer.core.model.engine import (
     Event,
     FinalCountdown,
     Halfway,
+    Jumped,
     PartLine,
     Paused,
     Phase,
@@ -187,9 +188,11 @@ def cue_for_event(event: Event, options: CueOptions, words: Words = ENGLISH) -> 
 def route_event(
     event: Event, options: CueOptions, output: CueOutput, words: Words = ENGLISH
 ) -> None:
-    """Hand ``event``'s cue to ``output``; a stop or a pause silences it (once) first,
-    and a pause then says "Paused." (nothing else sounds until the session resumes)."""
-    if isinstance(event, SessionStopped | Paused):
+    """Hand ``event``'s cue to ``output``; a stop, a pause or a jump (Skip, Back)
+    silences it (once) first. A pause then says "Paused." (nothing else sounds until
+    the session resumes); after a jump the new part is heard from its start, where
+    the old part's instruction had played on and its side's line was dropped."""
+    if isinstance(event, SessionStopped | Paused | Jumped):
         output.silence()
     cue = cue_for_event(event, options, words)
     if cue is not None:
