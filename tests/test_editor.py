@@ -1315,3 +1315,28 @@ def test_a_copy_of_a_translated_routine_is_whole_in_the_files_language(
     assert [s["title"] for s in editor.data["steps"]] == [s.title for s in english.steps]
     assert editor.notice.isVisible() and "English" in editor.notice.text()
     assert shown.routine.title not in editor.notice.text()
+
+
+def test_hear_and_play_speak_the_routines_own_language_and_a_session_ends_the_try(
+    qtbot: QtBot, app: App, app_paths: AppPaths, audio: FakeAudio,
+) -> None:
+    """In German, Hear and Play step read the file's English text (and the session's
+    English words) with the German voice. And a session started while a step was being
+    tried shared the sound with it: the try's end cut the session's first line."""
+    _user_file(app_paths)
+    app.reload_library()
+    app.store.update(language="de")
+    editor = app.editing.edit("physio-three")
+    assert editor is not None
+    editor.tabs.setCurrentIndex(1)
+    child(editor, QPushButton, "editorHear").click()
+    assert audio.languages[-1] == "en"
+    child(editor, QPushButton, "editorPlayStep").click()
+    assert audio.languages[-1] == "en"
+    preview = editor.findChild(QWidget, "editorPreview")
+    assert preview is not None and preview.isVisible()
+    app.start_session("desk-micro-break")
+    assert not preview.isVisible(), "the try ends before the session takes the sound"
+    flow = app.sessions.flow
+    assert flow is not None and flow.checklist is not None
+    flow.checklist.reject()

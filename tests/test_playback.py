@@ -558,3 +558,30 @@ def test_after_skip_the_new_sides_line_is_heard_not_the_old_one(
     now[0] = 1.5
     session.update()
     assert started == [lines[0], lines[1]]
+
+
+def test_the_voice_volume_is_applied_once_at_playback(
+        qapp: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clips were rendered at the volume setting and then played at it again: 50 %
+    came out at a quarter, below the tones, and each volume step rendered every clip
+    anew."""
+    from massage_timer.audio import speech as speech_module
+    from massage_timer.core.model.settings import Settings
+    from massage_timer.ui.sound import real_audio
+
+    made: dict[str, object] = {}
+
+    class Synth:
+        unavailable_reason = None
+
+        def __init__(self, _cache_dir: Path, **kwargs: object) -> None:
+            made.update(kwargs)
+
+        def clip_for(self, _text: str) -> Path | None:
+            return None
+
+    monkeypatch.setattr(speech_module, "SpeechSynth", Synth)
+    parent = QObject()
+    _speech, player = real_audio(tmp_path)(Settings(voice_volume=0.5), parent, "en")
+    assert made.get("volume", 1.0) == 1.0, "rendered at full volume"
+    assert player.volume() == 0.5

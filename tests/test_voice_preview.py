@@ -28,7 +28,7 @@ from massage_timer.audio.speech import VoiceInfo
 from massage_timer.core.model.language import PSEUDO
 from massage_timer.core.model.pseudo import pseudo
 from massage_timer.core.model.settings import Settings, replace
-from massage_timer.core.storage.catalogs import use_language
+from massage_timer.core.storage.catalogs import load_catalog, use_language
 from massage_timer.ui.desktop.language import apply_language
 from massage_timer.ui.settings.settings_dialog import SettingsDialog
 from massage_timer.ui.settings.voice_preview import (
@@ -58,12 +58,12 @@ def _write_wav(path: Path) -> None:
 class FakeSynth:
     """Answers like SpeechSynth: voices and clips reported from other threads."""
 
-    def __init__(self, cache_dir: Path, *, voice: str | None, rate: int, volume: float,
+    def __init__(self, cache_dir: Path, *, voice: str | None, rate: int, language: str,
                  on_voices: Callable[[list[VoiceInfo]], None],
                  on_clip_ready: Callable[[str, Path], None],
                  on_unavailable: Callable[[str], None],
                  gate: threading.Event, reason: str | None = None) -> None:
-        self.cache_dir, self.voice, self.rate, self.volume = cache_dir, voice, rate, volume
+        self.cache_dir, self.voice, self.rate, self.language = cache_dir, voice, rate, language
         self.unavailable_reason = reason
         self.closed = False
         self.prepared: list[str] = []
@@ -217,9 +217,9 @@ def test_preview_plays_a_sample_in_the_chosen_voice_and_rate(qtbot: QtBot, rig: 
         qtbot.keyClick(button, Qt.Key.Key_Space)
         assert status.text() == PREPARING
     synth = rig.synths[-1]
-    volume = Settings().voice_volume
-    assert (synth.voice, synth.rate, synth.volume) == ("gmw/en-GB", 80, volume)
-    assert rig.preview.player.volume() == volume
+    # Rendered in the sample's language at full volume; the player applies the volume.
+    assert (synth.voice, synth.rate, synth.language) == ("gmw/en-GB", 80, "en")
+    assert rig.preview.player.volume() == Settings().voice_volume
     assert rig.synths[0].closed and not synth.closed
     assert synth.prepared == [SAMPLE_LINE]
     assert rig.playing() == [synth.clip_for(SAMPLE_LINE).name]  # type: ignore[union-attr]
@@ -326,7 +326,7 @@ def test_the_sample_is_said_in_the_voice_language(
         VoiceInfo("bnt/sw", "Swahili", ("sw",)),
     ])
     use_language(PSEUDO.code)
-    rig.preview.start(None, 150, 1.0)
+    rig.preview.start(None, 150)
     with qtbot.waitSignal(rig.preview.voicesFound, timeout=2000):
         rig.gate.set()
     assert rig.preview.sample_line("gmw/en-GB") == SAMPLE_LINE
@@ -334,6 +334,30 @@ def test_the_sample_is_said_in_the_voice_language(
     assert rig.preview.sample_line(None) == pseudo(SAMPLE_LINE)
     rig.preview.preview("gmw/en-GB", 150, 1.0)
     assert rig.synths[-1].prepared == [SAMPLE_LINE]
+    assert rig.synths[-1].language == "en"
+
+
+def test_a_voice_of_another_language_is_previewed_by_a_synthesizer_of_that_language(
+    qtbot: QtBot, rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview's synthesizer spoke English whatever the voice: it swapped a chosen
+    German voice for an English one (its clip was the English voice's, byte for byte),
+    and the system default read the German sample with the English voice."""
+    monkeypatch.setattr(sys.modules[__name__], "VOICES", [
+        VoiceInfo("gmw/en-GB", "English (Great Britain)", ("en-gb",)),
+        VoiceInfo("gmw/de", "German", ("de",)),
+    ])
+    rig.preview.start(None, 150)
+    with qtbot.waitSignal(rig.preview.voicesFound, timeout=2000):
+        rig.gate.set()
+    rig.preview.preview("gmw/de", 150, 1.0)
+    synth = rig.synths[-1]
+    assert (synth.voice, synth.language) == ("gmw/de", "de")
+    assert synth.prepared == [load_catalog("de").gettext(SAMPLE_LINE)]
+    use_language("de")
+    rig.gate.set()
+    rig.preview.preview(None, 150, 1.0)
+    assert (rig.synths[-1].voice, rig.synths[-1].language) == (None, "de")
 
 
 def test_the_preview_status_follows_a_language_change(qtbot: QtBot, qapp: object,

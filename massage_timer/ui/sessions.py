@@ -37,8 +37,11 @@ class Sessions(QObject):
             flag): no break was taken.
         breakTaken(): a session was completed or stopped (it counts as a break).
         ended(): the session is over, whatever its outcome.
+        starting(): a session is about to take the sound (a step being tried in the
+            editor must end first: its end would silence the session's first line).
     """
 
+    starting = Signal()
     playerStarted = Signal()
     cancelled = Signal()
     breakTaken = Signal()
@@ -95,6 +98,7 @@ class Sessions(QObject):
             self._window.show_notice(_("The routine '{id}' could not be found.").format(
                 id=routine_id))
             return
+        self.starting.emit()
         speech, cues = self._sound.audio(loaded.language)
         self._bring_to_front()
         flow = SessionFlow(

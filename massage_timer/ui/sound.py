@@ -46,11 +46,12 @@ def real_audio(cache_dir: Path) -> AudioFactory:
         return_freed_memory()
         speech = None
         if speech_wanted(settings):
+            # Rendered at full volume: the player applies the setting, to the tones too
+            # (applied in both places, 50 % came out at a quarter).
             speech = SpeechSynth(
                 cache_dir,
                 voice=settings.voice_name or None,
                 rate=settings.voice_rate,
-                volume=settings.voice_volume,
                 language=language,
             )
         return speech, CuePlayer(speech, volume=settings.voice_volume, parent=parent)

@@ -241,10 +241,12 @@ class App(QObject):
             from massage_timer.ui.editor.editing import RoutineEditing, voice_tryout
 
             window = self.window
-            hear, play = voice_tryout(self.sound, lambda: self.store.settings,
-                                      # Made just below: looked up when it speaks.
-                                      lambda text: self.editing.notice(text),  # noqa: PLW0108
-                                      busy=lambda: self.session_running)
+            hear, play, stop = voice_tryout(
+                self.sound, lambda: self.store.settings,
+                # Made just below: looked up when it speaks.
+                lambda text: self.editing.notice(text),  # noqa: PLW0108
+                busy=lambda: self.session_running)
+            self.sessions.starting.connect(stop)
             self._editing = RoutineEditing(
                 self.paths,
                 window,

@@ -339,12 +339,15 @@ def voice_tryout(
     settings: Callable[[], Settings],
     notice: Callable[[str], None],
     busy: Callable[[], bool] = lambda: False,
-) -> tuple[Hear, Play]:
-    """Hearing an instruction and playing a step through the app's sound.
+) -> tuple[Hear, Play, Callable[[], None]]:
+    """Hearing an instruction and playing a step through the app's sound, and a way to
+    end a step being played (call it before a session takes the sound).
 
     The step plays in a :class:`~massage_timer.ui.editor.preview.StepPreview` with the
     settings' cue options and voice timing; it is never recorded. Nothing is tried while
-    ``busy`` (a session is playing through the same sound).
+    ``busy`` (a session is playing through the same sound). Both speak the routine
+    file's own language, which the editor edits, as its session would: the
+    interface's voice read English text and the session's English words.
     """
     # Imported here on purpose, as in Sessions.start: QtMultimedia only when used.
     previews: list[QWidget] = []
@@ -355,7 +358,7 @@ def voice_tryout(
         if busy():
             notice(_("A session is playing: try the instruction after it."))
             return
-        speech, cues = sound.audio()
+        speech, cues = sound.audio(SOURCE)
         if speech is None:
             notice(_("The voice is off: turn it on in Settings to hear instructions."))
             return
@@ -373,10 +376,8 @@ def voice_tryout(
         if busy():
             notice(_("A session is playing: try the step after it."))
             return
-        for old in previews:
-            old.close()
-        previews.clear()
-        speech, cues = sound.audio()
+        stop()
+        speech, cues = sound.audio(SOURCE)
         s = settings()
         preview = StepPreview(
             step, SessionSound(cues, speech), options=CueOptions.from_settings(s),
@@ -388,4 +389,9 @@ def voice_tryout(
         previews.append(preview)
         preview.start()
 
-    return hear, play
+    def stop() -> None:
+        for old in previews:
+            old.close()
+        previews.clear()
+
+    return hear, play, stop

@@ -630,7 +630,8 @@ class SettingsDialog(QDialog):
         preview.statusChanged.connect(self._on_preview_status)
         self.voice_preview.clicked.connect(self._on_preview_clicked)
         self.finished.connect(preview.close)
-        preview.start(*self._voice_spec())
+        voice, rate, _volume = self._voice_spec()
+        preview.start(voice, rate)
 
     def _voice_spec(self) -> tuple[str | None, int, float]:
         return (self.voice_name.currentData() or None, self.voice_rate.value(),

@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from massage_timer.audio.playback import ClipSource, CuePlayer
 from massage_timer.audio.speech import SpeechSynth, VoiceInfo
 from massage_timer.core.model.cues import Cue, CueKind, Priority
-from massage_timer.core.model.language import N_, SOURCE, _, negotiate
+from massage_timer.core.model.language import N_, SOURCE, TRANSLATOR, _, negotiate
 from massage_timer.core.storage.catalogs import load_catalog, shipped_languages
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class Synth(Protocol):
 
 SynthFactory = Callable[..., Synth]
 PlayerFactory = Callable[[ClipSource, QObject], CuePlayer]
-Spec = tuple[str | None, int, float]
+Spec = tuple[str | None, int, str]
 
 
 def _cue_player(clips: ClipSource, parent: QObject) -> CuePlayer:
@@ -110,9 +110,11 @@ class VoicePreview(QObject):
 
     # -- what the dialog calls (all return at once) --
 
-    def start(self, voice: str | None, rate: int, volume: float) -> None:
-        """Have a synthesizer for this voice, rate and volume starting (lists voices)."""
-        spec: Spec = (voice or None, rate, round(volume, 3))
+    def start(self, voice: str | None, rate: int, language: str | None = None) -> None:
+        """Have a synthesizer for this voice and rate starting (it lists the voices),
+        speaking ``language`` (the interface's by default). It renders at full volume:
+        the player applies the volume, as in a session."""
+        spec: Spec = (voice or None, rate, language or TRANSLATOR.code)
         if self._closed or (self._synth is not None and spec == self._spec):
             return
         self._drop_synth()
@@ -123,7 +125,7 @@ class VoicePreview(QObject):
             self._cache_dir,
             voice=spec[0],
             rate=rate,
-            volume=spec[2],
+            language=spec[2],
             on_voices=lambda voices: self._post(self._voicesArrived, generation, voices),
             on_clip_ready=lambda text, _path: self._post(self._clipArrived, generation, text),
             on_unavailable=lambda reason: self._post(
@@ -134,14 +136,18 @@ class VoicePreview(QObject):
         """:data:`SAMPLE_LINE` in the voice's language where this copy ships it (an
         English voice says it in English), else in the interface language (the system
         default voice, a voice of another language)."""
+        return self._sample_for(voice)[1]
+
+    def _sample_for(self, voice: str | None) -> tuple[str, str]:
+        """The sample's language and line (:meth:`sample_line`)."""
         shipped = {lang.code for lang in shipped_languages()}
         for tag in self._voice_languages.get(voice or "", ()):
             code = negotiate({"LANGUAGE": tag})
             if code == SOURCE and tag.lower().startswith("en"):
-                return SAMPLE_LINE
+                return SOURCE, SAMPLE_LINE
             if code != SOURCE and code in shipped:
-                return load_catalog(code).gettext(SAMPLE_LINE)
-        return _(SAMPLE_LINE)
+                return code, load_catalog(code).gettext(SAMPLE_LINE)
+        return TRANSLATOR.code, _(SAMPLE_LINE)
 
     def preview(self, voice: str | None, rate: int, volume: float) -> None:
         """Say :meth:`sample_line` in this voice at this rate, as soon as it is rendered."""
@@ -150,12 +156,16 @@ class VoicePreview(QObject):
         if not self.player.has_output:
             self._say(NO_SOUND)
             return
-        self.start(voice, rate, volume)
+        # The synthesizer speaks the sample's language: one for the interface's language
+        # swapped a German voice for an English one, and the preview did not sound
+        # like a session in that voice.
+        language, sample = self._sample_for(voice)
+        self.start(voice, rate, language)
         if self.unavailable_reason is not None:
             self._say(self.unavailable_reason, translate=False)
             return
         self._waiting = True
-        self._sample = self.sample_line(voice)
+        self._sample = sample
         if self.clip_for(self._sample) is not None:
             self._play()
             return
