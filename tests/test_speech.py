@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from massage_timer.audio import speech
 from massage_timer.audio.speech import (
     INSTALL_ESPEAK,
     SpeechSynth,
@@ -61,6 +62,11 @@ class FakeRenderer:
     def render(self, text: str, path: Path) -> None:
         if "boom" in text:
             raise RuntimeError("synthesizer exploded")
+        if "die" in text:  # the process is killed under this line, once ("die once")
+            marker = path.parent / f".died-{text.rsplit(maxsplit=1)[-1]}"
+            if "once" not in text or not marker.exists():
+                marker.touch()
+                os._exit(9)
         if "hang" in text:
             threading.Event().wait()  # a synthesizer that never returns
         if "silent" in text:
@@ -191,6 +197,27 @@ def test_a_hanging_engine_is_replaced(make_synth: MakeSynth) -> None:
     assert synth.clip_for("One") is not None and synth.clip_for("Two") is not None
     assert synth.available()
     assert synth.last_error is not None and "no answer" in synth.last_error
+
+
+def test_a_line_the_worker_died_under_is_rendered_by_the_next_worker(
+    make_synth: MakeSynth, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Killed under a line (the out-of-memory killer), the worker was replaced, but the
+    line was set aside as failed: that instruction was silent for the rest of the run.
+    And three deaths counted over the whole run turned speech off, days apart."""
+    synth = make_synth()
+    synth.prepare(["die once a", "One"])
+    assert synth.wait_idle(WAIT)
+    assert synth.clip_for("die once a") is not None and synth.clip_for("One") is not None
+    assert synth.stats.restarts == 1 and synth.available()
+
+    monkeypatch.setattr(speech, "RESTART_WINDOW", 0.0)  # each death long after the last
+    spaced = make_synth(max_restarts=1)
+    for n in range(3):
+        spaced.prepare([f"die once {n}"])
+        assert spaced.wait_idle(WAIT)
+        assert spaced.clip_for(f"die once {n}") is not None
+    assert spaced.available() and spaced.stats.restarts == 3
 
 
 def test_an_engine_that_keeps_hanging_is_given_up(make_synth: MakeSynth) -> None:

@@ -46,6 +46,9 @@ from massage_timer.core.storage.files import move_into_place
 log = logging.getLogger("massage_timer.audio.speech")
 
 MIN_RMS = 0.003
+RESTART_WINDOW = 600.0
+"""Seconds within which :attr:`SpeechSynth.max_restarts` worker failures give up."""
+DIED = "speech process died"
 INSTALL_ESPEAK = N_(
     "Voice guidance needs the espeak-ng speech engine: install espeak-ng "
     "(e.g. 'sudo apt install espeak-ng'); the session continues with on-screen cues."
@@ -407,6 +410,7 @@ class SpeechSynth:
         self._ready: dict[str, Path] = {}
         self._seconds: dict[str, float] = {}
         self._failed: set[str] = set()
+        self._restarts: list[float] = []  # monotonic times
         self._queued: set[str] = set()
         self._lock = threading.Lock()
         self._queue: queue.Queue[str | None] = queue.Queue()
@@ -529,6 +533,11 @@ class SpeechSynth:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         began = time.monotonic()
         problem = self._render(text, tmp)
+        if problem is not None and self._worker is None and not self._closing \
+                and problem.startswith(DIED) and self._restart():
+            # The process died under this line (killed, out of memory): the line did
+            # nothing wrong, and set aside as failed it was never heard again this run.
+            problem = self._render(text, tmp)
         if problem is None:
             try:
                 move_into_place(tmp, path, mode=0o644)
@@ -568,7 +577,7 @@ class SpeechSynth:
             reply = worker.recv()
         except (EOFError, OSError) as exc:
             self._stop_process()
-            return f"speech process died ({type(exc).__name__})"
+            return f"{DIED} ({type(exc).__name__})"
         if reply.get("reply") == "ok":
             problem = reply.get("problem")
             return None if problem is None else str(problem)
@@ -586,11 +595,17 @@ class SpeechSynth:
         return False
 
     def _restart(self) -> bool:
-        if self.stats.restarts >= self.max_restarts:
+        """Start the worker again, unless it has failed :attr:`max_restarts` times in
+        the last :data:`RESTART_WINDOW` seconds (counted over the whole run, three
+        unrelated deaths days apart turned speech off until the app restarted)."""
+        now = time.monotonic()
+        self._restarts = [t for t in self._restarts if now - t < RESTART_WINDOW]
+        if len(self._restarts) >= self.max_restarts:
             self._mark_unavailable(_(
                 "The speech engine keeps failing; the session continues with on-screen cues."
             ))
             return False
+        self._restarts.append(now)
         self.stats.restarts += 1
         return self._start_process()
 
