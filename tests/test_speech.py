@@ -515,3 +515,62 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return status.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_the_cache_keeps_to_its_size_least_recently_used_first(tmp_path: Path) -> None:
+    """Every voice, rate and edited line added clips under new keys and nothing deleted
+    them. A clip used within a day stays whatever the size (a session may hold it)."""
+    now = 2_000_000_000.0
+    day = 24 * 3600
+
+    def clip(name: str, size: int, age: float) -> Path:
+        path = tmp_path / name
+        path.write_bytes(b"\0" * size)
+        os.utime(path, (now - age, now - age))
+        return path
+
+    oldest = clip("a.wav", 400, 9 * day)
+    older = clip("b.wav", 400, 5 * day)
+    old = clip("c.wav", 400, 2 * day)
+    today = clip("d.wav", 400, 3600)
+    leftover = clip(".e.123.render.wav", 50, 2 * 3600)
+    rendering = clip(".f.456.render.wav", 50, 10)
+    other = tmp_path / "notes.txt"
+    other.write_text("not a clip")
+    assert speech.prune_cache(tmp_path, limit=900, now=now) == 400 + 400 + 50
+    assert not oldest.exists() and not older.exists() and not leftover.exists()
+    assert old.exists() and today.exists() and rendering.exists() and other.exists()
+    # Over the limit with only recent clips: nothing in use is deleted.
+    assert speech.prune_cache(tmp_path, limit=100, now=now) == 400
+    assert not old.exists() and today.exists()
+
+
+def test_a_clip_used_again_is_marked_as_used(make_synth: MakeSynth) -> None:
+    first = make_synth()
+    first.prepare(["One"])
+    assert first.wait_idle(WAIT)
+    clip = first.clip_for("One")
+    assert clip is not None
+    os.utime(clip, (1_000_000_000, 1_000_000_000))
+    first.close()
+    again = make_synth()
+    again.prepare(["One"])
+    assert again.wait_idle(WAIT)
+    assert again.stats.cache_hits == 1
+    assert clip.stat().st_atime > time.time() - 60
+    assert clip.stat().st_mtime == 1_000_000_000, "not written again"
+
+
+def test_a_synthesizer_prunes_the_cache_as_it_starts(
+    make_synth: MakeSynth, app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(speech, "CACHE_LIMIT_BYTES", 0)
+    app_paths.speech_cache_dir.mkdir(parents=True, exist_ok=True)
+    stale = app_paths.speech_cache_dir / "0123abcd.wav"
+    stale.write_bytes(b"\0" * 1000)
+    os.utime(stale, (1_000_000_000, 1_000_000_000))
+    synth = make_synth()
+    synth.prepare(["One"])
+    assert synth.wait_idle(WAIT)
+    assert not stale.exists()
+    assert synth.clip_for("One") is not None  # just made: kept

@@ -46,6 +46,10 @@ from massage_timer.core.storage.files import move_into_place
 log = logging.getLogger("massage_timer.audio.speech")
 
 MIN_RMS = 0.003
+CACHE_LIMIT_BYTES = 150 * 1024 * 1024
+"""The speech cache is pruned to this size, least recently used clips first."""
+CACHE_KEEP_SECONDS = 24 * 3600
+"""A clip used within this long is never pruned (a session or a preview may hold it)."""
 RESTART_WINDOW = 600.0
 """Seconds within which :attr:`SpeechSynth.max_restarts` worker failures give up."""
 DIED = "speech process died"
@@ -362,6 +366,50 @@ class SynthStats:
     render_seconds: float = 0.0
 
 
+def prune_cache(folder: Path, limit: int = CACHE_LIMIT_BYTES, *,
+                now: float | None = None) -> int:
+    """Delete the least recently used clips (by access time, which a cache hit sets)
+    until ``folder`` holds at most ``limit`` bytes of them, and the render files a
+    killed process left; return the bytes freed.
+
+    Every voice, rate and edited instruction adds clips under new keys, and nothing
+    else deletes them (one routine at six rates left 15.6 MB). A clip used in the last
+    :data:`CACHE_KEEP_SECONDS` is kept whatever the size: a session may be playing it.
+    """
+    now = time.time() if now is None else now
+    clips: list[tuple[float, int, Path]] = []
+    freed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not entry.name.endswith(".wav"):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if entry.name.endswith(".render.wav"):
+            if now - info.st_mtime > 3600:  # no render takes an hour: a leftover
+                with contextlib.suppress(OSError):
+                    Path(entry.path).unlink()
+                    freed += info.st_size
+            continue
+        clips.append((max(info.st_atime, info.st_mtime), info.st_size, Path(entry.path)))
+    total = sum(size for _mtime, size, _path in clips)
+    for used, size, path in sorted(clips):
+        if total <= limit or now - used < CACHE_KEEP_SECONDS:
+            break
+        with contextlib.suppress(OSError):
+            path.unlink()
+            total -= size
+            freed += size
+    return freed
+
+
 class SpeechSynth:
     """Renders lines to cached WAV clips in the background; never blocks its caller.
 
@@ -492,6 +540,9 @@ class SpeechSynth:
     def _run(self) -> None:
         try:
             self._start_process()
+            freed = prune_cache(self.cache_dir, CACHE_LIMIT_BYTES)
+            if freed:
+                log.info("speech cache pruned: %d bytes freed", freed)
             while True:
                 text = self._queue.get()
                 if text is None or self._closing:
@@ -523,6 +574,10 @@ class SpeechSynth:
         path = self.path_for(text)
         if path.exists() and clip_problem(path, listen=False) is None:
             self.stats.cache_hits += 1
+            with contextlib.suppress(OSError):
+                # Used now (its access time; the clip itself is not written again): the
+                # last the pruning would delete.
+                os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))
             self._publish(text, path)
             return
         if not self.available() or self._closing:
