@@ -11,8 +11,8 @@ from pathlib import Path
 import msgspec
 import pytest
 from accelerators import accelerator, clashes
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, QUrl, Slot
+from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -1340,3 +1340,52 @@ def test_hear_and_play_speak_the_routines_own_language_and_a_session_ends_the_tr
     flow = app.sessions.flow
     assert flow is not None and flow.checklist is not None
     flow.checklist.reject()
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0, 2.5])
+def test_a_click_where_a_muscle_is_drawn_picks_that_muscle_at_any_text_size(
+    qtbot: QtBot, scale: float,
+) -> None:
+    """At 200 % the legend wraps onto two lines, and clicks were mapped as if on one: a
+    click on the left rhomboid picked the middle trapezius, others picked nothing. The
+    ground truth here is the picture: where the chosen muscle's colour is drawn."""
+    from massage_timer.ui.diagram import ACCENT
+    from massage_timer.ui.theme import ThemeController
+
+    app = _qapp()
+    original = app.font()
+    ThemeController(app, "light", scale)
+    try:
+        picker = RegionPicker("regions")
+        qtbot.addWidget(picker)
+        picker.resize(520, 320)
+        picker.show()
+        qtbot.waitExposed(picker)
+        diagram = picker.diagram
+        accent = QColor(ACCENT)
+        for region in ("rhomboids-left", "upper-trapezius-left", "middle-trapezius",
+                       "scalenes", "sternocleidomastoid"):
+            picker.set_value([region])
+            app.processEvents()
+            image = diagram.grab().toImage()
+            legend_top = min(text.top() for _item, _swatch, text in diagram.legend())
+            drawn = {(x, y) for y in range(int(legend_top) - 2)
+                     for x in range(image.width())
+                     if _near(QColor(image.pixel(x, y)), accent)}
+            # Well inside the drawn shape: its colour all around.
+            inside = [(x, y) for x, y in drawn
+                      if {(x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)} <= drawn]
+            assert inside, region
+            x, y = sorted(inside)[len(inside) // 2]
+            got: list[str] = []
+            diagram.picked.connect(got.append)
+            qtbot.mouseClick(diagram, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
+            diagram.picked.disconnect(got.append)
+            assert got == [region], (scale, region, (x, y))
+    finally:
+        app.setFont(original)
+
+
+def _near(color: QColor, target: QColor) -> bool:
+    return (abs(color.red() - target.red()) + abs(color.green() - target.green())
+            + abs(color.blue() - target.blue())) < 60

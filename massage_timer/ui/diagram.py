@@ -191,6 +191,8 @@ def describe(ids: Sequence[str], side: str | None = None) -> str:
 
 
 LEGEND_SPACING = 18.0
+VIEWS = (View.BACK, View.SIDE)
+"""The views a :class:`DiagramView` draws, left to right."""
 
 
 class LegendItem(NamedTuple):
@@ -278,21 +280,28 @@ class DiagramView(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         legend = self.legend()
-        top = min((swatch.top() for _item, swatch, _text in legend), default=self.height())
-        area = QRectF(self.rect()).adjusted(4, 4, -4, -(self.height() - top + 4))
-        views = (View.BACK, View.SIDE)
-        rects = view_rects(views)
-        total = rects[-1].united(rects[0])
-        if area.width() > 0 and area.height() > 0:
-            scale = min(area.width() / total.width(), area.height() / total.height())
-            dx = area.x() + (area.width() - total.width() * scale) / 2
-            dy = area.y() + (area.height() - total.height() * scale) / 2
-            for view, rect in zip(views, rects, strict=True):
-                target = QRectF(dx + rect.x() * scale, dy + rect.y() * scale,
-                                rect.width() * scale, rect.height() * scale)
-                self._renderer(view).render(painter, target)
+        for view, target in self.placements(legend):
+            self._renderer(view).render(painter, target)
         self._paint_legend(painter, legend)
         painter.end()
+
+    def placements(self, legend: list[tuple[LegendItem, QRectF, QRectF]] | None = None
+                   ) -> list[tuple[View, QRectF]]:
+        """Where each view is drawn at the present size, above the legend (however many
+        lines it wraps to): the one layout the painting and a click both go by."""
+        legend = self.legend() if legend is None else legend
+        top = min((text.top() for _item, _swatch, text in legend), default=self.height())
+        area = QRectF(self.rect()).adjusted(4, 4, -4, -(self.height() - top + 4))
+        rects = view_rects(VIEWS)
+        total = rects[-1].united(rects[0])
+        if area.width() <= 0 or area.height() <= 0:
+            return []
+        scale = min(area.width() / total.width(), area.height() / total.height())
+        dx = area.x() + (area.width() - total.width() * scale) / 2
+        dy = area.y() + (area.height() - total.height() * scale) / 2
+        return [(view, QRectF(dx + rect.x() * scale, dy + rect.y() * scale,
+                              rect.width() * scale, rect.height() * scale))
+                for view, rect in zip(VIEWS, rects, strict=True)]
 
     def legend(self) -> list[tuple[LegendItem, QRectF, QRectF]]:
         """The legend's items, each with where its swatch and its label go at the

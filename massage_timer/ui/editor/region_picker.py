@@ -26,13 +26,12 @@ from PySide6.QtWidgets import (
 from massage_timer.core.model import regions
 from massage_timer.core.model.language import _
 from massage_timer.core.model.regions import View
-from massage_timer.ui.diagram import DiagramView, region_bounds, styled_svg, view_rects
+from massage_timer.ui.diagram import VIEWS, DiagramView, region_bounds, styled_svg, view_rects
 from massage_timer.ui.editor.fields import FieldEditor, plain_label
 from massage_timer.ui.plain import PlainLabel
 from massage_timer.ui.theme import Accent, accent
 
 RegionIdRole = Qt.ItemDataRole.UserRole + 1
-_VIEWS = (View.BACK, View.SIDE)
 
 
 def _label(region_id: str) -> str:
@@ -115,34 +114,23 @@ class PickerDiagram(DiagramView):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     def view_at(self, pos: QPointF) -> tuple[View, QPointF] | None:
-        """Which view and SVG point a widget position falls on (as paintEvent lays out)."""
-        legend_h = self.fontMetrics().height() + 8
-        area = QRectF(self.rect()).adjusted(4, 4, -4, -(legend_h + 4))
-        rects = view_rects(_VIEWS)
-        total = rects[-1].united(rects[0])
-        if area.width() <= 0 or area.height() <= 0:
-            return None
-        scale = min(area.width() / total.width(), area.height() / total.height())
-        dx = area.x() + (area.width() - total.width() * scale) / 2
-        dy = area.y() + (area.height() - total.height() * scale) / 2
-        x, y = (pos.x() - dx) / scale, (pos.y() - dy) / scale
-        for view, rect in zip(_VIEWS, rects, strict=True):
-            if rect.contains(QPointF(x, y)):
-                return view, QPointF(x - rect.x(), y - rect.y())
+        """Which view and SVG point a widget position falls on (as paintEvent lays out:
+        with the legend on two lines, at a large text size, a click landed a line away)."""
+        rects = dict(zip(VIEWS, view_rects(VIEWS), strict=True))
+        for view, target in self.placements():
+            if target.contains(pos):
+                scale = target.width() / rects[view].width()
+                return view, QPointF((pos.x() - target.x()) / scale,
+                                     (pos.y() - target.y()) / scale)
         return None
 
     def widget_point(self, view: View, element_id: str) -> QPointF:
         """The widget position of an element's centre (for tests and tools)."""
-        legend_h = self.fontMetrics().height() + 8
-        area = QRectF(self.rect()).adjusted(4, 4, -4, -(legend_h + 4))
-        rects = view_rects(_VIEWS)
-        total = rects[-1].united(rects[0])
-        scale = min(area.width() / total.width(), area.height() / total.height())
-        dx = area.x() + (area.width() - total.width() * scale) / 2
-        dy = area.y() + (area.height() - total.height() * scale) / 2
-        rect = rects[_VIEWS.index(view)]
+        rects = dict(zip(VIEWS, view_rects(VIEWS), strict=True))
+        target = dict(self.placements())[view]
+        scale = target.width() / rects[view].width()
         centre = region_bounds(view, element_id).center()
-        return QPointF(dx + (rect.x() + centre.x()) * scale, dy + (rect.y() + centre.y()) * scale)
+        return QPointF(target.x() + centre.x() * scale, target.y() + centre.y() * scale)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
