@@ -217,3 +217,23 @@ def test_csv_cells_that_start_like_a_formula_are_made_inert(start: str) -> None:
     buffer = io.StringIO()
     export.write(s, None, buffer, "json", UTC)
     assert json.loads(buffer.getvalue())[0]["note"] == f"{start}1+2"  # JSON is data, kept as is
+
+
+def test_an_end_days_after_the_start_has_the_offset_of_its_own_day() -> None:
+    """Paused over a weekend, a session ended after the change to summer time; the
+    offsets were worked out for its start only, and its end said 12:00-05:00."""
+    import io
+    import json
+
+    import msgspec
+    from test_history_stats import session, store_with
+
+    from massage_timer.core.storage.history.export import write
+
+    new_york = ZoneInfo("America/New_York")
+    start = datetime(2026, 3, 5, 17, 0, tzinfo=UTC)
+    end = datetime(2026, 3, 9, 17, 0, tzinfo=UTC)
+    store = store_with(msgspec.structs.replace(session(start), ended_at=end))
+    out = io.StringIO()
+    write(store, None, out, "json", new_york)
+    assert json.loads(out.getvalue())[0]["ended_at"] == "2026-03-09T13:00:00-04:00"

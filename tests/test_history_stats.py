@@ -231,3 +231,32 @@ def test_a_posix_rule_in_tz_is_followed_through_its_daylight_saving_changes(
                 tzinfo=berlin, fold=fold)
             assert (ours.utcoffset(), ours.tzname()) == (theirs.utcoffset(), theirs.tzname())
     assert datetime.now().astimezone().utcoffset() == datetime.now(zone).utcoffset()
+
+
+def test_a_rise_of_exactly_one_point_is_a_rise() -> None:
+    """1.667 to 2.667 is a point: in floats, 2.6666666666666665 >= 1.6666666666666667 + 1.0
+    is false, and the note did not come."""
+    now = local(BERLIN, 2026, 5, 20, 18, 0)
+    rated = [session(now - timedelta(days=d), pain=p)
+             for d, p in [(20, 1), (19, 2), (18, 2), (2, 2), (1, 3), (0, 3)]]
+    trend = stats(store_with(*rated), BERLIN, now).pain_trend()
+    assert (trend.flagged, trend.reason) == (True, "rising")
+
+
+def test_a_rise_within_mild_pain_is_not_flagged_as_documented() -> None:
+    now = local(BERLIN, 2026, 5, 20, 18, 0)
+    rated = [session(now - timedelta(days=d), pain=p)
+             for d, p in [(20, 0), (19, 0), (18, 0), (2, 1), (1, 2), (0, 2)]]
+    trend = stats(store_with(*rated), BERLIN, now).pain_trend()  # 0 to 1.67: under 2
+    assert not trend.flagged
+
+
+def test_a_session_dated_after_today_counts_in_no_figure_of_now() -> None:
+    """The clock set back: a session 40 days ahead counted in "this week" (2), while the
+    week's bar said 1, and in the pain trend's window."""
+    now = local(BERLIN, 2026, 5, 20, 18, 0)
+    figures = stats(store_with(session(now - timedelta(hours=1)),
+                               session(now + timedelta(days=40))), BERLIN, now)
+    summary = figures.summary()
+    assert summary.sessions_this_week == figures.weekly()[-1].sessions == 1
+    assert summary.sessions_this_month == 1

@@ -577,3 +577,37 @@ def test_every_figure_wraps_rather_than_being_cut(qtbot: QtBot) -> None:
     finally:
         apply_language(app, "en")
         store.close()
+
+
+def test_deleting_a_routines_last_session_lets_go_of_its_filter(qtbot: QtBot) -> None:
+    """Filtered on a routine, deleting its last session left the list on "All
+    routines" while the table went on filtering on the gone routine: empty, "0
+    sessions", Export off, with three sessions left."""
+    from test_history_stats import session, store_with
+
+    store = store_with(*[session(NOW - timedelta(hours=h), routine="neck") for h in (1, 2, 3)],
+                       session(NOW - timedelta(hours=5), routine="jaw"))
+    view = HistoryView(store, tz=BERLIN, now=lambda: NOW)
+    qtbot.addWidget(view)
+    view.show()
+    view.routine_combo.setCurrentIndex(view.routine_combo.findData("jaw"))
+    assert view.model.total == 1
+    view.table.selectRow(0)
+    view.confirm = lambda *_args: True
+    assert view.delete_selected()
+    assert view.routine_combo.currentData() is None
+    assert view.model.total == 3 and view.export_button.isEnabled()
+
+
+def test_a_session_interrupted_after_its_last_step_reads_so() -> None:
+    """Its last step recorded, its end not: the table said "Interrupted at step 9 of 8"."""
+    import msgspec
+
+    from massage_timer.ui.history.history_view import format_outcome
+
+    record = next(records(3))
+    done = msgspec.structs.replace(record, outcome=Outcome.INTERRUPTED, steps_completed=6,
+                                   current_step=6)
+    assert format_outcome(done) == "Interrupted after the last of its 6 steps"
+    midway = msgspec.structs.replace(done, current_step=2, steps_completed=2)
+    assert format_outcome(midway) == "Interrupted at step 3 of 6"

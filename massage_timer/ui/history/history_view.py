@@ -133,6 +133,11 @@ _Index = QModelIndex | QPersistentModelIndex
 
 def format_outcome(record: SessionRecord) -> str:
     match record.outcome:
+        case Outcome.INTERRUPTED if record.current_step >= record.steps_total:
+            # Its last step was recorded, its end was not ("step 9 of 8").
+            return ngettext("Interrupted after its only step",
+                            "Interrupted after the last of its {count} steps",
+                            record.steps_total).format(count=record.steps_total)
         case Outcome.INTERRUPTED:
             return ngettext("Interrupted at step {number} of {count}",
                             "Interrupted at step {number} of {count}",
@@ -724,9 +729,11 @@ class HistoryView(QWidget):
         return -1
 
     def refresh(self) -> None:
-        """Reload the table, routine list and figures (after new sessions)."""
+        """Reload the table, routine list and figures (after new sessions). The filter
+        is taken from the controls again: a routine whose last session went is no
+        longer listed, and the table went on filtering on it, empty."""
         self._fill_routines()
-        self.model.reload()
+        self.model.set_filter(self.current_filter())
         self._update_count()
         self._stats_timer.start()
 

@@ -145,8 +145,12 @@ def write(store: HistoryStore, flt: SessionFilter | None, out: TextIO, fmt: Expo
     100,000 sessions take well under 1 s.
     """
     where, params = (flt or SessionFilter()).where()
-    lo, hi = store.query(f"SELECT MIN(started_at), MAX(started_at) FROM sessions{where}",
-                         params)[0]
+    # Every time written, not only the starts: a session paused over a weekend ended
+    # after a DST change that a range of its start missed, and showed the old offset.
+    lo, hi = store.query(
+        "SELECT MIN(MIN(started_at, COALESCE(checklist_confirmed_at, started_at))), "
+        "MAX(MAX(started_at, COALESCE(ended_at, started_at))) "
+        f"FROM sessions{where}", params)[0]
     pieces = _offsets(tz, int(lo or 0) - 2 * 86400, int(hi or 0) + 2 * 86400)
     line = _csv_line_sql(pieces) if fmt == "csv" else _json_object_sql(pieces)
     sql = f"SELECT {line} FROM sessions{where} ORDER BY started_at, id"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, tzinfo
+from fractions import Fraction
 
 import msgspec
 
@@ -21,8 +22,10 @@ from massage_timer.core.storage.history.store import HistoryStore, to_epoch, utc
 WEEKS_SHOWN = 12
 TREND_DAYS = 21
 TREND_MIN_SESSIONS = 6
-TREND_MIN_LEVEL = 3.0
-TREND_MIN_IMPROVEMENT = 0.5
+TREND_MIN_LEVEL = Fraction(3)
+TREND_MIN_IMPROVEMENT = Fraction(1, 2)
+TREND_RISE = Fraction(1)
+TREND_RISE_FLOOR = Fraction(2)
 # A day counts towards the streak when a session there was finished or got past step 1.
 _STREAK_SESSION = f"(outcome = '{Outcome.COMPLETED}' OR steps_completed > 0)"
 
@@ -117,8 +120,11 @@ class Stats:
         return to_epoch(day_start(day, self._tz))
 
     def _count_since(self, day: date) -> int:
+        """Sessions from ``day`` up to the end of today: one dated later (the clock was
+        set back) counted in "this week" and "this month" but in no week's bar."""
         rows = self._store.query(
-            "SELECT COUNT(*) FROM sessions WHERE started_at >= ?", (self._epoch(day),)
+            "SELECT COUNT(*) FROM sessions WHERE started_at >= ? AND started_at < ?",
+            (self._epoch(day), self._epoch(self.today() + timedelta(days=1))),
         )
         return int(rows[0][0])
 
@@ -207,14 +213,16 @@ class Stats:
         "Regular" means at least six rated sessions, some in the first and some in the
         last week of the window. Flagged when the last week's average is at least
         :data:`TREND_MIN_LEVEL` and has not fallen by :data:`TREND_MIN_IMPROVEMENT`,
-        or when it rose by a point or more.
+        or when it rose by :data:`TREND_RISE` or more to :data:`TREND_RISE_FLOOR` or more
+        (a rise within mild pain is no reason to see someone). The averages are compared
+        as exact fractions: in floats, 1.667 to 2.667 was not a point.
         """
         today = self.today()
         lo = day_start(today - timedelta(days=TREND_DAYS - 1), self._tz)
         rows = self._store.query(
-            "SELECT started_at, pain_before FROM sessions "
-            "WHERE started_at >= ? AND pain_before IS NOT NULL ORDER BY started_at",
-            (to_epoch(lo),),
+            "SELECT started_at, pain_before FROM sessions WHERE started_at >= ? "
+            "AND started_at < ? AND pain_before IS NOT NULL ORDER BY started_at",
+            (to_epoch(lo), self._epoch(today + timedelta(days=1))),
         )
         first_cut = to_epoch(day_start(today - timedelta(days=TREND_DAYS - 7), self._tz))
         last_cut = to_epoch(day_start(today - timedelta(days=6), self._tz))
@@ -222,11 +230,12 @@ class Stats:
         last = [p for t, p in rows if t >= last_cut]
         if len(rows) < TREND_MIN_SESSIONS or not first or not last:
             return PainTrend(False, None, None, None, len(rows))
-        first_avg = sum(first) / len(first)
-        last_avg = sum(last) / len(last)
+        first_avg = Fraction(sum(first), len(first))
+        last_avg = Fraction(sum(last), len(last))
         reason: str | None = None
-        if last_avg >= first_avg + 1.0 and last_avg >= 2.0:
+        if last_avg >= first_avg + TREND_RISE and last_avg >= TREND_RISE_FLOOR:
             reason = "rising"
         elif last_avg >= TREND_MIN_LEVEL and last_avg > first_avg - TREND_MIN_IMPROVEMENT:
             reason = "not_improving"
-        return PainTrend(reason is not None, reason, first_avg, last_avg, len(rows))
+        return PainTrend(reason is not None, reason, float(first_avg), float(last_avg),
+                         len(rows))
