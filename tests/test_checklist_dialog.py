@@ -112,7 +112,7 @@ def test_an_unanswered_item_blocks(dialog: SafetyChecklistDialog, missing: str) 
         if item_id != missing:
             _radio(dialog, item_id, "no").click()
     assert not _confirm(dialog).isEnabled()
-    assert "1 of 9 questions" in dialog.findChild(QFrame, "checklistPending").findChildren(
+    assert "1 of 10 questions" in dialog.findChild(QFrame, "checklistPending").findChildren(
         QLabel)[1].text()
     _confirm(dialog).click()
     assert dialog.result() != QDialog.DialogCode.Accepted
@@ -126,7 +126,7 @@ def test_all_no_shows_rules_and_confirms(dialog: SafetyChecklistDialog, qtbot: Q
     assert _status(dialog) == "checklistRules"
     rules = " ".join(label.text() for label in
                      dialog.findChild(QFrame, "checklistRules").findChildren(QLabel))
-    assert "sharp pain, numbness, tingling or dizziness" in rules
+    assert "sharp pain, pain that spreads into an arm, numbness, tingling or dizziness" in rules
     assert "front of the neck" in rules and "bony points of the spine" in rules
     with qtbot.waitSignal(dialog.accepted, timeout=500):
         qtbot.mouseClick(_confirm(dialog), Qt.MouseButton.LeftButton)

@@ -12,7 +12,8 @@ from massage_timer.core.model.safety import Checklist, Verdict, evaluate
 from massage_timer.core.model.validation import ValidationError
 from massage_timer.core.storage.checklist_file import load_checklist
 
-SEEDS = {"003_2a4f22a78dc486f7.txt", "002_eba12e95a4d3e7e3.txt", "001_1e45ebe971a9ae8f.txt"}
+SEEDS = {"003_2a4f22a78dc486f7.txt", "002_eba12e95a4d3e7e3.txt", "001_1e45ebe971a9ae8f.txt",
+         "004_2e81362361578eba.txt"}
 
 
 @pytest.fixture(scope="module")
@@ -25,15 +26,19 @@ def test_shipped_checklist_covers_the_red_flags(checklist: Checklist) -> None:
     for phrase in ("accident", "fall", "sudden", "severe", "moving your head", "arms or hands",
                    "numbness", "tingling", "weakness", "fever", "headache", "dizzy",
                    "vision", "osteoporosis", "blood clots", "connective-tissue",
-                   "inflamed", "bruised", "injured"):
+                   "inflamed", "bruised", "injured",
+                   # Pain that lasts, or marked stiffness (sources 001, 002), and known
+                   # spine problems (004): a version 1 checklist did not ask.
+                   "for weeks", "badly stiff", "disc", "spinal canal", "arthritis"):
         assert phrase in text, phrase
-    assert checklist.version >= 1
+    assert checklist.version >= 2
     assert set(checklist.sources) <= SEEDS
 
 
 def test_session_rules_and_advice(checklist: Checklist) -> None:
     rules = " ".join(checklist.rules).lower()
-    for phrase in ("sharp pain", "numbness", "tingling", "dizziness", "front of the neck",
+    for phrase in ("sharp pain", "spreads into an arm", "numbness", "tingling", "dizziness",
+                   "front of the neck",
                    "bony points of the spine", "inflamed"):
         assert phrase in rules, phrase
     assert "doctor" in checklist.advice

@@ -226,7 +226,8 @@ def _checklist_translation(**change: str) -> str:
         lines += [f'[items.{item["id"]}]', f'question = "Frage {item["id"]}?"',
                   f'help = "Hilfe {item["id"]}."']
     text = "\n".join(lines) + "\n"
-    return text.replace("version = 1", change.get("version", "version = 1"))
+    version = f"version = {english['version']}"
+    return text.replace(version, change.get("version", version))
 
 
 def test_a_whole_checklist_translation_is_used(tmp_path: Path) -> None:
