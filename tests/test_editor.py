@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -1389,3 +1390,41 @@ def test_a_click_where_a_muscle_is_drawn_picks_that_muscle_at_any_text_size(
 def _near(color: QColor, target: QColor) -> bool:
     return (abs(color.red() - target.red()) + abs(color.green() - target.green())
             + abs(color.blue() - target.blue())) < 60
+
+
+def test_the_region_list_and_the_diagram_agree_on_paired_muscles(qtbot: QtBot) -> None:
+    """With "Upper trapezius" (both sides) chosen, its left row was unticked though the
+    left side was drawn; ticking it made the value the right side only, untick the
+    row, and said "Removed". Ticking one side, then both, then clicking the left side
+    said "Removed" and the left side stayed drawn."""
+    picker = RegionPicker("regions")
+    qtbot.addWidget(picker)
+    picker.resize(700, 360)
+    picker.show()
+
+    def row(rid: str) -> QListWidgetItem:
+        return next(picker.list.item(i) for i in range(picker.list.count())
+                    if picker.list.item(i).data(Qt.ItemDataRole.UserRole + 1) == rid)
+
+    def ticked(rid: str) -> bool:
+        return row(rid).checkState() == Qt.CheckState.Checked
+
+    picker.set_value(["upper-trapezius"])
+    assert ticked("upper-trapezius-left") and ticked("upper-trapezius-right")
+    row("upper-trapezius-left").setCheckState(Qt.CheckState.Unchecked)
+    assert picker.value() == ["upper-trapezius-right"]
+    assert not ticked("upper-trapezius-left") and not ticked("upper-trapezius")
+    assert "Removed" in picker.message.text()
+
+    picker.set_value([])
+    row("upper-trapezius-left").setCheckState(Qt.CheckState.Checked)
+    row("upper-trapezius").setCheckState(Qt.CheckState.Checked)
+    assert picker.value() == ["upper-trapezius"]
+    picker.toggle("upper-trapezius-left")  # a click on the left muscle
+    assert picker.value() == ["upper-trapezius-right"]
+    assert "Removed" in picker.message.text()
+    picker.toggle("upper-trapezius-left")
+    assert sorted(picker.value()) == ["upper-trapezius-left", "upper-trapezius-right"]
+    assert ticked("upper-trapezius")  # both sides chosen: the both-sides row too
+    row("upper-trapezius").setCheckState(Qt.CheckState.Unchecked)
+    assert picker.value() == []

@@ -270,34 +270,55 @@ class RegionPicker(FieldEditor):
         self._sync()
 
     def toggle(self, region_id: str) -> None:
-        """Add or remove ``region_id`` (as a click does); an avoid zone says why not."""
+        """Add or remove ``region_id`` (as a click does); an avoid zone says why not.
+
+        A muscle on one side is chosen when its own id or its both-sides id is; a
+        both-sides id when it is, or both its sides are. Removing one side of a
+        both-sides id keeps the other; adding a both-sides id replaces its sides."""
         if region_id in regions.AVOID_ZONES:
             self._said = ("avoid", region_id)
             self._say()
             return
         ids = self._ids
-        alias = next((a for a, pair in regions.BILATERAL.items() if region_id in pair), None)
-        if region_id in ids:
+        pair = regions.BILATERAL.get(region_id)
+        alias = next((a for a, sides in regions.BILATERAL.items() if region_id in sides), None)
+        if not self._chosen(region_id):
+            ids[:] = [r for r in ids if r not in (pair or ())]
+            ids.append(region_id)
+            verb = "added"
+        elif pair is not None:
+            ids[:] = [r for r in ids if r != region_id and r not in pair]
+            verb = "removed"
+        elif region_id in ids:
             ids.remove(region_id)
             verb = "removed"
-        elif alias is not None and alias in ids:
+        else:  # chosen through its both-sides id: the other side stays
+            assert alias is not None
             other = next(r for r in regions.BILATERAL[alias] if r != region_id)
             ids[ids.index(alias)] = other
             verb = "removed"
-        else:
-            ids.append(region_id)
-            verb = "added"
         self._said = (verb, region_id)
         self._say()
         self._sync()
         self.edited.emit()
+
+    def _chosen(self, region_id: str) -> bool:
+        """Whether ``region_id`` is drawn as chosen (see :meth:`toggle`)."""
+        ids = self._ids
+        if region_id in ids:
+            return True
+        pair = regions.BILATERAL.get(region_id)
+        if pair is not None:
+            return all(side in ids for side in pair)
+        return any(alias in ids for alias, sides in regions.BILATERAL.items()
+                   if region_id in sides)
 
     def _on_item_changed(self, item: QListWidgetItem) -> None:
         if self._syncing:
             return
         rid = str(item.data(RegionIdRole))
         checked = item.checkState() == Qt.CheckState.Checked
-        if checked != (rid in self._ids):
+        if checked != self._chosen(rid):
             self.toggle(rid)
 
     def _on_item_activated(self, item: QListWidgetItem) -> None:
@@ -311,7 +332,7 @@ class RegionPicker(FieldEditor):
             item = self.list.item(row)
             rid = str(item.data(RegionIdRole))
             if rid not in regions.AVOID_ZONES:
-                state = Qt.CheckState.Checked if rid in self._ids else Qt.CheckState.Unchecked
+                state = Qt.CheckState.Checked if self._chosen(rid) else Qt.CheckState.Unchecked
                 if item.checkState() != state:
                     item.setCheckState(state)
         self._syncing = False
