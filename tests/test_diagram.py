@@ -236,3 +236,32 @@ def test_cli_refuses_regions_the_picture_would_not_show(
     assert says in capsys.readouterr().err
     assert not out.exists()
     assert _run_cli(["rhomboids", "--view", "both", "-o", str(out)], tmp_path) == 0
+
+
+def test_a_left_side_step_shows_the_neck_from_the_left(qapp: object, qtbot: QtBot) -> None:
+    """The side view faces right, showing the person's right side: a left-side stretch
+    lit the scalenes on a drawing of the right side (left and right were the same
+    picture, byte for byte). For the left side it is drawn mirrored."""
+    left = render_png("side", ["scalenes"], size=200, side="left")
+    right = render_png("side", ["scalenes"], size=200, side="right")
+    assert left != right
+
+    def lit_x(image: QImage) -> float:
+        """The mean x of the highlight's colour."""
+        accent = QColor(diagram.ACCENT)
+        xs = [x for y in range(image.height()) for x in range(image.width())
+              if QColor(image.pixel(x, y)) == accent]
+        assert xs
+        return sum(xs) / len(xs)
+
+    # The same drawing, turned around: the highlight as far from the other edge.
+    assert abs(lit_x(left) - (left.width() - 1 - lit_x(right))) < 3
+    assert render_png("side", ["scalenes"], size=200) == right  # no side: as drawn
+    view = DiagramView()
+    qtbot.addWidget(view)
+    view.resize(480, 260)
+    view.show()
+    view.set_regions(["scalenes"], "right")
+    shown_right = view.grab().toImage()
+    view.set_regions(["scalenes"], "left")
+    assert view.grab().toImage() != shown_right

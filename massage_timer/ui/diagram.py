@@ -149,6 +149,22 @@ def region_bounds(view: View, element_id: str) -> QRectF:
         renderer.boundsOnElement(element_id))
 
 
+def draw_view(painter: QPainter, renderer: QSvgRenderer, view: View, target: QRectF,
+              side: str | None) -> None:
+    """Draw ``view`` into ``target``. The side view faces right, so it shows the
+    person's right side: for the left side it is drawn mirrored, facing left (a
+    left-side stretch was lit on a drawing of the right side of the neck)."""
+    if view is View.SIDE and side == "left":
+        painter.save()
+        painter.translate(target.center().x(), 0)
+        painter.scale(-1, 1)
+        painter.translate(-target.center().x(), 0)
+        renderer.render(painter, target)
+        painter.restore()
+    else:
+        renderer.render(painter, target)
+
+
 def render_png(view: str, highlighted: Iterable[str] = (), size: int = 400,
                side: str | None = None, background: QColor | None = None) -> QImage:
     """Render ``view`` ("back", "side" or "both") ``size`` pixels high.
@@ -169,7 +185,7 @@ def render_png(view: str, highlighted: Iterable[str] = (), size: int = 400,
     for v, rect in zip(views, rects, strict=True):
         target = QRectF(rect.x() * scale, rect.y() * scale,
                         rect.width() * scale, rect.height() * scale)
-        make_renderer(v, ids, side).render(painter, target)
+        draw_view(painter, make_renderer(v, ids, side), v, target, side)
     painter.end()
     return image
 
@@ -281,7 +297,7 @@ class DiagramView(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         legend = self.legend()
         for view, target in self.placements(legend):
-            self._renderer(view).render(painter, target)
+            draw_view(painter, self._renderer(view), view, target, self._side)
         self._paint_legend(painter, legend)
         painter.end()
 
