@@ -265,3 +265,22 @@ def test_a_left_side_step_shows_the_neck_from_the_left(qapp: object, qtbot: QtBo
     shown_right = view.grab().toImage()
     view.set_regions(["scalenes"], "left")
     assert view.grab().toImage() != shown_right
+
+
+@pytest.mark.parametrize("muscle", ["suboccipitals", "middle-trapezius", "upper-erector-spinae"])
+def test_a_one_sided_step_lights_one_side_of_every_muscle(qapp: object, muscle: str) -> None:
+    """The suboccipitals, the middle trapezius and the upper erector spinae were each
+    one drawing of both sides: a step worked on the left lit both."""
+    assert muscle in regions.BILATERAL
+    left_id, right_id = regions.BILATERAL[muscle]
+    image = render_png("back", [muscle], size=400, side="left")
+    accent = QColor(diagram.ACCENT)
+    scale = 400 / diagram.view_rects([View.BACK])[0].height()
+
+    def lit(region_id: str) -> int:
+        box = region_bounds(View.BACK, region_id)
+        return sum(QColor(image.pixel(round(x * scale), round(y * scale))) == accent
+                   for x in range(int(box.left()), int(box.right()))
+                   for y in range(int(box.top()), int(box.bottom())))
+
+    assert lit(left_id) > 0 and lit(right_id) == 0

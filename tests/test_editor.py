@@ -1364,7 +1364,7 @@ def test_a_click_where_a_muscle_is_drawn_picks_that_muscle_at_any_text_size(
         qtbot.waitExposed(picker)
         diagram = picker.diagram
         accent = QColor(ACCENT)
-        for region in ("rhomboids-left", "upper-trapezius-left", "middle-trapezius",
+        for region in ("rhomboids-left", "upper-trapezius-left", "middle-trapezius-right",
                        "scalenes", "sternocleidomastoid"):
             picker.set_value([region])
             app.processEvents()

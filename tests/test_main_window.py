@@ -318,7 +318,8 @@ def test_detail_pane_shows_summary_steps_cautions_sources_and_diagram(
     assert "001_1e45ebe971a9ae8f.txt" not in text["detailSources"]
     diagram = window.findChild(DiagramView, "detailDiagram")
     assert set(diagram.highlighted) == {
-        "suboccipitals", "upper-trapezius-left", "upper-trapezius-right"}
+        "suboccipitals-left", "suboccipitals-right", "upper-trapezius-left",
+        "upper-trapezius-right"}
     window.select_routine("ball-wall")
     assert "Your routine: ball-wall.toml" in window.findChild(QLabel, "detailOrigin").text()
     assert not window.findChild(QWidget, "detailCautions").isVisibleTo(window)

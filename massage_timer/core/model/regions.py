@@ -31,30 +31,39 @@ class Region(msgspec.Struct, frozen=True):
 REGIONS: dict[str, Region] = {
     r.id: r
     for r in (
-        Region("suboccipitals", N_("Suboccipital muscles (base of the skull)"), View.BACK),
+        Region("suboccipitals-left", N_("Suboccipital muscles, left"), View.BACK),
+        Region("suboccipitals-right", N_("Suboccipital muscles, right"), View.BACK),
         Region("upper-trapezius-left", N_("Upper trapezius, left"), View.BACK),
         Region("upper-trapezius-right", N_("Upper trapezius, right"), View.BACK),
         Region("levator-scapulae-left", N_("Levator scapulae, left"), View.BACK),
         Region("levator-scapulae-right", N_("Levator scapulae, right"), View.BACK),
-        Region("middle-trapezius", N_("Middle trapezius"), View.BACK),
+        Region("middle-trapezius-left", N_("Middle trapezius, left"), View.BACK),
+        Region("middle-trapezius-right", N_("Middle trapezius, right"), View.BACK),
         Region("rhomboids-left", N_("Rhomboids, left"), View.BACK),
         Region("rhomboids-right", N_("Rhomboids, right"), View.BACK),
-        Region("upper-erector-spinae", N_("Upper erector spinae"), View.BACK),
+        Region("upper-erector-spinae-left", N_("Upper erector spinae, left"), View.BACK),
+        Region("upper-erector-spinae-right", N_("Upper erector spinae, right"), View.BACK),
         Region("scalenes", N_("Scalenes (side of the neck)"), View.SIDE),
         Region("sternocleidomastoid", N_("Sternocleidomastoid"), View.SIDE),
     )
 }
 
 BILATERAL: dict[str, tuple[str, str]] = {
+    "suboccipitals": ("suboccipitals-left", "suboccipitals-right"),
     "upper-trapezius": ("upper-trapezius-left", "upper-trapezius-right"),
     "levator-scapulae": ("levator-scapulae-left", "levator-scapulae-right"),
     "rhomboids": ("rhomboids-left", "rhomboids-right"),
+    "middle-trapezius": ("middle-trapezius-left", "middle-trapezius-right"),
+    "upper-erector-spinae": ("upper-erector-spinae-left", "upper-erector-spinae-right"),
 }
 
 BILATERAL_MESSAGES: dict[str, str] = {
+    "suboccipitals": N_("Suboccipital muscles (base of the skull)"),
     "upper-trapezius": N_("Upper trapezius"),
     "levator-scapulae": N_("Levator scapulae"),
     "rhomboids": N_("Rhomboids"),
+    "middle-trapezius": N_("Middle trapezius"),
+    "upper-erector-spinae": N_("Upper erector spinae"),
 }
 """A paired muscle's name without a side (marked; see :func:`label`)."""
 
