@@ -284,3 +284,27 @@ def test_a_one_sided_step_lights_one_side_of_every_muscle(qapp: object, muscle: 
                    for y in range(int(box.top()), int(box.bottom())))
 
     assert lit(left_id) > 0 and lit(right_id) == 0
+
+
+def test_a_right_to_left_legend_reads_from_the_right_and_the_body_stays(
+    qtbot: QtBot,
+) -> None:
+    """In a right-to-left language "Target" came first at the far left, each swatch
+    left of its label. The legend now reads from the right; the body is not mirrored."""
+    from PySide6.QtCore import Qt
+
+    view = DiagramView()
+    qtbot.addWidget(view)
+    view.set_regions(["upper-trapezius"], side="left")
+    view.resize(900, 300)
+    left_to_right = [(item.label, swatch, text) for item, swatch, text in view.legend()]
+    body = view.placements()
+    view.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    right_to_left = [(item.label, swatch, text) for item, swatch, text in view.legend()]
+    assert [label for label, _s, _t in right_to_left] == [
+        label for label, _s, _t in left_to_right]
+    first = right_to_left[0]
+    assert first[1].left() > right_to_left[-1][1].left(), "the first item is rightmost"
+    for _label, swatch, text in right_to_left:
+        assert swatch.left() >= text.right(), "each swatch right of its label"
+    assert view.placements() == body

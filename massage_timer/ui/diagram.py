@@ -149,6 +149,10 @@ def region_bounds(view: View, element_id: str) -> QRectF:
         renderer.boundsOnElement(element_id))
 
 
+def _mirrored(rect: QRectF, width: float) -> QRectF:
+    return QRectF(width - rect.right(), rect.y(), rect.width(), rect.height())
+
+
 def draw_view(painter: QPainter, renderer: QSvgRenderer, view: View, target: QRectF,
               side: str | None) -> None:
     """Draw ``view`` into ``target``. The side view faces right, so it shows the
@@ -348,6 +352,12 @@ class DiagramView(QWidget):
                 text = QRectF(x + box + 6, top + row * line_h, widths[n] - box - 6, line_h)
                 placed.append((items[n], swatch, text))
                 x += widths[n] + LEGEND_SPACING
+        if self.layoutDirection() == Qt.LayoutDirection.RightToLeft:
+            # Read from the right, each swatch right of its label; the body itself is
+            # never mirrored (anatomy keeps its left and right).
+            width = float(self.width())
+            placed = [(item, _mirrored(swatch, width), _mirrored(text, width))
+                      for item, swatch, text in placed]
         return placed
 
     def _legend_items(self) -> list[LegendItem]:
