@@ -308,3 +308,25 @@ def test_a_right_to_left_legend_reads_from_the_right_and_the_body_stays(
     for _label, swatch, text in right_to_left:
         assert swatch.left() >= text.right(), "each swatch right of its label"
     assert view.placements() == body
+
+
+def test_the_body_keeps_its_size_when_the_legend_wraps(qtbot: QtBot) -> None:
+    """Capped as a whole at 230 px, the library's diagram gave a two-line legend at a
+    large text size its room, and the body shrank by a third."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QFont
+
+    view = DiagramView()
+    qtbot.addWidget(view)
+    view.keep_body(160, QSize(480, 200))
+    view.set_regions(["upper-trapezius"], side="left")
+    font = QFont(view.font())
+    font.setPointSizeF(font.pointSizeF() * 2.5)
+    view.setFont(font)
+    view.resize(420, 10)  # the library pane: with a side, the legend wraps
+    view.resize(420, view.minimumHeight())
+    lines = len({round(text.top()) for _item, _swatch, text in view.legend()})
+    assert lines >= 2
+    drawn = max(target.height() for _view, target in view.placements())
+    assert drawn >= 160 - 8
+    assert view.maximumHeight() >= 200 + lines * view.fontMetrics().height()

@@ -14,7 +14,16 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QByteArray, QEvent, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QImage,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from massage_timer.core.model import regions
@@ -241,6 +250,7 @@ class DiagramView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._ids: tuple[str, ...] = ()
         self._side: str | None = None
+        self._body: tuple[int, QSize] | None = None
         self._renderers: dict[
             tuple[View, tuple[str, ...], str | None, tuple[str, str]], QSvgRenderer] = {}
         self._update_description()
@@ -260,6 +270,7 @@ class DiagramView(QWidget):
             return
         self._ids, self._side = ids, side
         self._update_description()
+        self._fit_body()  # a side adds a line to the legend
         self.update()
 
     def clear(self) -> None:
@@ -277,6 +288,8 @@ class DiagramView(QWidget):
             self.setAccessibleName(self._name())
             self._update_description()
             self.update()
+        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.FontChange):
+            self._fit_body()
 
     def _update_description(self) -> None:
         text = describe(self._ids, self._side)
@@ -330,16 +343,7 @@ class DiagramView(QWidget):
         metrics = self.fontMetrics()
         box = float(metrics.ascent())
         items = self._legend_items()
-        widths = [box + 6 + metrics.horizontalAdvance(item.label) for item in items]
-        lines: list[list[int]] = []
-        used = 0.0
-        for n, width in enumerate(widths):
-            if lines and used + LEGEND_SPACING + width <= self.width() - 8:
-                lines[-1].append(n)
-                used += LEGEND_SPACING + width
-            else:
-                lines.append([n])
-                used = width
+        widths, lines = self._legend_lines(items, self.width())
         line_h = metrics.height() + 4
         top = self.height() - len(lines) * line_h - 4
         placed = []
@@ -359,6 +363,44 @@ class DiagramView(QWidget):
             placed = [(item, _mirrored(swatch, width), _mirrored(text, width))
                       for item, swatch, text in placed]
         return placed
+
+    def _legend_lines(self, items: list[LegendItem], width: float
+                      ) -> tuple[list[float], list[list[int]]]:
+        """Each item's width, and the items of each line at ``width``."""
+        metrics = self.fontMetrics()
+        box = float(metrics.ascent())
+        widths = [box + 6 + metrics.horizontalAdvance(item.label) for item in items]
+        lines: list[list[int]] = []
+        used = 0.0
+        for n, item_width in enumerate(widths):
+            if lines and used + LEGEND_SPACING + item_width <= width - 8:
+                lines[-1].append(n)
+                used += LEGEND_SPACING + item_width
+            else:
+                lines.append([n])
+                used = item_width
+        return widths, lines
+
+    def keep_body(self, least: int, most: QSize) -> None:
+        """Keep the drawing itself between ``least`` and ``most`` high (and at most
+        ``most`` wide), whatever room the legend takes below it: capped as a whole, a
+        legend wrapped at a large text size left the body a third smaller, its L and
+        R letters too small to read."""
+        self._body = (least, most)
+        self._fit_body()
+
+    def _fit_body(self) -> None:
+        if self._body is None:
+            return
+        least, most = self._body
+        _widths, lines = self._legend_lines(self._legend_items(), min(self.width(), most.width()))
+        legend = len(lines) * (self.fontMetrics().height() + 4) + 8
+        self.setMinimumHeight(least + legend)
+        self.setMaximumSize(most.width(), most.height() + legend)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_body()
 
     def _legend_items(self) -> list[LegendItem]:
         items = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QEvent,
+    QSize,
     Qt,
 )
 from PySide6.QtGui import QFont, QPalette
@@ -300,6 +301,5 @@ class StepList(QWidget):
 def _make_diagram(parent: QWidget) -> DiagramView:
     view = DiagramView(parent, name=lambda: _("Diagram of the areas this routine works on"))
     view.setObjectName("detailDiagram")
-    view.setMinimumHeight(200)
-    view.setMaximumSize(480, 230)
+    view.keep_body(160, QSize(480, 200))
     return view
