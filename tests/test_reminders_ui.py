@@ -587,3 +587,20 @@ def test_the_spoken_reminder_says_one_minute_in_words(
     use_language(language)
     assert spoken_line("Micro", 1).endswith(one)
     assert spoken_line("Micro", 5).endswith(five)
+
+
+def test_a_hand_edited_volume_the_box_rounds_is_kept(qtbot: QtBot) -> None:
+    """voice_volume = 0.875 shows as 88 %; saving any other change wrote 0.88."""
+    dialog = SettingsDialog(Settings(voice_volume=0.875))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    dialog.accept()
+    assert dialog.settings().voice_volume == 0.875
+    assert "voice_volume" not in dialog.changes()
+    again = SettingsDialog(Settings(voice_volume=0.875))
+    qtbot.addWidget(again)
+    again.show()
+    again.voice_volume.setValue(50)
+    again.accept()
+    assert again.changes()["voice_volume"] == 0.5

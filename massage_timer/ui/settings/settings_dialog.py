@@ -509,7 +509,7 @@ class SettingsDialog(QDialog):
             "voice_enabled": self.voice_enabled.isChecked(),
             "voice_name": self.voice_name.currentData(),
             "voice_rate": self.voice_rate.value(),
-            "voice_volume": self.voice_volume.value() / 100,
+            "voice_volume": self._volume(),
             "count_aloud": self.count_aloud.isChecked(),
             "halfway_cue": self.halfway_cue.isChecked(),
             "tones_enabled": self.tones_enabled.isChecked(),
@@ -548,6 +548,14 @@ class SettingsDialog(QDialog):
             if self.active_start.time() >= self.active_end.time():
                 start, end = self._original.active_start, self._original.active_end
         return {"active_days": days, "active_start": start, "active_end": end}
+
+    def _volume(self) -> float:
+        """The volume shown, or the saved one where the box shows it rounded (a
+        hand-edited 0.875, shown as 88 %, was saved as 0.88 by any other change)."""
+        shown = self.voice_volume.value()
+        if shown == round(self._original.voice_volume * 100):
+            return self._original.voice_volume
+        return shown / 100
 
     def _busy_programs(self) -> tuple[str, ...]:
         """The programs as shown; with reminders off, a list that is unusable keeps its
