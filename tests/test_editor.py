@@ -510,14 +510,21 @@ def test_steps_reorder_by_drag_and_drop(qtbot: QtBot, app: App, app_paths: AppPa
     assert [s["title"] for s in editor.data["steps"]] == ["Chin tuck", "Shoulder rolls"]
 
 
+def shown_picker(qtbot: QtBot, width: int, height: int) -> RegionPicker:
+    """A region picker of its own, on the screen at ``width`` by ``height``."""
+    picker = RegionPicker("regions")
+    qtbot.addWidget(picker)
+    picker.resize(width, height)
+    picker.show()
+    qtbot.waitExposed(picker)
+    return picker
+
+
 # -- regions, trying, sharing -------------------------------------------------------------------
 
 
 def test_avoid_zones_cannot_be_chosen_and_say_why(qtbot: QtBot) -> None:
-    picker = RegionPicker("regions")
-    qtbot.addWidget(picker)
-    picker.resize(700, 360)
-    picker.show()
+    picker = shown_picker(qtbot, 700, 360)
     point = picker.diagram.widget_point(View.SIDE, "avoid-front-of-neck")
     qtbot.mouseClick(picker.diagram, Qt.MouseButton.LeftButton, pos=point.toPoint())
     assert picker.value() == []
@@ -1166,11 +1173,7 @@ def test_a_long_region_name_wraps_in_the_narrow_list_beside_the_diagram(
     """Beside the diagram the list is some 150 px wide: "Levator scapulae, both sides"
     and "Scalenes (side of the neck)" were cut off at its edge. They wrap now: their
     rows are taller than a short name's, and nothing scrolls sideways."""
-    picker = RegionPicker("regions")
-    qtbot.addWidget(picker)
-    picker.resize(420, 400)
-    picker.show()
-    qtbot.waitExposed(picker)
+    picker = shown_picker(qtbot, 420, 400)
     lst = picker.list
     qtbot.wait(50)  # laid out
     heights = {lst.item(r).text(): lst.visualItemRect(lst.item(r)).height()
@@ -1357,11 +1360,7 @@ def test_a_click_where_a_muscle_is_drawn_picks_that_muscle_at_any_text_size(
     original = app.font()
     ThemeController(app, "light", scale)
     try:
-        picker = RegionPicker("regions")
-        qtbot.addWidget(picker)
-        picker.resize(520, 320)
-        picker.show()
-        qtbot.waitExposed(picker)
+        picker = shown_picker(qtbot, 520, 320)
         diagram = picker.diagram
         accent = QColor(ACCENT)
         for region in ("rhomboids-left", "upper-trapezius-left", "middle-trapezius-right",
@@ -1397,10 +1396,7 @@ def test_the_region_list_and_the_diagram_agree_on_paired_muscles(qtbot: QtBot) -
     left side was drawn; ticking it made the value the right side only, untick the
     row, and said "Removed". Ticking one side, then both, then clicking the left side
     said "Removed" and the left side stayed drawn."""
-    picker = RegionPicker("regions")
-    qtbot.addWidget(picker)
-    picker.resize(700, 360)
-    picker.show()
+    picker = shown_picker(qtbot, 700, 360)
 
     def row(rid: str) -> QListWidgetItem:
         return next(picker.list.item(i) for i in range(picker.list.count())
