@@ -18,10 +18,16 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from massage_timer.core.model.busy import BusyReason
 from massage_timer.core.model.engine import State
-from massage_timer.core.model.schedule import ReminderSchedule, ScheduleConfig, ScheduleEvent
+from massage_timer.core.model.schedule import (
+    Carried,
+    ReminderSchedule,
+    ScheduleConfig,
+    ScheduleEvent,
+)
 from massage_timer.core.model.session import Outcome
-from massage_timer.core.model.settings import Settings
+from massage_timer.core.model.settings import Settings, replace
 from massage_timer.core.model.short_check import ChecklistAnswer, ChecklistKind
 from massage_timer.core.storage.checklist_file import load_checklist
 from massage_timer.core.storage.history.stats import Stats
@@ -193,6 +199,72 @@ def test_a_reminder_put_off_by_a_library_sessions_checklist(
     assert kinds(store) == ["shown", "started"]
     assert adherence(store, clocks) == (1, 1)
 
+
+
+class Busy:
+    """A busy check the test sets: a reason, or None for free."""
+
+    def __init__(self) -> None:
+        self.reason: BusyReason | None = None
+
+    def __call__(self) -> BusyReason | None:
+        return self.reason
+
+
+def busy_service(qtbot: QtBot, clocks: FakeClocks, store: HistoryStore,
+                 busy: Busy) -> ReminderController:
+    ctl = ReminderController(Settings(), log_event=store.log_reminder, busy=busy,
+                             monotonic=clocks.monotonic, wall=clocks.wall, tz=LONDON)
+    ctl.start()
+    return ctl
+
+
+def test_a_snoozed_reminder_held_by_a_call_is_still_one_reminder(
+    qtbot: QtBot, clocks: FakeClocks, store: HistoryStore,
+) -> None:
+    """Snoozed, then held while a call ran, it came back as a second "shown": the
+    figures counted two reminders for one."""
+    busy = Busy()
+    service = busy_service(qtbot, clocks, store, busy)
+    fire(service, clocks, 3600)  # 10:00, shown
+    service.snooze()
+    busy.reason = BusyReason.MICROPHONE
+    fire(service, clocks, 600)  # 10:10, held
+    busy.reason = None
+    fire(service, clocks, 60)  # free: the same reminder again
+    service.skip()
+    assert kinds(store) == ["shown", "snoozed", "deferred", "skipped"]
+    service.stop()
+
+
+def test_a_shorter_interval_set_in_a_meeting_holds_the_reminder_it_makes_due(
+    qtbot: QtBot, clocks: FakeClocks, store: HistoryStore,
+) -> None:
+    """At 09:45 in meeting mode, a 30-minute interval made the 09:30 reminder overdue,
+    and it showed at once: a settings change never asked whether the person was busy."""
+    busy = Busy()
+    busy.reason = BusyReason.MEETING_MODE
+    service = busy_service(qtbot, clocks, store, busy)
+    shown: list[bool] = []
+    service.reminderDue.connect(lambda: shown.append(True))
+    fire(service, clocks, 45 * 60)
+    service.apply_settings(replace(Settings(), reminder_interval_minutes=30))
+    assert shown == [] and kinds(store) == ["deferred"]
+    service.stop()
+
+
+def test_a_break_asked_for_from_the_tray_answers_a_reminder_due_at_its_checklist(
+    qtbot: QtBot, service: ReminderController, clocks: FakeClocks, store: HistoryStore,
+) -> None:
+    """A micro-break from the tray at 09:59:50; the 10:00 reminder fell due during its
+    checklist and was put off; the player then ran, and the log kept only "shown"."""
+    fire(service, clocks, 3590)
+    service.start_break()
+    fire(service, clocks, 10)
+    service.hold()  # what Reminders does while a break's checklist shows
+    service.break_started()
+    assert kinds(store) == ["shown", "started"]
+    assert adherence(store, clocks) == (1, 1)
 
 # -- the wired app: from the reminder's Start to the player --------------------------
 
@@ -526,3 +598,27 @@ def test_a_reminder_waits_for_a_library_sessions_checklist(qtbot: QtBot, app: Ap
     assert app.sessions.flow is None
     app.reminders.service.reminderDue.emit()  # the put-off reminder comes round again
     assert app.reminders.prompt.isVisible()
+
+
+def test_a_reminder_due_during_a_library_sessions_player_is_answered_by_it(
+    qtbot: QtBot, app: App,
+) -> None:
+    """The session from the library is the break: the reminder was logged "shown" and
+    never answered, though the person was doing the very thing it asks for."""
+    app.start_session("desk-micro-break")
+    flow = app.sessions.flow
+    assert flow is not None and flow.checklist is not None
+    flow.checklist.reject()
+    app.start_session("desk-micro-break")
+    flow = app.sessions.flow
+    assert flow is not None
+    flow.start_player(3)
+    assert app.sessions.player_running
+    service = app.reminders.service
+    # The interval began two hours ago (as a hand-over would carry it): one is due now.
+    service.schedule.carry_on(Carried(service.schedule.last_break - timedelta(hours=2)))
+    service.timer.timeout.emit()
+    assert not app.reminders.prompt.isVisible()
+    assert app.history.query("SELECT kind FROM reminders ORDER BY id") == [
+        ("shown",), ("started",)]
+    flow.stop()

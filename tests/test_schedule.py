@@ -351,3 +351,52 @@ def test_naive_wall_clock_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         ReminderSchedule(ScheduleConfig(), monotonic=lambda: 0.0,
                          wall=lambda: datetime(2026, 3, 2, 9, 0), tz=LONDON)
+
+
+def test_a_snooze_the_new_hours_do_not_reach_is_not_promised() -> None:
+    """Snoozed to 17:10, then the hours cut to end at 17:05: the status went on saying
+    "Next reminder at 17:10", and nothing came until the next day."""
+    schedule, clocks = make(local(LONDON, 2026, 3, 2, 16, 0))
+    clocks.advance(3600)
+    assert schedule.tick() == [ScheduleEvent.DUE]
+    schedule.snooze()  # until 17:10
+    clocks.advance(60)
+    schedule.set_config(ScheduleConfig(active_end=time(17, 5)))
+    promised = schedule.next_reminder_at()
+    shown, _log = run(schedule, clocks, local(LONDON, 2026, 3, 3, 12, 0))
+    assert promised == shown[0].astimezone(LONDON)
+    assert hhmm(shown[:1]) == ["Tue 10:00"]
+
+
+def test_reminders_turned_on_again_start_a_new_interval() -> None:
+    """Off at 09:30 and on at 13:30, a reminder came at once: the interval had started
+    at 09:00 (after a weekend off, the week before)."""
+    schedule, clocks = make(local(LONDON, 2026, 3, 2, 9, 0))
+    clocks.advance(1800)
+    schedule.set_config(ScheduleConfig(enabled=False))
+    clocks.advance(4 * 3600)
+    assert ScheduleEvent.DUE not in schedule.set_config(ScheduleConfig())
+    assert hhmm([schedule.next_reminder_at() or clocks.now]) == ["Mon 14:30"]
+
+
+def test_a_pause_for_an_hour_lasts_an_hour_when_the_clock_is_set_back() -> None:
+    """"Pause for an hour" at 10:00 with the clock set back an hour at 10:30 lasted two
+    real hours. A pause until tomorrow keeps its wall-clock end."""
+    schedule, clocks = make(local(LONDON, 2026, 3, 2, 10, 0))
+    schedule.pause_for(timedelta(hours=1))
+    clocks.advance(1800)
+    schedule.tick()
+    clocks.now -= timedelta(hours=1)  # set back: 10:30 reads 09:30
+    schedule.tick()
+    clocks.advance(1800 + 1)  # an hour of real time since the pause
+    schedule.tick()
+    assert schedule.state is not ReminderState.PAUSED
+
+    tomorrow, clocks = make(local(LONDON, 2026, 3, 2, 10, 0))
+    tomorrow.pause_until_tomorrow()
+    until = tomorrow.paused_until
+    clocks.advance(60)
+    tomorrow.tick()
+    clocks.now -= timedelta(hours=1)
+    tomorrow.tick()
+    assert tomorrow.paused_until == until

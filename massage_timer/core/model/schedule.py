@@ -132,6 +132,7 @@ class ReminderSchedule:
         self._showing_again = False
         self._prompt_since: datetime | None = None
         self._paused_until = paused_until.astimezone(UTC) if paused_until else None
+        self._pause_lasts = False  # for a while (not until a time): follows clock changes
         self._away = False
         self._held: BusyReason | None = None
         self._state = ReminderState.WAITING
@@ -246,11 +247,23 @@ class ReminderSchedule:
         self._evaluate(now, idle_seconds, events, busy)
         return events
 
-    def set_config(self, config: ScheduleConfig) -> list[ScheduleEvent]:
+    def set_config(
+        self, config: ScheduleConfig, busy: BusyCheck | None = None
+    ) -> list[ScheduleEvent]:
+        """Go on under ``config``. ``busy`` is asked if a reminder falls due now (a
+        shorter interval, in a meeting, showed one at once). Turned on again, the
+        interval starts now: it had started before reminders were off (a weekend back).
+        A snooze the new hours do not reach ends the day, as one made then would."""
+        now = self._now()
+        if config.enabled and not self._config.enabled:
+            self._anchor = max(self._anchor, now)
         self._config = config
         self._windows.clear()
+        if self._snooze_until is not None and self._window_at(self._snooze_until) is None:
+            self._anchor = max(self._anchor, self._snooze_until)
+            self._snooze_until = None
         events: list[ScheduleEvent] = []
-        self._evaluate(self._now(), None, events)
+        self._evaluate(now, None, events, busy)
         return events
 
     def record_break(self) -> list[ScheduleEvent]:
@@ -296,11 +309,16 @@ class ReminderSchedule:
         self._withdraw(events)
         self._snooze_until = None
         self._paused_until = until.astimezone(UTC)
+        self._pause_lasts = False
         self._evaluate(now, None, events)
         return events
 
     def pause_for(self, duration: timedelta) -> list[ScheduleEvent]:
-        return self.pause_until(self._now() + duration)
+        """Pause for ``duration`` of real time: a clock set back meanwhile does not
+        lengthen it (see :meth:`_shift`), as it does not move a pause until tomorrow."""
+        events = self.pause_until(self._now() + duration)
+        self._pause_lasts = True
+        return events
 
     def pause_until_tomorrow(self) -> list[ScheduleEvent]:
         """Pause until local midnight."""
@@ -331,6 +349,8 @@ class ReminderSchedule:
         self._anchor += delta
         if self._snooze_until is not None:
             self._snooze_until += delta
+        if self._paused_until is not None and self._pause_lasts:
+            self._paused_until += delta
         if self._prompt_since is not None:
             self._prompt_since += delta
 
@@ -349,6 +369,7 @@ class ReminderSchedule:
         busy: BusyCheck | None = None,
     ) -> None:
         asked: list[BusyReason | None] = []
+        again = False
 
         def busy_now() -> BusyReason | None:
             if busy is None:
@@ -380,6 +401,7 @@ class ReminderSchedule:
                 return
             else:
                 self._held = None  # free again: shown below, unless they are away
+                again = self._showing_again  # a snoozed reminder held: still the same one
         if idle_seconds is not None:
             if idle_seconds >= config.idle.total_seconds():
                 self._withdraw(events)
@@ -405,7 +427,8 @@ class ReminderSchedule:
         due = self._due()
         if due is not None and now >= due:
             if window is not None:
-                self._showing_again = self._snooze_until is not None and self._snoozed_reminder
+                self._showing_again = again or (
+                    self._snooze_until is not None and self._snoozed_reminder)
                 self._snooze_until = None
                 reason = busy_now()
                 if reason is not None:

@@ -206,8 +206,9 @@ class Reminders(QObject):
                 # A session at its checklist (asked for or not): it may yet be cancelled.
                 self.service.hold()
                 return
-            # A session's player runs: that is the break; do not interrupt it.
-            self.service.record_break()
+            # A session's player runs: that is the break, answering the reminder (logged
+            # as shown, it is also started); do not interrupt it.
+            self.service.break_started()
             return
         s = self._store.settings
         title, minutes = reminder_text(s, self._library())

@@ -199,7 +199,7 @@ class ReminderController(QObject):
         asked, self._break_pending = self._break_pending, False
         held, self._held_for_session = self._held_for_session, False
         if asked:
-            if self._break_answers_reminder:
+            if self._break_answers_reminder or held:
                 self._log("started")
             self._answer(None, self._schedule.record_break)
         elif held or self._schedule.state is ReminderState.PROMPTING:
@@ -246,7 +246,7 @@ class ReminderController(QObject):
     def apply_settings(self, settings: Settings) -> None:
         self._settings = settings
         self._answer(None, lambda: self._schedule.set_config(
-            ScheduleConfig.from_settings(settings)))
+            ScheduleConfig.from_settings(settings), self._check_busy))
 
     # -- internals ----------------------------------------------------------------
 
