@@ -66,15 +66,19 @@ def update() -> list[Path]:
 
 
 def init(code: str) -> Path:
-    """Start the ``.po`` of a new language from the template (Weblate does the same)."""
+    """Start the ``.po`` of a new language from the template (Weblate does the same).
+    Raises FileExistsError for a language that has one: started again, its
+    translations would be gone."""
     from babel.messages.pofile import read_po, write_po
 
+    po = LOCALE / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if po.exists():
+        raise FileExistsError(f"{po.relative_to(ROOT)} exists: ./dev i18n updates it")
     with TEMPLATE.open("rb") as handle:
         catalog = read_po(handle, locale=code)
     catalog.locale = code  # type: ignore[assignment]
     catalog.revision_date = datetime(2026, 1, 1, tzinfo=UTC)
     catalog.fuzzy = False
-    po = LOCALE / code / "LC_MESSAGES" / f"{DOMAIN}.po"
     po.parent.mkdir(parents=True, exist_ok=True)
     with po.open("wb") as handle:
         write_po(handle, catalog, width=100, sort_output=True)
@@ -120,7 +124,11 @@ def main(argv: list[str]) -> int:
     command = argv[0] if argv else "all"
     if command == "init":
         extract()
-        print(f"created {init(argv[1]).relative_to(ROOT)}")
+        try:
+            print(f"created {init(argv[1]).relative_to(ROOT)}")
+        except FileExistsError as exc:
+            print(f"catalogs.py: {exc}", file=sys.stderr)
+            return 1
         return 0
     if command in ("extract", "all"):
         print(f"extracted {extract().relative_to(ROOT)}")

@@ -500,3 +500,18 @@ def test_the_pseudo_locales_stretch_the_checklist_too() -> None:
         assert shown.items[0].question == transform(source.items[0].question)
         assert shown.advice == transform(source.advice)
         assert shown.rules == tuple(transform(r) for r in source.rules)
+
+
+def test_starting_the_catalogue_of_a_shipped_language_is_refused() -> None:
+    """docs/translating.md said `catalogs.py init fr`: French is shipped, and init wrote
+    an empty catalogue over its translations."""
+    sys.path.insert(0, str(REPO / "packaging"))
+    try:
+        import catalogs
+    finally:
+        sys.path.pop(0)
+    po = catalogs.LOCALE / "fr" / "LC_MESSAGES" / f"{catalogs.DOMAIN}.po"
+    before = po.read_bytes()
+    with pytest.raises(FileExistsError, match="exists"):
+        catalogs.init("fr")
+    assert po.read_bytes() == before
