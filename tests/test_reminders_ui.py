@@ -604,3 +604,22 @@ def test_a_hand_edited_volume_the_box_rounds_is_kept(qtbot: QtBot) -> None:
     again.voice_volume.setValue(50)
     again.accept()
     assert again.changes()["voice_volume"] == 0.5
+
+
+def test_every_row_of_the_reminders_tab_has_its_letter(qtbot: QtBot) -> None:
+    """"Active days" and "Away for at least" had no Alt + letter: the only rows of the
+    tab a keyboard user had to Tab through to reach."""
+    from PySide6.QtWidgets import QFormLayout, QLabel
+
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    page = dialog.findChild(QWidget, "settingsRemindersPage")
+    assert page is not None
+    form = page.findChild(QFormLayout)
+    assert form is not None
+    labels = [form.itemAt(row, QFormLayout.ItemRole.LabelRole) for row in range(form.rowCount())]
+    texts = {item.widget().text(): item.widget().buddy() for item in labels
+             if item is not None and isinstance(item.widget(), QLabel)}
+    assert texts, "the check sees the tab's rows"
+    for text, buddy in texts.items():
+        assert "&" in text and buddy is not None, text

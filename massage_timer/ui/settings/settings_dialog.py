@@ -375,10 +375,10 @@ class SettingsDialog(QDialog):
 
         form.addRow(self.reminders_enabled)
         self._row(form, lambda: _("Re&mind every:"), self.reminder_interval)
-        form.addRow(self._label(lambda: _("Active days:")), days)
+        form.addRow(self._label(lambda: _("Active da&ys:"), buddy=self.day_boxes[0]), days)
         form.addRow(self._label(lambda: _("Active &hours:"), buddy=self.active_start), hours)
         self._row(form, lambda: _("S&nooze for:"), self.snooze_minutes)
-        self._row(form, lambda: _("Away for at least:"), self.idle_minutes)
+        self._row(form, lambda: _("A&way for at least:"), self.idle_minutes)
         form.addRow(self._note(lambda: _(
             "Being away from the computer that long, a locked screen or a sleeping "
             "computer counts as a break: the next reminder comes one interval after you "
