@@ -125,9 +125,13 @@ class FakeCues(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.played: list[Cue] = []
+        self.volume: float | None = None
 
     def play(self, cue: Cue) -> None:
         self.played.append(cue)
+
+    def set_volume(self, volume: float) -> None:
+        self.volume = volume
 
     def stop(self) -> None:
         pass
@@ -576,3 +580,15 @@ def test_a_reminder_showing_while_the_text_size_changes_stays_on_the_screen(
                     and prompt.height() >= layout.totalHeightForWidth(prompt.width()))
     area = prompt.screen().availableGeometry()
     assert area.contains(prompt.frameGeometry()), (prompt.frameGeometry(), area)
+
+
+def test_a_volume_change_reaches_the_player_at_once_and_keeps_the_voice(
+    running: App, audio: FakeAudio,
+) -> None:
+    """The volume is the player's alone (clips render at full volume): a change of it
+    made the speech worker again, and waited for a session's end to be heard."""
+    running.sound.audio()
+    assert len(audio.made) == 1
+    running.store.update(voice_volume=0.4)
+    assert len(audio.made) == 1, "the voice is not made again"
+    assert audio.made[0][2].volume == 0.4

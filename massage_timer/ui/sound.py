@@ -1,8 +1,9 @@
 """The app's voice and cue player: made when first needed, remade after a voice change.
 
 Speech renders in a worker process, so it is not started with the app: the first
-session or spoken reminder creates it. A change of voice, rate or volume closes the
-current one (after the session, if one is playing) so the next use starts afresh.
+session or spoken reminder creates it. A change of voice or rate closes the current
+one (after the session, if one is playing) so the next use starts afresh; a change of
+volume reaches the player at once.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
     from massage_timer.audio.playback import CuePlayer
     from massage_timer.audio.speech import SpeechSynth
 
-SOUND_FIELDS = ("voice_enabled", "voice_name", "voice_rate", "voice_volume", "reminder_voice")
+SOUND_FIELDS = ("voice_enabled", "voice_name", "voice_rate", "reminder_voice")
+"""What the voice is made with: a change makes it again (after a session, if one plays).
+The volume is not among them: the player applies it, at once."""
 
 Audio: TypeAlias = tuple["SpeechSynth | None", "CuePlayer"]
 AudioFactory: TypeAlias = Callable[[Settings, QObject, str], Audio]
@@ -78,6 +81,7 @@ class Sound(QObject):
         self._language = SOURCE
         self._stale = False
         store.subscribe(self._on_voice_changed, fields=SOUND_FIELDS)
+        store.subscribe(self._on_volume_changed, fields=("voice_volume",))
 
     @property
     def speech(self) -> SpeechSynth | None:
@@ -113,6 +117,10 @@ class Sound(QObject):
         cues.deleteLater()
         if speech is not None:
             speech.close()
+
+    def _on_volume_changed(self, change: SettingsChange) -> None:
+        if self._audio is not None:
+            self._audio[1].set_volume(change.new.voice_volume)
 
     def _on_voice_changed(self, _change: SettingsChange) -> None:
         if self._audio is None:
