@@ -182,6 +182,7 @@ class Session:
         self.outcome: Outcome | None = None
         """None before :meth:`start`, RUNNING while it plays, then how it ended."""
         self.ended: SessionFinished | SessionStopped | None = None
+        self._written: tuple[int, int, float] = (0, 0, 0.0)  # as start_session writes it
         self.engine.subscribe(self._on_engine_event)
 
     def subscribe(self, listener: Listener) -> None:
@@ -279,23 +280,25 @@ class Session:
         for listener in list(self._listeners):
             listener(event)
 
+    def _progress(self, steps_completed: int, current_step: int) -> None:
+        """Write where the session is, unless the row says so already (a step's end and
+        the next one's start come at the same moment)."""
+        progress = (steps_completed, current_step, round(self.engine.active_seconds, 3))
+        if self.session_id is None or progress == self._written:
+            return
+        self._written = progress
+        self._log.step_completed(self.session_id, steps_completed, current_step,
+                                 self.engine.active_seconds)
+
     def _record(self, event: Event) -> None:
         sid = self.session_id
         if isinstance(event, StepDone):
-            if sid is not None:
-                self._log.step_completed(
-                    sid, event.steps_completed, event.step_index + 1,
-                    self.engine.active_seconds,
-                )
+            self._progress(event.steps_completed, event.step_index + 1)
         elif isinstance(event, StepStarted):
             # Where the session is, whenever a part starts: after Skip or Back (which
             # complete no step, or not again), a crash lost all since the last step done
             # and told of a step the person had left.
-            if sid is not None:
-                self._log.step_completed(
-                    sid, self.engine.steps_completed, event.step_index,
-                    self.engine.active_seconds,
-                )
+            self._progress(self.engine.steps_completed, event.step_index)
         elif isinstance(event, SessionFinished | SessionStopped):
             if self.ended is not None:
                 return
