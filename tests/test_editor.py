@@ -1353,13 +1353,12 @@ def test_a_click_where_a_muscle_is_drawn_picks_that_muscle_at_any_text_size(
     """At 200 % the legend wraps onto two lines, and clicks were mapped as if on one: a
     click on the left rhomboid picked the middle trapezius, others picked nothing. The
     ground truth here is the picture: where the chosen muscle's colour is drawn."""
+    from large_text import large_text
+
     from massage_timer.ui.diagram import ACCENT
-    from massage_timer.ui.theme import ThemeController
 
     app = _qapp()
-    original = app.font()
-    ThemeController(app, "light", scale)
-    try:
+    with large_text(scale):
         picker = shown_picker(qtbot, 520, 320)
         diagram = picker.diagram
         accent = QColor(ACCENT)
@@ -1382,8 +1381,6 @@ def test_a_click_where_a_muscle_is_drawn_picks_that_muscle_at_any_text_size(
             qtbot.mouseClick(diagram, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
             diagram.picked.disconnect(got.append)
             assert got == [region], (scale, region, (x, y))
-    finally:
-        app.setFont(original)
 
 
 def _near(color: QColor, target: QColor) -> bool:

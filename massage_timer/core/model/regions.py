@@ -97,6 +97,12 @@ def avoid_reason(zone_id: str) -> str:
     return _(AVOID_ZONES[zone_id][0])
 
 
+def paired(region_id: str) -> str | None:
+    """The both-sides id of a one-sided muscle id (``rhomboids`` for ``rhomboids-left``),
+    else ``None``."""
+    return next((alias for alias, sides in BILATERAL.items() if region_id in sides), None)
+
+
 def is_known(region_id: str) -> bool:
     return region_id in REGIONS or region_id in BILATERAL
 

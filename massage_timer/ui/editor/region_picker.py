@@ -116,21 +116,23 @@ class PickerDiagram(DiagramView):
     def view_at(self, pos: QPointF) -> tuple[View, QPointF] | None:
         """Which view and SVG point a widget position falls on (as paintEvent lays out:
         with the legend on two lines, at a large text size, a click landed a line away)."""
-        rects = dict(zip(VIEWS, view_rects(VIEWS), strict=True))
-        for view, target in self.placements():
+        for view, target, scale in self._scaled():
             if target.contains(pos):
-                scale = target.width() / rects[view].width()
                 return view, QPointF((pos.x() - target.x()) / scale,
                                      (pos.y() - target.y()) / scale)
         return None
 
     def widget_point(self, view: View, element_id: str) -> QPointF:
         """The widget position of an element's centre (for tests and tools)."""
-        rects = dict(zip(VIEWS, view_rects(VIEWS), strict=True))
-        target = dict(self.placements())[view]
-        scale = target.width() / rects[view].width()
+        target, scale = next((t, s) for v, t, s in self._scaled() if v is view)
         centre = region_bounds(view, element_id).center()
         return QPointF(target.x() + centre.x() * scale, target.y() + centre.y() * scale)
+
+    def _scaled(self) -> list[tuple[View, QRectF, float]]:
+        """Each view where it is drawn, and its widget pixels to an SVG unit."""
+        rects = dict(zip(VIEWS, view_rects(VIEWS), strict=True))
+        return [(view, target, target.width() / rects[view].width())
+                for view, target in self.placements()]
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
@@ -281,7 +283,7 @@ class RegionPicker(FieldEditor):
             return
         ids = self._ids
         pair = regions.BILATERAL.get(region_id)
-        alias = next((a for a, sides in regions.BILATERAL.items() if region_id in sides), None)
+        alias = regions.paired(region_id)
         if not self._chosen(region_id):
             ids[:] = [r for r in ids if r not in (pair or ())]
             ids.append(region_id)
@@ -310,8 +312,7 @@ class RegionPicker(FieldEditor):
         pair = regions.BILATERAL.get(region_id)
         if pair is not None:
             return all(side in ids for side in pair)
-        return any(alias in ids for alias, sides in regions.BILATERAL.items()
-                   if region_id in sides)
+        return regions.paired(region_id) in ids
 
     def _on_item_changed(self, item: QListWidgetItem) -> None:
         if self._syncing:

@@ -40,10 +40,7 @@ LinesRole = Qt.ItemDataRole.UserRole + 5
 
 def area_key(region_id: str) -> str:
     """The filter key of a region: sided ids fold into their bilateral name."""
-    for alias, sided in regions.BILATERAL.items():
-        if region_id in sided:
-            return alias
-    return region_id
+    return regions.paired(region_id) or region_id
 
 
 def position_text(position: Position) -> str:
